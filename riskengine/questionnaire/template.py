@@ -1,0 +1,271 @@
+"""Write the Excel questionnaire a vendor fills in, generated from the question bank."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from riskengine.questionnaire.bank import AnswerSpec, QuestionBank, Section
+from riskengine.questionnaire.layout import (
+    ANSWER_COLUMN,
+    COLUMN_TITLES,
+    COMMENT_COLUMN,
+    FIRST_QUESTION_ROW,
+    HEADER_ROW,
+    META_SHEET,
+    TABLE_FIRST_COLUMN,
+)
+
+_TITLE = Font(name="Calibri", size=16, bold=True, color="1F3A5F")
+_HEADER = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F4F7")
+_ANSWER_FILL = PatternFill("solid", fgColor="FFF8DC")
+_TABLE_HEADER_FILL = PatternFill("solid", fgColor="D9E2F3")
+_THIN = Side(style="thin", color="B7C0CC")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_UNLOCKED = Protection(locked=False)
+_LISTS_SHEET = "Lists"
+_WIDTHS = {"A": 10, "B": 52, "C": 46, "D": 30, "E": 26, "F": 30}
+
+
+def write_template(
+    bank: QuestionBank,
+    path: Path,
+    *,
+    answers: Mapping[str, Any] | None = None,
+    tables: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Write the questionnaire workbook for ``bank`` to ``path``.
+
+    ``answers`` (question id -> value) and ``tables`` (question id -> rows of column id -> value) prefill
+    it, which is how the samples and the tests make filled questionnaires. ``now`` fixes the document's
+    timestamps so the same bank gives the same workbook.
+    """
+    workbook = build_workbook(bank, answers=answers or {}, tables=tables or {}, now=now)
+    from riskengine.atomic import atomic_write
+
+    with atomic_write(path) as handle:
+        workbook.save(handle)
+
+
+def build_workbook(
+    bank: QuestionBank,
+    *,
+    answers: Mapping[str, Any],
+    tables: Mapping[str, Sequence[Mapping[str, Any]]],
+    now: dt.datetime | None = None,
+) -> Workbook:
+    unknown = sorted((set(answers) | set(tables)) - {q.id for _, q in bank.questions()})
+    if unknown:
+        raise KeyError(f"prefilled answers for questions not in {bank.id}: {', '.join(unknown)}")
+    workbook = Workbook()
+    instructions = workbook.active
+    assert instructions is not None
+    _write_instructions(instructions, bank)
+    lists = workbook.create_sheet(_LISTS_SHEET)
+    list_ranges = _write_lists(lists, bank)
+    for section in bank.sections:
+        sheet = workbook.create_sheet(section.sheet)
+        _write_section(sheet, section, bank, list_ranges, answers, tables)
+    meta = workbook.create_sheet(META_SHEET)
+    meta["A1"], meta["B1"] = "bank", bank.id
+    meta["A2"], meta["B2"] = "version", bank.version
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    lists.sheet_state = "hidden"
+    lists.protection.sheet = True
+    stamp = (now or dt.datetime(2026, 1, 1)).replace(tzinfo=None, microsecond=0)
+    workbook.properties.creator = "riskengine"
+    workbook.properties.title = bank.title
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    return workbook
+
+
+def _write_instructions(sheet: Worksheet, bank: QuestionBank) -> None:
+    sheet.title = "Instructions"
+    sheet["A1"] = bank.title
+    sheet["A1"].font = _TITLE
+    sheet["A2"] = f"Questionnaire {bank.id}, version {bank.version}"
+    sheet["A2"].font = Font(italic=True, color="555555")
+    row = 4
+    for paragraph in bank.instructions:
+        cell = sheet.cell(row=row, column=1, value=paragraph)
+        cell.alignment = _WRAP
+        sheet.row_dimensions[row].height = 15 * max(1, len(paragraph) // 95 + 1)
+        row += 1
+    row += 1
+    sheet.cell(row=row, column=1, value="Sections").font = Font(bold=True)
+    for section in bank.sections:
+        row += 1
+        count = len(section.questions)
+        sheet.cell(row=row, column=1, value=f"{section.sheet}: {count} question{'s' if count > 1 else ''}")
+    sheet.column_dimensions["A"].width = 110
+    sheet.protection.sheet = True
+    _print_setup(sheet, landscape=False)
+
+
+def _write_lists(sheet: Worksheet, bank: QuestionBank) -> dict[tuple[str, ...], str]:
+    """Put every option list on the hidden Lists sheet; return list -> absolute range for validations."""
+    ranges: dict[tuple[str, ...], str] = {}
+    for _, question in bank.questions():
+        for spec in (question, *question.columns):
+            if spec.type not in ("choice", "yes_no"):
+                continue
+            options = spec.choices(dict(bank.vocabularies))
+            if options in ranges:
+                continue
+            column = len(ranges) + 1
+            for row, option in enumerate(options, start=1):
+                sheet.cell(row=row, column=column, value=option)
+            letter = get_column_letter(column)
+            ranges[options] = f"{quote_sheetname(_LISTS_SHEET)}!${letter}$1:${letter}${len(options)}"
+    return ranges
+
+
+def _write_section(
+    sheet: Worksheet,
+    section: Section,
+    bank: QuestionBank,
+    list_ranges: dict[tuple[str, ...], str],
+    answers: Mapping[str, Any],
+    tables: Mapping[str, Sequence[Mapping[str, Any]]],
+) -> None:
+    vocabularies = dict(bank.vocabularies)
+    validations: dict[str, DataValidation] = {}
+    sheet["A1"] = section.title
+    sheet["A1"].font = _TITLE
+    sheet["A2"] = section.intro
+    sheet["A2"].alignment = _WRAP
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=6)
+    sheet.row_dimensions[2].height = 15 * max(1, len(section.intro) // 150 + 1)
+    for column, title in enumerate(COLUMN_TITLES, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=column, value=title)
+        cell.font, cell.fill, cell.border = _HEADER, _HEADER_FILL, _BOX
+    row = FIRST_QUESTION_ROW
+    for question in section.questions:
+        for column, value in ((1, question.id), (2, question.text), (3, question.help)):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.alignment, cell.fill, cell.border = _WRAP, _LOCKED_FILL, _BOX
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        if question.is_table:
+            sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=6)
+            sheet.row_dimensions[row].height = 15 * max(2, len(question.help) // 120 + 1)
+            row = _write_table(sheet, row + 1, question.columns, vocabularies, list_ranges, validations,
+                               tables.get(question.id, ()), question.rows)
+            continue
+        answer = sheet.cell(row=row, column=ANSWER_COLUMN, value=answers.get(question.id))
+        answer.alignment, answer.fill, answer.border, answer.protection = _WRAP, _ANSWER_FILL, _BOX, _UNLOCKED
+        if question.type == "date":
+            answer.number_format = "yyyy-mm-dd"
+        fmt = sheet.cell(row=row, column=ANSWER_COLUMN + 1, value=question.describe(vocabularies))
+        fmt.alignment, fmt.fill, fmt.border = _WRAP, _LOCKED_FILL, _BOX
+        fmt.font = Font(size=9, color="555555")
+        comment = sheet.cell(row=row, column=COMMENT_COLUMN)
+        comment.alignment, comment.border, comment.protection = _WRAP, _BOX, _UNLOCKED
+        _validate(sheet, answer.coordinate, question, vocabularies, list_ranges, validations)
+        longest = max(len(question.text) / 50, len(question.help) / 44, 1)
+        sheet.row_dimensions[row].height = min(15 * (int(longest) + 1), 150)
+        row += 1
+    for letter, width in _WIDTHS.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = sheet.cell(row=FIRST_QUESTION_ROW, column=1)
+    sheet.protection.sheet = True
+    sheet.protection.formatRows = False
+    sheet.protection.formatColumns = False
+    _print_setup(sheet, landscape=True)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+
+
+def _write_table(
+    sheet: Worksheet,
+    header_row: int,
+    columns: Sequence[AnswerSpec],
+    vocabularies: dict[str, tuple[str, ...]],
+    list_ranges: dict[tuple[str, ...], str],
+    validations: dict[str, DataValidation],
+    prefill: Sequence[Mapping[str, Any]],
+    blank_rows: int,
+) -> int:
+    """Write a table question's header and its rows; return the first row after it."""
+    for offset, column in enumerate(columns):
+        cell = sheet.cell(row=header_row, column=TABLE_FIRST_COLUMN + offset, value=getattr(column, "title", ""))
+        cell.font, cell.fill, cell.border = Font(bold=True), _TABLE_HEADER_FILL, _BOX
+        cell.alignment = _WRAP
+    total = max(blank_rows, len(prefill) + 5)
+    for index in range(total):
+        row = header_row + 1 + index
+        values = prefill[index] if index < len(prefill) else {}
+        for offset, column in enumerate(columns):
+            column_id = getattr(column, "id", "")
+            cell = sheet.cell(row=row, column=TABLE_FIRST_COLUMN + offset, value=values.get(column_id))
+            cell.fill, cell.border, cell.protection, cell.alignment = _ANSWER_FILL, _BOX, _UNLOCKED, _WRAP
+            _validate(sheet, cell.coordinate, column, vocabularies, list_ranges, validations)
+    return header_row + total + 2
+
+
+def _validate(
+    sheet: Worksheet,
+    coordinate: str,
+    spec: AnswerSpec,
+    vocabularies: dict[str, tuple[str, ...]],
+    list_ranges: dict[tuple[str, ...], str],
+    validations: dict[str, DataValidation],
+) -> None:
+    """Attach Excel data validation to an answer cell: a dropdown for every choice answer."""
+    key, validation = _validation_for(spec, vocabularies, list_ranges)
+    if validation is None:
+        return
+    if key not in validations:
+        validations[key] = validation
+        sheet.add_data_validation(validation)
+    validations[key].add(coordinate)
+
+
+def _validation_for(
+    spec: AnswerSpec, vocabularies: dict[str, tuple[str, ...]], list_ranges: dict[tuple[str, ...], str]
+) -> tuple[str, DataValidation | None]:
+    common: dict[str, Any] = {"allow_blank": True, "showErrorMessage": True, "showInputMessage": False}
+    if spec.type in ("choice", "yes_no"):
+        source = list_ranges[spec.choices(vocabularies)]
+        return f"list:{source}", DataValidation(type="list", formula1=source, errorTitle="Pick from the list",
+                                                error="Choose one of the options in the dropdown.", **common)
+    if spec.type == "number":
+        kind = "whole" if spec.integer else "decimal"
+        low = spec.minimum if spec.minimum is not None else -1e15
+        high = spec.maximum if spec.maximum is not None else 1e15
+        low_text, high_text = f"{low:g}", f"{high:g}"
+        return f"{kind}:{low_text}:{high_text}", DataValidation(
+            type=kind, operator="between", formula1=low_text, formula2=high_text,
+            errorTitle="Number expected", error=spec.describe(vocabularies), **common)
+    if spec.type == "date":
+        return "date", DataValidation(type="date", operator="greaterThan", formula1="1",
+                                      errorTitle="Date expected", error="Enter a date as YYYY-MM-DD.", **common)
+    if spec.type == "text":
+        limit = str(spec.max_length)
+        return f"text:{limit}", DataValidation(type="textLength", operator="lessThanOrEqual", formula1=limit,
+                                               errorTitle="Too long", error=f"At most {limit} characters.",
+                                               **common)
+    return "", None
+
+
+def _print_setup(sheet: Worksheet, *, landscape: bool) -> None:
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = "&A, page &P of &N"

@@ -1,0 +1,164 @@
+"""Open a workbook that came from outside the company, refusing anything hostile before openpyxl parses it.
+
+The checks run on the raw bytes and the zip directory, so a refusal costs milliseconds and no memory:
+size and type first, then every entry's declared size (Python's zipfile never inflates an entry past
+its declared size), then every XML part for DOCTYPE and ENTITY declarations (no external entities or
+entity expansion can reach the parser), then each sheet's claimed dimension.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from riskengine.errors import UnreadableFileError
+
+MAX_FILE_BYTES = 25_000_000
+MAX_ENTRY_BYTES = 40_000_000
+MAX_TOTAL_BYTES = 120_000_000
+MAX_ENTRIES = 2_000
+MAX_ROWS = 100_000
+MAX_COLUMNS = 2_000
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+_DECLARATIONS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DECLARATIONS_UTF16 = ("<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"),
+                       "<!DOCTYPE".encode("utf-16-be"), "<!ENTITY".encode("utf-16-be"))
+_CHUNK = 1 << 20
+_SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx)"
+
+
+def check_workbook_file(path: Path) -> None:
+    """Raise ``UnreadableFileError`` with a one-line reason if ``path`` is not a safe .xlsx workbook."""
+    name = str(path)
+
+    def refuse(reason: str) -> UnreadableFileError:
+        return UnreadableFileError(name, reason)
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except IsADirectoryError as exc:
+        raise refuse("is a folder, not a workbook") from exc
+    except OSError as exc:
+        raise refuse(f"cannot be read ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise refuse("the file is empty (0 bytes); expected an Excel workbook (.xlsx)")
+    if size > MAX_FILE_BYTES:
+        raise refuse(f"the file is {size:,} bytes; questionnaires are limited to {MAX_FILE_BYTES:,} bytes")
+    if head.startswith(_OLE2_MAGIC):
+        raise refuse(_ole2_reason(path))
+    if not head.startswith(b"PK\x03\x04"):
+        raise refuse(_not_a_zip_reason(head))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive, refuse)
+    except zipfile.BadZipFile as exc:
+        raise refuse(f"the workbook is damaged or truncated ({exc}); ask the sender for the file again") from exc
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError) as exc:
+        raise refuse(f"the workbook cannot be unpacked ({exc})") from exc
+
+
+def open_workbook(path: Path, *, data_only: bool = False) -> Any:
+    """Check ``path`` and open it read-only with openpyxl; formulas are never evaluated.
+
+    With ``data_only=False`` a formula cell reads as its formula text (``=SUM(...)``) so a reader can
+    refuse it; with ``data_only=True`` it reads as the value Excel cached when the file was saved.
+    The caller must ``close()`` the workbook.
+    """
+    check_workbook_file(path)
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    except UnreadableFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many types (KeyError, TypeError, ...) on malformed parts
+        raise UnreadableFileError(str(path), f"not a readable Excel workbook ({type(exc).__name__}: "
+                                             f"{str(exc)[:200]})") from exc
+    for sheet in workbook.worksheets:
+        rows, columns = sheet.max_row or 0, sheet.max_column or 0
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            workbook.close()
+            raise UnreadableFileError(
+                str(path), f"sheet {sheet.title!r} claims {rows:,} rows x {columns:,} columns; the limit is "
+                           f"{MAX_ROWS:,} rows x {MAX_COLUMNS:,} columns")
+    return workbook
+
+
+def _check_archive(archive: zipfile.ZipFile, refuse: Any) -> None:
+    entries = archive.infolist()
+    names = {entry.filename for entry in entries}
+    if len(entries) > MAX_ENTRIES:
+        raise refuse(f"the archive holds {len(entries):,} entries; a workbook needs far fewer "
+                     f"(limit {MAX_ENTRIES:,})")
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise refuse("this is a Word document, not an Excel workbook")
+        if "ppt/presentation.xml" in names:
+            raise refuse("this is a PowerPoint presentation, not an Excel workbook")
+        if "xl/workbook.bin" in names:
+            raise refuse(f"this is a binary workbook (.xlsb); {_SAVE_AS}")
+        raise refuse("a zip archive, but not an Excel workbook (no xl/workbook.xml inside)")
+    total = 0
+    for entry in entries:
+        if entry.file_size > MAX_ENTRY_BYTES:
+            raise refuse(f"part {entry.filename} would inflate to {entry.file_size:,} bytes; the limit is "
+                         f"{MAX_ENTRY_BYTES:,}")
+        total += entry.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise refuse(f"the workbook would inflate to more than {MAX_TOTAL_BYTES:,} bytes")
+    for entry in entries:
+        if entry.filename.endswith((".xml", ".rels", ".vml")) and _declares_entities(archive, entry):
+            raise refuse(f"part {entry.filename} contains a DOCTYPE or ENTITY declaration, which workbooks "
+                         "never need; refused to protect against XML entity attacks")
+
+
+def _declares_entities(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether an XML part declares a DOCTYPE or ENTITY anywhere (scanned in chunks, with overlap)."""
+    tail = b""
+    with archive.open(entry) as stream:
+        first = True
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            if _DECLARATIONS.search(window):
+                return True
+            if first and window[:2] in (b"\xff\xfe", b"\xfe\xff") and any(
+                marker in window for marker in _DECLARATIONS_UTF16
+            ):
+                return True
+            first = False
+            tail = window[-32:]
+    return False
+
+
+def _ole2_reason(path: Path) -> str:
+    with path.open("rb") as handle:
+        data = handle.read(min(MAX_FILE_BYTES, 2_000_000))
+    if any(marker in data for marker in _ENCRYPTED_MARKERS):
+        return ("the workbook is password-protected (encrypted); open it in Excel, remove the password "
+                "(File > Info > Protect Workbook > Encrypt with Password, clear it) and save it again")
+    return f"this is an old Excel 97-2003 workbook (.xls) or another OLE document; {_SAVE_AS}"
+
+
+def _not_a_zip_reason(head: bytes) -> str:
+    sample = head[:2048]
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text and all(ch.isprintable() or ch in "\r\n\t" for ch in text):
+        stripped = text.lstrip("\ufeff \r\n\t").lower()
+        if stripped.startswith(("<html", "<!doctype html")):
+            return f"this is a web page (HTML) saved with a workbook's name, not an Excel workbook; {_SAVE_AS}"
+        if stripped.startswith("<?xml"):
+            return f"this is an XML file (perhaps Excel 2003 XML), not an .xlsx workbook; {_SAVE_AS}"
+        first_line = text.splitlines()[0] if text.splitlines() else ""
+        if "," in first_line or ";" in first_line or "\t" in first_line:
+            return f"this is a text/CSV file, not an Excel workbook; {_SAVE_AS}"
+        return f"this is a text file, not an Excel workbook; {_SAVE_AS}"
+    return "not an Excel workbook (.xlsx): the file is not a zip archive"
