@@ -107,6 +107,9 @@ class Question(AnswerSpec):
     columns: tuple[Column, ...] = ()
     rows: int = Field(default=0, ge=0, le=500)
     """Blank rows the template offers for a table question."""
+    role: str | None = Field(default=None, pattern=r"^[a-z]+(\.[a-z_]+)*$")
+    """What the pipeline uses this answer for (``vendor.domain``, ``integrations``): code asks for roles,
+    never for question ids, so renumbering questions is a data change only."""
     type: AnswerType | Literal["table"] = "text"  # type: ignore[assignment]
 
     @field_validator("id")
@@ -162,6 +165,7 @@ class QuestionBank(_Frozen):
     def _references(self) -> QuestionBank:
         seen: set[str] = set()
         sheets: set[str] = set()
+        roles: set[str] = set()
         for section in self.sections:
             if section.sheet.lower() in sheets:
                 raise ValueError(f"sheet {section.sheet!r} appears twice")
@@ -170,6 +174,10 @@ class QuestionBank(_Frozen):
                 if question.id in seen:
                     raise ValueError(f"question id {question.id} appears twice")
                 seen.add(question.id)
+                if question.role is not None:
+                    if question.role in roles:
+                        raise ValueError(f"{question.id}: role {question.role!r} is already taken")
+                    roles.add(question.role)
                 for spec in (question, *question.columns):
                     if spec.vocabulary is not None and spec.vocabulary not in self.vocabularies:
                         raise ValueError(
@@ -181,6 +189,10 @@ class QuestionBank(_Frozen):
     def questions(self) -> list[tuple[Section, Question]]:
         """Every question with its section, in bank order."""
         return [(section, question) for section in self.sections for question in section.questions]
+
+    def by_role(self, role: str) -> Question | None:
+        """The question that plays ``role`` (see ``Question.role``), if the bank has one."""
+        return next((question for _, question in self.questions() if question.role == role), None)
 
     def question(self, question_id: str) -> Question:
         for _, question in self.questions():

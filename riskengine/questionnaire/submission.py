@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from riskengine.errors import Problem
+from riskengine.facts import Fact, Provenance
 
 AnswerValue = str | int | float | dt.date | tuple[str, ...]
 
@@ -58,3 +59,16 @@ class Submission(BaseModel):
         if isinstance(value, tuple):
             return ", ".join(value)
         return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def answer_facts(submission: Submission) -> list[Fact]:
+    """One ``answer.<ID>`` fact per question, sourced from its cell; a table's fact is its row count."""
+    facts = [
+        Fact(name=f"answer.{answer.question_id}", value=answer.value,
+             sources=(Provenance(kind="cell", ref=answer.place),))
+        for answer in submission.answers.values()
+    ]
+    for question_id, rows in submission.tables.items():
+        facts.append(Fact(name=f"answer.{question_id}", value=len(rows),
+                          sources=tuple(Provenance(kind="cell", ref=row.place) for row in rows)))
+    return facts

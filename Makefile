@@ -1,0 +1,51 @@
+# Two commands matter: `make demo` and `make test`. Both create .venv and install riskengine first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+OUT := out
+SAMPLES := $(wildcard samples/*.xlsx)
+# A fixed clock makes the demo's reports reproducible byte for byte: 2026-11-24T09:00:00Z.
+DEMO_EPOCH ?= 1795510800
+
+.PHONY: demo test bench lint samples clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(OUT)
+	@for questionnaire in $(SAMPLES); do \
+		name=$$(basename $$questionnaire .xlsx); \
+		SOURCE_DATE_EPOCH=$(DEMO_EPOCH) $(BIN)/riskengine assess $$questionnaire \
+			--inventory samples/inventory.yaml --org samples/org-profile.yaml --offline \
+			-o $(OUT)/$$name.pdf --json $(OUT)/$$name.json || exit $$?; \
+	done
+	@echo "reports in $(OUT)/"
+
+test: $(DEV_STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check riskengine tests benchmarks
+	$(BIN)/mypy riskengine
+
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Rebuild the sample workbooks from their answer files (samples/answers/*.yaml).
+samples: $(STAMP)
+	$(BIN)/python samples/build.py
+
+clean:
+	rm -rf $(OUT) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,43 @@
+"""riskengine: assess a proposed martech vendor before signing.
+
+The public API is imported lazily so that ``riskengine --help`` starts fast::
+
+    from riskengine import assess, render
+    assessment = assess(Path("vendor.xlsx"), now=datetime.now(UTC), inventory=Path("inventory.yaml"))
+    pdf_bytes, json_bytes = render(assessment)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "assess": "riskengine.pipeline",
+    "validate": "riskengine.pipeline",
+    "render": "riskengine.pipeline",
+    "write_outputs": "riskengine.pipeline",
+    "Assessment": "riskengine.assessment",
+    "Submission": "riskengine.questionnaire.submission",
+    "RiskResult": "riskengine.score.result",
+    "Finding": "riskengine.score.result",
+    "load_bank": "riskengine.questionnaire.bank",
+    "load_profile": "riskengine.score.profile",
+    "write_template": "riskengine.questionnaire.template",
+    "RiskEngineError": "riskengine.errors",
+    "InputError": "riskengine.errors",
+    "UnreadableFileError": "riskengine.errors",
+    "ConfigurationError": "riskengine.errors",
+    "UsageError": "riskengine.errors",
+    "Problem": "riskengine.errors",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'riskengine' has no attribute {name!r}")

@@ -1,0 +1,176 @@
+"""assess(): the stages in order, nothing else. Files are read here; the stages themselves are pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from riskengine import __version__
+from riskengine.assessment import AnsweredQuestion, Assessment, GraphSummary, InputFile, Vendor, Versions
+from riskengine.errors import InputError
+from riskengine.facts import Fact, FactSet
+from riskengine.inventory.graph import analyse, resolve_connections
+from riskengine.inventory.loader import load_inventory
+from riskengine.organisation import DEFAULT_ORG, load_org_profile
+from riskengine.questionnaire.bank import DEFAULT_BANK, QuestionBank, load_bank
+from riskengine.questionnaire.reader import read_submission
+from riskengine.questionnaire.submission import Submission, answer_facts
+from riskengine.resources import data_path
+from riskengine.score.engine import derive_facts, score
+from riskengine.score.profile import DEFAULT_PROFILE, load_profile
+
+Audience = Literal["full", "it", "marketing", "compliance"]
+
+
+def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = None,
+             bank_path: Path | None = None) -> Submission:
+    """Read and check a filled questionnaire (and its integration rows against ``inventory``).
+
+    Raises ``InputError`` with every problem; returns the submission, whose ``warnings`` may be non-empty.
+    """
+    bank = load_bank(bank_path)
+    submission = read_submission(questionnaire, bank, today=now.date())
+    if inventory is not None:
+        _, problems = resolve_connections(submission, bank, load_inventory(inventory))
+        if problems:
+            raise InputError(str(questionnaire), problems)
+    return submission
+
+
+def assess(
+    questionnaire: Path,
+    *,
+    now: dt.datetime,
+    inventory: Path | None = None,
+    org_profile: Path | None = None,
+    profile_path: Path | None = None,
+    bank_path: Path | None = None,
+) -> Assessment:
+    """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay)."""
+    bank = load_bank(bank_path)
+    profile = load_profile(profile_path, bank)
+    organisation = load_org_profile(org_profile) if org_profile else DEFAULT_ORG
+    submission = read_submission(questionnaire, bank, today=now.date())
+    facts = FactSet().with_facts(*answer_facts(submission))
+    graph: GraphSummary | None = None
+    if inventory is not None:
+        systems = load_inventory(inventory)
+        connections, problems = resolve_connections(submission, bank, systems)
+        if problems:
+            raise InputError(str(questionnaire), problems)
+        graph, graph_facts = analyse(systems, inventory.name, connections, _role_text(bank, submission,
+                                                                                       "vendor.capability"))
+        facts = facts.with_facts(*graph_facts)
+    else:
+        facts = facts.with_facts(Fact(name="graph.connected", value=len(submission.tables.get(
+            _role_id(bank, "integrations"), ()))))
+    facts = derive_facts(facts, profile)
+    risk, findings = score(facts, profile)
+    inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=_sha256(questionnaire))]
+    for role, path in (("inventory", inventory), ("org_profile", org_profile)):
+        if path is not None:
+            inputs.append(InputFile(role=role, name=path.name, sha256=_sha256(path)))  # type: ignore[arg-type]
+    inputs.append(InputFile(role="profile", name=(profile_path or Path(DEFAULT_PROFILE)).name,
+                            sha256=_sha256(profile_path or data_path("scoring", DEFAULT_PROFILE))))
+    inputs.append(InputFile(role="bank", name=(bank_path or Path(DEFAULT_BANK)).name,
+                            sha256=_sha256(bank_path or data_path("questionnaires", DEFAULT_BANK))))
+    return Assessment(
+        assessment_id=_assessment_id(inputs, now),
+        created=now,
+        requested_by=organisation.requested_by,
+        vendor=Vendor(
+            legal_name=_role_text(bank, submission, "vendor.legal_name"),
+            product=_role_text(bank, submission, "vendor.product"),
+            domain=_role_text(bank, submission, "vendor.domain"),
+            country=_role_text(bank, submission, "vendor.country"),
+            founded=_role_int(bank, submission, "vendor.founded"),
+        ),
+        inputs=tuple(inputs),
+        versions=Versions(engine=__version__, bank=f"{bank.id}@{bank.version}", profile=risk.profile),
+        risk=risk,
+        findings=findings,
+        graph=graph,
+        answers=_answered(bank, submission),
+        warnings=submission.warnings,
+    )
+
+
+def render(assessment: Assessment, *, audience: Audience = "full") -> tuple[bytes, bytes]:
+    """The report's PDF bytes and the JSON result's bytes (the JSON is always whole)."""
+    from riskengine.report.pdf import render_pdf
+
+    return render_pdf(assessment, audience=audience), assessment_json(assessment)
+
+
+def assessment_json(assessment: Assessment) -> bytes:
+    return (assessment.model_dump_json(indent=2) + "\n").encode()
+
+
+def _answered(bank: QuestionBank, submission: Submission) -> tuple[AnsweredQuestion, ...]:
+    rows: list[AnsweredQuestion] = []
+    for section, question in bank.questions():
+        if question.is_table:
+            for number, row in enumerate(submission.tables.get(question.id, ()), start=1):
+                text = "; ".join(f"{column.title}: {_plain(row.values.get(column.id))}"
+                                 for column in question.columns if row.values.get(column.id) is not None)
+                rows.append(AnsweredQuestion(question_id=f"{question.id}.{number}", section=section.title,
+                                             question=question.text, answer=text, place=row.place))
+            continue
+        answer = submission.answers.get(question.id)
+        if answer is not None:
+            rows.append(AnsweredQuestion(question_id=question.id, section=section.title, question=question.text,
+                                         answer=_plain(answer.value), place=answer.place, comment=answer.comment))
+    return tuple(rows)
+
+
+def _plain(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _role_id(bank: QuestionBank, role: str) -> str:
+    question = bank.by_role(role)
+    return question.id if question is not None else ""
+
+
+def _role_text(bank: QuestionBank, submission: Submission, role: str) -> str:
+    return submission.text(_role_id(bank, role))
+
+
+def _role_int(bank: QuestionBank, submission: Submission, role: str) -> int | None:
+    value = submission.value(_role_id(bank, role))
+    return value if isinstance(value, int) else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _assessment_id(inputs: list[InputFile], now: dt.datetime) -> str:
+    """Stable for the same inputs and clock, so a replay with SOURCE_DATE_EPOCH gives the same id."""
+    material = json.dumps([[i.role, i.sha256] for i in inputs] + [now.isoformat()]).encode()
+    return f"RA-{now:%Y%m%d}-{hashlib.sha256(material).hexdigest()[:10].upper()}"
+
+
+def write_outputs(assessment: Assessment, *, pdf: Path | None, json_path: Path | None,
+                  audience: Audience = "full") -> None:
+    """Render everything first, then write each file to a temporary name and rename it into place."""
+    from riskengine.atomic import write_bytes_atomically
+
+    pdf_bytes, json_bytes = render(assessment, audience=audience)
+    if pdf is not None:
+        write_bytes_atomically(pdf, pdf_bytes)
+    if json_path is not None:
+        write_bytes_atomically(json_path, json_bytes)

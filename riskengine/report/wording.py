@@ -1,0 +1,326 @@
+"""The report's wording, structure per audience and theme, read from ``templates/report.yaml``.
+
+Text is data so a change of voice or a translation is an edit of the YAML, not of the renderer. Every
+sentence may use only the ``{placeholders}`` the renderer fills in; anything else is an error at load time,
+with the file and line, rather than a ``KeyError`` halfway through a render.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from riskengine.datafile import load_yaml_model
+from riskengine.resources import data_path
+from riskengine.score.profile import Decision, Due, Owner, Severity, Tier
+
+SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "appendix"]
+Direction = Literal["inbound", "outbound", "bidirectional"]
+Role = Literal["questionnaire", "inventory", "profile", "org_profile", "bank"]
+Border = Literal["solid", "dashed", "double"]
+HexColour = str
+
+_HEX = r"^#[0-9A-Fa-f]{6}$"
+REPORT_TEMPLATE = "report.yaml"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Sentences(_Frozen):
+    """A group of texts; ``placeholders`` names the ``{fields}`` each text may use (none by default)."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {}
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> _Sentences:
+        problems: list[str] = []
+        for name in type(self).model_fields:
+            text = getattr(self, name)
+            if isinstance(text, str):
+                problems += _placeholder_problems(name, text, self.placeholders.get(name, frozenset()))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _placeholder_problems(name: str, text: str, allowed: frozenset[str]) -> list[str]:
+    try:
+        used = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+    except ValueError as exc:
+        return [f"{name}: {exc} (write {{{{ and }}}} for literal braces)"]
+    unknown = sorted(used - allowed)
+    if not unknown:
+        return []
+    offer = ", ".join(f"{{{field}}}" for field in sorted(allowed)) or "none"
+    return [f"{name}: unknown placeholder {', '.join(f'{{{field}}}' for field in unknown)} (allowed: {offer})"]
+
+
+class AudienceSpec(_Frozen):
+    label: str
+    """Shown on the cover and in the footer: "Full report", "Marketing summary"."""
+    sections: tuple[SectionId, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cover_first(self) -> AudienceSpec:
+        if self.sections[0] != "cover":
+            raise ValueError("sections must start with cover")
+        if len(set(self.sections)) != len(self.sections):
+            raise ValueError("a section appears twice")
+        return self
+
+
+class DecisionWording(_Frozen):
+    badge: str
+    """The badge's label; each decision's differs so the badge reads without colour."""
+    verdict: str
+    """One plain sentence: what the decision means for the business."""
+
+
+class PageWording(_Sentences):
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "number": frozenset({"page", "total"}),
+        "footer": frozenset({"engine", "audience"}),
+    }
+    number: str
+    footer: str
+
+
+class CoverWording(_Sentences):
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "out_of_100": frozenset({"score"}),
+        "badge_tier": frozenset({"tier"}),
+    }
+    assessment_id: str
+    date: str
+    requested_by: str
+    report: str
+    tier: str
+    residual: str
+    inherent: str
+    effectiveness: str
+    out_of_100: str
+    badge_tier: str
+    inputs: str
+    role: str
+    file: str
+    sha256: str
+    versions: str
+    engine: str
+    bank: str
+    profile: str
+    schema_: str = Field(alias="schema")
+
+
+class SummaryWording(_Sentences):
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "knockouts": frozenset({"count"}),
+        "score": frozenset({"residual", "tier"}),
+        "findings_count": frozenset({"counts"}),
+        "reassess": frozenset({"months", "tier"}),
+        "owner_due": frozenset({"owner", "due"}),
+    }
+    decision: str
+    why: str
+    knockouts: str
+    score: str
+    findings_count: str
+    no_findings: str
+    top_findings: str
+    before_go_live: str
+    before_go_live_intro: str
+    nothing_before_go_live: str
+    reassess_title: str
+    reassess: str
+    owner_due: str
+
+
+class ScoresWording(_Sentences):
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "not_applicable_list": frozenset({"categories"}),
+        "overall": frozenset({"effectiveness", "inherent", "residual"}),
+        "inherent_intro": frozenset({"inherent"}),
+    }
+    intro: str
+    not_applicable_list: str
+    no_chart: str
+    not_applicable: str
+    category: str
+    weight: str
+    effectiveness: str
+    controls: str
+    overall: str
+    inherent_title: str
+    inherent_intro: str
+    no_factors: str
+    factor: str
+    points: str
+    provenance: str
+
+
+class FindingsWording(_Sentences):
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "remediation_line": frozenset({"action", "owner", "due"}),
+        "points": frozenset({"points"}),
+    }
+    intro: str
+    none: str
+    what_it_means: str
+    for_it: str
+    remediation: str
+    vendor_answer: str
+    points_lost: str
+    provenance: str
+    remediation_line: str
+    points: str
+
+
+class ConditionsWording(_Sentences):
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {"knockout_source": frozenset({"reason"})}
+    intro: str
+    none: str
+    owner: str
+    due: str
+    action: str
+    source: str
+    knockout_source: str
+
+
+class DependenciesWording(_Sentences):
+    no_inventory: str
+    overview: str
+    inventory: str
+    systems_in_inventory: str
+    capability: str
+    connections_count: str
+    reachable: str
+    critical_reachable: str
+    customer_facing_reachable: str
+    duplicates: str
+    connections: str
+    no_connections: str
+    system: str
+    direction: str
+    data_classes: str
+    method: str
+    frequency: str
+    criticality: str
+    place: str
+
+
+class AppendixWording(_Sentences):
+    answers: str
+    no_answers: str
+    question_id: str
+    question: str
+    answer: str
+    place: str
+    comment: str
+    warnings: str
+    no_warnings: str
+
+
+class DecisionTheme(_Frozen):
+    stroke: HexColour = Field(pattern=_HEX)
+    fill: HexColour = Field(pattern=_HEX)
+    text: HexColour = Field(pattern=_HEX)
+    border: Border
+
+
+class Theme(_Frozen):
+    primary: HexColour = Field(pattern=_HEX)
+    accent: HexColour = Field(pattern=_HEX)
+    text: HexColour = Field(pattern=_HEX)
+    muted: HexColour = Field(pattern=_HEX)
+    rule: HexColour = Field(pattern=_HEX)
+    header_fill: HexColour = Field(pattern=_HEX)
+    header_text: HexColour = Field(pattern=_HEX)
+    stripe: HexColour = Field(pattern=_HEX)
+    label_fill: HexColour = Field(pattern=_HEX)
+    chart_bar: HexColour = Field(pattern=_HEX)
+    chart_grid: HexColour = Field(pattern=_HEX)
+    decisions: dict[Decision, DecisionTheme]
+    severities: dict[Severity, HexColour]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Theme:
+        problems = _missing_keys("decisions", self.decisions, Decision)
+        problems += _missing_keys("severities", self.severities, Severity)
+        problems += [f"severities.{key}: {value!r} is not a #RRGGBB colour"
+                     for key, value in sorted(self.severities.items()) if not _is_hex(value)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class ReportWording(_Frozen):
+    """Everything the PDF says that does not come from the assessment itself."""
+
+    title: str
+    sections: dict[SectionId, str]
+    audiences: dict[str, AudienceSpec] = Field(min_length=1)
+    months: tuple[str, ...] = Field(min_length=12, max_length=12)
+    decisions: dict[Decision, DecisionWording]
+    severities: dict[Severity, str]
+    tiers: dict[Tier, str]
+    owners: dict[Owner, str]
+    dues: dict[Due, str]
+    directions: dict[Direction, str]
+    roles: dict[Role, str]
+    answer_yes: str
+    answer_no: str
+    none: str
+    blank: str
+    page: PageWording
+    cover: CoverWording
+    summary: SummaryWording
+    scores: ScoresWording
+    findings: FindingsWording
+    conditions: ConditionsWording
+    dependencies: DependenciesWording
+    appendix: AppendixWording
+    theme: Theme
+
+    @model_validator(mode="after")
+    def _complete(self) -> ReportWording:
+        problems: list[str] = []
+        for name, literal in (("sections", SectionId), ("decisions", Decision), ("severities", Severity),
+                              ("tiers", Tier), ("owners", Owner), ("dues", Due),
+                              ("directions", Direction), ("roles", Role)):
+            problems += _missing_keys(name, getattr(self, name), literal)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def audience(self, name: str) -> AudienceSpec:
+        """The sections of ``name``'s report; ``ValueError`` names the known audiences."""
+        spec = self.audiences.get(name)
+        if spec is None:
+            known = ", ".join(sorted(self.audiences))
+            raise ValueError(f"unknown audience {name!r}; expected one of {known}")
+        return spec
+
+    def date(self, day: dt.date) -> str:
+        """``24 November 2026``, whatever the machine's locale."""
+        return f"{day.day} {self.months[day.month - 1]} {day.year}"
+
+
+def _missing_keys(name: str, mapping: dict[Any, Any], literal: Any) -> list[str]:
+    missing = [key for key in get_args(literal) if key not in mapping]
+    return [f"{name}: missing {', '.join(missing)}"] if missing else []
+
+
+def _is_hex(value: str) -> bool:
+    return len(value) == 7 and value.startswith("#") and all(c in string.hexdigits for c in value[1:])
+
+
+@cache
+def load_wording(path: Path | None = None) -> ReportWording:
+    """Load and validate the report's wording (default: the shipped ``templates/report.yaml``)."""
+    return load_yaml_model(path or data_path("templates", REPORT_TEMPLATE), ReportWording)

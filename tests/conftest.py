@@ -1,0 +1,63 @@
+"""Shared fixtures: the shipped bank and profile, a fixed clock, and filled questionnaires built in code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from riskengine.questionnaire.bank import QuestionBank, load_bank
+from riskengine.questionnaire.template import write_template
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+CORPUS = ROOT.parent / "shared" / "corpus"
+TODAY = dt.date(2026, 11, 24)
+NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+EPOCH = str(int(NOW.timestamp()))
+
+FillFactory = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def bank() -> QuestionBank:
+    return load_bank()
+
+
+def sample_answers(name: str = "northwind-mail") -> dict[str, Any]:
+    """The answers of a sample vendor, as the readable YAML source of its workbook holds them."""
+    content: dict[str, Any] = yaml.safe_load((SAMPLES / "answers" / f"{name}.yaml").read_text(encoding="utf-8"))
+    return content
+
+
+@pytest.fixture
+def filled(tmp_path: Path, bank: QuestionBank) -> FillFactory:
+    """Write a filled questionnaire: a sample's answers with overrides (``None`` blanks an answer)."""
+
+    def make(name: str = "questionnaire.xlsx", *, base: str = "northwind-mail", tables: dict[str, Any] | None = None,
+             **overrides: Any) -> Path:
+        content = sample_answers(base)
+        answers = dict(content.get("answers", {}))
+        for key, value in overrides.items():
+            answers[key.replace("_", "-")] = value
+        path = tmp_path / name
+        write_template(bank, path, answers={k: v for k, v in answers.items() if v is not None},
+                       tables=tables if tables is not None else content.get("tables", {}))
+        return path
+
+    return make
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the real ``riskengine`` command in a child process."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "riskengine", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=timeout, check=False)
