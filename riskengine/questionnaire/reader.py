@@ -225,10 +225,12 @@ def _load_sheet(worksheet: Any, width: int) -> _Sheet:
 
 
 def _choose(text: str, options: Sequence[str]) -> str:
-    wanted = _ALIASES.get(_normal(text), _normal(text))
-    for option in options:
-        if _normal(option) == wanted:
-            return option
+    normal = {_normal(option): option for option in options}
+    wanted = _normal(text)
+    if wanted in normal:
+        return normal[wanted]
+    if _ALIASES.get(wanted) in normal:
+        return normal[_ALIASES[wanted]]
     raise ValueError(f"expected one of {', '.join(options)}; got {_quote(text)}")
 
 

@@ -7,7 +7,6 @@ rule names must be an answer of the question bank, a derived fact of the profile
 from __future__ import annotations
 
 import difflib
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -204,7 +203,6 @@ def _check_facts(profile: ScoringProfile, bank: QuestionBank) -> list[str]:
 DEFAULT_PROFILE = "default.yaml"
 
 
-@cache
 def load_profile(path: Path | None = None, bank: QuestionBank | None = None) -> ScoringProfile:
     """Load and validate a scoring profile against the facts of ``bank`` (default: the shipped ones)."""
     return load_yaml_model(path or data_path("scoring", DEFAULT_PROFILE), ScoringProfile,
