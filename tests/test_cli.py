@@ -1,0 +1,118 @@
+"""The command line end to end, in child processes: outputs, exit codes, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import SAMPLES, FillFactory, run_cli
+
+INVENTORY = str(SAMPLES / "inventory.yaml")
+ORG = str(SAMPLES / "org-profile.yaml")
+SAMPLE_NAMES = ["northwind-mail", "pixelpath-analytics", "glowup-loyalty"]
+
+
+def assess(tmp_path: Path, name: str, *extra: str, questionnaire: Path | None = None):  # type: ignore[no-untyped-def]
+    source = questionnaire or SAMPLES / f"{name}.xlsx"
+    return run_cli("assess", str(source), "--inventory", INVENTORY, "--org", ORG, "--offline",
+                   "-o", str(tmp_path / f"{name}.pdf"), "--json", str(tmp_path / f"{name}.json"), *extra)
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_every_sample_validates(name: str) -> None:
+    result = run_cli("validate", str(SAMPLES / f"{name}.xlsx"), "--inventory", INVENTORY)
+    assert result.returncode == 0, result.stderr
+    assert "valid (" in result.stdout
+
+
+def test_template_writes_the_blank_questionnaire(tmp_path: Path) -> None:
+    result = run_cli("template", str(tmp_path / "blank.xlsx"))
+    assert result.returncode == 0, result.stderr
+    assert "12 sections" in result.stdout or "sections" in result.stdout
+    blank = run_cli("validate", str(tmp_path / "blank.xlsx"))
+    assert blank.returncode == 2
+    assert "Vendor profile!D5 (VEN-01): required answer is missing" in blank.stderr
+
+
+@pytest.fixture(scope="module")
+def sample_runs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    for name in SAMPLE_NAMES:
+        result = assess(out, name)
+        assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_assess_writes_pdf_and_json_with_the_agreed_keys(sample_runs: Path, name: str) -> None:
+    result = json.loads((sample_runs / f"{name}.json").read_text())
+    for key in ("assessment_id", "vendor", "inputs", "versions", "risk", "findings", "tco", "graph", "evidence"):
+        assert key in result
+    assert result["risk"]["tier"] in ("low", "medium", "high", "critical")
+    assert result["risk"]["decision"] in ("approve", "approve_with_conditions", "reject")
+    questionnaire = next(i for i in result["inputs"] if i["role"] == "questionnaire")
+    assert questionnaire["sha256"] == hashlib.sha256((SAMPLES / f"{name}.xlsx").read_bytes()).hexdigest()
+    text = "".join(page.extract_text() for page in PdfReader(sample_runs / f"{name}.pdf").pages)
+    assert result["vendor"]["legal_name"] in text
+    assert result["assessment_id"] in text
+
+
+def test_samples_span_the_decisions(sample_runs: Path) -> None:
+    decisions = {name: json.loads((sample_runs / f"{name}.json").read_text())["risk"] for name in SAMPLE_NAMES}
+    assert decisions["glowup-loyalty"]["decision"] == "reject"
+    assert decisions["glowup-loyalty"]["knockouts"]
+    assert decisions["northwind-mail"]["residual"] < decisions["pixelpath-analytics"]["residual"] \
+        < decisions["glowup-loyalty"]["residual"]
+
+
+def test_same_inputs_and_clock_give_the_same_bytes(sample_runs: Path, tmp_path: Path) -> None:
+    result = assess(tmp_path, "northwind-mail")
+    assert result.returncode == 0
+    for suffix in (".pdf", ".json"):
+        assert (tmp_path / f"northwind-mail{suffix}").read_bytes() == (sample_runs / f"northwind-mail{suffix}").read_bytes()
+
+
+def test_fail_on_gate_exits_3_and_still_writes_the_report(tmp_path: Path) -> None:
+    result = assess(tmp_path, "glowup-loyalty", "--fail-on", "high")
+    assert result.returncode == 3
+    assert "decision gate" in result.stderr
+    assert (tmp_path / "glowup-loyalty.pdf").exists()
+    passing = assess(tmp_path, "northwind-mail", "--fail-on", "critical")
+    assert passing.returncode == 0
+
+
+def test_unknown_integration_system_lists_closest_matches(filled: FillFactory, tmp_path: Path) -> None:
+    from tests.conftest import sample_answers
+
+    tables = sample_answers()["tables"]
+    rows = [dict(row) for row in tables["INT-01"]]
+    rows[0]["system"] = "Salesforce Sales Clowd"
+    path = filled(tables={**tables, "INT-01": rows})
+    result = assess(tmp_path, "bad", questionnaire=path)
+    assert result.returncode == 2
+    assert "unknown system 'Salesforce Sales Clowd' (not in the inventory); closest: Salesforce Sales Cloud" \
+        in result.stderr
+    assert not (tmp_path / "bad.pdf").exists()
+
+
+def test_usage_error_exits_2_without_traceback(tmp_path: Path) -> None:
+    result = run_cli("assess", str(tmp_path / "missing.xlsx"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    bad_clock = run_cli("template", str(tmp_path / "t.xlsx"), env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert bad_clock.returncode == 2
+    assert "SOURCE_DATE_EPOCH" in bad_clock.stderr
+
+
+def test_broken_profile_is_exit_2_with_rule_id(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.yaml"
+    text = (SAMPLES.parent / "scoring" / "default.yaml").read_text().replace("fact: answer.SEC-01", "fact: answer.SEC-99", 1)
+    profile.write_text(text)
+    result = assess(tmp_path, "northwind-mail", "--profile", str(profile))
+    assert result.returncode == 2
+    assert "rule SEC-SSO: unknown fact 'answer.SEC-99'" in result.stderr
+    assert "Traceback" not in result.stderr

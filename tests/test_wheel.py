@@ -1,0 +1,53 @@
+"""The wheel carries the data folders: an installed riskengine works outside the checkout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EPOCH, ROOT, SAMPLES
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+                   check=True, capture_output=True, timeout=300)
+    return next(dist.glob("riskengine-*.whl"))
+
+
+def test_wheel_ships_bank_profile_and_templates(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for shipped in ("riskengine/_data/questionnaires/martech-v1.yaml", "riskengine/_data/scoring/default.yaml",
+                    "riskengine/_data/templates/report.yaml"):
+        assert shipped in names
+
+
+def test_installed_wheel_runs_template_and_assess_outside_the_checkout(wheel: Path, tmp_path: Path) -> None:
+    """Install the wheel alone into a folder and run it from elsewhere; dependencies come from this venv."""
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+                    str(wheel)], check=True, timeout=300)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": EPOCH}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "riskengine", *args], cwd=work, env=env, capture_output=True,
+                              text=True, timeout=120, check=False)
+
+    where = subprocess.run([sys.executable, "-c", "import riskengine.resources as r; print(r.data_path('scoring'))"],
+                           cwd=work, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert where.startswith(str(target)), where
+    assert run("template", "blank.xlsx").returncode == 0
+    result = run("assess", str(SAMPLES / "northwind-mail.xlsx"), "--inventory", str(SAMPLES / "inventory.yaml"),
+                 "-o", "report.pdf")
+    assert result.returncode == 0, result.stderr
+    assert (work / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert json.loads((work / "report.json").read_text())["versions"]["bank"] == "martech-v1@1.0.0"
