@@ -72,7 +72,7 @@ def assess(
     inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=_sha256(questionnaire))]
     for role, path in (("inventory", inventory), ("org_profile", org_profile)):
         if path is not None:
-            inputs.append(InputFile(role=role, name=path.name, sha256=_sha256(path)))  # type: ignore[arg-type]
+            inputs.append(InputFile(role=role, name=path.name, sha256=_sha256(path)))
     inputs.append(InputFile(role="profile", name=(profile_path or Path(DEFAULT_PROFILE)).name,
                             sha256=_sha256(profile_path or data_path("scoring", DEFAULT_PROFILE))))
     inputs.append(InputFile(role="bank", name=(bank_path or Path(DEFAULT_BANK)).name,

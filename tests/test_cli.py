@@ -73,7 +73,8 @@ def test_same_inputs_and_clock_give_the_same_bytes(sample_runs: Path, tmp_path: 
     result = assess(tmp_path, "northwind-mail")
     assert result.returncode == 0
     for suffix in (".pdf", ".json"):
-        assert (tmp_path / f"northwind-mail{suffix}").read_bytes() == (sample_runs / f"northwind-mail{suffix}").read_bytes()
+        again = (tmp_path / f"northwind-mail{suffix}").read_bytes()
+        assert again == (sample_runs / f"northwind-mail{suffix}").read_bytes()
 
 
 def test_fail_on_gate_exits_3_and_still_writes_the_report(tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_usage_error_exits_2_without_traceback(tmp_path: Path) -> None:
 
 def test_broken_profile_is_exit_2_with_rule_id(tmp_path: Path) -> None:
     profile = tmp_path / "profile.yaml"
-    text = (SAMPLES.parent / "scoring" / "default.yaml").read_text().replace("fact: answer.SEC-01", "fact: answer.SEC-99", 1)
+    text = (SAMPLES.parent / "scoring" / "default.yaml").read_text()
+    text = text.replace("fact: answer.SEC-01", "fact: answer.SEC-99", 1)
     profile.write_text(text)
     result = assess(tmp_path, "northwind-mail", "--profile", str(profile))
     assert result.returncode == 2

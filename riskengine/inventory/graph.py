@@ -35,7 +35,7 @@ def resolve_connections(submission: Submission, bank: QuestionBank,
             continue
         data_classes = row.values.get("data_classes") or ()
         connections.append(Connection(
-            system_id=system.id, system_name=system.name, direction=str(row.values["direction"]),  # type: ignore[arg-type]
+            system_id=system.id, system_name=system.name, direction=str(row.values["direction"]),
             data_classes=tuple(data_classes) if isinstance(data_classes, tuple) else (str(data_classes),),
             method=str(row.values["method"]), frequency=str(row.values["frequency"]),
             criticality=system.criticality, customer_facing=system.customer_facing, place=row.place))

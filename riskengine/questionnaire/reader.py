@@ -235,7 +235,7 @@ def _choose(text: str, options: Sequence[str]) -> str:
 
 
 def _number(raw: Any, spec: AnswerSpec) -> int | float:
-    if isinstance(raw, bool) or isinstance(raw, dt.date):
+    if isinstance(raw, bool | dt.date):
         raise ValueError(f"expected a number; got {_quote(str(raw))}")
     if isinstance(raw, int | float):
         value: float = float(raw)

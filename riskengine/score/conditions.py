@@ -48,7 +48,7 @@ class FactTest(_Condition):
         if value is None:
             return False
         if self.is_ is not None:
-            return value is self.is_ or value == self.is_
+            return bool(value is self.is_ or value == self.is_)
         if self.equals is not None:
             return _same(value, self.equals)
         if self.in_ is not None:
@@ -115,8 +115,8 @@ def _same(value: FactValue, expected: Any) -> bool:
     if isinstance(value, str) and isinstance(expected, str):
         return value.casefold() == expected.casefold()
     if isinstance(value, bool) or isinstance(expected, bool):
-        return value is expected or value == expected
-    return value == expected
+        return value is expected
+    return bool(value == expected)
 
 
 def _number(value: FactValue) -> float | None:

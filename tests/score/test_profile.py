@@ -37,7 +37,7 @@ def test_unknown_fact_names_file_rule_and_closest_fact(tmp_path: Path) -> None:
 
 def test_impossible_answer_is_refused(tmp_path: Path) -> None:
     path = _profile_with(tmp_path, {"points": {"Yes": 1, "Mostly": 0.5}})
-    with pytest.raises(ConfigurationError, match="answer.SEC-01 can never be 'Mostly'"):
+    with pytest.raises(ConfigurationError, match=r"answer\.SEC-01 can never be 'Mostly'"):
         load_profile(path)
 
 
