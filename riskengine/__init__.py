@@ -30,6 +30,7 @@ _EXPORTS = {
     "UnreadableFileError": "riskengine.errors",
     "ConfigurationError": "riskengine.errors",
     "UsageError": "riskengine.errors",
+    "OutputError": "riskengine.errors",
     "Problem": "riskengine.errors",
 }
 __all__ = sorted(_EXPORTS)

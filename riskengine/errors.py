@@ -66,6 +66,10 @@ class ConfigurationError(RiskEngineError):
         super().__init__("; ".join(str(problem) for problem in self.problems))
 
 
+class OutputError(RiskEngineError):
+    """An output file cannot be written (no such folder, no permission, disk full)."""
+
+
 class UsageError(RiskEngineError):
     """The command was called with options that cannot work together."""
 

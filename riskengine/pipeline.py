@@ -170,7 +170,6 @@ def write_outputs(assessment: Assessment, *, pdf: Path | None, json_path: Path |
     from riskengine.atomic import write_bytes_atomically
 
     pdf_bytes, json_bytes = render(assessment, audience=audience)
-    if pdf is not None:
-        write_bytes_atomically(pdf, pdf_bytes)
-    if json_path is not None:
-        write_bytes_atomically(json_path, json_bytes)
+    for path, data in ((pdf, pdf_bytes), (json_path, json_bytes)):
+        if path is not None:
+            write_bytes_atomically(path, data)

@@ -118,3 +118,33 @@ def test_broken_profile_is_exit_2_with_rule_id(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "rule SEC-SSO: unknown fact 'answer.SEC-99'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_unwritable_output_is_exit_2_with_the_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    result = run_cli("assess", str(SAMPLES / "northwind-mail.xlsx"), "-o", str(blocker / "report.pdf"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: cannot write {blocker / 'report.pdf'}")
+    assert "Traceback" not in result.stderr
+
+
+def test_markup_rtl_and_emoji_reach_the_pdf_literally(filled: FillFactory, tmp_path: Path) -> None:
+    path = filled(VEN_01='Acme <b>R&D</b> שלום 🚀 </para>')
+    result = assess(tmp_path, "markup", questionnaire=path)
+    assert result.returncode == 0, result.stderr
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "markup.pdf").pages)
+    assert "Acme <b>R&D</b>" in text
+    assert json.loads((tmp_path / "markup.json").read_text())["vendor"]["legal_name"] == 'Acme <b>R&D</b> שלום 🚀 </para>'
+
+
+def test_a_workbook_that_is_not_our_questionnaire_says_so_in_one_line(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Budget"  # type: ignore[union-attr]
+    workbook.save(tmp_path / "budget.xlsx")
+    result = run_cli("validate", str(tmp_path / "budget.xlsx"))
+    assert result.returncode == 2
+    assert "no question of martech-v1 found in column A of any sheet (Budget)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 2

@@ -51,3 +51,25 @@ def test_installed_wheel_runs_template_and_assess_outside_the_checkout(wheel: Pa
     assert result.returncode == 0, result.stderr
     assert (work / "report.pdf").read_bytes().startswith(b"%PDF")
     assert json.loads((work / "report.json").read_text())["versions"]["bank"] == "martech-v1@1.0.0"
+
+
+def test_broken_installation_is_an_internal_error_exit_1(wheel: Path, tmp_path: Path) -> None:
+    """A wheel whose report wording was deleted: one line and exit 1, the traceback only with --debug."""
+    import shutil
+
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
+                    str(wheel)], check=True, timeout=300)
+    shutil.rmtree(target / "riskengine" / "_data" / "templates")
+    env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": EPOCH}
+    args = ["assess", str(SAMPLES / "northwind-mail.xlsx"), "-o", str(tmp_path / "r.pdf")]
+    plain = subprocess.run([sys.executable, "-m", "riskengine", *args], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert plain.returncode == 1
+    assert plain.stderr.startswith("error: internal error:")
+    assert len(plain.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "r.pdf").exists()
+    debug = subprocess.run([sys.executable, "-m", "riskengine", "--debug", *args], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=120, check=False)
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr

@@ -72,6 +72,11 @@ class _Reading:
     def run(self) -> Submission:
         self._check_meta()
         located = self._locate_questions()
+        if not located:
+            sheets = ", ".join(sheet.title for sheet in self.sheets.values())
+            self._problem(self.source, f"no question of {self.bank.id} found in column A of any sheet ({sheets}); "
+                                       "is this the questionnaire made by 'riskengine template'?")
+            raise InputError(self.source, self.problems)
         for section, question in self.bank.questions():
             where = located.get(question.id)
             if where is None:
