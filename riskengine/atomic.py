@@ -22,6 +22,7 @@ def atomic_write(path: Path) -> Iterator[IO[bytes]]:
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
+        os.chmod(temporary, 0o666 & ~_umask())
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
             handle.flush()
@@ -34,6 +35,13 @@ def atomic_write(path: Path) -> Iterator[IO[bytes]]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, the only way POSIX offers), so outputs get normal permissions."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:

@@ -59,7 +59,8 @@ def _placeholder_problems(name: str, text: str, allowed: frozenset[str]) -> list
     if not unknown:
         return []
     offer = ", ".join(f"{{{field}}}" for field in sorted(allowed)) or "none"
-    return [f"{name}: unknown placeholder {', '.join(f'{{{field}}}' for field in unknown)} (allowed: {offer})"]
+    named = ", ".join(f"{{{field}}}" for field in unknown)
+    return [f"{name}: unknown placeholder {named} (allowed: {offer})"]
 
 
 class AudienceSpec(_Frozen):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -18,13 +20,13 @@ from riskengine.assessment import (
     Vendor,
     Versions,
 )
-from riskengine.errors import Problem
+from riskengine.errors import ConfigurationError, Problem
 from riskengine.facts import FactValue, Provenance
 from riskengine.report.pdf import render_pdf
 from riskengine.report.wording import load_wording
-from riskengine.score.profile import Due, Owner, Severity
+from riskengine.resources import data_path
+from riskengine.score.profile import Due, Owner, Remediation, Severity
 from riskengine.score.result import CategoryScore, Contribution, Finding, KnockoutHit, RiskResult
-from riskengine.score.profile import Remediation
 
 CREATED = dt.datetime(2026, 11, 24, 10, 2, tzinfo=dt.UTC)
 
@@ -101,8 +103,9 @@ def make_assessment(*, answers: tuple[AnsweredQuestion, ...] | None = None,
         Connection(system_id="dwh", system_name="Data warehouse", direction="outbound",
                    data_classes=("personal",), method="file", frequency="daily", criticality="high",
                    customer_facing=False, place="Integrations!B7"),
-        Connection(system_id="sso", system_name="Okta", direction="inbound", data_classes=(), method="api",
-                   frequency="ad-hoc", criticality="critical", customer_facing=False, place="Integrations!B8"),
+        Connection(system_id="sso", system_name="Okta", direction="inbound", data_classes=(),
+                   method="api", frequency="ad-hoc", criticality="critical", customer_facing=False,
+                   place="Integrations!B8"),
     )
     graph = GraphSummary(
         inventory="inventory.yaml", systems_in_inventory=42, connections=connections,
@@ -123,9 +126,10 @@ def make_assessment(*, answers: tuple[AnsweredQuestion, ...] | None = None,
             for section in sections for number in range(1, 11)
         )
     return Assessment(
-        assessment_id="RA-20261124-0A1B2C3D4E", created=CREATED, requested_by="Jane Doe, Marketing Operations",
-        vendor=Vendor(legal_name=legal_name, product="Acme Journeys Enterprise", domain="acme-journeys.example",
-                      country="Germany", founded=2012),
+        assessment_id="RA-20261124-0A1B2C3D4E", created=CREATED,
+        requested_by="Jane Doe, Marketing Operations",
+        vendor=Vendor(legal_name=legal_name, product="Acme Journeys Enterprise",
+                      domain="acme-journeys.example", country="Germany", founded=2012),
         inputs=(
             InputFile(role="questionnaire", name="acme-questionnaire.xlsx", sha256="ab" * 32),
             InputFile(role="inventory", name="inventory.yaml", sha256="cd" * 32),
@@ -150,7 +154,7 @@ def _text(data: bytes) -> str:
 def _outline_titles(data: bytes) -> list[str]:
     titles: list[str] = []
 
-    def walk(items: list[object]) -> None:
+    def walk(items: Sequence[object]) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item)
@@ -214,6 +218,14 @@ def test_two_renders_are_byte_identical(full_pdf: bytes) -> None:
     assert render_pdf(make_assessment()) == full_pdf
 
 
+def test_bytes_depend_on_the_assessment_not_the_environment(full_pdf: bytes,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1234567890")
+    assert render_pdf(make_assessment()) == full_pdf
+    later = make_assessment().model_copy(update={"created": CREATED + dt.timedelta(days=1)})
+    assert render_pdf(later) != full_pdf
+
+
 def test_hostile_text_renders_literally() -> None:
     hostile = (
         HOSTILE_MARKUP,
@@ -232,7 +244,7 @@ def test_hostile_text_renders_literally() -> None:
     data = render_pdf(make_assessment(answers=answers, legal_name="Evil & <b>Co</b> 🚀"))
     text = _text(data)
     assert "<b>bold</b>" in text
-    assert '<font color="red">x</font></para>' in text
+    assert HOSTILE_MARKUP in " ".join(text.split())  # wrapped across lines, but whole and literal
     assert "Evil & <b>Co</b>" in text
     assert "Security <script>" in text
     assert "…" in text  # the 6,000-character answer is cut
@@ -246,9 +258,12 @@ def test_marketing_audience_leaves_out_technical_sections() -> None:
     titles = _outline_titles(data)
     assert sections["conditions"] in titles
     assert sections["findings"] not in titles
-    text = _text(data)
-    assert sections["findings"] not in text
-    assert sections["appendix"] not in text
+    lines = {line.strip() for line in _text(data).splitlines()}
+    assert sections["conditions"] in lines
+    assert sections["findings"] not in lines  # the heading; "Findings by severity" in the summary stays
+    assert sections["appendix"] not in lines
+    full_lines = {line.strip() for line in _text(render_pdf(make_assessment())).splitlines()}
+    assert sections["findings"] in full_lines
 
 
 def test_it_audience_leaves_out_conditions() -> None:
@@ -273,3 +288,16 @@ def test_category_without_controls_is_not_charted_but_named(full_pdf: bytes) -> 
     text = _text(full_pdf)
     assert "not applicable" in text
     assert "AI features" in text
+
+
+def test_wording_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
+    shipped = data_path("templates", "report.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "report.yaml"
+    broken.write_text(shipped.replace("Reassess this vendor within {months}", "Reassess within {weeks}"),
+                      encoding="utf-8")
+    with pytest.raises(ConfigurationError) as caught:
+        load_wording(broken)
+    problem = caught.value.problems[0]
+    assert "unknown placeholder {weeks}" in problem.message
+    assert "{months}" in problem.message
+    assert problem.place.startswith(f"{broken}:")

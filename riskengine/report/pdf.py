@@ -1,0 +1,947 @@
+"""Render an Assessment as a PDF: cover, summary, scores, findings, conditions, dependencies, appendix.
+
+Every piece of text that comes from the assessment passes through ``_markup`` (control characters dropped,
+capped, escaped) before it reaches a Paragraph, and every table has fixed column widths with Paragraph
+cells, so markup in an answer shows literally and long words are split instead of breaking the layout.
+
+The document is built twice: the first pass counts the pages so the second can print "Page N of M". The
+usual one-pass trick (a canvas that defers ``showPage``) would point every bookmark at the first page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, get_args
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from riskengine.assessment import AnsweredQuestion, Assessment, Connection, GraphSummary
+from riskengine.facts import FactValue, Provenance
+from riskengine.report.wording import DecisionTheme, ReportWording, SectionId, load_wording
+from riskengine.score.profile import Due, Owner, Remediation, Severity
+from riskengine.score.result import CategoryScore, Finding
+
+FONT = "Vera"
+FONT_BOLD = "Vera-Bold"
+FONT_ITALIC = "Vera-Italic"
+FONT_BOLD_ITALIC = "Vera-BoldItalic"
+_FONT_FILES = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf", FONT_ITALIC: "VeraIt.ttf",
+               FONT_BOLD_ITALIC: "VeraBI.ttf"}
+
+ANSWER_LIMIT = 1500
+"""Characters of one answer shown in the PDF; the JSON result keeps the whole text."""
+COMMENT_LIMIT = 600
+QUESTION_LIMIT = 600
+IN_ROW_SPLIT_MIN = 60
+NAME_LIMIT = 200
+ELLIPSIS = "…"
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_X = 18 * mm
+MARGIN_TOP = 22 * mm
+MARGIN_BOTTOM = 20 * mm
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+
+_SEVERITY_ORDER: tuple[Severity, ...] = ("critical", "high", "medium", "low")
+_OWNER_ORDER: tuple[Owner, ...] = get_args(Owner)
+_DUE_ORDER: tuple[Due, ...] = get_args(Due)
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def render_pdf(assessment: Assessment, *, audience: str = "full") -> bytes:
+    """The report of ``assessment`` for ``audience`` (full, it, marketing, compliance) as PDF bytes.
+
+    The same assessment always gives the same bytes: the PDF's dates come from ``assessment.created``.
+    Raises ``ValueError`` for an unknown audience.
+    """
+    wording = load_wording()
+    spec = wording.audience(audience)
+    _register_fonts()
+    _, pages = _build(assessment, wording, spec.sections, spec.label, total_pages=None)
+    data, _ = _build(assessment, wording, spec.sections, spec.label, total_pages=pages)
+    return data
+
+
+@cache
+def _register_fonts() -> None:
+    """Embed reportlab's own Bitstream Vera family, so the PDF looks the same on every machine."""
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    for name, file_name in _FONT_FILES.items():
+        pdfmetrics.registerFont(TTFont(name, os.path.join(folder, file_name)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
+                                  boldItalic=FONT_BOLD_ITALIC)
+
+
+def _build(assessment: Assessment, wording: ReportWording, sections: Sequence[SectionId], label: str,
+           *, total_pages: int | None) -> tuple[bytes, int]:
+    buffer = io.BytesIO()
+    report = _Report(assessment, wording, label)
+    vendor = assessment.vendor
+    document = _Document(
+        buffer,
+        report=report,
+        total_pages=total_pages,
+        title=_clean(f"{wording.title}: {vendor.legal_name} {vendor.product}".strip(), NAME_LIMIT),
+        author="riskengine",
+        subject=_clean(f"{label}, {assessment.assessment_id}", NAME_LIMIT),
+        keywords=[_clean(word, NAME_LIMIT) for word in (
+            assessment.assessment_id, vendor.legal_name, vendor.domain, assessment.risk.decision,
+            assessment.risk.tier) if word],
+        creator=f"riskengine {assessment.versions.engine}",
+    )
+    document.build(report.story(sections))
+    return buffer.getvalue(), document.page
+
+
+# --- text ------------------------------------------------------------------------------------------------
+
+
+def _clean(text: str, limit: int = ANSWER_LIMIT) -> str:
+    """Text safe to measure and draw: no control characters or lone surrogates, at most ``limit`` chars."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _CONTROL_CHARACTERS.sub("", text)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + ELLIPSIS
+    return text
+
+
+def _markup(text: str, limit: int = ANSWER_LIMIT) -> str:
+    """Paragraph markup that shows ``text`` literally: ``<b>`` stays ``<b>``, newlines become breaks."""
+    return escape(_clean(text, limit)).replace("\n", "<br/>")
+
+
+def _score(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut with an ellipsis so that it is at most ``width`` points wide."""
+    text = _clean(text, NAME_LIMIT).replace("\n", " ")
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + ELLIPSIS, font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + ELLIPSIS
+
+
+def _timestamp(created: dt.datetime) -> TimeStamp:
+    """reportlab's document timestamp, set to the assessment's clock instead of the machine's."""
+    moment = created if created.tzinfo is not None else created.replace(tzinfo=dt.UTC)
+    stamp = TimeStamp(invariant=True)
+    stamp.t = moment.timestamp()
+    stamp.lt = time.gmtime(stamp.t)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = 0
+    stamp.dmm = 0
+    stamp.tzname = "UTC"
+    return stamp
+
+
+# --- styles ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Palette:
+    primary: colors.Color
+    accent: colors.Color
+    text: colors.Color
+    muted: colors.Color
+    rule: colors.Color
+    header_fill: colors.Color
+    header_text: colors.Color
+    stripe: colors.Color
+    label_fill: colors.Color
+    chart_bar: colors.Color
+    chart_grid: colors.Color
+    severities: dict[Severity, colors.Color]
+
+
+def _palette(wording: ReportWording) -> _Palette:
+    theme = wording.theme
+    hexes = {name: colors.HexColor(getattr(theme, name)) for name in (
+        "primary", "accent", "text", "muted", "rule", "header_fill", "header_text", "stripe", "label_fill",
+        "chart_bar", "chart_grid")}
+    severities = {severity: colors.HexColor(value) for severity, value in theme.severities.items()}
+    return _Palette(**hexes, severities=severities)
+
+
+@dataclass(frozen=True)
+class _Styles:
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    muted: ParagraphStyle
+    h1: ParagraphStyle
+    h2: ParagraphStyle
+    h3: ParagraphStyle
+    cover_title: ParagraphStyle
+    cover_vendor: ParagraphStyle
+    cover_sub: ParagraphStyle
+    cell: ParagraphStyle
+    cell_small: ParagraphStyle
+    cell_label: ParagraphStyle
+    cell_head: ParagraphStyle
+    cell_large: ParagraphStyle
+    cell_large_bold: ParagraphStyle
+    tag: ParagraphStyle
+
+
+def _styles(palette: _Palette) -> _Styles:
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12.5, textColor=palette.text,
+                          spaceAfter=4, splitLongWords=1)
+    cell = ParagraphStyle("cell", parent=body, fontSize=8, leading=10.2, spaceAfter=0)
+    return _Styles(
+        body=body,
+        bullet=ParagraphStyle("bullet", parent=body, leftIndent=12, bulletIndent=2, spaceAfter=2),
+        muted=ParagraphStyle("muted", parent=body, fontSize=8, leading=10.5, textColor=palette.muted),
+        h1=ParagraphStyle("h1", parent=body, fontName=FONT_BOLD, fontSize=17, leading=21,
+                          textColor=palette.primary, spaceAfter=8, keepWithNext=1),
+        h2=ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=14,
+                          textColor=palette.primary, spaceBefore=10, spaceAfter=4, keepWithNext=1),
+        h3=ParagraphStyle("h3", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12,
+                          textColor=palette.accent, spaceBefore=8, spaceAfter=3, keepWithNext=1),
+        cover_title=ParagraphStyle("cover_title", parent=body, fontName=FONT_BOLD, fontSize=26, leading=31,
+                                   textColor=palette.primary, spaceAfter=14),
+        cover_vendor=ParagraphStyle("cover_vendor", parent=body, fontName=FONT_BOLD, fontSize=16,
+                                    leading=20, spaceAfter=3),
+        cover_sub=ParagraphStyle("cover_sub", parent=body, fontSize=11, leading=14, textColor=palette.muted,
+                                 spaceAfter=14),
+        cell=cell,
+        cell_small=ParagraphStyle("cell_small", parent=cell, fontSize=7.5, leading=9.5),
+        cell_label=ParagraphStyle("cell_label", parent=cell, fontName=FONT_BOLD, textColor=palette.muted),
+        cell_head=ParagraphStyle("cell_head", parent=cell, fontName=FONT_BOLD, textColor=palette.header_text),
+        cell_large=ParagraphStyle("cell_large", parent=cell, fontSize=10, leading=13),
+        cell_large_bold=ParagraphStyle("cell_large_bold", parent=cell, fontName=FONT_BOLD, fontSize=10,
+                                       leading=13),
+        tag=ParagraphStyle("tag", parent=cell, fontName=FONT_BOLD, fontSize=7.5, leading=9,
+                           textColor=colors.white, alignment=TA_CENTER),
+    )
+
+
+# --- flowables -------------------------------------------------------------------------------------------
+
+
+class _Heading(Paragraph):  # type: ignore[misc]
+    """A heading that becomes a PDF bookmark when it is laid out (see ``_Document.afterFlowable``)."""
+
+    outline_key = ""
+    outline_title = ""
+    outline_level = 0
+
+
+class _Badge(Flowable):  # type: ignore[misc]
+    """The decision in a coloured box; label text and border style differ too, so greyscale still reads."""
+
+    def __init__(self, label: str, detail: str, theme: DecisionTheme, width: float) -> None:
+        super().__init__()
+        self.label = label
+        self.detail = detail
+        self.theme = theme
+        self.width = width
+        self.height = 66.0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        stroke = colors.HexColor(self.theme.stroke)
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor(self.theme.fill))
+        canvas.setStrokeColor(stroke)
+        if self.theme.border == "double":
+            canvas.setLineWidth(1.2)
+            canvas.roundRect(0, 0, self.width, self.height, 5, stroke=1, fill=1)
+            canvas.roundRect(3.5, 3.5, self.width - 7, self.height - 7, 3, stroke=1, fill=0)
+        elif self.theme.border == "dashed":
+            canvas.setLineWidth(2)
+            canvas.setDash(6, 3)
+            canvas.roundRect(1, 1, self.width - 2, self.height - 2, 5, stroke=1, fill=1)
+        else:
+            canvas.setLineWidth(2)
+            canvas.roundRect(1, 1, self.width - 2, self.height - 2, 5, stroke=1, fill=1)
+        canvas.setFillColor(colors.HexColor(self.theme.text))
+        size = 15.0
+        while size > 8 and pdfmetrics.stringWidth(self.label, FONT_BOLD, size) > self.width - 20:
+            size -= 0.5
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawCentredString(self.width / 2, self.height * 0.52, self.label)
+        canvas.setFont(FONT, 9)
+        detail = _fit(self.detail, FONT, 9, self.width - 20)
+        canvas.drawCentredString(self.width / 2, self.height * 0.24, detail)
+        canvas.restoreState()
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]
+    """A4 pages: a cover without running header, then body pages with header, footer and page numbers."""
+
+    def __init__(self, buffer: io.BytesIO, *, report: _Report, total_pages: int | None,
+                 **metadata: Any) -> None:
+        super().__init__(buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                         bottomMargin=MARGIN_BOTTOM, invariant=1, **metadata)
+        self.report = report
+        self.total_pages = total_pages
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="content",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([
+            PageTemplate(id="cover", frames=[frame], onPage=report.decorate_cover),
+            PageTemplate(id="body", frames=[frame], onPage=report.decorate_body),
+        ])
+
+    def beforeDocument(self) -> None:
+        # reportlab's invariant mode takes its clock from SOURCE_DATE_EPOCH or a fixed 2000-01-01; the
+        # report's dates and file id come from the assessment instead, so the bytes depend on it alone.
+        stamp = _timestamp(self.report.assessment.created)
+        pdf_document = self.canv._doc
+        pdf_document._timeStamp = stamp
+        pdf_document.signature = hashlib.md5(b"a reportlab document", usedforsecurity=False)
+        pdf_document.signature.update(ascii(stamp.t).encode())
+        self.canv.showOutline()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, _Heading) and flowable.outline_key:
+            self.canv.bookmarkPage(flowable.outline_key)
+            self.canv.addOutlineEntry(flowable.outline_title, flowable.outline_key,
+                                      level=flowable.outline_level, closed=False)
+
+
+# --- the report ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Condition:
+    owner: Owner
+    due: Due
+    action: str
+    sources: tuple[str, ...]
+    rank: int
+
+
+class _Report:
+    """The story (list of flowables) of one assessment, section by section, and the page decoration."""
+
+    def __init__(self, assessment: Assessment, wording: ReportWording, audience_label: str) -> None:
+        self.assessment = assessment
+        self.wording = wording
+        self.audience_label = audience_label
+        self.palette = _palette(wording)
+        self.styles = _styles(self.palette)
+        self._keys = 0
+
+    def story(self, sections: Sequence[SectionId]) -> list[Flowable]:
+        builders: dict[SectionId, Callable[[], list[Flowable]]] = {
+            "cover": self._cover, "summary": self._summary, "scores": self._scores,
+            "findings": self._findings, "conditions": self._conditions,
+            "dependencies": self._dependencies, "appendix": self._appendix,
+        }
+        story: list[Flowable] = []
+        for index, section in enumerate(sections):
+            if index == 1:
+                story.append(NextPageTemplate("body"))
+            if index:
+                story.append(PageBreak())
+            story += builders[section]()
+        return story
+
+    # --- page decoration ---
+
+    def decorate_cover(self, canvas: Any, document: _Document) -> None:
+        canvas.saveState()
+        canvas.setFillColor(self.palette.primary)
+        canvas.rect(0, PAGE_HEIGHT - 12 * mm, PAGE_WIDTH, 12 * mm, stroke=0, fill=1)
+        canvas.setFillColor(self.palette.header_text)
+        canvas.setFont(FONT_BOLD, 9)
+        canvas.drawString(MARGIN_X, PAGE_HEIGHT - 7.5 * mm, "riskengine")
+        canvas.setFont(FONT, 9)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, PAGE_HEIGHT - 7.5 * mm,
+                               _fit(self.audience_label, FONT, 9, CONTENT_WIDTH / 2))
+        canvas.restoreState()
+        self._footer(canvas, document)
+
+    def decorate_body(self, canvas: Any, document: _Document) -> None:
+        canvas.saveState()
+        top = PAGE_HEIGHT - 12 * mm
+        identifier = self.assessment.assessment_id
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(self.palette.muted)
+        id_width = pdfmetrics.stringWidth(_clean(identifier, NAME_LIMIT), FONT, 8)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, _fit(identifier, FONT, 8, CONTENT_WIDTH / 2))
+        canvas.setFont(FONT_BOLD, 8)
+        canvas.setFillColor(self.palette.primary)
+        vendor = self.assessment.vendor
+        name = " · ".join(part for part in (vendor.legal_name, vendor.product) if part)
+        room = CONTENT_WIDTH - min(id_width, CONTENT_WIDTH / 2) - 12
+        canvas.drawString(MARGIN_X, top, _fit(name, FONT_BOLD, 8, room))
+        canvas.setStrokeColor(self.palette.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, top - 3 * mm, PAGE_WIDTH - MARGIN_X, top - 3 * mm)
+        canvas.restoreState()
+        self._footer(canvas, document)
+
+    def _footer(self, canvas: Any, document: _Document) -> None:
+        page = document.page
+        total = document.total_pages if document.total_pages is not None else page
+        canvas.saveState()
+        bottom = 11 * mm
+        canvas.setStrokeColor(self.palette.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(self.palette.muted)
+        footer = self.wording.page.footer.format(engine=self.assessment.versions.engine,
+                                                 audience=self.audience_label)
+        canvas.drawString(MARGIN_X, bottom, _fit(footer, FONT, 7.5, CONTENT_WIDTH * 0.7))
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, bottom,
+                               self.wording.page.number.format(page=page, total=total))
+        canvas.restoreState()
+
+    # --- building blocks ---
+
+    def _heading(self, text: str, style: ParagraphStyle, level: int | None = None) -> Paragraph:
+        heading = _Heading(_markup(text, NAME_LIMIT), style)
+        if level is not None:
+            self._keys += 1
+            heading.outline_key = f"section-{self._keys}"
+            heading.outline_title = _clean(text, NAME_LIMIT).replace("\n", " ")
+            heading.outline_level = level
+        return heading
+
+    def _section(self, section: SectionId) -> Paragraph:
+        return self._heading(self.wording.sections[section], self.styles.h1, level=0)
+
+    def _paragraph(self, text: str, style: ParagraphStyle | None = None,
+                   limit: int = ANSWER_LIMIT) -> Paragraph:
+        return Paragraph(_markup(text, limit), style or self.styles.body)
+
+    def _cell(self, text: str, style: ParagraphStyle | None = None, limit: int = ANSWER_LIMIT) -> Paragraph:
+        return Paragraph(_markup(text, limit), style or self.styles.cell)
+
+    def _table(self, header: Sequence[str], rows: Sequence[Sequence[Flowable]], widths: Sequence[float],
+               *, split_in_row: bool = False) -> Table:
+        """A themed table whose header row repeats on every page it spans.
+
+        ``split_in_row`` lets a tall row (a long answer) continue on the next page instead of leaving the
+        rest of this one blank.
+        """
+        data = [[self._cell(title, self.styles.cell_head) for title in header], *[list(row) for row in rows]]
+        # Tried first, in-row splitting needs at least IN_ROW_SPLIT_MIN points on this page; short rows
+        # still move whole (reportlab falls back to splitting between rows).
+        table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT",
+                      splitByRow=0 if split_in_row else 1, splitInRow=IN_ROW_SPLIT_MIN if split_in_row else 0)
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), self.palette.header_fill),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, self.palette.stripe]),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, self.palette.rule),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return table
+
+    def _key_values(self, rows: Sequence[tuple[str, Flowable]], label_width: float,
+                    width: float = CONTENT_WIDTH, valign: str = "TOP") -> Table:
+        """Label / value pairs, labels in a tinted column."""
+        data = [[self._cell(label, self.styles.cell_label), value] for label, value in rows]
+        table = Table(data, colWidths=[label_width, width - label_width], hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (0, -1), self.palette.label_fill),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, self.palette.rule),
+            ("VALIGN", (0, 0), (-1, -1), valign),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return table
+
+    @property
+    def _muted_hex(self) -> str:
+        """The muted theme colour for inline ``<font color>`` (validated as #RRGGBB, so safe in markup)."""
+        return self.wording.theme.muted
+
+    def _tag(self, severity: Severity) -> Paragraph:
+        return self._cell(self.wording.severities[severity].upper(), self.styles.tag)
+
+    def _provenance(self, provenance: Sequence[Provenance]) -> str:
+        return "; ".join(str(item) for item in provenance) or self.wording.none
+
+    def _answer(self, value: FactValue) -> str:
+        if value is None or value == "" or value == ():
+            return self.wording.blank
+        if isinstance(value, bool):
+            return self.wording.answer_yes if value else self.wording.answer_no
+        if isinstance(value, tuple):
+            return ", ".join(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, float):
+            return f"{value:g}"
+        return str(value)
+
+    def _owner_due(self, remediation: Remediation) -> str:
+        return self.wording.summary.owner_due.format(owner=self.wording.owners[remediation.owner],
+                                                     due=self.wording.dues[remediation.due])
+
+    def _sorted_findings(self) -> list[Finding]:
+        rank = {severity: index for index, severity in enumerate(_SEVERITY_ORDER)}
+        return sorted(self.assessment.findings,
+                      key=lambda finding: (rank[finding.severity], -finding.points_lost, finding.rule_id))
+
+    # --- 1. cover ---
+
+    def _cover(self) -> list[Flowable]:
+        assessment, wording, styles = self.assessment, self.wording, self.styles
+        risk, vendor, cover = assessment.risk, assessment.vendor, wording.cover
+        title = self._heading(wording.title, styles.cover_title, level=0)
+        title.outline_title = wording.sections["cover"]
+        subtitle = " · ".join(part for part in (vendor.product, vendor.domain) if part)
+        story: list[Flowable] = [
+            Spacer(1, 10 * mm),
+            title,
+            self._paragraph(vendor.legal_name or wording.blank, styles.cover_vendor, NAME_LIMIT),
+            self._paragraph(subtitle or wording.blank, styles.cover_sub, NAME_LIMIT),
+            self._key_values([
+                (cover.assessment_id, self._cell(assessment.assessment_id, limit=NAME_LIMIT)),
+                (cover.date, self._cell(wording.date(assessment.created))),
+                (cover.requested_by, self._cell(assessment.requested_by or wording.blank, limit=NAME_LIMIT)),
+                (cover.report, self._cell(self.audience_label)),
+            ], label_width=42 * mm),
+            Spacer(1, 8 * mm),
+        ]
+        tier = wording.tiers[risk.tier]
+        badge = _Badge(wording.decisions[risk.decision].badge, cover.badge_tier.format(tier=tier),
+                       wording.theme.decisions[risk.decision], width=80 * mm)
+        scores_width = CONTENT_WIDTH - 80 * mm - 6 * mm
+        scores = self._key_values([
+            (cover.tier, self._cell(tier, styles.cell_large_bold)),
+            (cover.residual, self._cell(cover.out_of_100.format(score=_score(risk.residual)),
+                                        styles.cell_large_bold)),
+            (cover.inherent, self._cell(cover.out_of_100.format(score=_score(risk.inherent)),
+                                        styles.cell_large)),
+            (cover.effectiveness, self._cell(cover.out_of_100.format(
+                score=_score(risk.control_effectiveness)), styles.cell_large)),
+        ], label_width=40 * mm, width=scores_width, valign="MIDDLE")
+        side_by_side = Table([[badge, scores]], colWidths=[80 * mm + 6 * mm, scores_width], hAlign="LEFT")
+        side_by_side.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        story += [side_by_side, Spacer(1, 6 * mm)]
+        story.append(self._heading(cover.inputs, styles.h2))
+        rows = [[
+            self._cell(wording.roles[item.role]),
+            self._cell(item.name, limit=NAME_LIMIT),
+            Paragraph(f"{_markup(item.sha256[:16], 16)}<br/><font size=\"5.5\" color=\"{self._muted_hex}\">"
+                      f"{_markup(item.sha256, 128)}</font>", styles.cell),
+        ] for item in assessment.inputs]
+        story.append(self._table([cover.role, cover.file, cover.sha256], rows,
+                                 [34 * mm, CONTENT_WIDTH - 34 * mm - 84 * mm, 84 * mm]))
+        story.append(self._heading(cover.versions, styles.h2))
+        versions = assessment.versions
+        grid = Table([
+            [self._cell(cover.engine, styles.cell_label), self._cell(versions.engine, limit=NAME_LIMIT),
+             self._cell(cover.bank, styles.cell_label), self._cell(versions.bank, limit=NAME_LIMIT)],
+            [self._cell(cover.profile, styles.cell_label), self._cell(versions.profile, limit=NAME_LIMIT),
+             self._cell(cover.schema_, styles.cell_label), self._cell(versions.schema_version)],
+        ], colWidths=[30 * mm, CONTENT_WIDTH / 2 - 30 * mm] * 2, hAlign="LEFT")
+        grid.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (0, -1), self.palette.label_fill),
+            ("BACKGROUND", (2, 0), (2, -1), self.palette.label_fill),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, self.palette.rule),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]))
+        story.append(grid)
+        return story
+
+    # --- 2. summary ---
+
+    def _summary(self) -> list[Flowable]:
+        assessment, wording, styles = self.assessment, self.wording, self.styles
+        risk, summary = assessment.risk, wording.summary
+        decision = wording.decisions[risk.decision]
+        tier = wording.tiers[risk.tier]
+        story: list[Flowable] = [
+            self._section("summary"),
+            self._heading(summary.decision, styles.h2),
+            Paragraph(f"<b>{_markup(decision.badge)}</b>. {_markup(decision.verdict)}", styles.body),
+            self._heading(summary.why, styles.h2),
+        ]
+        if risk.knockouts:
+            story.append(self._paragraph(summary.knockouts.format(count=len(risk.knockouts))))
+            for knockout in risk.knockouts:
+                source = f"{knockout.rule_id}: {self._provenance(knockout.provenance)}"
+                story.append(Paragraph(
+                    f"<b>{_markup(knockout.reason)}</b> <font size=\"7.5\" color=\"{self._muted_hex}\">"
+                    f"({_markup(source)})</font>", styles.bullet, bulletText="•"))
+        story.append(self._paragraph(summary.score.format(residual=_score(risk.residual), tier=tier)))
+        counts = [(severity, sum(1 for f in assessment.findings if f.severity == severity))
+                  for severity in _SEVERITY_ORDER]
+        if assessment.findings:
+            text = ", ".join(f"{wording.severities[severity]} {count}" for severity, count in counts if count)
+            story.append(self._paragraph(summary.findings_count.format(counts=text)))
+        else:
+            story.append(self._paragraph(summary.no_findings))
+        top = self._sorted_findings()[:3]
+        if top:
+            story.append(self._heading(summary.top_findings, styles.h2))
+            rows = [[self._tag(finding.severity),
+                     Paragraph(f"<b>{_markup(finding.title, NAME_LIMIT)}</b><br/>{_markup(finding.plain)}",
+                               styles.cell)] for finding in top]
+            table = Table(rows, colWidths=[22 * mm, CONTENT_WIDTH - 22 * mm], hAlign="LEFT")
+            table.setStyle(TableStyle([
+                *[("BACKGROUND", (0, index), (0, index), self.palette.severities[finding.severity])
+                  for index, finding in enumerate(top)],
+                ("VALIGN", (0, 0), (0, -1), "MIDDLE"),
+                ("VALIGN", (1, 0), (1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 3, colors.white),
+                ("LINEBELOW", (1, 0), (1, -1), 0.25, self.palette.rule),
+                ("LEFTPADDING", (1, 0), (1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]))
+            story.append(table)
+        story.append(self._heading(summary.before_go_live, styles.h2))
+        before = self._before_go_live()
+        if before:
+            story.append(self._paragraph(summary.before_go_live_intro))
+            rows = [[self._cell(action), self._cell(self._owner_due(remediation))]
+                    for action, remediation in before]
+            story.append(self._table([wording.conditions.action, wording.conditions.owner], rows,
+                                     [CONTENT_WIDTH - 50 * mm, 50 * mm]))
+        else:
+            story.append(self._paragraph(summary.nothing_before_go_live))
+        story.append(self._heading(summary.reassess_title, styles.h2))
+        story.append(self._paragraph(summary.reassess.format(months=risk.reassess_months, tier=tier)))
+        return story
+
+    def _before_go_live(self) -> list[tuple[str, Remediation]]:
+        """Knockout remediations first, then findings' remediations due before go-live; each action once."""
+        remediations = [knockout.remediation for knockout in self.assessment.risk.knockouts]
+        remediations += [finding.remediation for finding in self._sorted_findings()
+                         if finding.remediation.due == "before-go-live"]
+        seen: set[tuple[str, str]] = set()
+        result: list[tuple[str, Remediation]] = []
+        for remediation in remediations:
+            if (remediation.action, remediation.owner) not in seen:
+                seen.add((remediation.action, remediation.owner))
+                result.append((remediation.action, remediation))
+        return result
+
+    # --- 3. scores ---
+
+    def _scores(self) -> list[Flowable]:
+        assessment, wording, styles = self.assessment, self.wording, self.styles
+        risk, scores = assessment.risk, wording.scores
+        story: list[Flowable] = [self._section("scores"), self._paragraph(scores.intro)]
+        charted = [category for category in risk.categories if category.effectiveness is not None]
+        skipped = [category for category in risk.categories if category.effectiveness is None]
+        story.append(self._chart(charted) if charted else self._paragraph(scores.no_chart))
+        if skipped:
+            names = ", ".join(category.title for category in skipped)
+            story.append(self._paragraph(scores.not_applicable_list.format(categories=names), styles.muted))
+        story.append(Spacer(1, 3 * mm))
+        rows = [[
+            self._cell(category.title, limit=NAME_LIMIT),
+            self._cell(f"{category.weight:g}"),
+            self._cell(scores.not_applicable if category.effectiveness is None
+                       else _score(category.effectiveness)),
+            self._cell(f"{category.controls_met} / {category.controls_applied}"),
+        ] for category in risk.categories]
+        header = [scores.category, scores.weight, scores.effectiveness, scores.controls]
+        story.append(self._table(header, rows, [CONTENT_WIDTH - 105 * mm, 25 * mm, 35 * mm, 45 * mm]))
+        story.append(Spacer(1, 2 * mm))
+        story.append(self._paragraph(scores.overall.format(
+            effectiveness=_score(risk.control_effectiveness), inherent=_score(risk.inherent),
+            residual=_score(risk.residual))))
+        story.append(self._heading(scores.inherent_title, styles.h2))
+        if risk.inherent_factors:
+            story.append(self._paragraph(scores.inherent_intro.format(inherent=_score(risk.inherent))))
+            rows = [[self._cell(factor.reason), self._cell(f"{factor.points:g}"),
+                     self._cell(self._provenance(factor.provenance), styles.cell_small)]
+                    for factor in risk.inherent_factors]
+            story.append(self._table([scores.factor, scores.points, scores.provenance], rows,
+                                     [CONTENT_WIDTH - 20 * mm - 70 * mm, 20 * mm, 70 * mm]))
+        else:
+            story.append(self._paragraph(scores.no_factors))
+        return story
+
+    def _chart(self, categories: Sequence[CategoryScore]) -> Drawing:
+        """Horizontal bars of effectiveness per category, first category on top, on a 0-100 axis."""
+        label_width = 150.0
+        row = 22.0
+        height = row * len(categories) + 28
+        drawing = Drawing(CONTENT_WIDTH, height)
+        chart = HorizontalBarChart()
+        chart.x = label_width
+        chart.y = 18
+        chart.width = CONTENT_WIDTH - label_width - 30
+        chart.height = row * len(categories)
+        chart.data = [[category.effectiveness or 0.0 for category in categories]]
+        chart.barWidth = 12
+        chart.groupSpacing = row - 12
+        chart.bars[0].fillColor = self.palette.chart_bar
+        chart.bars[0].strokeColor = None
+        chart.categoryAxis.categoryNames = [_fit(category.title, FONT, 8, label_width - 12)
+                                            for category in categories]
+        chart.categoryAxis.reverseDirection = 1
+        chart.categoryAxis.labels.fontName = FONT
+        chart.categoryAxis.labels.fontSize = 8
+        chart.categoryAxis.labels.fillColor = self.palette.text
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.labels.dx = -6
+        chart.categoryAxis.strokeColor = self.palette.rule
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.valueMax = 100
+        chart.valueAxis.valueStep = 20
+        chart.valueAxis.labels.fontName = FONT
+        chart.valueAxis.labels.fontSize = 7.5
+        chart.valueAxis.labels.fillColor = self.palette.muted
+        chart.valueAxis.strokeColor = self.palette.rule
+        chart.valueAxis.visibleGrid = 1
+        chart.valueAxis.gridStrokeColor = self.palette.chart_grid
+        chart.valueAxis.gridStrokeWidth = 0.5
+        chart.barLabelFormat = "%.1f"
+        chart.barLabels.fontName = FONT_BOLD
+        chart.barLabels.fontSize = 7.5
+        chart.barLabels.fillColor = self.palette.text
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 3
+        drawing.add(chart)
+        drawing.hAlign = "LEFT"
+        return drawing
+
+    # --- 4. findings ---
+
+    def _findings(self) -> list[Flowable]:
+        assessment, wording, styles = self.assessment, self.wording, self.styles
+        story: list[Flowable] = [self._section("findings")]
+        if not assessment.findings:
+            story.append(self._paragraph(wording.findings.none))
+            return story
+        story.append(self._paragraph(wording.findings.intro))
+        titles = {category.id: category.title for category in assessment.risk.categories}
+        order = [category.id for category in assessment.risk.categories]
+        order += sorted({finding.category for finding in assessment.findings} - set(order))
+        findings = self._sorted_findings()
+        for category_id in order:
+            in_category = [finding for finding in findings if finding.category == category_id]
+            if not in_category:
+                continue
+            heading = self._heading(titles.get(category_id, category_id), styles.h2, level=1)
+            for index, finding in enumerate(in_category):
+                # keepWithNext does not reach into a KeepTogether, so the heading joins the first finding.
+                block = [heading] if index == 0 else []
+                story.append(KeepTogether([*block, self._finding(finding), Spacer(1, 4 * mm)]))
+        return story
+
+    def _finding(self, finding: Finding) -> Table:
+        text, styles = self.wording.findings, self.styles
+        remediation = finding.remediation
+        line = text.remediation_line.format(action=remediation.action,
+                                            owner=self.wording.owners[remediation.owner],
+                                            due=self.wording.dues[remediation.due])
+        title = Paragraph(f"<b>{_markup(finding.title, NAME_LIMIT)}</b>  <font size=\"7\" "
+                          f"color=\"{self._muted_hex}\">{_markup(finding.rule_id, NAME_LIMIT)}</font>",
+                          styles.cell)
+        rows: list[list[Flowable]] = [
+            [self._tag(finding.severity), title],
+            [self._cell(text.what_it_means, styles.cell_label), self._cell(finding.plain)],
+            [self._cell(text.for_it, styles.cell_label), self._cell(finding.technical)],
+            [self._cell(text.remediation, styles.cell_label), self._cell(line)],
+            [self._cell(text.vendor_answer, styles.cell_label), self._cell(self._answer(finding.answer))],
+            [self._cell(text.points_lost, styles.cell_label),
+             self._cell(text.points.format(points=f"{finding.points_lost:.1f}"))],
+            [self._cell(text.provenance, styles.cell_label),
+             self._cell(self._provenance(finding.provenance), styles.cell_small)],
+        ]
+        table = Table(rows, colWidths=[30 * mm, CONTENT_WIDTH - 30 * mm], hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (0, 0), self.palette.severities[finding.severity]),
+            ("BACKGROUND", (1, 0), (1, 0), self.palette.label_fill),
+            ("BOX", (0, 0), (-1, -1), 0.5, self.palette.rule),
+            ("LINEBELOW", (0, 1), (-1, -2), 0.25, self.palette.rule),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return table
+
+    # --- 5. conditions ---
+
+    def _conditions(self) -> list[Flowable]:
+        wording, text = self.wording, self.wording.conditions
+        story: list[Flowable] = [self._section("conditions")]
+        conditions = self._collect_conditions()
+        if not conditions:
+            story.append(self._paragraph(text.none))
+            return story
+        story.append(self._paragraph(text.intro))
+        rows = [[
+            self._cell(wording.owners[condition.owner], self.styles.cell_label),
+            self._cell(wording.dues[condition.due]),
+            self._cell(condition.action),
+            self._cell("; ".join(condition.sources), self.styles.cell_small),
+        ] for condition in conditions]
+        story.append(self._table([text.owner, text.due, text.action, text.source], rows,
+                                 [24 * mm, 27 * mm, CONTENT_WIDTH - 24 * mm - 27 * mm - 52 * mm, 52 * mm]))
+        return story
+
+    def _collect_conditions(self) -> list[_Condition]:
+        """Every remediation once per owner, due point and action, sorted by owner, due, then severity."""
+        rank = {severity: index for index, severity in enumerate(_SEVERITY_ORDER)}
+        knockout_source = self.wording.conditions.knockout_source
+        entries: list[tuple[Remediation, str, int]] = [
+            (knockout.remediation, f"{knockout_source.format(reason=knockout.reason)} ({knockout.rule_id})", -1)
+            for knockout in self.assessment.risk.knockouts
+        ]
+        entries += [(finding.remediation, f"{finding.title} ({finding.rule_id})", rank[finding.severity])
+                    for finding in self._sorted_findings()]
+        merged: dict[tuple[Owner, Due, str], _Condition] = {}
+        for remediation, source, severity_rank in entries:
+            key = (remediation.owner, remediation.due, remediation.action)
+            known = merged.get(key)
+            if known is None:
+                merged[key] = _Condition(owner=remediation.owner, due=remediation.due,
+                                         action=remediation.action, sources=(source,), rank=severity_rank)
+            else:
+                merged[key] = _Condition(owner=known.owner, due=known.due, action=known.action,
+                                         sources=(*known.sources, source),
+                                         rank=min(known.rank, severity_rank))
+        return sorted(merged.values(), key=lambda condition: (
+            _OWNER_ORDER.index(condition.owner), _DUE_ORDER.index(condition.due), condition.rank,
+            condition.action))
+
+    # --- 6. dependencies ---
+
+    def _dependencies(self) -> list[Flowable]:
+        story: list[Flowable] = [self._section("dependencies")]
+        graph = self.assessment.graph
+        if graph is None:
+            story.append(self._paragraph(self.wording.dependencies.no_inventory))
+            return story
+        return story + self._graph(graph)
+
+    def _graph(self, graph: GraphSummary) -> list[Flowable]:
+        wording, text, styles = self.wording, self.wording.dependencies, self.styles
+        names = {connection.system_id: connection.system_name for connection in graph.connections}
+
+        def systems(ids: Sequence[str]) -> Paragraph:
+            listed = ", ".join(names.get(system_id, system_id) for system_id in ids)
+            return self._cell(f"{len(ids)}: {listed}" if ids else "0")
+
+        story: list[Flowable] = [self._heading(text.overview, styles.h2), self._key_values([
+            (text.inventory, self._cell(graph.inventory or wording.blank, limit=NAME_LIMIT)),
+            (text.systems_in_inventory, self._cell(str(graph.systems_in_inventory))),
+            (text.capability, self._cell(graph.capability or wording.blank, limit=NAME_LIMIT)),
+            (text.connections_count, self._cell(str(len(graph.connections)))),
+            (text.reachable, systems(graph.reachable)),
+            (text.critical_reachable, systems(graph.critical_reachable)),
+            (text.customer_facing_reachable, systems(graph.customer_facing_reachable)),
+            (text.duplicates, self._cell(", ".join(names.get(system_id, system_id)
+                                                   for system_id in graph.duplicates) or wording.none)),
+        ], label_width=62 * mm)]
+        story.append(self._heading(text.connections, styles.h2))
+        if not graph.connections:
+            story.append(self._paragraph(text.no_connections))
+        else:
+            story.append(self._table(
+                [text.system, text.direction, text.data_classes, text.method, text.frequency,
+                 text.criticality, text.place],
+                [self._connection(connection) for connection in graph.connections],
+                [32 * mm, 23 * mm, 27 * mm, 16 * mm, 21 * mm, 20 * mm, CONTENT_WIDTH - 139 * mm]))
+        if graph.provenance:
+            story.append(Spacer(1, 2 * mm))
+            story.append(self._paragraph(self._provenance(graph.provenance), styles.muted))
+        return story
+
+    def _connection(self, connection: Connection) -> list[Flowable]:
+        small = self.styles.cell_small
+        return [
+            self._cell(connection.system_name or connection.system_id, limit=NAME_LIMIT),
+            self._cell(self.wording.directions[connection.direction], small),
+            self._cell(", ".join(connection.data_classes) or self.wording.none, small),
+            self._cell(connection.method, small, limit=NAME_LIMIT),
+            self._cell(connection.frequency, small, limit=NAME_LIMIT),
+            self._cell(connection.criticality, small, limit=NAME_LIMIT),
+            self._cell(connection.place, small, limit=NAME_LIMIT),
+        ]
+
+    # --- 7. appendix ---
+
+    def _appendix(self) -> list[Flowable]:
+        assessment, text, styles = self.assessment, self.wording.appendix, self.styles
+        story: list[Flowable] = [self._section("appendix"), self._heading(text.answers, styles.h2, level=1)]
+        if not assessment.answers:
+            story.append(self._paragraph(text.no_answers))
+        sections: dict[str, list[AnsweredQuestion]] = {}
+        for answer in assessment.answers:
+            sections.setdefault(answer.section, []).append(answer)
+        for section, answers in sections.items():
+            if section:
+                story.append(self._heading(section, styles.h3))
+            rows = [[
+                self._cell(answer.question_id, styles.cell_small, limit=NAME_LIMIT),
+                self._cell(answer.question, limit=QUESTION_LIMIT),
+                self._answer_cell(answer),
+                self._cell(answer.place, styles.cell_small, limit=NAME_LIMIT),
+            ] for answer in answers]
+            widths = [18 * mm, 60 * mm, CONTENT_WIDTH - 18 * mm - 60 * mm - 26 * mm, 26 * mm]
+            story.append(self._table([text.question_id, text.question, text.answer, text.place], rows, widths,
+                                     split_in_row=True))
+        story.append(self._heading(text.warnings, styles.h2, level=1))
+        if assessment.warnings:
+            rows = [[self._cell(f"{problem.place} ({problem.question_id})" if problem.question_id
+                                else problem.place, styles.cell_small, limit=NAME_LIMIT),
+                     self._cell(problem.message)] for problem in assessment.warnings]
+            story.append(self._table([text.place, text.warnings], rows, [50 * mm, CONTENT_WIDTH - 50 * mm]))
+        else:
+            story.append(self._paragraph(text.no_warnings))
+        return story
+
+    def _answer_cell(self, answer: AnsweredQuestion) -> Paragraph:
+        markup = _markup(answer.answer) if answer.answer else f"<i>{_markup(self.wording.blank)}</i>"
+        if answer.comment:
+            label = _markup(self.wording.appendix.comment)
+            markup += (f"<br/><font color=\"{self._muted_hex}\"><i>{label}</i> "
+                       f"{_markup(answer.comment, COMMENT_LIMIT)}</font>")
+        return Paragraph(markup, self.styles.cell)
