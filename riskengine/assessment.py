@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from riskengine.errors import Problem
-from riskengine.facts import Provenance
+from riskengine.inventory.analysis import GraphFindings
 from riskengine.score.result import Finding, RiskResult
 
 SCHEMA_VERSION = "1"
@@ -50,34 +50,6 @@ class AnsweredQuestion(_Frozen):
     comment: str = ""
 
 
-class Connection(_Frozen):
-    """One proposed integration between the tool and an existing system."""
-
-    system_id: str
-    system_name: str
-    direction: Literal["inbound", "outbound", "bidirectional"]
-    data_classes: tuple[str, ...]
-    method: str
-    frequency: str
-    criticality: str
-    customer_facing: bool
-    place: str
-
-
-class GraphSummary(_Frozen):
-    inventory: str
-    systems_in_inventory: int
-    connections: tuple[Connection, ...]
-    reachable: tuple[str, ...]
-    """Existing systems reachable from the tool through integrations, by id."""
-    critical_reachable: tuple[str, ...]
-    customer_facing_reachable: tuple[str, ...]
-    duplicates: tuple[str, ...]
-    """Existing systems that already provide the tool's capability."""
-    capability: str
-    provenance: tuple[Provenance, ...] = ()
-
-
 class Assessment(_Frozen):
     """One assessment of one vendor; ``model_dump_json()`` of this is the JSON result."""
 
@@ -90,7 +62,7 @@ class Assessment(_Frozen):
     risk: RiskResult
     findings: tuple[Finding, ...]
     tco: None = None
-    graph: GraphSummary | None
+    graph: GraphFindings | None
     evidence: tuple[()] = ()
     answers: tuple[AnsweredQuestion, ...]
     warnings: tuple[Problem, ...]

@@ -13,10 +13,12 @@ from riskengine.errors import ConfigurationError, InputError, Problem
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 MAX_YAML_BYTES = 5_000_000
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml_model(
-    path: Path, model: type[ModelT], *, user_file: bool = False, context: dict[str, Any] | None = None
+    path: Path, model: type[ModelT], *, user_file: bool = False, context: dict[str, Any] | None = None,
+    max_bytes: int = MAX_YAML_BYTES,
 ) -> ModelT:
     """Parse ``path`` and validate it as ``model``.
 
@@ -27,20 +29,15 @@ def load_yaml_model(
     name = str(path)
     try:
         size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise error(name, [Problem(place=name, message=f"file is {size:,} bytes; the limit is "
-                                                            f"{MAX_YAML_BYTES:,}")])
+        if size > max_bytes:
+            raise error(name, [Problem(place=name, message=f"file is {size:,} bytes; the limit is {max_bytes:,}")])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(name, [Problem(place=name, message=f"cannot read: {exc}")]) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, root = parse_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        place = f"{name}:{mark.line + 1}" if mark is not None else name
-        detail = getattr(exc, "problem", None) or str(exc)
-        raise error(name, [Problem(place=place, message=f"not valid YAML: {detail}")]) from exc
+        raise error(name, [yaml_problem(name, exc)]) from exc
     try:
         return model.model_validate(data if data is not None else {}, context=context)
     except ValidationError as exc:
@@ -49,6 +46,41 @@ def load_yaml_model(
             for item in exc.errors()
         ]
         raise error(name, problems) from exc
+
+
+def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+    """Parse one YAML document once (with libyaml when present): its data and its node tree, for line numbers."""
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
+
+
+def parse_yaml_documents(text: str) -> list[tuple[Any, yaml.Node]]:
+    """Parse every document of a multi-document YAML stream (``---`` separated), with their node trees."""
+    loader = _LOADER(text)
+    documents: list[tuple[Any, yaml.Node]] = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            documents.append((loader.construct_document(node), node))
+    finally:
+        loader.dispose()
+    return documents
+
+
+def yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    place = f"{name}:{mark.line + 1}" if mark is not None else name
+    detail = getattr(exc, "problem", None) or str(exc)
+    return Problem(place=place, message=f"not valid YAML: {detail}")
+
+
+def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
+    """The 1-based line of the deepest YAML node that ``loc`` (keys and indexes) reaches."""
+    return _line_of(node, loc)
 
 
 def _describe(item: Any) -> str:

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Literal
 
 from riskengine import __version__
-from riskengine.assessment import AnsweredQuestion, Assessment, GraphSummary, InputFile, Vendor, Versions
+from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, Vendor, Versions
 from riskengine.errors import InputError
 from riskengine.facts import Fact, FactSet
-from riskengine.inventory.graph import analyse, resolve_connections
-from riskengine.inventory.loader import load_inventory
+from riskengine.inventory.analysis import GraphFindings, analyse, load_effort_model, resolve_connections
+from riskengine.inventory.graph import SystemGraph
+from riskengine.inventory.loader import SystemIndex, load_inventory
 from riskengine.organisation import DEFAULT_ORG, load_org_profile
 from riskengine.questionnaire.bank import DEFAULT_BANK, QuestionBank, load_bank
 from riskengine.questionnaire.reader import read_submission
@@ -34,7 +35,7 @@ def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = 
     bank = load_bank(bank_path)
     submission = read_submission(questionnaire, bank, today=now.date())
     if inventory is not None:
-        _, problems = resolve_connections(submission, bank, load_inventory(inventory))
+        _, problems = resolve_connections(submission, bank, SystemIndex(load_inventory(inventory)))
         if problems:
             raise InputError(str(questionnaire), problems)
     return submission
@@ -55,14 +56,14 @@ def assess(
     organisation = load_org_profile(org_profile) if org_profile else DEFAULT_ORG
     submission = read_submission(questionnaire, bank, today=now.date())
     facts = FactSet().with_facts(*answer_facts(submission))
-    graph: GraphSummary | None = None
+    graph: GraphFindings | None = None
     if inventory is not None:
         systems = load_inventory(inventory)
-        connections, problems = resolve_connections(submission, bank, systems)
+        connections, problems = resolve_connections(submission, bank, SystemIndex(systems))
         if problems:
             raise InputError(str(questionnaire), problems)
-        graph, graph_facts = analyse(systems, inventory.name, connections, _role_text(bank, submission,
-                                                                                       "vendor.capability"))
+        graph, graph_facts = analyse(SystemGraph(systems), connections,
+                                     _role_text(bank, submission, "vendor.capability"), load_effort_model())
         facts = facts.with_facts(*graph_facts)
     else:
         facts = facts.with_facts(Fact(name="graph.connected", value=len(submission.tables.get(

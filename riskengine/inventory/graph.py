@@ -1,90 +1,91 @@
-"""Place the proposed tool in the graph of existing systems and measure what it touches."""
+"""The systems graph: built once from an inventory, then used to place a proposed tool and measure it.
+
+The vendor is never added to the shared graph: its proposed edges are overlaid during each walk, so one
+graph serves many assessments. Every measure walks outwards from the vendor (breadth-first, linear in the
+part of the graph it reaches); nothing runs all-pairs on the whole inventory.
+"""
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from riskengine.assessment import Connection, GraphSummary
-from riskengine.errors import Problem
-from riskengine.facts import Fact, Provenance
-from riskengine.inventory.loader import SystemIndex
-from riskengine.inventory.model import CRITICALITY_RANK, Inventory
-from riskengine.questionnaire.bank import QuestionBank
-from riskengine.questionnaire.submission import Submission
+from riskengine.inventory.model import CRITICALITY_RANK, Inventory, System
 
-VENDOR_NODE = "__vendor__"
+VENDOR = "__vendor__"
 
 
-def resolve_connections(submission: Submission, bank: QuestionBank,
-                        inventory: Inventory) -> tuple[list[Connection], list[Problem]]:
-    """Match each Integrations row to an existing system; an unknown system is a problem naming the closest."""
-    question = bank.by_role("integrations")
-    if question is None:
-        return [], []
-    index = SystemIndex(inventory)
-    connections: list[Connection] = []
-    problems: list[Problem] = []
-    for row in submission.tables.get(question.id, ()):
-        name = str(row.values.get("system") or "")
-        system = index.find(name)
-        if system is None:
-            close = index.closest(name)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            problems.append(Problem(place=row.places["system"], question_id=question.id,
-                                    message=f"unknown system {name!r} (not in the inventory){hint}"))
-            continue
-        data_classes = row.values.get("data_classes") or ()
-        connections.append(Connection(
-            system_id=system.id, system_name=system.name, direction=str(row.values["direction"]),
-            data_classes=tuple(data_classes) if isinstance(data_classes, tuple) else (str(data_classes),),
-            method=str(row.values["method"]), frequency=str(row.values["frequency"]),
-            criticality=system.criticality, customer_facing=system.customer_facing, place=row.place))
-    return connections, problems
+@dataclass(frozen=True)
+class Edge:
+    """All integrations from one system to another, merged: the data classes and methods they carry."""
+
+    data_classes: frozenset[str]
+    methods: frozenset[str]
 
 
-def analyse(inventory: Inventory, inventory_name: str, connections: list[Connection],
-            capability: str) -> tuple[GraphSummary, list[Fact]]:
-    """Add the tool as a node with its proposed edges; return the summary and the ``graph.*`` facts.
+class SystemGraph:
+    """A directed graph of existing systems (edges follow the data) with the inventory beside it."""
 
-    Reach follows data: from the tool along every edge leaving it (outbound and bidirectional links),
-    then along the inventory's integrations, which are what would carry a failure or a leak onwards.
-    """
-    import networkx as nx
+    def __init__(self, inventory: Inventory) -> None:
+        import networkx as nx
 
-    graph: Any = nx.DiGraph()
-    for system in inventory.systems:
-        graph.add_node(system.id)
-    for integration in inventory.integrations:
-        graph.add_edge(integration.source, integration.target)
-    for connection in connections:
-        if connection.direction in ("inbound", "bidirectional"):
-            graph.add_edge(connection.system_id, VENDOR_NODE)
-        if connection.direction in ("outbound", "bidirectional"):
-            graph.add_edge(VENDOR_NODE, connection.system_id)
-    graph.add_node(VENDOR_NODE)
-    systems = {system.id: system for system in inventory.systems}
-    reachable = sorted(nx.descendants(graph, VENDOR_NODE) | {c.system_id for c in connections})
-    reachable = [system_id for system_id in reachable if system_id != VENDOR_NODE]
-    critical = [s for s in reachable if CRITICALITY_RANK[systems[s].criticality] >= CRITICALITY_RANK["high"]]
-    customer_facing = [s for s in reachable if systems[s].customer_facing]
-    duplicates = sorted(system.name for system in inventory.systems if capability and capability in system.capabilities)
-    data_in = sorted({data_class for c in connections if c.direction in ("inbound", "bidirectional")
-                      for data_class in c.data_classes if data_class != "none"})
-    computation = Provenance(kind="graph", ref=f"graph:{inventory_name}",
-                             detail=f"{len(connections)} proposed integrations over {len(systems)} systems")
-    rows = tuple(Provenance(kind="cell", ref=c.place) for c in connections)
-    summary = GraphSummary(
-        inventory=inventory_name, systems_in_inventory=len(systems), connections=tuple(connections),
-        reachable=tuple(reachable), critical_reachable=tuple(critical),
-        customer_facing_reachable=tuple(customer_facing), duplicates=tuple(duplicates), capability=capability,
-        provenance=(computation, *rows))
-    sources = (computation, *rows)
-    facts = [
-        Fact(name="graph.connected", value=len({c.system_id for c in connections}), sources=sources),
-        Fact(name="graph.reach.total", value=len(reachable), sources=sources),
-        Fact(name="graph.reach.critical", value=len(critical), sources=sources),
-        Fact(name="graph.customer_facing", value=bool(customer_facing), sources=sources),
-        Fact(name="graph.duplicates", value=tuple(duplicates), sources=(computation,)),
-        Fact(name="graph.data_in", value=tuple(data_in), sources=sources),
-    ]
-    return summary, facts
+        self.inventory = inventory
+        self.systems: dict[str, System] = {system.id: system for system in inventory.systems}
+        merged: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+        for integration in inventory.integrations:
+            classes, methods = merged.setdefault((integration.source, integration.target), (set(), set()))
+            classes.update(integration.data_classes)
+            methods.add(integration.method)
+        self.graph: Any = nx.DiGraph()
+        self.graph.add_nodes_from(self.systems)
+        self.graph.add_edges_from(
+            (source, target, {"edge": Edge(frozenset(classes), frozenset(methods))})
+            for (source, target), (classes, methods) in merged.items())
+
+    def successors(self, node: str) -> Iterator[tuple[str, Edge]]:
+        for target, attributes in self.graph.succ[node].items():
+            yield target, attributes["edge"]
+
+    def predecessors(self, node: str) -> Iterator[tuple[str, Edge]]:
+        for source, attributes in self.graph.pred[node].items():
+            yield source, attributes["edge"]
+
+    def neighbours(self, node: str) -> set[str]:
+        return set(self.graph.succ[node]) | set(self.graph.pred[node])
+
+    def degree(self, node: str) -> int:
+        return len(self.neighbours(node))
+
+    def single_points_of_failure(self) -> list[str]:
+        """Systems whose loss disconnects others (articulation points of the undirected graph), by id."""
+        import networkx as nx
+
+        return sorted(nx.articulation_points(self.graph.to_undirected(as_view=True)))
+
+    def weakly_connected_parts(self) -> int:
+        import networkx as nx
+
+        return int(nx.number_weakly_connected_components(self.graph)) if self.systems else 0
+
+
+def criticality_weight(system: System) -> int:
+    return CRITICALITY_RANK[system.criticality]
+
+
+def breadth_first(start: Iterable[tuple[str, tuple[str, ...]]], step: Any) -> dict[str, tuple[str, ...]]:
+    """Shortest paths from ``start`` (node, path-so-far pairs) following ``step(node) -> next nodes``."""
+    paths: dict[str, tuple[str, ...]] = {}
+    queue: deque[str] = deque()
+    for node, path in start:
+        if node not in paths:
+            paths[node] = path
+            queue.append(node)
+    while queue:
+        node = queue.popleft()
+        for following in sorted(step(node)):
+            if following not in paths:
+                paths[following] = (*paths[node], following)
+                queue.append(following)
+    return paths

@@ -1,17 +1,47 @@
-"""Read the inventory (documented YAML format, see docs/inventory.md) and find systems by id or name."""
+"""Load an inventory from any supported format, and find systems in it by id or name."""
 
 from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import Literal
 
-from riskengine.datafile import load_yaml_model
 from riskengine.inventory.model import Inventory, System
+from riskengine.inventory.records import build_inventory
+
+InventoryFormat = Literal["yaml", "xlsx", "backstage"]
 
 
-def load_inventory(path: Path) -> Inventory:
-    """Load and validate an inventory file; problems are reported as ``file:line``."""
-    return load_yaml_model(path, Inventory, user_file=True)
+def detect_format(path: Path) -> InventoryFormat:
+    """By structure, not name alone: a folder or a YAML file of ``apiVersion: backstage.io`` entities is a
+    Backstage catalog; a workbook is the Excel format; other YAML is the native format."""
+    if path.is_dir():
+        return "backstage"
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if b"backstage.io/" in head and b"kind:" in head:
+        return "backstage"
+    return "yaml"
+
+
+def load_inventory(path: Path, *, format: InventoryFormat | None = None) -> Inventory:
+    """Load and check an inventory; every problem is reported with its place (``file:line``, ``Sheet!Cell``)."""
+    kind = format or detect_format(path)
+    if kind == "xlsx":
+        from riskengine.inventory.workbook import read_workbook
+
+        organisation, systems, integrations = read_workbook(path)
+    elif kind == "backstage":
+        from riskengine.inventory.backstage import read_catalog
+
+        organisation, systems, integrations = read_catalog(path)
+    else:
+        from riskengine.inventory.native import read_native
+
+        organisation, systems, integrations = read_native(path)
+    return build_inventory(str(path), systems, integrations, organisation=organisation)
 
 
 def _key(text: str) -> str:

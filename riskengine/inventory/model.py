@@ -1,10 +1,10 @@
-"""The inventory of systems the company already runs, as read from its documented YAML format."""
+"""The inventory of systems the company already runs: the model every inventory reader produces."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 Criticality = Literal["low", "medium", "high", "critical"]
 Method = Literal["api", "webhook", "file", "sdk", "tag", "manual"]
@@ -18,48 +18,44 @@ class _Frozen(BaseModel):
 
 
 class System(_Frozen):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str
-    owner: str
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    name: str = Field(min_length=1)
+    owner: str = ""
     """The team that runs it."""
-    department: str
+    department: str = ""
     criticality: Criticality
     capabilities: tuple[str, ...] = ()
+    """Canonical terms of the capability vocabulary."""
     data_classes: tuple[str, ...] = ()
+    """Canonical terms of the data-class vocabulary."""
     customer_facing: bool = False
     sanctioned: bool = True
     hosting: str = ""
     """Where it runs: ``saas``, ``self-hosted``, ``cloud``; free text."""
     region: str = ""
     vendor: str = ""
+    place: str = Field(default="", exclude=True)
+    """Where it was declared (``inventory.yaml:31``, ``Systems!A5``), for messages; not part of the graph."""
 
 
 class Integration(_Frozen):
+    """One data flow between two systems, in the direction the data moves."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
     source: str = Field(alias="from")
     target: str = Field(alias="to")
     data_classes: tuple[str, ...] = ()
     method: Method
     frequency: Frequency = "daily"
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    place: str = Field(default="", exclude=True)
 
 
 class Inventory(_Frozen):
-    """Systems and the integrations between them."""
+    """Systems and the integrations between them; built by ``riskengine.inventory.records.build_inventory``,
+    which checks ids, references and vocabularies and reports every problem with its place."""
 
     organisation: str = ""
-    systems: tuple[System, ...] = Field(min_length=1)
+    source: str = ""
+    systems: tuple[System, ...]
     integrations: tuple[Integration, ...] = ()
-
-    @model_validator(mode="after")
-    def _references(self) -> Inventory:
-        ids = [system.id for system in self.systems]
-        duplicates = sorted({system_id for system_id in ids if ids.count(system_id) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate system ids: {', '.join(duplicates)}")
-        known = set(ids)
-        for index, integration in enumerate(self.integrations):
-            for end in (integration.source, integration.target):
-                if end not in known:
-                    raise ValueError(f"integrations[{index}] names unknown system {end!r}")
-        return self

@@ -47,7 +47,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from riskengine.assessment import AnsweredQuestion, Assessment, Connection, GraphSummary
+from riskengine.assessment import AnsweredQuestion, Assessment
+from riskengine.inventory.analysis import Connection, GraphFindings
 from riskengine.facts import FactValue, Provenance
 from riskengine.report.wording import DecisionTheme, ReportWording, SectionId, load_wording
 from riskengine.score.profile import Due, Owner, Remediation, Severity
@@ -861,9 +862,10 @@ class _Report:
             return story
         return story + self._graph(graph)
 
-    def _graph(self, graph: GraphSummary) -> list[Flowable]:
+    def _graph(self, graph: GraphFindings) -> list[Flowable]:
         wording, text, styles = self.wording, self.wording.dependencies, self.styles
-        names = {connection.system_id: connection.system_name for connection in graph.connections}
+        names = {dependent.system_id: dependent.name for dependent in graph.dependents}
+        names.update({connection.system_id: connection.system_name for connection in graph.connections})
 
         def systems(ids: Sequence[str]) -> Paragraph:
             listed = ", ".join(names.get(system_id, system_id) for system_id in ids)
@@ -874,11 +876,10 @@ class _Report:
             (text.systems_in_inventory, self._cell(str(graph.systems_in_inventory))),
             (text.capability, self._cell(graph.capability or wording.blank, limit=NAME_LIMIT)),
             (text.connections_count, self._cell(str(len(graph.connections)))),
-            (text.reachable, systems(graph.reachable)),
-            (text.critical_reachable, systems(graph.critical_reachable)),
-            (text.customer_facing_reachable, systems(graph.customer_facing_reachable)),
-            (text.duplicates, self._cell(", ".join(names.get(system_id, system_id)
-                                                   for system_id in graph.duplicates) or wording.none)),
+            (text.reachable, systems([d.system_id for d in graph.dependents])),
+            (text.critical_reachable, systems(graph.critical_dependents)),
+            (text.customer_facing_reachable, systems(graph.customer_facing_dependents)),
+            (text.duplicates, self._cell(", ".join(graph.duplicates) or wording.none)),
         ], label_width=62 * mm)]
         story.append(self._heading(text.connections, styles.h2))
         if not graph.connections:

@@ -26,11 +26,18 @@ TIER_ORDER: tuple[Tier, ...] = ("low", "medium", "high", "critical")
 
 STAGE_FACTS: dict[str, str] = {
     "graph.connected": "number of existing systems the tool connects to directly",
-    "graph.reach.total": "existing systems reachable from the tool through integrations",
-    "graph.reach.critical": "reachable systems with criticality high or critical",
-    "graph.customer_facing": "a customer-facing system (the website, the shop) is connected or reachable",
-    "graph.duplicates": "existing systems that already provide the tool's capability",
-    "graph.data_in": "data classes that flow into the tool from existing systems",
+    "graph.reach.total": "existing systems downstream of the tool (its blast radius)",
+    "graph.reach.critical": "downstream systems with criticality high or critical",
+    "graph.customer_facing": "a customer-facing system (the website, the shop) is downstream",
+    "graph.blast_score": "sum of criticality (1-4) divided by distance over downstream systems",
+    "graph.duplicates": "sanctioned systems that already provide the tool's capability",
+    "graph.shadow_it": "unsanctioned systems in the same capability space",
+    "graph.data_in": "data classes that reach the tool",
+    "graph.data_through": "data classes the tool passes on to other systems",
+    "graph.cut_vertex": "the tool would be the only link between some of its neighbours",
+    "graph.new_department_links": "department pairs the tool would link for the first time",
+    "graph.degree_percentile": "share of existing systems with fewer connections than the tool",
+    "graph.integration_hours": "likely hours to build the tool's new integrations",
 }
 """Facts the pipeline's stages publish besides answers; the graph stage owns these."""
 

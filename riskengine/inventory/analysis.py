@@ -1,0 +1,360 @@
+"""Place a proposed tool in the systems graph: what data reaches it, what depends on it, what it duplicates.
+
+``analyse`` is pure: a SystemGraph, the tool's proposed connections and the effort model in, GraphFindings
+and ``graph.*`` facts out. Each measure is exact and walks only from the vendor outwards, except
+betweenness centrality, which is all-pairs and therefore computed only for inventories of up to
+``BETWEENNESS_LIMIT`` systems (above it the report compares degree alone, and says so).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from riskengine.datafile import load_yaml_model
+from riskengine.errors import Problem
+from riskengine.facts import Fact, FactValue, Provenance
+from riskengine.inventory.graph import VENDOR, SystemGraph, breadth_first, criticality_weight
+from riskengine.inventory.loader import SystemIndex
+from riskengine.inventory.model import CRITICALITY_RANK
+from riskengine.inventory.vocabulary import load_vocabularies
+from riskengine.questionnaire.bank import QuestionBank
+from riskengine.questionnaire.submission import Submission
+from riskengine.resources import data_path
+
+Direction = Literal["inbound", "outbound", "bidirectional"]
+BETWEENNESS_LIMIT = 2_000
+MAX_PATHS_PER_CLASS = 12
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Connection(_Frozen):
+    """One proposed integration between the tool and an existing system (a row of the Integrations table)."""
+
+    system_id: str
+    system_name: str
+    direction: Direction
+    """Relative to the tool: inbound = our system sends data into the tool."""
+    data_classes: tuple[str, ...]
+    method: str
+    frequency: str
+    criticality: str
+    customer_facing: bool
+    place: str
+
+
+class DataPath(_Frozen):
+    """A data class and the chain of systems that carries it to (or on from) the tool."""
+
+    data_class: str
+    path: tuple[str, ...]
+    """System ids in the order the data moves; ``__vendor__`` stands for the proposed tool."""
+
+
+class Dependent(_Frozen):
+    """An existing system that would receive data or service from the tool, directly or through others."""
+
+    system_id: str
+    name: str
+    criticality: str
+    customer_facing: bool
+    depth: int
+    path: tuple[str, ...]
+
+
+class Centrality(_Frozen):
+    degree: int
+    """Existing systems the tool would connect to directly."""
+    degree_percentile: float
+    """Share of existing systems (0-100) with fewer connections than the tool would have."""
+    betweenness: float | None
+    betweenness_rank: int | None
+    """1 = the most central system; None when the inventory is above the exact-computation limit."""
+    method: str
+
+
+class EffortRange(_Frozen):
+    low: float
+    likely: float
+    high: float
+
+
+class IntegrationEffort(_Frozen):
+    system_id: str
+    method: str
+    direction: Direction
+    data_classes: tuple[str, ...]
+    hours: EffortRange
+    basis: str
+
+
+class GraphFindings(_Frozen):
+    """Everything the graph says about the proposed tool; the report and the TCO stage read this."""
+
+    inventory: str
+    organisation: str
+    systems_in_inventory: int
+    integrations_in_inventory: int
+    capability: str
+    connections: tuple[Connection, ...]
+    data_in: tuple[DataPath, ...]
+    """Data classes that reach the tool: directly, and from the systems upstream that hold them."""
+    data_through: tuple[DataPath, ...]
+    """Data classes the tool passes on, and where they go."""
+    dependents: tuple[Dependent, ...]
+    """Blast radius: systems that would depend on the tool, nearest first."""
+    blast_score: float
+    """Sum over dependents of criticality (low 1 ... critical 4) divided by distance."""
+    critical_dependents: tuple[str, ...]
+    customer_facing_dependents: tuple[str, ...]
+    cut_vertex: bool
+    """The tool would be the only link between some of its neighbours (a single point of failure)."""
+    separated_groups: tuple[tuple[str, ...], ...]
+    """When a cut vertex: the groups of neighbours that only the tool connects."""
+    new_department_links: tuple[tuple[str, str], ...]
+    """Pairs of departments with no integration between them today that the tool would link."""
+    centrality: Centrality
+    duplicates: tuple[str, ...]
+    """Sanctioned systems that already provide the tool's capability (names)."""
+    shadow_it: tuple[str, ...]
+    """Unsanctioned systems in the same space (names)."""
+    effort: tuple[IntegrationEffort, ...]
+    effort_total: EffortRange
+    provenance: tuple[Provenance, ...] = ()
+
+
+class _Hours(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    low: float = Field(ge=0)
+    likely: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+
+class EffortModel(BaseModel):
+    """Integration hours by method, direction and data classes (``scoring/integration-effort.yaml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    methods: dict[Literal["api", "webhook", "file", "sdk", "tag", "manual"], _Hours]
+    direction_factor: dict[Direction, float]
+    data_class_extra: dict[str, float]
+    critical_system_extra: float = Field(ge=0)
+
+
+@cache
+def load_effort_model(path: Path | None = None) -> EffortModel:
+    return load_yaml_model(path or data_path("scoring", "integration-effort.yaml"), EffortModel)
+
+
+def resolve_connections(submission: Submission, bank: QuestionBank,
+                        graph_index: SystemIndex) -> tuple[list[Connection], list[Problem]]:
+    """Match each Integrations row to an existing system; an unknown system is a problem naming the closest."""
+    question = bank.by_role("integrations")
+    if question is None:
+        return [], []
+    connections: list[Connection] = []
+    problems: list[Problem] = []
+    for row in submission.tables.get(question.id, ()):
+        name = str(row.values.get("system") or "")
+        system = graph_index.find(name)
+        if system is None:
+            close = graph_index.closest(name)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            problems.append(Problem(place=row.places["system"], question_id=question.id,
+                                    message=f"unknown system {name!r} (not in the inventory){hint}"))
+            continue
+        raw_classes = row.values.get("data_classes") or ()
+        classes = tuple(c for c in (raw_classes if isinstance(raw_classes, tuple) else (str(raw_classes),))
+                        if c != "none")
+        direction = str(row.values["direction"])
+        connections.append(Connection(
+            system_id=system.id, system_name=system.name,
+            direction="inbound" if direction == "inbound" else "outbound" if direction == "outbound"
+            else "bidirectional",
+            data_classes=classes, method=str(row.values["method"]), frequency=str(row.values["frequency"]),
+            criticality=system.criticality, customer_facing=system.customer_facing, place=row.place))
+    return connections, problems
+
+
+def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
+            effort_model: EffortModel) -> tuple[GraphFindings, list[Fact]]:
+    """Measure the proposed tool in ``graph``; return the findings and the ``graph.*`` facts."""
+    systems = graph.systems
+    into_vendor = {c.system_id: c for c in connections if c.direction in ("inbound", "bidirectional")}
+    from_vendor = {c.system_id: c for c in connections if c.direction in ("outbound", "bidirectional")}
+    data_in = _data_in(graph, into_vendor)
+    data_through = _data_through(graph, from_vendor)
+    dependents = _dependents(graph, from_vendor)
+    neighbours = sorted(into_vendor.keys() | from_vendor.keys())
+    groups = _separated_groups(graph, neighbours)
+    capability_term = load_vocabularies().capability.resolve(capability) if capability else None
+    same_space = [s for s in graph.inventory.systems if capability_term and capability_term in s.capabilities]
+    duplicates = tuple(sorted(s.name for s in same_space if s.sanctioned))
+    shadow_it = tuple(sorted(s.name for s in same_space if not s.sanctioned))
+    effort = tuple(_effort(c, effort_model, systems[c.system_id].criticality) for c in connections)
+    total = EffortRange(low=round(sum(e.hours.low for e in effort), 1),
+                        likely=round(sum(e.hours.likely for e in effort), 1),
+                        high=round(sum(e.hours.high for e in effort), 1))
+    computation = Provenance(kind="graph", ref=f"graph:{Path(graph.inventory.source).name or 'inventory'}",
+                             detail=f"{len(connections)} proposed integrations over {len(systems)} systems, "
+                                    f"{len(graph.inventory.integrations)} integrations")
+    rows = tuple(Provenance(kind="cell", ref=c.place) for c in connections)
+    critical = tuple(d.system_id for d in dependents if CRITICALITY_RANK[d.criticality] >= CRITICALITY_RANK["high"])
+    facing = tuple(d.system_id for d in dependents if d.customer_facing)
+    findings = GraphFindings(
+        inventory=Path(graph.inventory.source).name, organisation=graph.inventory.organisation,
+        systems_in_inventory=len(systems), integrations_in_inventory=len(graph.inventory.integrations),
+        capability=capability_term or capability, connections=tuple(connections),
+        data_in=data_in, data_through=data_through, dependents=dependents,
+        blast_score=round(sum(criticality_weight(systems[d.system_id]) / d.depth for d in dependents), 2),
+        critical_dependents=critical, customer_facing_dependents=facing,
+        cut_vertex=len(groups) > 1, separated_groups=groups if len(groups) > 1 else (),
+        new_department_links=_new_department_links(graph, neighbours),
+        centrality=_centrality(graph, connections), duplicates=duplicates, shadow_it=shadow_it,
+        effort=effort, effort_total=total, provenance=(computation, *rows))
+    return findings, _facts(findings, (computation, *rows), computation)
+
+
+def _data_in(graph: SystemGraph, into_vendor: dict[str, Connection]) -> tuple[DataPath, ...]:
+    """Direct inflows, then for each class the upstream systems holding it whose flows carry it to the tool."""
+    paths: list[DataPath] = []
+    for data_class in sorted({c for connection in into_vendor.values() for c in connection.data_classes}):
+        entry = [(system_id, (VENDOR, system_id)) for system_id, connection in sorted(into_vendor.items())
+                 if data_class in connection.data_classes]
+        reached = breadth_first(entry, lambda node, dc=data_class: (
+            source for source, edge in graph.predecessors(node) if dc in edge.data_classes))
+        found = [tuple(reversed(backwards)) for node, backwards in reached.items()
+                 if len(backwards) == 2 or data_class in graph.systems[node].data_classes]
+        found.sort(key=lambda path: (len(path), path))
+        paths.extend(DataPath(data_class=data_class, path=path) for path in found[:MAX_PATHS_PER_CLASS])
+    return tuple(paths)
+
+
+def _data_through(graph: SystemGraph, from_vendor: dict[str, Connection]) -> tuple[DataPath, ...]:
+    paths: list[DataPath] = []
+    for data_class in sorted({c for connection in from_vendor.values() for c in connection.data_classes}):
+        entry = [(system_id, (VENDOR, system_id)) for system_id, connection in sorted(from_vendor.items())
+                 if data_class in connection.data_classes]
+        reached = breadth_first(entry, lambda node, dc=data_class: (
+            target for target, edge in graph.successors(node) if dc in edge.data_classes))
+        found = sorted(reached.values(), key=lambda path: (len(path), path))
+        paths.extend(DataPath(data_class=data_class, path=path) for path in found[:MAX_PATHS_PER_CLASS])
+    return tuple(paths)
+
+
+def _dependents(graph: SystemGraph, from_vendor: dict[str, Connection]) -> tuple[Dependent, ...]:
+    entry = [(system_id, (VENDOR, system_id)) for system_id in sorted(from_vendor)]
+    reached = breadth_first(entry, lambda node: (target for target, _ in graph.successors(node)))
+    dependents = [
+        Dependent(system_id=node, name=graph.systems[node].name, criticality=graph.systems[node].criticality,
+                  customer_facing=graph.systems[node].customer_facing, depth=len(path) - 1, path=path)
+        for node, path in reached.items()
+    ]
+    dependents.sort(key=lambda d: (d.depth, -CRITICALITY_RANK[d.criticality], d.system_id))
+    return tuple(dependents)
+
+
+def _separated_groups(graph: SystemGraph, neighbours: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Group the tool's neighbours by whether they stay connected without it (undirected, early exit)."""
+    remaining = set(neighbours)
+    groups: list[tuple[str, ...]] = []
+    while remaining:
+        start = min(remaining)
+        seen = {start}
+        frontier = [start]
+        found = {start}
+        while frontier and not remaining <= found:
+            node = frontier.pop()
+            for following in graph.neighbours(node):
+                if following not in seen:
+                    seen.add(following)
+                    frontier.append(following)
+                    if following in remaining:
+                        found.add(following)
+        groups.append(tuple(sorted(found & remaining)))
+        remaining -= found
+    return tuple(groups)
+
+
+def _new_department_links(graph: SystemGraph, neighbours: list[str]) -> tuple[tuple[str, str], ...]:
+    departments = sorted({graph.systems[n].department for n in neighbours if graph.systems[n].department})
+    if len(departments) < 2:
+        return ()
+    wanted = set(departments)
+    linked: set[tuple[str, str]] = set()
+    for integration in graph.inventory.integrations:
+        a = graph.systems[integration.source].department
+        b = graph.systems[integration.target].department
+        if a != b and a in wanted and b in wanted:
+            linked.add((min(a, b), max(a, b)))
+    return tuple((a, b) for i, a in enumerate(departments) for b in departments[i + 1:] if (a, b) not in linked)
+
+
+def _centrality(graph: SystemGraph, connections: list[Connection]) -> Centrality:
+    degree = len({c.system_id for c in connections})
+    degrees = [len(graph.graph.succ[s]) + len(graph.graph.pred[s]) for s in graph.systems]
+    percentile = 100 * sum(1 for d in degrees if d < degree) / len(degrees) if degrees else 0.0
+    if len(graph.systems) > BETWEENNESS_LIMIT:
+        return Centrality(degree=degree, degree_percentile=round(percentile, 1), betweenness=None,
+                          betweenness_rank=None, method=f"degree only: betweenness is all-pairs and the inventory "
+                                                        f"has more than {BETWEENNESS_LIMIT:,} systems")
+    import networkx as nx
+
+    with_vendor = graph.graph.to_undirected()
+    with_vendor.add_edges_from((VENDOR, c.system_id) for c in connections)
+    scores = nx.betweenness_centrality(with_vendor, normalized=True)
+    own = scores.get(VENDOR, 0.0)
+    rank = 1 + sum(1 for node, score in scores.items() if node != VENDOR and score > own)
+    return Centrality(degree=degree, degree_percentile=round(percentile, 1), betweenness=round(own, 4),
+                      betweenness_rank=rank, method="exact (Brandes) on the undirected graph with the tool added")
+
+
+def _effort(connection: Connection, model: EffortModel, criticality: str) -> IntegrationEffort:
+    base = model.methods[connection.method]  # type: ignore[index]
+    factor = model.direction_factor[connection.direction]
+    extra = sum(model.data_class_extra.get(c, 0.0) for c in connection.data_classes)
+    if CRITICALITY_RANK[criticality] >= CRITICALITY_RANK["high"]:
+        extra += model.critical_system_extra
+    multiplier = factor * (1 + extra)
+    basis = (f"{connection.method} {base.low:g}/{base.likely:g}/{base.high:g} h x {factor:g} ({connection.direction})"
+             f" x {1 + extra:.2f} (data classes{', critical system' if criticality in ('high', 'critical') else ''})")
+    return IntegrationEffort(
+        system_id=connection.system_id, method=connection.method, direction=connection.direction,
+        data_classes=connection.data_classes,
+        hours=EffortRange(low=round(base.low * multiplier, 1), likely=round(base.likely * multiplier, 1),
+                          high=round(base.high * multiplier, 1)), basis=basis)
+
+
+def _facts(findings: GraphFindings, sources: tuple[Provenance, ...], computation: Provenance) -> list[Fact]:
+    def fact(name: str, value: FactValue, detail: str) -> Fact:
+        return Fact(name=name, value=value,
+                    sources=(computation.model_copy(update={"detail": detail}), *sources[1:]))
+
+    data_in = tuple(sorted({p.data_class for p in findings.data_in}))
+    through = tuple(sorted({p.data_class for p in findings.data_through}))
+    return [
+        fact("graph.connected", len({c.system_id for c in findings.connections}), "existing systems connected"),
+        fact("graph.reach.total", len(findings.dependents), "systems downstream of the tool"),
+        fact("graph.reach.critical", len(findings.critical_dependents),
+             "downstream systems with criticality high or critical"),
+        fact("graph.customer_facing", bool(findings.customer_facing_dependents),
+             "a customer-facing system is downstream"),
+        fact("graph.blast_score", findings.blast_score, "sum of criticality / distance over downstream systems"),
+        fact("graph.duplicates", findings.duplicates, f"sanctioned systems with capability {findings.capability}"),
+        fact("graph.shadow_it", findings.shadow_it, f"unsanctioned systems with capability {findings.capability}"),
+        fact("graph.data_in", data_in, "data classes that reach the tool"),
+        fact("graph.data_through", through, "data classes the tool passes on"),
+        fact("graph.cut_vertex", findings.cut_vertex, "the tool alone would connect some of its neighbours"),
+        fact("graph.new_department_links", len(findings.new_department_links),
+             "department pairs the tool would link for the first time"),
+        fact("graph.degree_percentile", findings.centrality.degree_percentile,
+             "share of systems with fewer connections"),
+        fact("graph.integration_hours", findings.effort_total.likely, "likely hours to build the new integrations"),
+    ]

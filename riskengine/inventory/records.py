@@ -1,0 +1,155 @@
+"""From raw records (whatever the source format) to a checked Inventory, with every problem placed.
+
+Each reader (YAML, Excel, Backstage) turns its file into ``Record``s that remember where each field came
+from; ``build_inventory`` then validates them all the same way, so the three formats report problems alike
+and give the same graph for the same content.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from riskengine.errors import InputError, Problem
+from riskengine.inventory.model import Integration, Inventory, System
+from riskengine.inventory.vocabulary import Vocabularies, Vocabulary, load_vocabularies
+
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0", ""}
+_LIST_FIELDS = ("capabilities", "data_classes")
+_BOOL_FIELDS = ("customer_facing", "sanctioned")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One system or integration as read, with its place and, where known, each field's place."""
+
+    place: str
+    fields: dict[str, Any]
+    field_places: dict[str, str] = field(default_factory=dict)
+
+    def where(self, name: str) -> str:
+        return self.field_places.get(name, self.place)
+
+
+def build_inventory(source: str, systems: list[Record], integrations: list[Record], *, organisation: str = "",
+                    vocabularies: Vocabularies | None = None) -> Inventory:
+    """Validate records into an Inventory; raise ``InputError`` listing every problem with its place."""
+    vocabularies = vocabularies or load_vocabularies()
+    problems: list[Problem] = []
+    built_systems: list[System] = []
+    first_place: dict[str, str] = {}
+    for record in systems:
+        system = _system(record, vocabularies, problems)
+        if system is None:
+            continue
+        if system.id in first_place:
+            problems.append(Problem(place=record.where("id"),
+                                    message=f"duplicate system id {system.id!r} (first at {first_place[system.id]})"))
+            continue
+        first_place[system.id] = record.place
+        built_systems.append(system)
+    known = sorted(first_place)
+    built_integrations: list[Integration] = []
+    for record in integrations:
+        integration = _integration(record, vocabularies, problems)
+        if integration is None:
+            continue
+        ok = True
+        for end, name in ((integration.source, "from"), (integration.target, "to")):
+            if end not in first_place:
+                close = difflib.get_close_matches(end, known, n=3, cutoff=0.6)
+                hint = f"; closest: {', '.join(close)}" if close else ""
+                problems.append(Problem(place=record.where(name), message=f"{name}: unknown system {end!r}{hint}"))
+                ok = False
+        if integration.source == integration.target:
+            problems.append(Problem(place=record.place,
+                                    message=f"self-loop: {integration.source!r} integrates with itself"))
+            ok = False
+        if ok:
+            built_integrations.append(integration)
+    if not systems:
+        problems.append(Problem(place=source, message="no systems found"))
+    if problems:
+        raise InputError(source, problems)
+    return Inventory(organisation=organisation, source=source, systems=tuple(built_systems),
+                     integrations=tuple(built_integrations))
+
+
+def _system(record: Record, vocabularies: Vocabularies, problems: list[Problem]) -> System | None:
+    fields = dict(record.fields)
+    if "id" in fields and fields["id"] is not None:
+        fields["id"] = str(fields["id"]).strip()
+    fields.setdefault("name", fields.get("id", ""))
+    ok = _normalise(fields, record, vocabularies, problems)
+    for name in _BOOL_FIELDS:
+        if name in fields and not isinstance(fields[name], bool):
+            text = str(fields[name] if fields[name] is not None else "").strip().casefold()
+            if text in _TRUE | _FALSE:
+                fields[name] = text in _TRUE if text else name == "sanctioned"
+            else:
+                problems.append(Problem(place=record.where(name),
+                                        message=f"{name}: expected yes or no; got {fields[name]!r}"))
+                ok = False
+    if isinstance(fields.get("criticality"), str):
+        fields["criticality"] = fields["criticality"].strip().casefold()
+    return _validate(System, fields, record, problems) if ok else None
+
+
+def _integration(record: Record, vocabularies: Vocabularies, problems: list[Problem]) -> Integration | None:
+    fields = dict(record.fields)
+    for name in ("from", "to"):
+        if fields.get(name) is not None:
+            fields[name] = str(fields[name]).strip()
+    for name in ("method", "frequency"):
+        if isinstance(fields.get(name), str):
+            fields[name] = fields[name].strip().casefold()
+    ok = _normalise(fields, record, vocabularies, problems)
+    return _validate(Integration, fields, record, problems) if ok else None
+
+
+def _normalise(fields: dict[str, Any], record: Record, vocabularies: Vocabularies, problems: list[Problem]) -> bool:
+    """Resolve list fields through their vocabularies (synonyms allowed); an unknown term is a problem."""
+    ok = True
+    for name in _LIST_FIELDS:
+        if name not in fields:
+            continue
+        vocabulary: Vocabulary = vocabularies.capability if name == "capabilities" else vocabularies.data_class
+        terms: list[str] = []
+        for raw in _as_list(fields[name]):
+            term = vocabulary.resolve(raw)
+            if term is None:
+                close = vocabulary.closest(raw)
+                hint = f"; closest known term: {close}" if close else ""
+                problems.append(Problem(place=record.where(name),
+                                        message=f"{name}: unknown {vocabulary.name} {raw!r}{hint}"))
+                ok = False
+            elif term not in terms and term != "none":
+                terms.append(term)
+        fields[name] = tuple(terms)
+    fields["place"] = record.place
+    return ok
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(item).strip() for item in value if str(item).strip()]
+    return [item.strip() for item in str(value).replace(";", ",").split(",") if item.strip()]
+
+
+def _validate(model: type[System] | type[Integration], fields: dict[str, Any], record: Record,
+              problems: list[Problem]) -> Any:
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        for item in exc.errors():
+            name = str(item["loc"][0]) if item["loc"] else ""
+            message = str(item["msg"]).removeprefix("Value error, ")
+            value = f"; got {item['input']!r}" if name and item["type"] != "missing" else ""
+            problems.append(Problem(place=record.where(name), message=f"{name}: {message}{value}"))
+        return None

@@ -1,0 +1,70 @@
+"""Controlled vocabularies (capabilities, data classes) with synonyms, kept as data and validated on load."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from riskengine.datafile import load_yaml_model
+from riskengine.resources import data_path
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def _key(term: str) -> str:
+    return _SEPARATORS.sub("", term).casefold()
+
+
+class Vocabulary:
+    """One vocabulary: canonical terms and the synonyms that resolve to them."""
+
+    def __init__(self, name: str, terms: dict[str, tuple[str, ...]]) -> None:
+        self.name = name
+        self.terms = tuple(terms)
+        self._lookup: dict[str, str] = {}
+        for term, synonyms in terms.items():
+            for spelling in (term, *synonyms):
+                self._lookup[_key(spelling)] = term
+
+    def resolve(self, text: str) -> str | None:
+        """The canonical term for ``text``, or None when it is not in the vocabulary."""
+        return self._lookup.get(_key(text))
+
+    def closest(self, text: str) -> str | None:
+        match = difflib.get_close_matches(_key(text), list(self._lookup), n=1, cutoff=0.6)
+        return self._lookup[match[0]] if match else None
+
+
+class Vocabularies(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    data_classes: dict[str, tuple[str, ...]]
+    capabilities: dict[str, tuple[str, ...]]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Vocabularies:
+        for name in ("data_classes", "capabilities"):
+            seen: dict[str, str] = {}
+            for term, synonyms in getattr(self, name).items():
+                for spelling in (term, *synonyms):
+                    owner = seen.setdefault(_key(spelling), term)
+                    if owner != term:
+                        raise ValueError(f"{name}: {spelling!r} belongs to both {owner!r} and {term!r}")
+        return self
+
+    @property
+    def data_class(self) -> Vocabulary:
+        return Vocabulary("data class", self.data_classes)
+
+    @property
+    def capability(self) -> Vocabulary:
+        return Vocabulary("capability", self.capabilities)
+
+
+@cache
+def load_vocabularies(path: Path | None = None) -> Vocabularies:
+    return load_yaml_model(path or data_path("questionnaires", "vocabularies.yaml"), Vocabularies)
