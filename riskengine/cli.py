@@ -85,6 +85,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     \b
     riskengine template vendor.xlsx          the blank questionnaire to send
     riskengine validate filled.xlsx          check a returned questionnaire
+    riskengine inventory check inventory.yaml
     riskengine assess filled.xlsx --inventory samples/inventory.yaml -o report.pdf
     """
     ctx.ensure_object(dict)
@@ -110,7 +111,8 @@ def template(out: Path, bank_path: Path | None) -> None:
 
 @main.command()
 @click.argument("file", type=_EXISTING)
-@click.option("--inventory", type=_EXISTING, help="Check integration rows against this inventory.")
+@click.option("--inventory", type=click.Path(exists=True, path_type=Path),
+              help="Check integration rows against this inventory.")
 @click.option("--bank", "bank_path", type=_EXISTING, help="A question bank other than the shipped one.")
 def validate(file: Path, inventory: Path | None, bank_path: Path | None) -> None:
     """Check a filled questionnaire and list every problem with its cell (exit 2 if any is an error)."""
@@ -124,9 +126,37 @@ def validate(file: Path, inventory: Path | None, bank_path: Path | None) -> None
     click.echo(f"{file}: valid ({answered} answers, {rows} table rows, {len(submission.warnings)} warnings)")
 
 
+@main.group()
+def inventory() -> None:
+    """Work with the inventory of existing systems (YAML, Excel workbook or Backstage catalog)."""
+
+
+@inventory.command("check")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "inventory_format", type=click.Choice(["yaml", "xlsx", "backstage"]),
+              help="Force the format instead of detecting it from the content.")
+def inventory_check(path: Path, inventory_format: str | None) -> None:
+    """Validate an inventory (every problem with its place) and summarise it."""
+    from riskengine.inventory.graph import SystemGraph
+    from riskengine.inventory.loader import load_inventory
+    from riskengine.inventory.summary import summarise
+
+    summary = summarise(SystemGraph(load_inventory(path, format=inventory_format)))  # type: ignore[arg-type]
+    levels = ", ".join(f"{count} {level}" for level, count in summary.by_criticality.items())
+    click.echo(f"{path}: valid{f' ({summary.organisation})' if summary.organisation else ''}")
+    click.echo(f"  systems        {summary.systems} ({levels})")
+    click.echo(f"  integrations   {summary.integrations}; {summary.parts} connected part"
+               f"{'s' if summary.parts != 1 else ''}{'; has cycles' if summary.cyclic else ''}")
+    click.echo(f"  critical       {', '.join(summary.critical_systems) or 'none'}")
+    click.echo(f"  single points of failure  {', '.join(summary.single_points_of_failure) or 'none'}")
+    if summary.unsanctioned:
+        click.echo(f"  unsanctioned (shadow IT)  {', '.join(summary.unsanctioned)}")
+
+
 @main.command()
 @click.argument("file", type=_EXISTING)
-@click.option("--inventory", type=_EXISTING, help="Inventory of existing systems (YAML) to place the tool in.")
+@click.option("--inventory", type=click.Path(exists=True, path_type=Path),
+              help="Inventory of existing systems (YAML, Excel or a Backstage catalog) to place the tool in.")
 @click.option("--org", "org_profile", type=_EXISTING, help="Organisation profile (currency, rates, horizon).")
 @click.option("--profile", "profile_path", type=_EXISTING, help="Scoring profile other than the shipped one.")
 @click.option("--bank", "bank_path", type=_EXISTING, help="A question bank other than the shipped one.")

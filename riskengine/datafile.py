@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,27 +36,58 @@ def load_yaml_model(
     except (OSError, UnicodeDecodeError) as exc:
         raise error(name, [Problem(place=name, message=f"cannot read: {exc}")]) from exc
     try:
-        data, root = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        raise error(name, [yaml_problem(name, exc)]) from exc
+        data = parse_yaml(text, name)
+    except YamlSyntaxError as exc:
+        raise error(name, [exc.problem]) from exc
     try:
         return model.model_validate(data if data is not None else {}, context=context)
     except ValidationError as exc:
-        problems = [
-            Problem(place=f"{name}:{_line_of(root, item['loc'])}", message=_describe(item))
-            for item in exc.errors()
-        ]
+        places = YamlPlaces(name, text)
+        problems = [Problem(place=places.place(item["loc"]), message=_describe(item)) for item in exc.errors()]
         raise error(name, problems) from exc
 
 
-def parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """Parse one YAML document once (with libyaml when present): its data and its node tree, for line numbers."""
-    loader = _LOADER(text)
+class YamlSyntaxError(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse one YAML 1.2 document fast (yaml-rs, in Rust, with alias-expansion limits and duplicate keys
+    refused); raise ``YamlSyntaxError`` with ``file:line`` on bad syntax."""
+    import yaml_rs
+
     try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
-    finally:
-        loader.dispose()
+        return yaml_rs.loads(text)
+    except yaml_rs.YAMLDecodeError as exc:
+        message = str(exc)
+        line = re.search(r"line (\d+)", message)
+        detail = message.strip().splitlines()[-1].strip() if message.strip() else "syntax error"
+        place = f"{name}:{line.group(1)}" if line else name
+        raise YamlSyntaxError(Problem(place=place, message=f"not valid YAML: {detail}")) from exc
+
+
+class YamlPlaces:
+    """Turns a location inside a parsed document (keys and indexes) into ``file:line``.
+
+    The node tree that knows lines is built only on the first question, so files without problems never
+    pay for it.
+    """
+
+    def __init__(self, name: str, text: str) -> None:
+        self.name, self._text = name, text
+        self._root: yaml.Node | None = None
+        self._parsed = False
+
+    def place(self, location: tuple[int | str, ...]) -> str:
+        if not self._parsed:
+            self._parsed = True
+            try:
+                self._root = yaml.compose(self._text, Loader=_LOADER)
+            except yaml.YAMLError:
+                self._root = None
+        return f"{self.name}:{_line_of(self._root, tuple(location))}"
 
 
 def parse_yaml_documents(text: str) -> list[tuple[Any, yaml.Node]]:
@@ -76,11 +108,6 @@ def yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:
     place = f"{name}:{mark.line + 1}" if mark is not None else name
     detail = getattr(exc, "problem", None) or str(exc)
     return Problem(place=place, message=f"not valid YAML: {detail}")
-
-
-def line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int:
-    """The 1-based line of the deepest YAML node that ``loc`` (keys and indexes) reaches."""
-    return _line_of(node, loc)
 
 
 def _describe(item: Any) -> str:

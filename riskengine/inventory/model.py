@@ -34,8 +34,6 @@ class System(_Frozen):
     """Where it runs: ``saas``, ``self-hosted``, ``cloud``; free text."""
     region: str = ""
     vendor: str = ""
-    place: str = Field(default="", exclude=True)
-    """Where it was declared (``inventory.yaml:31``, ``Systems!A5``), for messages; not part of the graph."""
 
 
 class Integration(_Frozen):
@@ -48,7 +46,6 @@ class Integration(_Frozen):
     data_classes: tuple[str, ...] = ()
     method: Method
     frequency: Frequency = "daily"
-    place: str = Field(default="", exclude=True)
 
 
 class Inventory(_Frozen):

@@ -3,54 +3,48 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from riskengine.datafile import parse_yaml, yaml_problem
+from riskengine.datafile import YamlPlaces, YamlSyntaxError, parse_yaml
 from riskengine.errors import InputError, Problem
 from riskengine.inventory.records import Record
 
 MAX_INVENTORY_BYTES = 100_000_000
-_TOP_LEVEL = {"organisation", "systems", "integrations"}
+_TOP_LEVEL = ("organisation", "systems", "integrations")
 
 
 def read_native(path: Path) -> tuple[str, list[Record], list[Record]]:
-    """The organisation, system records and integration records of a native YAML inventory."""
+    """The organisation, system records and integration records of a native YAML inventory.
+
+    Line numbers are worked out only for records that turn out to have a problem.
+    """
     name = str(path)
     text = read_text(path, MAX_INVENTORY_BYTES)
     try:
-        data, root = parse_yaml(text)
-    except yaml.YAMLError as exc:
-        raise InputError(name, [yaml_problem(name, exc)]) from exc
-    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+        data = parse_yaml(text, name)
+    except YamlSyntaxError as exc:
+        raise InputError(name, [exc.problem]) from exc
+    places = YamlPlaces(name, text)
+    if not isinstance(data, dict):
         raise InputError(name, [Problem(place=f"{name}:1", message="expected a mapping with systems: and integrations:")])
-    problems: list[Problem] = []
-    sections: dict[str, yaml.Node] = {}
-    for key, value in root.value:
-        if key.value not in _TOP_LEVEL:
-            problems.append(Problem(place=f"{name}:{key.start_mark.line + 1}",
-                                    message=f"unknown key {key.value!r}; expected one of {', '.join(sorted(_TOP_LEVEL))}"))
-        sections[key.value] = value
+    problems = [Problem(place=places.place((key,)), message=f"unknown key {key!r}; expected one of "
+                                                            f"{', '.join(_TOP_LEVEL)}")
+                for key in data if key not in _TOP_LEVEL]
     records: dict[str, list[Record]] = {"systems": [], "integrations": []}
-    for section in records:
-        node = sections.get(section)
-        if node is None:
+    for section, found in records.items():
+        items = data.get(section) or []
+        if not isinstance(items, list):
+            problems.append(Problem(place=places.place((section,)), message=f"{section}: expected a list"))
             continue
-        if not isinstance(node, yaml.SequenceNode):
-            problems.append(Problem(place=f"{name}:{node.start_mark.line + 1}", message=f"{section}: expected a list"))
-            continue
-        for item, value in zip(node.value, data[section] or [], strict=False):
-            place = f"{name}:{item.start_mark.line + 1}"
-            if not isinstance(item, yaml.MappingNode) or not isinstance(value, dict):
-                problems.append(Problem(place=place, message=f"{section}: each entry must be a mapping"))
+        for index, item in enumerate(items):
+            location = (section, index)
+            if not isinstance(item, dict):
+                problems.append(Problem(place=places.place(location), message=f"{section}: each entry must be a mapping"))
                 continue
-            field_places = {key.value: f"{name}:{key.start_mark.line + 1}" for key, _ in item.value}
-            records[section].append(Record(place=place, fields=value, field_places=field_places))
+            found.append(Record(place=lambda location=location: places.place(location), fields=item,
+                                field_places=lambda field, location=location: places.place((*location, field))))
     if problems:
         raise InputError(name, problems)
-    organisation = data.get("organisation") or ""
-    return str(organisation), records["systems"], records["integrations"]
+    return str(data.get("organisation") or ""), records["systems"], records["integrations"]
 
 
 def read_text(path: Path, limit: int) -> str:
@@ -66,5 +60,3 @@ def read_text(path: Path, limit: int) -> str:
             from exc
     except OSError as exc:
         raise InputError(name, [Problem(place=name, message=f"cannot read: {exc.strerror or exc}")]) from exc
-
-

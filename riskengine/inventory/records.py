@@ -8,7 +8,7 @@ and give the same graph for the same content.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,44 +23,58 @@ _LIST_FIELDS = ("capabilities", "data_classes")
 _BOOL_FIELDS = ("customer_facing", "sanctioned")
 
 
-@dataclass(frozen=True)
 class Record:
-    """One system or integration as read, with its place and, where known, each field's place."""
+    """One system or integration as read, with its place and, where known, each field's place.
 
-    place: str
-    fields: dict[str, Any]
-    field_places: dict[str, str] = field(default_factory=dict)
+    Places may be given lazily (a function), for readers whose places are costly to compute and are
+    only needed when there is a problem to report (the YAML reader parses line numbers only then).
+    """
+
+    __slots__ = ("_field_places", "_place", "fields")
+
+    def __init__(self, place: str | Callable[[], str], fields: dict[str, Any],
+                 field_places: Mapping[str, str] | Callable[[str], str] | None = None) -> None:
+        self._place = place
+        self.fields = fields
+        self._field_places = field_places or {}
+
+    @property
+    def place(self) -> str:
+        return self._place if isinstance(self._place, str) else self._place()
 
     def where(self, name: str) -> str:
-        return self.field_places.get(name, self.place)
+        if callable(self._field_places):
+            return self._field_places(name)
+        return self._field_places.get(name) or self.place
 
 
 def build_inventory(source: str, systems: list[Record], integrations: list[Record], *, organisation: str = "",
                     vocabularies: Vocabularies | None = None) -> Inventory:
     """Validate records into an Inventory; raise ``InputError`` listing every problem with its place."""
     vocabularies = vocabularies or load_vocabularies()
+    lookups = {"capabilities": vocabularies.capability, "data_classes": vocabularies.data_class}
     problems: list[Problem] = []
     built_systems: list[System] = []
-    first_place: dict[str, str] = {}
+    first_record: dict[str, Record] = {}
     for record in systems:
-        system = _system(record, vocabularies, problems)
+        system = _system(record, lookups, problems)
         if system is None:
             continue
-        if system.id in first_place:
-            problems.append(Problem(place=record.where("id"),
-                                    message=f"duplicate system id {system.id!r} (first at {first_place[system.id]})"))
+        if system.id in first_record:
+            problems.append(Problem(place=record.where("id"), message=f"duplicate system id {system.id!r} "
+                                                                      f"(first at {first_record[system.id].place})"))
             continue
-        first_place[system.id] = record.place
+        first_record[system.id] = record
         built_systems.append(system)
-    known = sorted(first_place)
+    known = sorted(first_record)
     built_integrations: list[Integration] = []
     for record in integrations:
-        integration = _integration(record, vocabularies, problems)
+        integration = _integration(record, lookups, problems)
         if integration is None:
             continue
         ok = True
         for end, name in ((integration.source, "from"), (integration.target, "to")):
-            if end not in first_place:
+            if end not in first_record:
                 close = difflib.get_close_matches(end, known, n=3, cutoff=0.6)
                 hint = f"; closest: {', '.join(close)}" if close else ""
                 problems.append(Problem(place=record.where(name), message=f"{name}: unknown system {end!r}{hint}"))
@@ -79,12 +93,12 @@ def build_inventory(source: str, systems: list[Record], integrations: list[Recor
                      integrations=tuple(built_integrations))
 
 
-def _system(record: Record, vocabularies: Vocabularies, problems: list[Problem]) -> System | None:
+def _system(record: Record, lookups: dict[str, Vocabulary], problems: list[Problem]) -> System | None:
     fields = dict(record.fields)
     if "id" in fields and fields["id"] is not None:
         fields["id"] = str(fields["id"]).strip()
     fields.setdefault("name", fields.get("id", ""))
-    ok = _normalise(fields, record, vocabularies, problems)
+    ok = _normalise(fields, record, lookups, problems)
     for name in _BOOL_FIELDS:
         if name in fields and not isinstance(fields[name], bool):
             text = str(fields[name] if fields[name] is not None else "").strip().casefold()
@@ -99,7 +113,7 @@ def _system(record: Record, vocabularies: Vocabularies, problems: list[Problem])
     return _validate(System, fields, record, problems) if ok else None
 
 
-def _integration(record: Record, vocabularies: Vocabularies, problems: list[Problem]) -> Integration | None:
+def _integration(record: Record, lookups: dict[str, Vocabulary], problems: list[Problem]) -> Integration | None:
     fields = dict(record.fields)
     for name in ("from", "to"):
         if fields.get(name) is not None:
@@ -107,17 +121,17 @@ def _integration(record: Record, vocabularies: Vocabularies, problems: list[Prob
     for name in ("method", "frequency"):
         if isinstance(fields.get(name), str):
             fields[name] = fields[name].strip().casefold()
-    ok = _normalise(fields, record, vocabularies, problems)
+    ok = _normalise(fields, record, lookups, problems)
     return _validate(Integration, fields, record, problems) if ok else None
 
 
-def _normalise(fields: dict[str, Any], record: Record, vocabularies: Vocabularies, problems: list[Problem]) -> bool:
+def _normalise(fields: dict[str, Any], record: Record, lookups: dict[str, Vocabulary], problems: list[Problem]) -> bool:
     """Resolve list fields through their vocabularies (synonyms allowed); an unknown term is a problem."""
     ok = True
     for name in _LIST_FIELDS:
         if name not in fields:
             continue
-        vocabulary: Vocabulary = vocabularies.capability if name == "capabilities" else vocabularies.data_class
+        vocabulary = lookups[name]
         terms: list[str] = []
         for raw in _as_list(fields[name]):
             term = vocabulary.resolve(raw)
@@ -130,7 +144,6 @@ def _normalise(fields: dict[str, Any], record: Record, vocabularies: Vocabularie
             elif term not in terms and term != "none":
                 terms.append(term)
         fields[name] = tuple(terms)
-    fields["place"] = record.place
     return ok
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -56,11 +56,11 @@ class Vocabularies(BaseModel):
                         raise ValueError(f"{name}: {spelling!r} belongs to both {owner!r} and {term!r}")
         return self
 
-    @property
+    @cached_property
     def data_class(self) -> Vocabulary:
         return Vocabulary("data class", self.data_classes)
 
-    @property
+    @cached_property
     def capability(self) -> Vocabulary:
         return Vocabulary("capability", self.capabilities)
 
