@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from riskengine.datafile import YamlPlaces, YamlSyntaxError, parse_yaml
@@ -25,7 +26,8 @@ def read_native(path: Path) -> tuple[str, list[Record], list[Record]]:
         raise InputError(name, [exc.problem]) from exc
     places = YamlPlaces(name, text)
     if not isinstance(data, dict):
-        raise InputError(name, [Problem(place=f"{name}:1", message="expected a mapping with systems: and integrations:")])
+        raise InputError(name, [Problem(place=f"{name}:1",
+                                        message="expected a mapping with systems: and integrations:")])
     problems = [Problem(place=places.place((key,)), message=f"unknown key {key!r}; expected one of "
                                                             f"{', '.join(_TOP_LEVEL)}")
                 for key in data if key not in _TOP_LEVEL]
@@ -38,13 +40,18 @@ def read_native(path: Path) -> tuple[str, list[Record], list[Record]]:
         for index, item in enumerate(items):
             location = (section, index)
             if not isinstance(item, dict):
-                problems.append(Problem(place=places.place(location), message=f"{section}: each entry must be a mapping"))
+                problems.append(Problem(place=places.place(location),
+                                        message=f"{section}: each entry must be a mapping"))
                 continue
-            found.append(Record(place=lambda location=location: places.place(location), fields=item,
-                                field_places=lambda field, location=location: places.place((*location, field))))
+            found.append(Record(place=partial(places.place, location), fields=item,
+                                field_places=partial(_field_place, places, location)))
     if problems:
         raise InputError(name, problems)
     return str(data.get("organisation") or ""), records["systems"], records["integrations"]
+
+
+def _field_place(places: YamlPlaces, location: tuple[str | int, ...], field: str) -> str:
+    return places.place((*location, field))
 
 
 def read_text(path: Path, limit: int) -> str:
