@@ -57,15 +57,16 @@ def build_inventory(source: str, systems: list[Record], integrations: list[Recor
     built_systems: list[System] = []
     first_record: dict[str, Record] = {}
     for record in systems:
+        raw_id = str(record.fields.get("id") or "").strip()
+        duplicate = raw_id in first_record
+        if duplicate:
+            problems.append(Problem(place=record.where("id"), message=f"duplicate system id {raw_id!r} "
+                                                                      f"(first at {first_record[raw_id].place})"))
+        elif raw_id:
+            first_record[raw_id] = record
         system = _system(record, lookups, problems)
-        if system is None:
-            continue
-        if system.id in first_record:
-            problems.append(Problem(place=record.where("id"), message=f"duplicate system id {system.id!r} "
-                                                                      f"(first at {first_record[system.id].place})"))
-            continue
-        first_record[system.id] = record
-        built_systems.append(system)
+        if system is not None and not duplicate:
+            built_systems.append(system)
     known = sorted(first_record)
     built_integrations: list[Integration] = []
     for record in integrations:
