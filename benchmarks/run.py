@@ -45,7 +45,9 @@ def main() -> int:
         ok = seconds <= target
         failed |= not ok
         print(f"{name:<52} {seconds:>8.3f}s {target:>8.3f}s  {'ok' if ok else 'MISSED'}")
-    return 1 if failed else 0
+    print()
+    scale = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "inventory_scale.py")], check=False)
+    return 1 if failed or scale.returncode else 0
 
 
 if __name__ == "__main__":

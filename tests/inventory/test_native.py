@@ -62,7 +62,8 @@ def test_every_problem_is_placed_at_its_line(tmp_path: Path) -> None:
     path = write(tmp_path, text)
     found = problems(path)
     assert f"{path}:13: duplicate system id 'web' (first at {path}:3)" in found
-    assert f"{path}:16: capabilities: unknown capability 'emial-marketing'; closest known term: email-marketing" in found
+    unknown = "capabilities: unknown capability 'emial-marketing'; closest known term: email-marketing"
+    assert f"{path}:16: {unknown}" in found
     assert f"{path}:21: to: unknown system 'wbe'; closest: web" in found
     assert f"{path}:22: self-loop: 'mail' integrates with itself" in found
     assert any(p.startswith(f"{path}:23: method:") and "pigeon" in p for p in found)
