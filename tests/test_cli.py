@@ -149,3 +149,14 @@ def test_a_workbook_that_is_not_our_questionnaire_says_so_in_one_line(tmp_path: 
     assert result.returncode == 2
     assert "no question of martech-v1 found in column A of any sheet (Budget)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 2
+
+
+def test_malformed_inventory_is_exit_2_with_its_line_and_nothing_written(tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text("systems:\n  - {id: crm, name: CRM, criticality: high\n")
+    result = run_cli("assess", str(SAMPLES / "northwind-mail.xlsx"), "--inventory", str(inventory),
+                     "-o", str(tmp_path / "r.pdf"))
+    assert result.returncode == 2
+    assert f"{inventory}:" in result.stderr and "not valid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inventory.yaml"]
