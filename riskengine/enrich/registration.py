@@ -1,0 +1,762 @@
+"""Registration evidence for the vendor's domain: RDAP first, WHOIS on port 43 when RDAP is not offered or fails.
+
+RDAP (RFC 9082, RFC 9083) is JSON over HTTPS. The server for a TLD comes from ``rdap-bootstrap.json`` beside
+this module: a hand-copied subset of the IANA RDAP bootstrap registry (https://data.iana.org/rdap/dns.json,
+RFC 9224) dated 2026-11-24, never fetched at run time; ``NetworkSettings.rdap_base`` replaces it (tests,
+mirrors). RDAP redirects are not followed: a redirecting server counts as "no RDAP" and WHOIS is asked.
+
+WHOIS (RFC 3912) is read by a small client of our own, because python-whois fixes the port at 43 and has no
+total deadline or size cap. Its parser (``whois.parser.WhoisEntry``) still reads the text, and we smooth
+its quirks: dates that come as lists, statuses followed by URLs, and all-empty replies under rate limiting,
+which are "unknown", never "bad". Referrals (IANA ``refer:``, a thin registry's ``Registrar WHOIS Server:``)
+are followed at most twice, on port 43 unless they point into a network the settings explicitly allow
+(tests, mirrors). Every connection, referrals included, goes through the address guard, and everything one
+call does, referrals included, ends within the vendor's deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import socket
+import threading
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+from riskengine.enrich.domain import DomainError, normalise_domain
+from riskengine.enrich.evidence import Evidence, Status, make_evidence, unknown
+from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded, IPAddress
+from riskengine.enrich.settings import NetworkSettings, parse_host_port
+
+CHECKS: dict[str, str] = {
+    "whois.domain_age_days": "Days since the domain was registered; fails under 365 days.",
+    "whois.expiry_days": "Days until the registration expires; fails under 30 days (or when expired).",
+    "whois.registrar": "The registrar that holds the domain; passes when the registry names one.",
+    "whois.client_hold": "Whether the domain is on clientHold or serverHold (kept out of the DNS); fails when it is.",
+    "whois.transfer_lock": "Whether a transfer lock (clientTransferProhibited) guards against hijack by transfer.",
+    "whois.dnssec": "Whether the registry holds a signed delegation (DNSSEC); passes when signed.",
+    "whois.privacy_redacted": "Whether registrant contact data is redacted; informational, passes either way.",
+}
+
+MIN_AGE_DAYS = 365
+"""Our judgement: a vendor domain younger than a year is a common mark of a fly-by-night or look-alike vendor."""
+MIN_EXPIRY_DAYS = 30
+"""Our judgement: a registration this close to lapsing risks the vendor's mail and web going dark."""
+MAX_REFERRALS = 2
+"""IANA -> registry -> registrar is the longest chain a domain needs."""
+WHOIS_PORT = 43
+IANA_WHOIS = ("whois.iana.org", WHOIS_PORT)
+TOOL_RDAP = "riskengine-rdap/1"
+TOOL_WHOIS = "riskengine-whois/1"
+_TOOL_NONE = "riskengine-registration/1"
+_CHUNK = 16_384
+
+_HOLD = frozenset({"clienthold", "serverhold"})
+_TRANSFER_LOCK = frozenset({"clienttransferprohibited", "servertransferprohibited", "transferprohibited"})
+_EPP_CODES = frozenset({
+    "ok", "active", "inactive", "locked", "clienthold", "serverhold", "clienttransferprohibited",
+    "servertransferprohibited", "clientdeleteprohibited", "serverdeleteprohibited", "clientupdateprohibited",
+    "serverupdateprohibited", "clientrenewprohibited", "serverrenewprohibited", "transferprohibited",
+    "deleteprohibited", "updateprohibited", "renewprohibited", "pendingcreate", "pendingdelete", "pendingrenew",
+    "pendingtransfer", "pendingupdate", "pendingrestore", "addperiod", "autorenewperiod", "renewperiod",
+    "transferperiod", "redemptionperiod",
+})
+"""EPP status codes (RFC 5731, RFC 3915) and their RDAP names (RFC 8056) with spaces and case removed."""
+
+_REDACTION = re.compile(r"redact|privacy|withheld|not disclosed|data protected|gdpr|masked|proxy", re.IGNORECASE)
+_RATE_LIMIT = re.compile(r"limit exceeded|rate limit|quota exceeded|too many (?:requests|queries)|"
+                         r"query limit|exceeded .*(?:queries|quota|limit)|try again later", re.IGNORECASE)
+_REFERRAL_KEYS = ("refer", "whois", "Registrar WHOIS Server", "ReferralServer")
+_IANA_ANSWER = re.compile(r"^(?:refer:|% IANA WHOIS server)", re.IGNORECASE | re.MULTILINE)
+"""IANA answers with its record of the TLD (its ``created:``, ``status:``), never with the domain's."""
+_DNSSEC = re.compile(r"^[ \t]*DNSSEC[ \t]*:[ \t]*(?:\r?\n[ \t]+)?(\S[^\r\n]*)", re.IGNORECASE | re.MULTILINE)
+_DENIC_DNSKEY = re.compile(r"^Dnskey:[ \t]*\S", re.IGNORECASE | re.MULTILINE)
+_REGISTRANT = re.compile(r"^[ \t]*(?:Registry )?Registrant[^:\r\n]*:[ \t]*(\S[^\r\n]*)$", re.IGNORECASE | re.MULTILINE)
+_HOLDER_UNDISCLOSED = re.compile(r"disclose any information concerning[\s%]*the domain holder", re.IGNORECASE)
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
+
+T = TypeVar("T")
+
+
+class RegistrationUnreadable(ValueError):
+    """A reply that holds no registration data (rate limited, empty, not found); the message says which."""
+
+
+@dataclass(frozen=True)
+class RegistrationRecord:
+    """What a registry or registrar says about a domain, the same whether it came from RDAP or WHOIS."""
+
+    created: dt.datetime | None = None
+    expires: dt.datetime | None = None
+    registrar: str | None = None
+    statuses: tuple[str, ...] = ()
+    dnssec: bool | None = None
+    redacted: bool | None = None
+
+    def is_empty(self) -> bool:
+        return (self.created is None and self.expires is None and self.registrar is None and not self.statuses
+                and self.dnssec is None)
+
+
+@dataclass(frozen=True)
+class _Observation:
+    record: RegistrationRecord
+    source: str
+    query: str
+    address: str
+    tool: str
+    raw: bytes
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Reply:
+    server: str
+    address: str
+    data: bytes
+    truncated: bool
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+class _Unavailable(Exception):
+    """This source gave nothing usable; the message is the reason, for the "unknown" evidence."""
+
+
+@dataclass
+class _Outcome:
+    value: Any = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+# --------------------------------------------------------------------------------------------- the checks
+
+
+def check_registration(domain: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime) -> list[Evidence]:
+    """One Evidence per name in ``CHECKS``, from RDAP or else WHOIS; never raises for network or parse problems.
+
+    ``now`` is the assessment's clock (ages and days to expiry count from it, and it stamps the evidence);
+    ``deadline`` bounds all the time spent, referrals included. What cannot be known becomes "unknown" with
+    the reason (refused address, timeout, rate limiting, no data), never "fail".
+    """
+    now = _utc(now)
+    try:
+        name = normalise_domain(domain)
+    except DomainError as exc:
+        return _all_unknown(f"no lookup: {exc}", f"registration of {domain!r}", now)
+    if guard.settings.offline:
+        return _all_unknown("offline: no registry was asked", f"registration of {name}", now)
+    failures: list[str] = []
+    for observe in (_observe_rdap, _observe_whois):
+        try:
+            observation = observe(name, guard, deadline, now)
+        except _Unavailable as exc:
+            failures.append(str(exc))
+            continue
+        return _evidence(observation, now)
+    return _all_unknown("; ".join(failures), f"registration of {name} (RDAP, then WHOIS)", now)
+
+
+def _evidence(observation: _Observation, now: dt.datetime) -> list[Evidence]:
+    suffix = f" ({'; '.join(observation.notes)})" if observation.notes else ""
+    return [make_evidence(kind="registration", check=check, status=status, reason=reason + suffix,
+                          value=value, query=observation.query, address=observation.address, fetched_at=now,
+                          tool=observation.tool, raw=observation.raw)
+            for check, (status, reason, value) in _judge(observation.record, observation.source, now).items()]
+
+
+def _judge(record: RegistrationRecord, source: str, now: dt.datetime) -> dict[str, tuple[Status, str, Any]]:
+    """The status, reason and value of every check, from one normalised record."""
+    facts: dict[str, tuple[Status, str, Any]] = {}
+    if record.created is None:
+        facts["whois.domain_age_days"] = ("unknown", f"the {source} record gives no registration date", None)
+    else:
+        age = (now - record.created).days
+        when = f"registered on {record.created:%Y-%m-%d}, {age} days ago"
+        facts["whois.domain_age_days"] = (("fail", f"{when}: younger than {MIN_AGE_DAYS} days", age)
+                                          if age < MIN_AGE_DAYS else ("pass", when, age))
+    if record.expires is None:
+        facts["whois.expiry_days"] = ("unknown", f"the {source} record gives no expiry date", None)
+    else:
+        # whole days, counted towards zero: 23.4 days past expiry is "23 days ago", not 24
+        left = (record.expires - now).days if record.expires >= now else -(now - record.expires).days
+        date = f"{record.expires:%Y-%m-%d}"
+        if left < 0:
+            facts["whois.expiry_days"] = ("fail", f"expired on {date}, {-left} days ago", left)
+        elif left < MIN_EXPIRY_DAYS:
+            facts["whois.expiry_days"] = ("fail", f"expires on {date}, in {left} days: under {MIN_EXPIRY_DAYS}", left)
+        else:
+            facts["whois.expiry_days"] = ("pass", f"expires on {date}, in {left} days", left)
+    facts["whois.registrar"] = (("pass", f"registrar: {record.registrar}", record.registrar) if record.registrar
+                                else ("unknown", f"the {source} record names no registrar", None))
+    listed = ", ".join(record.statuses)
+    keys = {_status_key(status) for status in record.statuses}
+    if not record.statuses:
+        facts["whois.client_hold"] = ("unknown", f"the {source} record lists no status", None)
+    elif keys & _HOLD:
+        held = ", ".join(status for status in record.statuses if _status_key(status) in _HOLD)
+        facts["whois.client_hold"] = ("fail", f"the domain is on {held}: the registry keeps it out of the DNS", True)
+    else:
+        facts["whois.client_hold"] = ("pass", f"not on hold (status: {listed})", False)
+    if not keys & _EPP_CODES:
+        facts["whois.transfer_lock"] = ("unknown", f"the {source} record shows no EPP status codes"
+                                        + (f" (status: {listed})" if listed else ""), None)
+    elif keys & _TRANSFER_LOCK:
+        facts["whois.transfer_lock"] = ("pass", f"transfer lock set (status: {listed})", True)
+    else:
+        facts["whois.transfer_lock"] = ("fail", f"no transfer lock: clientTransferProhibited is not set "
+                                                f"(status: {listed})", False)
+    signed: dict[bool | None, tuple[Status, str, Any]] = {
+        None: ("unknown", f"the {source} record does not say whether the delegation is signed", None),
+        True: ("pass", "the delegation is signed (DNSSEC)", True),
+        False: ("fail", "the delegation is not signed (no DNSSEC)", False),
+    }
+    facts["whois.dnssec"] = signed[record.dnssec]
+    redaction: dict[bool | None, tuple[Status, str, Any]] = {
+        None: ("unknown", f"the {source} record neither publishes registrant contact data nor marks it redacted",
+               None),
+        True: ("pass", "registrant contact data is redacted (informational: usual since the GDPR, "
+                       "neither good nor bad)", True),
+        False: ("pass", "registrant contact data is published (informational: neither good nor bad)", False),
+    }
+    facts["whois.privacy_redacted"] = redaction[record.redacted]
+    return facts
+
+
+def _all_unknown(reason: str, query: str, now: dt.datetime) -> list[Evidence]:
+    return [unknown("registration", check, reason, query, now, _TOOL_NONE) for check in CHECKS]
+
+
+# --------------------------------------------------------------------------------------------- RDAP
+
+
+@cache
+def _bootstrap() -> dict[str, str]:
+    """TLD (or suffix) -> RDAP base URL from the shipped snapshot, preferring https as RFC 9224 asks."""
+    text = resources.files("riskengine.enrich").joinpath("rdap-bootstrap.json").read_text(encoding="utf-8")
+    services: dict[str, str] = {}
+    for suffixes, urls in json.loads(text)["services"]:
+        chosen = next((url for url in urls if url.startswith("https://")), urls[0] if urls else None)
+        if chosen:
+            services.update({suffix.lower(): chosen for suffix in suffixes})
+    return services
+
+
+def rdap_base_for(domain: str) -> str | None:
+    """The RDAP base URL for ``domain`` from the shipped IANA bootstrap snapshot (longest matching suffix)."""
+    labels = domain.lower().rstrip(".").split(".")
+    services = _bootstrap()
+    for start in range(1, len(labels)):
+        base = services.get(".".join(labels[start:]))
+        if base:
+            return base
+    return None
+
+
+def _observe_rdap(name: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime) -> _Observation:
+    base = guard.settings.rdap_base or rdap_base_for(name)
+    if base is None:
+        raise _Unavailable(f"RDAP: .{name.rsplit('.', 1)[-1]} has no RDAP service in the IANA bootstrap snapshot")
+    url = base.rstrip("/") + "/domain/" + name
+    try:
+        status, location, body, address = _call_within(
+            lambda: _rdap_get(url, guard, deadline), deadline, f"waiting for {url}")
+    except _Unavailable as exc:
+        raise _Unavailable(f"RDAP {url}: {exc}") from None
+    except Exception as exc:  # requests, urllib3 and socket errors; each becomes the reason
+        raise _Unavailable(f"RDAP {url}: {_describe(exc)}") from None
+    if status in (301, 302, 303, 307, 308):
+        raise _Unavailable(f"RDAP {url}: redirected to {location or '?'}; RDAP redirects are not followed")
+    if status == 404:
+        raise _Unavailable(f"RDAP {url}: the server has no record of {name} (HTTP 404)")
+    if status != 200:
+        raise _Unavailable(f"RDAP {url}: HTTP {status}")
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        raise _Unavailable(f"RDAP {url}: the answer is not JSON") from None
+    if not isinstance(data, dict) or data.get("objectClassName") != "domain":
+        raise _Unavailable(f"RDAP {url}: the answer is not an RDAP domain object")
+    record = parse_rdap(data, now)
+    if record.is_empty():
+        raise _Unavailable(f"RDAP {url}: the domain object holds no registration data")
+    return _Observation(record=record, source="RDAP", query=f"RDAP GET {url}", address=address, tool=TOOL_RDAP,
+                        raw=body)
+
+
+def _rdap_get(url: str, guard: AddressGuard, deadline: Deadline) -> tuple[int, str, bytes, str]:
+    """GET ``url`` at the guard-checked address: no proxies, no redirects, capped body, deadline-bound reads.
+
+    Returns the status, the Location header, the body (read only for 200) and the address connected to.
+    """
+    import requests
+    from requests.adapters import HTTPAdapter
+
+    settings = guard.settings
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _Unavailable("only http and https RDAP URLs are used")
+    host = parts.hostname
+    default_port = 443 if parts.scheme == "https" else 80
+    port = parts.port or default_port
+    address = guard.resolve(host, deadline)
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    target = urllib.parse.urlunsplit((parts.scheme, f"{literal}:{port}", parts.path, parts.query, ""))
+    headers = {"Host": host if port == default_port else f"{host}:{port}",
+               "Accept": "application/rdap+json, application/json;q=0.9",
+               "Accept-Encoding": "identity", "User-Agent": "riskengine (vendor registration check)"}
+    with requests.Session() as session:
+        session.trust_env = False
+        if parts.scheme == "https":
+            # Connect to the checked address but present and verify the real name (SNI and certificate).
+            adapter = HTTPAdapter(max_retries=0)
+            adapter.poolmanager.connection_pool_kw.update(server_hostname=host, assert_hostname=host)
+            session.mount("https://", adapter)
+        response = session.get(target, headers=headers, allow_redirects=False, stream=True,
+                               verify=settings.ca_bundle or True,
+                               timeout=(deadline.timeout(settings.connect_timeout),
+                                        deadline.timeout(settings.read_timeout)))
+        with response:
+            body = _read_capped(response, settings, deadline) if response.status_code == 200 else b""
+            return int(response.status_code), str(response.headers.get("Location", "")), body, str(address)
+
+
+def _read_capped(response: Any, settings: NetworkSettings, deadline: Deadline) -> bytes:
+    """The body, at most ``max_bytes``, each read bounded by the read timeout and the time left."""
+    declared = str(response.headers.get("Content-Length", ""))
+    if declared.isdigit() and int(declared) > settings.max_bytes:
+        raise _Unavailable(f"the answer declares {declared} bytes, over the {settings.max_bytes}-byte cap")
+    raw = response.raw
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        timeout = deadline.timeout(settings.read_timeout)
+        if isinstance(sock, socket.socket):
+            sock.settimeout(timeout)
+        chunk = raw.read1(_CHUNK, decode_content=True)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > settings.max_bytes:
+            raise _Unavailable(f"the answer is larger than the {settings.max_bytes}-byte cap")
+        chunks.append(chunk)
+
+
+def _call_within(function: Callable[[], T], deadline: Deadline, doing: str) -> T:
+    """Run ``function`` in a helper thread and give up when the deadline runs out.
+
+    requests cannot bound the whole exchange (a server may drip its headers a byte at a time, each byte
+    within the read timeout); the helper thread ends by itself at its next read timeout.
+    """
+    outcome = _Outcome()
+
+    def run() -> None:
+        try:
+            outcome.value = function()
+        except BaseException as exc:  # handed to the caller, which decides
+            outcome.error = exc
+        finally:
+            outcome.done.set()
+
+    threading.Thread(target=run, name="riskengine-rdap", daemon=True).start()
+    if not outcome.done.wait(deadline.remaining()):
+        raise DeadlineExceeded(f"the {deadline.seconds:g} s deadline ran out {doing}")
+    if outcome.error is not None:
+        raise outcome.error
+    result: T = outcome.value
+    return result
+
+
+def parse_rdap(data: Mapping[str, Any], now: dt.datetime) -> RegistrationRecord:
+    """Normalise an RDAP domain object (RFC 9083): events, status, secureDNS, the registrar, redaction."""
+    created: list[dt.datetime] = []
+    expires: list[dt.datetime] = []
+    for event in _dicts(data.get("events")):
+        when = _iso_date(event.get("eventDate"))
+        if when is None:
+            continue
+        action = str(event.get("eventAction", "")).lower()
+        if action == "registration":
+            created.append(when)
+        elif action == "expiration":
+            expires.append(when)
+    statuses = tuple(status for status in _list(data.get("status")) if isinstance(status, str) and status.strip())
+    secure = data.get("secureDNS")
+    dnssec: bool | None = None
+    if isinstance(secure, dict):
+        if isinstance(secure.get("delegationSigned"), bool):
+            dnssec = secure["delegationSigned"]
+        elif _list(secure.get("dsData")) or _list(secure.get("keyData")):
+            dnssec = True
+    entities = list(_entities(data))
+    registrar = next((name for entity in entities if "registrar" in _roles(entity)
+                      for name in [_vcard_fn(entity)] if name), None)
+    return RegistrationRecord(created=min(created, default=None), expires=_next_expiry(expires, now),
+                              registrar=registrar, statuses=statuses, dnssec=dnssec,
+                              redacted=_rdap_redaction(data, entities))
+
+
+def _rdap_redaction(data: Mapping[str, Any], entities: list[Mapping[str, Any]]) -> bool | None:
+    if _list(data.get("redacted")):  # RFC 9537 lists what was removed
+        return True
+    registrants = [entity for entity in entities if "registrant" in _roles(entity)]
+    texts: list[str] = []
+    for entity in registrants:
+        texts.append(_vcard_fn(entity) or "")
+        for remark in _dicts(entity.get("remarks")):
+            texts.append(str(remark.get("title", "")))
+            texts.extend(str(line) for line in _list(remark.get("description")))
+    if any(_REDACTION.search(text) for text in texts):
+        return True
+    if any(_vcard_fn(entity) for entity in registrants):
+        return False
+    return None
+
+
+def _entities(data: Mapping[str, Any], depth: int = 0) -> Iterable[Mapping[str, Any]]:
+    for entity in _dicts(data.get("entities")):
+        yield entity
+        if depth < 3:
+            yield from _entities(entity, depth + 1)
+
+
+def _roles(entity: Mapping[str, Any]) -> set[str]:
+    return {str(role).lower() for role in _list(entity.get("roles"))}
+
+
+def _vcard_fn(entity: Mapping[str, Any]) -> str | None:
+    """The formatted name (``fn``) of an entity's jCard (RFC 7095)."""
+    card = entity.get("vcardArray")
+    if not isinstance(card, list) or len(card) < 2 or not isinstance(card[1], list):
+        return None
+    for item in card[1]:
+        if isinstance(item, list) and len(item) >= 4 and item[0] == "fn" and isinstance(item[3], str):
+            return item[3].strip() or None
+    return None
+
+
+def _iso_date(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return _utc(dt.datetime.fromisoformat(value.strip()))
+    except ValueError:
+        return None
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dicts(value: object) -> list[Mapping[str, Any]]:
+    return [item for item in _list(value) if isinstance(item, dict)]
+
+
+# --------------------------------------------------------------------------------------------- WHOIS
+
+
+def _observe_whois(name: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime) -> _Observation:
+    settings = guard.settings
+    host, port = settings.whois_server or IANA_WHOIS
+    replies: list[_Reply] = []
+    notes: list[str] = []
+    visited: set[tuple[str, int]] = set()
+    while True:
+        visited.add((host.lower(), port))
+        try:
+            reply = _whois_exchange(host, port, name, guard, deadline, referral=bool(replies))
+        except _Unavailable as exc:
+            if not replies:
+                raise _Unavailable(f"WHOIS {host}:{port}: {exc}") from None
+            notes.append(f"referral to {host}:{port} not followed: {exc}")
+            break
+        replies.append(reply)
+        if reply.truncated:
+            notes.append(f"{reply.server} sent more than {settings.max_bytes} bytes; the reply was cut there")
+        target = _referral(reply.text)
+        if target is None or (target[0].lower(), target[1]) in visited:
+            break
+        if len(replies) > MAX_REFERRALS:
+            notes.append(f"referral to {target[0]}:{target[1]} not followed: at most {MAX_REFERRALS} referrals")
+            break
+        host, port = target
+    records: list[RegistrationRecord] = []
+    problems: list[str] = []
+    used: list[_Reply] = []
+    for reply in replies:
+        if reply.server == f"{IANA_WHOIS[0]}:{IANA_WHOIS[1]}" or _IANA_ANSWER.search(reply.text):
+            continue  # IANA's answer describes the TLD, not the domain: only its referral counts
+        try:
+            records.append(parse_whois(name, reply.text, now))
+            used.append(reply)
+        except RegistrationUnreadable as exc:
+            problems.append(f"{reply.server}: {exc}")
+    chain = " -> ".join(reply.server for reply in replies)
+    raw = b"".join(f"% {reply.server} ({reply.address})\n".encode() + reply.data + b"\n" for reply in replies)
+    if not records:
+        reasons = problems or [f"{chain}: no registry answered for {name}"]
+        raise _Unavailable("WHOIS " + "; ".join(reasons + notes))
+    return _Observation(record=_merge(records), source="WHOIS", query=f"WHOIS {name} via {chain}",
+                        address=", ".join(dict.fromkeys(reply.address for reply in used)),
+                        tool=f"{TOOL_WHOIS} python-whois/{_python_whois_version()}", raw=raw,
+                        notes=tuple(problems + notes))
+
+
+def _whois_exchange(host: str, port: int, query: str, guard: AddressGuard, deadline: Deadline, *,
+                    referral: bool) -> _Reply:
+    """Ask one WHOIS server: connect through the guard, send the query, read to EOF, the byte cap or the deadline.
+
+    A referral is followed on port 43 only, unless it points into a network the settings explicitly allow
+    (tests, mirrors); the configured first server may use any port.
+    """
+    settings = guard.settings
+    server = f"{host}:{port}"
+    try:
+        address = guard.resolve(host, deadline)
+        if referral and port != WHOIS_PORT and not _allowed(address, settings):
+            raise _Unavailable(f"port {port} refused: WHOIS referrals are followed on port {WHOIS_PORT} only")
+        sock, address = guard.connect(str(address), port, deadline)
+    except (AddressRefused, DeadlineExceeded) as exc:
+        raise _Unavailable(str(exc)) from None
+    except OSError as exc:
+        raise _Unavailable(f"could not connect ({_describe(exc)})") from None
+    chunks: list[bytes] = []
+    total = 0
+    with sock:
+        try:
+            sock.settimeout(deadline.timeout(settings.read_timeout))
+            sock.sendall(query.encode("ascii") + b"\r\n")
+            while True:
+                timeout = deadline.timeout(settings.read_timeout)
+                sock.settimeout(timeout)
+                try:
+                    chunk = sock.recv(min(_CHUNK, settings.max_bytes + 1 - total))
+                except TimeoutError:
+                    if not total:
+                        raise _Unavailable(f"no answer within {timeout:.1f} s") from None
+                    if timeout < settings.read_timeout:  # the deadline, not the server's pause, ended the read
+                        raise DeadlineExceeded("read cut short by the deadline") from None
+                    raise _Unavailable(f"the server stopped sending after {total} bytes "
+                                       f"(nothing for {timeout:.1f} s)") from None
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > settings.max_bytes:
+                    break
+        except DeadlineExceeded:
+            raise _Unavailable(f"the {deadline.seconds:g} s deadline ran out while the server was still sending "
+                               f"({total} bytes so far)") from None
+        except OSError as exc:
+            raise _Unavailable(f"connection failed ({_describe(exc)})") from None
+    data = b"".join(chunks)
+    return _Reply(server=server, address=str(address), data=data[:settings.max_bytes],
+                  truncated=len(data) > settings.max_bytes)
+
+
+def _referral(text: str) -> tuple[str, int] | None:
+    """The next WHOIS server a reply names (IANA ``refer:``/``whois:``, ``Registrar WHOIS Server:``), if any."""
+    for key in _REFERRAL_KEYS:
+        match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*:[ \t]*(\S+)[ \t]*$", text, re.IGNORECASE | re.MULTILINE)
+        if match is None:
+            continue
+        value = re.sub(r"^[a-z]+://", "", match.group(1).strip(), flags=re.IGNORECASE).split("/", 1)[0]
+        try:
+            host, port = parse_host_port(value, WHOIS_PORT)
+        except ValueError:
+            continue
+        if _HOSTNAME.match(host.lower()) or _is_ip(host):
+            return host, port
+    return None
+
+
+def parse_whois(domain: str, text: str, now: dt.datetime) -> RegistrationRecord:
+    """Normalise a WHOIS reply with python-whois's parser; raise RegistrationUnreadable when it holds no data.
+
+    Dates may come as one value or a list (the earliest creation, the earliest future expiry are taken),
+    statuses carry URLs after the code, and a rate-limited or empty reply parses to all-None fields: that
+    is "no data", never a bad domain.
+    """
+    from whois.exceptions import WhoisDomainNotFoundError
+    from whois.parser import WhoisEntry
+
+    if not text.strip():
+        raise RegistrationUnreadable("the reply was empty")
+    try:
+        entry = WhoisEntry.load(domain, text)
+    except WhoisDomainNotFoundError:
+        raise RegistrationUnreadable(f"no record of {domain} ({_first_line(text)!r})") from None
+    except Exception as exc:  # python-whois's per-TLD parsers raise assorted errors on odd text
+        raise RegistrationUnreadable(f"python-whois could not parse the reply ({type(exc).__name__}: {exc})") from None
+    record = RegistrationRecord(
+        created=min(_dates(entry.get("creation_date")) + _dates(entry.get("created")), default=None),
+        expires=_next_expiry(_dates(entry.get("expiration_date")), now),
+        registrar=_registrar(entry.get("registrar")),
+        statuses=_statuses(entry.get("status")),
+        dnssec=_whois_dnssec(text),
+        redacted=_whois_redaction(text),
+    )
+    if record.is_empty():
+        limited = _RATE_LIMIT.search(text)
+        if limited:
+            line = text[text.rfind("\n", 0, limited.start()) + 1:].split("\n", 1)[0].strip()
+            raise RegistrationUnreadable(f"rate limited: {line[:160]!r}")
+        raise RegistrationUnreadable(f"the reply holds no registration data ({_first_line(text)!r})")
+    return record
+
+
+def _merge(records: list[RegistrationRecord]) -> RegistrationRecord:
+    """Registry first (it is authoritative for dates and status), the registrar filling gaps and privacy."""
+
+    def first(values: Iterable[T | None]) -> T | None:
+        return next((value for value in values if value is not None), None)
+
+    return RegistrationRecord(
+        created=first(record.created for record in records),
+        expires=first(record.expires for record in records),
+        registrar=first(record.registrar for record in records),
+        statuses=next((record.statuses for record in records if record.statuses), ()),
+        dnssec=first(record.dnssec for record in records),
+        redacted=first(record.redacted for record in reversed(records)),
+    )
+
+
+def _dates(value: object) -> list[dt.datetime]:
+    """python-whois gives a datetime, a list of them, or an unparsed string: always a list of aware datetimes."""
+    from whois.parser import cast_date
+
+    found: list[dt.datetime] = []
+    for item in _flatten(value):
+        if isinstance(item, dt.datetime):
+            found.append(_utc(item))
+        elif isinstance(item, str) and item.strip():
+            try:
+                parsed = cast_date(item.strip())
+            except Exception:  # an unreadable date is left out, the others still count
+                continue
+            if isinstance(parsed, dt.datetime):
+                found.append(_utc(parsed))
+    return found
+
+
+def _next_expiry(dates: list[dt.datetime], now: dt.datetime) -> dt.datetime | None:
+    """The earliest expiry still ahead; if all are past, the latest (so an expired domain shows as expired)."""
+    ahead = [date for date in dates if date > now]
+    return min(ahead) if ahead else max(dates, default=None)
+
+
+def _registrar(value: object) -> str | None:
+    for item in _flatten(value):
+        if isinstance(item, str):
+            name = re.sub(r"\s*\[Tag = [^\]]*\]\s*$", "", item).strip()
+            if name and not _REDACTION.search(name):
+                return name
+    return None
+
+
+def _statuses(value: object) -> tuple[str, ...]:
+    """Status codes without the ICANN URL after them (``clientTransferProhibited https://icann.org/epp#...``)."""
+    found: list[str] = []
+    for item in _flatten(value):
+        if isinstance(item, str):
+            code = re.sub(r"\(?https?://\S*\)?", "", item).strip()
+            if code and code not in found:
+                found.append(code)
+    return tuple(found)
+
+
+def _whois_dnssec(text: str) -> bool | None:
+    match = _DNSSEC.search(text)
+    if match:
+        value = match.group(1).strip().lower()
+        if "unsigned" in value or value in ("no", "false", "inactive", "not signed"):
+            return False
+        if "signed" in value or value in ("yes", "true", "active"):
+            return True
+    if _DENIC_DNSKEY.search(text):
+        return True
+    return None
+
+
+def _whois_redaction(text: str) -> bool | None:
+    if _HOLDER_UNDISCLOSED.search(text):
+        return True
+    values = _REGISTRANT.findall(text)
+    if any(_REDACTION.search(value) for value in values):
+        return True
+    return False if values else None
+
+
+# --------------------------------------------------------------------------------------------- small helpers
+
+
+def _status_key(status: str) -> str:
+    """``clientTransferProhibited`` and RDAP's ``client transfer prohibited`` both become one key."""
+    return re.sub(r"[^a-z]", "", status.lower())
+
+
+def _flatten(value: object) -> list[object]:
+    if isinstance(value, list | tuple | set):
+        return [item for inner in value for item in _flatten(inner)]
+    return [] if value is None else [value]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _allowed(address: IPAddress, settings: NetworkSettings) -> bool:
+    return any(address in network for network in settings.allow_networks if network.version == address.version)
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("%", "#")):
+            return stripped[:120]
+    return text.strip()[:120]
+
+
+def _describe(exc: BaseException) -> str:
+    """A short reason for a network error, without the nesting requests and urllib3 add."""
+    if isinstance(exc, AddressRefused | DeadlineExceeded):
+        return str(exc)
+    name = type(exc).__name__
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError) or "Timeout" in name:
+        return f"timed out ({name})"
+    if "SSLError" in name:
+        return f"TLS failed ({str(exc)[:200]})"
+    message = str(exc)
+    return f"{name}: {message[:200]}" if message else name
+
+
+@cache
+def _python_whois_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("python-whois")
+    except PackageNotFoundError:
+        return "unknown"
