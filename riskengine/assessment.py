@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from riskengine.enrich.gather import EvidenceSet
 from riskengine.errors import Problem
 from riskengine.inventory.analysis import GraphFindings
 from riskengine.score.result import Finding, RiskResult
@@ -63,6 +64,7 @@ class Assessment(_Frozen):
     findings: tuple[Finding, ...]
     tco: None = None
     graph: GraphFindings | None
-    evidence: tuple[()] = ()
+    evidence: EvidenceSet | None = None
+    """Outside evidence about the vendor's domain; None when the run gathered none."""
     answers: tuple[AnsweredQuestion, ...]
     warnings: tuple[Problem, ...]

@@ -95,6 +95,52 @@ def main(ctx: click.Context, debug: bool) -> None:
 _EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
+def _network_options(command: Any) -> Any:
+    """The options that steer outgoing connections, shared by ``assess`` and ``enrich``."""
+    options = [
+        click.option("--offline", is_flag=True, envvar="RISKENGINE_OFFLINE",
+                     help="Never connect: use only evidence already in the store (missing evidence is "
+                          "'unknown'). Also set by RISKENGINE_OFFLINE=1."),
+        click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Evidence store (SQLite). Default: RISKENGINE_DB, else riskengine.db in the user's "
+                          "data folder."),
+        click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR",
+                     help="Allow connections to this non-public network (tests, air-gapped mirrors); repeatable."),
+        click.option("--resolve", "resolve", multiple=True, metavar="HOST:ADDR",
+                     help="Use ADDR for HOST instead of DNS (still checked by the address guard); repeatable."),
+        click.option("--whois-server", metavar="HOST:PORT", help="Send WHOIS queries to this server."),
+        click.option("--dns-server", metavar="HOST:PORT", help="Ask this DNS server instead of the system's."),
+        click.option("--rdap-server", metavar="URL", help="Use this RDAP base URL instead of the registry's."),
+        click.option("--ca-bundle", type=_EXISTING, help="Trust these CA certificates for HTTPS checks."),
+        click.option("--deadline", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+                     help="Seconds for all outside checks of one vendor."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _settings(offline: bool, allow_networks: tuple[str, ...], resolve: tuple[str, ...], whois_server: str | None,
+              dns_server: str | None, rdap_server: str | None, ca_bundle: Path | None, deadline: float) -> Any:
+    from riskengine.enrich.settings import NetworkSettings, parse_host_port
+    from riskengine.errors import UsageError
+
+    try:
+        overrides = {}
+        for item in resolve:
+            host, _, address = item.partition(":")
+            if not host or not address:
+                raise ValueError(f"--resolve expects HOST:ADDR, got {item!r}")
+            overrides[host.lower()] = address
+        return NetworkSettings(
+            offline=offline, allow_networks=allow_networks, resolve=overrides,
+            whois_server=parse_host_port(whois_server, 43) if whois_server else None,
+            dns_server=parse_host_port(dns_server, 53) if dns_server else None,
+            rdap_base=rdap_server, ca_bundle=str(ca_bundle) if ca_bundle else None, deadline=deadline)
+    except ValueError as exc:
+        raise UsageError(str(exc).splitlines()[0]) from exc
+
+
 @main.command()
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--bank", "bank_path", type=_EXISTING, help="A question bank other than the shipped one.")
@@ -124,6 +170,29 @@ def validate(file: Path, inventory: Path | None, bank_path: Path | None) -> None
     answered = sum(1 for answer in submission.answers.values() if answer.value is not None)
     rows = sum(len(rows) for rows in submission.tables.values())
     click.echo(f"{file}: valid ({answered} answers, {rows} table rows, {len(submission.warnings)} warnings)")
+
+
+@main.command()
+@click.argument("domain")
+@_network_options
+@click.option("--email", is_flag=True, help="Also check DKIM selectors, as for a tool that sends email as us.")
+@click.option("--json", "as_json", is_flag=True, help="Print the evidence as JSON.")
+def enrich(domain: str, email: bool, as_json: bool, db_path: Path | None, **network: Any) -> None:
+    """Show the outside evidence for one DOMAIN: registration, DNS and HTTPS checks."""
+    from riskengine.enrich.gather import gather_evidence
+    from riskengine.enrich.store import EvidenceStore, default_store_path
+
+    with EvidenceStore(db_path or default_store_path()) as store:
+        evidence = gather_evidence(domain, settings=_settings(**network), now=clock(), store=store,
+                                   sends_email=email)
+    if as_json:
+        click.echo(evidence.model_dump_json(indent=2))
+        return
+    click.echo(f"{evidence.domain} ({evidence.mode}, run {evidence.run_hash[:16]})")
+    for item in evidence.items:
+        shown = "" if item.value is None else f" = {item.value}"
+        click.echo(f"  {item.status:<8} {item.check:<24}{shown}  {item.reason}  [{item.id}, "
+                   f"{item.fetched_at:%Y-%m-%d %H:%M}Z]")
 
 
 @main.group()
@@ -160,9 +229,9 @@ def inventory_check(path: Path, inventory_format: str | None) -> None:
 @click.option("--org", "org_profile", type=_EXISTING, help="Organisation profile (currency, rates, horizon).")
 @click.option("--profile", "profile_path", type=_EXISTING, help="Scoring profile other than the shipped one.")
 @click.option("--bank", "bank_path", type=_EXISTING, help="A question bank other than the shipped one.")
-@click.option("--offline", is_flag=True,
-              help="Never contact the vendor's domain. (External evidence is not gathered yet, so every run "
-                   "is offline for now.)")
+@_network_options
+@click.option("--replay", metavar="ASSESSMENT_ID",
+              help="Score again from exactly the evidence and clock of a past assessment in the store.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="The PDF report. Default: FILE's name with -report.pdf, in the current folder.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -171,17 +240,25 @@ def inventory_check(path: Path, inventory_format: str | None) -> None:
               show_default=True, help="Sections and voice of the PDF; the JSON is always whole.")
 @click.option("--fail-on", type=click.Choice(TIERS), help="Exit 3 when the tier is this or worse.")
 def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile_path: Path | None,
-           bank_path: Path | None, offline: bool, output: Path | None, json_path: Path | None,
-           audience: str, fail_on: str | None) -> None:
-    """Assess a vendor from its filled questionnaire: writes a PDF report and a JSON result."""
+           bank_path: Path | None, output: Path | None, json_path: Path | None, audience: str,
+           fail_on: str | None, replay: str | None, db_path: Path | None, **network: Any) -> None:
+    """Assess a vendor from its filled questionnaire: writes a PDF report and a JSON result.
+
+    Outside evidence about the vendor's domain (registration, DNS, HTTPS) is gathered unless --offline,
+    reused from the store while fresh, and recorded with the assessment so --replay can repeat it.
+    """
+    from riskengine.enrich.store import default_store_path
     from riskengine.pipeline import assess as run_assessment
-    from riskengine.pipeline import write_outputs
+    from riskengine.pipeline import evidence_source, record_evidence, write_outputs
 
     pdf = output or Path(f"{file.stem}-report.pdf")
     json_out = json_path or pdf.with_suffix(".json")
-    assessment = run_assessment(file, now=clock(), inventory=inventory, org_profile=org_profile,
-                                profile_path=profile_path, bank_path=bank_path)
+    store = db_path or default_store_path()
+    now, source = evidence_source(store, _settings(**network), clock(), replay=replay)
+    assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
+                                profile_path=profile_path, bank_path=bank_path, evidence_source=source)
     write_outputs(assessment, pdf=pdf, json_path=json_out, audience=audience)  # type: ignore[arg-type]
+    record_evidence(store, assessment)
     risk = assessment.risk
     click.echo(f"{assessment.vendor.legal_name or file.name}: {risk.decision.replace('_', ' ')}, tier {risk.tier}, "
                f"residual {risk.residual:.0f}/100, {len(assessment.findings)} findings, "

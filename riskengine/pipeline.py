@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 from riskengine import __version__
 from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, Vendor, Versions
+from riskengine.enrich.gather import EvidenceSet, evidence_facts, gather_evidence
+from riskengine.enrich.settings import NetworkSettings
+from riskengine.enrich.store import EvidenceStore
 from riskengine.errors import InputError
 from riskengine.facts import Fact, FactSet
 from riskengine.inventory.analysis import GraphFindings, analyse, load_effort_model, resolve_connections
@@ -41,6 +45,10 @@ def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = 
     return submission
 
 
+EvidenceSource = Callable[[str, bool], EvidenceSet]
+"""Gives the evidence for a domain (and whether the tool sends email as us): the network, the store, a replay."""
+
+
 def assess(
     questionnaire: Path,
     *,
@@ -49,8 +57,12 @@ def assess(
     org_profile: Path | None = None,
     profile_path: Path | None = None,
     bank_path: Path | None = None,
+    evidence_source: EvidenceSource | None = None,
 ) -> Assessment:
-    """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay)."""
+    """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay).
+
+    Without an ``evidence_source`` no outside evidence is gathered and the evidence facts stay absent.
+    """
     bank = load_bank(bank_path)
     profile = load_profile(profile_path, bank)
     organisation = load_org_profile(org_profile) if org_profile else DEFAULT_ORG
@@ -69,6 +81,11 @@ def assess(
         facts = facts.with_facts(Fact(name="graph.connected", value=len(submission.tables.get(
             _role_id(bank, "integrations"), ()))))
     facts = derive_facts(facts, profile)
+    evidence: EvidenceSet | None = None
+    domain = _role_text(bank, submission, "vendor.domain")
+    if evidence_source is not None and domain:
+        evidence = evidence_source(domain, facts.value("sending.as_us") is True)
+        facts = derive_facts(facts.with_facts(*evidence_facts(evidence)), profile)
     risk, findings = score(facts, profile)
     inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=_sha256(questionnaire))]
     for role, path in (("inventory", inventory), ("org_profile", org_profile)):
@@ -79,7 +96,7 @@ def assess(
     inputs.append(InputFile(role="bank", name=(bank_path or Path(DEFAULT_BANK)).name,
                             sha256=_sha256(bank_path or data_path("questionnaires", DEFAULT_BANK))))
     return Assessment(
-        assessment_id=_assessment_id(inputs, now),
+        assessment_id=_assessment_id(inputs, now, evidence.run_hash if evidence else ""),
         created=now,
         requested_by=organisation.requested_by,
         vendor=Vendor(
@@ -94,9 +111,38 @@ def assess(
         risk=risk,
         findings=findings,
         graph=graph,
+        evidence=evidence,
         answers=_answered(bank, submission),
         warnings=submission.warnings,
     )
+
+
+def evidence_source(store_path: Path, settings: NetworkSettings, now: dt.datetime, *,
+                    replay: str | None = None) -> tuple[dt.datetime, EvidenceSource]:
+    """The clock and the evidence source of a run: live (store first, then network), offline, or a replay.
+
+    A replay returns the past run's clock and evidence, whatever domain or settings are asked for. The
+    store is opened only when evidence is asked for, so a run that fails on its input touches nothing.
+    """
+    if replay is not None:
+        with EvidenceStore(store_path) as store:
+            domain, created, items = store.run(replay)
+        recorded = EvidenceSet.of(domain, "replay", items)
+        return created, lambda _domain, _sends_email: recorded
+
+    def live(domain: str, sends_email: bool) -> EvidenceSet:
+        with EvidenceStore(store_path) as store:
+            return gather_evidence(domain, settings=settings, now=now, store=store, sends_email=sends_email)
+
+    return now, live
+
+
+def record_evidence(store_path: Path, assessment: Assessment) -> None:
+    """Remember the evidence an assessment used, so ``--replay`` can repeat it exactly."""
+    if assessment.evidence is not None:
+        with EvidenceStore(store_path) as store:
+            store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
+                             assessment.evidence.items)
 
 
 def render(assessment: Assessment, *, audience: Audience = "full") -> tuple[bytes, bytes]:
@@ -159,9 +205,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _assessment_id(inputs: list[InputFile], now: dt.datetime) -> str:
-    """Stable for the same inputs and clock, so a replay with SOURCE_DATE_EPOCH gives the same id."""
-    material = json.dumps([[i.role, i.sha256] for i in inputs] + [now.isoformat()]).encode()
+def _assessment_id(inputs: list[InputFile], now: dt.datetime, evidence_hash: str) -> str:
+    """Stable for the same inputs, clock and evidence, so a replay gives the same id."""
+    material = json.dumps([[i.role, i.sha256] for i in inputs] + [now.isoformat(), evidence_hash]).encode()
     return f"RA-{now:%Y%m%d}-{hashlib.sha256(material).hexdigest()[:10].upper()}"
 
 

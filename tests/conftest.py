@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ NOW = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 EPOCH = str(int(NOW.timestamp()))
 
 FillFactory = Callable[..., Path]
+STORE = Path(tempfile.gettempdir()) / f"riskengine-tests-{os.getpid()}" / "evidence.db"
+"""The evidence store of CLI runs in tests: never the user's own. Tests run offline unless they say so."""
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +61,7 @@ def filled(tmp_path: Path, bank: QuestionBank) -> FillFactory:
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
             timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run the real ``riskengine`` command in a child process."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1",
+                   "RISKENGINE_DB": str(STORE), **(env or {})}
     return subprocess.run([sys.executable, "-m", "riskengine", *args], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=timeout, check=False)

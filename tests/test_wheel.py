@@ -36,7 +36,8 @@ def test_installed_wheel_runs_template_and_assess_outside_the_checkout(wheel: Pa
                     str(wheel)], check=True, timeout=300)
     work = tmp_path / "elsewhere"
     work.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": EPOCH}
+    env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1",
+           "RISKENGINE_DB": str(tmp_path / "evidence.db")}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "riskengine", *args], cwd=work, env=env, capture_output=True,
@@ -61,7 +62,8 @@ def test_broken_installation_is_an_internal_error_exit_1(wheel: Path, tmp_path: 
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
                     str(wheel)], check=True, timeout=300)
     shutil.rmtree(target / "riskengine" / "_data" / "templates")
-    env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": EPOCH}
+    env = {**os.environ, "PYTHONPATH": str(target), "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1",
+           "RISKENGINE_DB": str(tmp_path / "evidence.db")}
     args = ["assess", str(SAMPLES / "northwind-mail.xlsx"), "-o", str(tmp_path / "r.pdf")]
     plain = subprocess.run([sys.executable, "-m", "riskengine", *args], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=120, check=False)

@@ -36,6 +36,8 @@ class Evidence(BaseModel):
     fetched_at: dt.datetime
     tool: str
     """Component and version that fetched it (``riskengine-https/1``)."""
+    ttl: int | None = None
+    """Seconds the source said this answer stays valid (DNS record TTL), when it said."""
     raw_sha256: str = ""
     raw: str = Field(default="", repr=False)
     """The raw response (headers and the start of the body, a zone answer, a WHOIS text), capped."""
@@ -47,13 +49,14 @@ def evidence_id(kind: str, check: str, query: str, fetched_at: dt.datetime, raw_
 
 
 def make_evidence(*, kind: Kind, check: str, status: Status, reason: str, query: str, fetched_at: dt.datetime,
-                  tool: str, value: Any = None, address: str = "", raw: bytes | str = b"") -> Evidence:
+                  tool: str, value: Any = None, address: str = "", raw: bytes | str = b"",
+                  ttl: int | None = None) -> Evidence:
     """Build an Evidence record: hash the whole raw response, keep at most ``MAX_RAW_BYTES`` of it as text."""
     data = raw.encode("utf-8", "replace") if isinstance(raw, str) else raw
     digest = hashlib.sha256(data).hexdigest() if data else ""
     return Evidence(id=evidence_id(kind, check, query, fetched_at, digest), kind=kind, check=check, status=status,
                     reason=reason, value=value, query=query, address=address, fetched_at=fetched_at, tool=tool,
-                    raw_sha256=digest, raw=data[:MAX_RAW_BYTES].decode("utf-8", "replace"))
+                    ttl=ttl, raw_sha256=digest, raw=data[:MAX_RAW_BYTES].decode("utf-8", "replace"))
 
 
 def unknown(kind: Kind, check: str, reason: str, query: str, fetched_at: dt.datetime, tool: str) -> Evidence:

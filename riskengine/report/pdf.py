@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import math
 import os
 import re
 import time
@@ -35,6 +36,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -48,8 +50,10 @@ from reportlab.platypus import (
 )
 
 from riskengine.assessment import AnsweredQuestion, Assessment
-from riskengine.inventory.analysis import Connection, GraphFindings
 from riskengine.facts import FactValue, Provenance
+from riskengine.inventory.analysis import Connection, DataPath, Dependent, GraphFindings, IntegrationEffort
+from riskengine.inventory.graph import VENDOR
+from riskengine.report.diagram import DiagramTheme, neighbourhood_diagram
 from riskengine.report.wording import DecisionTheme, ReportWording, SectionId, load_wording
 from riskengine.score.profile import Due, Owner, Remediation, Severity
 from riskengine.score.result import CategoryScore, Finding
@@ -68,6 +72,10 @@ QUESTION_LIMIT = 600
 IN_ROW_SPLIT_MIN = 60
 NAME_LIMIT = 200
 ELLIPSIS = "…"
+BLAST_RADIUS_ROWS = 25
+"""Rows of the blast-radius table; the rest are counted ("… and 12 more") and stay in the JSON result."""
+LONG_TABLE_START = 45 * mm
+"""Room a long table needs on a page to start there: heading, a sentence and a few rows."""
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 18 * mm
@@ -79,6 +87,8 @@ _SEVERITY_ORDER: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 _OWNER_ORDER: tuple[Owner, ...] = get_args(Owner)
 _DUE_ORDER: tuple[Due, ...] = get_args(Due)
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ARROWS = re.compile("[→↔]")
+"""Arrows the embedded Vera fonts lack: they are set in ZapfDingbats, one of the fonts every PDF reader has."""
 
 
 def render_pdf(assessment: Assessment, *, audience: str = "full") -> bytes:
@@ -141,11 +151,17 @@ def _clean(text: str, limit: int = ANSWER_LIMIT) -> str:
 
 def _markup(text: str, limit: int = ANSWER_LIMIT) -> str:
     """Paragraph markup that shows ``text`` literally: ``<b>`` stays ``<b>``, newlines become breaks."""
-    return escape(_clean(text, limit)).replace("\n", "<br/>")
+    escaped = escape(_clean(text, limit)).replace("\n", "<br/>")
+    return _ARROWS.sub(lambda arrow: f'<font name="ZapfDingbats">{arrow.group()}</font>', escaped)
 
 
 def _score(value: float) -> str:
     return f"{value:.1f}"
+
+
+def _hours(low: float, likely: float, high: float) -> str:
+    """``12 / 24.5 / 1,080``: one decimal at most, thousands separated."""
+    return " / ".join(f"{value:,.1f}".removesuffix(".0") for value in (low, likely, high))
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
@@ -206,6 +222,7 @@ class _Styles:
     muted: ParagraphStyle
     h1: ParagraphStyle
     h2: ParagraphStyle
+    h2_long_table: ParagraphStyle
     h3: ParagraphStyle
     cover_title: ParagraphStyle
     cover_vendor: ParagraphStyle
@@ -231,6 +248,8 @@ def _styles(palette: _Palette) -> _Styles:
                           textColor=palette.primary, spaceAfter=8, keepWithNext=1),
         h2=ParagraphStyle("h2", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=14,
                           textColor=palette.primary, spaceBefore=10, spaceAfter=4, keepWithNext=1),
+        h2_long_table=ParagraphStyle("h2_long_table", parent=body, fontName=FONT_BOLD, fontSize=11.5, leading=14,
+                                     textColor=palette.primary, spaceBefore=10, spaceAfter=4),
         h3=ParagraphStyle("h3", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12,
                           textColor=palette.accent, spaceBefore=8, spaceAfter=3, keepWithNext=1),
         cover_title=ParagraphStyle("cover_title", parent=body, fontName=FONT_BOLD, fontSize=26, leading=31,
@@ -441,6 +460,14 @@ class _Report:
 
     def _section(self, section: SectionId) -> Paragraph:
         return self._heading(self.wording.sections[section], self.styles.h1, level=0)
+
+    def _long_table_heading(self, text: str) -> list[Flowable]:
+        """A heading for a table that may run over pages: it starts on this page when a few rows fit.
+
+        keepWithNext would keep the heading with the whole table and move both to the next page, leaving
+        most of this one blank.
+        """
+        return [CondPageBreak(LONG_TABLE_START), self._heading(text, self.styles.h2_long_table)]
 
     def _paragraph(self, text: str, style: ParagraphStyle | None = None,
                    limit: int = ANSWER_LIMIT) -> Paragraph:
@@ -863,25 +890,20 @@ class _Report:
         return story + self._graph(graph)
 
     def _graph(self, graph: GraphFindings) -> list[Flowable]:
-        wording, text, styles = self.wording, self.wording.dependencies, self.styles
-        names = {dependent.system_id: dependent.name for dependent in graph.dependents}
-        names.update({connection.system_id: connection.system_name for connection in graph.connections})
-
-        def systems(ids: Sequence[str]) -> Paragraph:
-            listed = ", ".join(names.get(system_id, system_id) for system_id in ids)
-            return self._cell(f"{len(ids)}: {listed}" if ids else "0")
-
-        story: list[Flowable] = [self._heading(text.overview, styles.h2), self._key_values([
-            (text.inventory, self._cell(graph.inventory or wording.blank, limit=NAME_LIMIT)),
-            (text.systems_in_inventory, self._cell(str(graph.systems_in_inventory))),
-            (text.capability, self._cell(graph.capability or wording.blank, limit=NAME_LIMIT)),
-            (text.connections_count, self._cell(str(len(graph.connections)))),
-            (text.reachable, systems([d.system_id for d in graph.dependents])),
-            (text.critical_reachable, systems(graph.critical_dependents)),
-            (text.customer_facing_reachable, systems(graph.customer_facing_dependents)),
-            (text.duplicates, self._cell(", ".join(graph.duplicates) or wording.none)),
-        ], label_width=62 * mm)]
-        story.append(self._heading(text.connections, styles.h2))
+        """For the IT architect: the picture, the measures, the data paths, the blast radius, the effort."""
+        text, styles = self.wording.dependencies, self.styles
+        names = self._system_names(graph)
+        story: list[Flowable] = [KeepTogether([
+            self._heading(text.diagram_title, styles.h2),
+            self._paragraph(text.diagram_intro, styles.muted),
+            self._diagram(graph, names[VENDOR]),
+        ])]
+        story += [self._heading(text.overview, styles.h2), self._graph_overview(graph, names)]
+        story += self._data_paths(text.data_in_title, text.data_in_none, graph.data_in, names)
+        story += self._data_paths(text.data_through_title, text.data_through_none, graph.data_through, names)
+        story += self._blast_radius(graph.dependents, names)
+        story += self._effort(graph, names)
+        story += self._long_table_heading(text.connections)
         if not graph.connections:
             story.append(self._paragraph(text.no_connections))
         else:
@@ -893,6 +915,162 @@ class _Report:
         if graph.provenance:
             story.append(Spacer(1, 2 * mm))
             story.append(self._paragraph(self._provenance(graph.provenance), styles.muted))
+        return story
+
+    def _tool_label(self) -> str:
+        """The tool as paths and the diagram name it: the product without its plan, else the vendor."""
+        vendor = self.assessment.vendor
+        product = re.split(r",\s|\s\(|\s\+\s", vendor.product.strip(), maxsplit=1)[0].strip()
+        return _clean(product or vendor.legal_name.strip() or self.wording.dependencies.the_tool, NAME_LIMIT)
+
+    def _system_names(self, graph: GraphFindings) -> dict[str, str]:
+        """System id to name, from the dependents and the connections; the tool under ``VENDOR``."""
+        names = {dependent.system_id: dependent.name for dependent in graph.dependents if dependent.name}
+        names.update({connection.system_id: connection.system_name for connection in graph.connections
+                      if connection.system_name})
+        names[VENDOR] = self._tool_label()
+        return names
+
+    def _diagram(self, graph: GraphFindings, tool: str) -> Drawing:
+        theme = DiagramTheme.from_theme(self.wording.theme, font=FONT, font_bold=FONT_BOLD, font_italic=FONT_ITALIC)
+        drawing = neighbourhood_diagram(graph, tool, CONTENT_WIDTH, theme, self.wording.dependencies.diagram)
+        drawing.hAlign = "LEFT"
+        return drawing
+
+    def _graph_overview(self, graph: GraphFindings, names: dict[str, str]) -> Table:
+        wording, text = self.wording, self.wording.dependencies
+
+        def listed(ids: Sequence[str]) -> str:
+            return ", ".join(names.get(system_id, system_id) for system_id in ids) or wording.none
+
+        def lines(*texts: str) -> str:
+            return "<br/>".join(_markup(line) for line in texts)
+
+        if graph.dependents:
+            blast = lines(
+                text.blast_radius_value.format(count=len(graph.dependents), score=f"{graph.blast_score:g}"),
+                text.critical_dependents.format(systems=listed(graph.critical_dependents)),
+                text.customer_facing_dependents.format(systems=listed(graph.customer_facing_dependents)))
+        else:
+            blast = lines(text.blast_radius_none)
+        structure = [text.cut_vertex_yes if graph.cut_vertex else text.cut_vertex_no]
+        if graph.separated_groups:
+            groups = " | ".join(listed(group) for group in graph.separated_groups)
+            structure.append(text.separated_groups.format(groups=groups))
+        links = ", ".join(text.department_link.format(first=first, second=second)
+                          for first, second in graph.new_department_links)
+        structure.append(text.new_department_links.format(links=links) if links else text.no_new_department_links)
+        centrality = graph.centrality
+        percentile = math.floor(centrality.degree_percentile)  # "more than 84%" must hold for 84.6
+        measures = [text.degree_one.format(percentile=percentile) if centrality.degree == 1
+                    else text.degree.format(degree=centrality.degree, percentile=percentile)]
+        if centrality.betweenness_rank is not None:
+            measures.append(text.betweenness.format(
+                rank=centrality.betweenness_rank, systems=graph.systems_in_inventory + 1,
+                score=f"{centrality.betweenness:g}" if centrality.betweenness is not None else wording.blank))
+        method = (f"<br/><font size=\"7\" color=\"{self._muted_hex}\">"
+                  f"{_markup(text.centrality_method.format(method=centrality.method))}</font>")
+        inventory = " · ".join(part for part in (graph.inventory, graph.organisation) if part)
+        return self._key_values([
+            (text.inventory, self._cell(inventory or wording.blank, limit=NAME_LIMIT)),
+            (text.systems_in_inventory, self._cell(text.systems_in_inventory_value.format(
+                systems=graph.systems_in_inventory, integrations=graph.integrations_in_inventory))),
+            (text.capability, self._cell(graph.capability or wording.blank, limit=NAME_LIMIT)),
+            (text.connections_count, self._cell(str(len(graph.connections)))),
+            (text.blast_radius, Paragraph(blast, self.styles.cell)),
+            (text.structural_risk, Paragraph(lines(*structure), self.styles.cell)),
+            (text.centrality, Paragraph(lines(*measures) + method, self.styles.cell)),
+            (text.duplicates, self._cell(", ".join(graph.duplicates) or wording.none)),
+            (text.shadow_it, self._cell(", ".join(graph.shadow_it) or wording.none)),
+        ], label_width=48 * mm)
+
+    def _path(self, path: Sequence[str], names: dict[str, str]) -> str:
+        return " → ".join(names.get(system_id, system_id) for system_id in path)
+
+    def _data_paths(self, title: str, empty: str, paths: Sequence[DataPath],
+                    names: dict[str, str]) -> list[Flowable]:
+        """One row per path, grouped by data class (the class is named on the first row of its group)."""
+        text, styles = self.wording.dependencies, self.styles
+        story = self._long_table_heading(title)
+        if not paths:
+            story.append(self._paragraph(empty))
+            return story
+        ordered = sorted(paths, key=lambda path: (path.data_class, len(path.path), path.path))
+        rows = [[self._cell(path.data_class if index == 0 or ordered[index - 1].data_class != path.data_class
+                            else "", styles.cell_label, limit=NAME_LIMIT),
+                 self._cell(self._path(path.path, names))]
+                for index, path in enumerate(ordered)]
+        story.append(self._table([text.data_class, text.path], rows, [30 * mm, CONTENT_WIDTH - 30 * mm]))
+        return story
+
+    def _criticality(self, criticality: str) -> Paragraph:
+        """Critical in bold and the critical colour, high in the high colour: the eye finds them first."""
+        markup = _markup(criticality, NAME_LIMIT)
+        severities = self.wording.theme.severities
+        colour = severities["critical"] if criticality == "critical" else severities["high"] \
+            if criticality == "high" else None
+        if colour:
+            markup = f"<font color=\"{colour}\">{markup}</font>"
+            if criticality == "critical":
+                markup = f"<b>{markup}</b>"
+        return Paragraph(markup, self.styles.cell)
+
+    def _blast_radius(self, dependents: Sequence[Dependent], names: dict[str, str]) -> list[Flowable]:
+        wording, text, styles = self.wording, self.wording.dependencies, self.styles
+        story = self._long_table_heading(text.blast_title)
+        if not dependents:
+            story.append(self._paragraph(text.blast_radius_none))
+            return story
+        story.append(self._paragraph(text.blast_intro))
+        rows: list[list[Flowable]] = [[
+            self._cell(dependent.name or dependent.system_id, limit=NAME_LIMIT),
+            self._criticality(dependent.criticality),
+            self._cell(wording.answer_yes if dependent.customer_facing else wording.answer_no),
+            self._cell(str(dependent.depth)),
+            self._cell(self._path(dependent.path, names), styles.cell_small),
+        ] for dependent in dependents[:BLAST_RADIUS_ROWS]]
+        hidden = len(dependents) - BLAST_RADIUS_ROWS
+        if hidden > 0:
+            rows.append([self._cell(text.more_rows.format(count=hidden), styles.muted), *[Spacer(0, 0)] * 4])
+        table = self._table([text.system, text.criticality, text.customer_facing, text.distance, text.path], rows,
+                            [37 * mm, 19 * mm, 30 * mm, 17 * mm, CONTENT_WIDTH - 103 * mm])
+        if hidden > 0:
+            table.setStyle(TableStyle([("SPAN", (0, -1), (-1, -1))]))
+        story.append(table)
+        return story
+
+    def _effort(self, graph: GraphFindings, names: dict[str, str]) -> list[Flowable]:
+        wording, text, styles = self.wording, self.wording.dependencies, self.styles
+        story = self._long_table_heading(text.effort_title)
+        if not graph.effort:
+            story.append(self._paragraph(text.effort_none))
+            return story
+        story.append(self._paragraph(text.effort_intro))
+        small = styles.cell_small
+
+        def row(effort: IntegrationEffort) -> list[Flowable]:
+            return [
+                self._cell(names.get(effort.system_id, effort.system_id), limit=NAME_LIMIT),
+                self._cell(effort.method, small, limit=NAME_LIMIT),
+                self._cell(wording.directions[effort.direction], small),
+                self._cell(", ".join(effort.data_classes) or wording.none, small),
+                self._cell(_hours(effort.hours.low, effort.hours.likely, effort.hours.high)),
+                self._cell(effort.basis, small),
+            ]
+
+        total = graph.effort_total
+        rows = [row(effort) for effort in graph.effort]
+        rows.append([self._cell(text.total, styles.cell_label), *[Spacer(0, 0)] * 3,
+                     Paragraph(f"<b>{_markup(_hours(total.low, total.likely, total.high))}</b>", styles.cell),
+                     Spacer(0, 0)])
+        table = self._table([text.system, text.method, text.direction, text.data_classes, text.hours, text.basis],
+                            rows, [30 * mm, 18 * mm, 21 * mm, 22 * mm, 34 * mm, CONTENT_WIDTH - 125 * mm])
+        table.setStyle(TableStyle([
+            ("SPAN", (0, -1), (3, -1)),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, self.palette.primary),
+            ("BACKGROUND", (0, -1), (-1, -1), self.palette.label_fill),
+        ]))
+        story.append(table)
         return story
 
     def _connection(self, connection: Connection) -> list[Flowable]:

@@ -193,17 +193,86 @@ class ConditionsWording(_Sentences):
     knockout_source: str
 
 
+class DiagramWording(_Sentences):
+    """The neighbourhood diagram's tags, legend and notes (riskengine/report/diagram.py)."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {"more": frozenset({"count"})}
+    critical: str
+    high: str
+    customer_facing: str
+    legend_tool: str
+    legend_direct: str
+    legend_second: str
+    legend_critical: str
+    legend_high: str
+    legend_duplicate: str
+    legend_customer_facing: str
+    legend_flow: str
+    more: str
+    no_connections: str
+
+
 class DependenciesWording(_Sentences):
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "systems_in_inventory_value": frozenset({"systems", "integrations"}),
+        "blast_radius_value": frozenset({"count", "score"}),
+        "critical_dependents": frozenset({"systems"}),
+        "customer_facing_dependents": frozenset({"systems"}),
+        "separated_groups": frozenset({"groups"}),
+        "department_link": frozenset({"first", "second"}),
+        "new_department_links": frozenset({"links"}),
+        "degree": frozenset({"degree", "percentile"}),
+        "degree_one": frozenset({"percentile"}),
+        "betweenness": frozenset({"rank", "systems", "score"}),
+        "centrality_method": frozenset({"method"}),
+        "more_rows": frozenset({"count"}),
+    }
     no_inventory: str
+    diagram_title: str
+    diagram_intro: str
     overview: str
     inventory: str
     systems_in_inventory: str
+    systems_in_inventory_value: str
     capability: str
     connections_count: str
-    reachable: str
-    critical_reachable: str
-    customer_facing_reachable: str
+    blast_radius: str
+    blast_radius_value: str
+    blast_radius_none: str
+    critical_dependents: str
+    customer_facing_dependents: str
+    structural_risk: str
+    cut_vertex_yes: str
+    cut_vertex_no: str
+    separated_groups: str
+    department_link: str
+    new_department_links: str
+    no_new_department_links: str
+    centrality: str
+    degree: str
+    degree_one: str
+    betweenness: str
+    centrality_method: str
     duplicates: str
+    shadow_it: str
+    data_in_title: str
+    data_in_none: str
+    data_through_title: str
+    data_through_none: str
+    data_class: str
+    path: str
+    the_tool: str
+    blast_title: str
+    blast_intro: str
+    distance: str
+    customer_facing: str
+    more_rows: str
+    effort_title: str
+    effort_intro: str
+    effort_none: str
+    hours: str
+    basis: str
+    total: str
     connections: str
     no_connections: str
     system: str
@@ -213,6 +282,7 @@ class DependenciesWording(_Sentences):
     frequency: str
     criticality: str
     place: str
+    diagram: DiagramWording
 
 
 class AppendixWording(_Sentences):

@@ -122,7 +122,8 @@ def run_capped(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str],
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "riskengine", *args], cwd=cwd, capture_output=True,
                             text=True, timeout=10, check=False, preexec_fn=_limit_memory,
-                            env={"SOURCE_DATE_EPOCH": EPOCH, "PATH": "/usr/bin:/bin"})
+                            env={"SOURCE_DATE_EPOCH": EPOCH, "PATH": "/usr/bin:/bin", "RISKENGINE_OFFLINE": "1",
+                                 "RISKENGINE_DB": str(cwd / "evidence.db")})
     return result, time.perf_counter() - started
 
 

@@ -11,17 +11,19 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from riskengine.assessment import (
-    AnsweredQuestion,
-    Assessment,
-    Connection,
-    GraphSummary,
-    InputFile,
-    Vendor,
-    Versions,
-)
+from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, Vendor, Versions
 from riskengine.errors import ConfigurationError, Problem
 from riskengine.facts import FactValue, Provenance
+from riskengine.inventory.analysis import (
+    Centrality,
+    Connection,
+    DataPath,
+    Dependent,
+    EffortRange,
+    GraphFindings,
+    IntegrationEffort,
+)
+from riskengine.inventory.graph import VENDOR
 from riskengine.report.pdf import render_pdf
 from riskengine.report.wording import load_wording
 from riskengine.resources import data_path
@@ -49,6 +51,59 @@ def _finding(rule_id: str, category: str, severity: Severity, title: str, answer
         answer=answer, points_lost=lost,
         provenance=(*_cell(place), Provenance(kind="profile", ref=rule_id, detail="scoring/default.yaml")),
     )
+
+
+def _effort(connection: Connection, low: float, likely: float, high: float) -> IntegrationEffort:
+    return IntegrationEffort(
+        system_id=connection.system_id, method=connection.method, direction=connection.direction,
+        data_classes=connection.data_classes, hours=EffortRange(low=low, likely=likely, high=high),
+        basis=f"{connection.method} 16/32/72 h x 1 ({connection.direction}) x 1.50 (data classes)")
+
+
+def make_graph(connections: tuple[Connection, ...], *, dependents: tuple[Dependent, ...] | None = None,
+               **changes: object) -> GraphFindings:
+    """The graph findings of the sample: the 4 connections, 7 systems downstream, 4 integrations to build."""
+    if dependents is None:
+        dependents = (
+            Dependent(system_id="crm", name="Salesforce CRM", criticality="critical", customer_facing=False,
+                      depth=1, path=(VENDOR, "crm")),
+            Dependent(system_id="dwh", name="Data warehouse", criticality="high", customer_facing=False, depth=1,
+                      path=(VENDOR, "dwh")),
+            Dependent(system_id="web", name="Company website", criticality="high", customer_facing=True, depth=1,
+                      path=(VENDOR, "web")),
+            Dependent(system_id="erp", name="SAP S/4HANA", criticality="critical", customer_facing=False,
+                      depth=2, path=(VENDOR, "dwh", "erp")),
+            Dependent(system_id="shop", name="Web shop", criticality="high", customer_facing=True, depth=2,
+                      path=(VENDOR, "web", "shop")),
+            Dependent(system_id="bi", name="Power BI", criticality="medium", customer_facing=False, depth=2,
+                      path=(VENDOR, "dwh", "bi")),
+            Dependent(system_id="ads", name="Google Ads", criticality="low", customer_facing=False, depth=3,
+                      path=(VENDOR, "web", "shop", "ads")),
+        )
+    hours = {"crm": (24.0, 48.0, 108.0), "web": (4.0, 8.0, 20.0), "dwh": (12.0, 30.0, 72.0),
+             "sso": (16.0, 32.0, 72.5)}
+    effort = tuple(_effort(connection, *hours.get(connection.system_id, (8.0, 16.0, 40.0)))
+                   for connection in connections)
+    findings = GraphFindings(
+        inventory="inventory.yaml", organisation="Acme Retail", systems_in_inventory=42,
+        integrations_in_inventory=57, capability="email-marketing", connections=connections,
+        data_in=(DataPath(data_class="personal", path=("crm", VENDOR)),
+                 DataPath(data_class="personal", path=("hris", "crm", VENDOR))),
+        data_through=(DataPath(data_class="behavioural", path=(VENDOR, "web")),
+                      DataPath(data_class="personal", path=(VENDOR, "dwh", "erp"))),
+        dependents=dependents, blast_score=13.75,
+        critical_dependents=tuple(d.system_id for d in dependents if d.criticality in ("critical", "high")),
+        customer_facing_dependents=tuple(d.system_id for d in dependents if d.customer_facing),
+        cut_vertex=True, separated_groups=(("crm", "sso"), ("dwh", "web")),
+        new_department_links=(("Finance", "Marketing"),),
+        centrality=Centrality(degree=4, degree_percentile=82.9, betweenness=0.1234, betweenness_rank=2,
+                              method="exact (Brandes) on the undirected graph with the tool added"),
+        duplicates=("Mailchimp",), shadow_it=("Sendinblue (marketing team account)",), effort=effort,
+        effort_total=EffortRange(low=sum(e.hours.low for e in effort), likely=sum(e.hours.likely for e in effort),
+                                 high=sum(e.hours.high for e in effort)),
+        provenance=(Provenance(kind="graph", ref="graph:inventory.yaml", detail="4 proposed integrations"),),
+    )
+    return findings.model_copy(update=changes)
 
 
 def make_assessment(*, answers: tuple[AnsweredQuestion, ...] | None = None,
@@ -107,12 +162,7 @@ def make_assessment(*, answers: tuple[AnsweredQuestion, ...] | None = None,
                    method="api", frequency="ad-hoc", criticality="critical", customer_facing=False,
                    place="Integrations!B8"),
     )
-    graph = GraphSummary(
-        inventory="inventory.yaml", systems_in_inventory=42, connections=connections,
-        reachable=("crm", "web", "dwh", "sso", "erp", "shop"), critical_reachable=("crm", "sso", "erp"),
-        customer_facing_reachable=("web", "shop"), duplicates=("mailchimp",), capability="email-marketing",
-        provenance=(Provenance(kind="graph", ref="graph:reach", detail="inventory.yaml"),),
-    )
+    graph = make_graph(connections)
     if answers is None:
         sections = ("Vendor profile", "Security", "Privacy", "Integration")
         answers = tuple(
@@ -301,3 +351,88 @@ def test_wording_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
     assert "unknown placeholder {weeks}" in problem.message
     assert "{months}" in problem.message
     assert problem.place.startswith(f"{broken}:")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _dependencies_text(data: bytes) -> str:
+    """The Dependencies section's text, whitespace collapsed (table cells wrap their lines)."""
+    wording = load_wording()
+    text = _flat(_text(data))
+    start = text.index(_flat(wording.dependencies.diagram_intro))
+    return text[start:text.index(f"{wording.sections['appendix']} {wording.appendix.answers}", start)]
+
+
+def test_dependencies_show_blast_radius_and_its_key_figures(full_pdf: bytes) -> None:
+    text = _dependencies_text(full_pdf)
+    wording = load_wording().dependencies
+    assert _flat(wording.blast_radius_value.format(count=7, score="13.75")) in text
+    critical = "Salesforce CRM, Data warehouse, Company website, SAP S/4HANA, Web shop"
+    assert wording.critical_dependents.format(systems=critical) in text
+    assert wording.customer_facing_dependents.format(systems="Company website, Web shop") in text
+    # the blast-radius table: system, criticality, customer-facing, distance, path with names and the tool
+    assert "SAP S/4HANA critical No 2 Acme Journeys Enterprise → Data warehouse → SAP S/4HANA" in text
+    assert "Google Ads low No 3 Acme Journeys Enterprise → Company website → Web shop → Google Ads" in text
+
+
+def test_dependencies_show_integration_effort_with_a_total(full_pdf: bytes) -> None:
+    text = _dependencies_text(full_pdf)
+    wording = load_wording().dependencies
+    assert wording.effort_title in text
+    assert "Salesforce CRM api Both ways personal, behavioural 24 / 48 / 108" in text
+    assert "Okta api Into the tool none 16 / 32 / 72.5" in text
+    assert f"{wording.total} 56 / 118 / 272.5" in text
+
+
+def test_dependencies_show_structure_centrality_and_data_paths(full_pdf: bytes) -> None:
+    text = _dependencies_text(full_pdf)
+    wording = load_wording().dependencies
+    assert _flat(wording.cut_vertex_yes) in text
+    assert "Salesforce CRM, Okta | Data warehouse, Company website" in text
+    assert "New links between departments: Finance ↔ Marketing" in text
+    assert "Connects to 4 systems, more than 82% of existing systems do." in text  # 82.9 rounds down
+    assert "Betweenness rank 2 of 43" in text
+    assert "Mailchimp" in text and "Sendinblue (marketing team account)" in text
+    assert wording.data_in_title in text and wording.data_through_title in text
+    # a system the findings do not name shows by its id
+    assert "personal Salesforce CRM → Acme Journeys Enterprise hris → Salesforce CRM → Acme Journeys Enterprise" in text
+    assert "Acme Journeys Enterprise → Data warehouse → SAP S/4HANA" in text
+
+
+def test_blast_radius_table_stops_at_25_rows_and_counts_the_rest() -> None:
+    base = make_assessment()
+    assert base.graph is not None
+    many = tuple(Dependent(system_id=f"system-{number:02d}", name=f"Far system {number:02d}", criticality="low",
+                           customer_facing=False, depth=3, path=(VENDOR, "web", "shop", f"system-{number:02d}"))
+                 for number in range(1, 31))
+    assessment = base.model_copy(update={"graph": make_graph(base.graph.connections, dependents=many)})
+    text = _dependencies_text(render_pdf(assessment))
+    assert "Far system 25" in text
+    assert "Far system 26" not in text
+    assert _flat(load_wording().dependencies.more_rows.format(count=5)) in text
+
+
+def test_dependencies_without_connections_say_so() -> None:
+    base = make_assessment()
+    assert base.graph is not None
+    graph = make_graph((), dependents=(), data_in=(), data_through=(), cut_vertex=False, separated_groups=(),
+                       new_department_links=())
+    text = _dependencies_text(render_pdf(base.model_copy(update={"graph": graph})))
+    wording = load_wording().dependencies
+    for sentence in (wording.diagram.no_connections, wording.blast_radius_none, wording.data_in_none,
+                     wording.data_through_none, wording.effort_none, wording.no_connections):
+        assert _flat(sentence) in text
+
+
+def test_system_names_from_the_inventory_render_literally() -> None:
+    base = make_assessment()
+    assert base.graph is not None
+    hostile = '<b>Evil</b> & "CRM" </para>'
+    connections = tuple(connection.model_copy(update={"system_name": hostile}) if connection.system_id == "crm"
+                        else connection for connection in base.graph.connections)
+    assessment = base.model_copy(update={"graph": make_graph(connections)})
+    text = _dependencies_text(render_pdf(assessment))
+    assert f"{hostile} → Acme Journeys Enterprise" in text  # data path
+    assert text.count("<b>Evil</b>") >= 4  # diagram, overview, tables

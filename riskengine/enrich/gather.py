@@ -1,0 +1,121 @@
+"""Gather the outside evidence about a vendor's domain: from the store when fresh, else from the network.
+
+The three groups of checks (registration, DNS, web) run side by side under one deadline; whatever fails
+becomes "unknown" with its reason, and the assessment always goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from riskengine.enrich.evidence import Evidence, Kind, unknown
+from riskengine.enrich.guard import AddressGuard, Deadline
+from riskengine.enrich.settings import NetworkSettings
+from riskengine.enrich.store import EvidenceStore
+from riskengine.facts import Fact, Provenance
+
+TOOL = "riskengine-enrich/1"
+Mode = Literal["online", "offline", "replay"]
+
+
+class EvidenceSet(BaseModel):
+    """All evidence one assessment used, one record per check, with a hash over them all."""
+
+    model_config = ConfigDict(frozen=True)
+
+    domain: str
+    mode: Mode
+    items: tuple[Evidence, ...]
+    run_hash: str
+
+    @classmethod
+    def of(cls, domain: str, mode: Mode, items: list[Evidence]) -> EvidenceSet:
+        ordered = tuple(sorted(items, key=lambda item: item.check))
+        material = "\n".join(f"{item.id} {item.raw_sha256} {item.status}" for item in ordered).encode()
+        return cls(domain=domain, mode=mode, items=ordered, run_hash=hashlib.sha256(material).hexdigest())
+
+
+def all_checks() -> dict[str, tuple[Kind, str]]:
+    """Every check the enrichment stage can publish: name -> (kind, description)."""
+    from riskengine.enrich import dns_checks, registration, web
+
+    checks: dict[str, tuple[Kind, str]] = {}
+    for kind, module in (("registration", registration), ("dns", dns_checks), ("web", web)):
+        for name, description in module.CHECKS.items():
+            checks[name] = (kind, description)  # type: ignore[assignment]
+    return checks
+
+
+def gather_evidence(domain: str, *, settings: NetworkSettings, now: dt.datetime, store: EvidenceStore | None,
+                    sends_email: bool) -> EvidenceSet:
+    """Evidence for ``domain``: fresh store records reused, the rest fetched (unless offline), all saved."""
+    from riskengine.enrich.domain import DomainError, normalise_domain
+
+    checks = all_checks()
+    try:
+        name = normalise_domain(domain)
+    except DomainError as exc:
+        return EvidenceSet.of(domain, "offline" if settings.offline else "online",
+                              [unknown(kind, check, f"no lookup: {exc}", domain, now, TOOL)
+                               for check, (kind, _) in checks.items()])
+    if settings.offline:
+        cached = store.latest(name) if store is not None else {}
+        items = [cached.get(check) or unknown(kind, check, "offline: no stored evidence", name, now, TOOL)
+                 for check, (kind, _) in checks.items()]
+        return EvidenceSet.of(name, "offline", items)
+    cached = store.fresh(name, now) if store is not None else {}
+    wanted = {kind for check, (kind, _) in checks.items() if check not in cached}
+    fetched = _fetch(name, wanted, settings, now, sends_email)
+    if store is not None:
+        store.save(name, fetched)
+    by_check = {item.check: item for item in fetched}
+    by_check.update(cached)
+    items = [by_check.get(check) or unknown(kind, check, "the check returned nothing", name, now, TOOL)
+             for check, (kind, _) in checks.items()]
+    return EvidenceSet.of(name, "online", items)
+
+
+def _fetch(domain: str, kinds: set[Kind], settings: NetworkSettings, now: dt.datetime,
+           sends_email: bool) -> list[Evidence]:
+    from riskengine.enrich import dns_checks, registration, web
+
+    guard = AddressGuard(settings)
+    deadline = Deadline(settings.deadline)
+    groups: dict[str, Callable[[], list[Evidence]]] = {
+        "registration": lambda: registration.check_registration(domain, guard, deadline, now),
+        "dns": lambda: dns_checks.check_dns(domain, guard, deadline, now, sends_email=sends_email),
+        "web": lambda: web.check_web(domain, guard, deadline, now),
+    }
+    selected = [groups[kind] for kind in sorted(kinds)]
+    if not selected:
+        return []
+    with ThreadPoolExecutor(max_workers=len(selected), thread_name_prefix="enrich") as pool:
+        results = list(pool.map(lambda run: run(), selected))
+    return [item for result in results for item in result]
+
+
+def evidence_facts(evidence: EvidenceSet) -> list[Fact]:
+    """One fact per known check; an unknown check publishes no fact (so rules read it as absent)."""
+    return [
+        Fact(name=item.check, value=_fact_value(item.value),
+             sources=(Provenance(kind="evidence", ref=item.id,
+                                 detail=f"{item.check} {item.status}, {item.fetched_at:%Y-%m-%dT%H:%MZ}, "
+                                        f"sha256 {item.raw_sha256[:12]}"),))
+        for item in evidence.items if item.status != "unknown"
+    ]
+
+
+def _fact_value(value: object) -> str | int | float | bool | tuple[str, ...] | None:
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(str(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted(str(key) for key in value))
+    return str(value)

@@ -1,0 +1,261 @@
+"""The neighbourhood diagram: deterministic, marked, counted, and clear of overlaps."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import pytest
+import reportlab.rl_config
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.graphics.shapes import Drawing, Group, Rect, Shape, String
+
+from riskengine.inventory.analysis import (
+    Centrality,
+    Connection,
+    Dependent,
+    Direction,
+    EffortRange,
+    GraphFindings,
+)
+from riskengine.inventory.graph import VENDOR
+from riskengine.report.diagram import (
+    MAX_HEIGHT,
+    SECOND_RING_LIMIT,
+    DiagramNode,
+    DiagramTheme,
+    NeighbourhoodLayout,
+    neighbourhood_diagram,
+    neighbourhood_layout,
+)
+from riskengine.report.wording import load_wording
+
+WIDTH = 493.0
+TOOL = "Acme Journeys Enterprise"
+
+
+def _connection(system_id: str, name: str, direction: Direction, classes: tuple[str, ...] = ("personal",),
+                criticality: str = "medium", customer_facing: bool = False) -> Connection:
+    return Connection(system_id=system_id, system_name=name, direction=direction, data_classes=classes,
+                      method="api", frequency="daily", criticality=criticality, customer_facing=customer_facing,
+                      place=f"Integrations!B{len(system_id)}")
+
+
+def _dependent(system_id: str, name: str, path: tuple[str, ...], criticality: str = "medium",
+               customer_facing: bool = False) -> Dependent:
+    return Dependent(system_id=system_id, name=name, criticality=criticality, customer_facing=customer_facing,
+                     depth=len(path) - 1, path=path)
+
+
+def _graph(connections: Sequence[Connection], dependents: Sequence[Dependent] = (),
+           duplicates: tuple[str, ...] = ()) -> GraphFindings:
+    return GraphFindings(
+        inventory="inventory.yaml", organisation="Acme Retail", systems_in_inventory=40,
+        integrations_in_inventory=60, capability="email-marketing", connections=tuple(connections), data_in=(),
+        data_through=(), dependents=tuple(dependents), blast_score=1.0, critical_dependents=(),
+        customer_facing_dependents=(), cut_vertex=False, separated_groups=(), new_department_links=(),
+        centrality=Centrality(degree=len(connections), degree_percentile=50.0, betweenness=None,
+                              betweenness_rank=None, method="degree only"),
+        duplicates=duplicates, shadow_it=(), effort=(), effort_total=EffortRange(low=0, likely=0, high=0))
+
+
+def _sample() -> GraphFindings:
+    """Six neighbours in all three directions, four systems two steps out, one further."""
+    connections = [
+        _connection("crm", "Salesforce Sales Cloud", "bidirectional", ("personal", "behavioural"), "critical"),
+        _connection("shop", "Shopify Plus", "inbound", ("personal", "payment"), "critical", customer_facing=True),
+        _connection("okta", "Okta Workforce Identity", "inbound", ("personal",), "high"),
+        _connection("consent", "OneTrust Consent Management", "inbound", ("behavioural",), "high", True),
+        _connection("dwh", "Snowflake", "outbound", ("personal", "behavioural"), "high"),
+        _connection("ads", "Google Ads", "outbound", ("behavioural",), "medium"),
+    ]
+    dependents = [
+        _dependent("crm", "Salesforce Sales Cloud", (VENDOR, "crm"), "critical"),
+        _dependent("dwh", "Snowflake", (VENDOR, "dwh"), "high"),
+        _dependent("ads", "Google Ads", (VENDOR, "ads")),
+        _dependent("erp", "Microsoft Dynamics 365 Finance & Supply Chain", (VENDOR, "dwh", "erp"), "critical"),
+        _dependent("bi", "Microsoft Power BI", (VENDOR, "dwh", "bi")),
+        _dependent("mail", "Mailchimp", (VENDOR, "crm", "mail"), "high"),
+        _dependent("chat", "ChatGPT Plus (personal accounts)", (VENDOR, "crm", "chat"), "low"),
+        _dependent("sms", "LINK Mobility", (VENDOR, "crm", "mail", "sms")),
+    ]
+    return _graph(connections, dependents, duplicates=("Mailchimp",))
+
+
+def _shapes(node: Shape) -> list[tuple[object, ...]]:
+    """Every shape with every property, groups flattened with their transforms: what the PDF will draw."""
+    if isinstance(node, Group):
+        return [("Group", tuple(node.transform)), *(shape for child in node.contents for shape in _shapes(child))]
+    return [(type(node).__name__, tuple(sorted((key, repr(value)) for key, value in node.getProperties().items())))]
+
+
+def _dump(drawing: Drawing) -> list[tuple[object, ...]]:
+    return [("Drawing", drawing.width, drawing.height),
+            *(shape for child in drawing.contents for shape in _shapes(child))]
+
+
+def _node_groups(drawing: Drawing) -> list[Group]:
+    """The tool's and each system's group: the scene is the drawing's first group."""
+    scene = drawing.contents[0]
+    assert isinstance(scene, Group)
+    return [child for child in scene.contents if isinstance(child, Group)]
+
+
+def _texts(group: Group) -> list[str]:
+    return [shape.text for shape in group.contents if isinstance(shape, String)]
+
+
+def _group_of(drawing: Drawing, first_line: str) -> Group:
+    groups = [group for group in _node_groups(drawing) if first_line in _texts(group)]
+    assert len(groups) == 1, f"{first_line!r} drawn {len(groups)} times"
+    return groups[0]
+
+
+def _border(group: Group) -> Rect:
+    rect = group.contents[0]
+    assert isinstance(rect, Rect)
+    return rect
+
+
+def test_same_findings_give_the_same_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = neighbourhood_diagram(_sample(), TOOL, WIDTH)
+    second = neighbourhood_diagram(_sample(), TOOL, WIDTH)
+    assert _dump(first) == _dump(second)
+    # and the same PDF, once reportlab's own clock is out of the way
+    monkeypatch.setattr(reportlab.rl_config, "invariant", 1)
+    assert first.asString("pdf") == second.asString("pdf")
+
+
+def test_input_order_does_not_change_the_drawing() -> None:
+    graph = _sample()
+    reversed_graph = graph.model_copy(update={"connections": graph.connections[::-1],
+                                              "dependents": graph.dependents[::-1]})
+    assert _dump(neighbourhood_diagram(reversed_graph, TOOL, WIDTH)) == _dump(
+        neighbourhood_diagram(graph, TOOL, WIDTH))
+
+
+def test_critical_and_high_systems_are_marked_and_tell_apart_without_colour() -> None:
+    drawing = neighbourhood_diagram(_sample(), TOOL, WIDTH)
+    wording = load_wording().dependencies.diagram
+    theme = DiagramTheme.from_theme(load_wording().theme)
+    critical, high, plain = (_group_of(drawing, name) for name in ("Salesforce Sales", "Snowflake", "Google Ads"))
+    assert wording.critical in _texts(critical)
+    assert wording.high in _texts(high)
+    assert wording.critical not in _texts(plain) and wording.high not in _texts(plain)
+    assert _border(critical).strokeColor == theme.critical
+    assert _border(critical).strokeWidth > _border(high).strokeWidth > _border(plain).strokeWidth
+
+
+def test_duplicates_are_dashed_and_customer_facing_systems_tagged() -> None:
+    drawing = neighbourhood_diagram(_sample(), TOOL, WIDTH)
+    assert _border(_group_of(drawing, "Mailchimp")).strokeDashArray
+    assert not _border(_group_of(drawing, "Snowflake")).strokeDashArray
+    facing = load_wording().dependencies.diagram.customer_facing
+    assert facing in _texts(_group_of(drawing, "Shopify Plus"))
+    assert facing not in _texts(_group_of(drawing, "Snowflake"))
+
+
+def test_nodes_are_the_tool_its_neighbours_and_the_second_ring() -> None:
+    graph = _sample()
+    drawing = neighbourhood_diagram(graph, TOOL, WIDTH)
+    layout = neighbourhood_layout(graph, TOOL, WIDTH)
+    assert len(_node_groups(drawing)) == 1 + 6 + 4  # LINK Mobility is three steps out
+    assert [node.ring for node in layout.nodes].count(2) == 4
+    assert {node.system_id for node in layout.nodes if node.ring == 2} == {"erp", "bi", "mail", "chat"}
+    assert layout.hidden == 1
+    assert any(text.startswith("Further downstream") and "1" in text
+               for shape in drawing.contents if isinstance(shape, String) for text in [shape.text])
+
+
+def test_direction_places_inbound_left_outbound_right() -> None:
+    layout = neighbourhood_layout(_sample(), TOOL, WIDTH)
+    by_id = {node.system_id: node for node in layout.nodes}
+    assert all(by_id[system].x < 0 for system in ("shop", "okta", "consent"))
+    assert all(by_id[system].x > 0 for system in ("dwh", "ads"))
+    assert by_id["crm"].y > 0  # both ways: above (the first) or below the tool
+    # systems reached through a neighbour sit further out, on its side
+    assert by_id["erp"].x > by_id["dwh"].x - 1
+
+
+def test_second_ring_is_capped_and_the_rest_counted() -> None:
+    connections = [_connection("hub", "Integration hub", "outbound"), _connection("src", "Source", "inbound")]
+    dependents = [_dependent("hub", "Integration hub", (VENDOR, "hub"))]
+    dependents += [_dependent(f"leaf-{number:02d}", f"Leaf system {number:02d}", (VENDOR, "hub", f"leaf-{number:02d}"),
+                              "critical" if number % 5 == 0 else "low") for number in range(1, 31)]
+    layout = neighbourhood_layout(_graph(connections, dependents), TOOL, WIDTH)
+    second = [node for node in layout.nodes if node.ring == 2]
+    assert 1 <= len(second) <= SECOND_RING_LIMIT
+    # the critical ones come first
+    assert {node.name for node in second if node.criticality == "critical"} == {
+        f"Leaf system {number:02d}" for number in range(5, 31, 5)}
+    assert layout.hidden == 31 - len(second) - 1
+
+
+def test_without_connections_only_the_tool_and_a_note() -> None:
+    drawing = neighbourhood_diagram(_graph([]), TOOL, WIDTH)
+    groups = _node_groups(drawing)
+    assert len(groups) == 1
+    assert TOOL in " ".join(_texts(groups[0]))
+    notes = [shape.text for shape in drawing.contents if isinstance(shape, String)]
+    assert notes == [load_wording().dependencies.diagram.no_connections]
+
+
+def test_long_names_are_cut_to_fit_their_boxes() -> None:
+    name = "Enterprise Resource Planning Platform for Finance, Supply Chain and Manufacturing Operations"
+    drawing = neighbourhood_diagram(_graph([_connection("erp", name, "outbound")]), TOOL, WIDTH)
+    group = _group_of(drawing, "Enterprise Resource")
+    lines = _texts(group)
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert drawing.width <= WIDTH
+
+
+def _boxes_overlap(first: DiagramNode, second: DiagramNode) -> bool:
+    return (abs(first.x - second.x) < (first.width + second.width) / 2
+            and abs(first.y - second.y) < (first.height + second.height) / 2)
+
+
+def _check_clear(layout: NeighbourhoodLayout) -> None:
+    tool = DiagramNode(system_id=VENDOR, name=TOOL, ring=0, direction="", criticality="", customer_facing=False,
+                       duplicate=False, data_classes=(), width=layout.tool_width, height=layout.tool_height)
+    nodes = [tool, *layout.nodes]
+    for first, second in itertools.combinations(nodes, 2):
+        assert not _boxes_overlap(first, second), f"{first.name} overlaps {second.name}"
+    for node in layout.nodes:
+        assert node.width / 2 <= layout.tool_x + node.x + 0.5
+        assert layout.tool_x + node.x + node.width / 2 <= WIDTH + 0.5
+
+
+@given(st.lists(st.tuples(st.sampled_from(["inbound", "outbound", "bidirectional"]),
+                          st.sampled_from(["low", "medium", "high", "critical"]),
+                          st.lists(st.sampled_from(["personal", "payment", "behavioural", "health"]), max_size=3,
+                                   unique=True)),
+                min_size=3, max_size=12),
+       st.integers(min_value=0, max_value=16))
+@settings(max_examples=40, deadline=None)
+def test_any_neighbourhood_of_3_to_12_stays_clear_and_inside(
+        neighbours: list[tuple[Direction, str, list[str]]], second: int) -> None:
+    connections = [_connection(f"n{index:02d}", f"Neighbour system {index:02d}", direction, tuple(classes), criticality)
+                   for index, (direction, criticality, classes) in enumerate(neighbours)]
+    parents = [connection.system_id for connection in connections if connection.direction != "inbound"]
+    dependents = [_dependent(f"d{index:02d}", f"Downstream system {index:02d}",
+                             (VENDOR, parents[index % len(parents)], f"d{index:02d}")) for index in range(second)
+                  if parents]
+    graph = _graph(connections, dependents)
+    layout = neighbourhood_layout(graph, TOOL, WIDTH)
+    assert [node.ring for node in layout.nodes].count(1) == len(connections)
+    _check_clear(layout)
+    assert neighbourhood_diagram(graph, TOOL, WIDTH).height <= MAX_HEIGHT
+
+
+def test_labels_of_the_sample_touch_no_box_and_no_other_label() -> None:
+    layout = neighbourhood_layout(_sample(), TOOL, WIDTH)
+    assert {label.system_id for label in layout.labels} == {"crm", "shop", "okta", "consent", "dwh", "ads"}
+    assert layout.label_overlap == 0
+    boxes = [(node.x, node.y, node.width, node.height) for node in layout.nodes]
+    boxes.append((0.0, 0.0, layout.tool_width, layout.tool_height))
+    labels = [(label.x, label.y, label.width, label.height) for label in layout.labels]
+    for (x0, y0, w0, h0), (x1, y1, w1, h1) in itertools.product(labels, [*boxes, *labels]):
+        if (x0, y0) == (x1, y1):
+            continue
+        assert abs(x0 - x1) >= (w0 + w1) / 2 or abs(y0 - y1) >= (h0 + h1) / 2
