@@ -126,6 +126,8 @@ class GraphFindings(_Frozen):
     """Unsanctioned systems in the same space (names)."""
     effort: tuple[IntegrationEffort, ...]
     effort_total: EffortRange
+    names: dict[str, str] = {}
+    """The name of every system id that appears above (paths, groups, dependents), for display."""
     provenance: tuple[Provenance, ...] = ()
 
 
@@ -218,8 +220,18 @@ def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
         cut_vertex=len(groups) > 1, separated_groups=groups if len(groups) > 1 else (),
         new_department_links=_new_department_links(graph, neighbours),
         centrality=_centrality(graph, connections), duplicates=duplicates, shadow_it=shadow_it,
-        effort=effort, effort_total=total, provenance=(computation, *rows))
+        effort=effort, effort_total=total, provenance=(computation, *rows),
+        names=_names(graph, data_in, data_through, dependents, groups, connections))
     return findings, _facts(findings, (computation, *rows), computation)
+
+
+def _names(graph: SystemGraph, data_in: tuple[DataPath, ...], data_through: tuple[DataPath, ...],
+           dependents: tuple[Dependent, ...], groups: tuple[tuple[str, ...], ...],
+           connections: list[Connection]) -> dict[str, str]:
+    ids = {node for path in (*data_in, *data_through) for node in path.path}
+    ids |= {d.system_id for d in dependents} | {node for group in groups for node in group}
+    ids |= {c.system_id for c in connections}
+    return {node: graph.systems[node].name for node in sorted(ids) if node in graph.systems}
 
 
 def _data_in(graph: SystemGraph, into_vendor: dict[str, Connection]) -> tuple[DataPath, ...]:
