@@ -101,9 +101,13 @@ def _fetch(domain: str, kinds: set[Kind], settings: NetworkSettings, now: dt.dat
 
 
 def evidence_facts(evidence: EvidenceSet) -> list[Fact]:
-    """One fact per known check; an unknown check publishes no fact (so rules read it as absent)."""
+    """One fact per known check; an unknown check publishes no fact (so rules read it as absent).
+
+    The fact's value is the check's observed value when that is a scalar or a list; when the check
+    observed a structure (security.txt fields) or nothing (no DMARC record), the fact is whether it passed.
+    """
     return [
-        Fact(name=item.check, value=_fact_value(item.value),
+        Fact(name=item.check, value=_fact_value(item.value, item.status == "pass"),
              sources=(Provenance(kind="evidence", ref=item.id,
                                  detail=f"{item.check} {item.status}, {item.fetched_at:%Y-%m-%dT%H:%MZ}, "
                                         f"sha256 {item.raw_sha256[:12]}"),))
@@ -111,11 +115,9 @@ def evidence_facts(evidence: EvidenceSet) -> list[Fact]:
     ]
 
 
-def _fact_value(value: object) -> str | int | float | bool | tuple[str, ...] | None:
-    if isinstance(value, bool | int | float | str) or value is None:
+def _fact_value(value: object, passed: bool) -> str | int | float | bool | tuple[str, ...]:
+    if isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple):
         return tuple(str(item) for item in value)
-    if isinstance(value, dict):
-        return tuple(sorted(str(key) for key in value))
-    return str(value)
+    return passed

@@ -95,9 +95,12 @@ def _control_score(control: Control, facts: FactSet) -> float | None:
 
 
 def _finding(control: Control, facts: FactSet, lost: float) -> Finding:
+    """A gap, sourced from every fact its test read (a contradiction cites both the cell and the evidence)."""
     fact = facts.get(control.fact)
-    sources = fact.sources if fact is not None and fact.sources else (
-        Provenance(kind="derived", ref=control.fact, detail="no answer"),)
+    sources = _sources(control.passes, facts) if control.passes is not None else ()
+    if not sources:
+        sources = fact.sources if fact is not None and fact.sources else (
+            Provenance(kind="derived", ref=control.fact, detail="no answer"),)
     return Finding(
         rule_id=control.id, category=control.category, severity=control.severity, title=control.title,
         plain=control.plain, technical=control.technical, remediation=control.remediation,

@@ -167,7 +167,9 @@ class ScoringProfile(_Frozen):
 def _check_facts(profile: ScoringProfile, bank: QuestionBank) -> list[str]:
     """Every fact a rule names must exist, and every answer it compares must be possible."""
     questions = {f"answer.{question.id}": question for _, question in bank.questions()}
-    known = set(questions) | set(STAGE_FACTS) | {fact.name for fact in profile.derived_facts}
+    from riskengine.enrich.gather import all_checks
+
+    known = set(questions) | set(STAGE_FACTS) | set(all_checks()) | {fact.name for fact in profile.derived_facts}
     vocabularies = dict(bank.vocabularies)
     problems: list[str] = []
 
