@@ -46,8 +46,9 @@ def main() -> int:
         failed |= not ok
         print(f"{name:<52} {seconds:>8.3f}s {target:>8.3f}s  {'ok' if ok else 'MISSED'}")
     print()
-    scale = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "inventory_scale.py")], check=False)
-    return 1 if failed or scale.returncode else 0
+    others = [subprocess.run([sys.executable, str(ROOT / "benchmarks" / script)], check=False).returncode
+              for script in ("inventory_scale.py", "enrichment.py")]
+    return 1 if failed or any(others) else 0
 
 
 if __name__ == "__main__":

@@ -60,6 +60,9 @@ _SPF_QUALIFIERS = "+-~?"
 _MODIFIER = re.compile(r"^[a-z][a-z0-9_.-]*=")
 _SPF_QUERYING = frozenset({"include", "a", "mx", "ptr", "exists"})
 
+_BACKOFF = 0.1
+
+
 
 def check_dns(domain: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime, *,
               sends_email: bool) -> list[Evidence]:
@@ -199,7 +202,9 @@ class _Lookup:
         import dns.resolver
 
         try:
-            lifetime = self._deadline.timeout(self._read_timeout)
+            # dnspython sleeps a 0.1 s back-off before it notices the lifetime has run out, so the
+            # lifetime leaves room for that sleep inside the vendor's deadline.
+            lifetime = max(0.05, self._deadline.timeout(self._read_timeout) - _BACKOFF)
         except DeadlineExceeded as exc:
             return _Outcome(name, record_type, "error", error=f"not asked: {exc}")
         try:
