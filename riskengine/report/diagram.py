@@ -310,6 +310,11 @@ def _spread_around(desired: Sequence[float], separations: Sequence[float], lengt
 # --- layout ------------------------------------------------------------------------------------------------
 
 
+def _system_name(graph: GraphFindings, system_id: str, own: str) -> str:
+    """The name the analysis gives ``system_id``, else the one its row carries, else the id itself."""
+    return graph.names.get(system_id) or own or system_id
+
+
 def _direct_nodes(graph: GraphFindings) -> list[DiagramNode]:
     """One node per connected system (several rows for one system merge), sorted by direction then name."""
     by_system: dict[str, list[Connection]] = {}
@@ -321,7 +326,7 @@ def _direct_nodes(graph: GraphFindings) -> list[DiagramNode]:
     for system_id, connections in sorted(by_system.items()):
         directions = {connection.direction for connection in connections}
         direction = directions.pop() if len(directions) == 1 else "bidirectional"
-        name = connections[0].system_name or system_id
+        name = _system_name(graph, system_id, connections[0].system_name)
         nodes.append(DiagramNode(
             system_id=system_id, name=_plain(name), ring=1, direction=direction,
             criticality=max((c.criticality for c in connections), key=lambda value: CRITICALITY_RANK.get(value, 0)),
@@ -337,15 +342,16 @@ def _second_candidates(graph: GraphFindings, direct: Sequence[DiagramNode]) -> l
     direct_ids = {node.system_id for node in direct}
     duplicates = set(graph.duplicates)
     width, height = _SECOND_SIZE
-    candidates = [
-        DiagramNode(system_id=dependent.system_id, name=_plain(dependent.name or dependent.system_id), ring=2,
-                    direction="outbound", criticality=dependent.criticality,
-                    customer_facing=dependent.customer_facing, duplicate=dependent.name in duplicates,
-                    data_classes=(), parent=dependent.path[1], width=width, height=height)
-        for dependent in graph.dependents
-        if dependent.depth == 2 and len(dependent.path) == 3 and dependent.system_id not in direct_ids
-        and dependent.path[1] in direct_ids
-    ]
+    candidates = []
+    for dependent in graph.dependents:
+        if dependent.depth != 2 or len(dependent.path) != 3 or dependent.system_id in direct_ids \
+                or dependent.path[1] not in direct_ids:
+            continue
+        name = _system_name(graph, dependent.system_id, dependent.name)
+        candidates.append(DiagramNode(
+            system_id=dependent.system_id, name=_plain(name), ring=2, direction="outbound",
+            criticality=dependent.criticality, customer_facing=dependent.customer_facing,
+            duplicate=name in duplicates, data_classes=(), parent=dependent.path[1], width=width, height=height))
     candidates.sort(key=lambda node: (-CRITICALITY_RANK.get(node.criticality, 0), node.name.casefold(),
                                       node.system_id))
     return candidates

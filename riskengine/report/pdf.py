@@ -1,4 +1,5 @@
-"""Render an Assessment as a PDF: cover, summary, scores, findings, conditions, dependencies, appendix.
+"""Render an Assessment as a PDF: cover, summary, scores, findings, conditions, dependencies, evidence,
+appendix.
 
 Every piece of text that comes from the assessment passes through ``_markup`` (control characters dropped,
 capped, escaped) before it reaches a Paragraph, and every table has fixed column widths with Paragraph
@@ -50,6 +51,8 @@ from reportlab.platypus import (
 )
 
 from riskengine.assessment import AnsweredQuestion, Assessment
+from riskengine.enrich.evidence import Evidence, Kind, Status
+from riskengine.enrich.gather import EvidenceSet
 from riskengine.facts import FactValue, Provenance
 from riskengine.inventory.analysis import Connection, DataPath, Dependent, GraphFindings, IntegrationEffort
 from riskengine.inventory.graph import VENDOR
@@ -74,6 +77,9 @@ NAME_LIMIT = 200
 ELLIPSIS = "…"
 BLAST_RADIUS_ROWS = 25
 """Rows of the blast-radius table; the rest are counted ("… and 12 more") and stay in the JSON result."""
+VALUE_LIMIT = 160
+"""Characters of an observed evidence value shown in the PDF; the JSON result and the store keep it whole."""
+REASON_LIMIT = 400
 LONG_TABLE_START = 45 * mm
 """Room a long table needs on a page to start there: heading, a sentence and a few rows."""
 
@@ -84,6 +90,10 @@ MARGIN_BOTTOM = 20 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 
 _SEVERITY_ORDER: tuple[Severity, ...] = ("critical", "high", "medium", "low")
+_KIND_ORDER: tuple[Kind, ...] = get_args(Kind)
+_STATUS_ORDER: tuple[Status, ...] = get_args(Status)
+CONTRADICTION_PREFIX = "CON-"
+"""Rule ids of the findings where outside evidence contradicts an answer (they cite a cell and an evidence id)."""
 _OWNER_ORDER: tuple[Owner, ...] = get_args(Owner)
 _DUE_ORDER: tuple[Due, ...] = get_args(Due)
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -172,6 +182,12 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     while text and pdfmetrics.stringWidth(text + ELLIPSIS, font, size) > width:
         text = text[:-1]
     return text.rstrip() + ELLIPSIS
+
+
+def _utc_minute(moment: dt.datetime) -> str:
+    """``2026-11-24 09:00Z``: the moment in UTC to the minute (a naive time is taken as UTC)."""
+    moment = moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment
+    return f"{moment:%Y-%m-%d %H:%M}Z"
 
 
 def _timestamp(created: dt.datetime) -> TimeStamp:
@@ -324,6 +340,42 @@ class _Badge(Flowable):  # type: ignore[misc]
         canvas.restoreState()
 
 
+class _StatusTag(Flowable):  # type: ignore[misc]
+    """An evidence status as a small pill: word, fill and border style all differ, so greyscale still reads."""
+
+    height = 12.0
+
+    def __init__(self, label: str, theme: DecisionTheme) -> None:
+        super().__init__()
+        self.label = label
+        self.theme = theme
+        self.width = 0.0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(colors.HexColor(self.theme.fill))
+        canvas.setStrokeColor(colors.HexColor(self.theme.stroke))
+        canvas.setLineWidth(0.8)
+        if self.theme.border == "dashed":
+            canvas.setDash(2, 1.5)
+        canvas.roundRect(0.5, 0.5, self.width - 1, self.height - 1, 3, stroke=1, fill=1)
+        if self.theme.border == "double":
+            canvas.roundRect(2, 2, self.width - 4, self.height - 4, 2, stroke=1, fill=0)
+        canvas.setFillColor(colors.HexColor(self.theme.text))
+        size = 6.5
+        while size > 4.5 and pdfmetrics.stringWidth(self.label, FONT_BOLD, size) > self.width - 4:
+            size -= 0.5
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawCentredString(self.width / 2, (self.height - size * 0.7) / 2, _fit(self.label, FONT_BOLD, size,
+                                                                                      self.width - 4))
+        canvas.restoreState()
+
+
 class _Document(BaseDocTemplate):  # type: ignore[misc]
     """A4 pages: a cover without running header, then body pages with header, footer and page numbers."""
 
@@ -384,7 +436,7 @@ class _Report:
         builders: dict[SectionId, Callable[[], list[Flowable]]] = {
             "cover": self._cover, "summary": self._summary, "scores": self._scores,
             "findings": self._findings, "conditions": self._conditions,
-            "dependencies": self._dependencies, "appendix": self._appendix,
+            "dependencies": self._dependencies, "evidence": self._evidence, "appendix": self._appendix,
         }
         story: list[Flowable] = []
         for index, section in enumerate(sections):
@@ -910,7 +962,7 @@ class _Report:
             story.append(self._table(
                 [text.system, text.direction, text.data_classes, text.method, text.frequency,
                  text.criticality, text.place],
-                [self._connection(connection) for connection in graph.connections],
+                [self._connection(connection, names) for connection in graph.connections],
                 [32 * mm, 23 * mm, 27 * mm, 16 * mm, 21 * mm, 20 * mm, CONTENT_WIDTH - 139 * mm]))
         if graph.provenance:
             story.append(Spacer(1, 2 * mm))
@@ -924,10 +976,12 @@ class _Report:
         return _clean(product or vendor.legal_name.strip() or self.wording.dependencies.the_tool, NAME_LIMIT)
 
     def _system_names(self, graph: GraphFindings) -> dict[str, str]:
-        """System id to name, from the dependents and the connections; the tool under ``VENDOR``."""
+        """System id to name: the analysis's names, else the dependents' and connections' own; the tool under
+        ``VENDOR``. An id with no name anywhere shows as itself."""
         names = {dependent.system_id: dependent.name for dependent in graph.dependents if dependent.name}
         names.update({connection.system_id: connection.system_name for connection in graph.connections
                       if connection.system_name})
+        names.update({system_id: name for system_id, name in graph.names.items() if name})
         names[VENDOR] = self._tool_label()
         return names
 
@@ -1023,7 +1077,7 @@ class _Report:
             return story
         story.append(self._paragraph(text.blast_intro))
         rows: list[list[Flowable]] = [[
-            self._cell(dependent.name or dependent.system_id, limit=NAME_LIMIT),
+            self._cell(names.get(dependent.system_id) or dependent.name or dependent.system_id, limit=NAME_LIMIT),
             self._criticality(dependent.criticality),
             self._cell(wording.answer_yes if dependent.customer_facing else wording.answer_no),
             self._cell(str(dependent.depth)),
@@ -1073,10 +1127,11 @@ class _Report:
         story.append(table)
         return story
 
-    def _connection(self, connection: Connection) -> list[Flowable]:
+    def _connection(self, connection: Connection, names: dict[str, str]) -> list[Flowable]:
         small = self.styles.cell_small
         return [
-            self._cell(connection.system_name or connection.system_id, limit=NAME_LIMIT),
+            self._cell(names.get(connection.system_id) or connection.system_name or connection.system_id,
+                       limit=NAME_LIMIT),
             self._cell(self.wording.directions[connection.direction], small),
             self._cell(", ".join(connection.data_classes) or self.wording.none, small),
             self._cell(connection.method, small, limit=NAME_LIMIT),
@@ -1085,7 +1140,120 @@ class _Report:
             self._cell(connection.place, small, limit=NAME_LIMIT),
         ]
 
-    # --- 7. appendix ---
+    # --- 7. external evidence ---
+
+    def _evidence(self) -> list[Flowable]:
+        """For compliance and IT: what outside checks observed, when, from which record, and what it contradicts."""
+        text, styles = self.wording.evidence, self.styles
+        story: list[Flowable] = [self._section("evidence")]
+        evidence = self.assessment.evidence
+        if evidence is None:
+            story.append(self._paragraph(text.none))
+            return story
+        counts = {status: sum(1 for item in evidence.items if item.status == status) for status in _STATUS_ORDER}
+        story.append(self._paragraph(text.intro.format(
+            domain=_clean(evidence.domain, NAME_LIMIT), mode=text.modes[evidence.mode], passed=counts["pass"],
+            failed=counts["fail"], unknown=counts["unknown"])))
+        if counts["unknown"]:
+            story.append(self._paragraph(text.unknown_note, styles.muted))
+        story.append(Paragraph(f"<font size=\"6.5\">{_markup(text.run_hash.format(hash=evidence.run_hash))}</font>",
+                               styles.muted))
+        story += self._evidence_tables(evidence)
+        story += self._contradictions(known=counts["pass"] + counts["fail"] > 0)
+        return story
+
+    def _evidence_tables(self, evidence: EvidenceSet) -> list[Flowable]:
+        """One table per kind of check, rows sorted by check name; the header repeats on every page."""
+        text = self.wording.evidence
+        story: list[Flowable] = []
+        for kind in _KIND_ORDER:
+            items = sorted((item for item in evidence.items if item.kind == kind), key=lambda item: item.check)
+            if not items:
+                continue
+            story += self._long_table_heading(text.kinds[kind])
+            story.append(self._table(
+                [text.check, text.status, text.observed, text.reason, text.fetched_record],
+                [self._evidence_row(item) for item in items],
+                [38 * mm, 18 * mm, 36 * mm, CONTENT_WIDTH - 124 * mm, 32 * mm]))
+        return story
+
+    def _evidence_row(self, item: Evidence) -> list[Flowable]:
+        text, styles = self.wording.evidence, self.styles
+        muted = self._muted_hex
+        label = text.checks.get(item.check, item.check)
+        check = _markup(label, NAME_LIMIT)
+        if label != item.check:
+            check += f"<br/><font size=\"6.5\" color=\"{muted}\">{_markup(item.check, NAME_LIMIT)}</font>"
+        record = _markup(item.id, NAME_LIMIT)
+        if item.raw_sha256:
+            record += f"<br/>sha256 {_markup(item.raw_sha256[:12], 12)}"
+        return [
+            Paragraph(check, styles.cell),
+            _StatusTag(text.statuses[item.status], self.wording.theme.statuses[item.status]),
+            self._cell(self._observed(item.value), styles.cell_small, limit=VALUE_LIMIT),
+            self._cell(item.reason, styles.cell_small, limit=REASON_LIMIT),
+            Paragraph(f"{_markup(_utc_minute(item.fetched_at))}<br/><font size=\"6\" color=\"{muted}\">"
+                      f"{record}</font>", styles.cell_small),
+        ]
+
+    def _observed(self, value: Any) -> str:
+        """An observed value in a few words: lists joined, mappings as ``key: value`` pairs, numbers grouped."""
+        if value is None or value == "" or value == [] or value == {}:
+            return self.wording.evidence.no_value
+        if isinstance(value, bool):
+            return self.wording.answer_yes if value else self.wording.answer_no
+        if isinstance(value, int):
+            return f"{value:,}"
+        if isinstance(value, float):
+            return f"{value:,g}"
+        if isinstance(value, list | tuple):
+            return ", ".join(self._observed(part) for part in value)
+        if isinstance(value, dict):
+            return "; ".join(f"{key}: {self._observed(part)}" for key, part in value.items())
+        return str(value)
+
+    def _contradictions(self, *, known: bool) -> list[Flowable]:
+        text, styles = self.wording.evidence, self.styles
+        story: list[Flowable] = [self._heading(text.contradictions_title, styles.h2, level=1)]
+        contradictions = [finding for finding in self._sorted_findings()
+                          if finding.rule_id.startswith(CONTRADICTION_PREFIX)]
+        if not contradictions:
+            story.append(self._paragraph(text.no_contradictions if known else text.nothing_checked))
+            return story
+        story.append(self._paragraph(text.contradictions_intro))
+        story += [KeepTogether([self._contradiction(finding), Spacer(1, 3 * mm)]) for finding in contradictions]
+        return story
+
+    def _contradiction(self, finding: Finding) -> Table:
+        """A finding in brief: what the evidence and the answer disagree on, and both sources."""
+        text, styles = self.wording.findings, self.styles
+        title = Paragraph(f"<b>{_markup(finding.title, NAME_LIMIT)}</b>  <font size=\"7\" "
+                          f"color=\"{self._muted_hex}\">{_markup(finding.rule_id, NAME_LIMIT)}</font>",
+                          styles.cell)
+        rows: list[list[Flowable]] = [
+            [self._tag(finding.severity), title],
+            [self._cell(text.what_it_means, styles.cell_label), self._cell(finding.plain)],
+            [self._cell(text.for_it, styles.cell_label), self._cell(finding.technical)],
+            [self._cell(text.vendor_answer, styles.cell_label), self._cell(self._answer(finding.answer))],
+            [self._cell(text.provenance, styles.cell_label),
+             self._cell(self._provenance(finding.provenance), styles.cell_small)],
+        ]
+        table = Table(rows, colWidths=[30 * mm, CONTENT_WIDTH - 30 * mm], hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (0, 0), self.palette.severities[finding.severity]),
+            ("BACKGROUND", (1, 0), (1, 0), self.palette.label_fill),
+            ("BOX", (0, 0), (-1, -1), 0.5, self.palette.rule),
+            ("LINEBELOW", (0, 1), (-1, -2), 0.25, self.palette.rule),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]))
+        return table
+
+    # --- 8. appendix ---
 
     def _appendix(self) -> list[Flowable]:
         assessment, text, styles = self.assessment, self.wording.appendix, self.styles

@@ -16,10 +16,13 @@ from typing import Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from riskengine.datafile import load_yaml_model
+from riskengine.enrich.evidence import Kind, Status
+from riskengine.enrich.gather import Mode
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Owner, Severity, Tier
 
-SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "appendix"]
+SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "evidence",
+                    "appendix"]
 Direction = Literal["inbound", "outbound", "bidirectional"]
 Role = Literal["questionnaire", "inventory", "profile", "org_profile", "bank"]
 Border = Literal["solid", "dashed", "double"]
@@ -285,6 +288,47 @@ class DependenciesWording(_Sentences):
     diagram: DiagramWording
 
 
+class EvidenceWording(_Sentences):
+    """The External evidence section: what outside checks of the vendor's domain observed."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "intro": frozenset({"domain", "mode", "passed", "failed", "unknown"}),
+        "run_hash": frozenset({"hash"}),
+    }
+    none: str
+    intro: str
+    unknown_note: str
+    run_hash: str
+    modes: dict[Mode, str]
+    kinds: dict[Kind, str]
+    statuses: dict[Status, str]
+    """The words on the status tags; each differs, so a tag reads without its colour."""
+    checks: dict[str, str]
+    """Check name (``web.hsts``) -> the label shown; a check without one shows its name."""
+    check: str
+    status: str
+    observed: str
+    reason: str
+    fetched_record: str
+    no_value: str
+    contradictions_title: str
+    contradictions_intro: str
+    no_contradictions: str
+    nothing_checked: str
+
+    @model_validator(mode="after")
+    def _complete(self) -> EvidenceWording:
+        problems = _missing_keys("modes", self.modes, Mode)
+        problems += _missing_keys("kinds", self.kinds, Kind)
+        problems += _missing_keys("statuses", self.statuses, Status)
+        for group in ("modes", "kinds", "statuses", "checks"):
+            for key, text in sorted(getattr(self, group).items()):
+                problems += _placeholder_problems(f"{group}.{key}", text, frozenset())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
 class AppendixWording(_Sentences):
     answers: str
     no_answers: str
@@ -298,6 +342,8 @@ class AppendixWording(_Sentences):
 
 
 class DecisionTheme(_Frozen):
+    """Colours and border of a decision badge or an evidence status tag."""
+
     stroke: HexColour = Field(pattern=_HEX)
     fill: HexColour = Field(pattern=_HEX)
     text: HexColour = Field(pattern=_HEX)
@@ -317,11 +363,14 @@ class Theme(_Frozen):
     chart_bar: HexColour = Field(pattern=_HEX)
     chart_grid: HexColour = Field(pattern=_HEX)
     decisions: dict[Decision, DecisionTheme]
+    statuses: dict[Status, DecisionTheme]
+    """Evidence status tags: fill and border differ as well as hue, so they read in greyscale."""
     severities: dict[Severity, HexColour]
 
     @model_validator(mode="after")
     def _complete(self) -> Theme:
         problems = _missing_keys("decisions", self.decisions, Decision)
+        problems += _missing_keys("statuses", self.statuses, Status)
         problems += _missing_keys("severities", self.severities, Severity)
         problems += [f"severities.{key}: {value!r} is not a #RRGGBB colour"
                      for key, value in sorted(self.severities.items()) if not _is_hex(value)]
@@ -355,6 +404,7 @@ class ReportWording(_Frozen):
     findings: FindingsWording
     conditions: ConditionsWording
     dependencies: DependenciesWording
+    evidence: EvidenceWording
     appendix: AppendixWording
     theme: Theme
 
