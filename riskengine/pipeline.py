@@ -86,7 +86,7 @@ def assess(
     if evidence_source is not None and domain:
         evidence = evidence_source(domain, facts.value("sending.as_us") is True)
         facts = derive_facts(facts.with_facts(*evidence_facts(evidence)), profile)
-    risk, findings = score(facts, profile)
+    risk, findings = score(facts, profile, today=now.date())
     inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=_sha256(questionnaire))]
     for role, path in (("inventory", inventory), ("org_profile", org_profile)):
         if path is not None:

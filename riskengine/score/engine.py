@@ -1,13 +1,45 @@
-"""The scoring engine: facts and a profile in, a RiskResult and findings out. Knows nothing of Excel."""
+"""The scoring engine: facts and a profile in, a RiskResult and findings out. Knows nothing of Excel.
+
+Control effectiveness is additive: each gap costs a known number of points (its ``points_lost``), so the
+fewest fixes that reach a target residual score are the largest gaps first, which is what the what-if
+list uses (exact, not a heuristic, for a target on the residual score).
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
 from riskengine.facts import Fact, FactSet, Provenance
-from riskengine.score.conditions import Condition, fact_tests
-from riskengine.score.profile import Control, ScoringProfile
-from riskengine.score.result import CategoryScore, Contribution, Finding, KnockoutHit, RiskResult
+from riskengine.score.conditions import Condition as Test
+from riskengine.score.conditions import fact_tests
+from riskengine.score.profile import (
+    EFFORT_RANK,
+    SEVERITY_RANK,
+    TIER_ORDER,
+    Control,
+    Decision,
+    Remediation,
+    ScoringProfile,
+    Severity,
+    Tier,
+)
+from riskengine.score.result import (
+    CategoryScore,
+    Condition,
+    ConditionGroup,
+    Contribution,
+    Finding,
+    KnockoutHit,
+    RiskResult,
+    RuleScore,
+    WhatIf,
+)
 
 NOT_APPLICABLE = "N/A"
+_DUE_ORDER = ("before-go-live", "within-30-days", "within-90-days", "at-renewal")
+_OWNER_ORDER = ("vendor", "it", "marketing", "compliance")
 
 
 def derive_facts(facts: FactSet, profile: ScoringProfile) -> FactSet:
@@ -20,8 +52,40 @@ def derive_facts(facts: FactSet, profile: ScoringProfile) -> FactSet:
     return facts
 
 
-def score(facts: FactSet, profile: ScoringProfile) -> tuple[RiskResult, tuple[Finding, ...]]:
-    """Score ``facts`` with ``profile``; the facts must already hold the derived ones (``derive_facts``)."""
+@dataclass(frozen=True)
+class _Outcome:
+    effectiveness: float
+    inherent: float
+    residual: float
+    tier: Tier
+    decision: Decision
+    categories: tuple[CategoryScore, ...]
+    findings: tuple[Finding, ...]
+    knockouts: tuple[KnockoutHit, ...]
+    inherent_factors: tuple[Contribution, ...]
+
+
+def score(facts: FactSet, profile: ScoringProfile, *,
+          today: dt.date | None = None) -> tuple[RiskResult, tuple[Finding, ...]]:
+    """Score ``facts`` (with the derived ones already added, see ``derive_facts``) with ``profile``.
+
+    ``today`` dates the reassessment; without it ``reassess_by`` stays empty.
+    """
+    outcome = _evaluate(facts, profile, frozenset())
+    conditions, recommendations = _conditions(outcome, profile)
+    reassess_months = profile.reassess_months[outcome.tier]
+    result = RiskResult(
+        profile=f"{profile.id}@{profile.version}", inherent=round(outcome.inherent, 1),
+        control_effectiveness=round(outcome.effectiveness, 1), residual=round(outcome.residual, 1),
+        tier=outcome.tier, decision=outcome.decision, reassess_months=reassess_months,
+        inherent_factors=outcome.inherent_factors, categories=outcome.categories, knockouts=outcome.knockouts,
+        conditions=conditions, recommendations=recommendations, what_if=_what_if(facts, profile, outcome),
+        reassess_by=_add_months(today, reassess_months).isoformat() if today else "")
+    return result, outcome.findings
+
+
+def _evaluate(facts: FactSet, profile: ScoringProfile, fixed: frozenset[str]) -> _Outcome:
+    """The whole score, with the rules in ``fixed`` treated as remediated (met controls, lifted knockouts)."""
     category_weight = {category.id: category.weight for category in profile.categories}
     applied: dict[str, list[tuple[Control, float]]] = {category.id: [] for category in profile.categories}
     for control in profile.controls:
@@ -29,54 +93,141 @@ def score(facts: FactSet, profile: ScoringProfile) -> tuple[RiskResult, tuple[Fi
             continue
         met = _control_score(control, facts)
         if met is not None:
-            applied[control.category].append((control, met))
-    active = {cid: pairs for cid, pairs in applied.items() if pairs}
-    total_weight = sum(category_weight[cid] for cid in active) or 1.0
+            applied[control.category].append((control, 1.0 if control.id in fixed else met))
+    total_weight = sum(category_weight[cid] for cid, pairs in applied.items() if pairs) or 1.0
     categories: list[CategoryScore] = []
     findings: list[Finding] = []
     effectiveness = 0.0
     for category in profile.categories:
         pairs = applied[category.id]
-        control_weight = sum(control.weight for control, _ in pairs)
-        category_effectiveness = (
-            100 * sum(control.weight * met for control, met in pairs) / control_weight if pairs else None
-        )
+        possible = sum(control.weight for control, _ in pairs)
+        earned = sum(control.weight * met for control, met in pairs)
+        value = 100 * earned / possible if pairs else None
         categories.append(CategoryScore(
             id=category.id, title=category.title, weight=category.weight,
-            effectiveness=None if category_effectiveness is None else round(category_effectiveness, 1),
-            controls_applied=len(pairs), controls_met=sum(1 for _, met in pairs if met >= 1)))
-        if category_effectiveness is None:
+            effectiveness=None if value is None else round(value, 1), controls_applied=len(pairs),
+            controls_met=sum(1 for _, met in pairs if met >= 1), earned=round(earned, 3), possible=possible,
+            rules=tuple(RuleScore(rule_id=control.id, earned=round(control.weight * met, 3), possible=control.weight,
+                                  answer=facts.value(control.fact)) for control, met in pairs)))
+        if value is None:
             continue
         share = category.weight / total_weight
-        effectiveness += share * category_effectiveness
-        for control, met in pairs:
-            if met < 1:
-                lost = 100 * share * control.weight * (1 - met) / control_weight
-                findings.append(_finding(control, facts, lost))
+        effectiveness += share * value
+        findings.extend(_finding(control, facts, 100 * share * control.weight * (1 - met) / possible)
+                        for control, met in pairs if met < 1)
     inherent_factors = tuple(
         Contribution(rule_id=factor.id, points=factor.points, reason=factor.reason,
                      provenance=_sources(factor.when, facts))
-        for factor in profile.inherent.factors if factor.when.holds(facts)
-    )
+        for factor in profile.inherent.factors if factor.when.holds(facts))
     inherent = min(100.0, profile.inherent.base + sum(factor.points for factor in inherent_factors))
     residual = inherent * (1 - profile.residual_reduction * effectiveness / 100)
     knockouts = tuple(
         KnockoutHit(rule_id=knockout.id, reason=knockout.reason, remediation=knockout.remediation,
                     provenance=_sources(knockout.when, facts))
-        for knockout in profile.knockouts if knockout.when.holds(facts)
-    )
+        for knockout in profile.knockouts if knockout.id not in fixed and knockout.when.holds(facts))
     tier = profile.tier_for(residual)
-    decision = "reject" if knockouts else profile.decisions[tier]
-    if decision == "approve" and findings:
-        decision = "approve_with_conditions"
-    result = RiskResult(
-        profile=f"{profile.id}@{profile.version}", inherent=round(inherent, 1),
-        control_effectiveness=round(effectiveness, 1), residual=round(residual, 1), tier=tier,
-        decision=decision, reassess_months=profile.reassess_months[tier], inherent_factors=inherent_factors,
-        categories=tuple(categories), knockouts=knockouts)
-    severity_rank = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-    findings.sort(key=lambda finding: (severity_rank[finding.severity], -finding.points_lost, finding.rule_id))
-    return result, tuple(findings)
+    decision = _decision(profile, tier, knockouts, findings)
+    findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], -f.points_lost, f.rule_id))
+    return _Outcome(effectiveness=effectiveness, inherent=inherent, residual=residual, tier=tier, decision=decision,
+                    categories=tuple(categories), findings=tuple(findings), knockouts=knockouts,
+                    inherent_factors=inherent_factors)
+
+
+def _decision(profile: ScoringProfile, tier: Tier, knockouts: tuple[KnockoutHit, ...],
+              findings: list[Finding]) -> Decision:
+    if knockouts:
+        return "reject"
+    decision = profile.decisions[tier]
+    if decision == "approve" and any(_is_condition(f.severity, profile) for f in findings):
+        return "approve_with_conditions"
+    return decision
+
+
+def _is_condition(severity: Severity, profile: ScoringProfile) -> bool:
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[profile.condition_severity]
+
+
+def _conditions(outcome: _Outcome, profile: ScoringProfile) -> tuple[tuple[ConditionGroup, ...],
+                                                                      tuple[ConditionGroup, ...]]:
+    """Remediations grouped by owner and due point: the conditions, then the recommendations."""
+    required: list[tuple[Remediation, str, Severity]] = [(k.remediation, k.rule_id, "critical")
+                                                         for k in outcome.knockouts]
+    optional: list[tuple[Remediation, str, Severity]] = []
+    for finding in outcome.findings:
+        target = required if _is_condition(finding.severity, profile) else optional
+        target.append((finding.remediation, finding.rule_id, finding.severity))
+    return _group(required), _group(optional)
+
+
+def _group(items: list[tuple[Remediation, str, Severity]]) -> tuple[ConditionGroup, ...]:
+    merged: dict[tuple[str, str, str], list[tuple[Remediation, str, Severity]]] = {}
+    for remediation, rule_id, severity in items:
+        merged.setdefault((remediation.owner, remediation.due, remediation.action), []).append(
+            (remediation, rule_id, severity))
+    groups: dict[tuple[str, str], list[Condition]] = {}
+    for (owner, due, action), entries in merged.items():
+        worst = max((severity for _, _, severity in entries), key=lambda s: SEVERITY_RANK[s])
+        groups.setdefault((owner, due), []).append(Condition(
+            action=action, owner=owner, due=due, effort=entries[0][0].effort, severity=worst,
+            rule_ids=tuple(sorted(rule_id for _, rule_id, _ in entries))))
+    return tuple(
+        ConditionGroup(owner=owner, due=due, conditions=tuple(sorted(
+            conditions, key=lambda c: (-SEVERITY_RANK[c.severity], c.rule_ids))))
+        for (owner, due), conditions in sorted(groups.items(), key=lambda item: (
+            _OWNER_ORDER.index(item[0][0]), _DUE_ORDER.index(item[0][1]))))
+
+
+def _what_if(facts: FactSet, profile: ScoringProfile, outcome: _Outcome) -> tuple[WhatIf, ...]:
+    """The fewest fixes that move the vendor one tier down, and that reach approval (with or without
+    conditions), each found by fixing the largest gaps first; cheaper fixes win ties."""
+    effort = {f.rule_id: EFFORT_RANK[f.remediation.effort] for f in outcome.findings}
+    gaps = sorted(outcome.findings, key=lambda f: (-round(f.points_lost, 6), effort[f.rule_id], f.rule_id))
+    knockouts = frozenset(k.rule_id for k in outcome.knockouts)
+    actions = {f.rule_id: f.remediation.action for f in outcome.findings}
+    actions.update({k.rule_id: k.remediation.action for k in outcome.knockouts})
+    targets: list[tuple[str, object]] = []
+    index = TIER_ORDER.index(outcome.tier)
+    if index > 0:
+        targets.append((f"tier:{TIER_ORDER[index - 1]}", TIER_ORDER[index - 1]))
+    if outcome.decision == "reject":
+        targets.append(("decision:approve_with_conditions", "approve_with_conditions"))
+    if outcome.decision != "approve":
+        targets.append(("decision:approve", "approve"))
+    results: list[WhatIf] = []
+    blocking = frozenset(f.rule_id for f in outcome.findings if _is_condition(f.severity, profile))
+    for name, goal in targets:
+        # A decision needs every knockout lifted; an unconditional approval also needs every finding that
+        # is a condition fixed. Beyond those, the largest gaps first give the fewest fixes.
+        fixed: frozenset[str] = frozenset()
+        if name.startswith("decision:"):
+            fixed = knockouts | (blocking if goal == "approve" else frozenset())
+        trial = _evaluate(facts, profile, fixed)
+        for gap in gaps:
+            if _reached(trial, goal):
+                break
+            fixed = fixed | {gap.rule_id}
+            trial = _evaluate(facts, profile, fixed)
+        reached = _reached(trial, goal)
+        ordered = sorted(fixed, key=lambda rule_id: (rule_id not in knockouts, effort.get(rule_id, 0), rule_id))
+        note = "" if reached else "not reachable by remediations alone: the inherent risk is too high"
+        results.append(WhatIf(target=name, reachable=reached, rule_ids=tuple(ordered),
+                              actions=tuple(actions[rule_id] for rule_id in ordered), residual=round(trial.residual, 1),
+                              tier=trial.tier, decision=trial.decision, note=note))
+    return tuple(results)
+
+
+def _reached(outcome: _Outcome, goal: object) -> bool:
+    if goal in TIER_ORDER:
+        return TIER_ORDER.index(outcome.tier) <= TIER_ORDER.index(goal)
+    rank = {"reject": 0, "approve_with_conditions": 1, "approve": 2}
+    return rank[outcome.decision] >= rank[str(goal)]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _control_score(control: Control, facts: FactSet) -> float | None:
@@ -107,7 +258,7 @@ def _finding(control: Control, facts: FactSet, lost: float) -> Finding:
         answer=fact.value if fact is not None else None, points_lost=round(lost, 2), provenance=sources)
 
 
-def _sources(condition: Condition, facts: FactSet) -> tuple[Provenance, ...]:
+def _sources(condition: Test, facts: FactSet) -> tuple[Provenance, ...]:
     """The provenance of every fact a condition reads, without repeats, in reading order."""
     seen: dict[str, Provenance] = {}
     for test in fact_tests(condition):

@@ -52,10 +52,17 @@ class Category(_Frozen):
     weight: float = Field(gt=0)
 
 
+Effort = Literal["low", "medium", "high"]
+EFFORT_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3}
+SEVERITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
 class Remediation(_Frozen):
     action: str
     owner: Owner
     due: Due
+    effort: Effort = "medium"
+    """How hard the fix is to obtain; the what-if list prefers cheap fixes."""
 
 
 class DerivedFact(_Frozen):
@@ -133,6 +140,8 @@ class ScoringProfile(_Frozen):
     decisions: dict[Tier, Decision]
     reassess_months: dict[Tier, int]
     knockouts: tuple[Knockout, ...] = ()
+    condition_severity: Severity = "high"
+    """Findings at or above this severity are conditions of approval; milder ones are recommendations."""
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> ScoringProfile:

@@ -29,6 +29,15 @@ class Finding(_Frozen):
     provenance: tuple[Provenance, ...]
 
 
+class RuleScore(_Frozen):
+    """What one control earned within its category (weights in the profile's units)."""
+
+    rule_id: str
+    earned: float
+    possible: float
+    answer: FactValue
+
+
 class CategoryScore(_Frozen):
     id: str
     title: str
@@ -37,6 +46,11 @@ class CategoryScore(_Frozen):
     """0-100, or None when no control of the category applies."""
     controls_applied: int
     controls_met: int
+    earned: float = 0.0
+    """Sum of weight x score over the applied controls."""
+    possible: float = 0.0
+    """Sum of the applied controls' weights (N/A and non-applying controls excluded)."""
+    rules: tuple[RuleScore, ...] = ()
 
 
 class Contribution(_Frozen):
@@ -55,6 +69,38 @@ class KnockoutHit(_Frozen):
     provenance: tuple[Provenance, ...]
 
 
+class Condition(_Frozen):
+    """One remediation a decision depends on, with the rules it answers."""
+
+    action: str
+    owner: str
+    due: str
+    effort: str
+    rule_ids: tuple[str, ...]
+    severity: Severity
+
+
+class ConditionGroup(_Frozen):
+    owner: str
+    due: str
+    conditions: tuple[Condition, ...]
+
+
+class WhatIf(_Frozen):
+    """The fewest remediations that would reach a target, and what the result would then be."""
+
+    target: str
+    """``tier:<tier>`` (one tier down) or ``decision:approve_with_conditions`` / ``decision:approve``."""
+    reachable: bool
+    rule_ids: tuple[str, ...]
+    """Findings and knockouts to fix, cheapest first among equals."""
+    actions: tuple[str, ...]
+    residual: float
+    tier: Tier
+    decision: Decision
+    note: str = ""
+
+
 class RiskResult(_Frozen):
     profile: str
     inherent: float
@@ -66,3 +112,11 @@ class RiskResult(_Frozen):
     inherent_factors: tuple[Contribution, ...]
     categories: tuple[CategoryScore, ...]
     knockouts: tuple[KnockoutHit, ...]
+    conditions: tuple[ConditionGroup, ...] = ()
+    """Remediations the approval depends on (knockouts and findings at or above the profile's severity),
+    grouped by owner and due point."""
+    recommendations: tuple[ConditionGroup, ...] = ()
+    """Remediations of milder findings: worth doing, not required for approval."""
+    what_if: tuple[WhatIf, ...] = ()
+    reassess_by: str = ""
+    """ISO date by which to assess the vendor again (the tier sets the interval)."""
