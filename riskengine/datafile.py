@@ -26,6 +26,12 @@ def load_yaml_model(
     Problems carry ``file:line`` places. ``user_file`` selects the error raised: an ``InputError`` for a
     file the user passed (exit 2), a ``ConfigurationError`` for a data file of riskengine's own.
     """
+    data, text = read_yaml(path, user_file=user_file, max_bytes=max_bytes)
+    return validate_data(data, model, YamlPlaces(str(path), text), user_file=user_file, context=context)
+
+
+def read_yaml(path: Path, *, user_file: bool = False, max_bytes: int = MAX_YAML_BYTES) -> tuple[Any, str]:
+    """The parsed data of a YAML file and its text (for line numbers later); size-capped, UTF-8 only."""
     error: type[InputError] | type[ConfigurationError] = InputError if user_file else ConfigurationError
     name = str(path)
     try:
@@ -36,15 +42,20 @@ def load_yaml_model(
     except (OSError, UnicodeDecodeError) as exc:
         raise error(name, [Problem(place=name, message=f"cannot read: {exc}")]) from exc
     try:
-        data = parse_yaml(text, name)
+        return parse_yaml(text, name), text
     except YamlSyntaxError as exc:
         raise error(name, [exc.problem]) from exc
+
+
+def validate_data(data: Any, model: type[ModelT], places: YamlPlaces, *, user_file: bool = False,
+                  context: dict[str, Any] | None = None) -> ModelT:
+    """Validate parsed data as ``model``; every problem is placed through ``places``."""
+    error: type[InputError] | type[ConfigurationError] = InputError if user_file else ConfigurationError
     try:
         return model.model_validate(data if data is not None else {}, context=context)
     except ValidationError as exc:
-        places = YamlPlaces(name, text)
         problems = [Problem(place=places.place(item["loc"]), message=_describe(item)) for item in exc.errors()]
-        raise error(name, problems) from exc
+        raise error(places.name, problems) from exc
 
 
 class YamlSyntaxError(Exception):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from riskengine.datafile import load_yaml_model
+from riskengine.datafile import YamlPlaces, load_yaml_model, read_yaml, validate_data
 from riskengine.questionnaire.bank import QuestionBank, load_bank
 from riskengine.resources import data_path
 from riskengine.score.conditions import Condition, FactTest, fact_tests
@@ -222,6 +222,84 @@ DEFAULT_PROFILE = "default.yaml"
 
 
 def load_profile(path: Path | None = None, bank: QuestionBank | None = None) -> ScoringProfile:
-    """Load and validate a scoring profile against the facts of ``bank`` (default: the shipped ones)."""
-    return load_yaml_model(path or data_path("scoring", DEFAULT_PROFILE), ScoringProfile,
-                           context={"bank": bank or load_bank()})
+    """Load and validate a scoring profile against the facts of ``bank`` (default: the shipped ones).
+
+    A profile with ``extends: default`` (or a path, relative to it) is an overlay: it changes only what it
+    names, see ``overlay``. Problems in the result are reported against the overlay's file.
+    """
+    context = {"bank": bank or load_bank()}
+    if path is None:
+        return load_yaml_model(data_path("scoring", DEFAULT_PROFILE), ScoringProfile, context=context)
+    data, text = read_yaml(path, user_file=True)
+    places = YamlPlaces(str(path), text)
+    if isinstance(data, dict) and "extends" in data:
+        data = _layered(path, data, set())
+        places = _RulePlaces(str(path), text)
+    return validate_data(data, ScoringProfile, places, user_file=True, context=context)
+
+
+_KEYED_LISTS = {"categories": "id", "controls": "id", "knockouts": "id", "derived_facts": "name", "tiers": "id"}
+
+
+def overlay(base: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``change`` applied: scalars replace; ``decisions`` and ``reassess_months`` update by
+    tier; lists of rules (categories, controls, knockouts, derived facts, tiers, inherent factors) merge by
+    id, a listed field replacing only that field of the rule, a new id adding a rule; ``remove: [ids]`` drops
+    rules and categories by id."""
+    merged = {key: value for key, value in base.items()}
+    for key, value in change.items():
+        if key in ("extends", "remove"):
+            continue
+        if key in _KEYED_LISTS and isinstance(value, list):
+            merged[key] = _merge_list(merged.get(key, []), value, _KEYED_LISTS[key])
+        elif key == "inherent" and isinstance(value, dict):
+            inherent = dict(merged.get("inherent", {}))
+            for field, item in value.items():
+                inherent[field] = _merge_list(inherent.get("factors", []), item, "id") if field == "factors" \
+                    else item
+            merged[key] = inherent
+        elif key in ("decisions", "reassess_months") and isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}
+        else:
+            merged[key] = value
+    removed = set(change.get("remove") or ())
+    for key, id_field in _KEYED_LISTS.items():
+        merged[key] = [item for item in merged.get(key, []) if item.get(id_field) not in removed]
+    if "inherent" in merged:
+        factors = [f for f in merged["inherent"].get("factors", []) if f.get("id") not in removed]
+        merged["inherent"] = {**merged["inherent"], "factors": factors}
+    return merged
+
+
+def _merge_list(base: list[Any], change: list[Any], id_field: str) -> list[Any]:
+    result = [dict(item) for item in base]
+    index = {item.get(id_field): position for position, item in enumerate(result)}
+    for item in change:
+        key = item.get(id_field) if isinstance(item, dict) else None
+        if key in index:
+            result[index[key]] = {**result[index[key]], **item}
+        else:
+            result.append(item)
+    return result
+
+
+def _layered(path: Path, data: dict[str, Any], seen: set[Path]) -> dict[str, Any]:
+    from riskengine.errors import InputError, Problem
+
+    target = str(data["extends"])
+    base_path = data_path("scoring", DEFAULT_PROFILE) if target == "default" else (path.parent / target).resolve()
+    if base_path in seen:
+        raise InputError(str(path), [Problem(place=str(path), message=f"extends {target!r} makes a cycle")])
+    seen.add(base_path)
+    base, _ = read_yaml(base_path, user_file=True)
+    if isinstance(base, dict) and "extends" in base:
+        base = _layered(base_path, base, seen)
+    return overlay(base if isinstance(base, dict) else {}, data)
+
+
+class _RulePlaces(YamlPlaces):
+    """Places in a layered profile: the merged document has no lines of its own, so a problem is placed
+    on the overlay's file, and its message names the rule and the field."""
+
+    def place(self, location: tuple[int | str, ...]) -> str:
+        return self.name

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from riskengine.errors import ConfigurationError
+from riskengine.errors import InputError
 from riskengine.score.profile import load_profile
 from tests.conftest import ROOT
 
@@ -28,23 +28,80 @@ def test_shipped_profile_loads() -> None:
 
 def test_unknown_fact_names_file_rule_and_closest_fact(tmp_path: Path) -> None:
     path = _profile_with(tmp_path, {"fact": "answr.SEC-01"})
-    with pytest.raises(ConfigurationError) as caught:
+    with pytest.raises(InputError) as caught:
         load_profile(path)
-    message = str(caught.value)
+    message = "; ".join(str(problem) for problem in caught.value.problems)
     assert str(path) in message
     assert "rule SEC-SSO: unknown fact 'answr.SEC-01'; did you mean answer.SEC-01?" in message
 
 
 def test_impossible_answer_is_refused(tmp_path: Path) -> None:
     path = _profile_with(tmp_path, {"points": {"Yes": 1, "Mostly": 0.5}})
-    with pytest.raises(ConfigurationError, match=r"answer\.SEC-01 can never be 'Mostly'"):
+    with pytest.raises(InputError) as caught:
         load_profile(path)
+    assert "answer.SEC-01 can never be 'Mostly'" in str(caught.value.problems[0])
 
 
 def test_condition_without_a_test_is_refused_with_its_line(tmp_path: Path) -> None:
     path = _profile_with(tmp_path, {"applies": {"fact": "data.personal"}})
-    with pytest.raises(ConfigurationError) as caught:
+    with pytest.raises(InputError) as caught:
         load_profile(path)
     problem = caught.value.problems[0]
     assert problem.place.startswith(f"{path}:")
     assert int(problem.place.rsplit(":", 1)[1]) > 1
+
+
+def _overlay(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "ours.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_overlay_changes_only_what_it_names(tmp_path: Path) -> None:
+    base = load_profile()
+    path = _overlay(tmp_path, """
+extends: default
+id: acme
+tiers: [{id: low, below: 10}]
+categories: [{id: security, weight: 50}]
+controls:
+  - {id: SEC-SSO, weight: 9}
+  - id: ACME-CAPTCHA
+    category: security
+    fact: answer.SEC-13
+    weight: 1
+    points: {"Yes": 1}
+    severity: low
+    title: t
+    plain: p
+    technical: t
+    remediation: {action: a, owner: it, due: at-renewal}
+remove: [VIA-AGE, KO-NO-DPA]
+decisions: {medium: reject}
+""")
+    ours = load_profile(path)
+    assert ours.id == "acme"
+    assert next(c for c in ours.categories if c.id == "security").weight == 50
+    sso = next(c for c in ours.controls if c.id == "SEC-SSO")
+    assert sso.weight == 9 and sso.title == next(c for c in base.controls if c.id == "SEC-SSO").title
+    assert "ACME-CAPTCHA" in {c.id for c in ours.controls}
+    assert "VIA-AGE" not in {c.id for c in ours.controls}
+    assert "KO-NO-DPA" not in {k.id for k in ours.knockouts}
+    assert ours.tiers[0].below == 10 and ours.tiers[1].below == base.tiers[1].below
+    assert ours.decisions["medium"] == "reject" and ours.decisions["low"] == base.decisions["low"]
+    assert len(ours.controls) == len(base.controls)
+
+
+def test_overlay_problems_name_the_overlay_and_the_rule(tmp_path: Path) -> None:
+    path = _overlay(tmp_path, "extends: default\ncontrols: [{id: SEC-SSO, fact: answer.SEC-999}]\n")
+    with pytest.raises(InputError) as caught:
+        load_profile(path)
+    assert caught.value.source == str(path)
+    assert "rule SEC-SSO: unknown fact 'answer.SEC-999'" in str(caught.value.problems[0])
+
+
+def test_overlay_cycle_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("extends: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("extends: a.yaml\n")
+    with pytest.raises(InputError, match="cycle"):
+        load_profile(tmp_path / "a.yaml")
