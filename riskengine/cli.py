@@ -56,6 +56,10 @@ class _Group(click.Group):
             _fail(EXIT_INPUT, str(exc))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader went away (``riskengine explain ... | head``): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_OK)
         except Exception as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -193,6 +197,26 @@ def enrich(domain: str, email: bool, as_json: bool, db_path: Path | None, **netw
         shown = "" if item.value is None else f" = {item.value}"
         click.echo(f"  {item.status:<8} {item.check:<24}{shown}  {item.reason}  [{item.id}, "
                    f"{item.fetched_at:%Y-%m-%d %H:%M}Z]")
+
+
+@main.command("explain")
+@click.argument("result", type=_EXISTING)
+@click.option("--rule", "rule_id", metavar="ID", help="Only the trail of this rule (control, knockout, factor).")
+def explain_command(result: Path, rule_id: str | None) -> None:
+    """Print the trail behind a score from a JSON RESULT written by assess."""
+    from pydantic import ValidationError
+
+    from riskengine.assessment import Assessment
+    from riskengine.errors import UsageError
+    from riskengine.score.explain import explain
+
+    try:
+        assessment = Assessment.model_validate_json(result.read_bytes())
+    except ValidationError as exc:
+        raise UsageError(f"{result}: not a riskengine JSON result ({exc.error_count()} problems, first: "
+                         f"{exc.errors()[0]['msg']})") from exc
+    for line in explain(assessment, rule_id):
+        click.echo(line)
 
 
 @main.group()

@@ -343,13 +343,12 @@ class _Badge(Flowable):  # type: ignore[misc]
 class _StatusTag(Flowable):  # type: ignore[misc]
     """An evidence status as a small pill: word, fill and border style all differ, so greyscale still reads."""
 
-    height = 12.0
-
     def __init__(self, label: str, theme: DecisionTheme) -> None:
         super().__init__()
         self.label = label
         self.theme = theme
         self.width = 0.0
+        self.height = 11.0
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width

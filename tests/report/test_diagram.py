@@ -259,3 +259,16 @@ def test_labels_of_the_sample_touch_no_box_and_no_other_label() -> None:
         if (x0, y0) == (x1, y1):
             continue
         assert abs(x0 - x1) >= (w0 + w1) / 2 or abs(y0 - y1) >= (h0 + h1) / 2
+
+
+def test_names_from_the_analysis_label_systems_whose_rows_carry_only_ids() -> None:
+    connections = [_connection("crm", "", "outbound"), _connection("okta", "", "inbound")]
+    dependents = [_dependent("crm", "", (VENDOR, "crm")), _dependent("erp", "", (VENDOR, "crm", "erp"), "critical")]
+    graph = _graph(connections, dependents).model_copy(update={"names": {
+        "crm": "Salesforce Sales Cloud", "okta": "Okta Workforce Identity", "erp": "SAP S/4HANA"}})
+    layout = neighbourhood_layout(graph, TOOL, WIDTH)
+    assert {node.system_id: node.name for node in layout.nodes} == {
+        "crm": "Salesforce Sales Cloud", "okta": "Okta Workforce Identity", "erp": "SAP S/4HANA"}
+    drawing = neighbourhood_diagram(graph, TOOL, WIDTH)
+    drawn = " ".join(text for group in _node_groups(drawing) for text in _texts(group))
+    assert "SAP S/4HANA" in drawn and "erp" not in drawn.split()

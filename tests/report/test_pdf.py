@@ -12,6 +12,8 @@ import pypdf
 import pytest
 
 from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, Vendor, Versions
+from riskengine.enrich.evidence import Evidence, Kind, Status, make_evidence
+from riskengine.enrich.gather import EvidenceSet, all_checks
 from riskengine.errors import ConfigurationError, Problem
 from riskengine.facts import FactValue, Provenance
 from riskengine.inventory.analysis import (
@@ -224,13 +226,14 @@ def test_sections_appear_in_order_in_text_and_bookmarks(full_pdf: bytes) -> None
     sections = load_wording().sections
     text = _text(full_pdf)
     position = 0
-    for section in ("summary", "scores", "findings", "conditions", "dependencies", "appendix"):
+    for section in ("summary", "scores", "findings", "conditions", "dependencies", "evidence", "appendix"):
         found = text.find(sections[section], position)
         assert found >= 0, f"section title {sections[section]!r} missing after position {position}"
         position = found
     top_level = [title for title in _outline_titles(full_pdf) if title in sections.values()]
     assert top_level == [sections[section] for section in
-                         ("cover", "summary", "scores", "findings", "conditions", "dependencies", "appendix")]
+                         ("cover", "summary", "scores", "findings", "conditions", "dependencies", "evidence",
+                          "appendix")]
 
 
 def test_decision_scores_and_date_are_shown(full_pdf: bytes) -> None:
@@ -312,6 +315,7 @@ def test_marketing_audience_leaves_out_technical_sections() -> None:
     assert sections["conditions"] in lines
     assert sections["findings"] not in lines  # the heading; "Findings by severity" in the summary stays
     assert sections["appendix"] not in lines
+    assert sections["evidence"] not in titles
     full_lines = {line.strip() for line in _text(render_pdf(make_assessment())).splitlines()}
     assert sections["findings"] in full_lines
 
@@ -320,6 +324,7 @@ def test_it_audience_leaves_out_conditions() -> None:
     sections = load_wording().sections
     titles = _outline_titles(render_pdf(make_assessment(), audience="it"))
     assert sections["findings"] in titles
+    assert sections["evidence"] in titles
     assert sections["conditions"] not in titles
 
 
@@ -362,7 +367,7 @@ def _dependencies_text(data: bytes) -> str:
     wording = load_wording()
     text = _flat(_text(data))
     start = text.index(_flat(wording.dependencies.diagram_intro))
-    return text[start:text.index(f"{wording.sections['appendix']} {wording.appendix.answers}", start)]
+    return text[start:text.index(f"{wording.sections['evidence']} ", start)]
 
 
 def test_dependencies_show_blast_radius_and_its_key_figures(full_pdf: bytes) -> None:
@@ -436,3 +441,167 @@ def test_system_names_from_the_inventory_render_literally() -> None:
     text = _dependencies_text(render_pdf(assessment))
     assert f"{hostile} → Acme Journeys Enterprise" in text  # data path
     assert text.count("<b>Evil</b>") >= 4  # diagram, overview, tables
+
+
+def test_names_from_the_analysis_replace_ids_in_paths_and_groups() -> None:
+    base = make_assessment()
+    assert base.graph is not None
+    graph = make_graph(base.graph.connections, names={"hris": "Workday HCM", "sso": "Okta Workforce Identity"})
+    text = _dependencies_text(render_pdf(base.model_copy(update={"graph": graph})))
+    assert "Workday HCM → Salesforce CRM → Acme Journeys Enterprise" in text
+    assert "hris →" not in text
+    assert "Salesforce CRM, Okta Workforce Identity | Data warehouse, Company website" in text
+
+
+# --- external evidence ---
+
+FETCHED = dt.datetime(2026, 11, 24, 9, 0, 41, tzinfo=dt.UTC)
+
+
+def _evidence(kind: Kind, check: str, status: Status, reason: str, value: object = None,
+              raw: str = "") -> Evidence:
+    return make_evidence(kind=kind, check=check, status=status, reason=reason, value=value,
+                         query=f"{check} acme-journeys.example", fetched_at=FETCHED, tool="riskengine-test/1",
+                         raw=raw)
+
+
+def make_evidence_set(*extra: Evidence) -> EvidenceSet:
+    """Each kind with each status, a list and a mapping among the values."""
+    return EvidenceSet.of("acme-journeys.example", "online", [
+        _evidence("registration", "whois.domain_age_days", "pass", "Registered 4,285 days ago.", 4285, "rdap"),
+        _evidence("registration", "whois.expiry_days", "fail", "The registration expires in 12 days.", 12, "rdap"),
+        _evidence("registration", "whois.registrar", "unknown", "timeout after 5 s asking rdap.example"),
+        _evidence("dns", "dns.mx", "pass", "2 MX records.", ["mx1.example.net", "mx2.example.net"], "MX answer"),
+        _evidence("dns", "dns.dmarc.policy", "fail", "DMARC p=none delivers failing mail.", "none", "v=DMARC1; p=none"),
+        _evidence("dns", "dns.caa", "unknown", "the resolver refused the query"),
+        _evidence("web", "web.hsts", "pass", "max-age is a year.", 31536000, "Strict-Transport-Security"),
+        _evidence("web", "web.security_txt", "fail", "Expires is in the past.",
+                  {"contact": ["mailto:security@acme-journeys.example"], "expires": "2025-01-01T00:00:00Z"}, "txt"),
+        _evidence("web", "web.csp", "unknown", "the HTTPS site did not answer"),
+        *extra,
+    ])
+
+
+def _contradiction(evidence: EvidenceSet) -> Finding:
+    dmarc = next(item for item in evidence.items if item.check == "dns.dmarc.policy")
+    return Finding(
+        rule_id="CON-DMARC", category="security", severity="high", title="DMARC enforcement claimed but not published",
+        plain="The vendor says mail sent in its name is protected, but its DNS lets forged mail through.",
+        technical="Answer Email!D7 is p=reject; the DMARC record observed says p=none.",
+        remediation=Remediation(action="Vendor publishes DMARC p=reject", owner="vendor", due="before-go-live"),
+        answer="Yes", points_lost=4.0,
+        provenance=(*_cell("Email!D7"), Provenance(kind="evidence", ref=dmarc.id, detail="dns.dmarc.policy fail")))
+
+
+def _with_evidence(evidence: EvidenceSet, *, contradictions: bool = True) -> Assessment:
+    base = make_assessment()
+    findings = (*base.findings, _contradiction(evidence)) if contradictions else base.findings
+    return base.model_copy(update={"evidence": evidence, "findings": findings})
+
+
+def _evidence_text(data: bytes) -> str:
+    wording = load_wording()
+    text = _flat(_text(data))
+    start = text.index(f"{wording.sections['evidence']} ")
+    return text[start:text.index(f"{wording.sections['appendix']} {wording.appendix.answers}", start)]
+
+
+@pytest.fixture(scope="module")
+def evidence_pdf() -> bytes:
+    return render_pdf(_with_evidence(make_evidence_set()))
+
+
+def test_evidence_section_introduces_the_run_with_counts_and_hash(evidence_pdf: bytes) -> None:
+    text = _evidence_text(evidence_pdf)
+    wording = load_wording().evidence
+    evidence = make_evidence_set()
+    assert _flat(wording.intro.format(domain="acme-journeys.example", mode=wording.modes["online"], passed=3,
+                                      failed=3, unknown=3)) in text
+    assert _flat(wording.unknown_note) in text
+    assert wording.run_hash.format(hash=evidence.run_hash) in text
+    assert len(evidence.run_hash) == 64
+
+
+def test_evidence_tables_show_each_kind_with_labels_statuses_values_and_records(evidence_pdf: bytes) -> None:
+    text = _evidence_text(evidence_pdf)
+    wording = load_wording().evidence
+    for kind in ("registration", "dns", "web"):
+        header = " ".join((wording.kinds[kind], wording.check, wording.status, wording.observed, wording.reason,
+                           _flat(wording.fetched_record)))
+        assert header in text
+    evidence = {item.check: item for item in make_evidence_set().items}
+    age, expiry, registrar = (evidence[check] for check in ("whois.domain_age_days", "whois.expiry_days",
+                                                            "whois.registrar"))
+    # label, its check name, status word, value grouped, reason, time in UTC, record id and raw hash
+    assert (f"{wording.checks['whois.domain_age_days']} whois.domain_age_days {wording.statuses['pass']} 4,285 "
+            f"Registered 4,285 days ago. 2026-11-24 09:00Z {age.id} sha256 {age.raw_sha256[:12]}") in text
+    assert (f"{wording.checks['whois.expiry_days']} whois.expiry_days {wording.statuses['fail']} 12 "
+            f"The registration expires in 12 days. 2026-11-24 09:00Z {expiry.id}") in text
+    assert (f"{wording.checks['whois.registrar']} whois.registrar {wording.statuses['unknown']} {wording.no_value} "
+            f"timeout after 5 s asking rdap.example 2026-11-24 09:00Z {registrar.id}") in text
+    assert "mx1.example.net, mx2.example.net" in text  # a list joined
+    # a mapping as key: value pairs (the long address is split across lines, so compare without spaces)
+    assert "contact:mailto:security@acme-journeys.example;expires:2025-01-01T00:00:00Z" in text.replace(" ", "")
+    assert "31,536,000" in text
+    # rows sorted by check within a kind: dns.caa, dns.dmarc.policy, dns.mx
+    positions = [text.index(f" {check} ") for check in ("dns.caa", "dns.dmarc.policy", "dns.mx")]
+    assert positions == sorted(positions)
+
+
+def test_a_check_without_a_label_shows_its_name_and_long_values_are_cut() -> None:
+    odd = _evidence("web", "web.future_check", "pass", "A check the wording does not know yet.", "x" * 400, "raw")
+    text = _evidence_text(render_pdf(_with_evidence(make_evidence_set(odd))))
+    assert "web.future_check" in text
+    assert "x" * 100 in text.replace(" ", "")
+    assert "x" * 200 not in text.replace(" ", "")
+
+
+def test_contradictions_show_the_finding_with_both_sources(evidence_pdf: bytes) -> None:
+    text = _evidence_text(evidence_pdf)
+    wording = load_wording().evidence
+    evidence = make_evidence_set()
+    finding = _contradiction(evidence)
+    section = text[text.index(wording.contradictions_title):]
+    assert _flat(wording.contradictions_intro) in section
+    for part in (finding.title, finding.rule_id, finding.plain, finding.technical, "Email!D7"):
+        assert _flat(part) in section
+    assert finding.provenance[1].ref in section
+    # other findings stay out of this list
+    assert "No multi-factor authentication for admins" not in section
+
+
+def test_evidence_without_contradictions_says_so() -> None:
+    text = _evidence_text(render_pdf(_with_evidence(make_evidence_set(), contradictions=False)))
+    assert _flat(load_wording().evidence.no_contradictions) in text
+
+
+def test_all_unknown_evidence_says_nothing_could_be_checked() -> None:
+    unknown = EvidenceSet.of("acme-journeys.example", "offline", [
+        _evidence(kind, check, "unknown", "offline: no stored evidence")
+        for check, (kind, _) in sorted(all_checks().items())])
+    text = _evidence_text(render_pdf(_with_evidence(unknown, contradictions=False)))
+    wording = load_wording().evidence
+    assert _flat(wording.nothing_checked) in text
+    assert wording.modes["offline"] in text
+    assert _flat(wording.no_contradictions) not in text
+
+
+def test_without_evidence_the_section_says_none_was_gathered(full_pdf: bytes) -> None:
+    wording = load_wording().evidence
+    text = _evidence_text(full_pdf)
+    assert _flat(wording.none) in text
+    assert wording.contradictions_title not in text
+
+
+def test_markup_in_evidence_renders_literally() -> None:
+    hostile = _evidence("web", "web.referrer_policy", "fail", f"header said {HOSTILE_MARKUP}",
+                        {"policy": "<i>unsafe-url</i> & more"}, "raw")
+    text = _evidence_text(render_pdf(_with_evidence(make_evidence_set(hostile))))
+    assert f"header said {HOSTILE_MARKUP}" in text
+    assert "policy: <i>unsafe-url</i> & more" in text
+
+
+def test_every_check_the_enrichment_publishes_has_a_label() -> None:
+    labels = load_wording().evidence.checks
+    assert sorted(set(all_checks()) - set(labels)) == []
+    assert sorted(set(labels) - set(all_checks())) == []

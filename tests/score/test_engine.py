@@ -82,3 +82,47 @@ def test_residual_never_exceeds_inherent_and_improving_an_answer_never_raises_it
             better, _ = score(facts_from({**answers, question_id: "Yes"}), PROFILE)
             if better.inherent == result.inherent:
                 assert better.residual <= result.residual + 1e-9
+
+
+DATA_QUESTIONS = ["DAT-01", "DAT-02", "DAT-03", "DAT-04", "DAT-05", "DAT-06"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(DATA_QUESTIONS), st.sampled_from(["Yes", "No", None]), max_size=6),
+       st.sampled_from(DATA_QUESTIONS))
+def test_adding_a_data_class_never_lowers_inherent_risk(answers: dict[str, object], added: str) -> None:
+    before, _ = score(facts_from(answers), PROFILE)
+    after, _ = score(facts_from({**answers, added: "Yes"}), PROFILE)
+    assert after.inherent >= before.inherent
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from([c.fact.removeprefix("answer.") for c in PROFILE.controls
+                                        if c.fact.startswith("answer.") and c.points]),
+                       st.sampled_from(YES_NO), max_size=25),
+       st.floats(min_value=0.1, max_value=50))
+def test_scaling_all_weights_changes_nothing(answers: dict[str, object], factor: float) -> None:
+    scaled = PROFILE.model_copy(update={
+        "controls": tuple(c.model_copy(update={"weight": c.weight * factor}) for c in PROFILE.controls),
+        "categories": tuple(c.model_copy(update={"weight": c.weight * factor}) for c in PROFILE.categories)})
+    original, _ = score(facts_from(answers), PROFILE)
+    rescaled, _ = score(facts_from(answers), scaled)
+    assert rescaled.residual == original.residual and rescaled.tier == original.tier
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dictionaries(st.sampled_from([c.fact.removeprefix("answer.") for c in PROFILE.controls
+                                        if c.fact.startswith("answer.") and c.points]),
+                       st.sampled_from(YES_NO), max_size=25), st.randoms())
+def test_not_applicable_is_never_a_gap_and_order_does_not_matter(answers: dict[str, object], rng: object) -> None:
+    _, findings = score(facts_from(answers), PROFILE)
+    not_applicable = {f"answer.{qid}" for qid, value in answers.items() if value == "N/A"}
+    controls = {c.id: c for c in PROFILE.controls}
+    assert not [f for f in findings if controls[f.rule_id].fact in not_applicable]
+    items = list(answers.items())
+    rng.shuffle(items)  # type: ignore[attr-defined]
+    shuffled, shuffled_findings = score(facts_from(dict(items)), PROFILE)
+    original, original_findings = score(facts_from(answers), PROFILE)
+    assert (shuffled.residual, shuffled.tier, shuffled.decision) == (original.residual, original.tier,
+                                                                     original.decision)
+    assert [f.rule_id for f in shuffled_findings] == [f.rule_id for f in original_findings]

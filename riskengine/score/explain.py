@@ -1,0 +1,76 @@
+"""The trail behind a score, as text: what ``riskengine explain`` prints from a JSON result."""
+
+from __future__ import annotations
+
+from riskengine.assessment import Assessment
+
+
+def explain(assessment: Assessment, rule_id: str | None = None) -> list[str]:
+    """Lines explaining the decision, the arithmetic, and each rule that moved the score.
+
+    With ``rule_id`` only that rule's trail (a control, a knockout or an inherent-risk factor).
+    """
+    risk = assessment.risk
+    if rule_id is not None:
+        return _rule(assessment, rule_id)
+    lines = [
+        f"{assessment.vendor.legal_name or assessment.vendor.domain} ({assessment.assessment_id}, "
+        f"profile {risk.profile})",
+        f"decision {risk.decision.replace('_', ' ')}, tier {risk.tier}, residual {risk.residual:g}/100, "
+        f"reassess by {risk.reassess_by or 'n/a'} ({risk.reassess_months} months)",
+        f"residual = inherent {risk.inherent:g} x (1 - reduction x effectiveness {risk.control_effectiveness:g}/100)",
+        "",
+        "inherent risk:",
+    ]
+    lines += [f"  +{f.points:<3g} {f.rule_id:<20} {f.reason}  <- {_sources(f.provenance)}"
+              for f in risk.inherent_factors]
+    if risk.knockouts:
+        lines += ["", "knockouts (reject whatever the score):"]
+        lines += [f"  {k.rule_id:<24} {k.reason}  <- {_sources(k.provenance)}" for k in risk.knockouts]
+    lines += ["", "control effectiveness by category (earned / possible):"]
+    for category in risk.categories:
+        if category.effectiveness is None:
+            lines.append(f"  {category.title:<34} not applicable")
+            continue
+        lines.append(f"  {category.title:<34} {category.earned:g} / {category.possible:g} = "
+                     f"{category.effectiveness:g}%  (weight {category.weight:g})")
+        lines += [f"      {rule.rule_id:<24} {rule.earned:g} / {rule.possible:g}" for rule in category.rules
+                  if rule.earned < rule.possible]
+    lines += ["", "findings (points of effectiveness lost):"]
+    lines += [f"  -{f.points_lost:<6g} {f.severity:<8} {f.rule_id:<24} {f.title}" for f in assessment.findings]
+    if risk.what_if:
+        lines += ["", "what if:"]
+        for scenario in risk.what_if:
+            outcome = "reachable" if scenario.reachable else "not reachable"
+            lines.append(f"  {scenario.target}: {outcome} with {len(scenario.rule_ids)} fixes -> tier "
+                         f"{scenario.tier}, residual {scenario.residual:g}: {', '.join(scenario.rule_ids)}")
+    return lines
+
+
+def _rule(assessment: Assessment, rule_id: str) -> list[str]:
+    risk = assessment.risk
+    lines: list[str] = []
+    for finding in assessment.findings:
+        if finding.rule_id == rule_id:
+            lines += [f"{rule_id}: {finding.title} ({finding.severity}, category {finding.category})",
+                      f"  answer/value: {finding.answer!r}", f"  points lost: {finding.points_lost:g}",
+                      f"  plain: {finding.plain}", f"  technical: {finding.technical}",
+                      f"  remediation: {finding.remediation.action} (owner {finding.remediation.owner}, "
+                      f"due {finding.remediation.due})", f"  provenance: {_sources(finding.provenance)}"]
+    for category in risk.categories:
+        for rule in category.rules:
+            if rule.rule_id == rule_id and not lines:
+                lines.append(f"{rule_id}: met, {rule.earned:g} / {rule.possible:g} in {category.title} "
+                             f"(value {rule.answer!r})")
+    for knockout in risk.knockouts:
+        if knockout.rule_id == rule_id:
+            lines += [f"{rule_id}: knockout: {knockout.reason}", f"  provenance: {_sources(knockout.provenance)}"]
+    for factor in risk.inherent_factors:
+        if factor.rule_id == rule_id:
+            lines += [f"{rule_id}: +{factor.points:g} inherent risk: {factor.reason}",
+                      f"  provenance: {_sources(factor.provenance)}"]
+    return lines or [f"{rule_id}: did not apply to this assessment (not applicable, or its condition did not hold)"]
+
+
+def _sources(provenance: tuple[object, ...]) -> str:
+    return "; ".join(str(source) for source in provenance) or "-"
