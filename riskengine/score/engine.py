@@ -71,7 +71,7 @@ def score(facts: FactSet, profile: ScoringProfile, *,
 
     ``today`` dates the reassessment; without it ``reassess_by`` stays empty.
     """
-    outcome = _evaluate(facts, profile, frozenset())
+    outcome = _evaluate(facts, profile)
     conditions, recommendations = _conditions(outcome, profile)
     reassess_months = profile.reassess_months[outcome.tier]
     result = RiskResult(
@@ -79,13 +79,13 @@ def score(facts: FactSet, profile: ScoringProfile, *,
         control_effectiveness=round(outcome.effectiveness, 1), residual=round(outcome.residual, 1),
         tier=outcome.tier, decision=outcome.decision, reassess_months=reassess_months,
         inherent_factors=outcome.inherent_factors, categories=outcome.categories, knockouts=outcome.knockouts,
-        conditions=conditions, recommendations=recommendations, what_if=_what_if(facts, profile, outcome),
+        conditions=conditions, recommendations=recommendations, what_if=_what_if(profile, outcome),
         reassess_by=_add_months(today, reassess_months).isoformat() if today else "")
     return result, outcome.findings
 
 
-def _evaluate(facts: FactSet, profile: ScoringProfile, fixed: frozenset[str]) -> _Outcome:
-    """The whole score, with the rules in ``fixed`` treated as remediated (met controls, lifted knockouts)."""
+def _evaluate(facts: FactSet, profile: ScoringProfile) -> _Outcome:
+    """The whole score: categories, findings, inherent and residual risk, knockouts, tier and decision."""
     category_weight = {category.id: category.weight for category in profile.categories}
     applied: dict[str, list[tuple[Control, float]]] = {category.id: [] for category in profile.categories}
     for control in profile.controls:
@@ -93,7 +93,7 @@ def _evaluate(facts: FactSet, profile: ScoringProfile, fixed: frozenset[str]) ->
             continue
         met = _control_score(control, facts)
         if met is not None:
-            applied[control.category].append((control, 1.0 if control.id in fixed else met))
+            applied[control.category].append((control, met))
     total_weight = sum(category_weight[cid] for cid, pairs in applied.items() if pairs) or 1.0
     categories: list[CategoryScore] = []
     findings: list[Finding] = []
@@ -124,7 +124,7 @@ def _evaluate(facts: FactSet, profile: ScoringProfile, fixed: frozenset[str]) ->
     knockouts = tuple(
         KnockoutHit(rule_id=knockout.id, reason=knockout.reason, remediation=knockout.remediation,
                     provenance=_sources(knockout.when, facts))
-        for knockout in profile.knockouts if knockout.id not in fixed and knockout.when.holds(facts))
+        for knockout in profile.knockouts if knockout.when.holds(facts))
     tier = profile.tier_for(residual)
     decision = _decision(profile, tier, knockouts, findings)
     findings.sort(key=lambda f: (-SEVERITY_RANK[f.severity], -f.points_lost, f.rule_id))
@@ -177,15 +177,19 @@ def _group(items: list[tuple[Remediation, str, Severity]]) -> tuple[ConditionGro
             _OWNER_ORDER.index(item[0][0]), _DUE_ORDER.index(item[0][1]))))
 
 
-def _what_if(facts: FactSet, profile: ScoringProfile, outcome: _Outcome) -> tuple[WhatIf, ...]:
+def _what_if(profile: ScoringProfile, outcome: _Outcome) -> tuple[WhatIf, ...]:
     """The fewest fixes that move the vendor one tier down, and that reach approval (with or without
-    conditions), each found by fixing the largest gaps first; cheaper fixes win ties."""
+    conditions). Effectiveness is additive in each gap's points, so after the knockouts and blocking
+    findings a decision needs, the largest gaps first give the fewest fixes; cheaper fixes win ties.
+    Pure arithmetic on the outcome: no rule is evaluated again."""
     effort = {f.rule_id: EFFORT_RANK[f.remediation.effort] for f in outcome.findings}
-    gaps = sorted(outcome.findings, key=lambda f: (-round(f.points_lost, 6), effort[f.rule_id], f.rule_id))
+    lost = {f.rule_id: f.points_lost for f in outcome.findings}
+    gaps = sorted(outcome.findings, key=lambda f: (-f.points_lost, effort[f.rule_id], f.rule_id))
     knockouts = frozenset(k.rule_id for k in outcome.knockouts)
+    blocking = frozenset(f.rule_id for f in outcome.findings if _is_condition(f.severity, profile))
     actions = {f.rule_id: f.remediation.action for f in outcome.findings}
     actions.update({k.rule_id: k.remediation.action for k in outcome.knockouts})
-    targets: list[tuple[str, object]] = []
+    targets: list[tuple[str, str]] = []
     index = TIER_ORDER.index(outcome.tier)
     if index > 0:
         targets.append((f"tier:{TIER_ORDER[index - 1]}", TIER_ORDER[index - 1]))
@@ -193,34 +197,45 @@ def _what_if(facts: FactSet, profile: ScoringProfile, outcome: _Outcome) -> tupl
         targets.append(("decision:approve_with_conditions", "approve_with_conditions"))
     if outcome.decision != "approve":
         targets.append(("decision:approve", "approve"))
-    results: list[WhatIf] = []
-    blocking = frozenset(f.rule_id for f in outcome.findings if _is_condition(f.severity, profile))
+
+    def result(fixed: frozenset[str]) -> tuple[float, Tier, Decision]:
+        effectiveness = min(100.0, outcome.effectiveness + sum(lost.get(rule, 0.0) for rule in fixed))
+        residual = outcome.inherent * (1 - profile.residual_reduction * effectiveness / 100)
+        tier = profile.tier_for(residual)
+        if knockouts - fixed:
+            return residual, tier, "reject"
+        decision = profile.decisions[tier]
+        if decision == "approve" and blocking - fixed:
+            decision = "approve_with_conditions"
+        return residual, tier, decision
+
+    scenarios: list[WhatIf] = []
     for name, goal in targets:
-        # A decision needs every knockout lifted; an unconditional approval also needs every finding that
-        # is a condition fixed. Beyond those, the largest gaps first give the fewest fixes.
         fixed: frozenset[str] = frozenset()
         if name.startswith("decision:"):
             fixed = knockouts | (blocking if goal == "approve" else frozenset())
-        trial = _evaluate(facts, profile, fixed)
+        residual, tier, decision = result(fixed)
         for gap in gaps:
-            if _reached(trial, goal):
+            if _reached(tier, decision, goal):
                 break
-            fixed = fixed | {gap.rule_id}
-            trial = _evaluate(facts, profile, fixed)
-        reached = _reached(trial, goal)
+            if gap.rule_id not in fixed:
+                fixed = fixed | {gap.rule_id}
+                residual, tier, decision = result(fixed)
+        reached = _reached(tier, decision, goal)
         ordered = sorted(fixed, key=lambda rule_id: (rule_id not in knockouts, effort.get(rule_id, 0), rule_id))
-        note = "" if reached else "not reachable by remediations alone: the inherent risk is too high"
-        results.append(WhatIf(target=name, reachable=reached, rule_ids=tuple(ordered),
-                              actions=tuple(actions[rule_id] for rule_id in ordered), residual=round(trial.residual, 1),
-                              tier=trial.tier, decision=trial.decision, note=note))
-    return tuple(results)
+        scenarios.append(WhatIf(
+            target=name, reachable=reached, rule_ids=tuple(ordered),
+            actions=tuple(actions[rule_id] for rule_id in ordered), residual=round(residual, 1), tier=tier,
+            decision=decision, note="" if reached else "not reachable by remediations alone: the inherent risk "
+                                                       "is too high"))
+    return tuple(scenarios)
 
 
-def _reached(outcome: _Outcome, goal: object) -> bool:
+def _reached(tier: Tier, decision: Decision, goal: str) -> bool:
     if goal in TIER_ORDER:
-        return TIER_ORDER.index(outcome.tier) <= TIER_ORDER.index(goal)
+        return TIER_ORDER.index(tier) <= TIER_ORDER.index(goal)
     rank = {"reject": 0, "approve_with_conditions": 1, "approve": 2}
-    return rank[outcome.decision] >= rank[str(goal)]
+    return rank[decision] >= rank[goal]
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
