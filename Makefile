@@ -9,7 +9,7 @@ SAMPLES := $(wildcard samples/*.xlsx)
 # A fixed clock makes the demo's reports reproducible byte for byte: 2026-11-24T09:00:00Z.
 DEMO_EPOCH ?= 1795510800
 
-.PHONY: demo test bench lint samples clean
+.PHONY: demo test bench lint samples schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: $(DEV_STAMP)
 # Rebuild the sample workbooks from their answer files (samples/answers/*.yaml).
 samples: $(STAMP)
 	$(BIN)/python samples/build.py
+
+# Regenerate the published JSON Schema of the result (a test fails when it is stale).
+schema: $(STAMP)
+	$(BIN)/python -m riskengine.schema > docs/assessment.schema.json
 
 clean:
 	rm -rf $(OUT) dist build .pytest_cache .mypy_cache .ruff_cache
