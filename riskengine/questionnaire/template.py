@@ -103,7 +103,7 @@ def _write_instructions(sheet: Worksheet, bank: QuestionBank) -> None:
     for paragraph in bank.instructions:
         cell = sheet.cell(row=row, column=1, value=paragraph)
         cell.alignment = _WRAP
-        sheet.row_dimensions[row].height = 15 * max(1, len(paragraph) // 95 + 1)
+        sheet.row_dimensions[row].height = 15 * max(1, len(paragraph) // 62 + 1)
         row += 1
     row += 1
     sheet.cell(row=row, column=1, value="Sections").font = Font(bold=True)
@@ -111,7 +111,7 @@ def _write_instructions(sheet: Worksheet, bank: QuestionBank) -> None:
         row += 1
         count = len(section.questions)
         sheet.cell(row=row, column=1, value=f"{section.sheet}: {count} question{'s' if count > 1 else ''}")
-    sheet.column_dimensions["A"].width = 110
+    sheet.column_dimensions["A"].width = 72  # fits A4 portrait at 100 %, whatever the viewer does with fit-to-page
     sheet.protection.sheet = True
     _print_setup(sheet, landscape=False)
 
