@@ -18,7 +18,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, get_args
@@ -58,8 +58,8 @@ from riskengine.inventory.analysis import Connection, DataPath, Dependent, Graph
 from riskengine.inventory.graph import VENDOR
 from riskengine.report.diagram import DiagramTheme, neighbourhood_diagram
 from riskengine.report.wording import DecisionTheme, ReportWording, SectionId, load_wording
-from riskengine.score.profile import Due, Owner, Remediation, Severity
-from riskengine.score.result import CategoryScore, Finding
+from riskengine.score.profile import Severity
+from riskengine.score.result import CategoryScore, Condition, ConditionGroup, Finding, WhatIf
 
 FONT = "Vera"
 FONT_BOLD = "Vera-Bold"
@@ -80,6 +80,11 @@ BLAST_RADIUS_ROWS = 25
 VALUE_LIMIT = 160
 """Characters of an observed evidence value shown in the PDF; the JSON result and the store keep it whole."""
 REASON_LIMIT = 400
+WHAT_IF_ACTIONS = 12
+"""Fixes listed per what-if; the rest are counted ("… and 39 more (see the JSON)")."""
+SUMMARY_ROWS = 12
+"""Rows of the summary's recommendations table (approval without conditions); the rest are counted."""
+BEFORE_GO_LIVE = "before-go-live"
 LONG_TABLE_START = 45 * mm
 """Room a long table needs on a page to start there: heading, a sentence and a few rows."""
 
@@ -94,8 +99,6 @@ _KIND_ORDER: tuple[Kind, ...] = get_args(Kind)
 _STATUS_ORDER: tuple[Status, ...] = get_args(Status)
 CONTRADICTION_PREFIX = "CON-"
 """Rule ids of the findings where outside evidence contradicts an answer (they cite a cell and an evidence id)."""
-_OWNER_ORDER: tuple[Owner, ...] = get_args(Owner)
-_DUE_ORDER: tuple[Due, ...] = get_args(Due)
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ARROWS = re.compile("[→↔]")
 """Arrows the embedded Vera fonts lack: they are set in ZapfDingbats, one of the fonts every PDF reader has."""
@@ -167,6 +170,22 @@ def _markup(text: str, limit: int = ANSWER_LIMIT) -> str:
 
 def _score(value: float) -> str:
     return f"{value:.1f}"
+
+
+def _word(words: Mapping[Any, str], key: str) -> str:
+    """The wording's label for ``key`` (an owner, a due point, an effort, a tier), else ``key`` itself."""
+    return words.get(key, key)
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence of its own: first letter capitalised, one full stop (empty stays empty)."""
+    text = text.strip().rstrip(".").strip()
+    return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _points(value: float) -> str:
+    """Control weights earned or possible: ``10.7``, ``31`` (one decimal at most)."""
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def _hours(low: float, likely: float, high: float) -> str:
@@ -247,9 +266,12 @@ class _Styles:
     cell_small: ParagraphStyle
     cell_label: ParagraphStyle
     cell_head: ParagraphStyle
+    cell_head_light: ParagraphStyle
     cell_large: ParagraphStyle
     cell_large_bold: ParagraphStyle
     tag: ParagraphStyle
+    numbered: ParagraphStyle
+    numbered_more: ParagraphStyle
 
 
 def _styles(palette: _Palette) -> _Styles:
@@ -278,11 +300,17 @@ def _styles(palette: _Palette) -> _Styles:
         cell_small=ParagraphStyle("cell_small", parent=cell, fontSize=7.5, leading=9.5),
         cell_label=ParagraphStyle("cell_label", parent=cell, fontName=FONT_BOLD, textColor=palette.muted),
         cell_head=ParagraphStyle("cell_head", parent=cell, fontName=FONT_BOLD, textColor=palette.header_text),
+        cell_head_light=ParagraphStyle("cell_head_light", parent=cell, fontName=FONT_BOLD,
+                                       textColor=palette.primary),
         cell_large=ParagraphStyle("cell_large", parent=cell, fontSize=10, leading=13),
         cell_large_bold=ParagraphStyle("cell_large_bold", parent=cell, fontName=FONT_BOLD, fontSize=10,
                                        leading=13),
         tag=ParagraphStyle("tag", parent=cell, fontName=FONT_BOLD, fontSize=7.5, leading=9,
                            textColor=colors.white, alignment=TA_CENTER),
+        numbered=ParagraphStyle("numbered", parent=body, fontSize=8.5, leading=11.5, leftIndent=19,
+                                bulletIndent=14, bulletAnchor="end", spaceAfter=1.5),
+        numbered_more=ParagraphStyle("numbered_more", parent=body, fontSize=8.5, leading=11.5, leftIndent=19,
+                                     textColor=palette.muted, spaceAfter=1.5),
     )
 
 
@@ -411,15 +439,6 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
 # --- the report ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Condition:
-    owner: Owner
-    due: Due
-    action: str
-    sources: tuple[str, ...]
-    rank: int
-
-
 class _Report:
     """The story (list of flowables) of one assessment, section by section, and the page decoration."""
 
@@ -512,13 +531,13 @@ class _Report:
     def _section(self, section: SectionId) -> Paragraph:
         return self._heading(self.wording.sections[section], self.styles.h1, level=0)
 
-    def _long_table_heading(self, text: str) -> list[Flowable]:
+    def _long_table_heading(self, text: str, level: int | None = None) -> list[Flowable]:
         """A heading for a table that may run over pages: it starts on this page when a few rows fit.
 
         keepWithNext would keep the heading with the whole table and move both to the next page, leaving
         most of this one blank.
         """
-        return [CondPageBreak(LONG_TABLE_START), self._heading(text, self.styles.h2_long_table)]
+        return [CondPageBreak(LONG_TABLE_START), self._heading(text, self.styles.h2_long_table, level)]
 
     def _paragraph(self, text: str, style: ParagraphStyle | None = None,
                    limit: int = ANSWER_LIMIT) -> Paragraph:
@@ -527,21 +546,23 @@ class _Report:
     def _cell(self, text: str, style: ParagraphStyle | None = None, limit: int = ANSWER_LIMIT) -> Paragraph:
         return Paragraph(_markup(text, limit), style or self.styles.cell)
 
-    def _table(self, header: Sequence[str], rows: Sequence[Sequence[Flowable]], widths: Sequence[float],
-               *, split_in_row: bool = False) -> Table:
+    def _table(self, header: Sequence[str | Flowable], rows: Sequence[Sequence[Flowable]], widths: Sequence[float],
+               *, split_in_row: bool = False, light: bool = False) -> Table:
         """A themed table whose header row repeats on every page it spans.
 
         ``split_in_row`` lets a tall row (a long answer) continue on the next page instead of leaving the
-        rest of this one blank.
+        rest of this one blank. ``light`` gives a tinted header and no stripes, for what is advisable only.
         """
-        data = [[self._cell(title, self.styles.cell_head) for title in header], *[list(row) for row in rows]]
+        head_style = self.styles.cell_head_light if light else self.styles.cell_head
+        data = [[self._cell(title, head_style) if isinstance(title, str) else title for title in header],
+                *[list(row) for row in rows]]
         # Tried first, in-row splitting needs at least IN_ROW_SPLIT_MIN points on this page; short rows
         # still move whole (reportlab falls back to splitting between rows).
         table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT",
                       splitByRow=0 if split_in_row else 1, splitInRow=IN_ROW_SPLIT_MIN if split_in_row else 0)
         table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), self.palette.header_fill),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, self.palette.stripe]),
+            ("BACKGROUND", (0, 0), (-1, 0), self.palette.label_fill if light else self.palette.header_fill),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white] if light else [colors.white, self.palette.stripe]),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, self.palette.rule),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -575,6 +596,34 @@ class _Report:
     def _tag(self, severity: Severity) -> Paragraph:
         return self._cell(self.wording.severities[severity].upper(), self.styles.tag)
 
+    def _severity_cell(self, severity: Severity, *, light: bool) -> Paragraph:
+        """A filled tag (the cell's background is set by ``_severity_fills``), or coloured words when light."""
+        label = _markup(self.wording.severities[severity].upper())
+        if light:
+            return Paragraph(f"<font color=\"{self.wording.theme.severities[severity]}\">{label}</font>",
+                             self.styles.tag)
+        return Paragraph(label, self.styles.tag)
+
+    def _severity_fills(self, severities: Sequence[Severity], *, light: bool, column: int = 0,
+                        first_row: int = 1) -> list[tuple[Any, ...]]:
+        """Table commands that fill the severity tags' cells (none when light) and centre them."""
+        commands: list[tuple[Any, ...]] = [("VALIGN", (column, first_row), (column, -1), "MIDDLE")]
+        if not light:
+            commands += [("BACKGROUND", (column, row), (column, row), self.palette.severities[severity])
+                         for row, severity in enumerate(severities, start=first_row)]
+        return commands
+
+    def _rule_ids(self, rule_ids: Sequence[str]) -> str:
+        """Rule ids in small muted type, to follow a text in the same Paragraph."""
+        return (f"<font size=\"6.5\" color=\"{self._muted_hex}\">{_markup(', '.join(rule_ids), NAME_LIMIT)}"
+                "</font>")
+
+    def _action_cell(self, condition: Condition) -> Paragraph:
+        markup = _markup(condition.action)
+        if condition.rule_ids:
+            markup += f"<br/>{self._rule_ids(condition.rule_ids)}"
+        return Paragraph(markup, self.styles.cell)
+
     def _provenance(self, provenance: Sequence[Provenance]) -> str:
         return "; ".join(str(item) for item in provenance) or self.wording.none
 
@@ -590,10 +639,6 @@ class _Report:
         if isinstance(value, float):
             return f"{value:g}"
         return str(value)
-
-    def _owner_due(self, remediation: Remediation) -> str:
-        return self.wording.summary.owner_due.format(owner=self.wording.owners[remediation.owner],
-                                                     due=self.wording.dues[remediation.due])
 
     def _sorted_findings(self) -> list[Finding]:
         rank = {severity: index for index, severity in enumerate(_SEVERITY_ORDER)}
@@ -717,31 +762,67 @@ class _Report:
             ]))
             story.append(table)
         story.append(self._heading(summary.before_go_live, styles.h2))
-        before = self._before_go_live()
-        if before:
-            story.append(self._paragraph(summary.before_go_live_intro))
-            rows = [[self._cell(action), self._cell(self._owner_due(remediation))]
-                    for action, remediation in before]
-            story.append(self._table([wording.conditions.action, wording.conditions.owner], rows,
-                                     [CONTENT_WIDTH - 50 * mm, 50 * mm]))
-        else:
-            story.append(self._paragraph(summary.nothing_before_go_live))
+        story += self._before_go_live()
         story.append(self._heading(summary.reassess_title, styles.h2))
-        story.append(self._paragraph(summary.reassess.format(months=risk.reassess_months, tier=tier)))
+        if risk.reassess_by:
+            story.append(self._paragraph(summary.reassess_by.format(
+                date=wording.date(dt.date.fromisoformat(risk.reassess_by)), months=risk.reassess_months,
+                tier=tier)))
+        else:
+            story.append(self._paragraph(summary.reassess.format(months=risk.reassess_months, tier=tier)))
         return story
 
-    def _before_go_live(self) -> list[tuple[str, Remediation]]:
-        """Knockout remediations first, then findings' remediations due before go-live; each action once."""
-        remediations = [knockout.remediation for knockout in self.assessment.risk.knockouts]
-        remediations += [finding.remediation for finding in self._sorted_findings()
-                         if finding.remediation.due == "before-go-live"]
-        seen: set[tuple[str, str]] = set()
-        result: list[tuple[str, Remediation]] = []
-        for remediation in remediations:
-            if (remediation.action, remediation.owner) not in seen:
-                seen.add((remediation.action, remediation.owner))
-                result.append((remediation.action, remediation))
-        return result
+    def _before_go_live(self) -> list[Flowable]:
+        """The conditions due before go-live (knockout remediations among them, first in their group); when
+        the tool is approved without conditions, says so and lists the recommendations."""
+        risk, summary = self.assessment.risk, self.wording.summary
+        story: list[Flowable] = []
+        if not risk.conditions and risk.decision == "approve":
+            recommendations = [condition for group in risk.recommendations for condition in group.conditions]
+            if not recommendations:
+                return [self._paragraph(summary.no_conditions_or_recommendations)]
+            story.append(self._paragraph(summary.no_conditions))
+            story.append(self._summary_table(recommendations, light=True))
+            return story
+        before = [condition for group in risk.conditions if group.due == BEFORE_GO_LIVE
+                  for condition in group.conditions]
+        later = sum(len(group.conditions) for group in risk.conditions if group.due != BEFORE_GO_LIVE)
+        if before:
+            story.append(self._paragraph(summary.before_go_live_intro))
+            story.append(self._summary_table(before, light=False))
+        else:
+            story.append(self._paragraph(summary.nothing_before_go_live))
+        if later:
+            story.append(Spacer(1, 2 * mm))
+            story.append(self._paragraph(summary.conditions_later.format(count=later)))
+        return story
+
+    def _summary_table(self, conditions: Sequence[Condition], *, light: bool) -> Table:
+        """Severity, action with its rules, owner; recommendations (light) add their due point and stop at
+        ``SUMMARY_ROWS`` rows."""
+        wording, text, styles = self.wording, self.wording.conditions, self.styles
+        shown = conditions[:SUMMARY_ROWS] if light else conditions
+        rows: list[list[Flowable]] = []
+        for condition in shown:
+            row = [self._severity_cell(condition.severity, light=light), self._action_cell(condition),
+                   self._cell(_word(wording.owners, condition.owner), limit=NAME_LIMIT)]
+            if light:
+                row.append(self._cell(_word(wording.dues, condition.due), limit=NAME_LIMIT))
+            rows.append(row)
+        header = [text.severity, text.action, text.owner]
+        widths = [19 * mm, CONTENT_WIDTH - 19 * mm - 24 * mm, 24 * mm]
+        if light:
+            header.append(text.due)
+            widths = [19 * mm, CONTENT_WIDTH - 19 * mm - 24 * mm - 26 * mm, 24 * mm, 26 * mm]
+        hidden = len(conditions) - len(shown)
+        if hidden > 0:
+            rows.append([self._cell(text.more_rows.format(count=hidden), styles.muted),
+                         *[Spacer(0, 0)] * (len(header) - 1)])
+        table = self._table(header, rows, widths, light=light)
+        table.setStyle(TableStyle(self._severity_fills([condition.severity for condition in shown], light=light)))
+        if hidden > 0:
+            table.setStyle(TableStyle([("SPAN", (0, -1), (-1, -1))]))
+        return table
 
     # --- 3. scores ---
 
@@ -761,10 +842,12 @@ class _Report:
             self._cell(f"{category.weight:g}"),
             self._cell(scores.not_applicable if category.effectiveness is None
                        else _score(category.effectiveness)),
+            self._cell(scores.no_points if category.effectiveness is None else scores.earned_possible_value.format(
+                earned=_points(category.earned), possible=_points(category.possible))),
             self._cell(f"{category.controls_met} / {category.controls_applied}"),
         ] for category in risk.categories]
-        header = [scores.category, scores.weight, scores.effectiveness, scores.controls]
-        story.append(self._table(header, rows, [CONTENT_WIDTH - 105 * mm, 25 * mm, 35 * mm, 45 * mm]))
+        header = [scores.category, scores.weight, scores.effectiveness, scores.earned_possible, scores.controls]
+        story.append(self._table(header, rows, [CONTENT_WIDTH - 120 * mm, 18 * mm, 30 * mm, 36 * mm, 36 * mm]))
         story.append(Spacer(1, 2 * mm))
         story.append(self._paragraph(scores.overall.format(
             effectiveness=_score(risk.control_effectiveness), inherent=_score(risk.inherent),
@@ -863,7 +946,7 @@ class _Report:
             [self._tag(finding.severity), title],
             [self._cell(text.what_it_means, styles.cell_label), self._cell(finding.plain)],
             [self._cell(text.for_it, styles.cell_label), self._cell(finding.technical)],
-            [self._cell(text.remediation, styles.cell_label), self._cell(line)],
+            [self._cell(text.remediation, styles.cell_label), self._remediation_cell(finding.rule_id, line)],
             [self._cell(text.vendor_answer, styles.cell_label), self._cell(self._answer(finding.answer))],
             [self._cell(text.points_lost, styles.cell_label),
              self._cell(text.points.format(points=f"{finding.points_lost:.1f}"))],
@@ -885,50 +968,143 @@ class _Report:
         ]))
         return table
 
+    def _remediation_cell(self, rule_id: str, line: str) -> Paragraph:
+        """The remediation, marked as a condition of approval or a recommendation (when the result says)."""
+        risk, text = self.assessment.risk, self.wording.findings
+
+        def rules(groups: Sequence[ConditionGroup]) -> set[str]:
+            return {rule for group in groups for condition in group.conditions for rule in condition.rule_ids}
+
+        kind = text.is_condition if rule_id in rules(risk.conditions) else \
+            text.is_recommendation if rule_id in rules(risk.recommendations) else ""
+        markup = _markup(line)
+        if kind:
+            markup += f"<br/><font size=\"7\" color=\"{self._muted_hex}\"><i>{_markup(kind)}</i></font>"
+        return Paragraph(markup, self.styles.cell)
+
     # --- 5. conditions ---
 
     def _conditions(self) -> list[Flowable]:
-        wording, text = self.wording, self.wording.conditions
+        """Knockouts, the conditions of approval, the recommendations, and what would change the decision."""
+        risk, text, styles = self.assessment.risk, self.wording.conditions, self.styles
         story: list[Flowable] = [self._section("conditions")]
-        conditions = self._collect_conditions()
-        if not conditions:
-            story.append(self._paragraph(text.none))
-            return story
-        story.append(self._paragraph(text.intro))
-        rows = [[
-            self._cell(wording.owners[condition.owner], self.styles.cell_label),
-            self._cell(wording.dues[condition.due]),
-            self._cell(condition.action),
-            self._cell("; ".join(condition.sources), self.styles.cell_small),
-        ] for condition in conditions]
-        story.append(self._table([text.owner, text.due, text.action, text.source], rows,
-                                 [24 * mm, 27 * mm, CONTENT_WIDTH - 24 * mm - 27 * mm - 52 * mm, 52 * mm]))
+        if risk.knockouts:
+            story += self._knockouts()
+        story += self._long_table_heading(text.conditions_title, level=1)
+        if risk.conditions:
+            story.append(self._paragraph(text.intro))
+            story += self._condition_groups(risk.conditions, light=False)
+        else:
+            story.append(self._paragraph(text.none_approved if risk.decision == "approve" else text.none))
+        story += self._long_table_heading(text.recommendations_title, level=1)
+        if risk.recommendations:
+            story.append(self._paragraph(text.recommendations_intro))
+            story += self._condition_groups(risk.recommendations, light=True)
+        else:
+            story.append(self._paragraph(text.no_recommendations))
+        story.append(self._heading(text.what_if_title, styles.h2, level=1))
+        if risk.what_if:
+            story.append(self._paragraph(text.what_if_intro))
+            story += [self._what_if(scenario) for scenario in risk.what_if]
+        else:
+            best = risk.decision == "approve" and risk.tier == "low"
+            story.append(self._paragraph(text.what_if_best if best else text.what_if_none))
         return story
 
-    def _collect_conditions(self) -> list[_Condition]:
-        """Every remediation once per owner, due point and action, sorted by owner, due, then severity."""
-        rank = {severity: index for index, severity in enumerate(_SEVERITY_ORDER)}
-        knockout_source = self.wording.conditions.knockout_source
-        entries: list[tuple[Remediation, str, int]] = [
-            (knockout.remediation, f"{knockout_source.format(reason=knockout.reason)} ({knockout.rule_id})", -1)
-            for knockout in self.assessment.risk.knockouts
-        ]
-        entries += [(finding.remediation, f"{finding.title} ({finding.rule_id})", rank[finding.severity])
-                    for finding in self._sorted_findings()]
-        merged: dict[tuple[Owner, Due, str], _Condition] = {}
-        for remediation, source, severity_rank in entries:
-            key = (remediation.owner, remediation.due, remediation.action)
-            known = merged.get(key)
-            if known is None:
-                merged[key] = _Condition(owner=remediation.owner, due=remediation.due,
-                                         action=remediation.action, sources=(source,), rank=severity_rank)
-            else:
-                merged[key] = _Condition(owner=known.owner, due=known.due, action=known.action,
-                                         sources=(*known.sources, source),
-                                         rank=min(known.rank, severity_rank))
-        return sorted(merged.values(), key=lambda condition: (
-            _OWNER_ORDER.index(condition.owner), _DUE_ORDER.index(condition.due), condition.rank,
-            condition.action))
+    def _knockouts(self) -> list[Flowable]:
+        wording, text, styles = self.wording, self.wording.conditions, self.styles
+        story: list[Flowable] = [*self._long_table_heading(text.knockouts_title, level=1),
+                                 self._paragraph(text.knockouts_intro)]
+        rows = [[
+            Paragraph(f"<b>{_markup(knockout.reason)}</b><br/>{self._rule_ids([knockout.rule_id])}", styles.cell),
+            self._cell(knockout.remediation.action),
+            self._cell(wording.owners[knockout.remediation.owner]),
+            self._cell(wording.dues[knockout.remediation.due]),
+        ] for knockout in self.assessment.risk.knockouts]
+        table = self._table([text.knockout, text.remediation, text.owner, text.due], rows,
+                            [62 * mm, CONTENT_WIDTH - 62 * mm - 22 * mm - 26 * mm, 22 * mm, 26 * mm])
+        table.setStyle(TableStyle([("LINEBEFORE", (0, 1), (0, -1), 3, self.palette.severities["critical"])]))
+        story.append(table)
+        return story
+
+    def _condition_groups(self, groups: Sequence[ConditionGroup], *, light: bool) -> list[Flowable]:
+        """One small table per owner and due point, in the engine's order; a group that runs over a page
+        repeats its heading row there."""
+        story: list[Flowable] = []
+        for group in groups:
+            story.append(self._condition_group(group, light=light))
+            story.append(Spacer(1, 2.5 * mm))
+        return story
+
+    def _condition_group(self, group: ConditionGroup, *, light: bool) -> Table:
+        wording, text, styles = self.wording, self.wording.conditions, self.styles
+        head_style = styles.cell_head_light if light else styles.cell_head
+        label = text.group.format(owner=_word(wording.owners, group.owner),
+                                  due=_word(wording.dues, group.due))
+        header: list[str | Flowable] = [self._cell(label, head_style, limit=NAME_LIMIT), text.severity, text.effort]
+        rows = [[
+            self._action_cell(condition),
+            self._severity_cell(condition.severity, light=light),
+            self._cell(_word(wording.efforts, condition.effort),
+                       styles.cell_small, limit=NAME_LIMIT),
+        ] for condition in group.conditions]
+        table = self._table(header, rows, [CONTENT_WIDTH - 19 * mm - 17 * mm, 19 * mm, 17 * mm], light=light)
+        table.setStyle(TableStyle([
+            *self._severity_fills([condition.severity for condition in group.conditions], light=light, column=1),
+            ("VALIGN", (2, 1), (2, -1), "MIDDLE"),
+        ]))
+        return table
+
+    def _what_if(self, scenario: WhatIf) -> Flowable:
+        """One scenario: the goal in a sentence, the numbered fixes with their rules, and where they lead."""
+        wording, text, styles = self.wording, self.wording.conditions, self.styles
+        goal = self._goal(scenario.target)
+        count = len(scenario.actions)
+        outcome = {"residual": _score(scenario.residual), "tier": _word(wording.tiers, scenario.tier),
+                   "decision": _word(text.outcomes, scenario.decision)}
+        if not scenario.reachable:
+            parts: list[Flowable] = [Paragraph(f"<b>{_markup(text.unreachable.format(goal=goal))}</b>",
+                                               styles.body),
+                                     self._paragraph(_sentence(scenario.note) or text.unreachable_note)]
+            if count:
+                parts.append(self._paragraph(text.unreachable_outcome.format(count=count, **outcome),
+                                             styles.muted))
+        else:
+            sentence = (text.fix_these.format(goal=goal, count=count) if count > 1
+                        else text.fix_this_one.format(goal=goal) if count == 1
+                        else text.nothing_to_fix.format(goal=goal))
+            parts = [Paragraph(f"<b>{_markup(sentence)}</b>", styles.body)]
+            for number, action in enumerate(scenario.actions[:WHAT_IF_ACTIONS], start=1):
+                rule = scenario.rule_ids[number - 1] if number <= len(scenario.rule_ids) else ""
+                markup = _markup(action) + (f" {self._rule_ids([rule])}" if rule else "")
+                parts.append(Paragraph(markup, styles.numbered, bulletText=f"{number}."))
+            hidden = count - WHAT_IF_ACTIONS
+            if hidden > 0:
+                parts.append(self._paragraph(text.more_actions.format(count=hidden), styles.numbered_more))
+            parts.append(Spacer(1, 1.5 * mm))
+            parts.append(self._paragraph(text.outcome.format(**outcome)))
+        block = Table([[parts]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+        block.setStyle(TableStyle([
+            ("LINEBEFORE", (0, 0), (0, 0), 2.5, self.palette.accent),
+            ("BACKGROUND", (0, 0), (-1, -1), self.palette.stripe),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        return KeepTogether([block, Spacer(1, 3 * mm)])
+
+    def _goal(self, target: str) -> str:
+        """``tier:medium`` -> "To move down to the Medium tier"; the decisions have their own sentences."""
+        text = self.wording.conditions
+        kind, _, value = target.partition(":")
+        if kind == "tier":
+            return text.goal_tier.format(tier=_word(self.wording.tiers, value))
+        if value == "approve_with_conditions":
+            return text.goal_approve_with_conditions
+        if value == "approve":
+            return text.goal_approve
+        return target
 
     # --- 6. dependencies ---
 

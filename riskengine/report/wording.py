@@ -19,7 +19,7 @@ from riskengine.datafile import load_yaml_model
 from riskengine.enrich.evidence import Kind, Status
 from riskengine.enrich.gather import Mode
 from riskengine.resources import data_path
-from riskengine.score.profile import Decision, Due, Owner, Severity, Tier
+from riskengine.score.profile import Decision, Due, Effort, Owner, Severity, Tier
 
 SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "evidence",
                     "appendix"]
@@ -127,8 +127,9 @@ class SummaryWording(_Sentences):
         "knockouts": frozenset({"count"}),
         "score": frozenset({"residual", "tier"}),
         "findings_count": frozenset({"counts"}),
+        "conditions_later": frozenset({"count"}),
         "reassess": frozenset({"months", "tier"}),
-        "owner_due": frozenset({"owner", "due"}),
+        "reassess_by": frozenset({"date", "months", "tier"}),
     }
     decision: str
     why: str
@@ -140,9 +141,13 @@ class SummaryWording(_Sentences):
     before_go_live: str
     before_go_live_intro: str
     nothing_before_go_live: str
+    conditions_later: str
+    no_conditions: str
+    no_conditions_or_recommendations: str
     reassess_title: str
     reassess: str
-    owner_due: str
+    """Used when the result carries no reassessment date."""
+    reassess_by: str
 
 
 class ScoresWording(_Sentences):
@@ -150,6 +155,7 @@ class ScoresWording(_Sentences):
         "not_applicable_list": frozenset({"categories"}),
         "overall": frozenset({"effectiveness", "inherent", "residual"}),
         "inherent_intro": frozenset({"inherent"}),
+        "earned_possible_value": frozenset({"earned", "possible"}),
     }
     intro: str
     not_applicable_list: str
@@ -159,6 +165,9 @@ class ScoresWording(_Sentences):
     weight: str
     effectiveness: str
     controls: str
+    earned_possible: str
+    earned_possible_value: str
+    no_points: str
     overall: str
     inherent_title: str
     inherent_intro: str
@@ -182,18 +191,72 @@ class FindingsWording(_Sentences):
     points_lost: str
     provenance: str
     remediation_line: str
+    is_condition: str
+    is_recommendation: str
     points: str
 
 
 class ConditionsWording(_Sentences):
-    placeholders: ClassVar[dict[str, frozenset[str]]] = {"knockout_source": frozenset({"reason"})}
+    """The Conditions section: knockouts, conditions of approval, recommendations and the what-if plans."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "more_rows": frozenset({"count"}),
+        "group": frozenset({"owner", "due"}),
+        "goal_tier": frozenset({"tier"}),
+        "fix_these": frozenset({"goal", "count"}),
+        "fix_this_one": frozenset({"goal"}),
+        "nothing_to_fix": frozenset({"goal"}),
+        "more_actions": frozenset({"count"}),
+        "outcome": frozenset({"residual", "tier", "decision"}),
+        "unreachable": frozenset({"goal"}),
+        "unreachable_outcome": frozenset({"count", "residual", "tier", "decision"}),
+    }
+    knockouts_title: str
+    knockouts_intro: str
+    knockout: str
+    remediation: str
+    conditions_title: str
     intro: str
     none: str
+    none_approved: str
     owner: str
     due: str
     action: str
-    source: str
-    knockout_source: str
+    severity: str
+    effort: str
+    group: str
+    """The heading row of a group of conditions: who owns them and when they are due."""
+    recommendations_title: str
+    recommendations_intro: str
+    no_recommendations: str
+    more_rows: str
+    what_if_title: str
+    what_if_intro: str
+    what_if_best: str
+    what_if_none: str
+    goal_tier: str
+    goal_approve_with_conditions: str
+    goal_approve: str
+    fix_these: str
+    fix_this_one: str
+    nothing_to_fix: str
+    more_actions: str
+    outcome: str
+    unreachable: str
+    unreachable_note: str
+    """Shown when the result gives no reason why a goal is out of reach."""
+    unreachable_outcome: str
+    outcomes: dict[Decision, str]
+    """The decision as the end of a sentence: "approved with conditions"."""
+
+    @model_validator(mode="after")
+    def _complete(self) -> ConditionsWording:
+        problems = _missing_keys("outcomes", self.outcomes, Decision)
+        for key, text in sorted(self.outcomes.items()):
+            problems += _placeholder_problems(f"outcomes.{key}", text, frozenset())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class DiagramWording(_Sentences):
@@ -391,6 +454,7 @@ class ReportWording(_Frozen):
     tiers: dict[Tier, str]
     owners: dict[Owner, str]
     dues: dict[Due, str]
+    efforts: dict[Effort, str]
     directions: dict[Direction, str]
     roles: dict[Role, str]
     answer_yes: str
@@ -413,7 +477,7 @@ class ReportWording(_Frozen):
         problems: list[str] = []
         for name, literal in (("sections", SectionId), ("decisions", Decision), ("severities", Severity),
                               ("tiers", Tier), ("owners", Owner), ("dues", Due),
-                              ("directions", Direction), ("roles", Role)):
+                              ("efforts", Effort), ("directions", Direction), ("roles", Role)):
             problems += _missing_keys(name, getattr(self, name), literal)
         if problems:
             raise ValueError("; ".join(problems))

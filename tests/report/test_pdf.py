@@ -27,10 +27,19 @@ from riskengine.inventory.analysis import (
 )
 from riskengine.inventory.graph import VENDOR
 from riskengine.report.pdf import render_pdf
-from riskengine.report.wording import load_wording
+from riskengine.report.wording import SectionId, load_wording
 from riskengine.resources import data_path
-from riskengine.score.profile import Due, Owner, Remediation, Severity
-from riskengine.score.result import CategoryScore, Contribution, Finding, KnockoutHit, RiskResult
+from riskengine.score.profile import Decision, Due, Owner, Remediation, Severity, Tier
+from riskengine.score.result import (
+    CategoryScore,
+    Condition,
+    ConditionGroup,
+    Contribution,
+    Finding,
+    KnockoutHit,
+    RiskResult,
+    WhatIf,
+)
 
 CREATED = dt.datetime(2026, 11, 24, 10, 2, tzinfo=dt.UTC)
 
@@ -53,6 +62,28 @@ def _finding(rule_id: str, category: str, severity: Severity, title: str, answer
         answer=answer, points_lost=lost,
         provenance=(*_cell(place), Provenance(kind="profile", ref=rule_id, detail="scoring/default.yaml")),
     )
+
+
+def _condition(source: Finding | KnockoutHit) -> Condition:
+    """The condition the engine makes of a finding or a knockout (a knockout's counts as critical)."""
+    remediation = source.remediation
+    return Condition(action=remediation.action, owner=remediation.owner, due=remediation.due,
+                     effort=remediation.effort, rule_ids=(source.rule_id,),
+                     severity=source.severity if isinstance(source, Finding) else "critical")
+
+
+def _group(owner: Owner, due: Due, *conditions: Condition) -> ConditionGroup:
+    return ConditionGroup(owner=owner, due=due, conditions=conditions)
+
+
+def _what_if(target: str, rule_ids: tuple[str, ...], findings: Sequence[Finding], knockout: KnockoutHit,
+             *, residual: float, tier: Tier, decision: Decision, reachable: bool = True,
+             note: str = "") -> WhatIf:
+    actions = {finding.rule_id: finding.remediation.action for finding in findings}
+    actions[knockout.rule_id] = knockout.remediation.action
+    return WhatIf(target=target, reachable=reachable, rule_ids=rule_ids,
+                  actions=tuple(actions[rule_id] for rule_id in rule_ids), residual=residual, tier=tier,
+                  decision=decision, note=note)
 
 
 def _effort(connection: Connection, low: float, likely: float, high: float) -> IntegrationEffort:
@@ -125,9 +156,15 @@ def make_assessment(*, answers: tuple[AnsweredQuestion, ...] | None = None,
         _finding("C-INT-02", "integration", "low", "No sandbox environment", False, 1.0,
                  "marketing", "at-renewal", "Integration!D11"),
     )
+    knockout = KnockoutHit(
+        rule_id="K-SSO", reason="No single sign-on for a tool that holds customer data",
+        remediation=Remediation(action="Vendor enables SAML single sign-on on our plan", owner="vendor",
+                                due="before-go-live", effort="high"),
+        provenance=_cell("Security!D3"))
+    by_rule = {finding.rule_id: finding for finding in findings}
     risk = RiskResult(
         profile="default@1.0.0", inherent=78.0, control_effectiveness=61.4, residual=52.3, tier="high",
-        decision="reject", reassess_months=6,
+        decision="reject", reassess_months=6, reassess_by="2027-05-24",
         inherent_factors=(
             Contribution(rule_id="I-PERSONAL", points=20, reason="Holds personal data of customers",
                          provenance=(Provenance(kind="derived", ref="data.personal"), *_cell("Data!D4"))),
@@ -136,19 +173,35 @@ def make_assessment(*, answers: tuple[AnsweredQuestion, ...] | None = None,
         ),
         categories=(
             CategoryScore(id="security", title="Security", weight=40, effectiveness=55.0, controls_applied=8,
-                          controls_met=5),
+                          controls_met=5, earned=11.0, possible=20.0),
             CategoryScore(id="privacy", title="Privacy and data protection", weight=35, effectiveness=62.5,
-                          controls_applied=6, controls_met=4),
+                          controls_applied=6, controls_met=4, earned=7.5, possible=12.0),
             CategoryScore(id="integration", title="Integration", weight=25, effectiveness=80.0,
-                          controls_applied=5, controls_met=4),
+                          controls_applied=5, controls_met=4, earned=8.0, possible=10.0),
             CategoryScore(id="ai", title="AI features", weight=10, effectiveness=None, controls_applied=0,
                           controls_met=0),
         ),
-        knockouts=(KnockoutHit(
-            rule_id="K-SSO", reason="No single sign-on for a tool that holds customer data",
-            remediation=Remediation(action="Vendor enables SAML single sign-on on our plan", owner="vendor",
-                                    due="before-go-live"),
-            provenance=_cell("Security!D3")),),
+        knockouts=(knockout,),
+        # as the engine groups them: owner order (it, marketing, vendor, compliance), then due point
+        conditions=(
+            _group("it", "within-30-days", _condition(by_rule["C-SEC-02"])),
+            _group("vendor", "before-go-live", _condition(knockout), _condition(by_rule["C-SEC-01"])),
+            _group("compliance", "before-go-live", _condition(by_rule["C-PRV-01"])),
+        ),
+        recommendations=(
+            _group("it", "within-30-days", _condition(by_rule["C-INT-01"])),
+            _group("marketing", "at-renewal", _condition(by_rule["C-INT-02"])),
+            _group("compliance", "within-90-days", _condition(by_rule["C-PRV-02"])),
+        ),
+        what_if=(
+            _what_if("tier:medium", ("C-SEC-01", "C-PRV-01", "C-SEC-02"), findings, knockout, residual=38.0,
+                     tier="medium", decision="reject"),
+            _what_if("decision:approve_with_conditions", ("K-SSO", "C-SEC-01"), findings, knockout,
+                     residual=40.1, tier="high", decision="approve_with_conditions"),
+            _what_if("decision:approve", ("K-SSO", "C-SEC-01", "C-PRV-01", "C-SEC-02", "C-INT-01", "C-PRV-02"),
+                     findings, knockout, residual=33.2, tier="medium", decision="approve_with_conditions",
+                     reachable=False, note="not reachable by remediations alone: the inherent risk is too high"),
+        ),
     )
     connections = (
         Connection(system_id="crm", system_name="Salesforce CRM", direction="bidirectional",
@@ -360,6 +413,185 @@ def test_wording_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def _section_text(data: bytes, section: SectionId, end: str) -> str:
+    """The text of ``section`` (from its heading, a line of its own) up to ``end``, whitespace collapsed."""
+    raw = _text(data)
+    start = raw.index(f"\n{load_wording().sections[section]}\n")
+    text = _flat(raw[start:])
+    return text[:text.index(end)]
+
+
+def _summary_text(data: bytes) -> str:
+    return _section_text(data, "summary", f"{load_wording().sections['scores']} ")
+
+
+def _conditions_text(data: bytes) -> str:
+    return _section_text(data, "conditions", load_wording().dependencies.diagram_intro[:40])
+
+
+def _approved(assessment: Assessment) -> Assessment:
+    """The assessment approved in the Low tier without conditions (its milder findings recommended)."""
+    risk = assessment.risk.model_copy(update={"decision": "approve", "tier": "low", "knockouts": (),
+                                              "conditions": (), "what_if": (), "reassess_months": 24,
+                                              "reassess_by": "2028-11-24"})
+    return assessment.model_copy(update={"risk": risk})
+
+
+# --- summary, conditions, recommendations, what-if ---
+
+
+def test_summary_lists_only_the_conditions_due_before_go_live(full_pdf: bytes) -> None:
+    wording = load_wording()
+    text = _summary_text(full_pdf)
+    before = text[text.index(wording.summary.before_go_live_intro):]
+    # the knockout's remediation and the two conditions due before go-live, with owner and rule id
+    assert "CRITICAL Vendor enables SAML single sign-on on our plan K-SSO Vendor" in before
+    assert "CRITICAL Fix: No multi-factor authentication for admins C-SEC-01 Vendor" in before
+    assert "HIGH Fix: Customer data used to train AI models C-PRV-01 Compliance" in before
+    # a condition due later is counted, recommendations are not listed
+    assert "Fix: Audit logs cannot be exported" not in before
+    assert wording.summary.conditions_later.format(count=1) in before
+    for recommendation in ("Fix: Webhooks are not signed", "Fix: Sub-processor changes not notified"):
+        assert recommendation not in text
+
+
+def test_summary_gives_the_reassessment_date(full_pdf: bytes) -> None:
+    text = _summary_text(full_pdf)
+    assert "Reassess by 24 May 2027 (6 months, set by the High tier)." in text
+
+
+def test_summary_without_a_reassessment_date_gives_the_interval() -> None:
+    base = make_assessment()
+    assessment = base.model_copy(update={"risk": base.risk.model_copy(update={"reassess_by": ""})})
+    text = _summary_text(render_pdf(assessment))
+    assert load_wording().summary.reassess.format(months=6, tier="High") in text
+
+
+def test_approval_without_conditions_says_so_plainly() -> None:
+    wording = load_wording()
+    data = render_pdf(_approved(make_assessment()))
+    summary = _summary_text(data)
+    assert _flat(wording.summary.no_conditions) in summary
+    assert "No conditions: recommendations below are advisable, not required." in summary
+    assert "MEDIUM Fix: Webhooks are not signed C-INT-01 IT Within 30 days" in summary
+    assert "Reassess by 24 November 2028 (24 months, set by the Low tier)." in summary
+    conditions = _conditions_text(data)
+    assert _flat(wording.conditions.none_approved) in conditions
+    assert _flat(wording.conditions.what_if_best) in conditions
+    assert wording.conditions.knockouts_title not in conditions
+
+
+def test_approval_without_conditions_or_recommendations() -> None:
+    base = _approved(make_assessment())
+    assessment = base.model_copy(update={"risk": base.risk.model_copy(update={"recommendations": ()})})
+    data = render_pdf(assessment)
+    wording = load_wording()
+    assert _flat(wording.summary.no_conditions_or_recommendations) in _summary_text(data)
+    assert _flat(wording.conditions.no_recommendations) in _conditions_text(data)
+
+
+def test_conditions_section_lists_knockouts_then_conditions_by_owner_and_due(full_pdf: bytes) -> None:
+    wording = load_wording().conditions
+    text = _conditions_text(full_pdf)
+    knockouts = text.index(wording.knockouts_title)
+    conditions = text.index(wording.conditions_title)
+    recommendations = text.index(wording.recommendations_title)
+    what_if = text.index(wording.what_if_title)
+    assert knockouts < conditions < recommendations < what_if
+    # the knockout: reason, rule id, remediation, owner, due
+    assert ("No single sign-on for a tool that holds customer data K-SSO Vendor enables SAML single sign-on on our "
+            "plan Vendor Before go-live") in text[knockouts:conditions]
+    # a condition row: under its group's owner and due point, with rule id, severity tag and effort
+    section = text[conditions:recommendations]
+    assert ("Vendor · Before go-live Severity Effort Vendor enables SAML single sign-on on our plan K-SSO "
+            "CRITICAL High Fix: No multi-factor authentication for admins C-SEC-01 CRITICAL Medium") in section
+    assert "IT · Within 30 days Severity Effort Fix: Audit logs cannot be exported C-SEC-02 HIGH Medium" in section
+    # groups in the engine's order
+    positions = [section.index(group) for group in ("IT · Within 30 days", "Vendor · Before go-live",
+                                                   "Compliance · Before go-live")]
+    assert positions == sorted(positions)
+    assert "Fix: Webhooks are not signed" not in section
+
+
+def test_recommendations_have_the_same_shape_after_the_conditions(full_pdf: bytes) -> None:
+    wording = load_wording().conditions
+    text = _conditions_text(full_pdf)
+    section = text[text.index(wording.recommendations_title):text.index(wording.what_if_title)]
+    assert _flat(wording.recommendations_intro) in section
+    assert "IT · Within 30 days Severity Effort Fix: Webhooks are not signed C-INT-01 MEDIUM Medium" in section
+    assert "Marketing · At renewal Severity Effort Fix: No sandbox environment C-INT-02 LOW Medium" in section
+    assert "Fix: Audit logs cannot be exported" not in section
+
+
+def test_what_if_gives_the_fixes_and_where_they_lead(full_pdf: bytes) -> None:
+    wording = load_wording().conditions
+    text = _conditions_text(full_pdf)
+    section = text[text.index(wording.what_if_title):]
+    assert ("To move down to the Medium tier, fix these 3: 1. Fix: No multi-factor authentication for admins "
+            "C-SEC-01 2. Fix: Customer data used to train AI models C-PRV-01 3. Fix: Audit logs cannot be "
+            "exported C-SEC-02 Then: residual risk 38.0 / 100, Medium tier, still rejected.") in section
+    assert ("To be approved with conditions, fix these 2: 1. Vendor enables SAML single sign-on on our plan K-SSO "
+            "2. Fix: No multi-factor authentication for admins C-SEC-01 Then: residual risk 40.1 / 100, High "
+            "tier, approved with conditions.") in section
+    # out of reach: the engine's note, and where all the fixes would lead
+    assert ("To be approved without conditions: Not reachable by remediations alone: the inherent risk is too "
+            "high. Even with all 6 fixes: residual risk 33.2 / 100, Medium tier, approved with conditions.") in section
+
+
+def test_a_long_what_if_shows_twelve_fixes_and_counts_the_rest() -> None:
+    base = make_assessment()
+    rule_ids = tuple(f"C-GAP-{number:02d}" for number in range(1, 52))
+    scenario = WhatIf(target="decision:approve", reachable=True, rule_ids=rule_ids,
+                      actions=tuple(f"Close gap number {number:02d}" for number in range(1, 52)), residual=20.0,
+                      tier="low", decision="approve")
+    assessment = base.model_copy(update={"risk": base.risk.model_copy(update={"what_if": (scenario,)})})
+    text = _conditions_text(render_pdf(assessment))
+    assert "To be approved without conditions, fix these 51:" in text
+    assert "12. Close gap number 12 C-GAP-12" in text
+    assert "Close gap number 13" not in text and "C-GAP-13" not in text
+    assert "… and 39 more (see the JSON)" in text
+    assert "Then: residual risk 20.0 / 100, Low tier, approved." in text
+
+
+def test_one_fix_reads_in_the_singular() -> None:
+    base = make_assessment()
+    scenario = WhatIf(target="tier:medium", reachable=True, rule_ids=("C-SEC-01",),
+                      actions=("Fix: No multi-factor authentication for admins",), residual=38.0, tier="medium",
+                      decision="reject")
+    assessment = base.model_copy(update={"risk": base.risk.model_copy(update={"what_if": (scenario,)})})
+    text = _conditions_text(render_pdf(assessment))
+    assert "To move down to the Medium tier, fix this one: 1. Fix: No multi-factor" in text
+
+
+def test_condition_and_what_if_text_renders_literally() -> None:
+    base = make_assessment()
+    condition = Condition(action=HOSTILE_MARKUP, owner="it", due="before-go-live", effort="low",
+                          rule_ids=("C-<X>",), severity="high")
+    scenario = WhatIf(target="decision:approve", reachable=False, rule_ids=(), actions=(), residual=50.0,
+                      tier="high", decision="reject", note="<i>never</i> & ever")
+    risk = base.risk.model_copy(update={"conditions": (_group("it", "before-go-live", condition),),
+                                        "what_if": (scenario,)})
+    data = render_pdf(base.model_copy(update={"risk": risk}))
+    assert f"{HOSTILE_MARKUP} C-<X>" in _summary_text(data)
+    text = _conditions_text(data)
+    assert f"{HOSTILE_MARKUP} C-<X> HIGH Low" in text
+    assert "To be approved without conditions: <i>never</i> & ever." in text
+
+
+def test_findings_say_whether_they_are_conditions_or_recommendations(full_pdf: bytes) -> None:
+    text = _section_text(full_pdf, "findings", f"{load_wording().sections['conditions']} ")
+    assert "(owner: Vendor; due: Before go-live) Condition of approval" in text
+    assert "(owner: IT; due: Within 30 days) Recommendation, not required for approval" in text
+
+
+def test_scores_show_points_earned_and_possible(full_pdf: bytes) -> None:
+    wording = load_wording().scores
+    text = _section_text(full_pdf, "scores", wording.inherent_title)
+    assert "Security 40 55.0 11 / 20 5 / 8" in text
+    assert "Privacy and data protection 35 62.5 7.5 / 12 4 / 6" in text
+    assert f"AI features 10 {wording.not_applicable} {wording.no_points} 0 / 0" in text
 
 
 def _dependencies_text(data: bytes) -> str:
