@@ -933,26 +933,13 @@ class _Report:
                 story.append(KeepTogether([*block, self._finding(finding), Spacer(1, 4 * mm)]))
         return story
 
-    def _finding(self, finding: Finding) -> Table:
-        text, styles = self.wording.findings, self.styles
-        remediation = finding.remediation
-        line = text.remediation_line.format(action=remediation.action,
-                                            owner=self.wording.owners[remediation.owner],
-                                            due=self.wording.dues[remediation.due])
-        title = Paragraph(f"<b>{_markup(finding.title, NAME_LIMIT)}</b>  <font size=\"7\" "
-                          f"color=\"{self._muted_hex}\">{_markup(finding.rule_id, NAME_LIMIT)}</font>",
-                          styles.cell)
-        rows: list[list[Flowable]] = [
-            [self._tag(finding.severity), title],
-            [self._cell(text.what_it_means, styles.cell_label), self._cell(finding.plain)],
-            [self._cell(text.for_it, styles.cell_label), self._cell(finding.technical)],
-            [self._cell(text.remediation, styles.cell_label), self._remediation_cell(finding.rule_id, line)],
-            [self._cell(text.vendor_answer, styles.cell_label), self._cell(self._answer(finding.answer))],
-            [self._cell(text.points_lost, styles.cell_label),
-             self._cell(text.points.format(points=f"{finding.points_lost:.1f}"))],
-            [self._cell(text.provenance, styles.cell_label),
-             self._cell(self._provenance(finding.provenance), styles.cell_small)],
-        ]
+    def _finding_title(self, finding: Finding) -> Paragraph:
+        return Paragraph(f"<b>{_markup(finding.title, NAME_LIMIT)}</b>  <font size=\"7\" "
+                         f"color=\"{self._muted_hex}\">{_markup(finding.rule_id, NAME_LIMIT)}</font>",
+                         self.styles.cell)
+
+    def _finding_card(self, finding: Finding, rows: list[list[Flowable]]) -> Table:
+        """A finding as a card: its severity tag and title on top, one labelled row per detail."""
         table = Table(rows, colWidths=[30 * mm, CONTENT_WIDTH - 30 * mm], hAlign="LEFT")
         table.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (0, 0), self.palette.severities[finding.severity]),
@@ -967,6 +954,26 @@ class _Report:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ]))
         return table
+
+    def _finding(self, finding: Finding) -> Table:
+        text, styles = self.wording.findings, self.styles
+        remediation = finding.remediation
+        line = text.remediation_line.format(action=remediation.action,
+                                            owner=self.wording.owners[remediation.owner],
+                                            due=self.wording.dues[remediation.due])
+        title = self._finding_title(finding)
+        rows: list[list[Flowable]] = [
+            [self._tag(finding.severity), title],
+            [self._cell(text.what_it_means, styles.cell_label), self._cell(finding.plain)],
+            [self._cell(text.for_it, styles.cell_label), self._cell(finding.technical)],
+            [self._cell(text.remediation, styles.cell_label), self._remediation_cell(finding.rule_id, line)],
+            [self._cell(text.vendor_answer, styles.cell_label), self._cell(self._answer(finding.answer))],
+            [self._cell(text.points_lost, styles.cell_label),
+             self._cell(text.points.format(points=f"{finding.points_lost:.1f}"))],
+            [self._cell(text.provenance, styles.cell_label),
+             self._cell(self._provenance(finding.provenance), styles.cell_small)],
+        ]
+        return self._finding_card(finding, rows)
 
     def _remediation_cell(self, rule_id: str, line: str) -> Paragraph:
         """The remediation, marked as a condition of approval or a recommendation (when the result says)."""
@@ -1402,9 +1409,7 @@ class _Report:
     def _contradiction(self, finding: Finding) -> Table:
         """A finding in brief: what the evidence and the answer disagree on, and both sources."""
         text, styles = self.wording.findings, self.styles
-        title = Paragraph(f"<b>{_markup(finding.title, NAME_LIMIT)}</b>  <font size=\"7\" "
-                          f"color=\"{self._muted_hex}\">{_markup(finding.rule_id, NAME_LIMIT)}</font>",
-                          styles.cell)
+        title = self._finding_title(finding)
         rows: list[list[Flowable]] = [
             [self._tag(finding.severity), title],
             [self._cell(text.what_it_means, styles.cell_label), self._cell(finding.plain)],
@@ -1413,20 +1418,7 @@ class _Report:
             [self._cell(text.provenance, styles.cell_label),
              self._cell(self._provenance(finding.provenance), styles.cell_small)],
         ]
-        table = Table(rows, colWidths=[30 * mm, CONTENT_WIDTH - 30 * mm], hAlign="LEFT")
-        table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (0, 0), self.palette.severities[finding.severity]),
-            ("BACKGROUND", (1, 0), (1, 0), self.palette.label_fill),
-            ("BOX", (0, 0), (-1, -1), 0.5, self.palette.rule),
-            ("LINEBELOW", (0, 1), (-1, -2), 0.25, self.palette.rule),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("VALIGN", (0, 0), (0, 0), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 5),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]))
-        return table
+        return self._finding_card(finding, rows)
 
     # --- 8. appendix ---
 
