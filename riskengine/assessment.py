@@ -11,6 +11,7 @@ from riskengine.enrich.gather import EvidenceSet
 from riskengine.errors import Problem
 from riskengine.inventory.analysis import GraphFindings
 from riskengine.score.result import Finding, RiskResult
+from riskengine.tco.result import TcoResult
 
 SCHEMA_VERSION = "1"
 
@@ -62,7 +63,8 @@ class Assessment(_Frozen):
     versions: Versions
     risk: RiskResult
     findings: tuple[Finding, ...]
-    tco: None = None
+    tco: TcoResult | None = None
+    """Total cost of ownership of both adoption options; None only when the stage did not run."""
     graph: GraphFindings | None
     evidence: EvidenceSet | None = None
     """Outside evidence about the vendor's domain; None when the run gathered none."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from riskengine.datafile import load_yaml_model
 
@@ -33,6 +34,22 @@ class OrgProfile(BaseModel):
     approved_regions: tuple[str, ...] = ()
     requested_by: str = ""
     roles: dict[str, RoleRate] = {}
+    exchange_rates: dict[str, float] = {}
+    """Units of ``currency`` for one unit of another currency (Finance's budget rates); a vendor quoting in a
+    currency not listed is converted at the defaults in ``scoring/tco.yaml``."""
+    annual_turnover: float | None = Field(default=None, gt=0)
+    """Worldwide annual turnover in ``currency``: GDPR's fine caps are a share of it (Art. 83(4)-(5))."""
+    data_subject_regions: tuple[str, ...] = ()
+    """Where the people whose data we share live; with the tool's storage regions it decides which fine
+    regimes (GDPR, CCPA) the TCO prices."""
+
+    @field_validator("exchange_rates")
+    @classmethod
+    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
+        for code, rate in value.items():
+            if not re.fullmatch(r"[A-Z]{3}", code) or rate <= 0:
+                raise ValueError(f"exchange rate {code}: {rate} needs a 3-letter currency code and a positive rate")
+        return value
 
 
 DEFAULT_ORG = OrgProfile(organisation="", currency="EUR", horizon_years=3, discount_rate=0.08)

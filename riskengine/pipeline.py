@@ -19,13 +19,15 @@ from riskengine.facts import Fact, FactSet
 from riskengine.inventory.analysis import GraphFindings, analyse, load_effort_model, resolve_connections
 from riskengine.inventory.graph import SystemGraph
 from riskengine.inventory.loader import SystemIndex, load_inventory
-from riskengine.organisation import DEFAULT_ORG, load_org_profile
+from riskengine.organisation import DEFAULT_ORG, OrgProfile, load_org_profile
 from riskengine.questionnaire.bank import DEFAULT_BANK, QuestionBank, load_bank
 from riskengine.questionnaire.reader import read_submission
 from riskengine.questionnaire.submission import Submission, answer_facts
 from riskengine.resources import data_path
 from riskengine.score.engine import derive_facts, score
 from riskengine.score.profile import DEFAULT_PROFILE, load_profile
+from riskengine.score.result import RiskResult
+from riskengine.tco.result import TcoResult
 
 Audience = Literal["full", "it", "marketing", "compliance"]
 
@@ -58,10 +60,15 @@ def assess(
     profile_path: Path | None = None,
     bank_path: Path | None = None,
     evidence_source: EvidenceSource | None = None,
+    tco_trials: int | None = None,
+    tco_seed: int | None = None,
 ) -> Assessment:
     """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay).
 
     Without an ``evidence_source`` no outside evidence is gathered and the evidence facts stay absent.
+    The TCO is always priced (with the default organisation when no ``org_profile`` is given), with
+    ``tco_trials`` Monte Carlo trials and seed ``tco_seed``; both default to ``scoring/tco.yaml``
+    (20,000 trials, a fixed seed), so the same inputs give the same result.
     """
     bank = load_bank(bank_path)
     profile = load_profile(profile_path, bank)
@@ -87,6 +94,7 @@ def assess(
         evidence = evidence_source(domain, facts.value("sending.as_us") is True)
         facts = derive_facts(facts.with_facts(*evidence_facts(evidence)), profile)
     risk, findings = score(facts, profile, today=now.date())
+    tco = _price(submission, bank, risk, organisation, graph, trials=tco_trials, seed=tco_seed)
     inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=_sha256(questionnaire))]
     for role, path in (("inventory", inventory), ("org_profile", org_profile)):
         if path is not None:
@@ -110,11 +118,24 @@ def assess(
         versions=Versions(engine=__version__, bank=f"{bank.id}@{bank.version}", profile=risk.profile),
         risk=risk,
         findings=findings,
+        tco=tco,
         graph=graph,
         evidence=evidence,
         answers=_answered(bank, submission),
         warnings=submission.warnings,
     )
+
+
+def _price(submission: Submission, bank: QuestionBank, risk: RiskResult, organisation: OrgProfile,
+           graph: GraphFindings | None, *, trials: int | None, seed: int | None) -> TcoResult:
+    """The TCO stage (numpy is imported here, not when the CLI starts)."""
+    from riskengine.tco.assumptions import load_assumptions
+    from riskengine.tco.inputs import tco_inputs
+    from riskengine.tco.simulation import total_cost_of_ownership
+
+    assumptions = load_assumptions()
+    inputs = tco_inputs(submission, bank, risk, organisation, assumptions, graph)
+    return total_cost_of_ownership(inputs, assumptions, trials=trials, seed=seed)
 
 
 def evidence_source(store_path: Path, settings: NetworkSettings, now: dt.datetime, *,

@@ -1,0 +1,35 @@
+"""Total cost of ownership: "good enough" against "built to last", with ranges, risk and internal hours.
+
+::
+
+    assumptions = load_assumptions()
+    inputs = tco_inputs(submission, bank, risk, organisation, assumptions, graph)
+    result = total_cost_of_ownership(inputs, assumptions, trials=20_000)
+
+The model, its formulas and every default with its source: docs/tco.md. The public names are imported
+lazily: the result models need no numpy, so the Assessment model can name ``TcoResult`` without slowing
+the CLI's start.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_EXPORTS = {
+    "Assumptions": "riskengine.tco.assumptions",
+    "load_assumptions": "riskengine.tco.assumptions",
+    "TcoInputs": "riskengine.tco.inputs",
+    "tco_inputs": "riskengine.tco.inputs",
+    "expected_annual_loss": "riskengine.tco.model",
+    "TcoResult": "riskengine.tco.result",
+    "total_cost_of_ownership": "riskengine.tco.simulation",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'riskengine.tco' has no attribute {name!r}")

@@ -1,0 +1,259 @@
+"""What the TCO model needs from the earlier stages, gathered into one model by a pure function.
+
+``tco_inputs`` reads the answers by their bank roles (``cost.unit_price``, ``exit.formats``, ``data.records``
+...), never by question id, takes the integration effort from the graph (or the Integrations rows when there
+is no inventory), the control effectiveness from the risk result and the rates from the organisation profile.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from riskengine.errors import InputError, Problem
+from riskengine.inventory.analysis import GraphFindings
+from riskengine.organisation import OrgProfile
+from riskengine.questionnaire.bank import QuestionBank
+from riskengine.questionnaire.submission import AnswerValue, Submission
+from riskengine.score.result import RiskResult
+from riskengine.tco.assumptions import Assumptions
+
+Regime = Literal["gdpr", "ccpa"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IntegrationHours(_Frozen):
+    """One new connection and the hours to build it (low / likely / high)."""
+
+    system: str
+    low: float = Field(ge=0)
+    likely: float = Field(ge=0)
+    high: float = Field(ge=0)
+    basis: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> IntegrationHours:
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(f"{self.system}: needs low <= likely <= high hours")
+        return self
+
+
+class RoleHourlyRate(_Frozen):
+    role: str
+    hourly_rate: float = Field(ge=0)
+    """In the organisation's currency."""
+    source: str
+
+
+class TcoInputs(_Frozen):
+    """Everything the TCO model takes from the questionnaire, the graph, the risk result and the org profile.
+
+    Money is in the vendor's quote currency unless the field says otherwise; ``exchange_rate`` converts it.
+    """
+
+    currency: str
+    """The organisation's currency: every result is in it."""
+    horizon_years: int = Field(ge=1)
+    discount_rate: float = Field(ge=0)
+    quote_currency: str
+    exchange_rate: float = Field(gt=0)
+    """Units of ``currency`` for one unit of ``quote_currency``."""
+    exchange_rate_source: str
+    org_exchange_rates: dict[str, float] = {}
+    """The organisation's own rates (units of ``currency`` per unit of the key), used before the defaults."""
+    pricing_model: str
+    unit_price: float = Field(ge=0)
+    units: float = Field(ge=0)
+    minimum_commitment: float = Field(ge=0)
+    implementation_fee: float = Field(ge=0)
+    training_fee: float = Field(ge=0)
+    support_tier: str
+    support_fee: float = Field(ge=0)
+    term_months: int = Field(ge=1)
+    uplift_cap: float = Field(ge=0)
+    """The most the price may rise at each renewal, as a share (0.05 for 5 %)."""
+    export_formats: tuple[str, ...]
+    proprietary_formats: str
+    """The answer on proprietary formats (Yes / No / Partial / N/A), or "" when blank."""
+    records: int = Field(ge=0)
+    data_regions: tuple[str, ...]
+    fine_regimes: tuple[Regime, ...]
+    transfer_outside_approved: bool
+    """Some storage region lies outside the organisation's approved regions (the higher GDPR cap applies)."""
+    annual_turnover: float | None
+    """In ``currency``; None when the org profile does not give it (the caps' fixed amounts apply)."""
+    integrations: tuple[IntegrationHours, ...]
+    integrations_basis: Literal["graph", "questionnaire"]
+    control_effectiveness: float = Field(ge=0, le=100)
+    hourly_rates: tuple[RoleHourlyRate, ...]
+    places: dict[str, str] = {}
+    """Where each role's answer came from (``cost.unit_price`` -> ``Costs!D8``)."""
+    questions: dict[str, str] = {}
+    """The question text behind each role, for the list of assumptions."""
+    notes: tuple[str, ...] = ()
+    """Answers that were blank and the value the model used instead."""
+
+    def hourly_rate(self, role: str) -> float:
+        for rate in self.hourly_rates:
+            if rate.role == role:
+                return rate.hourly_rate
+        raise KeyError(f"no hourly rate for role {role!r}")
+
+    @property
+    def control_gap(self) -> float:
+        """1 - control effectiveness / 100: 0 with every control in place, 1 with none."""
+        return 1.0 - self.control_effectiveness / 100.0
+
+
+def tco_inputs(submission: Submission, bank: QuestionBank, risk: RiskResult, organisation: OrgProfile,
+               assumptions: Assumptions, graph: GraphFindings | None = None) -> TcoInputs:
+    """Gather the TCO model's inputs; blank cost answers count as 0 (and are listed in ``notes``)."""
+    answers = _Answers(submission, bank)
+    currency = organisation.currency
+    quote_currency = answers.text("cost.currency") or currency
+    _check_currencies(currency, quote_currency, organisation, assumptions)
+    if quote_currency == currency:
+        exchange_rate, rate_source = 1.0, "same currency"
+    elif quote_currency in organisation.exchange_rates:
+        exchange_rate = organisation.exchange_rates[quote_currency]
+        rate_source = "org profile exchange_rates"
+    else:
+        exchange_rate = assumptions.to_currency(quote_currency, currency)
+        rate_source = assumptions.exchange_rates.source
+    regions = answers.choices("data.locations")
+    records = int(answers.number("data.records", "no personal data records counted"))
+    return TcoInputs(
+        currency=currency, horizon_years=organisation.horizon_years, discount_rate=organisation.discount_rate,
+        quote_currency=quote_currency, exchange_rate=exchange_rate, exchange_rate_source=rate_source,
+        org_exchange_rates=dict(organisation.exchange_rates),
+        pricing_model=answers.text("cost.pricing_model"),
+        unit_price=answers.number("cost.unit_price", "licences taken as 0"),
+        units=answers.number("cost.units", "licences taken as 0"),
+        minimum_commitment=answers.number("cost.minimum_commitment"),
+        implementation_fee=answers.number("cost.implementation_fee", "taken as 0"),
+        training_fee=answers.number("cost.training_fee"),
+        support_tier=answers.text("cost.support_tier"),
+        support_fee=answers.number("cost.support_fee"),
+        term_months=max(1, int(answers.number("cost.term_months", "a 12-month term assumed", default=12))),
+        uplift_cap=answers.number("cost.uplift_cap", "no cap: 100 % assumed", default=100) / 100,
+        export_formats=answers.choices("exit.formats"),
+        proprietary_formats=answers.text("exit.proprietary"),
+        records=records, data_regions=regions,
+        fine_regimes=_regimes(records, regions, organisation, assumptions),
+        transfer_outside_approved=bool(organisation.approved_regions)
+        and any(region not in organisation.approved_regions for region in regions),
+        annual_turnover=organisation.annual_turnover,
+        integrations=_integrations(submission, bank, graph, assumptions),
+        integrations_basis="graph" if graph is not None else "questionnaire",
+        control_effectiveness=min(100.0, max(0.0, risk.control_effectiveness)),
+        hourly_rates=_hourly_rates(organisation, assumptions),
+        places=answers.places, questions=answers.questions, notes=tuple(answers.notes))
+
+
+class _Answers:
+    """Reads answers by role, remembering where each came from and which blanks were filled in."""
+
+    def __init__(self, submission: Submission, bank: QuestionBank) -> None:
+        self._submission, self._bank = submission, bank
+        self.places: dict[str, str] = {}
+        self.questions: dict[str, str] = {}
+        self.notes: list[str] = []
+
+    def _value(self, role: str) -> AnswerValue | None:
+        question = self._bank.by_role(role)
+        if question is None:
+            return None
+        self.questions[role] = question.text
+        answer = self._submission.answers.get(question.id)
+        if answer is None:
+            return None
+        self.places[role] = answer.place
+        return answer.value
+
+    def _blank(self, role: str, consequence: str) -> None:
+        question = self._bank.by_role(role)
+        where = self.places.get(role, question.id if question else role)
+        text = question.text if question else role
+        self.notes.append(f"{where}: {text!r} is blank; {consequence}")
+
+    def number(self, role: str, consequence: str = "", default: float = 0.0) -> float:
+        value = self._value(role)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if consequence and self._bank.by_role(role) is not None:
+            self._blank(role, consequence)
+        return default
+
+    def text(self, role: str) -> str:
+        value = self._value(role)
+        if value is None:
+            return ""
+        return ", ".join(value) if isinstance(value, tuple) else str(value)
+
+    def choices(self, role: str) -> tuple[str, ...]:
+        value = self._value(role)
+        if isinstance(value, tuple):
+            return value
+        return (str(value),) if value not in (None, "") else ()
+
+
+def _check_currencies(currency: str, quote_currency: str, organisation: OrgProfile,
+                      assumptions: Assumptions) -> None:
+    """Every amount must convert to the organisation's currency: the quote, the defaults' EUR and USD figures."""
+    needed = {quote_currency, assumptions.roles.unit, *(money.unit for money in assumptions.money())}
+    problems = []
+    for unit in sorted(needed):
+        try:
+            assumptions.to_currency(unit, currency, organisation.exchange_rates)
+        except KeyError:
+            problems.append(Problem(place="org profile: exchange_rates", message=(
+                f"no rate from {unit} to {currency}: add {unit} to the org profile's exchange_rates "
+                f"({currency} for one {unit})")))
+    if problems:
+        raise InputError("org profile", problems)
+
+
+def _regimes(records: int, regions: tuple[str, ...], organisation: OrgProfile,
+             assumptions: Assumptions) -> tuple[Regime, ...]:
+    """Fine regimes in play: none without personal data; by storage region and where the data subjects live."""
+    if records <= 0:
+        return ()
+    places = set(regions) | set(organisation.data_subject_regions)
+    regimes: list[Regime] = []
+    if places & set(assumptions.fines.gdpr.regions):
+        regimes.append("gdpr")
+    if places & set(assumptions.fines.ccpa.regions):
+        regimes.append("ccpa")
+    return tuple(regimes)
+
+
+def _integrations(submission: Submission, bank: QuestionBank, graph: GraphFindings | None,
+                  assumptions: Assumptions) -> tuple[IntegrationHours, ...]:
+    if graph is not None:
+        return tuple(IntegrationHours(system=effort.system_id, low=effort.hours.low, likely=effort.hours.likely,
+                                      high=effort.hours.high, basis=effort.basis) for effort in graph.effort)
+    question = bank.by_role("integrations")
+    rows = submission.tables.get(question.id, ()) if question is not None else ()
+    hours = assumptions.integration.default_hours
+    return tuple(IntegrationHours(system=str(row.values.get("system") or f"row {number}"), low=hours.low,
+                                  likely=hours.likely, high=hours.high,
+                                  basis=f"default hours (no inventory), {row.place}")
+                 for number, row in enumerate(rows, start=1))
+
+
+def _hourly_rates(organisation: OrgProfile, assumptions: Assumptions) -> tuple[RoleHourlyRate, ...]:
+    defaults = assumptions.roles
+    conversion = assumptions.to_currency(defaults.unit, organisation.currency, organisation.exchange_rates)
+    rates = []
+    for role in sorted(defaults.rates):
+        if role in organisation.roles:
+            rates.append(RoleHourlyRate(role=role, hourly_rate=organisation.roles[role].hourly_rate,
+                                        source="org profile roles"))
+        else:
+            rates.append(RoleHourlyRate(role=role, hourly_rate=defaults.rates[role].hourly_rate * conversion,
+                                        source=f"default: {defaults.source}"))
+    return tuple(rates)
