@@ -15,7 +15,7 @@ from riskengine.enrich.gather import EvidenceSet, evidence_facts, gather_evidenc
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
 from riskengine.errors import InputError
-from riskengine.facts import Fact, FactSet
+from riskengine.facts import Fact, FactSet, Provenance
 from riskengine.inventory.analysis import GraphFindings, analyse, load_effort_model, resolve_connections
 from riskengine.inventory.graph import SystemGraph
 from riskengine.inventory.loader import SystemIndex, load_inventory
@@ -74,7 +74,7 @@ def assess(
     profile = load_profile(profile_path, bank)
     organisation = load_org_profile(org_profile) if org_profile else DEFAULT_ORG
     submission = read_submission(questionnaire, bank, today=now.date())
-    facts = FactSet().with_facts(*answer_facts(submission))
+    facts = FactSet().with_facts(*answer_facts(submission), *_policy_facts(bank, submission, organisation))
     graph: GraphFindings | None = None
     if inventory is not None:
         systems = load_inventory(inventory)
@@ -175,6 +175,21 @@ def render(assessment: Assessment, *, audience: Audience = "full") -> tuple[byte
 
 def assessment_json(assessment: Assessment) -> bytes:
     return (assessment.model_dump_json(indent=2) + "\n").encode()
+
+
+def _policy_facts(bank: QuestionBank, submission: Submission, organisation: OrgProfile) -> list[Fact]:
+    """Facts that compare an answer with the organisation's own policy (its approved data regions)."""
+    question = bank.by_role("data.locations")
+    answer = submission.answers.get(question.id) if question is not None else None
+    if answer is None or not isinstance(answer.value, tuple) or not organisation.approved_regions:
+        return []
+    outside = sorted(set(answer.value) - set(organisation.approved_regions))
+    return [Fact(name="data.outside_approved_regions", value=bool(outside), sources=(
+        Provenance(kind="cell", ref=answer.place),
+        Provenance(kind="profile", ref="org_profile:approved_regions",
+                   detail=f"approved {', '.join(organisation.approved_regions)}; "
+                          f"outside: {', '.join(outside) or 'none'}"),
+    ))]
 
 
 def _answered(bank: QuestionBank, submission: Submission) -> tuple[AnsweredQuestion, ...]:

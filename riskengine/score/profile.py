@@ -38,6 +38,7 @@ STAGE_FACTS: dict[str, str] = {
     "graph.new_department_links": "department pairs the tool would link for the first time",
     "graph.degree_percentile": "share of existing systems with fewer connections than the tool",
     "graph.integration_hours": "likely hours to build the tool's new integrations",
+    "data.outside_approved_regions": "the tool would store data in regions the organisation has not approved",
 }
 """Facts the pipeline's stages publish besides answers; the graph stage owns these."""
 

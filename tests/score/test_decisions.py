@@ -45,15 +45,16 @@ def test_young_analytics_vendor_is_approved_with_conditions(results: dict[str, A
     assert risk.reassess_by == "2027-05-24"
 
 
-def test_consumer_data_app_is_rejected_with_three_knockouts(results: dict[str, Assessment]) -> None:
+def test_consumer_data_app_is_rejected_with_four_knockouts(results: dict[str, Assessment]) -> None:
     risk = results["glowup-loyalty"].risk
     assert (risk.tier, risk.decision) == ("critical", "reject")
-    assert {k.rule_id for k in risk.knockouts} == {"KO-NO-DPA", "KO-NO-TRANSFER-MECHANISM", "KO-PAYMENT-NO-ADMIN-MFA"}
+    assert {k.rule_id for k in risk.knockouts} == {"KO-NO-DPA", "KO-NO-TRANSFER-MECHANISM", "KO-PAYMENT-NO-ADMIN-MFA",
+                                                  "KO-SENSITIVE-OUTSIDE-REGIONS"}
     no_dpa = next(k for k in risk.knockouts if k.rule_id == "KO-NO-DPA")
     assert any(p.ref.startswith("Privacy and compliance!D") for p in no_dpa.provenance)
     conditional = next(w for w in risk.what_if if w.target == "decision:approve_with_conditions")
     assert conditional.reachable
-    assert set(conditional.rule_ids[:3]) == {k.rule_id for k in risk.knockouts}, "knockouts come first"
+    assert set(conditional.rule_ids[:4]) == {k.rule_id for k in risk.knockouts}, "knockouts come first"
     assert conditional.decision == "approve_with_conditions"
 
 
@@ -91,3 +92,13 @@ def test_explain_prints_the_trail_and_one_rule(results: dict[str, Assessment], t
     bad.write_text('{"hello": 1}')
     refused = run_cli("explain", str(bad))
     assert refused.returncode == 2 and "not a riskengine JSON result" in refused.stderr
+
+
+def test_sensitive_data_outside_approved_regions_is_a_knockout(results: dict[str, Assessment]) -> None:
+    """GlowUp stores sensitive data in the US and APAC; the org profile approves only EU/EEA and UK."""
+    glowup = results["glowup-loyalty"].risk
+    knockout = next(k for k in glowup.knockouts if k.rule_id == "KO-SENSITIVE-OUTSIDE-REGIONS")
+    assert any(p.kind == "profile" and "outside: APAC, US" in p.detail for p in knockout.provenance)
+    assert any(p.ref.startswith("Data handled!D") for p in knockout.provenance)
+    without_org = assess(SAMPLES / "glowup-loyalty.xlsx", now=NOW, inventory=SAMPLES / "inventory.yaml")
+    assert "KO-SENSITIVE-OUTSIDE-REGIONS" not in {k.rule_id for k in without_org.risk.knockouts}
