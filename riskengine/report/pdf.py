@@ -1,5 +1,5 @@
-"""Render an Assessment as a PDF: cover, summary, scores, findings, conditions, dependencies, evidence,
-appendix.
+"""Render an Assessment as a PDF: cover, summary, scores, findings, conditions, dependencies, total cost of
+ownership, evidence, appendix.
 
 Every piece of text that comes from the assessment passes through ``_markup`` (control characters dropped,
 capped, escaped) before it reaches a Paragraph, and every table has fixed column widths with Paragraph
@@ -28,7 +28,7 @@ import reportlab
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -56,10 +56,19 @@ from riskengine.enrich.gather import EvidenceSet
 from riskengine.facts import FactValue, Provenance
 from riskengine.inventory.analysis import Connection, DataPath, Dependent, GraphFindings, IntegrationEffort
 from riskengine.inventory.graph import VENDOR
+from riskengine.report.charts import (
+    ChartTheme,
+    cost_axis,
+    cumulative_cost_chart,
+    money,
+    number,
+    sensitivity_chart,
+)
 from riskengine.report.diagram import DiagramTheme, neighbourhood_diagram
 from riskengine.report.wording import DecisionTheme, ReportWording, SectionId, load_wording
 from riskengine.score.profile import Severity
 from riskengine.score.result import CategoryScore, Condition, ConditionGroup, Finding, WhatIf
+from riskengine.tco.result import AssumptionUsed, OptionResult, TcoResult
 
 FONT = "Vera"
 FONT_BOLD = "Vera-Bold"
@@ -87,6 +96,10 @@ SUMMARY_ROWS = 12
 BEFORE_GO_LIVE = "before-go-live"
 LONG_TABLE_START = 45 * mm
 """Room a long table needs on a page to start there: heading, a sentence and a few rows."""
+YEARS_PER_TABLE = 5
+"""Year columns in one table of yearly costs; a longer horizon continues in further tables of even size."""
+CHARGEBACK_LINE = "internal"
+"""The cost line of internal admin and upkeep hours: marked in the yearly tables."""
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 18 * mm
@@ -166,6 +179,12 @@ def _markup(text: str, limit: int = ANSWER_LIMIT) -> str:
     """Paragraph markup that shows ``text`` literally: ``<b>`` stays ``<b>``, newlines become breaks."""
     escaped = escape(_clean(text, limit)).replace("\n", "<br/>")
     return _ARROWS.sub(lambda arrow: f'<font name="ZapfDingbats">{arrow.group()}</font>', escaped)
+
+
+def _percent(share: float, decimals: int = 2) -> str:
+    """``8`` for 0.08, ``7.5`` for 0.075: a share as a percentage, trailing zeros dropped."""
+    text = f"{share * 100:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _score(value: float) -> str:
@@ -272,6 +291,10 @@ class _Styles:
     tag: ParagraphStyle
     numbered: ParagraphStyle
     numbered_more: ParagraphStyle
+    cell_number: ParagraphStyle
+    cell_number_bold: ParagraphStyle
+    cell_head_number: ParagraphStyle
+    recommendation: ParagraphStyle
 
 
 def _styles(palette: _Palette) -> _Styles:
@@ -311,6 +334,13 @@ def _styles(palette: _Palette) -> _Styles:
                                 bulletIndent=14, bulletAnchor="end", spaceAfter=1.5),
         numbered_more=ParagraphStyle("numbered_more", parent=body, fontSize=8.5, leading=11.5, leftIndent=19,
                                      textColor=palette.muted, spaceAfter=1.5),
+        cell_number=ParagraphStyle("cell_number", parent=cell, alignment=TA_RIGHT, splitLongWords=0),
+        cell_number_bold=ParagraphStyle("cell_number_bold", parent=cell, fontName=FONT_BOLD, alignment=TA_RIGHT,
+                                        splitLongWords=0),
+        cell_head_number=ParagraphStyle("cell_head_number", parent=cell, fontName=FONT_BOLD,
+                                        textColor=palette.header_text, alignment=TA_RIGHT),
+        recommendation=ParagraphStyle("recommendation", parent=body, fontName=FONT_BOLD, fontSize=11, leading=14.5,
+                                      textColor=palette.primary, spaceAfter=3),
     )
 
 
@@ -454,7 +484,8 @@ class _Report:
         builders: dict[SectionId, Callable[[], list[Flowable]]] = {
             "cover": self._cover, "summary": self._summary, "scores": self._scores,
             "findings": self._findings, "conditions": self._conditions,
-            "dependencies": self._dependencies, "evidence": self._evidence, "appendix": self._appendix,
+            "dependencies": self._dependencies, "tco": self._tco, "evidence": self._evidence,
+            "appendix": self._appendix,
         }
         story: list[Flowable] = []
         for index, section in enumerate(sections):
@@ -763,6 +794,8 @@ class _Report:
             story.append(table)
         story.append(self._heading(summary.before_go_live, styles.h2))
         story += self._before_go_live()
+        story.append(self._heading(summary.cost_title, styles.h2))
+        story += self._summary_cost()
         story.append(self._heading(summary.reassess_title, styles.h2))
         if risk.reassess_by:
             story.append(self._paragraph(summary.reassess_by.format(
@@ -796,6 +829,16 @@ class _Report:
             story.append(Spacer(1, 2 * mm))
             story.append(self._paragraph(summary.conditions_later.format(count=later)))
         return story
+
+    def _summary_cost(self) -> list[Flowable]:
+        """Both options' median present value, then the cost model's recommendation in bold."""
+        tco, summary = self.assessment.tco, self.wording.summary
+        if tco is None:
+            return [self._paragraph(summary.cost_none)]
+        medians = {option.id: self._money(option.npv.p50) for option in tco.options}
+        sentence = summary.cost.format(horizon=self._horizon(tco), good_enough=medians.get("good_enough", ""),
+                                       built_to_last=medians.get("built_to_last", ""))
+        return [Paragraph(f"{_markup(sentence)} <b>{_markup(tco.recommendation)}</b>", self.styles.body)]
 
     def _summary_table(self, conditions: Sequence[Condition], *, light: bool) -> Table:
         """Severity, action with its rules, owner; recommendations (light) add their due point and stop at
@@ -1322,7 +1365,300 @@ class _Report:
             self._cell(connection.place, small, limit=NAME_LIMIT),
         ]
 
-    # --- 7. external evidence ---
+    # --- 7. total cost of ownership ---
+
+    def _money(self, value: float) -> str:
+        """``EUR 437,851``: in the TCO result's currency."""
+        tco = self.assessment.tco
+        return f"{tco.currency} {money(value)}" if tco is not None else money(value)
+
+    def _horizon(self, tco: TcoResult) -> str:
+        text = self.wording.tco
+        return text.horizon_one if tco.horizon_years == 1 else text.horizon.format(years=tco.horizon_years)
+
+    def _amount_header(self, label: str, tco: TcoResult) -> Paragraph:
+        return self._cell(self.wording.tco.amount_header.format(label=label, currency=tco.currency),
+                          self.styles.cell_head_number)
+
+    def _amount(self, value: float, *, bold: bool = False, zero: str | None = None,
+                size: float | None = None) -> Paragraph:
+        """A right-aligned amount (``zero`` in place of a rounded 0), optionally in a smaller ``size``."""
+        text = zero if zero is not None and round(value) == 0 else money(value)
+        style = self.styles.cell_number_bold if bold else self.styles.cell_number
+        if size is not None:
+            style = ParagraphStyle(f"{style.name}_{size}", parent=style, fontSize=size, leading=size * 1.3)
+        return self._cell(text, style)
+
+    def _tco(self) -> list[Flowable]:
+        """Good enough against built to last: the recommendation first, then the chart, the present values, the
+        yearly lines with the chargeback, what the result is most sensitive to and every assumption."""
+        text, styles = self.wording.tco, self.styles
+        story: list[Flowable] = [self._section("tco")]
+        tco = self.assessment.tco
+        if tco is None:
+            story.append(self._paragraph(text.none))
+            return story
+        story.append(self._recommendation_box(tco))
+        story.append(self._paragraph(text.intro.format(
+            horizon=self._horizon(tco), currency=tco.currency, trials=f"{tco.trials:,}",
+            rate=_percent(tco.discount_rate)), styles.muted))
+        story.append(self._key_values(
+            [(option.title, self._cell(option.summary, styles.cell_small)) for option in tco.options],
+            label_width=30 * mm))
+        story += self._tco_chart(tco)
+        story += self._npv(tco)
+        story += self._yearly_costs(tco)
+        story += self._chargeback(tco)
+        story += self._sensitivity(tco)
+        story += self._tco_assumptions(tco)
+        return story
+
+    def _recommendation_box(self, tco: TcoResult) -> Flowable:
+        """The plain-words recommendation in a shaded box, the verdict (decided on the expected cost) below."""
+        text, styles = self.wording.tco, self.styles
+        parts: list[Flowable] = [
+            self._cell(text.recommendation_title.upper(), styles.cell_label),
+            Spacer(1, 1.5 * mm),
+            self._paragraph(tco.recommendation, styles.recommendation),
+            self._paragraph(tco.verdict, styles.body),
+        ]
+        box = Table([[parts]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
+        box.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, -1), self.palette.label_fill),
+            ("LINEBEFORE", (0, 0), (0, 0), 3.5, self.palette.primary),
+            ("LEFTPADDING", (0, 0), (-1, -1), 11),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+            ("TOPPADDING", (0, 0), (-1, -1), 7),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]))
+        return KeepTogether([box, Spacer(1, 3 * mm)])
+
+    def _tco_chart(self, tco: TcoResult) -> list[Flowable]:
+        text, styles = self.wording.tco, self.styles
+        theme = ChartTheme.from_theme(self.wording.theme, font=FONT, font_bold=FONT_BOLD)
+        drawing = cumulative_cost_chart(tco, CONTENT_WIDTH, theme, text.chart)
+        drawing.hAlign = "LEFT"
+        parts: list[Flowable] = [self._heading(text.chart_title, styles.h2, level=1),
+                                 self._paragraph(text.chart_intro, styles.muted), Spacer(1, 1 * mm), drawing]
+        for off in cost_axis(tco).off_scale:
+            parts.append(self._paragraph(text.off_scale.format(option=off.title, value=self._money(off.value),
+                                                               year=off.year), styles.muted))
+        return [KeepTogether(parts)]
+
+    def _npv(self, tco: TcoResult) -> list[Flowable]:
+        """Present value per option at P10 / P50 / P90 and mean, their difference, then the key figures."""
+        text, styles = self.wording.tco, self.styles
+        header: list[str | Flowable] = [text.option, *[self._amount_header(label, tco) for label in (
+            text.p10, text.p50, text.p90, text.mean)]]
+        rows: list[list[Flowable]] = [[
+            self._cell(option.title, limit=NAME_LIMIT),
+            *[self._amount(value, bold=index == 1) for index, value in enumerate(
+                (option.npv.p10, option.npv.p50, option.npv.p90, option.npv.mean))],
+        ] for option in tco.options]
+        difference = tco.difference_npv
+        rows.append([self._cell(text.difference, styles.cell_label),
+                     *[self._amount(value) for value in (difference.p10, difference.p50, difference.p90,
+                                                         difference.mean)]])
+        table = self._table(header, rows, [58 * mm, *[(CONTENT_WIDTH - 58 * mm) / 4] * 4])
+        table.setStyle(TableStyle([
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, self.palette.primary),
+            ("BACKGROUND", (0, -1), (-1, -1), self.palette.label_fill),
+        ]))
+        horizon = self._horizon(tco)
+        if tco.breakeven_year is not None:
+            breakeven = text.breakeven_value.format(year=tco.breakeven_year)
+        else:
+            breakeven = text.breakeven_none.format(horizon=horizon)
+        expected = (text.breakeven_expected.format(year=tco.breakeven_year_expected)
+                    if tco.breakeven_year_expected is not None else text.breakeven_expected_none)
+        premium = (text.premium_more if tco.year_one_premium >= 0 else text.premium_less).format(
+            percent=_percent(abs(tco.year_one_premium), decimals=0))
+        losses = {option.id: self._money(option.expected_annual_loss) for option in tco.options}
+        probability = text.probability_value.format(
+            percent=_percent(tco.probability_built_to_last_cheaper, decimals=0), horizon=horizon)
+        figures = self._key_values([
+            (text.probability, Paragraph(f"<b>{_markup(probability)}</b>", styles.cell)),
+            (text.breakeven, Paragraph(f"<b>{_markup(_sentence(breakeven))}</b><br/><font size=\"7\" "
+                                       f"color=\"{self._muted_hex}\">{_markup(expected)}</font>", styles.cell)),
+            (text.year_one_premium, self._cell(premium)),
+            (text.expected_loss, self._cell(text.expected_loss_value.format(
+                good_enough=losses.get("good_enough", ""), built_to_last=losses.get("built_to_last", "")))),
+        ], label_width=58 * mm)
+        return [KeepTogether([self._heading(text.npv_title, styles.h2, level=1),
+                              self._paragraph(text.npv_intro, styles.muted), table]), Spacer(1, 2.5 * mm),
+                KeepTogether(figures)]
+
+    def _yearly_costs(self, tco: TcoResult) -> list[Flowable]:
+        """The TEI-style line per option: each cost line by year at likely values, with totals; the chargeback
+        line of internal hours in bold, and how it is priced."""
+        text, styles = self.wording.tco, self.styles
+        story: list[Flowable] = [*self._long_table_heading(text.lines_title, level=1),
+                                 self._paragraph(text.lines_intro, styles.muted)]
+        years = list(range(1, tco.horizon_years + 1))
+        size = math.ceil(len(years) / math.ceil(len(years) / YEARS_PER_TABLE))
+        chunks = [years[start:start + size] for start in range(0, len(years), size)]
+        blocks: list[list[Flowable]] = []
+        for option in tco.options:
+            for index, chunk in enumerate(chunks):
+                table = self._yearly_table(tco, option, chunk, columns=size + 2, last=index == len(chunks) - 1)
+                heading = [self._heading(text.lines_option.format(option=option.title), styles.h3)] if index == 0 \
+                    else []
+                blocks.append([*heading, table, Spacer(1, 2 * mm)])
+        # the note sits under the first table that marks the line, never alone at the top of a page
+        blocks[len(chunks) - 1].insert(-1, Paragraph(f"<b>*</b> {_markup(text.chargeback_note)}", styles.muted))
+        return story + [KeepTogether(block) for block in blocks]
+
+    def _yearly_table(self, tco: TcoResult, option: OptionResult, years: Sequence[int], *, columns: int,
+                      last: bool) -> Table:
+        """One option's lines for ``years``; the last table of the option adds the total and present value.
+        ``columns`` (amount columns) sets the widths, the same in every table of the section: with many
+        years the label column narrows and the amounts shrink a little, so seven digits still fit."""
+        text, styles = self.wording.tco, self.styles
+        compact = columns > 6
+        line_width = (64 if columns <= 5 else 56 if columns == 6 else 48) * mm
+        width = (CONTENT_WIDTH - line_width) / columns
+        size = 7.2 if compact else None
+        header: list[str | Flowable] = [
+            self._cell(text.amount_header.format(label=text.line, currency=tco.currency), styles.cell_head),
+            *[self._cell(text.year.format(year=year), styles.cell_head_number) for year in years]]
+        if last:
+            header += [self._cell(text.total, styles.cell_head_number),
+                       self._cell(text.present_value, styles.cell_head_number)]
+        deterministic = option.deterministic
+        rows: list[list[Flowable]] = []
+        marked: list[int] = []
+        for line in deterministic.lines:
+            chargeback = line.id == CHARGEBACK_LINE
+            label = (Paragraph(f"<b>{_markup(line.title, NAME_LIMIT)} *</b>", styles.cell) if chargeback
+                     else self._cell(line.title, limit=NAME_LIMIT))
+            row = [label, *[self._amount(line.by_year[year - 1], bold=chargeback, zero=text.zero, size=size)
+                            for year in years]]
+            if last:
+                row += [self._amount(sum(line.by_year), bold=chargeback, zero=text.zero, size=size),
+                        self._amount(line.npv, bold=chargeback, zero=text.zero, size=size)]
+            if chargeback:
+                marked.append(len(rows) + 1)
+            rows.append(row)
+        total = [self._cell(text.total, styles.cell_label),
+                 *[self._amount(deterministic.by_year[year - 1], bold=True, size=size) for year in years]]
+        if last:
+            total += [self._amount(sum(deterministic.by_year), bold=True, size=size),
+                      self._amount(deterministic.npv, bold=True, size=size)]
+        rows.append(total)
+        table = self._table(header, rows, [line_width, *[width] * (len(header) - 1)])
+        if compact:
+            table.setStyle(TableStyle([("LEFTPADDING", (1, 0), (-1, -1), 2.5),
+                                       ("RIGHTPADDING", (1, 0), (-1, -1), 3)]))
+        table.setStyle(TableStyle([
+            *[command for row in marked for command in (
+                ("BACKGROUND", (0, row), (-1, row), self.palette.label_fill),
+                ("LINEBEFORE", (0, row), (0, row), 2.5, self.palette.accent))],
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, self.palette.primary),
+            ("BACKGROUND", (0, -1), (-1, -1), self.palette.label_fill),
+        ]))
+        return table
+
+    def _chargeback(self, tco: TcoResult) -> list[Flowable]:
+        """Internal hours per role over the horizon, and what they cost at the role's loaded rate, per option."""
+        text, styles = self.wording.tco, self.styles
+        roles: dict[str, tuple[float, str]] = {}
+        for option in tco.options:
+            for item in option.chargeback:
+                roles.setdefault(item.role, (item.hourly_rate, item.rate_source))
+        if not roles:
+            return []
+        header: list[str | Flowable] = [
+            text.role, self._amount_header(text.rate, tco),
+            *[cell for option in tco.options for cell in (
+                self._cell(text.option_hours.format(option=option.title), styles.cell_head_number),
+                self._amount_header(text.option_cost.format(option=option.title), tco))]]
+        rows: list[list[Flowable]] = []
+        totals = [0.0] * (2 * len(tco.options))
+        for role, (rate, source) in roles.items():
+            name = text.roles.get(role, role)
+            row: list[Flowable] = [
+                Paragraph(f"{_markup(name, NAME_LIMIT)}<br/><font size=\"6.5\" color=\"{self._muted_hex}\">"
+                          f"{_markup(source, NAME_LIMIT)}</font>", styles.cell),
+                self._amount(rate)]
+            for index, option in enumerate(tco.options):
+                found = next((entry for entry in option.chargeback if entry.role == role), None)
+                hours = sum(found.hours_by_year) if found else 0.0
+                cost = sum(found.cost_by_year) if found else 0.0
+                totals[2 * index] += hours
+                totals[2 * index + 1] += cost
+                row += [self._amount(hours), self._amount(cost)]
+            rows.append(row)
+        rows.append([self._cell(text.total, styles.cell_label), Spacer(0, 0),
+                     *[self._amount(value, bold=True) for value in totals]])
+        role_width, rate_width = 42 * mm, 22 * mm
+        other = (CONTENT_WIDTH - role_width - rate_width) / (2 * len(tco.options))
+        table = self._table(header, rows, [role_width, rate_width, *[other] * (2 * len(tco.options))])
+        table.setStyle(TableStyle([
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, self.palette.primary),
+            ("BACKGROUND", (0, -1), (-1, -1), self.palette.label_fill),
+        ]))
+        return [KeepTogether([self._heading(text.chargeback_title, styles.h2, level=1),
+                              self._paragraph(text.chargeback_intro.format(horizon=self._horizon(tco)),
+                                              styles.muted), table])]
+
+    def _sensitivity(self, tco: TcoResult) -> list[Flowable]:
+        """The tornado bars of the three assumptions the choice is most sensitive to, and their figures."""
+        text, styles = self.wording.tco, self.styles
+        heading = self._heading(text.sensitivity_title, styles.h2, level=1)
+        if not tco.sensitivity:
+            return [heading, self._paragraph(text.sensitivity_none)]
+        theme = ChartTheme.from_theme(self.wording.theme, font=FONT, font_bold=FONT_BOLD)
+        drawing = sensitivity_chart(tco, CONTENT_WIDTH, theme, text.chart)
+        drawing.hAlign = "LEFT"
+        rows = [[
+            self._cell(row.title, limit=NAME_LIMIT),
+            Paragraph(f"{_markup(text.low_to_high.format(low=number(row.low), high=number(row.high)))}"
+                      f"<br/><font size=\"6.5\" color=\"{self._muted_hex}\">{_markup(row.unit, NAME_LIMIT)}</font>",
+                      styles.cell),
+            self._amount(row.difference_at_low), self._amount(row.difference_at_high),
+            self._amount(row.swing, bold=True),
+        ] for row in tco.sensitivity]
+        header: list[str | Flowable] = [text.assumption, text.range, self._amount_header(text.at_low, tco),
+                                        self._amount_header(text.at_high, tco), self._amount_header(text.swing, tco)]
+        table = self._table(header, rows, [62 * mm, 28 * mm, *[(CONTENT_WIDTH - 90 * mm) / 3] * 3])
+        return [KeepTogether([heading, self._paragraph(text.sensitivity_intro, styles.muted), drawing]),
+                Spacer(1, 2 * mm), table]
+
+    def _tco_assumptions(self, tco: TcoResult) -> list[Flowable]:
+        """Every number the result rests on, with its source; the table runs over pages with its header."""
+        text, styles = self.wording.tco, self.styles
+        story: list[Flowable] = [*self._long_table_heading(text.assumptions_title, level=1),
+                                 self._paragraph(text.assumptions_intro.format(
+                                     count=len(tco.assumptions), trials=f"{tco.trials:,}", seed=tco.seed,
+                                     basis=tco.seed_basis, sha=tco.assumptions_sha256), styles.muted)]
+        rows = [[
+            Paragraph(f"{_markup(item.title, NAME_LIMIT)}<br/><font size=\"6.5\" color=\"{self._muted_hex}\">"
+                      f"{_markup(text.assumption_id.format(id=item.id), NAME_LIMIT)}</font>", styles.cell),
+            self._cell(self._assumption_value(item), styles.cell_number),
+            self._cell(item.unit, styles.cell_small, limit=NAME_LIMIT),
+            self._cell(item.source, styles.cell_small),
+        ] for item in tco.assumptions]
+        story.append(self._table([text.name, self._cell(text.value, styles.cell_head_number), text.unit,
+                                  text.source], rows, [58 * mm, 30 * mm, 17 * mm, CONTENT_WIDTH - 105 * mm]))
+        if tco.inputs.notes:
+            story.append(self._heading(text.notes_title, styles.h3))
+            story += [Paragraph(_markup(note), styles.bullet, bulletText="•") for note in tco.inputs.notes]
+        return story
+
+    def _assumption_value(self, item: AssumptionUsed) -> str:
+        """A single value (a number or an answer), else low / likely / high."""
+        if isinstance(item.value, int | float) and not isinstance(item.value, bool):
+            return number(item.value)
+        if item.value is not None and item.value != "":
+            return str(item.value)
+        if item.likely is not None:
+            likely = item.likely
+            return self.wording.tco.range_value.format(
+                low=number(item.low if item.low is not None else likely), likely=number(likely),
+                high=number(item.high if item.high is not None else likely))
+        return self.wording.blank
+
+    # --- 8. external evidence ---
 
     def _evidence(self) -> list[Flowable]:
         """For compliance and IT: what outside checks observed, when, from which record, and what it contradicts."""
@@ -1420,7 +1756,7 @@ class _Report:
         ]
         return self._finding_card(finding, rows)
 
-    # --- 8. appendix ---
+    # --- 9. appendix ---
 
     def _appendix(self) -> list[Flowable]:
         assessment, text, styles = self.assessment, self.wording.appendix, self.styles

@@ -20,12 +20,14 @@ from riskengine.enrich.evidence import Kind, Status
 from riskengine.enrich.gather import Mode
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Effort, Owner, Severity, Tier
+from riskengine.tco.assumptions import OptionId
 
-SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "evidence",
+SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence",
                     "appendix"]
 Direction = Literal["inbound", "outbound", "bidirectional"]
 Role = Literal["questionnaire", "inventory", "profile", "org_profile", "bank"]
 Border = Literal["solid", "dashed", "double"]
+LineStyle = Literal["solid", "dashed"]
 HexColour = str
 
 _HEX = r"^#[0-9A-Fa-f]{6}$"
@@ -130,6 +132,7 @@ class SummaryWording(_Sentences):
         "conditions_later": frozenset({"count"}),
         "reassess": frozenset({"months", "tier"}),
         "reassess_by": frozenset({"date", "months", "tier"}),
+        "cost": frozenset({"horizon", "good_enough", "built_to_last"}),
     }
     decision: str
     why: str
@@ -148,6 +151,10 @@ class SummaryWording(_Sentences):
     reassess: str
     """Used when the result carries no reassessment date."""
     reassess_by: str
+    cost_title: str
+    cost: str
+    """The medians of both options' present value; the TCO recommendation follows it."""
+    cost_none: str
 
 
 class ScoresWording(_Sentences):
@@ -392,6 +399,141 @@ class EvidenceWording(_Sentences):
         return self
 
 
+class TcoChartWording(_Sentences):
+    """The cumulative cost chart and the sensitivity bars (riskengine/report/charts.py)."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "legend": frozenset({"option"}),
+        "y_axis": frozenset({"currency"}),
+        "breakeven": frozenset({"year"}),
+        "thousands": frozenset({"value"}),
+        "tornado_axis": frozenset({"currency"}),
+        "tornado_low": frozenset({"value"}),
+        "tornado_high": frozenset({"value"}),
+    }
+    legend: str
+    """One entry per option: its line (the median) drawn over its band (P10 to P90)."""
+    legend_note: str
+    x_axis: str
+    y_axis: str
+    breakeven: str
+    thousands: str
+    """A tick or end label in thousands: ``{value}`` is "1,250" for 1,250,000."""
+    tornado_axis: str
+    tornado_low: str
+    tornado_high: str
+    tornado_legend_low: str
+    tornado_legend_high: str
+    tornado_legend_base: str
+    built_to_last_cheaper: str
+    good_enough_cheaper: str
+
+
+class TcoWording(_Sentences):
+    """The Total cost of ownership section: good enough against built to last."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "intro": frozenset({"horizon", "currency", "trials", "rate"}),
+        "horizon": frozenset({"years"}),
+        "off_scale": frozenset({"option", "value", "year"}),
+        "amount_header": frozenset({"label", "currency"}),
+        "probability_value": frozenset({"percent", "horizon"}),
+        "breakeven_value": frozenset({"year"}),
+        "breakeven_none": frozenset({"horizon"}),
+        "breakeven_expected": frozenset({"year"}),
+        "premium_more": frozenset({"percent"}),
+        "premium_less": frozenset({"percent"}),
+        "expected_loss_value": frozenset({"good_enough", "built_to_last"}),
+        "lines_option": frozenset({"option"}),
+        "year": frozenset({"year"}),
+        "chargeback_intro": frozenset({"horizon"}),
+        "option_hours": frozenset({"option"}),
+        "option_cost": frozenset({"option"}),
+        "assumptions_intro": frozenset({"count", "trials", "seed", "basis", "sha"}),
+        "range_value": frozenset({"low", "likely", "high"}),
+        "low_to_high": frozenset({"low", "high"}),
+        "assumption_id": frozenset({"id"}),
+    }
+    none: str
+    intro: str
+    horizon: str
+    horizon_one: str
+    options_title: str
+    recommendation_title: str
+    chart_title: str
+    chart_intro: str
+    off_scale: str
+    npv_title: str
+    npv_intro: str
+    option: str
+    amount_header: str
+    """A money column's header: ``{label}`` is P10, P50, P90, Mean, Year 2 ...; ``{currency}`` EUR."""
+    p10: str
+    p50: str
+    p90: str
+    mean: str
+    difference: str
+    probability: str
+    probability_value: str
+    breakeven: str
+    breakeven_value: str
+    breakeven_none: str
+    breakeven_expected: str
+    breakeven_expected_none: str
+    year_one_premium: str
+    premium_more: str
+    premium_less: str
+    expected_loss: str
+    expected_loss_value: str
+    lines_title: str
+    lines_intro: str
+    lines_option: str
+    line: str
+    year: str
+    total: str
+    present_value: str
+    chargeback_note: str
+    """Under the yearly tables: how the chargeback line is priced."""
+    chargeback_title: str
+    chargeback_intro: str
+    role: str
+    rate: str
+    option_hours: str
+    option_cost: str
+    sensitivity_title: str
+    sensitivity_intro: str
+    sensitivity_none: str
+    assumption: str
+    range: str
+    at_low: str
+    at_high: str
+    swing: str
+    assumptions_title: str
+    assumptions_intro: str
+    name: str
+    value: str
+    unit: str
+    source: str
+    range_value: str
+    low_to_high: str
+    assumption_id: str
+    notes_title: str
+    zero: str
+    """A zero amount in the yearly tables (a dash reads faster than a column of zeros)."""
+    roles: dict[str, str]
+    """Role id (``it_engineer``) -> the name shown; a role not listed shows its id."""
+    chart: TcoChartWording
+
+    @model_validator(mode="after")
+    def _roles_plain(self) -> TcoWording:
+        problems: list[str] = []
+        for key, text in sorted(self.roles.items()):
+            problems += _placeholder_problems(f"roles.{key}", text, frozenset())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
 class AppendixWording(_Sentences):
     answers: str
     no_answers: str
@@ -413,6 +555,15 @@ class DecisionTheme(_Frozen):
     border: Border
 
 
+class OptionTheme(_Frozen):
+    """How one TCO option is drawn: its median line and its P10-P90 band."""
+
+    line: HexColour = Field(pattern=_HEX)
+    band: HexColour = Field(pattern=_HEX)
+    style: LineStyle
+    """Solid for one option, dashed for the other, so the lines read in greyscale."""
+
+
 class Theme(_Frozen):
     primary: HexColour = Field(pattern=_HEX)
     accent: HexColour = Field(pattern=_HEX)
@@ -429,10 +580,19 @@ class Theme(_Frozen):
     statuses: dict[Status, DecisionTheme]
     """Evidence status tags: fill and border differ as well as hue, so they read in greyscale."""
     severities: dict[Severity, HexColour]
+    options: dict[OptionId, OptionTheme]
+    """The TCO chart's lines and bands; the two options' line styles and band tints must differ."""
+    tornado_low: HexColour = Field(pattern=_HEX)
+    tornado_high: HexColour = Field(pattern=_HEX)
 
     @model_validator(mode="after")
     def _complete(self) -> Theme:
         problems = _missing_keys("decisions", self.decisions, Decision)
+        problems += _missing_keys("options", self.options, OptionId)
+        if len(self.options) > 1 and len({option.style for option in self.options.values()}) < len(self.options):
+            problems.append("options: each option needs its own line style (solid, dashed), for greyscale print")
+        if len(self.options) > 1 and len({option.band for option in self.options.values()}) < len(self.options):
+            problems.append("options: each option needs its own band tint")
         problems += _missing_keys("statuses", self.statuses, Status)
         problems += _missing_keys("severities", self.severities, Severity)
         problems += [f"severities.{key}: {value!r} is not a #RRGGBB colour"
@@ -468,6 +628,7 @@ class ReportWording(_Frozen):
     findings: FindingsWording
     conditions: ConditionsWording
     dependencies: DependenciesWording
+    tco: TcoWording
     evidence: EvidenceWording
     appendix: AppendixWording
     theme: Theme

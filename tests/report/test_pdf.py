@@ -40,6 +40,10 @@ from riskengine.score.result import (
     RiskResult,
     WhatIf,
 )
+from riskengine.tco.assumptions import load_assumptions
+from riskengine.tco.result import TcoResult
+from riskengine.tco.simulation import total_cost_of_ownership
+from tests.tco.factory import make_inputs
 
 CREATED = dt.datetime(2026, 11, 24, 10, 2, tzinfo=dt.UTC)
 
@@ -279,14 +283,14 @@ def test_sections_appear_in_order_in_text_and_bookmarks(full_pdf: bytes) -> None
     sections = load_wording().sections
     text = _text(full_pdf)
     position = 0
-    for section in ("summary", "scores", "findings", "conditions", "dependencies", "evidence", "appendix"):
+    for section in ("summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence", "appendix"):
         found = text.find(sections[section], position)
         assert found >= 0, f"section title {sections[section]!r} missing after position {position}"
         position = found
     top_level = [title for title in _outline_titles(full_pdf) if title in sections.values()]
     assert top_level == [sections[section] for section in
-                         ("cover", "summary", "scores", "findings", "conditions", "dependencies", "evidence",
-                          "appendix")]
+                         ("cover", "summary", "scores", "findings", "conditions", "dependencies", "tco",
+                          "evidence", "appendix")]
 
 
 def test_decision_scores_and_date_are_shown(full_pdf: bytes) -> None:
@@ -837,3 +841,192 @@ def test_every_check_the_enrichment_publishes_has_a_label() -> None:
     labels = load_wording().evidence.checks
     assert sorted(set(all_checks()) - set(labels)) == []
     assert sorted(set(labels) - set(all_checks())) == []
+
+
+# --- total cost of ownership --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tco_result() -> TcoResult:
+    """A small vendor priced over 3 years (few trials: the report shows what it is given)."""
+    return total_cost_of_ownership(make_inputs(), load_assumptions(), trials=2_000, seed=7)
+
+
+def _with_tco(tco: TcoResult | None, assessment: Assessment | None = None) -> Assessment:
+    return (assessment or make_assessment()).model_copy(update={"tco": tco})
+
+
+@pytest.fixture(scope="module")
+def tco_pdf(tco_result: TcoResult) -> bytes:
+    return render_pdf(_with_tco(tco_result))
+
+
+def _tco_text(data: bytes) -> str:
+    return _section_text(data, "tco", f"{load_wording().sections['evidence']} ")
+
+
+def test_tco_section_sits_between_dependencies_and_evidence(tco_pdf: bytes) -> None:
+    sections = load_wording().sections
+    text = _text(tco_pdf)
+    dependencies = text.index(f"\n{sections['dependencies']}\n")
+    tco = text.index(f"\n{sections['tco']}\n")
+    evidence = text.index(f"\n{sections['evidence']}\n")
+    assert dependencies < tco < evidence
+    titles = _outline_titles(tco_pdf)
+    assert titles.index(sections["dependencies"]) < titles.index(sections["tco"]) < titles.index(sections["evidence"])
+    text_wording = load_wording().tco
+    for title in (text_wording.chart_title, text_wording.npv_title, text_wording.lines_title,
+                  text_wording.chargeback_title, text_wording.sensitivity_title, text_wording.assumptions_title):
+        assert title in titles
+
+
+def test_tco_recommendation_comes_first(tco_pdf: bytes, tco_result: TcoResult) -> None:
+    text = _tco_text(tco_pdf)
+    wording = load_wording().tco
+    recommendation = text.index(_flat(tco_result.recommendation))
+    assert recommendation < text.index(wording.chart_title) < text.index(wording.npv_title)
+    assert text.index(wording.recommendation_title.upper()) < recommendation
+    assert _flat(tco_result.verdict) in text
+
+
+def test_npv_table_shows_formatted_figures_probability_and_breakeven(tco_pdf: bytes, tco_result: TcoResult) -> None:
+    text = _tco_text(tco_pdf)
+    wording = load_wording().tco
+    for label in (wording.p10, wording.p50, wording.p90, wording.mean):
+        assert wording.amount_header.format(label=label, currency="EUR") in text
+    for option in tco_result.options:
+        figures = [f"{round(value):,}" for value in (option.npv.p10, option.npv.p50, option.npv.p90,
+                                                      option.npv.mean)]
+        assert all(value >= 10_000 for value in (option.npv.p10, option.npv.p50))  # so separators show
+        assert f"{option.title} {' '.join(figures)}" in text
+    percent = round(tco_result.probability_built_to_last_cheaper * 100)
+    assert wording.probability_value.format(percent=percent, horizon="3 years") in text
+    if tco_result.breakeven_year is not None:
+        assert wording.breakeven_value.format(year=tco_result.breakeven_year) in text
+    else:
+        assert wording.breakeven_none.format(horizon="3 years") in text
+
+
+def test_breakeven_and_its_absence_are_both_worded(tco_result: TcoResult) -> None:
+    wording = load_wording().tco
+    at_two = _tco_text(render_pdf(_with_tco(tco_result.model_copy(update={"breakeven_year": 2}))))
+    assert wording.breakeven_value.format(year=2) in at_two
+    never = _tco_text(render_pdf(_with_tco(tco_result.model_copy(update={"breakeven_year": None}))))
+    assert wording.breakeven_none.format(horizon="3 years") in never
+
+
+def test_yearly_costs_show_every_line_with_totals_and_mark_the_chargeback(tco_pdf: bytes,
+                                                                           tco_result: TcoResult) -> None:
+    text = _tco_text(tco_pdf)
+    wording = load_wording().tco
+    assert _flat(wording.chargeback_note) in text
+    for option in tco_result.options:
+        assert wording.lines_option.format(option=option.title) in text
+        deterministic = option.deterministic
+        totals = [f"{round(value):,}" for value in deterministic.by_year]
+        assert f"{wording.total} {' '.join(totals)} {round(sum(deterministic.by_year)):,} " \
+               f"{round(deterministic.npv):,}" in text
+    internal = next(line for line in tco_result.options[0].deterministic.lines if line.id == "internal")
+    assert text.count(f"{internal.title} *") == 2  # both options' tables
+    assert wording.chargeback_title in text
+    assert load_wording().tco.roles["it_engineer"] in text
+
+
+def test_internal_hours_are_charged_back_in_bold(tco_pdf: bytes, tco_result: TcoResult) -> None:
+    """The chargeback line's label is set in the bold font (the mark a reader sees first)."""
+    internal = next(line for line in tco_result.options[0].deterministic.lines if line.id == "internal")
+    bold: list[str] = []
+
+    def visitor(text: str, cm: object, tm: object, font: dict[str, object] | None, size: float) -> None:
+        if font is not None and "Bold" in str(font.get("/BaseFont", "")) and text.strip():
+            bold.append(text)
+
+    for page in _reader(tco_pdf).pages:
+        page.extract_text(visitor_text=visitor)
+    assert any(internal.title.split()[0] in text for text in bold)
+
+
+def test_sensitivity_lists_the_top_assumptions_with_their_swing(tco_pdf: bytes, tco_result: TcoResult) -> None:
+    text = _tco_text(tco_pdf)
+    assert tco_result.sensitivity
+    for row in tco_result.sensitivity:
+        assert f"{round(row.swing):,}" in text
+        assert _flat(row.title)[:30] in text
+
+
+def test_assumptions_table_lists_every_assumption_and_repeats_its_header(tco_pdf: bytes,
+                                                                         tco_result: TcoResult) -> None:
+    wording = load_wording().tco
+    text = _tco_text(tco_pdf)
+    for item in tco_result.assumptions:
+        assert item.id.replace(" ", "") in text.replace(" ", "")
+    header = f"{wording.name} {wording.value} {wording.unit} {wording.source}"
+    pages = [_flat(page.extract_text()) for page in _reader(tco_pdf).pages]
+    assert sum(header in page for page in pages) >= 2
+
+
+def test_summary_names_both_costs_and_the_recommendation(tco_pdf: bytes, tco_result: TcoResult) -> None:
+    summary = _summary_text(tco_pdf)
+    wording = load_wording().summary
+    assert wording.cost_title in summary
+    medians = {option.id: f"EUR {round(option.npv.p50):,}" for option in tco_result.options}
+    assert wording.cost.format(horizon="3 years", good_enough=medians["good_enough"],
+                               built_to_last=medians["built_to_last"]) in summary
+    assert _flat(tco_result.recommendation) in summary
+
+
+def test_marketing_audience_includes_the_tco_section(tco_result: TcoResult) -> None:
+    sections = load_wording().sections
+    data = render_pdf(_with_tco(tco_result), audience="marketing")
+    titles = _outline_titles(data)
+    assert titles.index(sections["conditions"]) < titles.index(sections["tco"])
+    assert _flat(tco_result.recommendation) in _flat(_text(data))
+    for audience in ("full", "it", "compliance"):
+        assert "tco" in load_wording().audience(audience).sections
+
+
+def test_without_a_tco_result_the_section_says_so_in_one_sentence(full_pdf: bytes) -> None:
+    wording = load_wording()
+    text = _flat(_text(full_pdf))
+    assert _flat(wording.tco.none) in text
+    assert wording.tco.chart_title not in text
+    assert wording.summary.cost_none in _summary_text(full_pdf)
+
+
+def test_tco_renders_deterministically(tco_pdf: bytes, tco_result: TcoResult) -> None:
+    assert render_pdf(_with_tco(tco_result)) == tco_pdf
+
+
+def test_a_long_horizon_continues_the_year_columns_in_a_second_table() -> None:
+    tco = total_cost_of_ownership(make_inputs(horizon_years=10), load_assumptions(), trials=500, seed=3)
+    text = _tco_text(render_pdf(_with_tco(tco)))
+    wording = load_wording().tco
+    first = " ".join(wording.year.format(year=year) for year in range(1, 6))
+    second = " ".join(wording.year.format(year=year) for year in range(6, 11))
+    line = wording.amount_header.format(label=wording.line, currency="EUR")
+    assert text.count(f"{line} {first} Licences") == 2  # each option: years 1 to 5, no totals yet
+    assert text.count(f"{line} {second} {wording.total} {wording.present_value}") == 2  # then 6 to 10, totals
+
+
+def test_text_in_the_tco_result_renders_literally(tco_result: TcoResult) -> None:
+    options = list(tco_result.options)
+    options[0] = options[0].model_copy(update={"title": "Good <b>enough</b> & co", "summary": HOSTILE_MARKUP})
+    assumptions = (tco_result.assumptions[0].model_copy(update={"source": "see <i>this</i> & that"}),
+                   *tco_result.assumptions[1:])
+    hostile = tco_result.model_copy(update={"options": tuple(options), "assumptions": assumptions,
+                                            "recommendation": "Pick <font color=\"red\">this</font> one."})
+    text = _flat(_text(render_pdf(_with_tco(hostile))))
+    assert "Good <b>enough</b> & co" in text
+    assert HOSTILE_MARKUP in text
+    assert "see <i>this</i> & that" in text
+    assert "Pick <font color=\"red\">this</font> one." in text
+
+
+def test_tco_wording_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
+    shipped = data_path("templates", "report.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "report.yaml"
+    broken.write_text(shipped.replace('breakeven: "Breakeven: year {year}"', 'breakeven: "Breakeven: {when}"'),
+                      encoding="utf-8")
+    with pytest.raises(ConfigurationError) as caught:
+        load_wording(broken)
+    assert "unknown placeholder {when}" in caught.value.problems[0].message
