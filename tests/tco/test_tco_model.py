@@ -231,8 +231,8 @@ def test_breakeven_year_and_wording_follow_the_cumulative_costs() -> None:
     assert result.year_one_premium == pytest.approx(premium, abs=1e-4)
     assert result.probability_built_to_last_cheaper == 1.0
     assert result.recommendation == (
-        f"Built to last costs {round(premium * 100)} % more in year 1 and is cheaper from year {expected}; "
-        "100 % likely cheaper over 5 years.")
+        f"Built to last costs {round(premium * 100)}\u00a0% more in year 1 and is cheaper from year {expected}; "
+        "100\u00a0% likely cheaper over 5 years.")
     assert result.verdict.startswith("Choose built to last: it is cheaper in most futures")
 
 

@@ -67,7 +67,7 @@ def test_built_to_last_costs_more_upfront_and_the_sentence_says_how_sure_we_are(
         result = _tco(assessment)
         assert 0.05 < result.year_one_premium < 0.5
         assert 0 <= result.probability_built_to_last_cheaper <= 1
-        assert f"{round(result.probability_built_to_last_cheaper * 100)} % likely cheaper over 3 years" in (
+        assert f"{round(result.probability_built_to_last_cheaper * 100)}\u00a0% likely cheaper over 3 years" in (
             result.recommendation)
         # Expected cost, rare breaches included, favours built to last for all three samples.
         assert result.difference_npv.mean < 0 and result.verdict.startswith("Choose built to last")
