@@ -110,7 +110,7 @@ def assess(
         vendor=Vendor(
             legal_name=_role_text(bank, submission, "vendor.legal_name"),
             product=_role_text(bank, submission, "vendor.product"),
-            domain=_role_text(bank, submission, "vendor.domain"),
+            domain=domain,
             country=_role_text(bank, submission, "vendor.country"),
             founded=_role_int(bank, submission, "vendor.founded"),
         ),
