@@ -1,5 +1,5 @@
 """Render an Assessment as a PDF: cover, summary, scores, findings, conditions, dependencies, total cost of
-ownership, evidence, appendix.
+ownership, evidence, sign-off, glossary, appendix.
 
 Every piece of text that comes from the assessment passes through ``_markup`` (control characters dropped,
 capped, escaped) before it reaches a Paragraph, and every table has fixed column widths with Paragraph
@@ -65,7 +65,15 @@ from riskengine.report.charts import (
     sensitivity_chart,
 )
 from riskengine.report.diagram import DiagramTheme, neighbourhood_diagram
-from riskengine.report.wording import DecisionTheme, ReportWording, SectionId, load_wording
+from riskengine.report.wording import (
+    DecisionTheme,
+    ReportWording,
+    SectionId,
+    SignoffRole,
+    glossary_key,
+    load_glossary,
+    load_wording,
+)
 from riskengine.score.profile import Severity
 from riskengine.score.result import CategoryScore, Condition, ConditionGroup, Finding, WhatIf
 from riskengine.tco.result import AssumptionUsed, OptionResult, TcoResult
@@ -108,6 +116,10 @@ MARGIN_BOTTOM = 20 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 
 _SEVERITY_ORDER: tuple[Severity, ...] = ("critical", "high", "medium", "low")
+_SIGNOFF_ROLES: tuple[SignoffRole, ...] = get_args(SignoffRole)
+SIGNOFF_ROW = 9 * mm
+"""Height of a sign-off line to write on by hand; the signature line is taller."""
+SIGNATURE_ROW = 16 * mm
 _KIND_ORDER: tuple[Kind, ...] = get_args(Kind)
 _STATUS_ORDER: tuple[Status, ...] = get_args(Status)
 CONTRADICTION_PREFIX = "CON-"
@@ -433,6 +445,40 @@ class _StatusTag(Flowable):  # type: ignore[misc]
         canvas.restoreState()
 
 
+class _TickBoxes(Flowable):  # type: ignore[misc]
+    """Empty boxes to tick by hand, each followed by its label, in one row."""
+
+    BOX = 3.4 * mm
+    GAP = 8 * mm
+
+    def __init__(self, labels: Sequence[str], colour: colors.Color, size: float = 8.5) -> None:
+        super().__init__()
+        self.labels = [_clean(label, NAME_LIMIT).replace("\n", " ") for label in labels]
+        self.colour = colour
+        self.size = size
+        self.width = 0.0
+        self.height = self.BOX
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setStrokeColor(self.colour)
+        canvas.setLineWidth(0.8)
+        canvas.setFont(FONT, self.size)
+        room = (self.width - self.GAP * (len(self.labels) - 1)) / max(len(self.labels), 1) - self.BOX - 2 * mm
+        x = 0.0
+        for label in self.labels:
+            canvas.rect(x, 0, self.BOX, self.BOX, stroke=1, fill=0)
+            text = _fit(label, FONT, self.size, room)
+            canvas.drawString(x + self.BOX + 2 * mm, (self.BOX - self.size * 0.7) / 2, text)
+            x += self.BOX + 2 * mm + pdfmetrics.stringWidth(text, FONT, self.size) + self.GAP
+        canvas.restoreState()
+
+
 class _Document(BaseDocTemplate):  # type: ignore[misc]
     """A4 pages: a cover without running header, then body pages with header, footer and page numbers."""
 
@@ -485,7 +531,7 @@ class _Report:
             "cover": self._cover, "summary": self._summary, "scores": self._scores,
             "findings": self._findings, "conditions": self._conditions,
             "dependencies": self._dependencies, "tco": self._tco, "evidence": self._evidence,
-            "appendix": self._appendix,
+            "signoff": self._signoff, "glossary": self._glossary, "appendix": self._appendix,
         }
         story: list[Flowable] = []
         for index, section in enumerate(sections):
@@ -1756,7 +1802,59 @@ class _Report:
         ]
         return self._finding_card(finding, rows)
 
-    # --- 9. appendix ---
+    # --- 9. sign-off ---
+
+    def _signoff(self) -> list[Flowable]:
+        """One block per role to fill in by hand: name, decision, date, conditions accepted, signature."""
+        assessment, text = self.assessment, self.wording.signoff
+        story: list[Flowable] = [self._section("signoff"), self._paragraph(text.intro.format(
+            assessment_id=_clean(assessment.assessment_id, NAME_LIMIT),
+            date=self.wording.date(assessment.created)), limit=ANSWER_LIMIT + NAME_LIMIT)]
+        for role in _SIGNOFF_ROLES:
+            story.append(KeepTogether([Spacer(1, 5 * mm), self._signoff_block(role)]))
+        return story
+
+    def _signoff_block(self, role: SignoffRole) -> Table:
+        text, styles, palette = self.wording.signoff, self.styles, self.palette
+        title = text.block_title.format(role=self.wording.owners[role])
+        rows: list[list[Flowable | str]] = [
+            [self._cell(title, styles.cell_head), ""],
+            [self._cell(text.name, styles.cell_label), ""],
+            [self._cell(text.decision, styles.cell_label), _TickBoxes([text.approve, text.reject], palette.text)],
+            [self._cell(text.date, styles.cell_label), ""],
+            [self._cell(text.conditions, styles.cell_label), _TickBoxes([text.conditions_accepted], palette.text)],
+            [self._cell(text.signature, styles.cell_label), ""],
+        ]
+        heights = [None, *[SIGNOFF_ROW] * 4, SIGNATURE_ROW]
+        table = Table(rows, colWidths=[40 * mm, CONTENT_WIDTH - 40 * mm], rowHeights=heights, hAlign="LEFT")
+        table.setStyle(TableStyle([
+            ("SPAN", (0, 0), (-1, 0)),
+            ("BACKGROUND", (0, 0), (-1, 0), palette.header_fill),
+            ("BACKGROUND", (0, 1), (0, -1), palette.label_fill),
+            ("BOX", (0, 0), (-1, -1), 0.5, palette.rule),
+            ("LINEBELOW", (0, 1), (0, -1), 0.25, palette.rule),
+            # the lines to write on: darker than the rules, inset from the cell's edges
+            ("LINEBELOW", (1, 1), (1, -1), 0.6, palette.muted),
+            ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]))
+        return table
+
+    # --- 10. glossary ---
+
+    def _glossary(self) -> list[Flowable]:
+        """The acronyms both sides use, from ``templates/glossary.yaml``, sorted by term."""
+        text, styles = self.wording.glossary, self.styles
+        entries = sorted(load_glossary().terms, key=lambda entry: glossary_key(entry.term))
+        rows = [[self._cell(entry.term, styles.cell_label, limit=NAME_LIMIT), self._cell(entry.meaning)]
+                for entry in entries]
+        return [self._section("glossary"), self._paragraph(text.intro),
+                self._table([text.term, text.meaning], rows, [36 * mm, CONTENT_WIDTH - 36 * mm])]
+
+    # --- 11. appendix ---
 
     def _appendix(self) -> list[Flowable]:
         assessment, text, styles = self.assessment, self.wording.appendix, self.styles

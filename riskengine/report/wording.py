@@ -23,7 +23,9 @@ from riskengine.score.profile import Decision, Due, Effort, Owner, Severity, Tie
 from riskengine.tco.assumptions import OptionId
 
 SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence",
-                    "appendix"]
+                    "signoff", "glossary", "appendix"]
+SignoffRole = Literal["it", "marketing", "compliance"]
+"""The roles that sign the report, in the order of their blocks (their names come from ``owners``)."""
 Direction = Literal["inbound", "outbound", "bidirectional"]
 Role = Literal["questionnaire", "inventory", "profile", "org_profile", "bank"]
 Border = Literal["solid", "dashed", "double"]
@@ -32,6 +34,7 @@ HexColour = str
 
 _HEX = r"^#[0-9A-Fa-f]{6}$"
 REPORT_TEMPLATE = "report.yaml"
+GLOSSARY_TEMPLATE = "glossary.yaml"
 
 
 class _Frozen(BaseModel):
@@ -546,6 +549,67 @@ class AppendixWording(_Sentences):
     no_warnings: str
 
 
+class SignoffWording(_Sentences):
+    """The Sign-off section: one block per role with blank lines and tick boxes to fill in by hand."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "intro": frozenset({"assessment_id", "date"}),
+        "block_title": frozenset({"role"}),
+    }
+    intro: str
+    """One sentence: which assessment is approved, and that the approval covers this exact report."""
+    block_title: str
+    name: str
+    decision: str
+    approve: str
+    reject: str
+    date: str
+    conditions: str
+    conditions_accepted: str
+    """The label beside the conditions' tick box."""
+    signature: str
+
+
+class GlossaryWording(_Sentences):
+    intro: str
+    term: str
+    meaning: str
+
+
+class GlossaryEntry(_Frozen):
+    term: str = Field(min_length=1, max_length=40)
+    meaning: str = Field(min_length=1, max_length=300)
+    """One plain sentence."""
+
+
+class Glossary(_Frozen):
+    """``templates/glossary.yaml``: the acronyms both IT and marketing use, unique and sorted by term."""
+
+    terms: tuple[GlossaryEntry, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_and_sorted(self) -> Glossary:
+        problems: list[str] = []
+        seen: set[str] = set()
+        for entry in self.terms:
+            key = glossary_key(entry.term)
+            if key in seen:
+                problems.append(f"terms: {entry.term!r} appears twice")
+            seen.add(key)
+        for before, after in zip(self.terms, self.terms[1:], strict=False):
+            if glossary_key(after.term) < glossary_key(before.term):
+                problems.append(f"terms: {after.term!r} must come before {before.term!r} (sorted by term, "
+                                "ignoring case)")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def glossary_key(term: str) -> str:
+    """The glossary's sort key: case ignored, so "iPaaS" sits between "HSTS" and "knockout"."""
+    return term.casefold()
+
+
 class DecisionTheme(_Frozen):
     """Colours and border of a decision badge or an evidence status tag."""
 
@@ -630,6 +694,8 @@ class ReportWording(_Frozen):
     dependencies: DependenciesWording
     tco: TcoWording
     evidence: EvidenceWording
+    signoff: SignoffWording
+    glossary: GlossaryWording
     appendix: AppendixWording
     theme: Theme
 
@@ -670,3 +736,9 @@ def _is_hex(value: str) -> bool:
 def load_wording(path: Path | None = None) -> ReportWording:
     """Load and validate the report's wording (default: the shipped ``templates/report.yaml``)."""
     return load_yaml_model(path or data_path("templates", REPORT_TEMPLATE), ReportWording)
+
+
+@cache
+def load_glossary(path: Path | None = None) -> Glossary:
+    """Load and validate the glossary (default: the shipped ``templates/glossary.yaml``)."""
+    return load_yaml_model(path or data_path("templates", GLOSSARY_TEMPLATE), Glossary)

@@ -27,7 +27,7 @@ from riskengine.inventory.analysis import (
 )
 from riskengine.inventory.graph import VENDOR
 from riskengine.report.pdf import render_pdf
-from riskengine.report.wording import SectionId, load_wording
+from riskengine.report.wording import SectionId, load_glossary, load_wording
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Owner, Remediation, Severity, Tier
 from riskengine.score.result import (
@@ -283,14 +283,15 @@ def test_sections_appear_in_order_in_text_and_bookmarks(full_pdf: bytes) -> None
     sections = load_wording().sections
     text = _text(full_pdf)
     position = 0
-    for section in ("summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence", "appendix"):
+    for section in ("summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence", "signoff",
+                    "glossary", "appendix"):
         found = text.find(sections[section], position)
         assert found >= 0, f"section title {sections[section]!r} missing after position {position}"
         position = found
     top_level = [title for title in _outline_titles(full_pdf) if title in sections.values()]
     assert top_level == [sections[section] for section in
                          ("cover", "summary", "scores", "findings", "conditions", "dependencies", "tco",
-                          "evidence", "appendix")]
+                          "evidence", "signoff", "glossary", "appendix")]
 
 
 def test_decision_scores_and_date_are_shown(full_pdf: bytes) -> None:
@@ -739,7 +740,7 @@ def _evidence_text(data: bytes) -> str:
     wording = load_wording()
     text = _flat(_text(data))
     start = text.index(f"{wording.sections['evidence']} ")
-    return text[start:text.index(f"{wording.sections['appendix']} {wording.appendix.answers}", start)]
+    return text[start:text.index(f"{wording.sections['signoff']} ", start)]
 
 
 @pytest.fixture(scope="module")
@@ -1030,3 +1031,60 @@ def test_tco_wording_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> N
     with pytest.raises(ConfigurationError) as caught:
         load_wording(broken)
     assert "unknown placeholder {when}" in caught.value.problems[0].message
+
+
+# --- sign-off and glossary ---
+
+
+def test_signoff_then_glossary_come_between_evidence_and_appendix(full_pdf: bytes) -> None:
+    sections = load_wording().sections
+    lines = [line.strip() for line in _text(full_pdf).splitlines()]
+    order = [lines.index(sections[section]) for section in ("evidence", "signoff", "glossary", "appendix")]
+    assert order == sorted(order)
+    titles = _outline_titles(full_pdf)
+    assert titles.index(sections["signoff"]) + 1 == titles.index(sections["glossary"])
+
+
+def test_signoff_names_the_assessment_and_has_a_block_per_role(full_pdf: bytes) -> None:
+    wording = load_wording()
+    text = _section_text(full_pdf, "signoff", f"{wording.sections['glossary']} ")
+    intro = wording.signoff.intro.format(assessment_id="RA-20261124-0A1B2C3D4E", date="24 November 2026")
+    assert _flat(intro) in text
+    for role in ("it", "marketing", "compliance"):
+        assert wording.signoff.block_title.format(role=wording.owners[role]) in text
+    signoff = wording.signoff
+    for label in (signoff.name, signoff.decision, signoff.approve, signoff.reject, signoff.date,
+                  signoff.conditions_accepted, signoff.signature):
+        assert text.count(label) >= 3, label
+
+
+def test_glossary_lists_the_shared_terms_sorted() -> None:
+    data = render_pdf(make_assessment(), audience="marketing")
+    wording = load_wording()
+    text = _flat(_text(data))
+    glossary = text[text.index(f"{wording.sections['glossary']} {_flat(wording.glossary.intro)}"):]
+    assert "DMARC" in glossary
+    assert _flat(next(entry.meaning for entry in load_glossary().terms if entry.term == "DMARC")) in glossary
+    rows = {entry.term: f"{entry.term} {entry.meaning.split()[0]}" for entry in load_glossary().terms}
+    positions = [glossary.index(rows[term]) for term in ("API", "CDP", "DMARC", "iPaaS", "SSO", "WHOIS")]
+    assert positions == sorted(positions)
+
+
+def test_audiences_hold_the_glossary_and_the_right_signoff() -> None:
+    wording = load_wording()
+    for audience in ("full", "compliance", "marketing", "it"):
+        assert "glossary" in wording.audience(audience).sections
+    for audience in ("full", "compliance", "marketing"):
+        assert "signoff" in wording.audience(audience).sections
+    assert "signoff" not in wording.audience("it").sections
+
+
+def test_glossary_out_of_order_or_duplicated_is_refused(tmp_path: Path) -> None:
+    shipped = data_path("templates", "glossary.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "glossary.yaml"
+    broken.write_text(shipped.replace("  - term: API\n", "  - term: WHOIS\n"), encoding="utf-8")
+    with pytest.raises(ConfigurationError) as caught:
+        load_glossary(broken)
+    messages = " ".join(problem.message for problem in caught.value.problems)
+    assert "'WHOIS' appears twice" in messages
+    assert "must come before 'WHOIS'" in messages
