@@ -26,6 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from riskengine.inventory.analysis import Connection, GraphFindings
 from riskengine.inventory.model import CRITICALITY_RANK
+from riskengine.report.fonts import string_width, strings
 from riskengine.report.wording import DiagramWording, Theme, load_wording
 
 SECOND_RING_LIMIT = 12
@@ -756,7 +757,7 @@ def _place_labels(tool: _Box, nodes: Sequence[DiagramNode], edges: dict[str, tup
         options: list[DataLabel] = []
         for on_edge in (True, False):
             for lines in layouts:
-                label_width = max(pdfmetrics.stringWidth(line, font, _LABEL_SIZE) for line in lines) + 3
+                label_width = max(string_width(line, font, _LABEL_SIZE) for line in lines) + 3
                 label_height = leading * len(lines) + 1.5
                 extent = abs(ux) * label_width + abs(uy) * label_height
                 if on_edge and extent > 0.72 * length:  # it would hide the arrow
@@ -790,8 +791,9 @@ def _add_label(group: Group, label: DataLabel, theme: DiagramTheme) -> None:
                        strokeColor=None, strokeWidth=0))
     leading = _LABEL_SIZE + 1.2
     for number, line in enumerate(label.lines):
-        group.add(String(box.x, box.top - leading * (number + 1) + 0.3, line, fontName=theme.font,
-                         fontSize=_LABEL_SIZE, fillColor=theme.muted, textAnchor="middle"))
+        for shape in strings(box.x, box.top - leading * (number + 1) + 0.3, line, theme.font, _LABEL_SIZE,
+                             theme.muted, anchor="middle"):
+            group.add(shape)
 
 
 def _overlap_area(first: _Box, second: _Box, margin: float) -> float:
@@ -808,8 +810,9 @@ def _tool_group(tool: _Box, vendor_label: str, theme: DiagramTheme) -> Group:
     leading = 10.0
     first = tool.y + (len(lines) - 1) * leading / 2 - 2.8
     for number, line in enumerate(lines):
-        group.add(String(tool.x, first - number * leading, line, fontName=theme.font_bold, fontSize=8.0,
-                         fillColor=theme.tool_text, textAnchor="middle"))
+        for shape in strings(tool.x, first - number * leading, line, theme.font_bold, 8.0, theme.tool_text,
+                             anchor="middle"):
+            group.add(shape)
     return group
 
 
@@ -866,8 +869,9 @@ def _node_group(node: DiagramNode, tags: Sequence[_Tag], theme: DiagramTheme) ->
     lines = _wrap(node.name, theme.font, size, box.width - 8, 2)
     first = box.y + (len(lines) - 1) * leading / 2 - size * 0.35
     for number, line in enumerate(lines):
-        group.add(String(box.x, first - number * leading, line, fontName=theme.font, fontSize=size,
-                         fillColor=theme.text, textAnchor="middle"))
+        for shape in strings(box.x, first - number * leading, line, theme.font, size, theme.text,
+                             anchor="middle"):
+            group.add(shape)
     for tag in tags:
         group.add(Rect(tag.box.left, tag.box.bottom, tag.box.width, tag.box.height, rx=_TAG_HEIGHT / 2,
                        ry=_TAG_HEIGHT / 2, fillColor=tag.fill, strokeColor=tag.stroke, strokeWidth=0.6))
@@ -960,9 +964,9 @@ def _plain(text: str, limit: int = 200) -> str:
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` on one line, cut with an ellipsis to at most ``width`` points."""
     text = " ".join(text.split())
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    if string_width(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + ELLIPSIS, font, size) > width:
+    while text and string_width(text + ELLIPSIS, font, size) > width:
         text = text[:-1]
     return text.rstrip() + ELLIPSIS
 
@@ -974,12 +978,12 @@ def _wrap(text: str, font: str, size: float, width: float, max_lines: int) -> li
     current = ""
     for word in words:
         trial = f"{current} {word}" if current else word
-        if pdfmetrics.stringWidth(trial, font, size) <= width:
+        if string_width(trial, font, size) <= width:
             current = trial
             continue
         if current:
             lines.append(current)
-        current = word if pdfmetrics.stringWidth(word, font, size) <= width else _fit(word, font, size, width)
+        current = word if string_width(word, font, size) <= width else _fit(word, font, size, width)
     if current:
         lines.append(current)
     if len(lines) > max_lines:

@@ -15,16 +15,13 @@ import datetime as dt
 import hashlib
 import io
 import math
-import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, get_args
 from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -34,7 +31,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -65,6 +61,16 @@ from riskengine.report.charts import (
     sensitivity_chart,
 )
 from riskengine.report.diagram import DiagramTheme, neighbourhood_diagram
+from riskengine.report.fonts import (
+    FONT,
+    FONT_BOLD,
+    FONT_ITALIC,
+    draw_string,
+    register_fonts,
+    runs,
+    string_width,
+    visual_order,
+)
 from riskengine.report.wording import (
     DecisionTheme,
     ReportWording,
@@ -77,13 +83,6 @@ from riskengine.report.wording import (
 from riskengine.score.profile import Severity
 from riskengine.score.result import CategoryScore, Condition, ConditionGroup, Finding, WhatIf
 from riskengine.tco.result import AssumptionUsed, OptionResult, TcoResult
-
-FONT = "Vera"
-FONT_BOLD = "Vera-Bold"
-FONT_ITALIC = "Vera-Italic"
-FONT_BOLD_ITALIC = "Vera-BoldItalic"
-_FONT_FILES = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf", FONT_ITALIC: "VeraIt.ttf",
-               FONT_BOLD_ITALIC: "VeraBI.ttf"}
 
 ANSWER_LIMIT = 1500
 """Characters of one answer shown in the PDF; the JSON result keeps the whole text."""
@@ -125,8 +124,6 @@ _STATUS_ORDER: tuple[Status, ...] = get_args(Status)
 CONTRADICTION_PREFIX = "CON-"
 """Rule ids of the findings where outside evidence contradicts an answer (they cite a cell and an evidence id)."""
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_ARROWS = re.compile("[→↔]")
-"""Arrows the embedded Vera fonts lack: they are set in ZapfDingbats, one of the fonts every PDF reader has."""
 
 
 def render_pdf(assessment: Assessment, *, audience: str = "full") -> bytes:
@@ -137,20 +134,10 @@ def render_pdf(assessment: Assessment, *, audience: str = "full") -> bytes:
     """
     wording = load_wording()
     spec = wording.audience(audience)
-    _register_fonts()
+    register_fonts()
     _, pages = _build(assessment, wording, spec.sections, spec.label, total_pages=None)
     data, _ = _build(assessment, wording, spec.sections, spec.label, total_pages=pages)
     return data
-
-
-@cache
-def _register_fonts() -> None:
-    """Embed reportlab's own Bitstream Vera family, so the PDF looks the same on every machine."""
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    for name, file_name in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, os.path.join(folder, file_name)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
-                                  boldItalic=FONT_BOLD_ITALIC)
 
 
 def _build(assessment: Assessment, wording: ReportWording, sections: Sequence[SectionId], label: str,
@@ -188,9 +175,13 @@ def _clean(text: str, limit: int = ANSWER_LIMIT) -> str:
 
 
 def _markup(text: str, limit: int = ANSWER_LIMIT) -> str:
-    """Paragraph markup that shows ``text`` literally: ``<b>`` stays ``<b>``, newlines become breaks."""
-    escaped = escape(_clean(text, limit)).replace("\n", "<br/>")
-    return _ARROWS.sub(lambda arrow: f'<font name="ZapfDingbats">{arrow.group()}</font>', escaped)
+    """Paragraph markup that shows ``text`` literally: ``<b>`` stays ``<b>``, newlines become breaks.
+
+    Characters the report's font lacks are set in a fallback font; right-to-left text is reordered.
+    """
+    pieces = [escape(piece) if name == FONT else f'<font name="{name}">{escape(piece)}</font>'
+              for name, piece in runs(visual_order(_clean(text, limit)), FONT)]
+    return "".join(pieces).replace("\n", "<br/>")
 
 
 def _percent(share: float, decimals: int = 2) -> str:
@@ -227,9 +218,9 @@ def _hours(low: float, likely: float, high: float) -> str:
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` cut with an ellipsis so that it is at most ``width`` points wide."""
     text = _clean(text, NAME_LIMIT).replace("\n", " ")
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    if string_width(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + ELLIPSIS, font, size) > width:
+    while text and string_width(text + ELLIPSIS, font, size) > width:
         text = text[:-1]
     return text.rstrip() + ELLIPSIS
 
@@ -565,12 +556,11 @@ class _Report:
         canvas.setFillColor(self.palette.muted)
         id_width = pdfmetrics.stringWidth(_clean(identifier, NAME_LIMIT), FONT, 8)
         canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, _fit(identifier, FONT, 8, CONTENT_WIDTH / 2))
-        canvas.setFont(FONT_BOLD, 8)
         canvas.setFillColor(self.palette.primary)
         vendor = self.assessment.vendor
         name = " · ".join(part for part in (vendor.legal_name, vendor.product) if part)
         room = CONTENT_WIDTH - min(id_width, CONTENT_WIDTH / 2) - 12
-        canvas.drawString(MARGIN_X, top, _fit(name, FONT_BOLD, 8, room))
+        draw_string(canvas, MARGIN_X, top, _fit(name, FONT_BOLD, 8, room), FONT_BOLD, 8)
         canvas.setStrokeColor(self.palette.rule)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, top - 3 * mm, PAGE_WIDTH - MARGIN_X, top - 3 * mm)

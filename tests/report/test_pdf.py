@@ -1088,3 +1088,39 @@ def test_glossary_out_of_order_or_duplicated_is_refused(tmp_path: Path) -> None:
     messages = " ".join(problem.message for problem in caught.value.problems)
     assert "'WHOIS' appears twice" in messages
     assert "must come before 'WHOIS'" in messages
+
+
+SCRIPTS = {
+    "latin, greek, cyrillic": "Ærøskøbing Łódź Ελληνικά Привет",
+    "hebrew": "שלום עולם",
+    "arabic": "مرحبا بالعالم",
+    "chinese, japanese, korean": "中文 日本語 テスト 한국어",
+    "emoji and symbols": "🚀 ✅ ❤ → ↔ ≥ € ₹",
+}
+
+
+@pytest.mark.parametrize("text", SCRIPTS.values(), ids=SCRIPTS.keys())
+def test_every_character_users_type_has_a_glyph(text: str) -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    from riskengine.report.fonts import FONT, font_for, register_fonts, visual_order
+
+    register_fonts()
+    for character in visual_order(text).replace(" ", ""):
+        font = pdfmetrics.getFont(font_for(character, FONT))
+        assert ord(character) in font.face.charToGlyph, (character, font.fontName)
+
+
+def test_scripts_are_embedded_and_extractable() -> None:
+    answers = tuple(AnsweredQuestion(question_id=f"SEC-{index:02d}", section="Scripts", question=name, answer=text,
+                                     place=f"Security!D{index}") for index, (name, text) in enumerate(SCRIPTS.items()))
+    data = render_pdf(make_assessment(answers=answers, legal_name="株式会社 Acme"))
+    fonts = {str(font["/BaseFont"]).split("+")[-1] for page in pypdf.PdfReader(io.BytesIO(data)).pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert {"DejaVuSans", "DejaVuSans-Bold", "DroidSansFallback", "Symbola"} <= fonts
+    text = _text(data)
+    assert "株式会社 Acme" in text  # the running header
+    for script in ("Ærøskøbing Łódź Ελληνικά Привет", "中文 日本語 テスト 한국어", "🚀 ✅ ❤ → ↔ ≥ € ₹",
+                   "שלום עולם"):  # the reader puts the Hebrew drawn right to left back in reading order
+        assert script in text
+    assert "ﻣﺮﺣﺒﺎ ﺑﺎﻟﻌﺎﻟﻢ" in text  # Arabic letters joined: initial, medial and final forms
