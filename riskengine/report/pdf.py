@@ -71,6 +71,7 @@ from riskengine.report.fonts import (
     string_width,
     visual_order,
 )
+from riskengine.report.scorecard import joint_scorecard, load_scorecard
 from riskengine.report.wording import (
     DecisionTheme,
     ReportWording,
@@ -281,11 +282,13 @@ class _Styles:
     h2: ParagraphStyle
     h2_long_table: ParagraphStyle
     h3: ParagraphStyle
+    h3_long_table: ParagraphStyle
     cover_title: ParagraphStyle
     cover_vendor: ParagraphStyle
     cover_sub: ParagraphStyle
     cell: ParagraphStyle
     cell_small: ParagraphStyle
+    cell_bold: ParagraphStyle
     cell_label: ParagraphStyle
     cell_head: ParagraphStyle
     cell_head_light: ParagraphStyle
@@ -316,6 +319,8 @@ def _styles(palette: _Palette) -> _Styles:
                                      textColor=palette.primary, spaceBefore=10, spaceAfter=4),
         h3=ParagraphStyle("h3", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12,
                           textColor=palette.accent, spaceBefore=8, spaceAfter=3, keepWithNext=1),
+        h3_long_table=ParagraphStyle("h3_long_table", parent=body, fontName=FONT_BOLD, fontSize=9.5, leading=12,
+                                     textColor=palette.accent, spaceBefore=8, spaceAfter=3),
         cover_title=ParagraphStyle("cover_title", parent=body, fontName=FONT_BOLD, fontSize=26, leading=31,
                                    textColor=palette.primary, spaceAfter=14),
         cover_vendor=ParagraphStyle("cover_vendor", parent=body, fontName=FONT_BOLD, fontSize=16,
@@ -324,6 +329,7 @@ def _styles(palette: _Palette) -> _Styles:
                                  spaceAfter=14),
         cell=cell,
         cell_small=ParagraphStyle("cell_small", parent=cell, fontSize=7.5, leading=9.5),
+        cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=FONT_BOLD),
         cell_label=ParagraphStyle("cell_label", parent=cell, fontName=FONT_BOLD, textColor=palette.muted),
         cell_head=ParagraphStyle("cell_head", parent=cell, fontName=FONT_BOLD, textColor=palette.header_text),
         cell_head_light=ParagraphStyle("cell_head_light", parent=cell, fontName=FONT_BOLD,
@@ -522,7 +528,8 @@ class _Report:
             "cover": self._cover, "summary": self._summary, "scores": self._scores,
             "findings": self._findings, "conditions": self._conditions,
             "dependencies": self._dependencies, "tco": self._tco, "evidence": self._evidence,
-            "signoff": self._signoff, "glossary": self._glossary, "appendix": self._appendix,
+            "scorecard": self._scorecard, "glossary": self._glossary, "signoff": self._signoff,
+            "appendix": self._appendix,
         }
         story: list[Flowable] = []
         for index, section in enumerate(sections):
@@ -598,13 +605,14 @@ class _Report:
     def _section(self, section: SectionId) -> Paragraph:
         return self._heading(self.wording.sections[section], self.styles.h1, level=0)
 
-    def _long_table_heading(self, text: str, level: int | None = None) -> list[Flowable]:
+    def _long_table_heading(self, text: str, level: int | None = None,
+                            style: ParagraphStyle | None = None) -> list[Flowable]:
         """A heading for a table that may run over pages: it starts on this page when a few rows fit.
 
         keepWithNext would keep the heading with the whole table and move both to the next page, leaving
         most of this one blank.
         """
-        return [CondPageBreak(LONG_TABLE_START), self._heading(text, self.styles.h2_long_table, level)]
+        return [CondPageBreak(LONG_TABLE_START), self._heading(text, style or self.styles.h2_long_table, level)]
 
     def _paragraph(self, text: str, style: ParagraphStyle | None = None,
                    limit: int = ANSWER_LIMIT) -> Paragraph:
@@ -1792,7 +1800,23 @@ class _Report:
         ]
         return self._finding_card(finding, rows)
 
-    # --- 9. sign-off ---
+    # --- 9. joint scorecard ---
+
+    def _scorecard(self) -> list[Flowable]:
+        """What IT and marketing each watch after approval, side by side, with targets from this assessment."""
+        spec, styles = load_scorecard(), self.styles
+        kpis = joint_scorecard(self.assessment, spec)
+        story: list[Flowable] = [self._section("scorecard"), self._paragraph(spec.intro)]
+        widths = [28 * mm, 58 * mm, 52 * mm, CONTENT_WIDTH - 138 * mm]
+        for side, title in (("it", spec.title_it), ("marketing", spec.title_marketing)):
+            rows = [[self._cell(kpi.title, styles.cell_label, limit=NAME_LIMIT), self._cell(kpi.measure),
+                     self._cell(kpi.target, styles.cell_bold), self._cell(kpi.basis, styles.cell_small)]
+                    for kpi in kpis if kpi.side == side]
+            story += [self._heading(title, styles.h2, level=1),
+                      self._table([spec.kpi, spec.measure, spec.target, spec.basis], rows, widths)]
+        return story
+
+    # --- 11. sign-off ---
 
     def _signoff(self) -> list[Flowable]:
         """One block per role to fill in by hand: name, decision, date, conditions accepted, signature."""
@@ -1844,7 +1868,7 @@ class _Report:
         return [self._section("glossary"), self._paragraph(text.intro),
                 self._table([text.term, text.meaning], rows, [36 * mm, CONTENT_WIDTH - 36 * mm])]
 
-    # --- 11. appendix ---
+    # --- 12. appendix ---
 
     def _appendix(self) -> list[Flowable]:
         assessment, text, styles = self.assessment, self.wording.appendix, self.styles
@@ -1856,7 +1880,7 @@ class _Report:
             sections.setdefault(answer.section, []).append(answer)
         for section, answers in sections.items():
             if section:
-                story.append(self._heading(section, styles.h3))
+                story += self._long_table_heading(section, style=styles.h3_long_table)
             rows = [[
                 self._cell(answer.question_id, styles.cell_small, limit=NAME_LIMIT),
                 self._cell(answer.question, limit=QUESTION_LIMIT),

@@ -23,7 +23,7 @@ from riskengine.score.profile import Decision, Due, Effort, Owner, Severity, Tie
 from riskengine.tco.assumptions import OptionId
 
 SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence",
-                    "signoff", "glossary", "appendix"]
+                    "scorecard", "glossary", "signoff", "appendix"]
 SignoffRole = Literal["it", "marketing", "compliance"]
 """The roles that sign the report, in the order of their blocks (their names come from ``owners``)."""
 Direction = Literal["inbound", "outbound", "bidirectional"]

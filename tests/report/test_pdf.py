@@ -283,15 +283,15 @@ def test_sections_appear_in_order_in_text_and_bookmarks(full_pdf: bytes) -> None
     sections = load_wording().sections
     text = _text(full_pdf)
     position = 0
-    for section in ("summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence", "signoff",
-                    "glossary", "appendix"):
+    for section in ("summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence", "scorecard",
+                    "glossary", "signoff", "appendix"):
         found = text.find(sections[section], position)
         assert found >= 0, f"section title {sections[section]!r} missing after position {position}"
         position = found
     top_level = [title for title in _outline_titles(full_pdf) if title in sections.values()]
     assert top_level == [sections[section] for section in
                          ("cover", "summary", "scores", "findings", "conditions", "dependencies", "tco",
-                          "evidence", "signoff", "glossary", "appendix")]
+                          "evidence", "scorecard", "glossary", "signoff", "appendix")]
 
 
 def test_decision_scores_and_date_are_shown(full_pdf: bytes) -> None:
@@ -1036,18 +1036,19 @@ def test_tco_wording_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> N
 # --- sign-off and glossary ---
 
 
-def test_signoff_then_glossary_come_between_evidence_and_appendix(full_pdf: bytes) -> None:
+def test_scorecard_glossary_and_signoff_come_between_evidence_and_appendix(full_pdf: bytes) -> None:
     sections = load_wording().sections
     lines = [line.strip() for line in _text(full_pdf).splitlines()]
-    order = [lines.index(sections[section]) for section in ("evidence", "signoff", "glossary", "appendix")]
+    order = [lines.index(sections[section])
+             for section in ("evidence", "scorecard", "glossary", "signoff", "appendix")]
     assert order == sorted(order)
     titles = _outline_titles(full_pdf)
-    assert titles.index(sections["signoff"]) + 1 == titles.index(sections["glossary"])
+    assert titles.index(sections["glossary"]) + 1 == titles.index(sections["signoff"])
 
 
 def test_signoff_names_the_assessment_and_has_a_block_per_role(full_pdf: bytes) -> None:
     wording = load_wording()
-    text = _section_text(full_pdf, "signoff", f"{wording.sections['glossary']} ")
+    text = _section_text(full_pdf, "signoff", f"{wording.sections['appendix']} ")
     intro = wording.signoff.intro.format(assessment_id="RA-20261124-0A1B2C3D4E", date="24 November 2026")
     assert _flat(intro) in text
     for role in ("it", "marketing", "compliance"):
@@ -1124,3 +1125,14 @@ def test_scripts_are_embedded_and_extractable() -> None:
                    "שלום עולם"):  # the reader puts the Hebrew drawn right to left back in reading order
         assert script in text
     assert "ﻣﺮﺣﺒﺎ ﺑﺎﻟﻌﺎﻟﻢ" in text  # Arabic letters joined: initial, medial and final forms
+
+
+def test_joint_scorecard_puts_it_and_marketing_kpis_side_by_side(full_pdf: bytes) -> None:
+    from riskengine.report.scorecard import load_scorecard
+
+    spec = load_scorecard()
+    text = _section_text(full_pdf, "scorecard", f"{load_wording().sections['glossary']} ")
+    assert text.index(spec.title_it) < text.index(spec.title_marketing)
+    for kpi in spec.kpis:
+        assert f"{kpi.title} " in text, kpi.id
+    assert "Time to value" in text and "First campaign live within 8 weeks of signature" in text
