@@ -101,6 +101,9 @@ WHAT_IF_ACTIONS = 12
 """Fixes listed per what-if; the rest are counted ("… and 39 more (see the JSON)")."""
 SUMMARY_ROWS = 12
 """Rows of the summary's recommendations table (approval without conditions); the rest are counted."""
+SUMMARY_CONDITION_ROWS = 5
+"""Rows of the summary's before-go-live conditions, most severe first, so the summary stays one page; the
+Conditions section lists them all."""
 BEFORE_GO_LIVE = "before-go-live"
 LONG_TABLE_START = 45 * mm
 """Room a long table needs on a page to start there: heading, a sentence and a few rows."""
@@ -861,8 +864,9 @@ class _Report:
             story.append(self._paragraph(summary.no_conditions))
             story.append(self._summary_table(recommendations, light=True))
             return story
-        before = [condition for group in risk.conditions if group.due == BEFORE_GO_LIVE
-                  for condition in group.conditions]
+        before = sorted((condition for group in risk.conditions if group.due == BEFORE_GO_LIVE
+                         for condition in group.conditions), key=lambda condition: _SEVERITY_ORDER.index(
+                             condition.severity))
         later = sum(len(group.conditions) for group in risk.conditions if group.due != BEFORE_GO_LIVE)
         if before:
             story.append(self._paragraph(summary.before_go_live_intro))
@@ -885,10 +889,10 @@ class _Report:
         return [Paragraph(f"{_markup(sentence)} <b>{_markup(tco.recommendation)}</b>", self.styles.body)]
 
     def _summary_table(self, conditions: Sequence[Condition], *, light: bool) -> Table:
-        """Severity, action with its rules, owner; recommendations (light) add their due point and stop at
-        ``SUMMARY_ROWS`` rows."""
+        """Severity, action with its rules, owner; recommendations (light) add their due point. The table stops
+        at ``SUMMARY_ROWS`` recommendations or ``SUMMARY_CONDITION_ROWS`` conditions and counts the rest."""
         wording, text, styles = self.wording, self.wording.conditions, self.styles
-        shown = conditions[:SUMMARY_ROWS] if light else conditions
+        shown = conditions[:SUMMARY_ROWS if light else SUMMARY_CONDITION_ROWS]
         rows: list[list[Flowable]] = []
         for condition in shown:
             row = [self._severity_cell(condition.severity, light=light), self._action_cell(condition),
