@@ -19,6 +19,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, get_args
 from xml.sax.saxutils import escape
 
@@ -31,6 +32,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -139,30 +141,46 @@ def render_pdf(assessment: Assessment, *, audience: str = "full") -> bytes:
     wording = load_wording()
     spec = wording.audience(audience)
     register_fonts()
-    _, pages = _build(assessment, wording, spec.sections, spec.label, total_pages=None)
-    data, _ = _build(assessment, wording, spec.sections, spec.label, total_pages=pages)
-    return data
-
-
-def _build(assessment: Assessment, wording: ReportWording, sections: Sequence[SectionId], label: str,
-           *, total_pages: int | None) -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    report = _Report(assessment, wording, label)
+    report = _Report(assessment, wording, spec.label)
     vendor = assessment.vendor
     document = _Document(
         buffer,
         report=report,
-        total_pages=total_pages,
         title=_clean(f"{wording.title}: {vendor.legal_name} {vendor.product}".strip(), NAME_LIMIT),
         author="riskengine",
-        subject=_clean(f"{label}, {assessment.assessment_id}", NAME_LIMIT),
+        subject=_clean(f"{spec.label}, {assessment.assessment_id}", NAME_LIMIT),
         keywords=[_clean(word, NAME_LIMIT) for word in (
             assessment.assessment_id, vendor.legal_name, vendor.domain, assessment.risk.decision,
             assessment.risk.tier) if word],
         creator=f"riskengine {assessment.versions.engine}",
     )
-    document.build(report.story(sections))
-    return buffer.getvalue(), document.page
+    document.build(report.story(spec.sections), canvasmaker=partial(_DeferredCanvas, number_page=report.number_page))
+    return buffer.getvalue()
+
+
+class _DeferredCanvas(Canvas):  # type: ignore[misc]
+    """Holds every page back until the document ends, so each footer can say "Page n of N" in one pass.
+
+    (reportlab's own recipe for page totals; building the document twice to count pages cost as much again.)
+    """
+
+    def __init__(self, *args: Any, number_page: Callable[[Any, int, int], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._number_page = number_page
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held)
+        for page, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            self._number_page(self, page, total)
+            super().showPage()
+        super().save()
 
 
 # --- text ------------------------------------------------------------------------------------------------
@@ -482,12 +500,10 @@ class _TickBoxes(Flowable):  # type: ignore[misc]
 class _Document(BaseDocTemplate):  # type: ignore[misc]
     """A4 pages: a cover without running header, then body pages with header, footer and page numbers."""
 
-    def __init__(self, buffer: io.BytesIO, *, report: _Report, total_pages: int | None,
-                 **metadata: Any) -> None:
+    def __init__(self, buffer: io.BytesIO, *, report: _Report, **metadata: Any) -> None:
         super().__init__(buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                          bottomMargin=MARGIN_BOTTOM, invariant=1, **metadata)
         self.report = report
-        self.total_pages = total_pages
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="content",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([
@@ -578,8 +594,7 @@ class _Report:
         self._footer(canvas, document)
 
     def _footer(self, canvas: Any, document: _Document) -> None:
-        page = document.page
-        total = document.total_pages if document.total_pages is not None else page
+        """The rule and the engine line; the page number is drawn once the total is known (``number_page``)."""
         canvas.saveState()
         bottom = 11 * mm
         canvas.setStrokeColor(self.palette.rule)
@@ -590,8 +605,14 @@ class _Report:
         footer = self.wording.page.footer.format(engine=self.assessment.versions.engine,
                                                  audience=self.audience_label)
         canvas.drawString(MARGIN_X, bottom, _fit(footer, FONT, 7.5, CONTENT_WIDTH * 0.7))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, bottom,
-                               self.wording.page.number.format(page=page, total=total))
+        canvas.restoreState()
+
+    def number_page(self, canvas: Any, page: int, total: int) -> None:
+        """"Page 3 of 41" at the footer's right."""
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(self.palette.muted)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, 11 * mm, self.wording.page.number.format(page=page, total=total))
         canvas.restoreState()
 
     # --- building blocks ---
