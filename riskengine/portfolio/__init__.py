@@ -1,0 +1,59 @@
+"""The portfolio: many assessments at once. A summary workbook and a portfolio page for every vendor assessed,
+and a comparison that recommends one of several candidates for the same need (docs/portfolio.md).
+
+The names below are imported lazily, as riskengine's own are, so that the CLI, which registers
+``riskengine.portfolio.command``, starts fast; no renderer pulls in openpyxl or reportlab before it runs::
+
+    from riskengine.portfolio import comparison_pdf, portfolio_pdf, summary_workbook
+    from riskengine.portfolio.compare import compare
+
+``compare`` itself is imported from its module: the module has the same name, and once it is loaded it
+would stand in for the function on the package.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from riskengine.portfolio.compare import Candidate, Comparison, Reason, comparison_pdf
+    from riskengine.portfolio.rows import VendorRow, vendor_row
+    from riskengine.portfolio.summary import inert_text, portfolio_pdf, summary_workbook
+    from riskengine.portfolio.wording import CompareRule, load_compare_rule, load_portfolio_wording
+
+_EXPORTS = {
+    "Candidate": "riskengine.portfolio.compare",
+    "Comparison": "riskengine.portfolio.compare",
+    "Reason": "riskengine.portfolio.compare",
+    "comparison_pdf": "riskengine.portfolio.compare",
+    "VendorRow": "riskengine.portfolio.rows",
+    "vendor_row": "riskengine.portfolio.rows",
+    "inert_text": "riskengine.portfolio.summary",
+    "portfolio_pdf": "riskengine.portfolio.summary",
+    "summary_workbook": "riskengine.portfolio.summary",
+    "CompareRule": "riskengine.portfolio.wording",
+    "load_compare_rule": "riskengine.portfolio.wording",
+    "load_portfolio_wording": "riskengine.portfolio.wording",
+}
+__all__ = [
+    "Candidate",
+    "CompareRule",
+    "Comparison",
+    "Reason",
+    "VendorRow",
+    "comparison_pdf",
+    "inert_text",
+    "load_compare_rule",
+    "load_portfolio_wording",
+    "portfolio_pdf",
+    "summary_workbook",
+    "vendor_row",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'riskengine.portfolio' has no attribute {name!r}")

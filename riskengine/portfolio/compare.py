@@ -1,0 +1,256 @@
+"""Compare candidates for the same need and recommend one, with the reasons as data; render it as a PDF.
+
+The rule (``scoring/compare.yaml``, explained with a worked example in docs/portfolio.md):
+
+1. candidates whose decision is excluded (reject) are never recommended;
+2. the lowest tier among the rest wins;
+3. within that tier, a candidate whose TCO P50 (of the option its cost model recommends) is more than
+   ``tco_share`` above the tier's cheapest is passed over; among the others the lowest residual wins;
+4. residuals equal at ``residual_decimals`` tie, and the vendor's name (then the assessment id) decides.
+
+Every reason is a sentence from ``templates/portfolio.yaml`` with the figures it rests on, and the same
+figures as data, so the JSON can be checked without reading the sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from riskengine.assessment import Assessment
+from riskengine.portfolio.rows import TIER_ORDER, VendorRow, as_of, name_key, vendor_row
+from riskengine.portfolio.wording import CompareRule, PortfolioWording, load_compare_rule, load_portfolio_wording
+from riskengine.score.profile import Tier
+from riskengine.tco.assumptions import OptionId
+
+ReasonKind = Literal["recommended", "only_candidate", "excluded", "higher_tier", "over_cost", "higher_residual",
+                     "name_tie", "cost_not_compared", "none_eligible"]
+Status = Literal["recommended", "candidate", "excluded"]
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+Figure = str | float | int
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Candidate(_Frozen):
+    """One vendor in the comparison: its figures, its letter in the charts, its rank and status."""
+
+    letter: str
+    """``A``, ``B`` ... in the order the candidates were given: names the vendor's bars and column."""
+    status: Status
+    rank: int | None
+    """1 for the recommended candidate, then in the rule's order; None for an excluded one."""
+    over_cost: bool = False
+    """Passed over because its TCO P50 is more than the allowed share above its tier's cheapest."""
+    row: VendorRow
+
+
+class Reason(_Frozen):
+    """One step of the rule applied: a sentence citing figures, the candidate it is about, and the figures."""
+
+    kind: ReasonKind
+    assessment_id: str | None
+    text: str
+    figures: dict[str, Figure]
+
+
+class Comparison(_Frozen):
+    """Candidates for the same need side by side, the recommended one and why; the JSON of ``compare``."""
+
+    created: dt.datetime
+    """The latest candidate's assessment clock: the comparison's date."""
+    rule: CompareRule
+    candidates: tuple[Candidate, ...]
+    """In the order given (their letters A, B, C ...)."""
+    recommended: str | None
+    """The recommended candidate's assessment id; None when every candidate is excluded."""
+    recommendation: str
+    """One sentence: who is recommended and on what figures (or why no one is)."""
+    reasons: tuple[Reason, ...]
+    """Why the recommended candidate wins, then why each other ranks lower, in rank order."""
+
+    def candidate(self, assessment_id: str) -> Candidate:
+        return next(candidate for candidate in self.candidates if candidate.row.assessment_id == assessment_id)
+
+    def ranked(self) -> list[Candidate]:
+        """The candidates in the rule's order, excluded ones last."""
+        return sorted(self.candidates, key=lambda candidate: (candidate.rank is None, candidate.rank or 0,
+                                                               candidate.letter))
+
+
+def compare(assessments: Sequence[Assessment], *, rule: CompareRule | None = None) -> Comparison:
+    """Compare candidates for the same need and recommend one (the rule of ``scoring/compare.yaml``).
+
+    Needs at least two assessments with distinct ids (``ValueError`` otherwise) and at most 26 (one letter
+    each).
+    """
+    if len(assessments) < 2:
+        raise ValueError(f"a comparison needs at least two candidates, got {len(assessments)}")
+    if len(assessments) > len(LETTERS):
+        raise ValueError(f"a comparison takes at most {len(LETTERS)} candidates, got {len(assessments)}")
+    ids = [assessment.assessment_id for assessment in assessments]
+    repeated = sorted({identifier for identifier in ids if ids.count(identifier) > 1})
+    if repeated:
+        raise ValueError(f"the same assessment appears twice: {', '.join(repeated)}")
+    rule = rule or load_compare_rule()
+    wording = load_portfolio_wording()
+    rows = [vendor_row(assessment) for assessment in assessments]
+    ranking = _Ranking(rows, rule, wording)
+    created = as_of(assessments)
+    assert created is not None  # at least two assessments
+    return Comparison(created=created, rule=rule, candidates=ranking.candidates(), recommended=ranking.winner_id,
+                      recommendation=ranking.recommendation(), reasons=tuple(ranking.reasons))
+
+
+class _Ranking:
+    """The rule applied to the rows: ranks, the cost band of each tier, and the reasons in rank order."""
+
+    def __init__(self, rows: Sequence[VendorRow], rule: CompareRule, wording: PortfolioWording) -> None:
+        self.rows, self.rule, self.wording = list(rows), rule, wording
+        self.text = wording.comparison.reasons
+        self.reasons: list[Reason] = []
+        eligible = [row for row in rows if row.decision not in rule.exclude_decisions]
+        self.excluded = [row for row in rows if row.decision in rule.exclude_decisions]
+        self.over_cost: set[str] = set()
+        self.cheapest: dict[str, VendorRow] = {}
+        for tier in TIER_ORDER:
+            self._cost_band(tier, [row for row in eligible if row.tier == tier])
+        self.order = sorted(eligible, key=self._key)
+        self.winner = self.order[0] if self.order else None
+        self.winner_id = self.winner.assessment_id if self.winner else None
+        self._explain()
+
+    def _key(self, row: VendorRow) -> tuple[int, bool, float, tuple[str, str, str]]:
+        return (TIER_ORDER.index(row.tier), row.assessment_id in self.over_cost, self._residual(row), name_key(row))
+
+    def _residual(self, row: VendorRow) -> float:
+        return round(row.residual, self.rule.residual_decimals)
+
+    def _cost_band(self, tier: Tier, rows: list[VendorRow]) -> None:
+        """Mark the tier's candidates whose TCO P50 is more than the allowed share above the cheapest's.
+
+        Costs are compared only when every candidate of the tier has one, in one currency.
+        """
+        if len(rows) < 2:
+            return
+        costs = [row.recommended_cost for row in rows]
+        if any(cost is None for cost in costs) or len({row.currency for row in rows}) > 1:
+            detail = self.text.cost_missing if any(cost is None for cost in costs) else self.text.currencies_differ
+            self.reasons.append(Reason(kind="cost_not_compared", assessment_id=None,
+                                       text=self.text.cost_not_compared.format(tier=self.wording.tiers[tier],
+                                                                               detail=detail),
+                                       figures={"tier": tier}))
+            return
+        cheapest = min(rows, key=lambda row: (_p50(row), *name_key(row)))
+        self.cheapest[tier] = cheapest
+        limit = _p50(cheapest) + self.rule.tco_share * abs(_p50(cheapest))
+        self.over_cost |= {row.assessment_id for row in rows if _p50(row) > limit}
+
+    # --- reasons ---
+
+    def _explain(self) -> None:
+        notes = list(self.reasons)  # costs not compared: after the reasons about the candidates
+        self.reasons = []
+        winner = self.winner
+        if winner is None:
+            self.reasons.append(Reason(kind="none_eligible", assessment_id=None,
+                                       text=self.text.none_eligible.format(count=len(self.rows)),
+                                       figures={"count": len(self.rows)}))
+        else:
+            self.reasons.append(self._recommended(winner))
+            if len(self.order) == 1:
+                self.reasons.append(self._reason("only_candidate", winner, self.text.only_candidate,
+                                                 count=len(self.rows)))
+            for row in self.order[1:]:
+                self.reasons.append(self._why_lower(row, winner))
+        for row in sorted(self.excluded, key=lambda row: (TIER_ORDER.index(row.tier), row.residual, name_key(row))):
+            self.reasons.append(self._reason("excluded", row, self.text.excluded,
+                                             decision=self.wording.decisions[row.decision],
+                                             tier=self.wording.tiers[row.tier], residual=_score(row.residual),
+                                             knockouts=row.knockouts))
+        self.reasons += notes
+
+    def _recommended(self, row: VendorRow) -> Reason:
+        cost = row.recommended_cost
+        return self._reason("recommended", row, self.text.recommended, tier=self.wording.tiers[row.tier],
+                            residual=_score(row.residual), decision=self.wording.decisions[row.decision],
+                            cost=_money(cost.p50) if cost else self.wording.blank,
+                            currency=row.currency or "", option=self._option(row.recommended_option))
+
+    def _why_lower(self, row: VendorRow, winner: VendorRow) -> Reason:
+        tiers = self.wording.tiers
+        if row.tier != winner.tier:
+            return self._reason("higher_tier", row, self.text.higher_tier, tier=tiers[row.tier],
+                                residual=_score(row.residual), best_tier=tiers[winner.tier])
+        if row.assessment_id in self.over_cost:
+            cheapest = self.cheapest[row.tier]
+            percent = (_p50(row) / _p50(cheapest) - 1) * 100 if _p50(cheapest) else float("inf")
+            return self._reason("over_cost", row, self.text.over_cost, cost=_money(_p50(row)),
+                                currency=row.currency or "", option=self._option(row.recommended_option),
+                                percent=_share(percent / 100), tier=tiers[row.tier], cheapest_vendor=cheapest.name,
+                                cheapest=_money(_p50(cheapest)), share=_share(self.rule.tco_share))
+        if self._residual(row) > self._residual(winner):
+            return self._reason("higher_residual", row, self.text.higher_residual, residual=_score(row.residual),
+                                winner=winner.name, winner_residual=_score(winner.residual), tier=tiers[row.tier])
+        return self._reason("name_tie", row, self.text.name_tie, residual=_score(row.residual), winner=winner.name,
+                            tier=tiers[row.tier])
+
+    def _reason(self, kind: ReasonKind, row: VendorRow, template: str, **figures: Figure) -> Reason:
+        return Reason(kind=kind, assessment_id=row.assessment_id, text=template.format(vendor=row.name, **figures),
+                      figures={"vendor": row.name, **figures})
+
+    def _option(self, option: OptionId | None) -> str:
+        return self.wording.options[option] if option else self.wording.blank
+
+    # --- results ---
+
+    def candidates(self) -> tuple[Candidate, ...]:
+        ranks = {row.assessment_id: rank for rank, row in enumerate(self.order, start=1)}
+        result = []
+        for letter, row in zip(LETTERS, self.rows, strict=False):
+            rank = ranks.get(row.assessment_id)
+            status: Status = "excluded" if rank is None else "recommended" if rank == 1 else "candidate"
+            result.append(Candidate(letter=letter, status=status, rank=rank,
+                                    over_cost=row.assessment_id in self.over_cost, row=row))
+        return tuple(result)
+
+    def recommendation(self) -> str:
+        return self.reasons[0].text
+
+
+def _p50(row: VendorRow) -> float:
+    cost = row.recommended_cost
+    return cost.p50 if cost is not None else 0.0
+
+
+def _score(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _money(value: float) -> str:
+    rounded = round(value)
+    return f"{rounded:,}" if rounded else "0"
+
+
+def _share(share: float) -> str:
+    """A share as a percentage to one decimal, trailing zero dropped: ``25`` for 0.25, ``12.5`` for 0.125."""
+    text = f"{share * 100:.1f}"
+    return text.rstrip("0").rstrip(".")
+
+
+def comparison_pdf(comparison: Comparison, assessments: Sequence[Assessment]) -> bytes:
+    """The comparison as a PDF (landscape A4): recommendation and reasons, the candidates side by side, their
+    category scores as grouped bars, and the rule. ``assessments`` must be the compared ones (``ValueError``
+    otherwise); the PDF is dated by the comparison, so the same input gives the same bytes."""
+    given = sorted(assessment.assessment_id for assessment in assessments)
+    compared = sorted(candidate.row.assessment_id for candidate in comparison.candidates)
+    if given != compared:
+        raise ValueError(f"the assessments ({', '.join(given)}) are not the compared ones ({', '.join(compared)})")
+    from riskengine.portfolio.comparison_page import render_comparison
+
+    return render_comparison(comparison, {assessment.assessment_id: assessment for assessment in assessments})

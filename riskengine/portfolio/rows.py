@@ -1,0 +1,161 @@
+"""The figures of one assessment that a portfolio shows, and the order the portfolio shows them in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from riskengine.assessment import Assessment
+from riskengine.score.profile import Decision, Severity, Tier
+from riskengine.tco.assumptions import OptionId
+from riskengine.tco.result import TcoResult
+
+TIER_ORDER: tuple[Tier, ...] = ("low", "medium", "high", "critical")
+DECISION_ORDER: tuple[Decision, ...] = ("approve", "approve_with_conditions", "reject")
+OPTION_ORDER: tuple[OptionId, ...] = ("good_enough", "built_to_last")
+_SEVERITY_ORDER: tuple[Severity, ...] = ("critical", "high", "medium", "low")
+_DUE_ORDER = ("before-go-live", "within-30-days", "within-90-days", "at-renewal")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CategoryPoint(_Frozen):
+    id: str
+    title: str
+    effectiveness: float | None
+    """0-100, or None when no control of the category applies."""
+
+
+class OptionCost(_Frozen):
+    """One adoption option's present value over the horizon: 10th, 50th and 90th percentile."""
+
+    id: OptionId
+    title: str
+    p10: float
+    p50: float
+    p90: float
+
+
+class ConditionBrief(_Frozen):
+    action: str
+    owner: str
+    due: str
+    severity: Severity
+
+
+class VendorRow(_Frozen):
+    """One vendor's line in the portfolio: who, how risky, what decided, what it costs, when to look again."""
+
+    assessment_id: str
+    created: dt.datetime
+    legal_name: str
+    product: str
+    tier: Tier
+    decision: Decision
+    residual: float
+    inherent: float
+    categories: tuple[CategoryPoint, ...]
+    knockouts: int
+    conditions: int
+    top_conditions: tuple[ConditionBrief, ...]
+    """Every condition of approval, most severe and most urgent first."""
+    currency: str | None
+    options: tuple[OptionCost, ...]
+    """Good enough first, then built to last; empty when the TCO was not priced."""
+    recommended_option: OptionId | None
+    reassess_by: dt.date | None
+
+    @property
+    def name(self) -> str:
+        """The vendor as people name it: its legal name, else its product, else the assessment id."""
+        return next((text for text in (self.legal_name, self.product) if text.strip()), self.assessment_id)
+
+    def option(self, option: OptionId) -> OptionCost | None:
+        return next((cost for cost in self.options if cost.id == option), None)
+
+    @property
+    def recommended_cost(self) -> OptionCost | None:
+        """The cost of the option the vendor's cost model recommends."""
+        return self.option(self.recommended_option) if self.recommended_option else None
+
+
+def recommended_option(tco: TcoResult) -> OptionId:
+    """The option the TCO verdict chooses: built to last when its expected NPV is lower, else good enough.
+
+    The same test as the verdict's wording in ``riskengine/tco/simulation.py``: the mean of the per-trial
+    difference (built to last minus good enough), the rare costly breach included.
+    """
+    return "good_enough" if tco.difference_npv.mean >= 0 else "built_to_last"
+
+
+def vendor_row(assessment: Assessment) -> VendorRow:
+    risk, tco = assessment.risk, assessment.tco
+    conditions = [condition for group in risk.conditions for condition in group.conditions]
+    conditions.sort(key=lambda condition: (_SEVERITY_ORDER.index(condition.severity),
+                                           _rank(_DUE_ORDER, condition.due), condition.action))
+    reassess = None
+    if risk.reassess_by:
+        try:
+            reassess = dt.date.fromisoformat(risk.reassess_by)
+        except ValueError:
+            reassess = None
+    options = () if tco is None else tuple(
+        OptionCost(id=option.id, title=option.title, p10=option.npv.p10, p50=option.npv.p50, p90=option.npv.p90)
+        for option in sorted(tco.options, key=lambda option: OPTION_ORDER.index(option.id)))
+    return VendorRow(
+        assessment_id=assessment.assessment_id,
+        created=assessment.created,
+        legal_name=assessment.vendor.legal_name,
+        product=assessment.vendor.product,
+        tier=risk.tier,
+        decision=risk.decision,
+        residual=risk.residual,
+        inherent=risk.inherent,
+        categories=tuple(CategoryPoint(id=category.id, title=category.title, effectiveness=category.effectiveness)
+                         for category in risk.categories),
+        knockouts=len(risk.knockouts),
+        conditions=len(conditions),
+        top_conditions=tuple(ConditionBrief(action=condition.action, owner=condition.owner, due=condition.due,
+                                            severity=condition.severity) for condition in conditions),
+        currency=tco.currency if tco is not None else None,
+        options=options,
+        recommended_option=recommended_option(tco) if tco is not None else None,
+        reassess_by=reassess,
+    )
+
+
+def _rank(order: Sequence[str], value: str) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+def name_key(row: VendorRow) -> tuple[str, str, str]:
+    """Names sort without regard to case; the product and the assessment id settle equal names."""
+    return row.name.casefold(), row.product.casefold(), row.assessment_id
+
+
+def portfolio_order(rows: Iterable[VendorRow]) -> list[VendorRow]:
+    """Highest tier first, then highest residual, then by name: where attention is due comes first."""
+    return sorted(rows, key=lambda row: (-TIER_ORDER.index(row.tier), -row.residual, *name_key(row)))
+
+
+def category_columns(rows: Iterable[VendorRow]) -> list[tuple[str, str]]:
+    """Every scoring category of the rows as ``(id, title)``, in the profiles' order as first seen."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        for category in row.categories:
+            seen.setdefault(category.id, category.title)
+    return list(seen.items())
+
+
+def as_of(assessments: Iterable[Assessment]) -> dt.datetime | None:
+    """The portfolio's clock: the latest assessment's (outputs take their dates from it, never from now)."""
+    moments = [_utc(assessment.created) for assessment in assessments]
+    return max(moments) if moments else None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC) if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
