@@ -14,10 +14,11 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 
-from riskengine.portfolio.layout import FONT, FONT_BOLD, fit, hex_colour, ink_on
+from riskengine.portfolio.layout import fit, hex_colour, ink_on
 from riskengine.portfolio.rows import DECISION_ORDER, TIER_ORDER
 from riskengine.portfolio.wording import PortfolioWording
 from riskengine.report.charts import nice_ticks, wrap
+from riskengine.report.fonts import FONT, FONT_BOLD
 from riskengine.report.wording import Theme
 from riskengine.score.profile import Decision, Tier
 

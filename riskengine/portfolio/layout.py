@@ -1,7 +1,8 @@
 """What the portfolio page and the comparison share: landscape A4 pages with a running header and "Page N of
 M", the report's fonts, colours and text styles, and text made safe for Paragraph markup.
 
-The look follows the report (``riskengine/report/pdf.py``): the same embedded Bitstream Vera fonts, the theme
+The look follows the report (``riskengine/report/pdf.py``): the same embedded fonts (with fallbacks for every
+script, ``riskengine/report/fonts.py``), the theme
 of ``templates/report.yaml``, the same byte-identical output. Imported only when a PDF is rendered.
 """
 
@@ -10,15 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -26,18 +24,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from riskengine import __version__
 from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording, luminance
+from riskengine.report.fonts import FONT, FONT_BOLD, paragraph_markup, register_fonts, string_width
 from riskengine.report.wording import Theme, load_wording
 from riskengine.score.profile import Decision, Tier
 
-FONT = "Vera"
-FONT_BOLD = "Vera-Bold"
-_FONT_FILES = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf", "Vera-Italic": "VeraIt.ttf",
-               "Vera-BoldItalic": "VeraBI.ttf"}
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN_X = 18 * mm
 MARGIN_TOP = 22 * mm
@@ -65,15 +59,15 @@ def clean(text: str, limit: int = TEXT_LIMIT) -> str:
 
 def markup(text: str, limit: int = TEXT_LIMIT) -> str:
     """Paragraph markup that shows ``text`` literally: ``<b>`` in a vendor's name stays ``<b>``."""
-    return escape(clean(text, limit))
+    return paragraph_markup(clean(text, limit))
 
 
 def fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` cut with an ellipsis so that it is at most ``width`` points wide."""
     text = clean(text, NAME_LIMIT)
-    if pdfmetrics.stringWidth(text, font, size) <= width:
+    if string_width(text, font, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + ELLIPSIS, font, size) > width:
+    while text and string_width(text + ELLIPSIS, font, size) > width:
         text = text[:-1]
     return text.rstrip() + ELLIPSIS
 
@@ -91,17 +85,6 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 
 # --- fonts, colours, styles --------------------------------------------------------------------------------
-
-
-def register_fonts() -> None:
-    """Embed reportlab's own Bitstream Vera family (as the report does), unless it is registered already."""
-    registered = set(pdfmetrics.getRegisteredFontNames())
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    for name, file_name in _FONT_FILES.items():
-        if name not in registered:
-            pdfmetrics.registerFont(TTFont(name, os.path.join(folder, file_name)))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic="Vera-Italic",
-                                  boldItalic="Vera-BoldItalic")
 
 
 def hex_colour(value: str) -> colors.Color:

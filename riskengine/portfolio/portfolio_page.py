@@ -25,6 +25,7 @@ from riskengine.portfolio.layout import (
 from riskengine.portfolio.rows import DECISION_ORDER, OPTION_ORDER, TIER_ORDER, VendorRow
 from riskengine.portfolio.wording import load_portfolio_wording
 from riskengine.report.charts import money
+from riskengine.report.fonts import FONT_BOLD
 from riskengine.score.profile import Decision, Tier
 from riskengine.tco.assumptions import OptionId
 
@@ -150,5 +151,5 @@ def _due_cell(page: Page, row: VendorRow) -> Paragraph:
         label, colour = text.due_soon.format(date=row.reassess_by.isoformat()), page.wording.theme.tiers["high"]
     shown = markup(iso(row.reassess_by, page.wording.blank))
     if label:
-        shown += f'<br/><font name="Vera-Bold" size="7" color="{colour.fill}">{markup(label)}</font>'
+        shown += f'<br/><font name="{FONT_BOLD}" size="7" color="{colour.fill}">{markup(label)}</font>'
     return Paragraph(shown, page.styles.cell)

@@ -150,3 +150,15 @@ def strings(x: float, y: float, text: str, font: str, size: float, colour: objec
         shapes.append(String(start, y, piece, fontName=name, fontSize=size, fillColor=colour))
         start += string_width(piece, name, size)
     return shapes
+
+
+def paragraph_markup(text: str) -> str:
+    """Paragraph markup that shows ``text`` literally, each run in a font that has it, right to left reordered.
+
+    ``<b>`` stays ``<b>`` and newlines become breaks; ``text`` should already be cleaned of control characters.
+    """
+    from xml.sax.saxutils import escape
+
+    pieces = [escape(piece) if name == FONT else f'<font name="{name}">{escape(piece)}</font>'
+              for name, piece in runs(visual_order(text), FONT)]
+    return "".join(pieces).replace("\n", "<br/>")

@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, get_args
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
@@ -68,10 +67,9 @@ from riskengine.report.fonts import (
     FONT_BOLD,
     FONT_ITALIC,
     draw_string,
+    paragraph_markup,
     register_fonts,
-    runs,
     string_width,
-    visual_order,
 )
 from riskengine.report.scorecard import joint_scorecard, load_scorecard
 from riskengine.report.wording import (
@@ -201,9 +199,7 @@ def _markup(text: str, limit: int = ANSWER_LIMIT) -> str:
 
     Characters the report's font lacks are set in a fallback font; right-to-left text is reordered.
     """
-    pieces = [escape(piece) if name == FONT else f'<font name="{name}">{escape(piece)}</font>'
-              for name, piece in runs(visual_order(_clean(text, limit)), FONT)]
-    return "".join(pieces).replace("\n", "<br/>")
+    return paragraph_markup(_clean(text, limit))
 
 
 def _percent(share: float, decimals: int = 2) -> str:
