@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from riskengine.enrich.gather import EvidenceSet
 from riskengine.errors import Problem
 from riskengine.inventory.analysis import GraphFindings
+from riskengine.questionnaire.submission import Coverage
 from riskengine.score.result import Finding, RiskResult
 from riskengine.tco.result import TcoResult
 
@@ -70,3 +71,5 @@ class Assessment(_Frozen):
     """Outside evidence about the vendor's domain; None when the run gathered none."""
     answers: tuple[AnsweredQuestion, ...]
     warnings: tuple[Problem, ...]
+    coverage: Coverage | None = None
+    """How a questionnaire in a foreign format (CAIQ, HECVAT, VSAQ, a one-off) covered our bank; None for ours."""

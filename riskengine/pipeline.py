@@ -16,13 +16,13 @@ from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
 from riskengine.errors import InputError
 from riskengine.facts import Fact, FactSet, Provenance
+from riskengine.importers.reading import read_questionnaire
 from riskengine.inventory.analysis import GraphFindings, analyse, load_effort_model, resolve_connections
 from riskengine.inventory.graph import SystemGraph
 from riskengine.inventory.loader import SystemIndex, load_inventory
 from riskengine.organisation import DEFAULT_ORG, OrgProfile, load_org_profile
 from riskengine.questionnaire.bank import DEFAULT_BANK, QuestionBank, load_bank
-from riskengine.questionnaire.reader import read_submission
-from riskengine.questionnaire.submission import Submission, answer_facts
+from riskengine.questionnaire.submission import Submission, answer_facts, import_facts
 from riskengine.resources import data_path
 from riskengine.score.engine import derive_facts, score
 from riskengine.score.profile import DEFAULT_PROFILE, load_profile
@@ -33,13 +33,15 @@ Audience = Literal["full", "it", "marketing", "compliance"]
 
 
 def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = None,
-             bank_path: Path | None = None) -> Submission:
+             bank_path: Path | None = None, format: str | None = None, mapping: Path | None = None) -> Submission:
     """Read and check a filled questionnaire (and its integration rows against ``inventory``).
 
-    Raises ``InputError`` with every problem; returns the submission, whose ``warnings`` may be non-empty.
+    The questionnaire may be ours or a foreign format (CAIQ, HECVAT, VSAQ, a one-off with ``mapping``), detected
+    by its structure unless ``format`` forces it (see ``riskengine.importers``). Raises ``InputError`` with every
+    problem; returns the submission, whose ``warnings`` may be non-empty.
     """
     bank = load_bank(bank_path)
-    submission = read_submission(questionnaire, bank, today=now.date())
+    submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping)
     if inventory is not None:
         _, problems = resolve_connections(submission, bank, SystemIndex(load_inventory(inventory)))
         if problems:
@@ -62,8 +64,13 @@ def assess(
     evidence_source: EvidenceSource | None = None,
     tco_trials: int | None = None,
     tco_seed: int | None = None,
+    format: str | None = None,
+    mapping: Path | None = None,
 ) -> Assessment:
     """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay).
+
+    ``format`` and ``mapping`` are as for ``validate``: a foreign questionnaire is read through its mapping, and
+    the questions of ours it does not cover stay unanswered (listed in ``Assessment.coverage``).
 
     Without an ``evidence_source`` no outside evidence is gathered and the evidence facts stay absent.
     The TCO is always priced (with the default organisation when no ``org_profile`` is given), with
@@ -73,8 +80,9 @@ def assess(
     bank = load_bank(bank_path)
     profile = load_profile(profile_path, bank)
     organisation = load_org_profile(org_profile) if org_profile else DEFAULT_ORG
-    submission = read_submission(questionnaire, bank, today=now.date())
-    facts = FactSet().with_facts(*answer_facts(submission), *_policy_facts(bank, submission, organisation))
+    submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping)
+    facts = FactSet().with_facts(*answer_facts(submission), *_policy_facts(bank, submission, organisation),
+                                 *import_facts(submission))
     graph: GraphFindings | None = None
     if inventory is not None:
         systems = load_inventory(inventory)
@@ -123,6 +131,7 @@ def assess(
         evidence=evidence,
         answers=_answered(bank, submission),
         warnings=submission.warnings,
+        coverage=submission.coverage,
     )
 
 
@@ -216,6 +225,8 @@ def _plain(value: object) -> str:
         return ", ".join(str(item) for item in value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # "6500", as the vendor typed it, not Excel's 6500.0
     return str(value)
 
 
@@ -256,3 +267,35 @@ def write_outputs(assessment: Assessment, *, pdf: Path | None, json_path: Path |
     for path, data in ((pdf, pdf_bytes), (json_path, json_bytes)):
         if path is not None:
             write_bytes_atomically(path, data)
+
+
+# The register is imported where it is used (only runs that record need it); these names are for typing.
+from typing import TYPE_CHECKING  # noqa: E402  (kept beside its only use: this block)
+
+if TYPE_CHECKING:
+    from riskengine.register.store import Output, Register
+
+
+def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, register: Register,
+                     evidence_store: EvidenceStore | None, now: dt.datetime, audience: Audience = "full",
+                     offline: bool = False) -> tuple[Output, Output]:
+    """Render, write the PDF and the JSON (each whole or not at all), then record the run in the register.
+
+    The evidence the assessment used is recorded first (for ``--replay``), then the assessment with its
+    outputs' sha256 in one transaction, so a register row always means both files were fully in place.
+    ``now`` is when it is recorded (the command's clock, not the assessment's). Returns the two outputs.
+    """
+    from riskengine.atomic import write_bytes_atomically
+    from riskengine.register.store import Output, run_key, run_settings
+
+    pdf_bytes, json_bytes = render(assessment, audience=audience)
+    write_bytes_atomically(pdf, pdf_bytes)
+    write_bytes_atomically(json_path, json_bytes)
+    if evidence_store is not None and assessment.evidence is not None:
+        evidence_store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
+                                  assessment.evidence.items)
+    outputs = (Output.of("pdf", pdf, pdf_bytes, audience), Output.of("json", json_path, json_bytes, audience))
+    key = run_key(((item.role, item.sha256) for item in assessment.inputs),
+                  run_settings(offline=offline, audience=audience))
+    register.record(assessment, outputs=outputs, run_key=key, result=json_bytes, now=now)
+    return outputs

@@ -36,6 +36,102 @@ class TableRow(BaseModel):
     places: dict[str, str]
 
 
+class UnparsedAnswer(BaseModel):
+    """An answer in a foreign questionnaire that is not clearly an answer: kept for the analyst, never guessed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    their_id: str
+    place: str
+    """``CAIQv4.0.3!C41`` or ``answers.json:$.answers.network_vpn``"""
+    text: str
+    """What the vendor wrote, as written."""
+    reason: str
+
+
+class VendorEvidence(BaseModel):
+    """A vendor's own free-text description behind one of our answers (CAIQ implementation description,
+    HECVAT additional information), kept in their words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question_id: str
+    """Ours."""
+    their_id: str
+    place: str
+    text: str
+
+
+class ImportFlag(BaseModel):
+    """A warning the foreign questionnaire itself raises on the vendor's answers (a VSAQ tip whose condition
+    holds)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    their_id: str
+    severity: str
+    text: str
+    place: str
+    response: str = ""
+    """The vendor's explanation, where the questionnaire asked for one."""
+
+
+class ImportedFact(BaseModel):
+    """A value a mapping publishes as a fact (``import.hosting``) rather than as an answer of ours."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: str | int | float | bool | tuple[str, ...]
+    place: str
+
+
+class Coverage(BaseModel):
+    """How a questionnaire in a foreign format (CAIQ, HECVAT, VSAQ, a one-off) covers our bank.
+
+    Our questions it does not answer stay unanswered and are listed in ``not_covered``: the gap shows in the
+    report instead of being scored as compliant.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    format: str
+    """``caiq``, ``hecvat3``, ``hecvat4``, ``vsaq`` or ``mapped``."""
+    format_version: str
+    mapping: str
+    """The mapping used, as ``id@version``."""
+    source_sha256: str
+    """Of the vendor's file as read; the file itself is never written to."""
+    related_files: dict[str, str] = {}
+    """Other files the reading needed (a VSAQ answers file's definition), name -> sha256."""
+    questions_read: int
+    """Their questions found in the file."""
+    questions_answered: int
+    """Of those, the ones with an answer."""
+    questions_total: int
+    """Our questions (the bank's size): coverage is ``answers_mapped`` of these."""
+    answers_mapped: int
+    """Our questions answered through the mapping."""
+    not_covered: tuple[str, ...]
+    """Our question ids with no answer from the foreign questionnaire, in bank order."""
+    not_applicable: tuple[str, ...] = ()
+    """Their question ids that the questionnaire's own routing made not applicable (HECVAT 4)."""
+    sources: dict[str, tuple[str, ...]] = {}
+    """Our question id -> their question ids its answer was made from."""
+    unparsed: tuple[UnparsedAnswer, ...] = ()
+    vendor_evidence: tuple[VendorEvidence, ...] = ()
+    flags: tuple[ImportFlag, ...] = ()
+    facts: tuple[ImportedFact, ...] = ()
+
+    @property
+    def percent(self) -> float:
+        """Share of our questions answered, 0-100."""
+        return 100.0 * self.answers_mapped / self.questions_total if self.questions_total else 0.0
+
+    def evidence_for(self, question_id: str) -> tuple[VendorEvidence, ...]:
+        return tuple(item for item in self.vendor_evidence if item.question_id == question_id)
+
+
 class Submission(BaseModel):
     """A vendor's whole questionnaire, valid against its bank; warnings travel with it."""
 
@@ -47,6 +143,8 @@ class Submission(BaseModel):
     answers: dict[str, Answer]
     tables: dict[str, tuple[TableRow, ...]]
     warnings: tuple[Problem, ...] = ()
+    coverage: Coverage | None = None
+    """Set when the questionnaire came in a foreign format; None for our own template."""
 
     def value(self, question_id: str) -> AnswerValue | None:
         answer = self.answers.get(question_id)
@@ -71,4 +169,35 @@ def answer_facts(submission: Submission) -> list[Fact]:
     for question_id, rows in submission.tables.items():
         facts.append(Fact(name=f"answer.{question_id}", value=len(rows),
                           sources=tuple(Provenance(kind="cell", ref=row.place) for row in rows)))
+    return facts
+
+
+IMPORT_SEVERITIES = ("critical", "high", "medium", "low")
+
+
+def import_facts(submission: Submission) -> list[Fact]:
+    """Facts about a foreign questionnaire, for rules that want them: ``import.format``, ``import.coverage``
+    (percent of our questions answered), ``import.not_covered`` (how many are not), ``import.unparsed``,
+    ``import.flags`` and ``import.flag.<severity>`` (the questionnaire's own warnings that fired), and every
+    ``import.*`` fact the mapping publishes. None for our own template."""
+    coverage = submission.coverage
+    if coverage is None:
+        return []
+    source = (Provenance(kind="derived", ref="import", detail=f"{coverage.format} {coverage.format_version} "
+                                                              f"through {coverage.mapping}"),)
+    facts = [
+        Fact(name="import.format", value=coverage.format, sources=source),
+        Fact(name="import.coverage", value=round(coverage.percent, 1), sources=source),
+        Fact(name="import.not_covered", value=len(coverage.not_covered), sources=source),
+        Fact(name="import.unparsed", value=len(coverage.unparsed), sources=source),
+        Fact(name="import.flags", value=len(coverage.flags),
+             sources=tuple(Provenance(kind="cell", ref=flag.place, detail=flag.their_id) for flag in coverage.flags)),
+    ]
+    for severity in IMPORT_SEVERITIES:
+        fired = [flag for flag in coverage.flags if flag.severity == severity]
+        facts.append(Fact(name=f"import.flag.{severity}", value=len(fired),
+                          sources=tuple(Provenance(kind="cell", ref=flag.place, detail=flag.their_id)
+                                        for flag in fired)))
+    facts.extend(Fact(name=fact.name, value=fact.value, sources=(Provenance(kind="cell", ref=fact.place),))
+                 for fact in coverage.facts)
     return facts

@@ -9,6 +9,7 @@ entity expansion can reach the parser), then each sheet's claimed dimension.
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -63,18 +64,26 @@ def check_workbook_file(path: Path) -> None:
         raise refuse(f"the workbook cannot be unpacked ({exc})") from exc
 
 
-def open_workbook(path: Path, *, data_only: bool = False) -> Any:
+def open_workbook(path: Path, *, data_only: bool = False, sparse: bool = False) -> Any:
     """Check ``path`` and open it read-only with openpyxl; formulas are never evaluated.
 
     With ``data_only=False`` a formula cell reads as its formula text (``=SUM(...)``) so a reader can
     refuse it; with ``data_only=True`` it reads as the value Excel cached when the file was saved.
-    The caller must ``close()`` the workbook.
+
+    A sheet that claims more than ``MAX_ROWS`` rows is refused, unless ``sparse``: real questionnaires
+    (HECVAT 4) claim all 1,048,576 rows because a whole column is formatted. A sparse reader must walk
+    rows lazily, skip empty ones and bound the rows that hold values itself (``riskengine.importers`` does);
+    the archive checks and the column limit still apply. The caller must ``close()`` the workbook.
     """
     check_workbook_file(path)
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+        with warnings.catch_warnings():
+            # openpyxl warns about every Excel extension it drops (data validation, conditional formatting);
+            # a read-only reader loses nothing it uses, and the warnings would only be noise.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     except UnreadableFileError:
         raise
     except Exception as exc:  # openpyxl raises many types (KeyError, TypeError, ...) on malformed parts
@@ -82,7 +91,7 @@ def open_workbook(path: Path, *, data_only: bool = False) -> Any:
                                              f"{str(exc)[:200]})") from exc
     for sheet in workbook.worksheets:
         rows, columns = sheet.max_row or 0, sheet.max_column or 0
-        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        if (rows > MAX_ROWS and not sparse) or columns > MAX_COLUMNS:
             workbook.close()
             raise UnreadableFileError(
                 str(path), f"sheet {sheet.title!r} claims {rows:,} rows x {columns:,} columns; the limit is "

@@ -1,0 +1,176 @@
+"""Read a vendor's questionnaire in whatever format it came: ours, CAIQ, HECVAT 3 or 4, VSAQ or a one-off.
+
+The format is recognised by structure (sheet titles, header labels, id patterns, JSON keys), never by the file
+name; ``format`` forces it. A workbook that is none of the foreign formats goes to our own reader, whose
+messages say what is wrong with it. The vendor's file is only ever read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+from riskengine.errors import InputError, Problem
+from riskengine.importers.foreign import ForeignQuestionnaire
+from riskengine.importers.mapping import Mapping, default_mapping, fits, load_mapping
+from riskengine.importers.sheets import Book, open_book
+from riskengine.importers.translation import translate
+from riskengine.questionnaire.bank import QuestionBank
+from riskengine.questionnaire.layout import META_SHEET
+from riskengine.questionnaire.submission import Submission
+
+FORMATS = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
+"""Every format ``read_questionnaire`` reads; ``mapped`` is the generic importer driven by a mapping."""
+
+_HEAD_BYTES = 4096
+
+
+def detect_format(path: Path) -> str:
+    """The format of ``path`` by its structure: ``riskengine`` (also for any workbook that is no foreign format,
+    so that our own reader explains what is wrong with it), ``caiq``, ``hecvat3``, ``hecvat4`` or ``vsaq``.
+
+    Raises ``InputError`` for a JSON file that is not VSAQ, ``UnreadableFileError`` for a hostile workbook.
+    """
+    kind = _file_kind(path)
+    if kind == "json":
+        _vsaq_data(path)
+        return "vsaq"
+    if kind == "workbook":
+        with open_book(path) as book:
+            return _detect_book(book)
+    return "riskengine"
+
+
+def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format: str | None = None,
+                       mapping: Path | None = None) -> Submission:
+    """Read ``path`` into a ``Submission`` of ``bank``, whatever its format.
+
+    ``format`` forces one of ``FORMATS``; ``mapping`` replaces the shipped mapping of a foreign format (and is
+    required by ``mapped``, whose layout it describes). Our own template gives a submission without
+    ``coverage``; a foreign one carries its ``Coverage``. Raises ``InputError`` with every problem and its place,
+    or ``UnreadableFileError`` (a subclass) for a file that cannot be opened safely.
+    """
+    source = str(path)
+    if format is not None and format not in FORMATS:
+        raise InputError(source, [Problem(place=source, message=f"unknown format {format!r}; expected one of "
+                                                                f"{', '.join(FORMATS)}")])
+    chosen = load_mapping(mapping, bank) if mapping is not None else None
+    if format is None and chosen is not None:
+        format = chosen.format
+    kind = _file_kind(path)
+    if format == "riskengine" or (format is None and kind == "other"):
+        return _native(path, bank, today, chosen)
+    if format == "vsaq" or (format is None and kind == "json"):
+        from riskengine.importers.vsaq import read_vsaq
+
+        return _translate(read_vsaq(path, _vsaq_data(path)), chosen, bank, today)
+    foreign: ForeignQuestionnaire | None = None
+    with open_book(path) as book:
+        detected = format or _detect_book(book)
+        if detected == "mapped":
+            if chosen is None or chosen.source is None:
+                raise InputError(source, [Problem(place=source, message=(
+                    "the generic importer needs a mapping that describes the workbook (--mapping FILE.yaml)"))])
+            from riskengine.importers.oneoff import read_mapped
+
+            foreign = read_mapped(book, chosen.source, chosen.label)
+        elif detected != "riskengine":
+            foreign = _read_book(book, detected)
+    if foreign is None:
+        return _native(path, bank, today, chosen)
+    return _translate(foreign, chosen, bank, today)
+
+
+def _translate(foreign: ForeignQuestionnaire, chosen: Mapping | None, bank: QuestionBank,
+               today: dt.date) -> Submission:
+    """Translate through the user's mapping, or the shipped one made for the questionnaire's variant."""
+    source = foreign.source
+    if chosen is None:
+        chosen, exact = default_mapping(foreign.format, bank, foreign.variant)
+        if not exact:
+            foreign = replace(foreign, problems=(*foreign.problems, Problem(
+                place=source, severity="warning",
+                message=f"no mapping is made for {foreign.format} {foreign.variant!r}; {chosen.label} is used: check "
+                        "its answers")))
+    elif chosen.format != foreign.format:
+        raise InputError(source, [Problem(place=source, message=f"mapping {chosen.label} is for the {chosen.format} "
+                                                                f"format, not {foreign.format}")])
+    elif not fits(chosen, foreign.variant):
+        variants = ", ".join(chosen.variants)
+        raise InputError(source, [Problem(place=source, message=f"mapping {chosen.label} is for {variants}, not "
+                                                                f"{foreign.variant}")])
+    return translate(foreign, chosen, bank, today=today)
+
+
+def _native(path: Path, bank: QuestionBank, today: dt.date, chosen: Mapping | None) -> Submission:
+    if chosen is not None:
+        raise InputError(str(path), [Problem(place=str(path), message=f"mapping {chosen.label} is for the "
+                                                                      f"{chosen.format} format, but this is not a "
+                                                                      f"{chosen.format} questionnaire")])
+    from riskengine.questionnaire.reader import read_submission
+
+    return read_submission(path, bank, today=today)
+
+
+def _read_book(book: Book, format_name: str) -> ForeignQuestionnaire:
+    if format_name == "caiq":
+        from riskengine.importers.caiq import read_caiq
+
+        return read_caiq(book)
+    if format_name == "hecvat3":
+        from riskengine.importers.hecvat import read_hecvat3
+
+        return read_hecvat3(book)
+    from riskengine.importers.hecvat import read_hecvat4
+
+    return read_hecvat4(book)
+
+
+def _detect_book(book: Book) -> str:
+    from riskengine.importers.caiq import caiq_sheet
+    from riskengine.importers.hecvat import hecvat3_sheet, hecvat4_tabs
+
+    if any(title.lower() == META_SHEET.lower() for title in book.titles):
+        return "riskengine"
+    # Sheet titles first (cheap), then the contents of every sheet (a renamed sheet, a copied layout).
+    if caiq_sheet(book, titled_only=True) is not None:
+        return "caiq"
+    if hecvat3_sheet(book, titled_only=True) is not None:
+        return "hecvat3"
+    if hecvat4_tabs(book):
+        return "hecvat4"
+    if caiq_sheet(book) is not None:
+        return "caiq"
+    if hecvat3_sheet(book) is not None:
+        return "hecvat3"
+    return "riskengine"
+
+
+def _file_kind(path: Path) -> str:
+    """``workbook`` (a zip), ``json`` (text whose first value is an object, after ``//`` comments) or ``other``."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return "other"  # our own reader reports why it cannot be read
+    if head.startswith(b"PK\x03\x04"):
+        return "workbook"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("//"):
+            continue
+        return "json" if stripped.startswith("{") else "other"
+    return "other"
+
+
+def _vsaq_data(path: Path) -> object:
+    from riskengine.importers.vsaq import read_json_file, vsaq_kind
+
+    data = read_json_file(path)
+    if vsaq_kind(data) is None:
+        raise InputError(str(path), [Problem(place=str(path), message=(
+            "a JSON file, but not a VSAQ questionnaire: expected a definition {\"questionnaire\": [...]} or answers "
+            "{\"questionnaire\": \"definition.json\", \"answers\": {...}}"))])
+    return data

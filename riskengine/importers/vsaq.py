@@ -1,0 +1,437 @@
+"""Google VSAQ: questionnaire definitions (JSON-like) and a vendor's answers to them.
+
+A definition is ``{"questionnaire": [items]}``: nested blocks of ``info``, ``line``, ``box``, ``check``,
+``radiogroup``, ``checkgroup``, ``yesno`` and ``tip`` items, each shown only when its ``cond`` holds. VSAQ keeps
+answers as a flat map ``{id: "checked" | text}`` (a radio button or a check box by its own id). We read an
+answers file that names its definition::
+
+    {"questionnaire": "webapp.json", "answers": {"application_name": "Acme", "..._yes": "checked"}}
+
+The definition is looked up beside the answers file, by file name only (a vendor's file cannot make us read
+elsewhere). A definition alone is recognised too: its questions are read and none is answered. A ``tip`` with
+``"warn": "yes"`` and a severity is a finding of the questionnaire itself: when its condition holds on the
+vendor's answers it becomes a flag.
+
+The published definitions are not strict JSON: they start with ``//`` licence comments and join long strings
+with JavaScript's ``"..." +`` ``"..."``. ``parse_lenient_json`` accepts exactly those two liberties; it is
+hand-written because no maintained Python library parses the ``+`` concatenation (json5 and pyjson5 accept
+comments, not that).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from riskengine.errors import InputError, Problem
+from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire, file_sha256
+from riskengine.questionnaire.submission import ImportFlag, UnparsedAnswer
+
+MAX_JSON_BYTES = 5_000_000
+_CHECKED = ("checked", "true")
+VALUE_TYPES = ("line", "box", "check", "radiogroup", "checkgroup", "yesno")
+"""Item types that take an answer (``upload`` takes a file, which an answers map cannot carry)."""
+
+_TOKEN = re.compile(r'(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<line>//[^\n]*)|(?P<block>/\*[\s\S]*?\*/)'
+                    r'|(?P<other>[^"/]+|/|")')
+_JOIN = re.compile(r"^\s*\+\s*$")
+_CONDITION_TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[^\s()!&|,]+|,|&|\|)")
+_TAG = re.compile(r"<[^>]+>")
+_SAFE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class ConditionError(ValueError):
+    """A ``cond`` that cannot be evaluated (a syntax error, an unknown id, a function we do not run)."""
+
+
+def parse_lenient_json(text: str, name: str) -> Any:
+    """Parse JSON that may hold ``//`` and ``/* */`` comments and ``"a" + "b"`` string joins.
+
+    Comments become whitespace and a join's newlines move after the joined string, so every line keeps its
+    number and a syntax error is reported at the line a person sees in the file.
+    """
+    pieces: list[str] = []
+    kinds: list[str] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        token = match.group()
+        if kind == "line":
+            continue  # the newline that ends it stays, in the next token
+        if kind == "block":
+            kind, token = "other", "\n" * token.count("\n") or " "
+        if kind == "other" and kinds and kinds[-1] == "other":
+            pieces[-1] += token
+            continue
+        if kind == "string" and len(kinds) >= 2 and kinds[-2] == "string" and _JOIN.match(pieces[-1]):
+            newlines = pieces.pop().count("\n")
+            kinds.pop()
+            pieces[-1] = pieces[-1][:-1] + token[1:]
+            if newlines:
+                pieces.append("\n" * newlines)
+                kinds.append("other")
+            continue
+        pieces.append(token)
+        kinds.append(kind)
+    try:
+        return json.loads("".join(pieces))
+    except json.JSONDecodeError as exc:
+        raise InputError(name, [Problem(place=f"{name}:{exc.lineno}", message=f"not valid JSON: {exc.msg}")]) from exc
+    except RecursionError as exc:
+        raise InputError(name, [Problem(place=name, message="JSON nested too deeply")]) from exc
+
+
+def read_json_file(path: Path) -> Any:
+    """A size-capped, UTF-8 JSON-like file, parsed leniently."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise InputError(name, [Problem(place=name, message=f"the file is {size:,} bytes; the limit is "
+                                                                f"{MAX_JSON_BYTES:,}")])
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(name, [Problem(place=name, message=f"cannot be read as UTF-8 text ({exc})")]) from exc
+    return parse_lenient_json(text, name)
+
+
+def vsaq_kind(data: Any) -> str | None:
+    """``definition`` or ``answers`` for VSAQ data, else None."""
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("answers"), dict) and isinstance(data.get("questionnaire"), str | list):
+        return "answers"
+    if isinstance(data.get("questionnaire"), list) or isinstance(data.get("extensions"), list):
+        return "definition"
+    return None
+
+
+@dataclass(eq=False)
+class _Item:
+    type: str
+    id: str
+    text: str
+    cond: str
+    parent: _Item | None
+    path: str
+    choices: tuple[tuple[str, str], ...] = ()
+    group: _Item | None = None
+    """For a radio or check choice: its group."""
+    warn: bool = False
+    severity: str = ""
+    name: str = ""
+
+
+@dataclass
+class Definition:
+    """Every item of one or more definitions, by id, in file order."""
+
+    names: list[str] = field(default_factory=list)
+    version: str = ""
+    items: dict[str, _Item] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, data: Any, name: str) -> None:
+        self.names.append(name)
+        if isinstance(data.get("version"), int | str) and not self.version:
+            self.version = str(data["version"])
+        roots = data.get("questionnaire") or data.get("extensions") or []
+        key = "questionnaire" if data.get("questionnaire") else "extensions"
+        self._walk(roots, None, f"{name}:$.{key}")
+
+    def value_items(self) -> list[_Item]:
+        return [item for item in self.items.values() if item.type in VALUE_TYPES]
+
+    def _walk(self, items: Any, parent: _Item | None, path: str) -> None:
+        if not isinstance(items, list):
+            return
+        for index, raw in enumerate(items):
+            if not isinstance(raw, dict):
+                continue
+            where = f"{path}[{index}]"
+            item_type = str(raw.get("type", ""))
+            choices: list[tuple[str, str]] = []
+            if item_type in ("radiogroup", "checkgroup"):
+                for choice in raw.get("choices") or []:
+                    if isinstance(choice, dict) and len(choice) == 1:
+                        choice_id, choice_text = next(iter(choice.items()))
+                        choices.append((str(choice_id), _plain_text(choice_text)))
+            item_id = str(raw.get("id") or "") or self._group_name(choices) or where
+            item = _Item(type=item_type, id=item_id, text=_plain_text(raw.get("text")),
+                         cond=str(raw.get("cond") or ""), parent=parent, path=where, choices=tuple(choices),
+                         warn=str(raw.get("warn", "")).lower() in ("yes", "true"),
+                         severity=str(raw.get("severity") or ""), name=_plain_text(raw.get("name")))
+            self._register(item)
+            for position, (choice_id, choice_text) in enumerate(choices):
+                self._register(_Item(type="choice", id=choice_id, text=choice_text, cond="", parent=parent,
+                                     path=f"{where}.choices[{position}]", group=item))
+            if item_type == "block":
+                self._walk(raw.get("items"), item, f"{where}.items")
+
+    def _group_name(self, choices: list[tuple[str, str]]) -> str:
+        """A name for a group the definition leaves without an id: its choices' common prefix
+        (``application_ssl_exclusively``, ``application_ssl_mixed`` -> ``application_ssl``), so that a mapping can
+        name it, with ``_options`` added when that name is taken; '' when the choices share no prefix."""
+        if len(choices) < 2:
+            return ""
+        ids = [choice_id for choice_id, _ in choices]
+        shortest = min(ids, key=len)
+        length = next((index for index, char in enumerate(shortest) if any(other[index] != char for other in ids)),
+                      len(shortest))
+        prefix = shortest[:length]
+        name = prefix[: prefix.rfind("_")] if "_" in prefix and not prefix.endswith("_") else prefix.rstrip("_")
+        if not name:
+            return ""
+        if name in self.items or any(name == choice_id for choice_id, _ in choices):
+            name += "_options"
+        return "" if name in self.items else name
+
+    def _register(self, item: _Item) -> None:
+        if item.id in self.items:
+            self.problems.append(Problem(place=item.path, severity="warning",
+                                         message=f"id {item.id!r} appears twice in the definition; the first is used"))
+            return
+        self.items[item.id] = item
+
+
+class _Answers:
+    """A vendor's answers and what they make visible, as VSAQ decides it."""
+
+    def __init__(self, definition: Definition, answers: dict[str, Any]) -> None:
+        self.definition, self.answers = definition, answers
+        self._visible: dict[str, bool] = {}
+        self._evaluating: set[str] = set()
+
+    def checked(self, item: _Item) -> bool:
+        if item.type == "choice" and item.group is not None:
+            return is_checked(self.answers.get(item.id)) or self.answers.get(item.group.id) == item.id
+        return is_checked(self.answers.get(item.id))
+
+    def visible(self, item: _Item) -> bool:
+        """Whether VSAQ would show ``item``: its own condition and every enclosing block's hold."""
+        if item.id in self._visible:
+            return self._visible[item.id]
+        if item.id in self._evaluating:
+            raise ConditionError(f"the condition of {item.id!r} refers to itself")
+        self._evaluating.add(item.id)
+        try:
+            own = item.group if item.type == "choice" and item.group is not None else item
+            shown = (own.parent is None or self.visible(own.parent)) and self.holds(own.cond)
+        finally:
+            self._evaluating.discard(item.id)
+        self._visible[item.id] = shown
+        return shown
+
+    def holds(self, condition: str) -> bool:
+        tokens = _condition_tokens(condition)
+        if not tokens:
+            return True
+        value, position = self._evaluate(tokens, 0)
+        if position != len(tokens):
+            raise ConditionError(f"unexpected {tokens[position]!r} in condition {condition!r}")
+        return value
+
+    def _evaluate(self, tokens: list[str], position: int) -> tuple[bool, int]:
+        """VSAQ's own semantics: operators apply left to right, with no precedence of && over ||."""
+        result: bool | None = None
+        operator = ""
+        while position < len(tokens):
+            token = tokens[position]
+            if token == ")":
+                if operator:
+                    raise ConditionError(f"operator {operator} without a second operand")
+                return (True if result is None else result), position + 1
+            if token in ("&&", "||"):
+                if result is None or operator:
+                    raise ConditionError(f"operator {token} without an operand")
+                operator, position = token, position + 1
+                continue
+            if token in (",", "&", "|"):
+                raise ConditionError(f"{token!r} is not supported in conditions")
+            negate = False
+            while position < len(tokens) and tokens[position] == "!":
+                negate, position = not negate, position + 1
+            if position >= len(tokens):
+                raise ConditionError("condition ends after '!'")
+            if tokens[position] == "(":
+                value, position = self._evaluate(tokens, position + 1)
+            else:
+                value, position = self.resolve(tokens[position]), position + 1
+            value = not value if negate else value
+            if result is None:
+                result = value
+            elif operator == "&&":
+                result = result and value
+            elif operator == "||":
+                result = result or value
+            else:
+                raise ConditionError("two operands without an operator between them")
+            operator = ""
+        if operator:
+            raise ConditionError(f"operator {operator} without a second operand")
+        return (True if result is None else result), position
+
+    def resolve(self, name: str) -> bool:
+        if name == "false":
+            return False
+        if name.startswith('"') or name in ("matches", "contains"):
+            raise ConditionError(f"functions and strings ({name}) are not evaluated")
+        reference = re.sub(r"(/yes|/no|/value)$", "", name.removeprefix("^"))
+        item = self.definition.items.get(reference)
+        if item is None:
+            raise ConditionError(f"the condition names {reference!r}, which the definition does not have")
+        if name.startswith("^"):
+            return self.visible(item)
+        if not self.visible(item):
+            return False
+        if item.type in ("choice", "check"):
+            return self.checked(item)
+        value = self.answers.get(item.id)
+        if item.type == "yesno":
+            return str(value).lower() == ("no" if name.endswith("/no") else "yes")
+        return bool(str(value).strip()) if value is not None else False
+
+
+def read_vsaq(path: Path, data: Any) -> ForeignQuestionnaire:
+    """Read a VSAQ answers file (with its definition) or a definition alone."""
+    source = str(path)
+    definition = Definition()
+    related: dict[str, str] = {}
+    answers: dict[str, Any] = {}
+    answers_name = path.name
+    if vsaq_kind(data) == "answers":
+        references = data["questionnaire"] if isinstance(data["questionnaire"], list) else [data["questionnaire"]]
+        for reference in references:
+            definition_path = _definition_path(path, reference)
+            definition.add(read_json_file(definition_path), definition_path.name)
+            related[definition_path.name] = file_sha256(definition_path)
+        answers = data["answers"]
+    else:
+        definition.add(data, path.name)
+    problems = list(definition.problems)
+    evaluation = _Answers(definition, answers)
+    items = [_foreign_item(item, evaluation, answers_name) for item in definition.value_items()]
+    unparsed = _unknown_answers(definition, answers, answers_name)
+    flags = _flags(definition, evaluation, answers_name, problems) if answers else ()
+    version = ", ".join(Path(name).stem for name in definition.names) + (
+        f" v{definition.version}" if definition.version else "")
+    return ForeignQuestionnaire(format="vsaq", format_version=version, source=source, sha256=file_sha256(path),
+                                items=tuple(items), problems=tuple(problems), flags=flags, related_files=related,
+                                unparsed=unparsed)
+
+
+def answer_place(answers_name: str, key: str) -> str:
+    return f"{answers_name}:$.answers.{key}" if _SAFE_KEY.match(key) else f"{answers_name}:$.answers[{key!r}]"
+
+
+def _definition_path(path: Path, reference: Any) -> Path:
+    name = str(path)
+    if not isinstance(reference, str) or not reference or reference != Path(reference).name or reference in (
+            ".", ".."):
+        raise InputError(name, [Problem(place=f"{name}:$.questionnaire",
+                                        message=f"the definition must be named by its file name beside the answers "
+                                                f"file (for example \"webapp.json\"); got {reference!r}")])
+    candidate = path.parent / reference
+    if not candidate.is_file():
+        raise InputError(name, [Problem(place=f"{name}:$.questionnaire",
+                                        message=f"definition {reference!r} not found in {path.parent}")])
+    return candidate
+
+
+def _foreign_item(item: _Item, evaluation: _Answers, answers_name: str) -> ForeignItem:
+    answers = evaluation.answers
+    if item.type == "radiogroup":
+        chosen = [choice_id for choice_id, _ in item.choices
+                  if is_checked(answers.get(choice_id)) or answers.get(item.id) == choice_id]
+        key = chosen[0] if chosen and chosen[0] in answers else item.id
+        return ForeignItem(their_id=item.id, text=item.text, answer=chosen[0] if chosen else None, kind="choice",
+                           place=answer_place(answers_name, key))
+    if item.type == "checkgroup":
+        ticked = tuple(choice_id for choice_id, _ in item.choices if is_checked(answers.get(choice_id)))
+        return ForeignItem(their_id=item.id, text=item.text, answer=ticked or None, kind="choices",
+                           place=answer_place(answers_name, ticked[0] if ticked else item.id))
+    value = answers.get(item.id)
+    if item.type == "check":
+        value = "Yes" if is_checked(value) else None
+    elif item.type == "yesno" and value is not None:
+        value = {"yes": "Yes", "no": "No"}.get(str(value).lower(), value)
+    elif value is not None and not isinstance(value, str):
+        value = json.dumps(value)
+    return ForeignItem(their_id=item.id, text=item.text, answer=value, place=answer_place(answers_name, item.id),
+                       yes_no=item.type in ("check", "yesno"))
+
+
+def _unknown_answers(definition: Definition, answers: dict[str, Any], answers_name: str) -> tuple[UnparsedAnswer, ...]:
+    """Answers to ids the definition does not have, and radio groups answered with an option they do not have."""
+    names = ", ".join(definition.names)
+    found: list[UnparsedAnswer] = []
+    for key, value in answers.items():
+        item = definition.items.get(str(key))
+        if item is None:
+            reason = f"not a question of {names}"
+        elif item.type == "radiogroup" and not any(value == choice_id for choice_id, _ in item.choices):
+            reason = f"not one of the options of {item.id} ({', '.join(choice for choice, _ in item.choices)[:200]})"
+        else:
+            continue
+        found.append(UnparsedAnswer(their_id=str(key), place=answer_place(answers_name, str(key)),
+                                    text=str(value)[:2000], reason=reason))
+    return tuple(found)
+
+
+def is_checked(value: Any) -> bool:
+    """VSAQ marks a ticked box or a picked radio button "checked"; ``true`` is taken to mean the same."""
+    return value is True or (isinstance(value, str) and value.strip().lower() in _CHECKED)
+
+
+def _flags(definition: Definition, evaluation: _Answers, answers_name: str,
+           problems: list[Problem]) -> tuple[ImportFlag, ...]:
+    flags: list[ImportFlag] = []
+    for item in definition.items.values():
+        if item.type != "tip" or not item.warn or not item.severity:
+            continue
+        try:
+            fires = evaluation.visible(item)
+        except (ConditionError, RecursionError) as exc:
+            reason = exc if isinstance(exc, ConditionError) else "its conditions refer to each other too deeply"
+            problems.append(Problem(place=item.path, severity="warning",
+                                    message=f"tip {item.id} not evaluated: {reason}"))
+            continue
+        if fires:
+            flags.append(ImportFlag(
+                their_id=item.id, severity=item.severity.lower(), text=(item.name or item.text)[:300],
+                place=_flag_place(item, evaluation, answers_name),
+                response=str(evaluation.answers.get(item.id) or "")[:2000]))
+    return tuple(flags)
+
+
+def _flag_place(item: _Item, evaluation: _Answers, answers_name: str) -> str:
+    """The answer that made a tip fire: the first id its condition names that the vendor answered."""
+    for token in _condition_tokens(item.cond):
+        key = re.sub(r"(/yes|/no|/value)$", "", token.removeprefix("^"))
+        if key in evaluation.answers:
+            return answer_place(answers_name, key)
+    return f"{answers_name}:$.answers"
+
+
+def _condition_tokens(condition: str) -> list[str]:
+    tokens: list[str] = []
+    position = 0
+    condition = condition.strip()
+    while position < len(condition):
+        match = _CONDITION_TOKEN.match(condition, position)
+        if match is None:
+            raise ConditionError(f"cannot read condition {condition!r}")
+        tokens.append(match.group(1))
+        position = match.end()
+        while position < len(condition) and condition[position].isspace():
+            position += 1
+    return tokens
+
+
+def _plain_text(value: Any) -> str:
+    """Item text without its HTML markup."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(_TAG.sub(" ", value).replace("&nbsp;", " ").split())
