@@ -39,8 +39,18 @@ STAGE_FACTS: dict[str, str] = {
     "graph.degree_percentile": "share of existing systems with fewer connections than the tool",
     "graph.integration_hours": "likely hours to build the tool's new integrations",
     "data.outside_approved_regions": "the tool would store data in regions the organisation has not approved",
+    "import.format": "the questionnaire's foreign format (caiq, hecvat3, hecvat4, vsaq, mapped); absent for ours",
+    "import.coverage": "percent of our questions a foreign questionnaire answers through its mapping",
+    "import.not_covered": "how many of our questions a foreign questionnaire does not answer",
+    "import.unparsed": "answers in a foreign questionnaire that are not clearly answers",
+    "import.flags": "warnings the foreign questionnaire itself raised on the vendor's answers",
+    "import.flag.critical": "of those, critical",
+    "import.flag.high": "of those, high",
+    "import.flag.medium": "of those, medium",
+    "import.flag.low": "of those, low",
 }
-"""Facts the pipeline's stages publish besides answers; the graph stage owns these."""
+"""Facts the pipeline's stages publish besides answers: the graph stage, the organisation's policy and the
+importers (``import.*``, only for a questionnaire in a foreign format)."""
 
 
 class _Frozen(BaseModel):

@@ -17,7 +17,7 @@ import pytest
 from riskengine.importers import detect_format, read_questionnaire
 from riskengine.pipeline import assess, assessment_json, render
 from riskengine.questionnaire.bank import QuestionBank
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, SAMPLES, TODAY
 from tests.importers.builders import CORPUS
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
@@ -33,16 +33,19 @@ class Expected:
     mapped: int
     unparsed: int = 0
     tier: str = "low"
+    """With what a foreign questionnaire leaves unsaid counted against the vendor (IR-DATA-UNKNOWN: personal data
+    assumed), and the coverage control making every one of them a condition of approval."""
 
 
 WORKBOOKS = [
     Expected("questionnaires/instructure-caiq-v4.0.3.xlsx", "caiq", "4.0.3", 261, 261, 20),
     Expected("questionnaires/instructure-canvas-lms-hecvat-full-v3.04.xlsx", "hecvat3", "3.04 Full", 255, 203, 24),
-    Expected("questionnaires/instructure-canvas-studio-hecvat-lite-v3.04.xlsx", "hecvat3", "3.04 Lite", 94, 93, 17),
-    Expected("questionnaires/educause-hecvat-v4.1.4-blank.xlsx", "hecvat4", "4.1.4", 331, 0, 0),
+    Expected("questionnaires/instructure-canvas-studio-hecvat-lite-v3.04.xlsx", "hecvat3", "3.04 Lite", 94, 93, 17,
+             tier="medium"),
+    Expected("questionnaires/educause-hecvat-v4.1.4-blank.xlsx", "hecvat4", "4.1.4", 331, 0, 0, tier="medium"),
 ]
 DEFINITIONS = [
-    Expected("vsaq/webapp.json", "vsaq", "webapp", 73, 0, 0),
+    Expected("vsaq/webapp.json", "vsaq", "webapp", 73, 0, 0, tier="medium"),
     Expected("vsaq/infrastructure.json", "vsaq", "infrastructure", 96, 0, 0),
     Expected("vsaq/security_privacy_programs.json", "vsaq", "security_privacy_programs", 46, 0, 0),
     Expected("vsaq/physical_and_datacenter.json", "vsaq", "physical_and_datacenter", 30, 0, 0),
@@ -104,6 +107,8 @@ def test_each_corpus_file_is_assessed_end_to_end_into_a_pdf(expected: Expected) 
     before = fingerprint(path)
     assessment = assess(path, now=NOW, tco_trials=2_000)
     assert assessment.risk.tier == expected.tier
+    assert assessment.risk.decision == "approve_with_conditions"  # the questions not covered must be answered
+    assert "VIA-QUESTIONNAIRE-COVERAGE" in {finding.rule_id for finding in assessment.findings}
     assert assessment.coverage is not None and assessment.coverage.answers_mapped == expected.mapped
     pdf, json_bytes = render(assessment)
     assert pdf.startswith(b"%PDF")
@@ -182,3 +187,14 @@ def test_importing_the_largest_workbook_takes_under_3_seconds(bank: QuestionBank
     started = time.perf_counter()
     read_questionnaire(largest, bank, today=TODAY)
     assert time.perf_counter() - started < 3
+
+
+def test_what_a_foreign_questionnaire_leaves_unsaid_counts_against_the_vendor() -> None:
+    assessment = assess(CORPUS / WORKBOOKS[0].name, now=NOW, tco_trials=2_000)
+    factors = {factor.rule_id for factor in assessment.risk.inherent_factors}
+    assert "IR-DATA-UNKNOWN" in factors  # CAIQ does not say whether the tool holds personal data
+    coverage = next(finding for finding in assessment.findings if finding.rule_id == "VIA-QUESTIONNAIRE-COVERAGE")
+    assert coverage.severity == "high" and coverage.remediation.owner == "vendor"
+    native = assess(SAMPLES / "northwind-mail.xlsx", now=NOW, tco_trials=2_000)
+    assert not {finding.rule_id for finding in native.findings} & {"VIA-QUESTIONNAIRE-COVERAGE",
+                                                                  "VIA-QUESTIONNAIRE-FLAGS"}
