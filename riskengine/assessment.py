@@ -53,6 +53,14 @@ class AnsweredQuestion(_Frozen):
     comment: str = ""
 
 
+class OpenQuestion(_Frozen):
+    """One of our questions that a questionnaire in a foreign format does not answer: listed, never scored as met."""
+
+    question_id: str
+    section: str
+    question: str
+
+
 class Assessment(_Frozen):
     """One assessment of one vendor; ``model_dump_json()`` of this is the JSON result."""
 
@@ -73,3 +81,5 @@ class Assessment(_Frozen):
     warnings: tuple[Problem, ...]
     coverage: Coverage | None = None
     """How a questionnaire in a foreign format (CAIQ, HECVAT, VSAQ, a one-off) covered our bank; None for ours."""
+    not_covered: tuple[OpenQuestion, ...] = ()
+    """Our questions that foreign questionnaire does not answer, in bank order, with their text."""

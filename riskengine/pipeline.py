@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Literal
 
 from riskengine import __version__
-from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, Vendor, Versions
+from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, OpenQuestion, Vendor, Versions
 from riskengine.enrich.gather import EvidenceSet, evidence_facts, gather_evidence
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
-from riskengine.errors import InputError
+from riskengine.errors import InputError, Problem, UsageError
 from riskengine.facts import Fact, FactSet, Provenance
 from riskengine.importers.reading import read_questionnaire
 from riskengine.inventory.analysis import GraphFindings, analyse, load_effort_model, resolve_connections
@@ -22,7 +22,7 @@ from riskengine.inventory.graph import SystemGraph
 from riskengine.inventory.loader import SystemIndex, load_inventory
 from riskengine.organisation import DEFAULT_ORG, OrgProfile, load_org_profile
 from riskengine.questionnaire.bank import DEFAULT_BANK, QuestionBank, load_bank
-from riskengine.questionnaire.submission import Submission, answer_facts, import_facts
+from riskengine.questionnaire.submission import Answer, Submission, answer_facts, import_facts
 from riskengine.resources import data_path
 from riskengine.score.engine import derive_facts, score
 from riskengine.score.profile import DEFAULT_PROFILE, load_profile
@@ -66,11 +66,14 @@ def assess(
     tco_seed: int | None = None,
     format: str | None = None,
     mapping: Path | None = None,
+    identity: dict[str, str] | None = None,
 ) -> Assessment:
     """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay).
 
     ``format`` and ``mapping`` are as for ``validate``: a foreign questionnaire is read through its mapping, and
-    the questions of ours it does not cover stay unanswered (listed in ``Assessment.coverage``).
+    the questions of ours it does not cover stay unanswered (listed in ``Assessment.coverage``). ``identity``
+    gives the vendor's name, product or domain by role (``vendor.legal_name``, ``vendor.product``,
+    ``vendor.domain``) where the questionnaire lacks them or has them wrong; a replaced answer is a warning.
 
     Without an ``evidence_source`` no outside evidence is gathered and the evidence facts stay absent.
     The TCO is always priced (with the default organisation when no ``org_profile`` is given), with
@@ -81,6 +84,8 @@ def assess(
     profile = load_profile(profile_path, bank)
     organisation = load_org_profile(org_profile) if org_profile else DEFAULT_ORG
     submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping)
+    if identity:
+        submission = _with_identity(submission, bank, identity)
     facts = FactSet().with_facts(*answer_facts(submission), *_policy_facts(bank, submission, organisation),
                                  *import_facts(submission))
     graph: GraphFindings | None = None
@@ -132,6 +137,7 @@ def assess(
         answers=_answered(bank, submission),
         warnings=submission.warnings,
         coverage=submission.coverage,
+        not_covered=_open_questions(bank, submission),
     )
 
 
@@ -216,6 +222,40 @@ def _answered(bank: QuestionBank, submission: Submission) -> tuple[AnsweredQuest
             rows.append(AnsweredQuestion(question_id=question.id, section=section.title, question=question.text,
                                          answer=_plain(answer.value), place=answer.place, comment=answer.comment))
     return tuple(rows)
+
+
+IDENTITY_ROLES = ("vendor.legal_name", "vendor.product", "vendor.domain")
+"""The roles ``identity`` may give: a foreign questionnaire often names neither the vendor nor its domain."""
+
+
+def _with_identity(submission: Submission, bank: QuestionBank, identity: dict[str, str]) -> Submission:
+    """``submission`` with the vendor's name, product or domain given by the analyst (the command line)."""
+    answers = dict(submission.answers)
+    warnings = list(submission.warnings)
+    for role, value in sorted(identity.items()):
+        question = bank.by_role(role) if role in IDENTITY_ROLES else None
+        if question is None or not value.strip():
+            raise UsageError(f"identity: {role!r} is not one of {', '.join(IDENTITY_ROLES)} in {bank.id}")
+        place = f"command line: {role}"
+        old = answers.get(question.id)
+        if old is not None and old.value not in (None, "") and old.value != value.strip():
+            warnings.append(Problem(place=old.place, question_id=question.id, severity="warning",
+                                    message=f"answer {old.value!r} replaced by {value.strip()!r} from the {place}"))
+        answers[question.id] = Answer(question_id=question.id, value=value.strip(), place=place)
+    coverage = submission.coverage
+    if coverage is not None:
+        coverage = coverage.model_copy(update={"not_covered": tuple(
+            question_id for question_id in coverage.not_covered if question_id not in answers)})
+    return submission.model_copy(update={"answers": answers, "warnings": tuple(warnings), "coverage": coverage})
+
+
+def _open_questions(bank: QuestionBank, submission: Submission) -> tuple[OpenQuestion, ...]:
+    """Our questions a foreign questionnaire leaves open, with their text, for the report's list."""
+    if submission.coverage is None:
+        return ()
+    open_ids = set(submission.coverage.not_covered)
+    return tuple(OpenQuestion(question_id=question.id, section=section.title, question=question.text)
+                 for section, question in bank.questions() if question.id in open_ids)
 
 
 def _plain(value: object) -> str:

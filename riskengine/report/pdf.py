@@ -758,6 +758,7 @@ class _Report:
                 (cover.date, self._cell(wording.date(assessment.created))),
                 (cover.requested_by, self._cell(assessment.requested_by or wording.blank, limit=NAME_LIMIT)),
                 (cover.report, self._cell(self.audience_label)),
+                *self._cover_coverage(),
             ], label_width=42 * mm),
             Spacer(1, 8 * mm),
         ]
@@ -830,6 +831,8 @@ class _Report:
                     f"<b>{_markup(knockout.reason)}</b> <font size=\"7.5\" color=\"{self._muted_hex}\">"
                     f"({_markup(source)})</font>", styles.bullet, bulletText="•"))
         story.append(self._paragraph(summary.score.format(residual=_score(risk.residual), tier=tier)))
+        if assessment.coverage is not None:
+            story.append(self._paragraph(wording.coverage.summary.format(**self._coverage_figures())))
         counts = [(severity, sum(1 for f in assessment.findings if f.severity == severity))
                   for severity in _SEVERITY_ORDER]
         if assessment.findings:
@@ -1039,6 +1042,75 @@ class _Report:
                 # keepWithNext does not reach into a KeepTogether, so the heading joins the first finding.
                 block = [heading] if index == 0 else []
                 story.append(KeepTogether([*block, self._finding(finding), Spacer(1, 4 * mm)]))
+        return story + self._findings_coverage()
+
+    # --- a questionnaire in the vendor's own format ---
+
+    def _coverage_figures(self) -> dict[str, str]:
+        """The placeholders of the coverage sentences: format, mapping, answered, total, percent, open."""
+        coverage, text = self.assessment.coverage, self.wording.coverage
+        assert coverage is not None
+        name = f"{text.formats.get(coverage.format, coverage.format)} {coverage.format_version}".strip()
+        return {"format": name, "mapping": coverage.mapping, "answered": str(coverage.answers_mapped),
+                "total": str(coverage.questions_total), "percent": f"{coverage.percent:.0f}",
+                "open": str(len(coverage.not_covered))}
+
+    def _cover_coverage(self) -> list[tuple[str, Flowable]]:
+        if self.assessment.coverage is None:
+            return []
+        text = self.wording.coverage
+        return [(text.cover_label, self._cell(text.cover.format(**self._coverage_figures())))]
+
+    def _findings_coverage(self) -> list[Flowable]:
+        """What the vendor's own questionnaire leaves open, and the warnings it raises itself."""
+        coverage, text, styles = self.assessment.coverage, self.wording.coverage, self.styles
+        if coverage is None:
+            return []
+        story: list[Flowable] = [self._heading(text.findings_title, styles.h2, level=1),
+                                 self._paragraph(text.findings.format(**self._coverage_figures()))]
+        if coverage.flags:
+            rows = [[self._cell(flag.their_id, styles.cell_small, limit=NAME_LIMIT),
+                     self._cell(flag.severity, limit=NAME_LIMIT), self._cell(flag.text),
+                     self._cell(flag.place, styles.cell_small, limit=NAME_LIMIT)] for flag in coverage.flags]
+            story += [self._heading(text.flags_title, styles.h3), self._paragraph(text.flags_intro),
+                      self._table([text.their_id, text.severity, text.warning, text.place], rows,
+                                  [30 * mm, 20 * mm, CONTENT_WIDTH - 100 * mm, 50 * mm])]
+        return story
+
+    def _appendix_coverage(self) -> list[Flowable]:
+        """Our questions left open, the answers that could not be read, and the vendor's own descriptions."""
+        assessment, text, styles = self.assessment, self.wording.coverage, self.styles
+        coverage = assessment.coverage
+        if coverage is None:
+            return []
+        story: list[Flowable] = []
+        if assessment.not_covered:
+            rows = [[self._cell(item.question_id, styles.cell_small, limit=NAME_LIMIT),
+                     self._cell(item.question, limit=QUESTION_LIMIT),
+                     self._cell(item.section, styles.cell_small, limit=NAME_LIMIT)] for item in assessment.not_covered]
+            story += [*self._long_table_heading(text.not_covered_title, level=1),
+                      self._paragraph(text.not_covered_intro),
+                      self._table([self.wording.appendix.question_id, self.wording.appendix.question,
+                                   text.section], rows,
+                                  [18 * mm, CONTENT_WIDTH - 18 * mm - 44 * mm, 44 * mm])]
+        if coverage.unparsed:
+            rows = [[self._cell(item.their_id, styles.cell_small, limit=NAME_LIMIT), self._cell(item.text),
+                     self._cell(item.reason), self._cell(item.place, styles.cell_small, limit=NAME_LIMIT)]
+                    for item in coverage.unparsed]
+            story += [*self._long_table_heading(text.unparsed_title, level=1), self._paragraph(text.unparsed_intro),
+                      self._table([text.their_id, text.text, text.reason, text.place], rows,
+                                  [24 * mm, CONTENT_WIDTH - 24 * mm - 50 * mm - 36 * mm, 50 * mm, 36 * mm],
+                                  split_in_row=True)]
+        if coverage.vendor_evidence:
+            rows = [[self._cell(item.question_id, styles.cell_small, limit=NAME_LIMIT),
+                     self._cell(item.their_id, styles.cell_small, limit=NAME_LIMIT),
+                     self._cell(item.text, limit=COMMENT_LIMIT),
+                     self._cell(item.place, styles.cell_small, limit=NAME_LIMIT)]
+                    for item in coverage.vendor_evidence]
+            story += [*self._long_table_heading(text.evidence_title, level=1), self._paragraph(text.evidence_intro),
+                      self._table([text.ours, text.their_id, text.text, text.place], rows,
+                                  [18 * mm, 24 * mm, CONTENT_WIDTH - 18 * mm - 24 * mm - 36 * mm, 36 * mm],
+                                  split_in_row=True)]
         return story
 
     def _finding_title(self, finding: Finding) -> Paragraph:
@@ -1075,13 +1147,22 @@ class _Report:
             [self._cell(text.what_it_means, styles.cell_label), self._cell(finding.plain)],
             [self._cell(text.for_it, styles.cell_label), self._cell(finding.technical)],
             [self._cell(text.remediation, styles.cell_label), self._remediation_cell(finding.rule_id, line)],
-            [self._cell(text.vendor_answer, styles.cell_label), self._cell(self._answer(finding.answer))],
+            [self._cell(text.vendor_answer, styles.cell_label), self._cell(self._finding_answer(finding))],
             [self._cell(text.points_lost, styles.cell_label),
              self._cell(text.points.format(points=f"{finding.points_lost:.1f}"))],
             [self._cell(text.provenance, styles.cell_label),
              self._cell(self._provenance(finding.provenance), styles.cell_small)],
         ]
         return self._finding_card(finding, rows)
+
+    def _finding_answer(self, finding: Finding) -> str:
+        """The vendor's answer, or that the vendor's own questionnaire does not cover the question."""
+        coverage = self.assessment.coverage
+        if finding.answer is None and coverage is not None:
+            open_ids = {f"answer.{question_id}" for question_id in coverage.not_covered}
+            if any(source.ref in open_ids for source in finding.provenance):
+                return self.wording.coverage.not_covered_answer
+        return self._answer(finding.answer)
 
     def _remediation_cell(self, rule_id: str, line: str) -> Paragraph:
         """The remediation, marked as a condition of approval or a recommendation (when the result says)."""
@@ -1911,6 +1992,7 @@ class _Report:
             widths = [18 * mm, 60 * mm, CONTENT_WIDTH - 18 * mm - 60 * mm - 26 * mm, 26 * mm]
             story.append(self._table([text.question_id, text.question, text.answer, text.place], rows, widths,
                                      split_in_row=True))
+        story += self._appendix_coverage()
         story.append(self._heading(text.warnings, styles.h2, level=1))
         if assessment.warnings:
             rows = [[self._cell(f"{problem.place} ({problem.question_id})" if problem.question_id

@@ -549,6 +549,42 @@ class AppendixWording(_Sentences):
     no_warnings: str
 
 
+class CoverageWording(_Sentences):
+    """How a questionnaire in the vendor's own format covered ours: on the cover, in the summary, the findings
+    and the appendix."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "cover": frozenset({"format", "mapping", "answered", "total", "percent"}),
+        "summary": frozenset({"format", "open", "total"}),
+        "findings": frozenset({"format", "open", "total"}),
+    }
+    formats: dict[str, str]
+    """Display names of the formats (caiq, hecvat3, hecvat4, vsaq, mapped)."""
+    cover_label: str
+    cover: str
+    summary: str
+    findings_title: str
+    findings: str
+    flags_title: str
+    flags_intro: str
+    their_id: str
+    severity: str
+    warning: str
+    place: str
+    not_covered_title: str
+    not_covered_intro: str
+    section: str
+    unparsed_title: str
+    unparsed_intro: str
+    text: str
+    reason: str
+    evidence_title: str
+    evidence_intro: str
+    ours: str
+    not_covered_answer: str
+    """A finding's "vendor's answer" when the vendor's questionnaire does not ask the question."""
+
+
 class SignoffWording(_Sentences):
     """The Sign-off section: one block per role with blank lines and tick boxes to fill in by hand."""
 
@@ -697,6 +733,7 @@ class ReportWording(_Frozen):
     signoff: SignoffWording
     glossary: GlossaryWording
     appendix: AppendixWording
+    coverage: CoverageWording
     theme: Theme
 
     @model_validator(mode="after")

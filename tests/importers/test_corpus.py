@@ -5,6 +5,7 @@ project (their authors' and standards bodies' copyright)."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import time
 import warnings
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+import pypdf
 import pytest
 
 from riskengine.importers import detect_format, read_questionnaire
@@ -198,3 +200,25 @@ def test_what_a_foreign_questionnaire_leaves_unsaid_counts_against_the_vendor() 
     native = assess(SAMPLES / "northwind-mail.xlsx", now=NOW, tco_trials=2_000)
     assert not {finding.rule_id for finding in native.findings} & {"VIA-QUESTIONNAIRE-COVERAGE",
                                                                   "VIA-QUESTIONNAIRE-FLAGS"}
+
+
+def test_the_analyst_names_a_vendor_its_questionnaire_does_not() -> None:
+    identity = {"vendor.legal_name": "Instructure, Inc.", "vendor.domain": "instructure.com"}
+    assessment = assess(CORPUS / WORKBOOKS[0].name, now=NOW, tco_trials=2_000, identity=identity)
+    assert (assessment.vendor.legal_name, assessment.vendor.domain) == ("Instructure, Inc.", "instructure.com")
+    assert assessment.coverage is not None
+    assert not {"VEN-01", "VEN-03"} & set(assessment.coverage.not_covered)
+    assert "VEN-02" in {question.question_id for question in assessment.not_covered}
+    name = next(answer for answer in assessment.answers if answer.question_id == "VEN-01")
+    assert name.place == "command line: vendor.legal_name"
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render(assessment)[0])).pages)
+    assert "Not covered by the vendor's questionnaire" in text
+    assert "(not covered by the vendor's questionnaire)" in text  # a finding's answer
+    assert "CSA CAIQ 4.0.3, read through caiq-v4@" in text  # the cover
+
+
+def test_a_replaced_answer_is_a_warning() -> None:
+    hecvat = CORPUS / WORKBOOKS[1].name
+    assessment = assess(hecvat, now=NOW, tco_trials=2_000, identity={"vendor.domain": "instructure.com"})
+    assert assessment.vendor.domain == "instructure.com"
+    assert any("replaced by 'instructure.com'" in problem.message for problem in assessment.warnings)
