@@ -1,7 +1,8 @@
 """The command line: options in, one library call, output and an exit code. Nothing else lives here.
 
-Exit codes: 0 success; 1 an unexpected internal error; 2 bad input or usage; 3 the decision gate
-(``--fail-on``) tripped.
+Exit codes: 0 success; 1 an unexpected internal error; 2 bad input or usage (for ``batch``: any
+questionnaire failed); 3 the decision gate (``--fail-on``) tripped; 4 ``verify``: the file is not a report
+the register knows (changed since it was written, or never recorded).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any, NoReturn
 
 import click
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE = 0, 1, 2, 3
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE, EXIT_UNVERIFIED = 0, 1, 2, 3, 4
 TIERS = ("low", "medium", "high", "critical")
+DUE_WITHIN_DAYS = 30
 
 
 def clock() -> dt.datetime:
@@ -35,25 +37,15 @@ def _fail(code: int, message: str) -> NoReturn:
 
 
 class _Group(click.Group):
-    """Maps riskengine's errors to messages and exit codes, once, for every command."""
+    """Maps riskengine's errors to messages and exit codes, once, for every command.
+
+    Commands living in other modules are registered by name (``_LAZY_COMMANDS``) and imported only when
+    run, so that ``--help`` and the quick register commands start fast.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
-        from riskengine.errors import ConfigurationError, InputError, RiskEngineError, UnreadableFileError
-
         try:
             return super().invoke(ctx)
-        except UnreadableFileError as exc:
-            _fail(EXIT_INPUT, str(exc))
-        except InputError as exc:
-            _report_problems(exc.source, exc.problems)
-            sys.exit(EXIT_INPUT)
-        except ConfigurationError as exc:
-            click.echo(f"error: {exc.source} is invalid:", err=True)
-            for problem in exc.problems:
-                click.echo(f"  {problem}", err=True)
-            sys.exit(EXIT_INPUT)
-        except RiskEngineError as exc:
-            _fail(EXIT_INPUT, str(exc))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except BrokenPipeError:
@@ -61,9 +53,55 @@ class _Group(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_OK)
         except Exception as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            _fail(EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+            _handle(ctx, exc)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in _LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module, attribute, _ = _LAZY_COMMANDS[name]
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, _LAZY_COMMANDS[name][2] if name in _LAZY_COMMANDS and name not in self.commands
+                 else self.commands[name].get_short_help_str(formatter.width - 20))
+                for name in self.list_commands(ctx) if name in _LAZY_COMMANDS or not self.commands[name].hidden]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+_LAZY_COMMANDS = {
+    "compare": ("riskengine.portfolio.command", "compare_command",
+                "Compare vendors for the same need and recommend one."),
+}
+"""name -> (module, attribute, the short help shown by ``riskengine --help`` without importing it)."""
+
+
+def _handle(ctx: click.Context, exc: Exception) -> NoReturn:
+    # riskengine.errors is imported only now: it brings pydantic, which the quick commands never need.
+    from riskengine.errors import ConfigurationError, InputError, RiskEngineError, UnreadableFileError
+
+    if isinstance(exc, UnreadableFileError):
+        _fail(EXIT_INPUT, str(exc))
+    if isinstance(exc, InputError):
+        _report_problems(exc.source, exc.problems)
+        sys.exit(EXIT_INPUT)
+    if isinstance(exc, ConfigurationError):
+        click.echo(f"error: {exc.source} is invalid:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_INPUT)
+    if isinstance(exc, RiskEngineError):
+        _fail(EXIT_INPUT, str(exc))
+    if ctx.obj and ctx.obj.get("debug"):
+        raise exc
+    _fail(EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
 
 
 def _report_problems(source: str, problems: Any) -> None:
@@ -91,12 +129,21 @@ def main(ctx: click.Context, debug: bool) -> None:
     riskengine validate filled.xlsx          check a returned questionnaire
     riskengine inventory check inventory.yaml
     riskengine assess filled.xlsx --inventory samples/inventory.yaml -o report.pdf
+    riskengine batch inbox/ --inventory samples/inventory.yaml -o out/
+    riskengine history "Northwind Mail"      assessments over time; --diff for changes
+    riskengine approve RA-... --role compliance --by "Dana Ruiz" --decision approve
+    riskengine verify out/report.pdf         is this the report that was recorded?
+    riskengine due --within 30               vendors to reassess soon
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
 
 
 _EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
+_DB_OPTION = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="The riskengine database (SQLite: evidence store and register). Default: RISKENGINE_DB, else "
+         "riskengine.db in the user's data folder.")
 
 
 def _network_options(command: Any) -> Any:
@@ -105,9 +152,7 @@ def _network_options(command: Any) -> Any:
         click.option("--offline", is_flag=True, envvar="RISKENGINE_OFFLINE",
                      help="Never connect: use only evidence already in the store (missing evidence is "
                           "'unknown'). Also set by RISKENGINE_OFFLINE=1."),
-        click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Evidence store (SQLite). Default: RISKENGINE_DB, else riskengine.db in the user's "
-                          "data folder."),
+        _DB_OPTION,
         click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR",
                      help="Allow connections to this non-public network (tests, air-gapped mirrors); repeatable."),
         click.option("--resolve", "resolve", multiple=True, metavar="HOST:ADDR",
@@ -269,20 +314,27 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     """Assess a vendor from its filled questionnaire: writes a PDF report and a JSON result.
 
     Outside evidence about the vendor's domain (registration, DNS, HTTPS) is gathered unless --offline,
-    reused from the store while fresh, and recorded with the assessment so --replay can repeat it.
+    reused from the store while fresh, and recorded with the assessment so --replay can repeat it. The
+    assessment is recorded in the register (see history, approve, verify, due) with the sha256 of both files.
     """
-    from riskengine.enrich.store import default_store_path
+    import contextlib
+
+    from riskengine.enrich.store import EvidenceStore, default_store_path
     from riskengine.pipeline import assess as run_assessment
-    from riskengine.pipeline import evidence_source, record_evidence, write_outputs
+    from riskengine.pipeline import evidence_source, write_and_record
+    from riskengine.register.store import Register
 
     pdf = output or Path(f"{file.stem}-report.pdf")
     json_out = json_path or pdf.with_suffix(".json")
     store = db_path or default_store_path()
-    now, source = evidence_source(store, _settings(**network), clock(), replay=replay)
+    settings = _settings(**network)
+    now, source = evidence_source(store, settings, clock(), replay=replay)
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
                                 profile_path=profile_path, bank_path=bank_path, evidence_source=source)
-    write_outputs(assessment, pdf=pdf, json_path=json_out, audience=audience)  # type: ignore[arg-type]
-    record_evidence(store, assessment)
+    with Register(store) as register, contextlib.ExitStack() as stack:
+        evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
+        write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
+                         now=clock(), audience=audience, offline=settings.offline)  # type: ignore[arg-type]
     risk = assessment.risk
     click.echo(f"{assessment.vendor.legal_name or file.name}: {risk.decision.replace('_', ' ')}, tier {risk.tier}, "
                f"residual {risk.residual:.0f}/100, {len(assessment.findings)} findings, "
@@ -291,3 +343,369 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     if fail_on is not None and TIERS.index(risk.tier) >= TIERS.index(fail_on):
         click.echo(f"decision gate: tier {risk.tier} is at or above --fail-on {fail_on}", err=True)
         sys.exit(EXIT_GATE)
+
+
+# --- across assessments: batch, and the register ---------------------------------------------------------
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--inventory", type=click.Path(exists=True, path_type=Path),
+              help="Inventory of existing systems (YAML, Excel or a Backstage catalog) to place each tool in.")
+@click.option("--org", "org_profile", type=_EXISTING, help="Organisation profile (currency, rates, horizon).")
+@click.option("--profile", "profile_path", type=_EXISTING, help="Scoring profile other than the shipped one.")
+@click.option("--bank", "bank_path", type=_EXISTING, help="A question bank other than the shipped one.")
+@_network_options
+@click.option("--workers", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
+              show_default="the number of CPUs", help="Processes assessing at once.")
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder for the reports: NAME.pdf and NAME.json per questionnaire, and "
+                                      "portfolio.xlsx and portfolio.pdf over all of them.")
+@click.option("--audience", type=click.Choice(["full", "it", "marketing", "compliance"]), default="full",
+              show_default=True, help="Sections and voice of each PDF; the JSON is always whole.")
+@click.option("--redo", is_flag=True, help="Assess every questionnaire again, even those a previous run finished.")
+def batch(directory: Path, inventory: Path | None, org_profile: Path | None, profile_path: Path | None,
+          bank_path: Path | None, workers: int, outdir: Path, audience: str, redo: bool, db_path: Path | None,
+          **network: Any) -> None:
+    """Assess every questionnaire (*.xlsx) in DIRECTORY: a PDF and a JSON each, and the portfolio summary.
+
+    Each assessment is recorded in the register. A run that was stopped (even killed) resumes: vendors
+    whose recorded PDF and JSON are in OUTDIR unchanged are skipped. A bad questionnaire is reported with
+    its cells and skipped; the exit code is 2 if any failed.
+    """
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from riskengine.batch.runner import run_batch
+    from riskengine.batch.worker import BatchSettings, VendorOutcome
+    from riskengine.enrich.store import default_store_path
+
+    settings = BatchSettings(outdir=outdir, store_path=db_path or default_store_path(), now=clock(),
+                             network=_settings(**network), inventory=inventory, org_profile=org_profile,
+                             profile_path=profile_path, bank_path=bank_path,
+                             audience=audience)  # type: ignore[arg-type]
+    console = Console(stderr=True, highlight=False)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("eta"), TimeRemainingColumn(), console=console, disable=not console.is_terminal)
+    task = progress.add_task("assessing", total=None)
+
+    def planned(total: int, skipped: int) -> None:
+        progress.update(task, total=total)
+        if skipped:
+            console.print(f"resuming: {skipped} of {total} already done in {outdir}", markup=False, soft_wrap=True)
+
+    def finished(outcome: VendorOutcome) -> None:
+        progress.advance(task)
+        for line in outcome.problems:
+            console.print(line, markup=False, soft_wrap=True)
+
+    with progress:
+        result = run_batch(directory, settings, workers=workers, redo=redo, on_planned=planned, on_outcome=finished)
+    failed = len(result.failed)
+    click.echo(f"{directory}: {len(result.outcomes)} questionnaires: {result.count('assessed')} assessed, "
+               f"{result.count('skipped')} already done, {failed} failed")
+    if result.workbook is not None and result.portfolio_pdf is not None:
+        click.echo(f"reports (PDF and JSON per questionnaire) in {outdir}; portfolio: {result.workbook}, "
+                   f"{result.portfolio_pdf}")
+    if failed:
+        click.echo(f"{failed} questionnaire{'s' if failed != 1 else ''} failed: "
+                   f"{', '.join(outcome.questionnaire for outcome in result.failed)}", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+def _register(db_path: Path | None) -> Any:
+    from riskengine.register.store import Register
+
+    return Register(db_path or _default_db())
+
+
+def _default_db() -> Path:
+    """``RISKENGINE_DB`` or the data folder, without importing the evidence store (and pydantic with it)."""
+    configured = os.environ.get("RISKENGINE_DB")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_data_path
+
+    return user_data_path("riskengine", appauthor=False) / "riskengine.db"
+
+
+@main.command()
+@click.argument("selection", nargs=-1, metavar="[VENDOR | ID | ID1 ID2]")
+@click.option("--diff", is_flag=True,
+              help="Show what changed: between ID1 and ID2, from the assessment before ID to ID, or between the "
+                   "latest two of VENDOR.")
+@click.option("--json", "as_json", is_flag=True, help="Print the listing or the changes as JSON.")
+@_DB_OPTION
+def history(selection: tuple[str, ...], diff: bool, as_json: bool, db_path: Path | None) -> None:
+    """Assessments over time: every vendor (no argument), or one VENDOR's assessments with tier and score.
+
+    VENDOR is a domain, a legal name or a product (any case; a part of one if nothing matches exactly), or
+    one of the vendor's assessment ids.
+
+    \b
+    riskengine history                        every vendor, latest assessment
+    riskengine history northwindmail.com      one vendor's assessments, oldest first
+    riskengine history --diff northwindmail.com   what changed between its latest two
+    riskengine history --diff RA-20260524-... RA-20261124-...
+    """
+    with _register(db_path) as register:
+        if diff:
+            older, newer = _diff_pair(register, selection)
+            _show_diff(register, older, newer, as_json)
+        elif not selection:
+            _show_vendors(register.vendors(), as_json)
+        elif len(selection) == 1:
+            _show_history(register, selection[0], as_json)
+        else:
+            _usage("history takes one VENDOR (quote a name with spaces), or --diff ID1 ID2")
+
+
+def _usage(message: str) -> NoReturn:
+    # riskengine.errors (and pydantic with it) is imported only when there is an error to raise.
+    from riskengine.errors import UsageError
+
+    raise UsageError(message)
+
+
+def _diff_pair(register: Any, selection: tuple[str, ...]) -> tuple[str, str]:
+    if len(selection) == 2:
+        register.assessment(selection[0])
+        register.assessment(selection[1])
+        return selection[0], selection[1]
+    if len(selection) != 1:
+        _usage("history --diff takes ID1 ID2, one assessment ID, or one VENDOR")
+    (text,) = selection
+    if register.known_assessment(text):
+        previous = register.previous(text)
+        if previous is None:
+            _usage(f"{text} is the first assessment of its vendor: nothing to compare it with")
+        return str(previous.assessment_id), text
+    rows = register.history(_one_vendor(register, text).vendor_key)
+    if len(rows) < 2:
+        _usage(f"{text}: only one assessment in the register, nothing to compare it with")
+    return rows[-2].assessment_id, rows[-1].assessment_id
+
+
+def _one_vendor(register: Any, text: str) -> Any:
+    """The vendor ``text`` names (a domain, a name, a part of one), or the vendor of assessment ``text``."""
+    if text.startswith("RA-") and register.known_assessment(text):
+        text = register.assessment(text).vendor_key
+    vendors = register.find_vendors(text)
+    if not vendors:
+        _usage(f"no vendor matching {text!r} in the register {register.path}")
+    if len(vendors) > 1:
+        names = "; ".join(f"{vendor.name} ({vendor.domain or vendor.vendor_key})" for vendor in vendors[:10])
+        _usage(f"{text!r} matches {len(vendors)} vendors: {names}; give the domain")
+    return vendors[0]
+
+
+def _show_vendors(vendors: list[Any], as_json: bool) -> None:
+    if as_json:
+        import dataclasses
+        import json
+
+        click.echo(json.dumps([dataclasses.asdict(vendor) for vendor in vendors], indent=2))
+        return
+    if not vendors:
+        click.echo("the register holds no assessment yet")
+        return
+    click.echo(f"{'vendor':<34} {'domain':<26} {'assessments':>11}  {'latest':<10}  {'tier':<8} {'residual':>8}  "
+               f"reassess by")
+    for vendor in vendors:
+        click.echo(f"{_cut(vendor.name, 34):<34} {_cut(vendor.domain, 26):<26} {vendor.assessments:>11}  "
+                   f"{vendor.latest_created[:10]:<10}  {vendor.tier:<8} {vendor.residual:>8.1f}  "
+                   f"{vendor.reassess_by or '-'}")
+
+
+def _show_history(register: Any, text: str, as_json: bool) -> None:
+    from riskengine.register.approvals import describe_status
+
+    vendor = _one_vendor(register, text)
+    rows = register.history(vendor.vendor_key)
+    signoffs = register.signoffs_of([row.assessment_id for row in rows])
+    if as_json:
+        import dataclasses
+        import json
+
+        click.echo(json.dumps([{**dataclasses.asdict(row), "signoffs": [dataclasses.asdict(s) for s in signoffs.get(
+            row.assessment_id, [])]} for row in rows], indent=2))
+        return
+    click.echo(f"{vendor.name} ({vendor.domain or vendor.vendor_key}): {len(rows)} assessment"
+               f"{'s' if len(rows) != 1 else ''}")
+    click.echo(f"  {'assessed':<16}  {'assessment':<22}  {'tier':<8} {'residual':>15}  {'decision':<23}  sign-off")
+    previous: float | None = None
+    for row in rows:
+        delta = "" if previous is None else f" ({row.residual - previous:+.1f})"
+        click.echo(f"  {row.created[:16].replace('T', ' '):<16}  {row.assessment_id:<22}  {row.tier:<8} "
+                   f"{f'{row.residual:.1f}{delta}':>15}  {row.decision.replace('_', ' '):<23}  "
+                   f"{describe_status(signoffs.get(row.assessment_id, []))}")
+        previous = row.residual
+
+
+def _show_diff(register: Any, older_id: str, newer_id: str, as_json: bool) -> None:
+    from riskengine.register.diff import diff_assessments
+
+    older, newer = register.load(older_id), register.load(newer_id)
+    changes = diff_assessments(older, newer)
+    if as_json:
+        click.echo(changes.model_dump_json(indent=2))
+        return
+    click.echo(f"{newer.vendor.legal_name}: {older_id} ({changes.older_created[:10]}) -> {newer_id} "
+               f"({changes.newer_created[:10]})")
+    click.echo(f"  {'tier':<22} {_change(*changes.tier)}")
+    click.echo(f"  {'decision':<22} {_change(*(d.replace('_', ' ') for d in changes.decision))}")
+    for score in changes.scores:
+        click.echo(f"  {score.name.replace('_', ' '):<22} {score.before:.1f} -> {score.after:.1f} "
+                   f"({score.delta:+.1f})")
+    click.echo(f"  {'inputs changed':<22} {', '.join(changes.inputs_changed) or 'none'}")
+    click.echo(f"answers changed ({len(changes.answers)})")
+    for answer in changes.answers:
+        click.echo(f"  {answer.question_id:<10} {_cut(answer.question, 60)}")
+        click.echo(f"  {'':<10} {_quoted(answer.before)} -> {_quoted(answer.after)}")
+    click.echo(f"evidence changed ({len(changes.evidence)})")
+    for item in changes.evidence:
+        click.echo(f"  {item.check:<24} {item.before or '(none)'} -> {item.after or '(none)'}")
+    for title, findings in (("findings added", changes.findings_added),
+                            ("findings resolved", changes.findings_removed)):
+        click.echo(f"{title} ({len(findings)})")
+        for finding in findings:
+            click.echo(f"  {finding.rule_id:<14} {finding.severity:<8} {finding.title}")
+    if changes.knockouts_added or changes.knockouts_removed:
+        click.echo(f"knockouts added: {', '.join(changes.knockouts_added) or 'none'}; "
+                   f"removed: {', '.join(changes.knockouts_removed) or 'none'}")
+
+
+def _minute(iso: str) -> str:
+    """``2026-11-24 09:00Z`` from the register's ISO UTC times."""
+    return iso.replace("T", " ")[:16] + "Z"
+
+
+def _change(before: str, after: str) -> str:
+    return before if before == after else f"{before} -> {after}"
+
+
+def _quoted(text: str | None) -> str:
+    return "(no answer)" if text is None else f'"{_cut(text, 50)}"'
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@main.command()
+@click.argument("assessment_id")
+@click.option("--role", type=click.Choice(["it", "marketing", "compliance"]), required=True,
+              help="The council role signing.")
+@click.option("--by", "signed_by", required=True, metavar="NAME", help="Who signs (full name).")
+@click.option("--decision", type=click.Choice(["approve", "reject"]), required=True)
+@click.option("--note", default="", help="Why, or on what condition.")
+@click.option("--report", "report", type=_EXISTING,
+              help="The PDF being approved (its sha256 must be a recorded report of the assessment). Default: "
+                   "the assessment's latest recorded report.")
+@_DB_OPTION
+def approve(assessment_id: str, role: str, signed_by: str, decision: str, note: str, report: Path | None,
+            db_path: Path | None) -> None:
+    """Record a sign-off of ASSESSMENT_ID, bound to the sha256 of the exact report it approves.
+
+    A reject by any role is final; an approval is final when compliance approves. Each role signs once.
+    """
+    from riskengine.register.approvals import PAST, approval_status, describe_status
+
+    with _register(db_path) as register:
+        signoff = register.sign(assessment_id, role=role, signed_by=signed_by, decision=decision, note=note,
+                                now=clock(), report_sha256=_file_sha256(report) if report else None)
+        signoffs = register.signoffs(assessment_id)
+    status = approval_status(signoffs)
+    click.echo(f"{assessment_id}: {signoff.role} {PAST[signoff.decision]} by {signoff.signed_by} on "
+               f"{signoff.signed_at[:10]} (report sha256 {signoff.report_sha256})")
+    click.echo(f"status: {describe_status(signoffs)}{' (final)' if status != 'pending' else ''}")
+
+
+def _file_sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@main.command()
+@click.argument("report", type=_EXISTING)
+@_DB_OPTION
+def verify(report: Path, db_path: Path | None) -> None:
+    """Say whether REPORT (a PDF or JSON riskengine wrote) is one the register knows, unchanged, and its sign-offs.
+
+    Exit 0 when it is; 4 when it is not (a changed byte, or never recorded).
+    """
+    import re
+
+    from riskengine.register.approvals import approval_status, describe_status
+
+    sha256 = _file_sha256(report)
+    with _register(db_path) as register:
+        output = register.output(sha256)
+        if output is None:
+            named = sorted(set(re.findall(rb"RA-\d{8}-[0-9A-F]{10}", report.read_bytes())))
+            known = [name.decode() for name in named if register.known_assessment(name.decode())]
+            click.echo(f"{report}: NOT VERIFIED: no report with sha256 {sha256} is in the register", err=True)
+            if known:
+                click.echo(f"  it names {', '.join(known)}, whose recorded reports differ from this file: it was "
+                           "changed after it was written", err=True)
+            sys.exit(EXIT_UNVERIFIED)
+        row = register.assessment(output.assessment_id)
+        signoffs = register.signoffs(output.assessment_id)
+    click.echo(f"{report}: verified: the {output.kind.upper()} of {row.assessment_id}, unchanged")
+    click.echo(f"  vendor     {row.vendor_name}{f' ({row.domain})' if row.domain else ''}")
+    click.echo(f"  result     {row.decision.replace('_', ' ')}, tier {row.tier}, residual {row.residual:.1f}/100")
+    click.echo(f"  assessed   {_minute(row.created)}; recorded {_minute(output.recorded_at)}")
+    click.echo(f"  sha256     {sha256}")
+    for signoff in signoffs:
+        bound = "this report" if signoff.report_sha256 == sha256 else f"report sha256 {signoff.report_sha256[:16]}…"
+        note = f": {signoff.note}" if signoff.note else ""
+        click.echo(f"  sign-off   {signoff.role:<10} {signoff.decision:<7} {signoff.signed_by}, "
+                   f"{signoff.signed_at[:10]} ({bound}){note}")
+    status = approval_status(signoffs)
+    click.echo(f"  status     {describe_status(signoffs)}{' (final)' if status != 'pending' else ''}")
+
+
+@main.command()
+@click.option("--within", "within_days", type=click.IntRange(min=0), default=DUE_WITHIN_DAYS, show_default=True,
+              metavar="DAYS", help="Also list vendors due within this many days.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The day to count from (YYYY-MM-DD). Default: today, or the day SOURCE_DATE_EPOCH fixes.")
+@click.option("--json", "as_json", is_flag=True, help="Print the vendors as JSON.")
+@_DB_OPTION
+def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Path | None) -> None:
+    """Vendors whose reassessment date (set by the tier of their latest assessment) has passed or is near."""
+    today = as_of.date() if as_of is not None else clock().date()
+    until = today + dt.timedelta(days=within_days)
+    with _register(db_path) as register:
+        vendors = register.due(until)
+    if as_json:
+        import dataclasses
+        import json
+
+        click.echo(json.dumps([{**dataclasses.asdict(vendor), "days_left": (
+            dt.date.fromisoformat(vendor.reassess_by) - today).days} for vendor in vendors], indent=2))
+        return
+    if not vendors:
+        click.echo(f"as of {today}: no vendor is due for reassessment within {within_days} days")
+        return
+    overdue = sum(1 for vendor in vendors if vendor.reassess_by < today.isoformat())
+    click.echo(f"as of {today}: {len(vendors)} vendor{'s' if len(vendors) != 1 else ''} due by {until} "
+               f"({overdue} overdue)")
+    click.echo(f"  {'reassess by':<11}  {'':<16}  {'vendor':<34} {'tier':<8} {'last assessed':<13}  assessment")
+    for vendor in vendors:
+        days = (dt.date.fromisoformat(vendor.reassess_by) - today).days
+        when = f"overdue {-days} days" if days < 0 else "due today" if days == 0 else f"in {days} days"
+        click.echo(f"  {vendor.reassess_by:<11}  {when:<16}  {_cut(vendor.name, 34):<34} {vendor.tier:<8} "
+                   f"{vendor.latest_created[:10]:<13}  {vendor.latest_assessment}")

@@ -1,7 +1,8 @@
 """The evidence store: every observation kept in SQLite with its time, hash and raw bytes, for reuse and replay.
 
 Reuse follows time-to-live rules (registration 7 days, DNS the record's TTL up to a day, web 1 day); a
-run records which evidence it used, so ``--replay`` can score again from exactly that evidence.
+run records which evidence it used, so ``--replay`` can score again from exactly that evidence. The store
+shares its SQLite file with the register: ``riskengine.register.database`` opens it and migrates each part.
 """
 
 from __future__ import annotations
@@ -10,20 +11,33 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from riskengine.enrich.evidence import Evidence
-from riskengine.errors import RiskEngineError
+from riskengine.register.database import Migration, connect, migrate, transaction
+from riskengine.register.errors import DatabaseError
 
 TTL_SECONDS = {"registration": 7 * 86400, "dns": 86400, "web": 86400}
 """How long evidence of each kind stays fresh; DNS is further capped by the record's own TTL."""
-SCHEMA_VERSION = 1
+MIGRATIONS = (
+    Migration(1, "evidence records and the evidence each assessment used", (
+        "CREATE TABLE IF NOT EXISTS evidence (id TEXT PRIMARY KEY, domain TEXT NOT NULL, kind TEXT NOT NULL, "
+        "checkname TEXT NOT NULL, status TEXT NOT NULL, fetched_at TEXT NOT NULL, expires_at TEXT NOT NULL, "
+        "record TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS evidence_lookup ON evidence (domain, checkname, fetched_at)",
+        "CREATE TABLE IF NOT EXISTS evidence_runs (assessment_id TEXT PRIMARY KEY, domain TEXT NOT NULL, "
+        "created TEXT NOT NULL, evidence_ids TEXT NOT NULL)",
+    )),
+)
+"""The evidence component's schema, step by step (see ``riskengine.register.database``). Version 1 is the
+layout the first store created under ``PRAGMA user_version = 1``; such files are adopted as they are."""
+SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
-class StoreError(RiskEngineError):
-    """The evidence store cannot be opened or is not one of ours."""
+class StoreError(DatabaseError):
+    """The evidence store cannot be opened, is not one of ours, or lacks what a replay asks for."""
 
 
 def default_store_path() -> Path:
@@ -40,15 +54,10 @@ class EvidenceStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA busy_timeout=30000")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: not a usable riskengine database ({exc})") from exc
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot open the evidence store ({exc.strerror or exc})") from exc
+            self._db = connect(path)
+            migrate(self._db, path, "evidence", MIGRATIONS)
+        except DatabaseError as exc:
+            raise StoreError(str(exc)) from exc
 
     def close(self) -> None:
         self._db.close()
@@ -59,35 +68,8 @@ class EvidenceStore:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: made by a newer riskengine (schema {version})")
-        if version < 1:
-            # executescript commits any open transaction first, so the migration carries its own BEGIN.
-            self._db.executescript("""
-                    BEGIN IMMEDIATE;
-                    CREATE TABLE IF NOT EXISTS evidence (
-                        id TEXT PRIMARY KEY, domain TEXT NOT NULL, kind TEXT NOT NULL, checkname TEXT NOT NULL,
-                        status TEXT NOT NULL, fetched_at TEXT NOT NULL, expires_at TEXT NOT NULL,
-                        record TEXT NOT NULL);
-                    CREATE INDEX IF NOT EXISTS evidence_lookup ON evidence (domain, checkname, fetched_at);
-                    CREATE TABLE IF NOT EXISTS evidence_runs (
-                        assessment_id TEXT PRIMARY KEY, domain TEXT NOT NULL, created TEXT NOT NULL,
-                        evidence_ids TEXT NOT NULL);
-                    PRAGMA user_version = 1;
-                    COMMIT;
-                """)
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db)
 
     def save(self, domain: str, items: Iterable[Evidence]) -> None:
         """Keep new evidence; ``unknown`` results are kept too (they explain a run) but never reused."""

@@ -1,0 +1,243 @@
+"""Batch benchmark: 500 questionnaires, offline, 2 workers, PDF + JSON each and the portfolio files.
+
+1. Throughput of ``riskengine batch`` as a user runs it (a new process, spawn-started workers, the portfolio
+   workbook and page at the end): at least 4 vendors a second.
+2. Memory of the workers stays flat: the resident set of each worker (read from /proc) early in the batch
+   against the end; the end may not exceed the start by more than 20 %.
+3. Where a vendor's time goes inside a worker: cProfile over 12 vendors, after the per-process warm-up,
+   summed by stage (printed; no target).
+
+The questionnaires are made from the three samples (samples/answers/*.yaml) with varied answers: each gets
+its own vendor name and domain, and a seeded share of its Yes/No/Partial answers changed. They are cached
+in the temporary folder between runs (keyed by the samples, the bank and this generator).
+Set BENCH_BATCH_VENDORS for a smaller run while working on it (the target is for 500).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import hashlib
+import io
+import os
+import pstats
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+VENDORS = int(os.environ.get("BENCH_BATCH_VENDORS", "500"))
+WORKERS = 2
+RATE_TARGET = 4.0
+MEMORY_GROWTH_LIMIT = 1.20
+EPOCH = "1795510800"  # 2026-11-24T09:00Z: the samples' answers are valid on that day
+NOW = dt.datetime.fromtimestamp(int(EPOCH), tz=dt.UTC)
+BASES = ("northwind-mail", "pixelpath-analytics", "glowup-loyalty")
+CHOICES = ("Yes", "No", "Partial")
+CHANGED_SHARE = 0.15
+GENERATOR_VERSION = "1"
+PROFILED = 6
+
+
+def line(name: str, value: str, target: str, ok: bool | None) -> None:
+    verdict = "" if ok is None else "ok" if ok else "MISSED"
+    print(f"{name:<62} {value:>12} {target:>14}  {verdict}")
+
+
+# --- the questionnaires ----------------------------------------------------------------------------------
+
+
+def _answers(base: str) -> dict[str, Any]:
+    import yaml
+
+    content: dict[str, Any] = yaml.safe_load((SAMPLES / "answers" / f"{base}.yaml").read_text(encoding="utf-8"))
+    return content
+
+
+def _write(number: int, folder: str) -> None:
+    from riskengine.questionnaire.bank import load_bank
+    from riskengine.questionnaire.template import write_template
+
+    base = BASES[number % len(BASES)]
+    content = _answers(base)
+    answers = dict(content["answers"])
+    generator = random.Random(number)
+    for question, value in sorted(answers.items()):
+        if value in CHOICES and generator.random() < CHANGED_SHARE:
+            answers[question] = generator.choice([choice for choice in CHOICES if choice != value])
+    answers["VEN-01"] = f"Vendor {number:04d} ({base})"
+    answers["VEN-03"] = f"vendor-{number:04d}.example"
+    write_template(load_bank(), Path(folder) / f"vendor-{number:04d}.xlsx", answers=answers,
+                   tables=content.get("tables", {}))
+
+
+def questionnaires(count: int) -> Path:
+    """A folder of ``count`` varied questionnaires, made once and kept in the temporary folder."""
+    material = hashlib.sha256(GENERATOR_VERSION.encode())
+    for path in sorted((SAMPLES / "answers").glob("*.yaml")) + sorted((ROOT / "questionnaires").glob("*.yaml")):
+        material.update(path.read_bytes())
+    folder = Path(tempfile.gettempdir()) / f"riskengine-bench-batch-{material.hexdigest()[:12]}-{count}"
+    if len(list(folder.glob("*.xlsx"))) == count:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(WORKERS) as pool:
+        list(pool.map(_write, range(count), [str(folder)] * count, chunksize=10))
+    print(f"(made {count} questionnaires in {time.perf_counter() - started:.0f} s: {folder})")
+    return folder
+
+
+# --- memory of the workers -------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _resident_kib(pid: int) -> int | None:
+    try:
+        for text in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if text.startswith("VmRSS:"):
+                return int(text.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+class WorkerMemory(threading.Thread):
+    """Samples the resident set of the batch's worker processes, with how far the batch had come."""
+
+    def __init__(self, batch_pid: int, outdir: Path) -> None:
+        super().__init__(daemon=True)
+        self.batch_pid, self.outdir = batch_pid, outdir
+        self.samples: list[tuple[int, int, int]] = []
+        """(vendors done, worker pid, resident KiB)"""
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            done = sum(1 for _ in self.outdir.glob("vendor-*.json"))
+            for pid in _children(self.batch_pid):
+                if Path(f"/proc/{pid}/cmdline").read_bytes().find(b"multiprocessing") >= 0:
+                    resident = _resident_kib(pid)
+                    if resident is not None:
+                        self.samples.append((done, pid, resident))
+
+    def early_and_late(self, count: int) -> tuple[int, int]:
+        """Largest worker resident set around 10 % of the batch, and in its last 10 % (KiB)."""
+        early = [kib for done, _, kib in self.samples if count * 0.05 <= done <= count * 0.15]
+        late = [kib for done, _, kib in self.samples if done >= count * 0.9]
+        return max(early or [0]), max(late or [0])
+
+
+# --- where the time goes ---------------------------------------------------------------------------------
+
+
+STAGES = (
+    ("read the questionnaire (openpyxl)", "reader.py", "read_submission"),
+    ("inventory and graph analysis", "analysis.py", "analyse"),
+    ("scoring", "engine.py", "score"),
+    ("TCO Monte Carlo (20,000 trials)", "pipeline.py", "_price"),
+    ("render the PDF (reportlab)", "pdf.py", "render_pdf"),
+    ("JSON result", "pipeline.py", "assessment_json"),
+    ("write files (atomic)", "atomic.py", "write_bytes_atomically"),
+    ("record evidence and register row", "store.py", "record"),
+)
+
+
+def profile(folder: Path, workdir: Path) -> None:
+    from riskengine.batch.worker import BatchSettings, Job, assess_one, start, stop
+    from riskengine.enrich.settings import NetworkSettings
+
+    settings = BatchSettings(outdir=workdir, store_path=workdir / "profile.db", now=NOW,
+                             network=NetworkSettings(offline=True), inventory=SAMPLES / "inventory.yaml",
+                             org_profile=SAMPLES / "org-profile.yaml")
+    jobs = [Job(path, workdir / f"{path.stem}.pdf", workdir / f"{path.stem}.json")
+            for path in sorted(folder.glob("*.xlsx"))[:PROFILED * 2 + 1]]
+    start(settings)
+    assess_one(jobs[0])  # the first vendor of a process also pays for lazy imports
+    started = time.perf_counter()
+    for job in jobs[1:PROFILED + 1]:
+        assess_one(job)
+    wall = (time.perf_counter() - started) / PROFILED
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for job in jobs[PROFILED + 1:]:
+        assess_one(job)
+    profiler.disable()
+    stop()
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    entries = stats.stats  # type: ignore[attr-defined]
+    total = sum(value[2] for value in entries.values())
+    print(f"\none vendor in one worker: {wall:.3f} s wall (mean of {PROFILED}, no profiler); "
+          f"where it goes (cProfile over {PROFILED} more, {total / PROFILED:.3f} s each under the profiler):")
+    for name, file_name, function in STAGES:
+        cumulative = sum(value[3] for (path, _, func), value in entries.items()
+                         if path.endswith(file_name) and func == function)
+        print(f"  {name:<40} {cumulative / PROFILED:>7.3f} s  {cumulative / total:>5.0%}")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(8)
+    print("  heaviest functions by own time:")
+    for text in out.getvalue().splitlines():
+        if text.strip() and text.strip()[0].isdigit() and "/" in text:
+            parts = text.split(None, 5)
+            print(f"    {parts[1]:>7} s  {parts[5][-90:]}")
+
+
+def main() -> int:
+    folder = questionnaires(VENDORS)
+    with tempfile.TemporaryDirectory(prefix="riskengine-bench-batch-") as scratch:
+        work = Path(scratch)
+        outdir = work / "out"
+        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_DB": str(work / "register.db")}
+        command = [sys.executable, "-m", "riskengine", "batch", str(folder), "--inventory",
+                   str(SAMPLES / "inventory.yaml"), "--org", str(SAMPLES / "org-profile.yaml"), "--offline",
+                   "--workers", str(WORKERS), "-o", str(outdir)]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        memory = WorkerMemory(process.pid, outdir)
+        memory.start()
+        stdout, stderr = process.communicate()
+        seconds = time.perf_counter() - started
+        memory.stopped.set()
+        memory.join()
+        pdfs = sum(1 for _ in outdir.glob("vendor-*.pdf"))
+        rate = pdfs / seconds
+        failed = rate < RATE_TARGET or process.returncode != 0
+        if process.returncode != 0:
+            print(f"the batch exited {process.returncode}; its last problems:")
+            print("\n".join(stderr.strip().splitlines()[-5:]))
+        print(f"batch of {VENDORS} questionnaires, offline, {WORKERS} workers, on {os.cpu_count()} CPUs "
+              f"(load before: {os.getloadavg()[0]:.1f})")
+        line(f"vendors per second ({pdfs} PDF + JSON in {seconds:.1f} s, portfolio files included)",
+             f"{rate:.2f}/s", f"target {RATE_TARGET:.1f}/s", rate >= RATE_TARGET)
+        early, late = memory.early_and_late(VENDORS)
+        flat = early > 0 and late <= early * MEMORY_GROWTH_LIMIT
+        failed |= not flat
+        line("worker resident memory, around 10 % of the batch -> last 10 %", f"{early // 1024}->{late // 1024} MiB",
+             f"<= +{MEMORY_GROWTH_LIMIT - 1:.0%}", flat)
+        print(stdout.strip())
+        profile(folder, work)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

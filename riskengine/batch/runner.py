@@ -1,0 +1,254 @@
+"""Assess every questionnaire in a folder with a pool of processes, resumably, and summarise the portfolio.
+
+Resume: a vendor is done when the register holds an assessment with the same *run key* (the sha256 of its
+questionnaire, the shared inputs and the settings, not the clock) and the PDF and JSON in the output folder
+are byte for byte the ones recorded for it. A worker writes both files (each to a temporary name, then
+renamed) before it records the assessment in one transaction, so a batch killed at any point leaves either
+a finished vendor (skipped next time) or one to redo, never a register row without its files. Temporary
+files a killed run left behind are removed when the next run starts; one batch at a time may write to an
+output folder (a lock on the folder, which the system drops when a process dies).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from riskengine.batch.worker import BatchSettings, Job, VendorOutcome, assess_one, start, stop
+from riskengine.errors import UsageError
+
+QUESTIONNAIRE_SUFFIXES = (".xlsx",)
+"""What a batch picks up in its folder (Excel lock files ``~$...`` and hidden files are ignored)."""
+WORKBOOK_NAME = "portfolio.xlsx"
+PORTFOLIO_PDF_NAME = "portfolio.pdf"
+IN_FLIGHT_PER_WORKER = 2
+"""Jobs queued per worker: enough to keep it busy, few enough that a broken pool loses little."""
+
+Progress = Callable[[VendorOutcome], None]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    outcomes: tuple[VendorOutcome, ...]
+    """One per questionnaire, in file-name order."""
+    workbook: Path | None
+    portfolio_pdf: Path | None
+
+    @property
+    def failed(self) -> tuple[VendorOutcome, ...]:
+        return tuple(outcome for outcome in self.outcomes if outcome.status == "failed")
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+
+def find_questionnaires(directory: Path) -> list[Path]:
+    """The questionnaires of a batch folder, sorted by name; ``UsageError`` when there are none."""
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: not a folder")
+    found = sorted(path for path in directory.iterdir()
+                   if path.suffix.lower() in QUESTIONNAIRE_SUFFIXES and path.is_file()
+                   and not path.name.startswith((".", "~$")))
+    if not found:
+        raise UsageError(f"{directory}: no questionnaires ({', '.join('*' + s for s in QUESTIONNAIRE_SUFFIXES)})")
+    return found
+
+
+def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, redo: bool = False,
+              on_planned: Callable[[int, int], None] | None = None, on_outcome: Progress | None = None) -> BatchResult:
+    """Assess every questionnaire in ``directory`` into ``settings.outdir``, then write the portfolio files.
+
+    Vendors already done (see the module's note on resume) are skipped unless ``redo``. A bad file becomes a
+    failed outcome with its problems and never stops the batch. ``on_planned(total, skipped)`` is called once
+    before any work, ``on_outcome`` once per questionnaire as it finishes. Raises ``UsageError`` when the
+    folder holds no questionnaire or another batch is writing to the output folder, and the errors of the
+    shared inputs (bank, profile, organisation profile, inventory) before anything is written: a problem
+    there would fail every vendor.
+    """
+    questionnaires = find_questionnaires(directory)
+    _check_shared_inputs(settings)
+    outdir = settings.outdir
+    with _exclusive(outdir):
+        jobs = [Job(questionnaire=path, pdf=outdir / f"{path.stem}.pdf", json=outdir / f"{path.stem}.json")
+                for path in questionnaires]
+        _remove_leftovers(outdir, [name for job in jobs for name in (job.pdf.name, job.json.name)]
+                          + [WORKBOOK_NAME, PORTFOLIO_PDF_NAME])
+        done = {} if redo else _finished(jobs, settings)
+        if on_planned is not None:
+            on_planned(len(jobs), len(done))
+        outcomes: dict[str, VendorOutcome] = {}
+        for outcome in done.values():
+            outcomes[outcome.questionnaire] = outcome
+            if on_outcome is not None:
+                on_outcome(outcome)
+        pending = [job for job in jobs if job.questionnaire.name not in done]
+        for outcome in _assess_all(pending, settings, workers):
+            outcomes[outcome.questionnaire] = outcome
+            if on_outcome is not None:
+                on_outcome(outcome)
+        ordered = tuple(outcomes[job.questionnaire.name] for job in jobs)
+        workbook, page = _write_portfolio(ordered, outdir)
+    return BatchResult(outcomes=ordered, workbook=workbook, portfolio_pdf=page)
+
+
+def _assess_all(jobs: Sequence[Job], settings: BatchSettings, workers: int) -> Iterator[VendorOutcome]:
+    if not jobs:
+        return
+    if workers <= 1:
+        start(settings)
+        try:
+            for job in jobs:
+                yield assess_one(job)
+        finally:
+            stop()
+        return
+    import multiprocessing
+
+    # ``spawn``: workers start clean (no copy of the parent's threads, locks or open database). Not
+    # ``max_tasks_per_child``: on Python 3.11 it can hang the pool (CPython gh-115634), and memory per worker
+    # stays flat across a batch without it (benchmarks/batch.py measures it).
+    context = multiprocessing.get_context("spawn")
+    queue = list(reversed(jobs))
+    while queue:
+        with ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context, initializer=start,
+                                 initargs=(settings,)) as pool:
+            running: dict[Future[VendorOutcome], Job] = {}
+            broken = False
+            while (queue or running) and not broken:
+                while queue and len(running) < workers * IN_FLIGHT_PER_WORKER:
+                    job = queue.pop()
+                    running[pool.submit(assess_one, job)] = job
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = running.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        # A worker died (killed, out of memory). Its jobs are reported; the rest go on in a
+                        # new pool.
+                        broken = True
+                        yield VendorOutcome(questionnaire=job.questionnaire.name, status="failed", problems=(
+                            f"{job.questionnaire.name}: the worker process assessing it stopped unexpectedly",))
+            if broken:
+                for future, job in running.items():
+                    if future.done() and future.exception() is None:
+                        yield future.result()
+                    else:
+                        yield VendorOutcome(questionnaire=job.questionnaire.name, status="failed", problems=(
+                            f"{job.questionnaire.name}: the worker process assessing it stopped unexpectedly",))
+
+
+def _check_shared_inputs(settings: BatchSettings) -> None:
+    """Load what every vendor shares once, so that its problems stop the batch before it starts."""
+    from riskengine.inventory.loader import load_inventory
+    from riskengine.organisation import load_org_profile
+    from riskengine.questionnaire.bank import load_bank
+    from riskengine.score.profile import load_profile
+
+    load_profile(settings.profile_path, load_bank(settings.bank_path))
+    if settings.org_profile is not None:
+        load_org_profile(settings.org_profile)
+    if settings.inventory is not None:
+        load_inventory(settings.inventory)
+
+
+def _finished(jobs: Sequence[Job], settings: BatchSettings) -> dict[str, VendorOutcome]:
+    """The jobs a previous run completed: recorded with the same run key, and their files unchanged."""
+    from riskengine.register.store import Register, run_key, run_settings
+
+    shared = _shared_input_hashes(settings)
+    extra = run_settings(offline=settings.network.offline, audience=settings.audience)
+    done: dict[str, VendorOutcome] = {}
+    with Register(settings.store_path) as register:
+        for job in jobs:
+            if not (job.pdf.is_file() and job.json.is_file()):
+                continue
+            key = run_key([("questionnaire", _sha256(job.questionnaire)), *shared], extra)
+            rows = register.by_run_key(key)
+            if not rows:
+                continue
+            pdf, json = _sha256(job.pdf), _sha256(job.json)
+            for row in rows:
+                recorded = {output.sha256 for output in register.outputs(row.assessment_id)}
+                if pdf in recorded and json in recorded:
+                    done[job.questionnaire.name] = VendorOutcome(
+                        questionnaire=job.questionnaire.name, status="skipped", assessment_id=row.assessment_id,
+                        vendor=row.vendor_name, tier=row.tier, decision=row.decision, residual=row.residual,
+                        pdf=job.pdf.name, json=job.json.name)
+                    break
+    return done
+
+
+def _shared_input_hashes(settings: BatchSettings) -> list[tuple[str, str]]:
+    """(role, sha256) of the inputs every vendor shares, as ``pipeline.assess`` lists them."""
+    from riskengine.questionnaire.bank import DEFAULT_BANK
+    from riskengine.resources import data_path
+    from riskengine.score.profile import DEFAULT_PROFILE
+
+    hashes = [(role, _sha256(path)) for role, path in (("inventory", settings.inventory),
+                                                       ("org_profile", settings.org_profile)) if path is not None]
+    hashes.append(("profile", _sha256(settings.profile_path or data_path("scoring", DEFAULT_PROFILE))))
+    hashes.append(("bank", _sha256(settings.bank_path or data_path("questionnaires", DEFAULT_BANK))))
+    return hashes
+
+
+def _write_portfolio(outcomes: Sequence[VendorOutcome], outdir: Path) -> tuple[Path | None, Path | None]:
+    """The summary workbook and the portfolio page over every vendor assessed now or before."""
+    from riskengine.assessment import Assessment
+    from riskengine.atomic import write_bytes_atomically
+    from riskengine.portfolio.summary import portfolio_pdf, summary_workbook
+
+    done = [outcome for outcome in outcomes if outcome.status != "failed"]
+    if not done:
+        return None, None
+    assessments = [Assessment.model_validate_json((outdir / outcome.json).read_bytes()) for outcome in done]
+    reports = {outcome.assessment_id: outcome.pdf for outcome in done}
+    workbook, page = outdir / WORKBOOK_NAME, outdir / PORTFOLIO_PDF_NAME
+    write_bytes_atomically(workbook, summary_workbook(assessments, reports=reports))
+    write_bytes_atomically(page, portfolio_pdf(assessments))
+    return workbook, page
+
+
+@contextlib.contextmanager
+def _exclusive(outdir: Path) -> Iterator[None]:
+    """Hold a lock on the output folder for the run; a second batch into it is refused, not interleaved."""
+    from riskengine.errors import OutputError
+
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(outdir, os.O_RDONLY)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {outdir}: {exc.strerror or exc}") from exc
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise UsageError(f"{outdir}: another batch is writing to this folder; wait for it to finish") from exc
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _remove_leftovers(outdir: Path, names: Sequence[str]) -> None:
+    """Delete the temporary files (``.NAME.*.part``, see ``riskengine.atomic``) a killed run left behind."""
+    wanted = set(names)
+    for path in outdir.glob(".*.part"):
+        name = path.name[1:].rsplit(".", 2)[0]
+        if name in wanted:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

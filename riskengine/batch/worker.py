@@ -1,0 +1,155 @@
+"""One batch worker process: opens the database once, then assesses questionnaire after questionnaire.
+
+What every vendor shares (the bank, the profile, the report's wording and fonts, the database connections)
+is loaded when the process starts and kept: the loaders cache per process, and ``start`` warms them, so a
+vendor costs only its own reading, scoring, pricing and rendering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from riskengine.enrich.gather import EvidenceSet
+    from riskengine.enrich.settings import NetworkSettings
+    from riskengine.enrich.store import EvidenceStore
+    from riskengine.register.store import Register
+
+Status = Literal["assessed", "skipped", "failed"]
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every vendor of a batch shares; sent once to each worker process."""
+
+    outdir: Path
+    store_path: Path
+    now: dt.datetime
+    """The batch's clock: every assessment of the run is dated by it."""
+    network: NetworkSettings
+    inventory: Path | None = None
+    org_profile: Path | None = None
+    profile_path: Path | None = None
+    bank_path: Path | None = None
+    audience: Literal["full", "it", "marketing", "compliance"] = "full"
+
+
+@dataclass(frozen=True)
+class Job:
+    questionnaire: Path
+    pdf: Path
+    json: Path
+
+
+@dataclass(frozen=True)
+class VendorOutcome:
+    """What became of one questionnaire; ``problems`` are the lines to show for a failed one."""
+
+    questionnaire: str
+    status: Status
+    assessment_id: str = ""
+    vendor: str = ""
+    tier: str = ""
+    decision: str = ""
+    residual: float = 0.0
+    pdf: str = ""
+    json: str = ""
+    problems: tuple[str, ...] = ()
+    seconds: float = 0.0
+    worker: int = 0
+    """Process id of the worker that assessed it (0 when skipped)."""
+
+
+class _Worker:
+    def __init__(self, settings: BatchSettings) -> None:
+        from riskengine.enrich.store import EvidenceStore
+        from riskengine.register.store import Register
+
+        self.settings = settings
+        self.register: Register = Register(settings.store_path)
+        self.evidence: EvidenceStore = EvidenceStore(settings.store_path)
+
+    def evidence_for(self, domain: str, sends_email: bool) -> EvidenceSet:
+        from riskengine.enrich.gather import gather_evidence
+
+        return gather_evidence(domain, settings=self.settings.network, now=self.settings.now, store=self.evidence,
+                               sends_email=sends_email)
+
+    def assess(self, job: Job) -> VendorOutcome:
+        from riskengine.pipeline import assess, write_and_record
+
+        settings = self.settings
+        assessment = assess(job.questionnaire, now=settings.now, inventory=settings.inventory,
+                            org_profile=settings.org_profile, profile_path=settings.profile_path,
+                            bank_path=settings.bank_path, evidence_source=self.evidence_for)
+        write_and_record(assessment, pdf=job.pdf, json_path=job.json, register=self.register,
+                         evidence_store=self.evidence, now=settings.now, audience=settings.audience,
+                         offline=settings.network.offline)
+        risk = assessment.risk
+        return VendorOutcome(questionnaire=job.questionnaire.name, status="assessed",
+                             assessment_id=assessment.assessment_id,
+                             vendor=assessment.vendor.legal_name or job.questionnaire.name, tier=risk.tier,
+                             decision=risk.decision, residual=risk.residual, pdf=job.pdf.name, json=job.json.name)
+
+
+_worker: _Worker | None = None
+
+
+def start(settings: BatchSettings) -> None:
+    """Initialise this process as a worker: open the database, warm the per-process caches."""
+    global _worker
+    from riskengine.questionnaire.bank import load_bank
+    from riskengine.report.pdf import render_pdf  # noqa: F401  (reportlab and its fonts, imported once)
+    from riskengine.report.wording import load_wording
+    from riskengine.score.profile import load_profile
+    from riskengine.tco.assumptions import load_assumptions
+
+    load_profile(settings.profile_path, load_bank(settings.bank_path))
+    load_wording()
+    load_assumptions()
+    _worker = _Worker(settings)
+
+
+def assess_one(job: Job) -> VendorOutcome:
+    """Assess one questionnaire in this worker; never raises: a problem becomes a failed outcome."""
+    import os
+
+    from riskengine.errors import InputError, RiskEngineError, UnreadableFileError
+
+    if _worker is None:
+        raise RuntimeError("assess_one called in a process that start() did not initialise")
+    started = time.perf_counter()
+    try:
+        outcome = _worker.assess(job)
+    except UnreadableFileError as exc:
+        outcome = VendorOutcome(questionnaire=job.questionnaire.name, status="failed", problems=(str(exc),))
+    except InputError as exc:
+        lines = [f"{exc.source}: {len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''}"]
+        lines += [f"  error   {problem}" for problem in exc.errors]
+        outcome = VendorOutcome(questionnaire=job.questionnaire.name, status="failed", problems=tuple(lines))
+    except RiskEngineError as exc:
+        outcome = VendorOutcome(questionnaire=job.questionnaire.name, status="failed",
+                                problems=(f"{job.questionnaire.name}: {exc}",))
+    except Exception as exc:  # a bug must not stop the batch: it is reported like a bad file, with its type
+        outcome = VendorOutcome(questionnaire=job.questionnaire.name, status="failed",
+                                problems=(f"{job.questionnaire.name}: internal error: {type(exc).__name__}: {exc}",))
+    return _with(outcome, seconds=time.perf_counter() - started, worker=os.getpid())
+
+
+def _with(outcome: VendorOutcome, **changes: object) -> VendorOutcome:
+    from dataclasses import replace
+
+    return replace(outcome, **changes)  # type: ignore[arg-type]
+
+
+def stop() -> None:
+    """Close this process's database connections (in-process runs; pool workers just exit)."""
+    global _worker
+    if _worker is not None:
+        _worker.register.close()
+        _worker.evidence.close()
+        _worker = None

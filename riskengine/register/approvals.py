@@ -1,0 +1,84 @@
+"""Who may sign an assessment off, and when its approval is final: the governance council's rules as code.
+
+IT and marketing each give their view (approve or reject); compliance has the last word. So:
+
+- a **reject** by any role is final at once: the assessment is rejected;
+- an **approve** by compliance makes the approval final (IT's and marketing's approvals are recorded beside
+  it, and listed as missing when absent);
+- until then the assessment is pending;
+- each role signs once, and nothing is signed after the outcome is final: a new assessment is the way to
+  reconsider.
+
+Every sign-off names the sha256 of the exact report it approves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal["it", "marketing", "compliance"]
+SignOffDecision = Literal["approve", "reject"]
+ApprovalStatus = Literal["pending", "approved", "rejected"]
+ROLES: tuple[Role, ...] = ("it", "marketing", "compliance")
+FINAL_ROLE: Role = "compliance"
+"""The role whose approval makes an assessment approved."""
+PAST: dict[SignOffDecision, str] = {"approve": "approved", "reject": "rejected"}
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    assessment_id: str
+    report_sha256: str
+    role: Role
+    signed_by: str
+    decision: SignOffDecision
+    note: str
+    signed_at: str
+    """ISO time of the sign-off (the command's clock)."""
+
+
+def approval_status(signoffs: Sequence[SignOff]) -> ApprovalStatus:
+    """``rejected`` if any role rejected, ``approved`` once compliance approved, else ``pending``."""
+    if any(signoff.decision == "reject" for signoff in signoffs):
+        return "rejected"
+    if any(signoff.role == FINAL_ROLE and signoff.decision == "approve" for signoff in signoffs):
+        return "approved"
+    return "pending"
+
+
+def missing_roles(signoffs: Sequence[SignOff]) -> tuple[Role, ...]:
+    """The roles that have not signed, in council order."""
+    signed = {signoff.role for signoff in signoffs}
+    return tuple(role for role in ROLES if role not in signed)
+
+
+def signoff_refusal(signoffs: Sequence[SignOff], role: Role) -> str | None:
+    """Why ``role`` may not sign now (the outcome is final, or it has signed already), or None if it may."""
+    status = approval_status(signoffs)
+    if status != "pending":
+        final = next(s for s in signoffs if s.decision == "reject") if status == "rejected" else \
+            next(s for s in signoffs if s.role == FINAL_ROLE)
+        return (f"already {status}: {final.role} {PAST[final.decision]} by {final.signed_by} on "
+                f"{final.signed_at[:10]}; a sign-off after the final one is not possible "
+                "(assess the vendor again to reconsider)")
+    for signoff in signoffs:
+        if signoff.role == role:
+            return (f"{role} has already signed off ({signoff.decision} by {signoff.signed_by} on "
+                    f"{signoff.signed_at[:10]}); each role signs once")
+    return None
+
+
+def describe_status(signoffs: Sequence[SignOff]) -> str:
+    """One phrase for listings: ``approved``, ``rejected by it``, ``pending (signed: it; waiting: compliance)``."""
+    status = approval_status(signoffs)
+    if status == "rejected":
+        roles = ", ".join(s.role for s in signoffs if s.decision == "reject")
+        return f"rejected by {roles}"
+    if status == "approved":
+        return "approved"
+    if not signoffs:
+        return "not signed"
+    signed = ", ".join(s.role for s in signoffs)
+    return f"pending (signed: {signed}; waiting for {FINAL_ROLE})"

@@ -1,0 +1,87 @@
+"""The register's tables, as numbered migrations (see ``riskengine.register.database``).
+
+``vendors`` holds one row per vendor with its latest assessment, kept in the same transaction as each new
+assessment, so ``due`` is one indexed range read and ``history`` one indexed lookup whatever the size of the
+register. The JSON result lives apart (``results``, zlib-compressed) so that listing never reads it.
+Sign-offs and assessments cannot be changed or deleted: triggers refuse it, as an audit trail must.
+"""
+
+from __future__ import annotations
+
+from riskengine.register.database import Migration
+
+MIGRATIONS = (
+    Migration(1, "assessments, their results and outputs, vendors, sign-offs", (
+        """CREATE TABLE assessments (
+            assessment_id TEXT PRIMARY KEY,
+            vendor_key TEXT NOT NULL,
+            vendor_name TEXT NOT NULL,
+            product TEXT NOT NULL,
+            domain TEXT NOT NULL,
+            created TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            inherent REAL NOT NULL,
+            control_effectiveness REAL NOT NULL,
+            residual REAL NOT NULL,
+            reassess_by TEXT NOT NULL,
+            findings INTEGER NOT NULL,
+            knockouts INTEGER NOT NULL,
+            questionnaire_sha256 TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            run_key TEXT NOT NULL,
+            evidence_ids TEXT NOT NULL,
+            engine TEXT NOT NULL)""",
+        "CREATE INDEX assessments_vendor ON assessments (vendor_key, created)",
+        "CREATE INDEX assessments_run_key ON assessments (run_key, created)",
+        """CREATE TABLE results (
+            assessment_id TEXT PRIMARY KEY REFERENCES assessments (assessment_id),
+            encoding TEXT NOT NULL,
+            body BLOB NOT NULL)""",
+        """CREATE TABLE outputs (
+            sha256 TEXT PRIMARY KEY,
+            assessment_id TEXT NOT NULL REFERENCES assessments (assessment_id),
+            kind TEXT NOT NULL CHECK (kind IN ('pdf', 'json')),
+            audience TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            recorded_at TEXT NOT NULL)""",
+        "CREATE INDEX outputs_assessment ON outputs (assessment_id, kind)",
+        """CREATE TABLE vendors (
+            vendor_key TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            product TEXT NOT NULL,
+            domain TEXT NOT NULL,
+            latest_assessment TEXT NOT NULL REFERENCES assessments (assessment_id),
+            latest_created TEXT NOT NULL,
+            tier TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            residual REAL NOT NULL,
+            reassess_by TEXT NOT NULL,
+            assessments INTEGER NOT NULL)""",
+        "CREATE INDEX vendors_due ON vendors (reassess_by)",
+        "CREATE INDEX vendors_name ON vendors (name COLLATE NOCASE)",
+        "CREATE INDEX vendors_domain ON vendors (domain COLLATE NOCASE)",
+        """CREATE TABLE signoffs (
+            id INTEGER PRIMARY KEY,
+            assessment_id TEXT NOT NULL REFERENCES assessments (assessment_id),
+            report_sha256 TEXT NOT NULL REFERENCES outputs (sha256),
+            role TEXT NOT NULL CHECK (role IN ('it', 'marketing', 'compliance')),
+            signed_by TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+            note TEXT NOT NULL,
+            signed_at TEXT NOT NULL,
+            UNIQUE (assessment_id, role))""",
+        """CREATE TRIGGER signoffs_are_final_update BEFORE UPDATE ON signoffs
+            BEGIN SELECT RAISE(ABORT, 'sign-offs cannot be changed'); END""",
+        """CREATE TRIGGER signoffs_are_final_delete BEFORE DELETE ON signoffs
+            BEGIN SELECT RAISE(ABORT, 'sign-offs cannot be deleted'); END""",
+        """CREATE TRIGGER assessments_are_final_update BEFORE UPDATE ON assessments
+            BEGIN SELECT RAISE(ABORT, 'recorded assessments cannot be changed'); END""",
+        """CREATE TRIGGER assessments_are_final_delete BEFORE DELETE ON assessments
+            BEGIN SELECT RAISE(ABORT, 'recorded assessments cannot be deleted'); END""",
+    )),
+)
+"""The register component's schema; append a Migration to change it, never edit a released one."""
+SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,131 @@
+"""The database's versioned migrations: a new file, a file of the first evidence store, a file from the future."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from riskengine.enrich.evidence import make_evidence
+from riskengine.enrich.store import EvidenceStore, StoreError
+from riskengine.register.database import LAYOUT, component_versions
+from riskengine.register.errors import DatabaseError
+from riskengine.register.schema import SCHEMA_VERSION as REGISTER_VERSION
+from riskengine.register.store import Register
+from tests.conftest import NOW
+from tests.register.conftest import cli, entry
+
+# The schema exactly as the first evidence store (user_version 1, no register) created it.
+EVIDENCE_ONLY_V1 = """
+    BEGIN IMMEDIATE;
+    CREATE TABLE IF NOT EXISTS evidence (
+        id TEXT PRIMARY KEY, domain TEXT NOT NULL, kind TEXT NOT NULL, checkname TEXT NOT NULL,
+        status TEXT NOT NULL, fetched_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+        record TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS evidence_lookup ON evidence (domain, checkname, fetched_at);
+    CREATE TABLE IF NOT EXISTS evidence_runs (
+        assessment_id TEXT PRIMARY KEY, domain TEXT NOT NULL, created TEXT NOT NULL,
+        evidence_ids TEXT NOT NULL);
+    PRAGMA user_version = 1;
+    COMMIT;
+"""
+
+
+def _versions(path: Path) -> tuple[int, dict[str, int]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("PRAGMA user_version").fetchone()[0], component_versions(db)
+
+
+def _old_evidence_database(path: Path) -> str:
+    """A database the first evidence store wrote: one evidence record and the run that used it."""
+    hsts = make_evidence(kind="web", check="web.hsts", status="pass", reason="max-age=31536000", value=True,
+                         query="https://acme.example/", fetched_at=NOW, tool="riskengine-https/1", raw=b"hsts")
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(EVIDENCE_ONLY_V1)
+    db.execute("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               (hsts.id, "acme.example", "web", "web.hsts", "pass", NOW.isoformat(),
+                (NOW + dt.timedelta(days=1)).isoformat(), hsts.model_dump_json()))
+    db.execute("INSERT INTO evidence_runs VALUES (?, ?, ?, ?)",
+               ("RA-20261124-0000000001", "acme.example", NOW.isoformat(), f'["{hsts.id}"]'))
+    db.close()
+    return hsts.id
+
+
+def test_a_new_database_gets_both_components_at_their_latest_version(db: Path) -> None:
+    with Register(db), EvidenceStore(db):
+        pass
+    assert _versions(db) == (LAYOUT, {"evidence": 1, "register": REGISTER_VERSION})
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_an_evidence_only_v1_database_is_adopted_and_keeps_its_evidence(db: Path) -> None:
+    evidence_id = _old_evidence_database(db)
+    assert _versions(db) == (1, {})
+
+    with Register(db) as register:
+        register.record_entries([(entry("RA-20261124-0000000002", created=NOW), [])], now=NOW)
+
+    assert _versions(db) == (LAYOUT, {"evidence": 1, "register": REGISTER_VERSION})
+    with EvidenceStore(db) as store:
+        domain, created, items = store.run("RA-20261124-0000000001")
+        assert (domain, created, [item.id for item in items]) == ("acme.example", NOW, [evidence_id])
+        assert store.latest("acme.example")["web.hsts"].value is True
+    with Register(db) as register:
+        assert [row.assessment_id for row in register.history("acme.example")] == ["RA-20261124-0000000002"]
+
+
+def test_the_cli_migrates_an_old_database_on_first_use(db: Path) -> None:
+    _old_evidence_database(db)
+    result = cli(db, "history")
+    assert result.returncode == 0, result.stderr
+    assert "the register holds no assessment yet" in result.stdout
+    assert _versions(db)[1]["register"] == REGISTER_VERSION
+
+
+def test_a_component_version_from_a_newer_riskengine_is_refused_and_the_file_left_alone(db: Path) -> None:
+    with Register(db):
+        pass
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE schema_migrations SET version = 99 WHERE component = 'register'")
+    before = db.read_bytes()
+
+    with pytest.raises(DatabaseError, match=r"newer riskengine \(register schema 99, this one knows 1\)"):
+        Register(db)
+    assert db.read_bytes() == before
+    result = cli(db, "due")
+    assert result.returncode == 2
+    assert "made by a newer riskengine (register schema 99" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_newer_database_layout_is_refused_by_the_register_and_the_evidence_store(db: Path) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA user_version = 7")
+    with pytest.raises(DatabaseError, match="database layout 7, this one knows 2"):
+        Register(db)
+    with pytest.raises(StoreError, match="database layout 7"):
+        EvidenceStore(db)
+    assert _versions(db) == (7, {})
+
+
+def test_a_file_that_is_not_a_database_is_an_input_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not SQLite" * 100)
+    with pytest.raises(DatabaseError, match="not a usable riskengine database"):
+        Register(junk)
+    result = cli(junk, "history")
+    assert result.returncode == 2
+    assert "not a usable riskengine database" in result.stderr
+
+
+def test_recorded_assessments_and_signoffs_cannot_be_rewritten(db: Path) -> None:
+    with Register(db) as register:
+        register.record_entries([(entry("RA-20261124-0000000003", created=NOW), [])], now=NOW)
+    with sqlite3.connect(db) as connection:
+        with pytest.raises(sqlite3.IntegrityError, match="recorded assessments cannot be changed"):
+            connection.execute("UPDATE assessments SET tier = 'low'")
+        with pytest.raises(sqlite3.IntegrityError, match="recorded assessments cannot be deleted"):
+            connection.execute("DELETE FROM assessments")
