@@ -96,6 +96,10 @@ def font_for(character: str, font: str) -> str:
 
 def runs(text: str, font: str) -> Iterator[tuple[str, str]]:
     """``text`` cut into (font, piece) runs, each piece set in a font that has all its characters."""
+    if not text or max(text) < "\u0250":  # Latin, the common case: one run, no lookups
+        if text:
+            yield font, text
+        return
     current, start = font, 0
     for index, character in enumerate(text):
         chosen = font_for(character, font)
