@@ -79,6 +79,8 @@ class _Group(click.Group):
 _LAZY_COMMANDS = {
     "compare": ("riskengine.portfolio.command", "compare_command",
                 "Compare vendors for the same need and recommend one."),
+    "import": ("riskengine.importers.command", "import_command",
+               "Convert a vendor's own questionnaire into ours, pre-filled."),
 }
 """name -> (module, attribute, the short help shown by ``riskengine --help`` without importing it)."""
 
@@ -204,21 +206,48 @@ def template(out: Path, bank_path: Path | None) -> None:
                f"{bank.version})")
 
 
+FORMATS = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
+"""The questionnaire formats ``riskengine.importers`` reads (named here so building the CLI imports nothing)."""
+
+
+def _format_options(command: Any) -> Any:
+    """How to read a questionnaire that is not ours: ``--format`` and ``--mapping``."""
+    command = click.option("--mapping", type=_EXISTING,
+                           help="A mapping (YAML) for a one-off questionnaire, or instead of the shipped one "
+                                "(see docs/importers.md).")(command)
+    return click.option("--format", "format_name", type=click.Choice(FORMATS),
+                        help="Force the questionnaire's format instead of recognising it by its structure: ours, "
+                             "CAIQ v4, HECVAT 3 or 4, VSAQ answers, or 'mapped' with --mapping.")(command)
+
+
 @main.command()
 @click.argument("file", type=_EXISTING)
 @click.option("--inventory", type=click.Path(exists=True, path_type=Path),
               help="Check integration rows against this inventory.")
 @click.option("--bank", "bank_path", type=_EXISTING, help="A question bank other than the shipped one.")
-def validate(file: Path, inventory: Path | None, bank_path: Path | None) -> None:
-    """Check a filled questionnaire and list every problem with its cell (exit 2 if any is an error)."""
+@_format_options
+def validate(file: Path, inventory: Path | None, bank_path: Path | None, format_name: str | None,
+             mapping: Path | None) -> None:
+    """Check a filled questionnaire and list every problem with its cell (exit 2 if any is an error).
+
+    A questionnaire in the vendor's own format (CAIQ, HECVAT, VSAQ) is recognised and read through its mapping;
+    the line then says how much of ours it covers.
+    """
     from riskengine.pipeline import validate as validate_file
 
-    submission = validate_file(file, now=clock(), inventory=inventory, bank_path=bank_path)
+    submission = validate_file(file, now=clock(), inventory=inventory, bank_path=bank_path, format=format_name,
+                               mapping=mapping)
     if submission.warnings:
         _report_problems(str(file), submission.warnings)
     answered = sum(1 for answer in submission.answers.values() if answer.value is not None)
     rows = sum(len(rows) for rows in submission.tables.values())
     click.echo(f"{file}: valid ({answered} answers, {rows} table rows, {len(submission.warnings)} warnings)")
+    coverage = submission.coverage
+    if coverage is not None:
+        click.echo(f"  {coverage.format} {coverage.format_version} through {coverage.mapping}: "
+                   f"{coverage.answers_mapped} of our {coverage.questions_total} questions answered "
+                   f"({coverage.percent:.0f} %), {len(coverage.not_covered)} not covered, "
+                   f"{len(coverage.unparsed)} unparsed")
 
 
 @main.command()
@@ -308,9 +337,16 @@ def inventory_check(path: Path, inventory_format: str | None) -> None:
 @click.option("--audience", type=click.Choice(["full", "it", "marketing", "compliance"]), default="full",
               show_default=True, help="Sections and voice of the PDF; the JSON is always whole.")
 @click.option("--fail-on", type=click.Choice(TIERS), help="Exit 3 when the tier is this or worse.")
+@_format_options
+@click.option("--vendor-name", help="The vendor's legal name, where its own questionnaire does not give it.")
+@click.option("--vendor-product", help="The product assessed, where the questionnaire does not give it.")
+@click.option("--vendor-domain", help="The vendor's domain (for the outside evidence), where the questionnaire "
+                                      "does not give it or gives a wrong one.")
 def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile_path: Path | None,
            bank_path: Path | None, output: Path | None, json_path: Path | None, audience: str,
-           fail_on: str | None, replay: str | None, db_path: Path | None, **network: Any) -> None:
+           fail_on: str | None, replay: str | None, db_path: Path | None, format_name: str | None,
+           mapping: Path | None, vendor_name: str | None, vendor_product: str | None, vendor_domain: str | None,
+           **network: Any) -> None:
     """Assess a vendor from its filled questionnaire: writes a PDF report and a JSON result.
 
     Outside evidence about the vendor's domain (registration, DNS, HTTPS) is gathered unless --offline,
@@ -329,8 +365,12 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     store = db_path or default_store_path()
     settings = _settings(**network)
     now, source = evidence_source(store, settings, clock(), replay=replay)
+    identity = {role: value for role, value in (("vendor.legal_name", vendor_name),
+                                                ("vendor.product", vendor_product),
+                                                ("vendor.domain", vendor_domain)) if value}
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
-                                profile_path=profile_path, bank_path=bank_path, evidence_source=source)
+                                profile_path=profile_path, bank_path=bank_path, evidence_source=source,
+                                format=format_name, mapping=mapping, identity=identity or None)
     with Register(store) as register, contextlib.ExitStack() as stack:
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
         write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
