@@ -777,10 +777,16 @@ def _place_labels(tool: _Box, nodes: Sequence[DiagramNode], edges: dict[str, tup
             covered = sum(_overlap_area(box, other, 0.5) for other in (*obstacles, *(done.box for done in labels)))
             return covered + 40 * sum(1 for edge in others if _crosses(*edge, box, margin=0.5))
 
-        costs = [cost(option) for option in options]
-        best = min(range(len(options)), key=lambda index: (costs[index], index))
-        labels.append(options[best])
-        total += costs[best]
+        # Options come in order of preference: the first that covers nothing wins, so stop looking there.
+        best, best_cost = options[0], math.inf
+        for option in options:
+            option_cost = cost(option)
+            if option_cost < best_cost:
+                best, best_cost = option, option_cost
+                if option_cost == 0:
+                    break
+        labels.append(best)
+        total += best_cost
     return labels, total
 
 
