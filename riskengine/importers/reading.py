@@ -42,6 +42,10 @@ def detect_format(path: Path) -> str:
     return "riskengine"
 
 
+_WORKBOOK_XML_LIMIT = 1 << 20
+"""A workbook part listing sheets is a few KB; a larger one goes through the full detection and its guard."""
+
+
 def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format: str | None = None,
                        mapping: Path | None = None) -> Submission:
     """Read ``path`` into a ``Submission`` of ``bank``, whatever its format.
@@ -59,7 +63,7 @@ def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format
     if format is None and chosen is not None:
         format = chosen.format
     kind = _file_kind(path)
-    if format == "riskengine" or (format is None and kind == "other"):
+    if format == "riskengine" or (format is None and (kind == "other" or _names_our_sheet(path))):
         return _native(path, bank, today, chosen)
     if format == "vsaq" or (format is None and kind == "json"):
         from riskengine.importers.vsaq import read_vsaq
@@ -145,6 +149,21 @@ def _detect_book(book: Book) -> str:
     if hecvat3_sheet(book) is not None:
         return "hecvat3"
     return "riskengine"
+
+
+def _names_our_sheet(path: Path) -> bool:
+    """Whether the workbook lists our template's hidden sheet: a look at ``xl/workbook.xml``, as bytes, so that
+    our own questionnaire (the common case, and every vendor in a batch) is opened once, not twice."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > _WORKBOOK_XML_LIMIT:
+                return False
+            return f'name="{META_SHEET}"'.encode() in archive.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False  # the full detection (and its guard) says what is wrong
 
 
 def _file_kind(path: Path) -> str:
