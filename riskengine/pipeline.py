@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from riskengine import __version__
 from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, OpenQuestion, Vendor, Versions
@@ -28,6 +28,9 @@ from riskengine.score.engine import derive_facts, score
 from riskengine.score.profile import DEFAULT_PROFILE, load_profile
 from riskengine.score.result import RiskResult
 from riskengine.tco.result import TcoResult
+
+if TYPE_CHECKING:  # the register is imported where it is used: only runs that record need it
+    from riskengine.register.store import Output, Register
 
 Audience = Literal["full", "it", "marketing", "compliance"]
 
@@ -308,12 +311,6 @@ def write_outputs(assessment: Assessment, *, pdf: Path | None, json_path: Path |
         if path is not None:
             write_bytes_atomically(path, data)
 
-
-# The register is imported where it is used (only runs that record need it); these names are for typing.
-from typing import TYPE_CHECKING  # noqa: E402  (kept beside its only use: this block)
-
-if TYPE_CHECKING:
-    from riskengine.register.store import Output, Register
 
 
 def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, register: Register,
