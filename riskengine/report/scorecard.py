@@ -124,7 +124,7 @@ def _figure(assessment: Assessment, source: KpiSource) -> tuple[str | None, str]
     """The figure a target quotes, and its basis (the cell, the graph or the TCO computation)."""
     if source.answer is not None:
         answer = next((item for item in assessment.answers if item.question_id == source.answer), None)
-        value = _plain_number(answer.answer.strip()) if answer is not None else ""
+        value = answer.answer.strip() if answer is not None else ""
         if answer is None or value in ("", "0"):
             return None, f"{source.answer}: not committed"
         return value, f"{source.answer} ({answer.place})"
@@ -155,15 +155,6 @@ def _recommended(options: Sequence[OptionResult], *, built_to_last_cheaper: bool
     """The option the TCO recommends: built to last when its mean NPV is lower, else good enough."""
     wanted = "built_to_last" if built_to_last_cheaper else "good_enough"
     return next((option for option in options if option.id == wanted), options[0])
-
-
-def _plain_number(text: str) -> str:
-    """``24`` for an answer read as ``24.0``; any other text unchanged."""
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return str(int(value)) if value.is_integer() else text
 
 
 def _number(value: float) -> str:
