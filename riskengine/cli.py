@@ -656,26 +656,17 @@ def approve(assessment_id: str, role: str, signed_by: str, decision: str, note: 
 
     A reject by any role is final; an approval is final when compliance approves. Each role signs once.
     """
+    from riskengine.digest import file_sha256
     from riskengine.register.approvals import PAST, approval_status, describe_status
 
     with _register(db_path) as register:
         signoff = register.sign(assessment_id, role=role, signed_by=signed_by, decision=decision, note=note,
-                                now=clock(), report_sha256=_file_sha256(report) if report else None)
+                                now=clock(), report_sha256=file_sha256(report) if report else None)
         signoffs = register.signoffs(assessment_id)
     status = approval_status(signoffs)
     click.echo(f"{assessment_id}: {signoff.role} {PAST[signoff.decision]} by {signoff.signed_by} on "
                f"{signoff.signed_at[:10]} (report sha256 {signoff.report_sha256})")
     click.echo(f"status: {describe_status(signoffs)}{' (final)' if status != 'pending' else ''}")
-
-
-def _file_sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @main.command()
@@ -688,9 +679,10 @@ def verify(report: Path, db_path: Path | None) -> None:
     """
     import re
 
+    from riskengine.digest import file_sha256
     from riskengine.register.approvals import approval_status, describe_status
 
-    sha256 = _file_sha256(report)
+    sha256 = file_sha256(report)
     with _register(db_path) as register:
         output = register.output(sha256)
         if output is None:

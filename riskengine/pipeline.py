@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 
 from riskengine import __version__
 from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, OpenQuestion, Vendor, Versions
+from riskengine.digest import file_sha256
 from riskengine.enrich.gather import EvidenceSet, evidence_facts, gather_evidence
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
@@ -111,14 +112,14 @@ def assess(
         facts = derive_facts(facts.with_facts(*evidence_facts(evidence)), profile)
     risk, findings = score(facts, profile, today=now.date())
     tco = _price(submission, bank, risk, organisation, graph, trials=tco_trials, seed=tco_seed)
-    inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=_sha256(questionnaire))]
+    inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=file_sha256(questionnaire))]
     for role, path in (("inventory", inventory), ("org_profile", org_profile)):
         if path is not None:
-            inputs.append(InputFile(role=role, name=path.name, sha256=_sha256(path)))
+            inputs.append(InputFile(role=role, name=path.name, sha256=file_sha256(path)))
     inputs.append(InputFile(role="profile", name=(profile_path or Path(DEFAULT_PROFILE)).name,
-                            sha256=_sha256(profile_path or data_path("scoring", DEFAULT_PROFILE))))
+                            sha256=file_sha256(profile_path or data_path("scoring", DEFAULT_PROFILE))))
     inputs.append(InputFile(role="bank", name=(bank_path or Path(DEFAULT_BANK)).name,
-                            sha256=_sha256(bank_path or data_path("questionnaires", DEFAULT_BANK))))
+                            sha256=file_sha256(bank_path or data_path("questionnaires", DEFAULT_BANK))))
     return Assessment(
         assessment_id=_assessment_id(inputs, now, evidence.run_hash if evidence else ""),
         created=now,
@@ -285,14 +286,6 @@ def _role_text(bank: QuestionBank, submission: Submission, role: str) -> str:
 def _role_int(bank: QuestionBank, submission: Submission, role: str) -> int | None:
     value = submission.value(_role_id(bank, role))
     return value if isinstance(value, int) else None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _assessment_id(inputs: list[InputFile], now: dt.datetime, evidence_hash: str) -> str:

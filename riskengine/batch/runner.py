@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from riskengine.batch.worker import BatchSettings, Job, VendorOutcome, assess_one, start, stop
+from riskengine.digest import file_sha256
 from riskengine.errors import UsageError
 
 QUESTIONNAIRE_SUFFIXES = (".xlsx",)
@@ -170,11 +170,11 @@ def _finished(jobs: Sequence[Job], settings: BatchSettings) -> dict[str, VendorO
         for job in jobs:
             if not (job.pdf.is_file() and job.json.is_file()):
                 continue
-            key = run_key([("questionnaire", _sha256(job.questionnaire)), *shared], extra)
+            key = run_key([("questionnaire", file_sha256(job.questionnaire)), *shared], extra)
             rows = register.by_run_key(key)
             if not rows:
                 continue
-            pdf, json = _sha256(job.pdf), _sha256(job.json)
+            pdf, json = file_sha256(job.pdf), file_sha256(job.json)
             for row in rows:
                 recorded = {output.sha256 for output in register.outputs(row.assessment_id)}
                 if pdf in recorded and json in recorded:
@@ -192,10 +192,10 @@ def _shared_input_hashes(settings: BatchSettings) -> list[tuple[str, str]]:
     from riskengine.resources import data_path
     from riskengine.score.profile import DEFAULT_PROFILE
 
-    hashes = [(role, _sha256(path)) for role, path in (("inventory", settings.inventory),
+    hashes = [(role, file_sha256(path)) for role, path in (("inventory", settings.inventory),
                                                        ("org_profile", settings.org_profile)) if path is not None]
-    hashes.append(("profile", _sha256(settings.profile_path or data_path("scoring", DEFAULT_PROFILE))))
-    hashes.append(("bank", _sha256(settings.bank_path or data_path("questionnaires", DEFAULT_BANK))))
+    hashes.append(("profile", file_sha256(settings.profile_path or data_path("scoring", DEFAULT_PROFILE))))
+    hashes.append(("bank", file_sha256(settings.bank_path or data_path("questionnaires", DEFAULT_BANK))))
     return hashes
 
 
@@ -244,11 +244,3 @@ def _remove_leftovers(outdir: Path, names: Sequence[str]) -> None:
         if name in wanted:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from riskengine.digest import file_sha256
 from riskengine.errors import InputError, Problem
-from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire, file_sha256
+from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
 from riskengine.importers.mapping import THEIR_ID
 from riskengine.importers.sheets import Book, Grid, blank, cell_text
 

@@ -7,9 +7,7 @@ analyst's messages; they are never written to our data files.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from riskengine.errors import Problem
@@ -71,11 +69,3 @@ class ForeignQuestionnaire:
 
     def by_id(self) -> dict[str, ForeignItem]:
         return {item.their_id: item for item in self.items}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from riskengine.digest import file_sha256
 from riskengine.errors import InputError, Problem
 from riskengine.importers.answers import option_key
-from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire, file_sha256
+from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
 from riskengine.importers.mapping import THEIR_ID
 from riskengine.importers.sheets import Book, Grid, blank, cell_text, find_version, normal
 

@@ -12,8 +12,9 @@ import re
 
 from openpyxl.utils import column_index_from_string
 
+from riskengine.digest import file_sha256
 from riskengine.errors import InputError, Problem
-from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire, file_sha256
+from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
 from riskengine.importers.mapping import Column, ColumnLetter, SourceLayout
 from riskengine.importers.sheets import Book, Grid, blank, find_version, normal
 

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from riskengine.digest import file_sha256
 from riskengine.errors import InputError, Problem
-from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire, file_sha256
+from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
 from riskengine.questionnaire.submission import ImportFlag, UnparsedAnswer
 
 MAX_JSON_BYTES = 5_000_000

@@ -11,11 +11,12 @@ import itertools
 import string
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, get_args
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from riskengine.datafile import load_yaml_model
+from riskengine.report.wording import Sentences, missing_keys
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Tier
 from riskengine.tco.assumptions import OptionId
@@ -33,42 +34,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class _Sentences(_Frozen):
-    """A group of texts; ``placeholders`` names the ``{fields}`` each text may use (none by default)."""
-
-    placeholders: ClassVar[dict[str, frozenset[str]]] = {}
-
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> _Sentences:
-        problems: list[str] = []
-        for name in type(self).model_fields:
-            text = getattr(self, name)
-            if isinstance(text, str):
-                problems += placeholder_problems(name, text, self.placeholders.get(name, frozenset()))
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
-
-def placeholder_problems(name: str, text: str, allowed: frozenset[str]) -> list[str]:
-    """What is wrong with the ``{fields}`` of ``text`` (unknown names, unbalanced braces); empty when fine."""
-    try:
-        used = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
-    except ValueError as exc:
-        return [f"{name}: {exc} (write {{{{ and }}}} for literal braces)"]
-    unknown = sorted(used - allowed)
-    if not unknown:
-        return []
-    offer = ", ".join(f"{{{field}}}" for field in sorted(allowed)) or "none"
-    named = ", ".join(f"{{{field}}}" for field in unknown)
-    return [f"{name}: unknown placeholder {named} (allowed: {offer})"]
-
-
-def _missing_keys(name: str, mapping: dict[Any, Any], literal: Any) -> list[str]:
-    missing = [key for key in get_args(literal) if key not in mapping]
-    return [f"{name}: missing {', '.join(missing)}"] if missing else []
-
-
 def luminance(colour: str) -> float:
     """The greyscale value (0 black to 255 white) of ``#RRGGBB`` with the ITU-R BT.709 luma weights."""
     red, green, blue = (int(colour[index:index + 2], 16) for index in (1, 3, 5))
@@ -83,7 +48,7 @@ def _greyscale_problems(name: str, colours: list[str]) -> list[str]:
             if luminance(second) - luminance(first) < GREYSCALE_GAP]
 
 
-class PageWording(_Sentences):
+class PageWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "number": frozenset({"page", "total"}),
         "footer": frozenset({"engine", "document"}),
@@ -92,7 +57,7 @@ class PageWording(_Sentences):
     footer: str
 
 
-class WorkbookWording(_Sentences):
+class WorkbookWording(Sentences):
     """The summary workbook: the sheet's name and the column headers."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -128,7 +93,7 @@ class WorkbookWording(_Sentences):
         return self
 
 
-class PortfolioPageWording(_Sentences):
+class PortfolioPageWording(Sentences):
     """The portfolio page: counts by tier and decision, and the table of vendors."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -158,7 +123,7 @@ class PortfolioPageWording(_Sentences):
     not_priced: str
 
 
-class ReasonWording(_Sentences):
+class ReasonWording(Sentences):
     """One sentence per reason of a comparison; each cites the figures it rests on."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -186,7 +151,7 @@ class ReasonWording(_Sentences):
     none_eligible: str
 
 
-class ComparisonWording(_Sentences):
+class ComparisonWording(Sentences):
     """The comparison: recommendation, side-by-side table, grouped score bars, and the rule."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -256,8 +221,8 @@ class PortfolioTheme(_Frozen):
 
     @model_validator(mode="after")
     def _complete(self) -> PortfolioTheme:
-        problems = _missing_keys("tiers", self.tiers, Tier)
-        problems += _missing_keys("decision_bars", self.decision_bars, Decision)
+        problems = missing_keys("tiers", self.tiers, Tier)
+        problems += missing_keys("decision_bars", self.decision_bars, Decision)
         hexes = [*self.decision_bars.values(), *self.candidates]
         problems += [f"{value!r} is not a #RRGGBB colour" for value in hexes if not _is_hex(value)]
         if not problems:
@@ -291,7 +256,7 @@ class PortfolioWording(_Frozen):
     def _complete(self) -> PortfolioWording:
         problems: list[str] = []
         for name, literal in (("tiers", Tier), ("decisions", Decision), ("options", OptionId)):
-            problems += _missing_keys(name, getattr(self, name), literal)
+            problems += missing_keys(name, getattr(self, name), literal)
         if problems:
             raise ValueError("; ".join(problems))
         return self

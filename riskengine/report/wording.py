@@ -41,24 +41,25 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class _Sentences(_Frozen):
+class Sentences(_Frozen):
     """A group of texts; ``placeholders`` names the ``{fields}`` each text may use (none by default)."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {}
 
     @model_validator(mode="after")
-    def _known_placeholders(self) -> _Sentences:
+    def _known_placeholders(self) -> Sentences:
         problems: list[str] = []
         for name in type(self).model_fields:
             text = getattr(self, name)
             if isinstance(text, str):
-                problems += _placeholder_problems(name, text, self.placeholders.get(name, frozenset()))
+                problems += placeholder_problems(name, text, self.placeholders.get(name, frozenset()))
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
 
-def _placeholder_problems(name: str, text: str, allowed: frozenset[str]) -> list[str]:
+def placeholder_problems(name: str, text: str, allowed: frozenset[str]) -> list[str]:
+    """What is wrong with the ``{fields}`` of ``text`` (unknown names, unbalanced braces); empty when fine."""
     try:
         used = {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
     except ValueError as exc:
@@ -92,7 +93,7 @@ class DecisionWording(_Frozen):
     """One plain sentence: what the decision means for the business."""
 
 
-class PageWording(_Sentences):
+class PageWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "number": frozenset({"page", "total"}),
         "footer": frozenset({"engine", "audience"}),
@@ -101,7 +102,7 @@ class PageWording(_Sentences):
     footer: str
 
 
-class CoverWording(_Sentences):
+class CoverWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "out_of_100": frozenset({"score"}),
         "badge_tier": frozenset({"tier"}),
@@ -127,7 +128,7 @@ class CoverWording(_Sentences):
     schema_: str = Field(alias="schema")
 
 
-class SummaryWording(_Sentences):
+class SummaryWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "knockouts": frozenset({"count"}),
         "score": frozenset({"residual", "tier"}),
@@ -160,7 +161,7 @@ class SummaryWording(_Sentences):
     cost_none: str
 
 
-class ScoresWording(_Sentences):
+class ScoresWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "not_applicable_list": frozenset({"categories"}),
         "overall": frozenset({"effectiveness", "inherent", "residual"}),
@@ -187,7 +188,7 @@ class ScoresWording(_Sentences):
     provenance: str
 
 
-class FindingsWording(_Sentences):
+class FindingsWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "remediation_line": frozenset({"action", "owner", "due"}),
         "points": frozenset({"points"}),
@@ -206,7 +207,7 @@ class FindingsWording(_Sentences):
     points: str
 
 
-class ConditionsWording(_Sentences):
+class ConditionsWording(Sentences):
     """The Conditions section: knockouts, conditions of approval, recommendations and the what-if plans."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -261,15 +262,15 @@ class ConditionsWording(_Sentences):
 
     @model_validator(mode="after")
     def _complete(self) -> ConditionsWording:
-        problems = _missing_keys("outcomes", self.outcomes, Decision)
+        problems = missing_keys("outcomes", self.outcomes, Decision)
         for key, text in sorted(self.outcomes.items()):
-            problems += _placeholder_problems(f"outcomes.{key}", text, frozenset())
+            problems += placeholder_problems(f"outcomes.{key}", text, frozenset())
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
 
-class DiagramWording(_Sentences):
+class DiagramWording(Sentences):
     """The neighbourhood diagram's tags, legend and notes (riskengine/report/diagram.py)."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {"more": frozenset({"count"})}
@@ -288,7 +289,7 @@ class DiagramWording(_Sentences):
     no_connections: str
 
 
-class DependenciesWording(_Sentences):
+class DependenciesWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "systems_in_inventory_value": frozenset({"systems", "integrations"}),
         "blast_radius_value": frozenset({"count", "score"}),
@@ -361,7 +362,7 @@ class DependenciesWording(_Sentences):
     diagram: DiagramWording
 
 
-class EvidenceWording(_Sentences):
+class EvidenceWording(Sentences):
     """The External evidence section: what outside checks of the vendor's domain observed."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -391,18 +392,18 @@ class EvidenceWording(_Sentences):
 
     @model_validator(mode="after")
     def _complete(self) -> EvidenceWording:
-        problems = _missing_keys("modes", self.modes, Mode)
-        problems += _missing_keys("kinds", self.kinds, Kind)
-        problems += _missing_keys("statuses", self.statuses, Status)
+        problems = missing_keys("modes", self.modes, Mode)
+        problems += missing_keys("kinds", self.kinds, Kind)
+        problems += missing_keys("statuses", self.statuses, Status)
         for group in ("modes", "kinds", "statuses", "checks"):
             for key, text in sorted(getattr(self, group).items()):
-                problems += _placeholder_problems(f"{group}.{key}", text, frozenset())
+                problems += placeholder_problems(f"{group}.{key}", text, frozenset())
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
 
-class TcoChartWording(_Sentences):
+class TcoChartWording(Sentences):
     """The cumulative cost chart and the sensitivity bars (riskengine/report/charts.py)."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -432,7 +433,7 @@ class TcoChartWording(_Sentences):
     good_enough_cheaper: str
 
 
-class TcoWording(_Sentences):
+class TcoWording(Sentences):
     """The Total cost of ownership section: good enough against built to last."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -531,13 +532,13 @@ class TcoWording(_Sentences):
     def _roles_plain(self) -> TcoWording:
         problems: list[str] = []
         for key, text in sorted(self.roles.items()):
-            problems += _placeholder_problems(f"roles.{key}", text, frozenset())
+            problems += placeholder_problems(f"roles.{key}", text, frozenset())
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
 
-class AppendixWording(_Sentences):
+class AppendixWording(Sentences):
     answers: str
     no_answers: str
     question_id: str
@@ -549,7 +550,7 @@ class AppendixWording(_Sentences):
     no_warnings: str
 
 
-class CoverageWording(_Sentences):
+class CoverageWording(Sentences):
     """How a questionnaire in the vendor's own format covered ours: on the cover, in the summary, the findings
     and the appendix."""
 
@@ -585,7 +586,7 @@ class CoverageWording(_Sentences):
     """A finding's "vendor's answer" when the vendor's questionnaire does not ask the question."""
 
 
-class SignoffWording(_Sentences):
+class SignoffWording(Sentences):
     """The Sign-off section: one block per role with blank lines and tick boxes to fill in by hand."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
@@ -606,7 +607,7 @@ class SignoffWording(_Sentences):
     signature: str
 
 
-class GlossaryWording(_Sentences):
+class GlossaryWording(Sentences):
     intro: str
     term: str
     meaning: str
@@ -687,14 +688,14 @@ class Theme(_Frozen):
 
     @model_validator(mode="after")
     def _complete(self) -> Theme:
-        problems = _missing_keys("decisions", self.decisions, Decision)
-        problems += _missing_keys("options", self.options, OptionId)
+        problems = missing_keys("decisions", self.decisions, Decision)
+        problems += missing_keys("options", self.options, OptionId)
         if len(self.options) > 1 and len({option.style for option in self.options.values()}) < len(self.options):
             problems.append("options: each option needs its own line style (solid, dashed), for greyscale print")
         if len(self.options) > 1 and len({option.band for option in self.options.values()}) < len(self.options):
             problems.append("options: each option needs its own band tint")
-        problems += _missing_keys("statuses", self.statuses, Status)
-        problems += _missing_keys("severities", self.severities, Severity)
+        problems += missing_keys("statuses", self.statuses, Status)
+        problems += missing_keys("severities", self.severities, Severity)
         problems += [f"severities.{key}: {value!r} is not a #RRGGBB colour"
                      for key, value in sorted(self.severities.items()) if not _is_hex(value)]
         if problems:
@@ -742,7 +743,7 @@ class ReportWording(_Frozen):
         for name, literal in (("sections", SectionId), ("decisions", Decision), ("severities", Severity),
                               ("tiers", Tier), ("owners", Owner), ("dues", Due),
                               ("efforts", Effort), ("directions", Direction), ("roles", Role)):
-            problems += _missing_keys(name, getattr(self, name), literal)
+            problems += missing_keys(name, getattr(self, name), literal)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -760,7 +761,8 @@ class ReportWording(_Frozen):
         return f"{day.day} {self.months[day.month - 1]} {day.year}"
 
 
-def _missing_keys(name: str, mapping: dict[Any, Any], literal: Any) -> list[str]:
+def missing_keys(name: str, mapping: dict[Any, Any], literal: Any) -> list[str]:
+    """``name: missing a, b`` for the values of the ``Literal`` that ``mapping`` lacks; empty when complete."""
     missing = [key for key in get_args(literal) if key not in mapping]
     return [f"{name}: missing {', '.join(missing)}"] if missing else []
 
