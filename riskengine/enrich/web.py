@@ -558,6 +558,10 @@ def _request(target: _Target, address: str, run: _Run) -> _Response:
         raise _failure(exc, target, watchdog, run) from None
     finally:
         session.close()
+    if watchdog.fired:
+        # The watchdog shut the socket: what was read may be a head cut short (a status line with no headers
+        # after it), which would pass for an answer. Nothing read after the deadline is evidence.
+        raise _FetchFailure("deadline", f"the {run.deadline.seconds:g} s deadline ran out while fetching {target.url}")
     return _Response(url=target.url, address=address, status=response.status_code, reason=response.reason or "",
                      version=version, headers=received, body=body, truncated=truncated,
                      certificate=watchdog.certificate if target.scheme == "https" else None)
