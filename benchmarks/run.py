@@ -53,7 +53,8 @@ def main() -> int:
         print(f"{name:<52} {seconds:>8.3f}s {target:>8.3f}s  {'ok' if ok else 'MISSED'}")
     print()
     others = [subprocess.run([sys.executable, str(ROOT / "benchmarks" / script)], check=False).returncode
-              for script in ("inventory_scale.py", "enrichment.py", "scoring.py", "tco.py", "importers.py")]
+              for script in ("inventory_scale.py", "enrichment.py", "scoring.py", "tco.py", "importers.py",
+                                 "register.py", "batch.py")]
     return 1 if failed or any(others) else 0
 
 
