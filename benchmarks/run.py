@@ -54,7 +54,7 @@ def main() -> int:
     print()
     others = [subprocess.run([sys.executable, str(ROOT / "benchmarks" / script)], check=False).returncode
               for script in ("inventory_scale.py", "enrichment.py", "scoring.py", "tco.py", "importers.py",
-                                 "register.py", "batch.py")]
+                             "register.py", "batch.py")]
     return 1 if failed or any(others) else 0
 
 

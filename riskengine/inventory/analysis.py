@@ -263,7 +263,8 @@ def _data_through(graph: SystemGraph, from_vendor: dict[str, Connection]) -> tup
 
 def _dependents(graph: SystemGraph, from_vendor: dict[str, Connection]) -> tuple[Dependent, ...]:
     entry = [(system_id, (VENDOR, system_id)) for system_id in sorted(from_vendor)]
-    reached = breadth_first(entry, lambda node: (target for target, _ in graph.successors(node)))
+    adjacency = graph.graph.succ  # the targets alone: walking ten thousand systems, the edge data is not needed
+    reached = breadth_first(entry, lambda node: adjacency[node])
     dependents = [
         Dependent(system_id=node, name=graph.systems[node].name, criticality=graph.systems[node].criticality,
                   customer_facing=graph.systems[node].customer_facing, depth=len(path) - 1, path=path)
@@ -300,12 +301,11 @@ def _new_department_links(graph: SystemGraph, neighbours: list[str]) -> tuple[tu
     if len(departments) < 2:
         return ()
     wanted = set(departments)
-    linked: set[tuple[str, str]] = set()
-    for integration in graph.inventory.integrations:
-        a = graph.systems[integration.source].department
-        b = graph.systems[integration.target].department
-        if a != b and a in wanted and b in wanted:
-            linked.add((min(a, b), max(a, b)))
+    department = {system_id: system.department for system_id, system in graph.systems.items()
+                  if system.department in wanted}
+    linked = {(min(a, b), max(a, b)) for a, b in (
+        (department.get(source), department.get(target)) for source, target in graph.graph.edges)
+        if a is not None and b is not None and a != b}
     return tuple((a, b) for i, a in enumerate(departments) for b in departments[i + 1:] if (a, b) not in linked)
 
 
