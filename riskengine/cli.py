@@ -354,6 +354,7 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     assessment is recorded in the register (see history, approve, verify, due) with the sha256 of both files.
     """
     import contextlib
+    import gc
 
     from riskengine.enrich.store import EvidenceStore, default_store_path
     from riskengine.pipeline import assess as run_assessment
@@ -371,6 +372,9 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
                                 profile_path=profile_path, bank_path=bank_path, evidence_source=source,
                                 format=format_name, mapping=mapping, identity=identity or None)
+    # Everything loaded so far lives until the command ends; frozen, the collector stops walking it while the
+    # report is rendered (a fifth of the rendering time).
+    gc.freeze()
     with Register(store) as register, contextlib.ExitStack() as stack:
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
         write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
