@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from riskengine.resources import data_path
 
@@ -129,31 +129,36 @@ def string_width(text: str, font: str, size: float) -> float:
     return float(sum(stringWidth(piece, name, size) for name, piece in runs(text, font)))
 
 
-def draw_string(canvas: object, x: float, y: float, text: str, font: str, size: float, *,
-                align: str = "left") -> None:
-    """Draw one line on a reportlab canvas, each run in a font that has it; ``align`` left, right or centre."""
-    text = visual_order(text)
-    width = string_width(text, font, size)
-    start = x - width if align == "right" else x - width / 2 if align == "centre" else x
-    for name, piece in runs(text, font):
-        canvas.setFont(name, size)  # type: ignore[attr-defined]
-        canvas.drawString(start, y, piece)  # type: ignore[attr-defined]
-        start += string_width(piece, name, size)
+Anchor = Literal["start", "middle", "end"]
 
 
-def strings(x: float, y: float, text: str, font: str, size: float, colour: object, *,
-            anchor: str = "start") -> list[Any]:
-    """One line for a reportlab.graphics drawing: a ``String`` per font run; ``anchor`` start, middle or end."""
-    from reportlab.graphics.shapes import String
-
+def _placed(x: float, text: str, font: str, size: float, anchor: Anchor) -> list[tuple[float, str, str]]:
+    """Where each font run of one line starts: (x, font, piece), the line anchored at ``x``."""
     text = visual_order(text)
     width = string_width(text, font, size)
     start = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
-    shapes = []
+    placed = []
     for name, piece in runs(text, font):
-        shapes.append(String(start, y, piece, fontName=name, fontSize=size, fillColor=colour))
+        placed.append((start, name, piece))
         start += string_width(piece, name, size)
-    return shapes
+    return placed
+
+
+def draw_string(canvas: Any, x: float, y: float, text: str, font: str, size: float, *,
+                anchor: Anchor = "start") -> None:
+    """Draw one line on a reportlab canvas, each run in a font that has it."""
+    for start, name, piece in _placed(x, text, font, size, anchor):
+        canvas.setFont(name, size)
+        canvas.drawString(start, y, piece)
+
+
+def strings(x: float, y: float, text: str, font: str, size: float, colour: object, *,
+            anchor: Anchor = "start") -> list[Any]:
+    """One line for a reportlab.graphics drawing: a ``String`` per font run."""
+    from reportlab.graphics.shapes import String
+
+    return [String(start, y, piece, fontName=name, fontSize=size, fillColor=colour)
+            for start, name, piece in _placed(x, text, font, size, anchor)]
 
 
 def paragraph_markup(text: str) -> str:
