@@ -9,7 +9,7 @@ The public API is imported lazily so that ``riskengine --help`` starts fast::
 
 from __future__ import annotations
 
-from typing import Any
+from riskengine.exports import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -36,9 +36,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'riskengine' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

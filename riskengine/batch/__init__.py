@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from riskengine.exports import lazy_exports
 
 _EXPORTS = {
     "run_batch": "riskengine.batch.runner",
@@ -20,9 +20,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'riskengine.batch' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -12,12 +12,14 @@ The names are imported on first use, so that ``riskengine --help`` does not pay 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from riskengine.importers.mapping import Mapping, load_mapping
     from riskengine.importers.reading import FORMATS, detect_format, read_questionnaire
     from riskengine.questionnaire.submission import Coverage, ImportFlag, UnparsedAnswer, VendorEvidence
+
+from riskengine.exports import lazy_exports
 
 _EXPORTS = {
     "read_questionnaire": "riskengine.importers.reading",
@@ -43,9 +45,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'riskengine.importers' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

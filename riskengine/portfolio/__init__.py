@@ -13,13 +13,15 @@ would stand in for the function on the package.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from riskengine.portfolio.compare import Candidate, Comparison, Reason, comparison_pdf
     from riskengine.portfolio.rows import VendorRow, vendor_row
     from riskengine.portfolio.summary import inert_text, portfolio_pdf, summary_workbook
     from riskengine.portfolio.wording import CompareRule, load_compare_rule, load_portfolio_wording
+
+from riskengine.exports import lazy_exports
 
 _EXPORTS = {
     "Candidate": "riskengine.portfolio.compare",
@@ -51,9 +53,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'riskengine.portfolio' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -11,7 +11,7 @@ user's data folder). Imported lazily, like ``riskengine`` itself, so the fast co
 
 from __future__ import annotations
 
-from typing import Any
+from riskengine.exports import lazy_exports
 
 _EXPORTS = {
     "Register": "riskengine.register.store",
@@ -34,9 +34,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'riskengine.register' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -13,7 +13,7 @@ the CLI's start.
 
 from __future__ import annotations
 
-from typing import Any
+from riskengine.exports import lazy_exports
 
 _EXPORTS = {
     "Assumptions": "riskengine.tco.assumptions",
@@ -27,9 +27,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'riskengine.tco' has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, _EXPORTS)
