@@ -5,8 +5,8 @@ Every piece of text that comes from the assessment passes through ``_markup`` (c
 capped, escaped) before it reaches a Paragraph, and every table has fixed column widths with Paragraph
 cells, so markup in an answer shows literally and long words are split instead of breaking the layout.
 
-The document is built twice: the first pass counts the pages so the second can print "Page N of M". The
-usual one-pass trick (a canvas that defers ``showPage``) would point every bookmark at the first page.
+The document is laid out once: a canvas holds the pages back and writes "Page N of M" when it knows M. The
+paragraphs' parse and line breaking are remembered across reports (``report.text``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, get_args
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -72,6 +72,7 @@ from riskengine.report.fonts import (
     string_width,
 )
 from riskengine.report.scorecard import joint_scorecard, load_scorecard
+from riskengine.report.text import Text
 from riskengine.report.wording import (
     DecisionTheme,
     ReportWording,
@@ -370,32 +371,28 @@ def _styles(palette: _Palette) -> _Styles:
     )
 
 
+_LOOKS: dict[str, tuple[_Palette, _Styles]] = {}
+
+
+def _look(wording: ReportWording) -> tuple[_Palette, _Styles]:
+    """The palette and styles of ``wording``'s theme, made once per theme: the same style objects in every
+    report, so the paragraphs' layout memo (``report.text``) recognises a text from an earlier report."""
+    key = wording.theme.model_dump_json()
+    if key not in _LOOKS:
+        palette = _palette(wording)
+        _LOOKS[key] = (palette, _styles(palette))
+    return _LOOKS[key]
+
+
+@cache
+def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}_{size}", parent=style, fontSize=size, leading=size * 1.3)
+
+
 # --- flowables -------------------------------------------------------------------------------------------
 
 
-class _Text(Paragraph):  # type: ignore[misc]
-    """A paragraph that remembers its last layout: tables wrap every cell again and again at the same width.
-
-    ``Paragraph.wrap`` depends only on the available width, so the lines broken for that width are reused; this
-    saves a quarter of the rendering time and changes no byte of the PDF.
-    """
-
-    _wrapped: tuple[float, tuple[float, float]] | None = None
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        if self._wrapped is not None and self._wrapped[0] == available_width:
-            return self._wrapped[1]
-        size: tuple[float, float] = super().wrap(available_width, available_height)
-        self._wrapped = (available_width, size)
-        return size
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        self._wrapped = None  # splitting re-breaks the lines; the next wrap must too
-        parts: list[Flowable] = super().split(available_width, available_height)
-        return parts
-
-
-class _Heading(_Text):
+class _Heading(Text):
     """A heading that becomes a PDF bookmark when it is laid out (see ``_Document.afterFlowable``)."""
 
     outline_key = ""
@@ -556,8 +553,7 @@ class _Report:
         self.assessment = assessment
         self.wording = wording
         self.audience_label = audience_label
-        self.palette = _palette(wording)
-        self.styles = _styles(self.palette)
+        self.palette, self.styles = _look(wording)
         self._keys = 0
 
     def story(self, sections: Sequence[SectionId]) -> list[Flowable]:
@@ -658,10 +654,10 @@ class _Report:
 
     def _paragraph(self, text: str, style: ParagraphStyle | None = None,
                    limit: int = ANSWER_LIMIT) -> Paragraph:
-        return _Text(_markup(text, limit), style or self.styles.body)
+        return Text(_markup(text, limit), style or self.styles.body)
 
     def _cell(self, text: str, style: ParagraphStyle | None = None, limit: int = ANSWER_LIMIT) -> Paragraph:
-        return _Text(_markup(text, limit), style or self.styles.cell)
+        return Text(_markup(text, limit), style or self.styles.cell)
 
     def _table(self, header: Sequence[str | Flowable], rows: Sequence[Sequence[Flowable]], widths: Sequence[float],
                *, split_in_row: bool = False, light: bool = False) -> Table:
@@ -717,9 +713,9 @@ class _Report:
         """A filled tag (the cell's background is set by ``_severity_fills``), or coloured words when light."""
         label = _markup(self.wording.severities[severity].upper())
         if light:
-            return _Text(f"<font color=\"{self.wording.theme.severities[severity]}\">{label}</font>",
+            return Text(f"<font color=\"{self.wording.theme.severities[severity]}\">{label}</font>",
                              self.styles.tag)
-        return _Text(label, self.styles.tag)
+        return Text(label, self.styles.tag)
 
     def _severity_fills(self, severities: Sequence[Severity], *, light: bool, column: int = 0,
                         first_row: int = 1) -> list[tuple[Any, ...]]:
@@ -739,7 +735,7 @@ class _Report:
         markup = _markup(condition.action)
         if condition.rule_ids:
             markup += f"<br/>{self._rule_ids(condition.rule_ids)}"
-        return _Text(markup, self.styles.cell)
+        return Text(markup, self.styles.cell)
 
     def _provenance(self, provenance: Sequence[Provenance]) -> str:
         return "; ".join(str(item) for item in provenance) or self.wording.none
@@ -810,7 +806,7 @@ class _Report:
         rows = [[
             self._cell(wording.roles[item.role]),
             self._cell(item.name, limit=NAME_LIMIT),
-            _Text(f"{_markup(item.sha256[:16], 16)}<br/><font size=\"5.5\" color=\"{self._muted_hex}\">"
+            Text(f"{_markup(item.sha256[:16], 16)}<br/><font size=\"5.5\" color=\"{self._muted_hex}\">"
                       f"{_markup(item.sha256, 128)}</font>", styles.cell),
         ] for item in assessment.inputs]
         story.append(self._table([cover.role, cover.file, cover.sha256], rows,
@@ -842,14 +838,14 @@ class _Report:
         story: list[Flowable] = [
             self._section("summary"),
             self._heading(summary.decision, styles.h2),
-            _Text(f"<b>{_markup(decision.badge)}</b>. {_markup(decision.verdict)}", styles.body),
+            Text(f"<b>{_markup(decision.badge)}</b>. {_markup(decision.verdict)}", styles.body),
             self._heading(summary.why, styles.h2),
         ]
         if risk.knockouts:
             story.append(self._paragraph(summary.knockouts.format(count=len(risk.knockouts))))
             for knockout in risk.knockouts:
                 source = f"{knockout.rule_id}: {self._provenance(knockout.provenance)}"
-                story.append(_Text(
+                story.append(Text(
                     f"<b>{_markup(knockout.reason)}</b> <font size=\"7.5\" color=\"{self._muted_hex}\">"
                     f"({_markup(source)})</font>", styles.bullet, bulletText="•"))
         story.append(self._paragraph(summary.score.format(residual=_score(risk.residual), tier=tier)))
@@ -866,7 +862,7 @@ class _Report:
         if top:
             story.append(self._heading(summary.top_findings, styles.h2))
             rows = [[self._tag(finding.severity),
-                     _Text(f"<b>{_markup(finding.title, NAME_LIMIT)}</b><br/>{_markup(finding.plain)}",
+                     Text(f"<b>{_markup(finding.title, NAME_LIMIT)}</b><br/>{_markup(finding.plain)}",
                                styles.cell)] for finding in top]
             table = Table(rows, colWidths=[22 * mm, CONTENT_WIDTH - 22 * mm], hAlign="LEFT")
             table.setStyle(TableStyle([
@@ -928,7 +924,7 @@ class _Report:
         medians = {option.id: self._money(option.npv.p50) for option in tco.options}
         sentence = summary.cost.format(horizon=self._horizon(tco), good_enough=medians.get("good_enough", ""),
                                        built_to_last=medians.get("built_to_last", ""))
-        return [_Text(f"{_markup(sentence)} <b>{_markup(tco.recommendation)}</b>", self.styles.body)]
+        return [Text(f"{_markup(sentence)} <b>{_markup(tco.recommendation)}</b>", self.styles.body)]
 
     def _summary_table(self, conditions: Sequence[Condition], *, light: bool) -> Table:
         """Severity, action with its rules, owner; recommendations (light) add their due point. The table stops
@@ -1136,7 +1132,7 @@ class _Report:
         return story
 
     def _finding_title(self, finding: Finding) -> Paragraph:
-        return _Text(f"<b>{_markup(finding.title, NAME_LIMIT)}</b>  <font size=\"7\" "
+        return Text(f"<b>{_markup(finding.title, NAME_LIMIT)}</b>  <font size=\"7\" "
                          f"color=\"{self._muted_hex}\">{_markup(finding.rule_id, NAME_LIMIT)}</font>",
                          self.styles.cell)
 
@@ -1198,7 +1194,7 @@ class _Report:
         markup = _markup(line)
         if kind:
             markup += f"<br/><font size=\"7\" color=\"{self._muted_hex}\"><i>{_markup(kind)}</i></font>"
-        return _Text(markup, self.styles.cell)
+        return Text(markup, self.styles.cell)
 
     # --- 5. conditions ---
 
@@ -1234,7 +1230,7 @@ class _Report:
         story: list[Flowable] = [*self._long_table_heading(text.knockouts_title, level=1),
                                  self._paragraph(text.knockouts_intro)]
         rows = [[
-            _Text(f"<b>{_markup(knockout.reason)}</b><br/>{self._rule_ids([knockout.rule_id])}", styles.cell),
+            Text(f"<b>{_markup(knockout.reason)}</b><br/>{self._rule_ids([knockout.rule_id])}", styles.cell),
             self._cell(knockout.remediation.action),
             self._cell(wording.owners[knockout.remediation.owner]),
             self._cell(wording.dues[knockout.remediation.due]),
@@ -1281,7 +1277,7 @@ class _Report:
         outcome = {"residual": _score(scenario.residual), "tier": _word(wording.tiers, scenario.tier),
                    "decision": _word(text.outcomes, scenario.decision)}
         if not scenario.reachable:
-            parts: list[Flowable] = [_Text(f"<b>{_markup(text.unreachable.format(goal=goal))}</b>",
+            parts: list[Flowable] = [Text(f"<b>{_markup(text.unreachable.format(goal=goal))}</b>",
                                                styles.body),
                                      self._paragraph(_sentence(scenario.note) or text.unreachable_note)]
             if count:
@@ -1291,11 +1287,11 @@ class _Report:
             sentence = (text.fix_these.format(goal=goal, count=count) if count > 1
                         else text.fix_this_one.format(goal=goal) if count == 1
                         else text.nothing_to_fix.format(goal=goal))
-            parts = [_Text(f"<b>{_markup(sentence)}</b>", styles.body)]
+            parts = [Text(f"<b>{_markup(sentence)}</b>", styles.body)]
             for number, action in enumerate(scenario.actions[:WHAT_IF_ACTIONS], start=1):
                 rule = scenario.rule_ids[number - 1] if number <= len(scenario.rule_ids) else ""
                 markup = _markup(action) + (f" {self._rule_ids([rule])}" if rule else "")
-                parts.append(_Text(markup, styles.numbered, bulletText=f"{number}."))
+                parts.append(Text(markup, styles.numbered, bulletText=f"{number}."))
             hidden = count - WHAT_IF_ACTIONS
             if hidden > 0:
                 parts.append(self._paragraph(text.more_actions.format(count=hidden), styles.numbered_more))
@@ -1424,9 +1420,9 @@ class _Report:
                 systems=graph.systems_in_inventory, integrations=graph.integrations_in_inventory))),
             (text.capability, self._cell(graph.capability or wording.blank, limit=NAME_LIMIT)),
             (text.connections_count, self._cell(str(len(graph.connections)))),
-            (text.blast_radius, _Text(blast, self.styles.cell)),
-            (text.structural_risk, _Text(lines(*structure), self.styles.cell)),
-            (text.centrality, _Text(lines(*measures) + method, self.styles.cell)),
+            (text.blast_radius, Text(blast, self.styles.cell)),
+            (text.structural_risk, Text(lines(*structure), self.styles.cell)),
+            (text.centrality, Text(lines(*measures) + method, self.styles.cell)),
             (text.duplicates, self._cell(", ".join(graph.duplicates) or wording.none)),
             (text.shadow_it, self._cell(", ".join(graph.shadow_it) or wording.none)),
         ], label_width=48 * mm)
@@ -1460,7 +1456,7 @@ class _Report:
             markup = f"<font color=\"{colour}\">{markup}</font>"
             if criticality == "critical":
                 markup = f"<b>{markup}</b>"
-        return _Text(markup, self.styles.cell)
+        return Text(markup, self.styles.cell)
 
     def _blast_radius(self, dependents: Sequence[Dependent], names: dict[str, str]) -> list[Flowable]:
         wording, text, styles = self.wording, self.wording.dependencies, self.styles
@@ -1508,7 +1504,7 @@ class _Report:
         total = graph.effort_total
         rows = [row(effort) for effort in graph.effort]
         rows.append([self._cell(text.total, styles.cell_label), *[Spacer(0, 0)] * 3,
-                     _Text(f"<b>{_markup(_hours(total.low, total.likely, total.high))}</b>", styles.cell),
+                     Text(f"<b>{_markup(_hours(total.low, total.likely, total.high))}</b>", styles.cell),
                      Spacer(0, 0)])
         table = self._table([text.system, text.method, text.direction, text.data_classes, text.hours, text.basis],
                             rows, [30 * mm, 18 * mm, 21 * mm, 22 * mm, 34 * mm, CONTENT_WIDTH - 125 * mm])
@@ -1553,9 +1549,7 @@ class _Report:
         """A right-aligned amount (``zero`` in place of a rounded 0), optionally in a smaller ``size``."""
         text = zero if zero is not None and round(value) == 0 else money(value)
         style = self.styles.cell_number_bold if bold else self.styles.cell_number
-        if size is not None:
-            style = ParagraphStyle(f"{style.name}_{size}", parent=style, fontSize=size, leading=size * 1.3)
-        return self._cell(text, style)
+        return self._cell(text, style if size is None else _sized(style, size))
 
     def _tco(self) -> list[Flowable]:
         """Good enough against built to last: the recommendation first, then the chart, the present values, the
@@ -1645,8 +1639,8 @@ class _Report:
         probability = text.probability_value.format(
             percent=_percent(tco.probability_built_to_last_cheaper, decimals=0), horizon=horizon)
         figures = self._key_values([
-            (text.probability, _Text(f"<b>{_markup(probability)}</b>", styles.cell)),
-            (text.breakeven, _Text(f"<b>{_markup(_sentence(breakeven))}</b><br/><font size=\"7\" "
+            (text.probability, Text(f"<b>{_markup(probability)}</b>", styles.cell)),
+            (text.breakeven, Text(f"<b>{_markup(_sentence(breakeven))}</b><br/><font size=\"7\" "
                                        f"color=\"{self._muted_hex}\">{_markup(expected)}</font>", styles.cell)),
             (text.year_one_premium, self._cell(premium)),
             (text.expected_loss, self._cell(text.expected_loss_value.format(
@@ -1673,7 +1667,7 @@ class _Report:
                     else []
                 blocks.append([*heading, table, Spacer(1, 2 * mm)])
         # the note sits under the first table that marks the line, never alone at the top of a page
-        blocks[len(chunks) - 1].insert(-1, _Text(f"<b>*</b> {_markup(text.chargeback_note)}", styles.muted))
+        blocks[len(chunks) - 1].insert(-1, Text(f"<b>*</b> {_markup(text.chargeback_note)}", styles.muted))
         return story + [KeepTogether(block) for block in blocks]
 
     def _yearly_table(self, tco: TcoResult, option: OptionResult, years: Sequence[int], *, columns: int,
@@ -1697,7 +1691,7 @@ class _Report:
         marked: list[int] = []
         for line in deterministic.lines:
             chargeback = line.id == CHARGEBACK_LINE
-            label = (_Text(f"<b>{_markup(line.title, NAME_LIMIT)} *</b>", styles.cell) if chargeback
+            label = (Text(f"<b>{_markup(line.title, NAME_LIMIT)} *</b>", styles.cell) if chargeback
                      else self._cell(line.title, limit=NAME_LIMIT))
             row = [label, *[self._amount(line.by_year[year - 1], bold=chargeback, zero=text.zero, size=size)
                             for year in years]]
@@ -1745,7 +1739,7 @@ class _Report:
         for role, (rate, source) in roles.items():
             name = text.roles.get(role, role)
             row: list[Flowable] = [
-                _Text(f"{_markup(name, NAME_LIMIT)}<br/><font size=\"6.5\" color=\"{self._muted_hex}\">"
+                Text(f"{_markup(name, NAME_LIMIT)}<br/><font size=\"6.5\" color=\"{self._muted_hex}\">"
                           f"{_markup(source, NAME_LIMIT)}</font>", styles.cell),
                 self._amount(rate)]
             for index, option in enumerate(tco.options):
@@ -1780,7 +1774,7 @@ class _Report:
         drawing.hAlign = "LEFT"
         rows = [[
             self._cell(row.title, limit=NAME_LIMIT),
-            _Text(f"{_markup(text.low_to_high.format(low=number(row.low), high=number(row.high)))}"
+            Text(f"{_markup(text.low_to_high.format(low=number(row.low), high=number(row.high)))}"
                       f"<br/><font size=\"6.5\" color=\"{self._muted_hex}\">{_markup(row.unit, NAME_LIMIT)}</font>",
                       styles.cell),
             self._amount(row.difference_at_low), self._amount(row.difference_at_high),
@@ -1800,7 +1794,7 @@ class _Report:
                                      count=len(tco.assumptions), trials=f"{tco.trials:,}", seed=tco.seed,
                                      basis=tco.seed_basis, sha=tco.assumptions_sha256), styles.muted)]
         rows = [[
-            _Text(f"{_markup(item.title, NAME_LIMIT)}<br/><font size=\"6.5\" color=\"{self._muted_hex}\">"
+            Text(f"{_markup(item.title, NAME_LIMIT)}<br/><font size=\"6.5\" color=\"{self._muted_hex}\">"
                       f"{_markup(text.assumption_id.format(id=item.id), NAME_LIMIT)}</font>", styles.cell),
             self._cell(self._assumption_value(item), styles.cell_number),
             self._cell(item.unit, styles.cell_small, limit=NAME_LIMIT),
@@ -1810,7 +1804,7 @@ class _Report:
                                   text.source], rows, [58 * mm, 30 * mm, 17 * mm, CONTENT_WIDTH - 105 * mm]))
         if tco.inputs.notes:
             story.append(self._heading(text.notes_title, styles.h3))
-            story += [_Text(_markup(note), styles.bullet, bulletText="•") for note in tco.inputs.notes]
+            story += [Text(_markup(note), styles.bullet, bulletText="•") for note in tco.inputs.notes]
         return story
 
     def _assumption_value(self, item: AssumptionUsed) -> str:
@@ -1842,7 +1836,7 @@ class _Report:
             failed=counts["fail"], unknown=counts["unknown"])))
         if counts["unknown"]:
             story.append(self._paragraph(text.unknown_note, styles.muted))
-        story.append(_Text(f"<font size=\"6.5\">{_markup(text.run_hash.format(hash=evidence.run_hash))}</font>",
+        story.append(Text(f"<font size=\"6.5\">{_markup(text.run_hash.format(hash=evidence.run_hash))}</font>",
                                styles.muted))
         story += self._evidence_tables(evidence)
         story += self._contradictions(known=counts["pass"] + counts["fail"] > 0)
@@ -1874,11 +1868,11 @@ class _Report:
         if item.raw_sha256:
             record += f"<br/>sha256 {_markup(item.raw_sha256[:12], 12)}"
         return [
-            _Text(check, styles.cell),
+            Text(check, styles.cell),
             _StatusTag(text.statuses[item.status], self.wording.theme.statuses[item.status]),
             self._cell(self._observed(item.value), styles.cell_small, limit=VALUE_LIMIT),
             self._cell(item.reason, styles.cell_small, limit=REASON_LIMIT),
-            _Text(f"{_markup(_utc_minute(item.fetched_at))}<br/><font size=\"6\" color=\"{muted}\">"
+            Text(f"{_markup(_utc_minute(item.fetched_at))}<br/><font size=\"6\" color=\"{muted}\">"
                       f"{record}</font>", styles.cell_small),
         ]
 
@@ -2031,4 +2025,4 @@ class _Report:
             label = _markup(self.wording.appendix.comment)
             markup += (f"<br/><font color=\"{self._muted_hex}\"><i>{label}</i> "
                        f"{_markup(answer.comment, COMMENT_LIMIT)}</font>")
-        return _Text(markup, self.styles.cell)
+        return Text(markup, self.styles.cell)
