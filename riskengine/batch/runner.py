@@ -200,19 +200,22 @@ def _shared_input_hashes(settings: BatchSettings) -> list[tuple[str, str]]:
 
 
 def _write_portfolio(outcomes: Sequence[VendorOutcome], outdir: Path) -> tuple[Path | None, Path | None]:
-    """The summary workbook and the portfolio page over every vendor assessed now or before."""
+    """The summary workbook and the portfolio page over every vendor assessed now or before (a vendor done by
+    an earlier run is read back from its JSON result)."""
     from riskengine.assessment import Assessment
     from riskengine.atomic import write_bytes_atomically
+    from riskengine.portfolio.rows import vendor_row
     from riskengine.portfolio.summary import portfolio_pdf, summary_workbook
 
     done = [outcome for outcome in outcomes if outcome.status != "failed"]
     if not done:
         return None, None
-    assessments = [Assessment.model_validate_json((outdir / outcome.json).read_bytes()) for outcome in done]
+    rows = [outcome.row or vendor_row(Assessment.model_validate_json((outdir / outcome.json).read_bytes()))
+            for outcome in done]
     reports = {outcome.assessment_id: outcome.pdf for outcome in done}
     workbook, page = outdir / WORKBOOK_NAME, outdir / PORTFOLIO_PDF_NAME
-    write_bytes_atomically(workbook, summary_workbook(assessments, reports=reports))
-    write_bytes_atomically(page, portfolio_pdf(assessments))
+    write_bytes_atomically(workbook, summary_workbook(rows, reports=reports))
+    write_bytes_atomically(page, portfolio_pdf(rows))
     return workbook, page
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from riskengine.enrich.gather import EvidenceSet
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.enrich.store import EvidenceStore
+    from riskengine.portfolio.rows import VendorRow
     from riskengine.register.store import Register
 
 Status = Literal["assessed", "skipped", "failed"]
@@ -62,6 +63,8 @@ class VendorOutcome:
     seconds: float = 0.0
     worker: int = 0
     """Process id of the worker that assessed it (0 when skipped)."""
+    row: VendorRow | None = None
+    """Its line in the portfolio, made where the assessment is at hand (None when skipped or failed)."""
 
 
 class _Worker:
@@ -81,6 +84,7 @@ class _Worker:
 
     def assess(self, job: Job) -> VendorOutcome:
         from riskengine.pipeline import assess, write_and_record
+        from riskengine.portfolio.rows import vendor_row
 
         settings = self.settings
         assessment = assess(job.questionnaire, now=settings.now, inventory=settings.inventory,
@@ -93,7 +97,8 @@ class _Worker:
         return VendorOutcome(questionnaire=job.questionnaire.name, status="assessed",
                              assessment_id=assessment.assessment_id,
                              vendor=assessment.vendor.legal_name or job.questionnaire.name, tier=risk.tier,
-                             decision=risk.decision, residual=risk.residual, pdf=job.pdf.name, json=job.json.name)
+                             decision=risk.decision, residual=risk.residual, pdf=job.pdf.name, json=job.json.name,
+                             row=vendor_row(assessment))
 
 
 _worker: _Worker | None = None
@@ -118,6 +123,7 @@ def start(settings: BatchSettings) -> None:
     _worker = _Worker(settings)
     # What is loaded now lives as long as the worker: moved out of the collector's sight, it is not walked
     # again at every full collection, which rendering a report triggers often (a fifth of its time).
+    # ``assess_one`` does the same after each vendor.
     gc.freeze()
 
 
@@ -144,7 +150,24 @@ def assess_one(job: Job) -> VendorOutcome:
     except Exception as exc:  # a bug must not stop the batch: it is reported like a bad file, with its type
         outcome = VendorOutcome(questionnaire=job.questionnaire.name, status="failed",
                                 problems=(f"{job.questionnaire.name}: internal error: {type(exc).__name__}: {exc}",))
+    _settle()
     return _with(outcome, seconds=time.perf_counter() - started, worker=os.getpid())
+
+
+def _settle() -> None:
+    """Between two vendors: free this vendor's cyclic garbage, then freeze what is left.
+
+    What survives a vendor is the worker's own (the reports' layout memo in ``report.text``, caches): frozen,
+    the collector stops walking it at every full collection during the next report. One full collection here,
+    over this vendor's objects only, costs less than half of what those collections did (about 25 ms a
+    vendor saved). Frozen objects are still freed when their last reference goes (the memo forgets an
+    entry); only cyclic garbage that was alive when frozen would stay, and the batch benchmark measures
+    that worker memory stays flat.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _with(outcome: VendorOutcome, **changes: object) -> VendorOutcome:

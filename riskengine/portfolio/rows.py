@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -151,10 +152,20 @@ def category_columns(rows: Iterable[VendorRow]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def as_of(assessments: Iterable[Assessment]) -> dt.datetime | None:
+class Dated(Protocol):
+    @property
+    def created(self) -> dt.datetime: ...
+
+
+def as_of(items: Iterable[Dated]) -> dt.datetime | None:
     """The portfolio's clock: the latest assessment's (outputs take their dates from it, never from now)."""
-    moments = [_utc(assessment.created) for assessment in assessments]
+    moments = [_utc(item.created) for item in items]
     return max(moments) if moments else None
+
+
+def vendor_rows(items: Iterable[Assessment | VendorRow]) -> list[VendorRow]:
+    """Each assessment's row (a row given as such is kept), in the portfolio's order."""
+    return portfolio_order(item if isinstance(item, VendorRow) else vendor_row(item) for item in items)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

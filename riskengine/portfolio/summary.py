@@ -26,8 +26,7 @@ from riskengine.portfolio.rows import (
     VendorRow,
     as_of,
     category_columns,
-    portfolio_order,
-    vendor_row,
+    vendor_rows,
 )
 from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording
 from riskengine.tco.assumptions import OptionId
@@ -76,8 +75,10 @@ def needs_guard(text: str) -> bool:
 # --- the workbook ------------------------------------------------------------------------------------------
 
 
-def summary_workbook(assessments: Sequence[Assessment], *, reports: Mapping[str, str]) -> bytes:
+def summary_workbook(assessments: Sequence[Assessment | VendorRow], *, reports: Mapping[str, str]) -> bytes:
     """The portfolio summary workbook (xlsx bytes): one row per vendor, highest tier and residual first.
+
+    Each vendor is given as its assessment or as its row (``vendor_row``), as a batch's workers send it.
 
     ``reports`` maps an assessment id to its report's file name, linked from the last column (relative to
     the workbook). The workbook's dates come from the latest assessment, so the same input gives the same
@@ -86,8 +87,8 @@ def summary_workbook(assessments: Sequence[Assessment], *, reports: Mapping[str,
     from openpyxl import Workbook
 
     wording = load_portfolio_wording()
-    rows = portfolio_order(vendor_row(assessment) for assessment in assessments)
-    moment = as_of(assessments) or ZIP_EPOCH
+    rows = vendor_rows(assessments)
+    moment = as_of(rows) or ZIP_EPOCH
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = wording.workbook.sheet
@@ -330,10 +331,10 @@ def _fixed_zip(data: bytes, moment: dt.datetime) -> bytes:
 # --- the portfolio page ------------------------------------------------------------------------------------
 
 
-def portfolio_pdf(assessments: Sequence[Assessment]) -> bytes:
+def portfolio_pdf(assessments: Sequence[Assessment | VendorRow]) -> bytes:
     """The portfolio page (landscape A4, more pages for many vendors, the table's header repeated): counts by
     tier and decision, then every vendor in the workbook's order. Dated by the latest assessment."""
     from riskengine.portfolio.portfolio_page import render_portfolio
 
-    rows = portfolio_order(vendor_row(assessment) for assessment in assessments)
-    return render_portfolio(rows, as_of(assessments) or ZIP_EPOCH)
+    rows = vendor_rows(assessments)
+    return render_portfolio(rows, as_of(rows) or ZIP_EPOCH)

@@ -168,6 +168,8 @@ def paragraph_markup(text: str) -> str:
     """
     from xml.sax.saxutils import escape
 
+    if max(text, default="") < "\u0250":  # Latin, the common case: no fallback font, no reordering
+        return escape(text).replace("\n", "<br/>")
     pieces = [escape(piece) if name == FONT else f'<font name="{name}">{escape(piece)}</font>'
               for name, piece in runs(visual_order(text), FONT)]
     return "".join(pieces).replace("\n", "<br/>")

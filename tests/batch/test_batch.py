@@ -101,6 +101,17 @@ def test_the_portfolio_summary_files_exist_and_carry_no_formula(mixed: dict[str,
         assert any(name in text for text in texts), name
 
 
+def test_the_portfolio_from_the_workers_rows_is_the_portfolio_read_back_from_the_results(
+        mixed: dict[str, Any]) -> None:
+    """A fresh batch builds the portfolio from the rows its workers send; a rerun, where every vendor is
+    already done, reads them back from the JSON results. Both give the same bytes."""
+    outdir = mixed["outdir"]
+    fresh = {name: (outdir / name).read_bytes() for name in ("portfolio.xlsx", "portfolio.pdf")}
+    rerun = batch(mixed["inbox"], outdir, mixed["db"])  # records nothing: no row is added for the other tests
+    assert "0 assessed, 4 already done, 2 failed" in rerun.stdout
+    assert {name: (outdir / name).read_bytes() for name in fresh} == fresh
+
+
 def test_a_folder_without_questionnaires_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "inbox").mkdir()
     result = batch(tmp_path / "inbox", tmp_path / "out", tmp_path / "r.db")
