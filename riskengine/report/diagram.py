@@ -19,6 +19,8 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
+from itertools import pairwise
 
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
@@ -198,8 +200,18 @@ def _node_box(node: DiagramNode) -> _Box:
     return _Box(node.x, node.y, node.width, node.height + 2 * _TAG_OVERHANG)
 
 
+@lru_cache(maxsize=64)
+def _ellipse(rx: float, ry: float) -> _Ellipse:
+    """The ellipse of these radii, sampled once per process: the rings of every vendor's diagram grow through
+    the same sizes."""
+    return _Ellipse(rx, ry)
+
+
 class _Ellipse:
-    """An ellipse centred on the tool, walked by arc length (sampled finely enough for placing boxes)."""
+    """An ellipse centred on the tool, walked by arc length (sampled finely enough for placing boxes).
+
+    Never changed once made (``_ellipse`` shares them).
+    """
 
     _SAMPLES = 1440
 
@@ -207,11 +219,13 @@ class _Ellipse:
         self.rx = rx
         self.ry = ry
         self._angles = [2 * math.pi * index / self._SAMPLES for index in range(self._SAMPLES + 1)]
+        points = [(rx * math.cos(angle), ry * math.sin(angle)) for angle in self._angles]
         self._lengths = [0.0]
-        for before, after in zip(self._angles, self._angles[1:], strict=False):
-            (x0, y0), (x1, y1) = self.point(before), self.point(after)
-            self._lengths.append(self._lengths[-1] + math.hypot(x1 - x0, y1 - y0))
-        self.length = self._lengths[-1]
+        total = 0.0
+        for (x0, y0), (x1, y1) in pairwise(points):
+            total += math.hypot(x1 - x0, y1 - y0)
+            self._lengths.append(total)
+        self.length = total
 
     def point(self, angle: float) -> tuple[float, float]:
         return self.rx * math.cos(angle), self.ry * math.sin(angle)
@@ -425,10 +439,10 @@ def _place_direct(nodes: Sequence[DiagramNode], tool: _Box, tool_x: float, width
     desired = _desired_angles(nodes)
     max_rx = min(tool_x, width - tool_x) - _DIRECT_SIZE[0] / 2 - 1
     rx, ry = min(rx, max_rx), (tool.height / 2 + _DIRECT_SIZE[1] / 2 + _TAG_OVERHANG + _INNER_GAP) * stretch
-    ellipse = _Ellipse(rx, ry)
+    ellipse = _ellipse(rx, ry)
     placed: list[DiagramNode] | None = None
     for _ in range(40):
-        ellipse = _Ellipse(rx, ry)
+        ellipse = _ellipse(rx, ry)
         placed = _place_on_ring(nodes, desired, ellipse)
         if placed is not None and _clear(placed, [tool]):
             return placed, ellipse
@@ -453,7 +467,7 @@ def _place_second(candidates: Sequence[DiagramNode], direct: Sequence[DiagramNod
     rx = width - tool_x - second_width / 2 - 1
     ry = min(inner.ry + _DIRECT_SIZE[1] / 2 + second_height / 2 + 2 * _TAG_OVERHANG + 26,
              room / 2 - second_height / 2 - _TAG_OVERHANG - 1)
-    ellipse = _Ellipse(rx, ry)
+    ellipse = _ellipse(rx, ry)
     # The arc stops where a box would leave the drawing on the left.
     reach = math.acos(max(-1.0, min(1.0, (second_width / 2 + 1 - tool_x) / rx)))
     angle_of = {node.system_id: _signed(math.atan2(node.y / inner.ry, node.x / inner.rx)) for node in direct}

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any, get_args
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -57,6 +56,7 @@ from riskengine.report.charts import (
     ChartTheme,
     cost_axis,
     cumulative_cost_chart,
+    effectiveness_chart,
     money,
     number,
     sensitivity_chart,
@@ -995,46 +995,9 @@ class _Report:
 
     def _chart(self, categories: Sequence[CategoryScore]) -> Drawing:
         """Horizontal bars of effectiveness per category, first category on top, on a 0-100 axis."""
-        label_width = 150.0
-        row = 22.0
-        height = row * len(categories) + 28
-        drawing = Drawing(CONTENT_WIDTH, height)
-        chart = HorizontalBarChart()
-        chart.x = label_width
-        chart.y = 18
-        chart.width = CONTENT_WIDTH - label_width - 30
-        chart.height = row * len(categories)
-        chart.data = [[category.effectiveness or 0.0 for category in categories]]
-        chart.barWidth = 12
-        chart.groupSpacing = row - 12
-        chart.bars[0].fillColor = self.palette.chart_bar
-        chart.bars[0].strokeColor = None
-        chart.categoryAxis.categoryNames = [_fit(category.title, FONT, 8, label_width - 12)
-                                            for category in categories]
-        chart.categoryAxis.reverseDirection = 1
-        chart.categoryAxis.labels.fontName = FONT
-        chart.categoryAxis.labels.fontSize = 8
-        chart.categoryAxis.labels.fillColor = self.palette.text
-        chart.categoryAxis.labels.boxAnchor = "e"
-        chart.categoryAxis.labels.dx = -6
-        chart.categoryAxis.strokeColor = self.palette.rule
-        chart.valueAxis.valueMin = 0
-        chart.valueAxis.valueMax = 100
-        chart.valueAxis.valueStep = 20
-        chart.valueAxis.labels.fontName = FONT
-        chart.valueAxis.labels.fontSize = 7.5
-        chart.valueAxis.labels.fillColor = self.palette.muted
-        chart.valueAxis.strokeColor = self.palette.rule
-        chart.valueAxis.visibleGrid = 1
-        chart.valueAxis.gridStrokeColor = self.palette.chart_grid
-        chart.valueAxis.gridStrokeWidth = 0.5
-        chart.barLabelFormat = "%.1f"
-        chart.barLabels.fontName = FONT_BOLD
-        chart.barLabels.fontSize = 7.5
-        chart.barLabels.fillColor = self.palette.text
-        chart.barLabels.boxAnchor = "w"
-        chart.barLabels.dx = 3
-        drawing.add(chart)
+        theme = ChartTheme.from_theme(self.wording.theme, font=FONT, font_bold=FONT_BOLD)
+        drawing = effectiveness_chart([(category.title, category.effectiveness or 0.0) for category in categories],
+                                      CONTENT_WIDTH, theme, self.palette.chart_bar)
         drawing.hAlign = "LEFT"
         return drawing
 
