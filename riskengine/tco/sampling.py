@@ -12,6 +12,7 @@ keeps one uniform number per input and trial, whatever the range, so ranges can 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,8 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 PERT_WEIGHT = 4.0
 """The weight of the likely value (lambda); ``scoring/tco.yaml`` simulation.pert_lambda cites it."""
+PERT_ARRAYS = 96
+"""PERT draws a process keeps (20,000 trials are 160 kB each): the shared assumptions of a few vendors."""
 _GRID = np.linspace(0.0, 1.0, 8193)
 _QUANTILES = np.linspace(0.0, 1.0, 8193)
 
@@ -78,7 +81,18 @@ class Streams:
 
     def pert(self, name: str, size: int, low: float, likely: float, high: float,
              weight: float = PERT_WEIGHT) -> FloatArray:
-        """``size`` PERT values of the stream ``name`` (a constant when low == high, with no stream drawn)."""
+        """``size`` PERT values of the stream ``name`` (a constant when low == high, with no stream drawn).
+
+        Read-only: the same stream and range give the same values in every assessment (most ranges are the
+        organisation's assumptions), so a process draws them once and shares them.
+        """
         if high <= low:
             return np.full(size, float(low))
-        return pert_quantile(self.uniform(name, size), low, likely, high, weight)
+        return _pert(self.seed, name, size, low, likely, high, weight)
+
+
+@lru_cache(maxsize=PERT_ARRAYS)
+def _pert(seed: int, name: str, size: int, low: float, likely: float, high: float, weight: float) -> FloatArray:
+    values = pert_quantile(Streams(seed).uniform(name, size), low, likely, high, weight)
+    values.flags.writeable = False
+    return values
