@@ -211,6 +211,7 @@ def main() -> int:
         command = [sys.executable, "-m", "riskengine", "batch", str(folder), "--inventory",
                    str(SAMPLES / "inventory.yaml"), "--org", str(SAMPLES / "org-profile.yaml"), "--offline",
                    "--workers", str(WORKERS), "-o", str(outdir)]
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         memory = WorkerMemory(process.pid, outdir)
@@ -226,7 +227,7 @@ def main() -> int:
             print(f"the batch exited {process.returncode}; its last problems:")
             print("\n".join(stderr.strip().splitlines()[-5:]))
         print(f"batch of {VENDORS} questionnaires, offline, {WORKERS} workers, on {os.cpu_count()} CPUs "
-              f"(load before: {os.getloadavg()[0]:.1f})")
+              f"(load before: {load_before:.1f})")
         line(f"vendors per second ({pdfs} PDF + JSON in {seconds:.1f} s, portfolio files included)",
              f"{rate:.2f}/s", f"target {RATE_TARGET:.1f}/s", rate >= RATE_TARGET)
         early, late = memory.early_and_late(VENDORS)
