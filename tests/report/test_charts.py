@@ -1,16 +1,20 @@
-"""The TCO charts: deterministic, both options told apart without colour, the breakeven and off-scale tails marked."""
+"""The charts: the TCO's deterministic, both options told apart without colour, the breakeven and off-scale tails
+marked; the control effectiveness bars to scale."""
 
 from __future__ import annotations
 
 import pytest
 import reportlab.rl_config
 from reportlab.graphics.shapes import Drawing, Group, Polygon, PolyLine, Rect, Shape, String
+from reportlab.lib import colors
 
 from riskengine.report.charts import (
+    EFFECTIVENESS_LABELS,
     ChartTheme,
     clip_below,
     cost_axis,
     cumulative_cost_chart,
+    effectiveness_chart,
     likely_difference,
     money,
     nice_ticks,
@@ -189,3 +193,22 @@ def test_long_labels_wrap_to_two_lines_and_are_cut() -> None:
     lines = wrap("Share of a full breach's cost that one loss event causes " * 3, "Helvetica", 7.5, 150)
     assert len(lines) == 2
     assert lines[1].endswith("…")
+
+
+# --- control effectiveness per category ------------------------------------------------------------------
+
+
+def test_effectiveness_bars_are_to_scale_first_category_on_top_each_labelled() -> None:
+    bar = colors.HexColor("#2e6da4")
+    rows = [("Security", 61.9), ("Privacy", 100.0), ("Nothing met", 0.0), ("Resilience", 25.0)]
+    drawing = effectiveness_chart(rows, WIDTH, _theme(), bar)
+    bars = [shape for shape in _flat(drawing) if isinstance(shape, Rect) and shape.fillColor == bar]
+    full = WIDTH - EFFECTIVENESS_LABELS - 30
+    assert [round(shape.width / full * 100, 1) for shape in bars] == [61.9, 100.0, 25.0]  # no bar for 0
+    assert [shape.y for shape in bars] == sorted((shape.y for shape in bars), reverse=True)  # listed order, top down
+    texts = _strings(drawing)
+    for title, value in rows:
+        assert title in texts and f"{value:.1f}" in texts
+    assert [text for text in texts if text.isdigit()] == ["0", "20", "40", "60", "80", "100"]
+    assert all(shape.x >= 0 and shape.x <= WIDTH for shape in _flat(drawing) if isinstance(shape, String))
+    assert _shapes(drawing) == _shapes(effectiveness_chart(rows, WIDTH, _theme(), bar))
