@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from riskengine.collector import collector_paused
 from riskengine.inventory.model import CRITICALITY_RANK, Inventory, System
 
 VENDOR = "__vendor__"
@@ -34,15 +35,16 @@ class SystemGraph:
         self.inventory = inventory
         self.systems: dict[str, System] = {system.id: system for system in inventory.systems}
         merged: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-        for integration in inventory.integrations:
-            classes, methods = merged.setdefault((integration.source, integration.target), (set(), set()))
-            classes.update(integration.data_classes)
-            methods.add(integration.method)
-        self.graph: Any = nx.DiGraph()
-        self.graph.add_nodes_from(self.systems)
-        self.graph.add_edges_from(
-            (source, target, {"edge": Edge(frozenset(classes), frozenset(methods))})
-            for (source, target), (classes, methods) in merged.items())
+        with collector_paused():
+            for integration in inventory.integrations:
+                classes, methods = merged.setdefault((integration.source, integration.target), (set(), set()))
+                classes.update(integration.data_classes)
+                methods.add(integration.method)
+            self.graph: Any = nx.DiGraph()
+            self.graph.add_nodes_from(self.systems)
+            self.graph.add_edges_from(
+                (source, target, {"edge": Edge(frozenset(classes), frozenset(methods))})
+                for (source, target), (classes, methods) in merged.items())
 
     def successors(self, node: str) -> Iterator[tuple[str, Edge]]:
         for target, attributes in self.graph.succ[node].items():

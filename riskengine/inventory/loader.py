@@ -6,6 +6,7 @@ import difflib
 from pathlib import Path
 from typing import Literal
 
+from riskengine.collector import collector_paused
 from riskengine.inventory.model import Inventory, System
 from riskengine.inventory.records import build_inventory
 
@@ -29,19 +30,20 @@ def detect_format(path: Path) -> InventoryFormat:
 def load_inventory(path: Path, *, format: InventoryFormat | None = None) -> Inventory:
     """Load and check an inventory; every problem is reported with its place (``file:line``, ``Sheet!Cell``)."""
     kind = format or detect_format(path)
-    if kind == "xlsx":
-        from riskengine.inventory.workbook import read_workbook
+    with collector_paused():
+        if kind == "xlsx":
+            from riskengine.inventory.workbook import read_workbook
 
-        organisation, systems, integrations = read_workbook(path)
-    elif kind == "backstage":
-        from riskengine.inventory.backstage import read_catalog
+            organisation, systems, integrations = read_workbook(path)
+        elif kind == "backstage":
+            from riskengine.inventory.backstage import read_catalog
 
-        organisation, systems, integrations = read_catalog(path)
-    else:
-        from riskengine.inventory.native import read_native
+            organisation, systems, integrations = read_catalog(path)
+        else:
+            from riskengine.inventory.native import read_native
 
-        organisation, systems, integrations = read_native(path)
-    return build_inventory(str(path), systems, integrations, organisation=organisation)
+            organisation, systems, integrations = read_native(path)
+        return build_inventory(str(path), systems, integrations, organisation=organisation)
 
 
 def _key(text: str) -> str:
