@@ -233,7 +233,7 @@ def validate(file: Path, inventory: Path | None, bank_path: Path | None, format_
     A questionnaire in the vendor's own format (CAIQ, HECVAT, VSAQ) is recognised and read through its mapping;
     the line then says how much of ours it covers.
     """
-    from riskengine.pipeline import validate as validate_file
+    from riskengine.validation import validate as validate_file
 
     submission = validate_file(file, now=clock(), inventory=inventory, bank_path=bank_path, format=format_name,
                                mapping=mapping)

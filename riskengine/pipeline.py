@@ -1,4 +1,7 @@
-"""assess(): the stages in order, nothing else. Files are read here; the stages themselves are pure."""
+"""assess(): the stages in order, nothing else. Files are read here; the stages themselves are pure.
+
+``validate`` is in ``riskengine.validation``: it needs only the readers.
+"""
 
 from __future__ import annotations
 
@@ -34,23 +37,6 @@ if TYPE_CHECKING:  # the register is imported where it is used: only runs that r
     from riskengine.register.store import Output, Register
 
 Audience = Literal["full", "it", "marketing", "compliance"]
-
-
-def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = None,
-             bank_path: Path | None = None, format: str | None = None, mapping: Path | None = None) -> Submission:
-    """Read and check a filled questionnaire (and its integration rows against ``inventory``).
-
-    The questionnaire may be ours or a foreign format (CAIQ, HECVAT, VSAQ, a one-off with ``mapping``), detected
-    by its structure unless ``format`` forces it (see ``riskengine.importers``). Raises ``InputError`` with every
-    problem; returns the submission, whose ``warnings`` may be non-empty.
-    """
-    bank = load_bank(bank_path)
-    submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping)
-    if inventory is not None:
-        _, problems = resolve_connections(submission, bank, SystemIndex(load_inventory(inventory)))
-        if problems:
-            raise InputError(str(questionnaire), problems)
-    return submission
 
 
 EvidenceSource = Callable[[str, bool], EvidenceSet]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from riskengine.facts import FactSet
-from riskengine.pipeline import assess, validate
+from riskengine.pipeline import assess
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.submission import (
     Coverage,
@@ -14,6 +14,7 @@ from riskengine.questionnaire.submission import (
     import_facts,
 )
 from riskengine.resources import data_path
+from riskengine.validation import validate
 from tests.conftest import NOW, SAMPLES
 from tests.importers.builders import caiq_workbook
 from tests.importers.test_oneoff import one_off

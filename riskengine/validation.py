@@ -1,0 +1,35 @@
+"""validate(): read and check a filled questionnaire, without what an assessment needs.
+
+Kept apart from ``riskengine.pipeline`` so that ``riskengine validate`` loads only the readers: the
+pipeline's imports (the assessment model, enrichment, scoring, pricing) took a third of its time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from riskengine.errors import InputError
+from riskengine.importers.reading import read_questionnaire
+from riskengine.questionnaire.bank import load_bank
+from riskengine.questionnaire.submission import Submission
+
+
+def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = None,
+             bank_path: Path | None = None, format: str | None = None, mapping: Path | None = None) -> Submission:
+    """Read and check a filled questionnaire (and its integration rows against ``inventory``).
+
+    The questionnaire may be ours or a foreign format (CAIQ, HECVAT, VSAQ, a one-off with ``mapping``), detected
+    by its structure unless ``format`` forces it (see ``riskengine.importers``). Raises ``InputError`` with every
+    problem; returns the submission, whose ``warnings`` may be non-empty.
+    """
+    bank = load_bank(bank_path)
+    submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping)
+    if inventory is not None:
+        from riskengine.inventory.analysis import resolve_connections
+        from riskengine.inventory.loader import SystemIndex, load_inventory
+
+        _, problems = resolve_connections(submission, bank, SystemIndex(load_inventory(inventory)))
+        if problems:
+            raise InputError(str(questionnaire), problems)
+    return submission
