@@ -19,7 +19,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from typing import Any, get_args
 
 from reportlab.graphics.shapes import Drawing
@@ -588,19 +588,31 @@ class _Report:
         canvas.restoreState()
         self._footer(canvas, document)
 
-    def decorate_body(self, canvas: Any, document: _Document) -> None:
-        canvas.saveState()
-        top = PAGE_HEIGHT - 12 * mm
+    @cached_property
+    def _running_head(self) -> tuple[str, str]:
+        """The assessment id and the vendor, each cut to its room: the same on every page, measured once."""
         identifier = self.assessment.assessment_id
-        canvas.setFont(FONT, 8)
-        canvas.setFillColor(self.palette.muted)
         id_width = pdfmetrics.stringWidth(_clean(identifier, NAME_LIMIT), FONT, 8)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, _fit(identifier, FONT, 8, CONTENT_WIDTH / 2))
-        canvas.setFillColor(self.palette.primary)
         vendor = self.assessment.vendor
         name = " · ".join(part for part in (vendor.legal_name, vendor.product) if part)
         room = CONTENT_WIDTH - min(id_width, CONTENT_WIDTH / 2) - 12
-        draw_string(canvas, MARGIN_X, top, _fit(name, FONT_BOLD, 8, room), FONT_BOLD, 8)
+        return _fit(identifier, FONT, 8, CONTENT_WIDTH / 2), _fit(name, FONT_BOLD, 8, room)
+
+    @cached_property
+    def _footer_text(self) -> str:
+        footer = self.wording.page.footer.format(engine=self.assessment.versions.engine,
+                                                 audience=self.audience_label)
+        return _fit(footer, FONT, 7.5, CONTENT_WIDTH * 0.7)
+
+    def decorate_body(self, canvas: Any, document: _Document) -> None:
+        canvas.saveState()
+        top = PAGE_HEIGHT - 12 * mm
+        identifier, name = self._running_head
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(self.palette.muted)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, identifier)
+        canvas.setFillColor(self.palette.primary)
+        draw_string(canvas, MARGIN_X, top, name, FONT_BOLD, 8)
         canvas.setStrokeColor(self.palette.rule)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, top - 3 * mm, PAGE_WIDTH - MARGIN_X, top - 3 * mm)
@@ -616,9 +628,7 @@ class _Report:
         canvas.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(self.palette.muted)
-        footer = self.wording.page.footer.format(engine=self.assessment.versions.engine,
-                                                 audience=self.audience_label)
-        canvas.drawString(MARGIN_X, bottom, _fit(footer, FONT, 7.5, CONTENT_WIDTH * 0.7))
+        canvas.drawString(MARGIN_X, bottom, self._footer_text)
         canvas.restoreState()
 
     def number_page(self, canvas: Any, page: int, total: int) -> None:
