@@ -16,6 +16,7 @@ from riskengine.portfolio.layout import CONTENT_WIDTH, NAME_LIMIT, Page, hex_col
 from riskengine.portfolio.rows import OPTION_ORDER, CategoryPoint, category_columns
 from riskengine.portfolio.wording import load_portfolio_wording
 from riskengine.report.charts import money
+from riskengine.report.text import Text
 from riskengine.tco.assumptions import OptionId
 
 LABEL_WIDTH = 40 * mm
@@ -45,7 +46,7 @@ def _story(page: Page, comparison: Comparison, assessments: Mapping[str, Assessm
         page.paragraph(text.reasons_title, styles.h2),
     ]
     others = comparison.reasons[1:] if comparison.recommended else comparison.reasons
-    story += [Paragraph(markup(reason.text), styles.bullet, bulletText="•") for reason in others]
+    story += [Text(markup(reason.text), styles.bullet, bulletText="•") for reason in others]
     story += _scores(page, comparison)
     ranked = comparison.ranked()
     for start in range(0, len(ranked), COLUMNS_PER_TABLE):
@@ -97,7 +98,7 @@ def _side_by_side(page: Page, comparison: Comparison, candidates: Sequence[Candi
     text = wording.comparison
     width = (CONTENT_WIDTH - LABEL_WIDTH) / max(len(candidates), COLUMNS_PER_TABLE - 1)
     header: list[str | Flowable] = [text.candidate, *[
-        Paragraph(f"{markup(candidate.letter)} · {markup(candidate.row.name, NAME_LIMIT)}", styles.cell_head)
+        Text(f"{markup(candidate.letter)} · {markup(candidate.row.name, NAME_LIMIT)}", styles.cell_head)
         for candidate in candidates]]
     eligible = sum(1 for candidate in comparison.candidates if candidate.rank is not None)
 
@@ -159,7 +160,7 @@ def _top_conditions(page: Page, candidate: Candidate, count: int) -> Paragraph:
     if len(conditions) > count:
         more = markup(text.more_conditions.format(count=len(conditions) - count))
         lines.append(f'<font color="{page.theme.muted}">{more}</font>')
-    return Paragraph("<br/>".join(lines), styles.cell_small)
+    return Text("<br/>".join(lines), styles.cell_small)
 
 
 def _cost(page: Page, candidate: Candidate, option: OptionId) -> Paragraph:
@@ -171,7 +172,7 @@ def _cost(page: Page, candidate: Candidate, option: OptionId) -> Paragraph:
                                          p90=money(cost.p90)))
     if row.recommended_option == option:
         value = f"<b>{value}</b>"
-    return Paragraph(value, page.styles.cell)
+    return Text(value, page.styles.cell)
 
 
 def _scores(page: Page, comparison: Comparison) -> list[Flowable]:

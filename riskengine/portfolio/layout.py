@@ -29,6 +29,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, P
 from riskengine import __version__
 from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording, luminance
 from riskengine.report.fonts import FONT, FONT_BOLD, paragraph_markup, register_fonts, string_width
+from riskengine.report.text import Text
 from riskengine.report.wording import Theme, load_wording
 from riskengine.score.profile import Decision, Tier
 
@@ -116,7 +117,19 @@ class Styles:
     recommendation: ParagraphStyle
 
 
+_STYLES: dict[str, Styles] = {}
+
+
 def styles(theme: Theme) -> Styles:
+    """The portfolio's text styles for ``theme``, made once per theme: the same style objects in every
+    document, so the paragraphs' layout memo (``report.text``) recognises a text it has laid out before."""
+    key = theme.model_dump_json()
+    if key not in _STYLES:
+        _STYLES[key] = _styles(theme)
+    return _STYLES[key]
+
+
+def _styles(theme: Theme) -> Styles:
     text, muted, primary = hex_colour(theme.text), hex_colour(theme.muted), hex_colour(theme.primary)
     body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12.5, textColor=text, spaceAfter=4,
                           splitLongWords=1)
@@ -161,15 +174,15 @@ class Page:
         self.as_of = utc(as_of)
 
     def cell(self, text: str, style: ParagraphStyle | None = None, limit: int = TEXT_LIMIT) -> Paragraph:
-        return Paragraph(markup(text, limit), style or self.styles.cell)
+        return Text(markup(text, limit), style or self.styles.cell)
 
     def paragraph(self, text: str, style: ParagraphStyle | None = None, limit: int = TEXT_LIMIT) -> Paragraph:
-        return Paragraph(markup(text, limit), style or self.styles.body)
+        return Text(markup(text, limit), style or self.styles.body)
 
     def tier_badge(self, tier: Tier) -> Paragraph:
         """The tier's word in its badge colours (the cell's background is ``tier_fill``)."""
         swatch = self.wording.theme.tiers[tier]
-        return Paragraph(f'<font color="{swatch.text}">{markup(self.wording.tiers[tier])}</font>', self.styles.badge)
+        return Text(f'<font color="{swatch.text}">{markup(self.wording.tiers[tier])}</font>', self.styles.badge)
 
     def tier_fill(self, tier: Tier) -> colors.Color:
         return hex_colour(self.wording.theme.tiers[tier].fill)
@@ -177,7 +190,7 @@ class Page:
     def decision_badge(self, decision: Decision) -> Paragraph:
         """The decision's word in the report's decision colours (the cell's background is ``decision_fill``)."""
         text = self.theme.decisions[decision].text
-        return Paragraph(f'<font color="{text}">{markup(self.wording.decisions[decision])}</font>', self.styles.badge)
+        return Text(f'<font color="{text}">{markup(self.wording.decisions[decision])}</font>', self.styles.badge)
 
     def decision_fill(self, decision: Decision) -> colors.Color:
         return hex_colour(self.theme.decisions[decision].fill)

@@ -26,6 +26,7 @@ from riskengine.portfolio.rows import DECISION_ORDER, OPTION_ORDER, TIER_ORDER, 
 from riskengine.portfolio.wording import load_portfolio_wording
 from riskengine.report.charts import money
 from riskengine.report.fonts import FONT_BOLD
+from riskengine.report.text import Text
 from riskengine.score.profile import Decision, Tier
 from riskengine.tco.assumptions import OptionId
 
@@ -111,7 +112,7 @@ def _vendors_table(page: Page, rows: Sequence[VendorRow]) -> Table:
     for index, row in enumerate(rows, start=1):
         body.append([
             page.cell(str(index), styles.cell_small),
-            Paragraph(f"<b>{markup(row.legal_name or row.name, NAME_LIMIT)}</b>"
+            Text(f"<b>{markup(row.legal_name or row.name, NAME_LIMIT)}</b>"
                       + (f'<br/><font size="7" color="{page.theme.muted}">{markup(row.product, NAME_LIMIT)}</font>'
                          if row.product and row.legal_name else ""), styles.cell),
             page.cell(row.assessment_id, styles.cell_small, NAME_LIMIT),
@@ -135,7 +136,7 @@ def _cost_cell(page: Page, row: VendorRow, option: OptionId) -> Paragraph:
         return page.cell(page.wording.portfolio.not_priced, page.styles.cell_small)
     marked = "<b>" if row.recommended_option == option else ""
     closed = "</b>" if marked else ""
-    return Paragraph(f"{marked}{markup(row.currency)} {money(cost.p50)}{closed}", page.styles.cell_number)
+    return Text(f"{marked}{markup(row.currency)} {money(cost.p50)}{closed}", page.styles.cell_number)
 
 
 def _due_cell(page: Page, row: VendorRow) -> Paragraph:
@@ -152,4 +153,4 @@ def _due_cell(page: Page, row: VendorRow) -> Paragraph:
     shown = markup(iso(row.reassess_by, page.wording.blank))
     if label:
         shown += f'<br/><font name="{FONT_BOLD}" size="7" color="{colour.fill}">{markup(label)}</font>'
-    return Paragraph(shown, page.styles.cell)
+    return Text(shown, page.styles.cell)
