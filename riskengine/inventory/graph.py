@@ -29,22 +29,22 @@ class Edge:
 class SystemGraph:
     """A directed graph of existing systems (edges follow the data) with the inventory beside it."""
 
+    @collector_paused()
     def __init__(self, inventory: Inventory) -> None:
         import networkx as nx
 
         self.inventory = inventory
         self.systems: dict[str, System] = {system.id: system for system in inventory.systems}
         merged: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-        with collector_paused():
-            for integration in inventory.integrations:
-                classes, methods = merged.setdefault((integration.source, integration.target), (set(), set()))
-                classes.update(integration.data_classes)
-                methods.add(integration.method)
-            self.graph: Any = nx.DiGraph()
-            self.graph.add_nodes_from(self.systems)
-            self.graph.add_edges_from(
-                (source, target, {"edge": Edge(frozenset(classes), frozenset(methods))})
-                for (source, target), (classes, methods) in merged.items())
+        for integration in inventory.integrations:
+            classes, methods = merged.setdefault((integration.source, integration.target), (set(), set()))
+            classes.update(integration.data_classes)
+            methods.add(integration.method)
+        self.graph: Any = nx.DiGraph()
+        self.graph.add_nodes_from(self.systems)
+        self.graph.add_edges_from(
+            (source, target, {"edge": Edge(frozenset(classes), frozenset(methods))})
+            for (source, target), (classes, methods) in merged.items())
 
     def successors(self, node: str) -> Iterator[tuple[str, Edge]]:
         for target, attributes in self.graph.succ[node].items():
