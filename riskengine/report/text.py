@@ -1,10 +1,11 @@
-"""The report's paragraphs, and a memo of their layout shared by every report a process renders.
+"""The paragraphs of the report (and of the portfolio pages), and a memo of their layout shared by every
+document a process renders.
 
 A report holds about 2,600 paragraphs, and most of them (question texts, wording, rule titles, glossary
 entries) recur from one vendor's report to the next. Parsing a paragraph's markup and breaking it into
 lines at a width are pure: the same markup, style and width always give the same fragments and lines. So
-both are remembered across reports, in bounded least-recently-used tables; in a batch worker this saves a
-fifth of a report's rendering and changes no byte of any PDF.
+both are remembered across reports, in bounded least-recently-used tables; in a batch worker this saves
+about a quarter of a report's rendering and changes no byte of any PDF.
 
 What is remembered is shared between paragraphs, so it must never be changed in place. reportlab changes
 a paragraph's lines in one place only, when it splits a paragraph across pages (it appends a space to the
