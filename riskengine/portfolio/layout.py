@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import io
 import re
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,13 +21,13 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from riskengine import __version__
 from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording, luminance
 from riskengine.report.fonts import FONT, FONT_BOLD, paragraph_markup, register_fonts, string_width
+from riskengine.report.pdf import themed_table_style, timestamp
 from riskengine.report.text import Text
 from riskengine.report.wording import Theme, load_wording
 from riskengine.score.profile import Decision, Tier
@@ -201,17 +200,9 @@ class Page:
         data = [[self.cell(title, self.styles.cell_head) if isinstance(title, str) else title for title in header],
                 *[list(row) for row in rows]]
         table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-        table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), hex_colour(self.theme.header_fill)),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, hex_colour(self.theme.stripe)]),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, hex_colour(self.theme.rule)),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            *extra,
-        ]))
+        table.setStyle(themed_table_style(hex_colour(self.theme.header_fill),
+                                          [colors.white, hex_colour(self.theme.stripe)],
+                                          hex_colour(self.theme.rule), valign="MIDDLE", extra=extra))
         return table
 
     def decorate(self, canvas: Any, document: _Document) -> None:
@@ -257,22 +248,11 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
     def beforeDocument(self) -> None:
         # As in the report: reportlab's invariant mode would date the file 2000-01-01 or SOURCE_DATE_EPOCH;
         # the portfolio's clock dates it instead, so the bytes depend on the assessments alone.
-        stamp = _timestamp(self.portfolio_page.as_of)
+        stamp = timestamp(self.portfolio_page.as_of)
         pdf_document = self.canv._doc
         pdf_document._timeStamp = stamp
         pdf_document.signature = hashlib.md5(b"a riskengine portfolio document", usedforsecurity=False)
         pdf_document.signature.update(ascii(stamp.t).encode())
-
-
-def _timestamp(moment: dt.datetime) -> TimeStamp:
-    stamp = TimeStamp(invariant=True)
-    stamp.t = utc(moment).timestamp()
-    stamp.lt = time.gmtime(stamp.t)
-    stamp.YMDhms = tuple(stamp.lt)[:6]
-    stamp.dhh = 0
-    stamp.dmm = 0
-    stamp.tzname = "UTC"
-    return stamp
 
 
 def render(page: Page, story: Callable[[], list[Flowable]], *, title: str, subject: str,

@@ -250,7 +250,7 @@ def _utc_minute(moment: dt.datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}Z"
 
 
-def _timestamp(created: dt.datetime) -> TimeStamp:
+def timestamp(created: dt.datetime) -> TimeStamp:
     """reportlab's document timestamp, set to the assessment's clock instead of the machine's."""
     moment = created if created.tzinfo is not None else created.replace(tzinfo=dt.UTC)
     stamp = TimeStamp(invariant=True)
@@ -261,6 +261,23 @@ def _timestamp(created: dt.datetime) -> TimeStamp:
     stamp.dmm = 0
     stamp.tzname = "UTC"
     return stamp
+
+
+def themed_table_style(header_fill: colors.Color, stripes: Sequence[colors.Color], rule: colors.Color, *,
+                       valign: str = "TOP", extra: Sequence[tuple[Any, ...]] = ()) -> TableStyle:
+    """The look of a data table in the report and the portfolio pages: a filled header row, striped rows, a
+    hairline under each row and even padding."""
+    return TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), header_fill),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), list(stripes)),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, rule),
+        ("VALIGN", (0, 0), (-1, -1), valign),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        *extra,
+    ])
 
 
 # --- styles ----------------------------------------------------------------------------------------------
@@ -529,7 +546,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
     def beforeDocument(self) -> None:
         # reportlab's invariant mode takes its clock from SOURCE_DATE_EPOCH or a fixed 2000-01-01; the
         # report's dates and file id come from the assessment instead, so the bytes depend on it alone.
-        stamp = _timestamp(self.report.assessment.created)
+        stamp = timestamp(self.report.assessment.created)
         pdf_document = self.canv._doc
         pdf_document._timeStamp = stamp
         pdf_document.signature = hashlib.md5(b"a reportlab document", usedforsecurity=False)
@@ -683,16 +700,9 @@ class _Report:
         # still move whole (reportlab falls back to splitting between rows).
         table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT",
                       splitByRow=0 if split_in_row else 1, splitInRow=IN_ROW_SPLIT_MIN if split_in_row else 0)
-        table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), self.palette.label_fill if light else self.palette.header_fill),
-            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white] if light else [colors.white, self.palette.stripe]),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, self.palette.rule),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]))
+        palette = self.palette
+        table.setStyle(themed_table_style(palette.label_fill if light else palette.header_fill,
+                                          [colors.white] if light else [colors.white, palette.stripe], palette.rule))
         return table
 
     def _key_values(self, rows: Sequence[tuple[str, Flowable]], label_width: float,
