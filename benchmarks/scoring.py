@@ -1,8 +1,12 @@
 """Scoring benchmark: 1,000 questionnaires already parsed (facts built), scored with the default profile.
 
-The facts vary: each questionnaire is one of the three samples with a random share of its answers flipped,
-so the what-if search does real work. Target: under 1 s for all 1,000 (the median of five passes, as the
-other benchmarks take medians: one pass on this shared machine varies by a fifth).
+The facts vary: each questionnaire is one of the three samples with a random share of its answers flipped, so
+knockouts, missing answers and the what-if search all do real work. Each what-if route is scored again from the
+changed answers before it is listed, so one scoring is several evaluations.
+
+Target: 1,000 in under 4 s of CPU (4 ms each: under 2 % of the batch's 250 ms per vendor). The median of five
+passes, wall and CPU time, beside an anchor: a fixed pure-Python workload timed in the same passes, so that a
+slow spell of this shared machine shows as a slow anchor, not as a slow engine.
 """
 
 from __future__ import annotations
@@ -17,6 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = 1_000
 PASSES = 5
+TARGET_CPU = 4.0
+
+
+def _anchor() -> None:
+    """A fixed workload of the kind scoring does (dicts, tuples, small objects), independent of riskengine."""
+    rng = random.Random(3)
+    table = {f"key-{index}": rng.random() for index in range(2_000)}
+    for _ in range(60):
+        sorted(((value, key) for key, value in table.items()), reverse=True)
 
 
 def main() -> int:
@@ -24,7 +37,7 @@ def main() -> int:
     from riskengine.questionnaire.bank import load_bank
     from riskengine.questionnaire.reader import read_submission
     from riskengine.questionnaire.submission import answer_facts
-    from riskengine.score.engine import derive_facts, score
+    from riskengine.score.engine import assessment_date_fact, derive_facts, score
     from riskengine.score.profile import load_profile
 
     bank, profile = load_bank(), load_profile()
@@ -39,21 +52,26 @@ def main() -> int:
             if fact.value in ("Yes", "No", "Partial") and rng.random() < 0.15:
                 fact = Fact(name=fact.name, value=rng.choice(["Yes", "No", "Partial", "N/A"]), sources=fact.sources)
             facts.append(fact)
-        fact_sets.append(derive_facts(FactSet().with_facts(*facts), profile))
-    passes = []
+        # As the pipeline does: the assessment's date, then the derived facts.
+        fact_sets.append(derive_facts(FactSet().with_facts(*facts, assessment_date_fact(today)), profile))
+    walls, cpus, anchors = [], [], []
     for _ in range(PASSES):
         started = time.perf_counter()
+        _anchor()
+        anchors.append(time.perf_counter() - started)
+        started, cpu = time.perf_counter(), time.process_time()
         decisions: dict[str, int] = {}
         for facts in fact_sets:
             result, _ = score(facts, profile, today=today)
             decisions[result.decision] = decisions.get(result.decision, 0) + 1
-        passes.append(time.perf_counter() - started)
-    seconds = statistics.median(passes)
-    ok = seconds < 1.0
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    wall, cpu_time, anchor = statistics.median(walls), statistics.median(cpus), statistics.median(anchors)
+    ok = cpu_time < TARGET_CPU
     spread = ", ".join(f"{count} {name}" for name, count in sorted(decisions.items()))
-    print(f"{'score 1,000 parsed questionnaires incl. what-if (' + spread + ')':<100} {seconds:>7.3f}s "
-          f"target 1.00s  {'ok' if ok else 'MISSED'}  (median of {PASSES} passes, "
-          f"{min(passes):.3f}-{max(passes):.3f}s)")
+    print(f"{'score 1,000 parsed questionnaires incl. verified what-if (' + spread + ')':<100} {wall:>7.3f}s wall "
+          f"{cpu_time:.3f}s CPU  target {TARGET_CPU:.2f}s CPU  {'ok' if ok else 'MISSED'}  (median of {PASSES} "
+          f"passes, CPU {min(cpus):.3f}-{max(cpus):.3f}s; anchor {anchor:.3f}s, score/anchor {wall / anchor:.1f})")
     return 0 if ok else 1
 
 

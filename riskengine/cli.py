@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 an unexpected internal error; 2 bad input or usage (for ``batch``: any
 questionnaire failed); 3 the decision gate (``--fail-on``) tripped; 4 ``verify``: the file is not a report
-the register knows (changed since it was written, or never recorded).
+the register knows (changed since it was written, or never recorded); 5 ``assess``: the report is written,
+and the decision is "more information needed" (answers it names are missing).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE, EXIT_UNVERIFIED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE, EXIT_UNVERIFIED, EXIT_MORE_INFORMATION = 0, 1, 2, 3, 4, 5
 TIERS = ("low", "medium", "high", "critical")
 DUE_WITHIN_DAYS = 30
 
@@ -352,6 +353,10 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     Outside evidence about the vendor's domain (registration, DNS, HTTPS) is gathered unless --offline,
     reused from the store while fresh, and recorded with the assessment so --replay can repeat it. The
     assessment is recorded in the register (see history, approve, verify, due) with the sha256 of both files.
+
+    Blank answers do not stop it (validate is the intake check): when a knockout or a critical control needs
+    an answer that is missing, the decision is "more information needed", the answers are listed, and the
+    exit code is 5.
     """
     import contextlib
     import gc
@@ -379,14 +384,21 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
         write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
                          now=clock(), audience=audience, offline=settings.offline)  # type: ignore[arg-type]
+    from riskengine.score.explain import outcome_line
+
     risk = assessment.risk
-    click.echo(f"{assessment.vendor.legal_name or file.name}: {risk.decision.replace('_', ' ')}, tier {risk.tier}, "
-               f"residual {risk.residual:.0f}/100, {len(assessment.findings)} findings, "
-               f"{len(risk.knockouts)} knockouts")
+    click.echo(f"{assessment.vendor.legal_name or file.name}: {outcome_line(risk)}, {len(assessment.findings)} "
+               f"findings, {len(risk.knockouts)} knockouts")
     click.echo(f"wrote {pdf} and {json_out} ({assessment.assessment_id})")
+    for missing in risk.missing:
+        place = f" ({missing.place})" if missing.place else ""
+        click.echo(f"  missing {missing.question_id or missing.fact}{place}: {missing.why}; needed by "
+                   f"{', '.join(missing.rule_ids)}", err=True)
     if fail_on is not None and TIERS.index(risk.tier) >= TIERS.index(fail_on):
         click.echo(f"decision gate: tier {risk.tier} is at or above --fail-on {fail_on}", err=True)
         sys.exit(EXIT_GATE)
+    if risk.decision == "more_information_needed":
+        sys.exit(EXIT_MORE_INFORMATION)
 
 
 # --- across assessments: batch, and the register ---------------------------------------------------------

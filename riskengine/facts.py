@@ -49,4 +49,4 @@ class FactSet(BaseModel):
     def with_facts(self, *facts: Fact) -> FactSet:
         merged = dict(self.facts)
         merged.update({fact.name: fact for fact in facts})
-        return FactSet(facts=merged)
+        return FactSet.model_construct(facts=merged)  # every value is a Fact already: nothing to validate

@@ -28,8 +28,8 @@ from riskengine.organisation import DEFAULT_ORG, OrgProfile, load_org_profile
 from riskengine.questionnaire.bank import DEFAULT_BANK, QuestionBank, load_bank
 from riskengine.questionnaire.submission import Answer, Submission, answer_facts, import_facts
 from riskengine.resources import data_path
-from riskengine.score.engine import derive_facts, score
-from riskengine.score.profile import DEFAULT_PROFILE, load_profile
+from riskengine.score.engine import assessment_date_fact, derive_facts, score
+from riskengine.score.profile import DEFAULT_PROFILE, STAGE_FACTS, load_profile
 from riskengine.score.result import RiskResult
 from riskengine.tco.result import TcoResult
 
@@ -73,11 +73,13 @@ def assess(
     bank = load_bank(bank_path)
     profile = load_profile(profile_path, bank)
     organisation = load_org_profile(org_profile) if org_profile else DEFAULT_ORG
-    submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping)
+    # Blank required answers do not stop an assessment (validate lists them): the decision says what is missing.
+    submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping,
+                                    require_answers=False)
     if identity:
         submission = _with_identity(submission, bank, identity)
     facts = FactSet().with_facts(*answer_facts(submission), *_policy_facts(bank, submission, organisation),
-                                 *import_facts(submission))
+                                 *import_facts(submission), assessment_date_fact(now.date()))
     graph: GraphFindings | None = None
     if inventory is not None:
         systems = load_inventory(inventory)
@@ -96,7 +98,7 @@ def assess(
     if evidence_source is not None and domain:
         evidence = evidence_source(domain, facts.value("sending.as_us") is True)
         facts = derive_facts(facts.with_facts(*evidence_facts(evidence)), profile)
-    risk, findings = score(facts, profile, today=now.date())
+    risk, findings = score(facts, profile, today=now.date(), labels=_labels(bank))
     tco = _price(submission, bank, risk, organisation, graph, trials=tco_trials, seed=tco_seed)
     inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=file_sha256(questionnaire))]
     for role, path in (("inventory", inventory), ("org_profile", org_profile)):
@@ -182,11 +184,24 @@ def assessment_json(assessment: Assessment) -> bytes:
     return (assessment.model_dump_json(indent=2) + "\n").encode()
 
 
+def _labels(bank: QuestionBank) -> dict[str, str]:
+    """What each fact means for a person, in bank order: the question's text, or the stage fact's meaning."""
+    labels = {f"answer.{question.id}": question.text for _, question in bank.questions()}
+    return {**labels, **STAGE_FACTS}
+
+
 def _policy_facts(bank: QuestionBank, submission: Submission, organisation: OrgProfile) -> list[Fact]:
-    """Facts that compare an answer with the organisation's own policy (its approved data regions)."""
+    """Facts that compare an answer with the organisation's own policy (its approved data regions).
+
+    Without approved regions every region is acceptable (the fact is false); without an answer on where the data
+    is stored, the fact is unknown (absent), so that a rule on it waits for the answer."""
+    if not organisation.approved_regions:
+        return [Fact(name="data.outside_approved_regions", value=False, sources=(
+            Provenance(kind="profile", ref="org_profile:approved_regions", detail="no regions set: any is approved"),
+        ))]
     question = bank.by_role("data.locations")
     answer = submission.answers.get(question.id) if question is not None else None
-    if answer is None or not isinstance(answer.value, tuple) or not organisation.approved_regions:
+    if answer is None or not isinstance(answer.value, tuple):
         return []
     outside = sorted(set(answer.value) - set(organisation.approved_regions))
     return [Fact(name="data.outside_approved_regions", value=bool(outside), sources=(

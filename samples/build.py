@@ -1,6 +1,7 @@
 """Rebuild the sample questionnaires (samples/*.xlsx) from their answer files (samples/answers/*.yaml).
 
-The answer files are the readable source; the workbooks are what a vendor would send back. Run
+The answer files are the readable source (``answers``, ``comments`` for the Comments column, ``tables``); the
+workbooks are what a vendor would send back. Run
 ``make samples`` after changing either the answers or the question bank.
 """
 
@@ -24,7 +25,7 @@ def main() -> None:
         content = yaml.safe_load(source.read_text(encoding="utf-8"))
         target = HERE / f"{source.stem}.xlsx"
         write_template(bank, target, answers=content.get("answers", {}), tables=content.get("tables", {}),
-                       now=STAMP)
+                       comments=content.get("comments", {}), now=STAMP)
         print(f"wrote {target.relative_to(HERE.parent)}")
 
 

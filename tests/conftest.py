@@ -52,6 +52,7 @@ def filled(tmp_path: Path, bank: QuestionBank) -> FillFactory:
             answers[key.replace("_", "-")] = value
         path = tmp_path / name
         write_template(bank, path, answers={k: v for k, v in answers.items() if v is not None},
+                       comments=content.get("comments", {}),
                        tables=tables if tables is not None else content.get("tables", {}))
         return path
 

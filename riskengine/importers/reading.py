@@ -18,6 +18,7 @@ from riskengine.importers.sheets import Book, open_book
 from riskengine.importers.translation import translate
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.layout import META_SHEET
+from riskengine.questionnaire.not_applicable import screen_not_applicable
 from riskengine.questionnaire.submission import Submission
 
 FORMATS = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
@@ -47,14 +48,21 @@ _WORKBOOK_XML_LIMIT = 1 << 20
 
 
 def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format: str | None = None,
-                       mapping: Path | None = None) -> Submission:
+                       mapping: Path | None = None, require_answers: bool = True) -> Submission:
     """Read ``path`` into a ``Submission`` of ``bank``, whatever its format.
 
     ``format`` forces one of ``FORMATS``; ``mapping`` replaces the shipped mapping of a foreign format (and is
     required by ``mapped``, whose layout it describes). Our own template gives a submission without
     ``coverage``; a foreign one carries its ``Coverage``. Raises ``InputError`` with every problem and its place,
-    or ``UnreadableFileError`` (a subclass) for a file that cannot be opened safely.
+    or ``UnreadableFileError`` (a subclass) for a file that cannot be opened safely. ``require_answers`` makes a
+    blank required answer of our template an error (the intake check); without it the answer stays blank, with
+    a warning. Every N/A the bank does not accept is a warning and recorded as refused (``screen_not_applicable``).
     """
+    return screen_not_applicable(_read(path, bank, today, format, mapping, require_answers), bank)
+
+
+def _read(path: Path, bank: QuestionBank, today: dt.date, format: str | None, mapping: Path | None,
+          require_answers: bool) -> Submission:
     source = str(path)
     if format is not None and format not in FORMATS:
         raise InputError(source, [Problem(place=source, message=f"unknown format {format!r}; expected one of "
@@ -64,7 +72,7 @@ def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format
         format = chosen.format
     kind = _file_kind(path)
     if format == "riskengine" or (format is None and (kind == "other" or _names_our_sheet(path))):
-        return _native(path, bank, today, chosen)
+        return _native(path, bank, today, chosen, require_answers)
     if format == "vsaq" or (format is None and kind == "json"):
         from riskengine.importers.vsaq import read_vsaq
 
@@ -82,7 +90,7 @@ def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format
         elif detected != "riskengine":
             foreign = _read_book(book, detected)
     if foreign is None:
-        return _native(path, bank, today, chosen)
+        return _native(path, bank, today, chosen, require_answers)
     return _translate(foreign, chosen, bank, today)
 
 
@@ -107,14 +115,15 @@ def _translate(foreign: ForeignQuestionnaire, chosen: Mapping | None, bank: Ques
     return translate(foreign, chosen, bank, today=today)
 
 
-def _native(path: Path, bank: QuestionBank, today: dt.date, chosen: Mapping | None) -> Submission:
+def _native(path: Path, bank: QuestionBank, today: dt.date, chosen: Mapping | None,
+            require_answers: bool) -> Submission:
     if chosen is not None:
         raise InputError(str(path), [Problem(place=str(path), message=f"mapping {chosen.label} is for the "
                                                                       f"{chosen.format} format, but this is not a "
                                                                       f"{chosen.format} questionnaire")])
     from riskengine.questionnaire.reader import read_submission
 
-    return read_submission(path, bank, today=today)
+    return read_submission(path, bank, today=today, require_answers=require_answers)
 
 
 def _read_book(book: Book, format_name: str) -> ForeignQuestionnaire:

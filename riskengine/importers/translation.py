@@ -151,9 +151,11 @@ def _answer(rule: Rule, question: Question, used: list[tuple[ForeignItem, bool]]
     comment = "; ".join(_describe(label, item, remark) for item, _, remark in translated)
     if len(contributing) > 1:
         comment += f" -> {combine}"
+    reason = "; ".join([remark for _, _, remark in translated if remark] +
+                       [item.evidence for item in contributing if item.evidence])
     result.answers[question.id] = Answer(question_id=question.id, value=answer_value,
                                          place=", ".join(item.place for item in contributing),
-                                         comment=comment[:_MAX_COMMENT])
+                                         comment=comment[:_MAX_COMMENT], reason=reason[:_MAX_EVIDENCE])
     result.sources[question.id] = tuple(item.their_id for item in contributing)
     result.evidence.extend(VendorEvidence(question_id=question.id, their_id=item.their_id, place=item.evidence_place,
                                           text=item.evidence[:_MAX_EVIDENCE])

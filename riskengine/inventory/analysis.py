@@ -4,10 +4,17 @@
 and ``graph.*`` facts out. Each measure is exact and walks only from the vendor outwards, except
 betweenness centrality, which is all-pairs and therefore computed only for inventories of up to
 ``BETWEENNESS_LIMIT`` systems (above it the report compares degree alone, and says so).
+
+Data measures (what reaches the tool, what it passes on) follow the direction of each connection. Dependency
+follows code as well as data: a system the tool sends data to depends on it, and so does a system that runs the
+tool's code (a tag on the website, an SDK in the app; ``code_in_host_methods`` in
+``questionnaires/vocabularies.yaml``), whichever way the data flows, because if that code breaks or is
+compromised, the host breaks with it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -59,7 +66,7 @@ class DataPath(_Frozen):
 
 
 class Dependent(_Frozen):
-    """An existing system that would receive data or service from the tool, directly or through others."""
+    """An existing system that would receive data or service from the tool or run its code, directly or via others."""
 
     system_id: str
     name: str
@@ -67,6 +74,8 @@ class Dependent(_Frozen):
     customer_facing: bool
     depth: int
     path: tuple[str, ...]
+    """``__vendor__``, then the directly connected system (one the tool sends data to or runs code in), then the
+    inventory's flows on from it to this system; the shortest such chain."""
 
 
 class Centrality(_Frozen):
@@ -109,7 +118,8 @@ class GraphFindings(_Frozen):
     data_through: tuple[DataPath, ...]
     """Data classes the tool passes on, and where they go."""
     dependents: tuple[Dependent, ...]
-    """Blast radius: systems that would depend on the tool, nearest first."""
+    """Blast radius: systems that would depend on the tool (receive its data, run its code, or depend on a system
+    that does), nearest first."""
     blast_score: float
     """Sum over dependents of criticality (low 1 ... critical 4) divided by distance."""
     critical_dependents: tuple[str, ...]
@@ -195,14 +205,15 @@ def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
     its passes were promoted and soon set off a full pass over the whole inventory (0.2 s at 10,000
     systems)."""
     systems = graph.systems
-    into_vendor = {c.system_id: c for c in connections if c.direction in ("inbound", "bidirectional")}
-    from_vendor = {c.system_id: c for c in connections if c.direction in ("outbound", "bidirectional")}
+    vocabularies = load_vocabularies()
+    into_vendor = _classes_by_system(c for c in connections if c.direction in ("inbound", "bidirectional"))
+    from_vendor = _classes_by_system(c for c in connections if c.direction in ("outbound", "bidirectional"))
     data_in = _data_in(graph, into_vendor)
     data_through = _data_through(graph, from_vendor)
-    dependents = _dependents(graph, from_vendor)
+    dependents = _dependents(graph, _depending_directly(connections, frozenset(vocabularies.code_in_host_methods)))
     neighbours = sorted(into_vendor.keys() | from_vendor.keys())
     groups = _separated_groups(graph, neighbours)
-    capability_term = load_vocabularies().capability.resolve(capability) if capability else None
+    capability_term = vocabularies.capability.resolve(capability) if capability else None
     same_space = [s for s in graph.inventory.systems if capability_term and capability_term in s.capabilities]
     duplicates = tuple(sorted(s.name for s in same_space if s.sanctioned))
     shadow_it = tuple(sorted(s.name for s in same_space if not s.sanctioned))
@@ -240,12 +251,21 @@ def _names(graph: SystemGraph, data_in: tuple[DataPath, ...], data_through: tupl
     return {node: graph.systems[node].name for node in sorted(ids) if node in graph.systems}
 
 
-def _data_in(graph: SystemGraph, into_vendor: dict[str, Connection]) -> tuple[DataPath, ...]:
+def _classes_by_system(connections: Iterable[Connection]) -> dict[str, frozenset[str]]:
+    """The data classes that flow over each system's connections, merged: two rows naming one system (say, a
+    daily export and a real-time webhook) count together, whatever their order in the questionnaire."""
+    merged: dict[str, set[str]] = {}
+    for connection in connections:
+        merged.setdefault(connection.system_id, set()).update(connection.data_classes)
+    return {system_id: frozenset(classes) for system_id, classes in merged.items()}
+
+
+def _data_in(graph: SystemGraph, into_vendor: dict[str, frozenset[str]]) -> tuple[DataPath, ...]:
     """Direct inflows, then for each class the upstream systems holding it whose flows carry it to the tool."""
     paths: list[DataPath] = []
-    for data_class in sorted({c for connection in into_vendor.values() for c in connection.data_classes}):
-        entry = [(system_id, (VENDOR, system_id)) for system_id, connection in sorted(into_vendor.items())
-                 if data_class in connection.data_classes]
+    for data_class in sorted({c for classes in into_vendor.values() for c in classes}):
+        entry = [(system_id, (VENDOR, system_id)) for system_id, classes in sorted(into_vendor.items())
+                 if data_class in classes]
         reached = breadth_first(entry, lambda node, dc=data_class: (
             source for source, edge in graph.predecessors(node) if dc in edge.data_classes))
         found = [tuple(reversed(backwards)) for node, backwards in reached.items()
@@ -255,11 +275,11 @@ def _data_in(graph: SystemGraph, into_vendor: dict[str, Connection]) -> tuple[Da
     return tuple(paths)
 
 
-def _data_through(graph: SystemGraph, from_vendor: dict[str, Connection]) -> tuple[DataPath, ...]:
+def _data_through(graph: SystemGraph, from_vendor: dict[str, frozenset[str]]) -> tuple[DataPath, ...]:
     paths: list[DataPath] = []
-    for data_class in sorted({c for connection in from_vendor.values() for c in connection.data_classes}):
-        entry = [(system_id, (VENDOR, system_id)) for system_id, connection in sorted(from_vendor.items())
-                 if data_class in connection.data_classes]
+    for data_class in sorted({c for classes in from_vendor.values() for c in classes}):
+        entry = [(system_id, (VENDOR, system_id)) for system_id, classes in sorted(from_vendor.items())
+                 if data_class in classes]
         reached = breadth_first(entry, lambda node, dc=data_class: (
             target for target, edge in graph.successors(node) if dc in edge.data_classes))
         found = sorted(reached.values(), key=lambda path: (len(path), path))
@@ -267,8 +287,18 @@ def _data_through(graph: SystemGraph, from_vendor: dict[str, Connection]) -> tup
     return tuple(paths)
 
 
-def _dependents(graph: SystemGraph, from_vendor: dict[str, Connection]) -> tuple[Dependent, ...]:
-    entry = [(system_id, (VENDOR, system_id)) for system_id in sorted(from_vendor)]
+def _depending_directly(connections: list[Connection], code_in_host_methods: frozenset[str]) -> list[str]:
+    """The systems that would depend on the tool directly, sorted: those it sends data to (outbound or
+    bidirectional), and those that run its code (a tag or SDK method, any direction), since the host breaks
+    when the code does. A system that only sends data to the tool (inbound ``api``, ``file``, ...) is not one."""
+    return sorted({c.system_id for c in connections
+                   if c.direction in ("outbound", "bidirectional") or c.method in code_in_host_methods})
+
+
+def _dependents(graph: SystemGraph, depending_directly: list[str]) -> tuple[Dependent, ...]:
+    """The blast radius: from the systems depending directly on the tool, along the inventory's flows (whatever
+    a system sends data to depends on it), shortest path first; entries are sorted so rows' order is irrelevant."""
+    entry = [(system_id, (VENDOR, system_id)) for system_id in sorted(depending_directly)]
     adjacency = graph.graph.succ  # the targets alone: walking ten thousand systems, the edge data is not needed
     reached = breadth_first(entry, lambda node: adjacency[node])
     dependents = [
@@ -359,12 +389,13 @@ def _facts(findings: GraphFindings, sources: tuple[Provenance, ...], computation
     through = tuple(sorted({p.data_class for p in findings.data_through}))
     return [
         fact("graph.connected", len({c.system_id for c in findings.connections}), "existing systems connected"),
-        fact("graph.reach.total", len(findings.dependents), "systems downstream of the tool"),
+        fact("graph.reach.total", len(findings.dependents),
+             "systems that depend on the tool (its data or code), directly or through others"),
         fact("graph.reach.critical", len(findings.critical_dependents),
-             "downstream systems with criticality high or critical"),
+             "dependent systems with criticality high or critical"),
         fact("graph.customer_facing", bool(findings.customer_facing_dependents),
-             "a customer-facing system is downstream"),
-        fact("graph.blast_score", findings.blast_score, "sum of criticality / distance over downstream systems"),
+             "a customer-facing system depends on the tool"),
+        fact("graph.blast_score", findings.blast_score, "sum of criticality / distance over dependent systems"),
         fact("graph.duplicates", findings.duplicates, f"sanctioned systems with capability {findings.capability}"),
         fact("graph.shadow_it", findings.shadow_it, f"unsanctioned systems with capability {findings.capability}"),
         fact("graph.data_in", data_in, "data classes that reach the tool"),

@@ -1,4 +1,5 @@
-"""Controlled vocabularies (capabilities, data classes) with synonyms, kept as data and validated on load."""
+"""Controlled vocabularies (capabilities, data classes) with synonyms, and the integration methods that run the
+vendor's code inside our systems; kept as data and validated on load."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import difflib
 import re
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Any, get_args
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from riskengine.datafile import load_yaml_model
+from riskengine.inventory.model import Method
 from riskengine.resources import data_path
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
@@ -44,6 +47,25 @@ class Vocabularies(BaseModel):
 
     data_classes: dict[str, tuple[str, ...]]
     capabilities: dict[str, tuple[str, ...]]
+    code_in_host_methods: tuple[Method, ...]
+    """Integration methods by which the vendor's code runs inside the connected system (a tag, an SDK): that
+    system then depends on the tool whichever way the data flows. Each must be an integration method of the
+    inventory model (``riskengine.inventory.model.Method``), the same list the question bank offers."""
+
+    @field_validator("code_in_host_methods", mode="before")
+    @classmethod
+    def _known_methods(cls, value: Any) -> Any:
+        """Name the unknown or repeated method and the methods allowed (pydantic's Literal error names neither)."""
+        if not isinstance(value, list | tuple):
+            return value
+        known = get_args(Method)
+        unknown = [repr(method) for method in value if method not in known]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not an integration method; expected some of {', '.join(known)}")
+        repeated = sorted({method for method in value if value.count(method) > 1})
+        if repeated:
+            raise ValueError(f"{', '.join(repeated)} listed more than once")
+        return value
 
     @model_validator(mode="after")
     def _unique(self) -> Vocabularies:

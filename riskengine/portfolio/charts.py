@@ -32,7 +32,10 @@ def counts_chart(counts: Mapping[Tier, Mapping[Decision, int]], width: float, he
     its total and, when it has more than one segment, each segment with its count."""
     drawing = Drawing(width, height)
     text, muted, rule = hex_colour(theme.text), hex_colour(theme.muted), hex_colour(theme.rule)
-    left, right, bottom, top = 34.0, width - 8.0, 22.0, height - 30.0
+    left, right, bottom = 34.0, width - 8.0, 22.0
+    legend = _legend_lines([(wording.theme.decision_bars[decision], wording.decisions[decision])
+                            for decision in DECISION_ORDER], right - left)
+    top = height - 30.0 - LEGEND_LINE * (len(legend) - 1)
     totals = {tier: sum(counts[tier].values()) for tier in TIER_ORDER}
     highest = max([*totals.values(), 1])
     ticks = [float(value) for value in range(highest + 1)] if highest <= 6 else nice_ticks(0.0, float(highest), 5)
@@ -73,20 +76,41 @@ def counts_chart(counts: Mapping[Tier, Mapping[Decision, int]], width: float, he
                            fillColor=text, textAnchor="middle"))
         drawing.add(String(centre, bottom - 12, fit(wording.tiers[tier], FONT, 8, slot - 4), fontName=FONT,
                            fontSize=8, fillColor=text, textAnchor="middle"))
-    _legend(drawing, [(wording.theme.decision_bars[decision], wording.decisions[decision])
-                      for decision in DECISION_ORDER], left, right, height - 10, text)
+    for index, line in enumerate(legend):
+        _legend(drawing, line, left, right, height - 10 - LEGEND_LINE * index, text)
     return drawing
+
+
+LEGEND_LINE = 11.0
+"""Height of a line of the counts chart's legend; the entries take a second line when one is too narrow."""
+
+
+def _legend_entry_width(title: str) -> float:
+    return 28 + float(pdfmetrics.stringWidth(title, FONT, 7.5))
+
+
+def _legend_lines(entries: Sequence[tuple[str, str]], room: float) -> list[list[tuple[str, str]]]:
+    """The legend's entries in lines of whole labels, as many to a line as fit in ``room``."""
+    lines: list[list[tuple[str, str]]] = [[]]
+    used = 0.0
+    for entry in entries:
+        width = _legend_entry_width(entry[1])
+        if lines[-1] and used + width - 14 > room:
+            lines.append([])
+            used = 0.0
+        lines[-1].append(entry)
+        used += width
+    return lines
 
 
 def _legend(drawing: Drawing, entries: Sequence[tuple[str, str]], left: float, right: float, y: float,
             text: colors.Color) -> None:
     x = left
-    room = (right - left) / max(len(entries), 1) - 18
     for fill, title in entries:
         drawing.add(Rect(x, y - 2, 10, 8, fillColor=hex_colour(fill), strokeColor=text, strokeWidth=0.3))
-        label = fit(title, FONT, 7.5, room)
+        label = fit(title, FONT, 7.5, right - x - 14)
         drawing.add(String(x + 14, y - 0.5, label, fontName=FONT, fontSize=7.5, fillColor=text))
-        x += 14 + pdfmetrics.stringWidth(label, FONT, 7.5) + 14
+        x += _legend_entry_width(label)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 The rule (``scoring/compare.yaml``, explained with a worked example in docs/portfolio.md):
 
-1. candidates whose decision is excluded (reject) are never recommended;
+1. candidates whose decision is excluded (reject) are never recommended, nor is one whose decision waits for
+   missing answers (more information needed: always excluded, see ``CompareRule``);
 2. the lowest tier among the rest wins;
 3. within that tier, a candidate whose TCO P50 (of the option its cost model recommends) is more than
    ``tco_share`` above the tier's cheapest is passed over; among the others the lowest residual wins;
@@ -22,7 +23,13 @@ from pydantic import BaseModel, ConfigDict
 
 from riskengine.assessment import Assessment
 from riskengine.portfolio.rows import TIER_ORDER, VendorRow, as_of, name_key, vendor_row
-from riskengine.portfolio.wording import CompareRule, PortfolioWording, load_compare_rule, load_portfolio_wording
+from riskengine.portfolio.wording import (
+    UNDECIDED,
+    CompareRule,
+    PortfolioWording,
+    load_compare_rule,
+    load_portfolio_wording,
+)
 from riskengine.score.profile import Tier
 from riskengine.tco.assumptions import OptionId
 
@@ -169,10 +176,14 @@ class _Ranking:
             for row in self.order[1:]:
                 self.reasons.append(self._why_lower(row, winner))
         for row in sorted(self.excluded, key=lambda row: (TIER_ORDER.index(row.tier), row.residual, name_key(row))):
-            self.reasons.append(self._reason("excluded", row, self.text.excluded,
-                                             decision=self.wording.decisions[row.decision],
-                                             tier=self.wording.tiers[row.tier], residual=_score(row.residual),
-                                             knockouts=row.knockouts))
+            figures: dict[str, Figure] = {"decision": self.wording.decisions[row.decision],
+                                          "tier": self.wording.tiers[row.tier], "residual": _score(row.residual)}
+            if row.decision in UNDECIDED:
+                self.reasons.append(self._reason("excluded", row, self.text.excluded_pending, missing=row.missing,
+                                                 **figures))
+            else:
+                self.reasons.append(self._reason("excluded", row, self.text.excluded, knockouts=row.knockouts,
+                                                 **figures))
         self.reasons += notes
 
     def _recommended(self, row: VendorRow) -> Reason:

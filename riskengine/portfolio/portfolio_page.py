@@ -32,7 +32,7 @@ from riskengine.tco.assumptions import OptionId
 
 DUE_SOON_DAYS = 30
 """A reassessment date this close to the page's date is marked as due soon."""
-CHART_WIDTH = 130 * mm
+CHART_WIDTH = 120 * mm
 CHART_HEIGHT = 52 * mm
 _WIDTHS = (8 * mm, 58 * mm, 38 * mm, 20 * mm, 36 * mm, 17 * mm, 28 * mm, 28 * mm)
 """Rank, vendor, assessment, tier, decision, residual, both TCOs; the reassessment date takes the rest."""
@@ -87,8 +87,9 @@ def _counts_table(page: Page, counts: dict[Tier, dict[Decision, int]]) -> Table:
     fills = [("BACKGROUND", (0, row), (0, row), page.tier_fill(tier))
              for row, tier in enumerate(reversed(TIER_ORDER), start=1)]
     width = CONTENT_WIDTH - CHART_WIDTH - 8 * mm
-    first = 24 * mm
-    table = page.table(header, body, [first, *[(width - first) / 4] * 4], extra=[
+    first = 22 * mm
+    columns = len(DECISION_ORDER) + 1  # a column per decision and the total
+    table = page.table(header, body, [first, *[(width - first) / columns] * columns], extra=[
         *fills,
         ("LINEABOVE", (0, -1), (-1, -1), 0.8, hex_colour(page.theme.primary)),
         ("BACKGROUND", (0, -1), (-1, -1), hex_colour(page.theme.label_fill)),

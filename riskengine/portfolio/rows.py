@@ -14,7 +14,7 @@ from riskengine.tco.assumptions import OptionId
 from riskengine.tco.result import TcoResult
 
 TIER_ORDER: tuple[Tier, ...] = ("low", "medium", "high", "critical")
-DECISION_ORDER: tuple[Decision, ...] = ("approve", "approve_with_conditions", "reject")
+DECISION_ORDER: tuple[Decision, ...] = ("approve", "approve_with_conditions", "more_information_needed", "reject")
 OPTION_ORDER: tuple[OptionId, ...] = ("good_enough", "built_to_last")
 _SEVERITY_ORDER: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 _DUE_ORDER = ("before-go-live", "within-30-days", "within-90-days", "at-renewal")
@@ -61,14 +61,18 @@ class VendorRow(_Frozen):
     inherent: float
     categories: tuple[CategoryPoint, ...]
     knockouts: int
+    missing: int = 0
+    """Answers the decision waits for (decision "more information needed")."""
     conditions: int
     top_conditions: tuple[ConditionBrief, ...]
-    """Every condition of approval, most severe and most urgent first."""
+    """Every condition of approval, the knockouts' first (what a rejected vendor must change), then most severe
+    and most urgent first."""
     currency: str | None
     options: tuple[OptionCost, ...]
     """Good enough first, then built to last; empty when the TCO was not priced."""
     recommended_option: OptionId | None
     reassess_by: dt.date | None
+    """None when not known, or while the decision waits for missing answers."""
 
     @property
     def name(self) -> str:
@@ -96,10 +100,11 @@ def recommended_option(tco: TcoResult) -> OptionId:
 def vendor_row(assessment: Assessment) -> VendorRow:
     risk, tco = assessment.risk, assessment.tco
     conditions = [condition for group in risk.conditions for condition in group.conditions]
-    conditions.sort(key=lambda condition: (_SEVERITY_ORDER.index(condition.severity),
+    conditions.sort(key=lambda condition: (not condition.knockout, _SEVERITY_ORDER.index(condition.severity),
                                            _rank(_DUE_ORDER, condition.due), condition.action))
     reassess = None
-    if risk.reassess_by:
+    # a vendor waiting for answers has no decision yet, so nothing sets when to look again (as in its report)
+    if risk.reassess_by and risk.decision != "more_information_needed":
         try:
             reassess = dt.date.fromisoformat(risk.reassess_by)
         except ValueError:
@@ -119,6 +124,7 @@ def vendor_row(assessment: Assessment) -> VendorRow:
         categories=tuple(CategoryPoint(id=category.id, title=category.title, effectiveness=category.effectiveness)
                          for category in risk.categories),
         knockouts=len(risk.knockouts),
+        missing=len(risk.missing),
         conditions=len(conditions),
         top_conditions=tuple(ConditionBrief(action=condition.action, owner=condition.owner, due=condition.due,
                                             severity=condition.severity) for condition in conditions),

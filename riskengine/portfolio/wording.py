@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from riskengine.datafile import load_yaml_model
 from riskengine.report.wording import Sentences, missing_keys
@@ -28,6 +28,8 @@ GREYSCALE_GAP = 30.0
 """Least difference in luminance (0-255, ITU-R BT.709 weights) between colours that must still tell apart
 when printed in greyscale: tier badges, the decision bars, the candidates' bars."""
 _SHEET_FORBIDDEN = set("[]:*?/\\")
+UNDECIDED: tuple[Decision, ...] = ("more_information_needed",)
+"""Decisions that are no decision yet: a candidate waiting for answers is never recommended, whatever the rule."""
 
 
 class _Frozen(BaseModel):
@@ -130,6 +132,7 @@ class ReasonWording(Sentences):
         "recommended": frozenset({"vendor", "tier", "residual", "decision", "cost", "currency", "option"}),
         "only_candidate": frozenset({"vendor", "count"}),
         "excluded": frozenset({"vendor", "decision", "tier", "residual", "knockouts"}),
+        "excluded_pending": frozenset({"vendor", "decision", "tier", "residual", "missing"}),
         "higher_tier": frozenset({"vendor", "tier", "residual", "best_tier"}),
         "over_cost": frozenset({"vendor", "cost", "currency", "option", "percent", "tier", "cheapest_vendor",
                                 "cheapest", "share"}),
@@ -141,6 +144,8 @@ class ReasonWording(Sentences):
     recommended: str
     only_candidate: str
     excluded: str
+    excluded_pending: str
+    """A candidate whose decision waits for missing answers: it has no decision to be recommended on."""
     higher_tier: str
     over_cost: str
     higher_residual: str
@@ -270,7 +275,8 @@ class CompareRule(_Frozen):
     """``scoring/compare.yaml``: how ``riskengine compare`` recommends one candidate (docs/portfolio.md)."""
 
     exclude_decisions: tuple[Decision, ...] = Field(min_length=1)
-    """Candidates with these decisions are never recommended."""
+    """Candidates with these decisions are never recommended; "more information needed" always among them (a
+    candidate waiting for answers has no decision yet), added when the file leaves it out."""
     tco_share: float = Field(ge=0, le=10)
     """Within the best tier, a candidate whose TCO P50 is more than this share above the cheapest is passed
     over, whatever its residual (0.25: more than 25 % dearer)."""
@@ -278,6 +284,11 @@ class CompareRule(_Frozen):
     """Residuals equal at this many decimals tie, and the name decides."""
     top_conditions: int = Field(ge=0, le=20)
     """Conditions shown per candidate in the comparison (most severe first); the rest are counted."""
+
+    @field_validator("exclude_decisions")
+    @classmethod
+    def _undecided_excluded(cls, decisions: tuple[Decision, ...]) -> tuple[Decision, ...]:
+        return (*decisions, *(decision for decision in UNDECIDED if decision not in decisions))
 
 
 @cache

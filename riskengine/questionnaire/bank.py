@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from riskengine.conditions import Condition, fact_tests
 from riskengine.datafile import load_yaml_model
 from riskengine.resources import data_path
 
@@ -16,6 +17,7 @@ AnswerType = Literal["choice", "yes_no", "multi_choice", "number", "date", "text
 
 YES_NO_OPTIONS = ("Yes", "No", "Partial", "N/A")
 """The options of every ``yes_no`` answer: Partial and N/A are allowed so vendors need not lie."""
+NOT_APPLICABLE = "N/A"
 
 QUESTION_ID = re.compile(r"^[A-Z]{2,5}-\d{2,3}$")
 EXCEL_SHEET_TITLE = re.compile(r"^[^\[\]:*?/\\]{1,31}$")
@@ -86,6 +88,18 @@ class AnswerSpec(_Frozen):
         return self
 
 
+class NotApplicableRule(_Frozen):
+    """When N/A is an acceptable answer to a yes/no question. It always needs the vendor's reason (the Comment
+    column); without ``when`` any reasoned N/A is accepted, with it only while the condition holds."""
+
+    when: Condition | None = None
+    """A condition on this bank's answers (``answer.DAT-01``...), evaluated in three-valued logic: an unanswered
+    question it reads makes it unknown, and an unknown condition does not accept the N/A."""
+    because: str
+    """The situation in plain words, for the warning when the N/A is refused ("the tool holds no personal
+    data (DAT-01 is No)")."""
+
+
 class Column(AnswerSpec):
     """One column of a table question (for example the Integrations rows)."""
 
@@ -111,6 +125,9 @@ class Question(AnswerSpec):
     """What the pipeline uses this answer for (``vendor.domain``, ``integrations``): code asks for roles,
     never for question ids, so renumbering questions is a data change only."""
     type: AnswerType | Literal["table"] = "text"  # type: ignore[assignment]
+    na_allowed: NotApplicableRule | None = None
+    """When N/A is accepted (yes/no questions only); without it the section's rule applies, and without
+    either N/A is never accepted: it counts as unanswered."""
 
     @field_validator("id")
     @classmethod
@@ -125,6 +142,8 @@ class Question(AnswerSpec):
             raise ValueError("a table question needs columns, and only a table question has them")
         if self.type == "table" and self.rows == 0:
             raise ValueError("a table question needs rows > 0 (blank rows offered in the template)")
+        if self.na_allowed is not None and self.type != "yes_no":
+            raise ValueError("na_allowed is only for yes_no questions (N/A is one of their options)")
         ids = [column.id for column in self.columns]
         if len(set(ids)) != len(ids):
             raise ValueError("table column ids must be unique")
@@ -141,6 +160,8 @@ class Section(_Frozen):
     """The worksheet title (31 characters at most, no ``[]:*?/\\``)."""
     title: str
     intro: str = ""
+    na_allowed: NotApplicableRule | None = None
+    """When N/A is accepted for the section's yes/no questions that have no rule of their own."""
     questions: tuple[Question, ...] = Field(min_length=1)
 
     @field_validator("sheet")
@@ -184,11 +205,30 @@ class QuestionBank(_Frozen):
                             f"{question.id}: unknown vocabulary {spec.vocabulary!r}; known: "
                             f"{', '.join(sorted(self.vocabularies))}"
                         )
+        answers = {f"answer.{question}" for question in seen}
+        for section in self.sections:
+            for owner, rule in ((section.id, section.na_allowed),
+                                *((question.id, question.na_allowed) for question in section.questions)):
+                unknown = sorted({test.fact for test in fact_tests(rule.when)} - answers) \
+                    if rule is not None and rule.when is not None else []
+                if unknown:
+                    raise ValueError(f"{owner}: na_allowed reads {', '.join(unknown)}, which is not an answer of "
+                                     "this bank (write answer.<question id>)")
         return self
 
     def questions(self) -> list[tuple[Section, Question]]:
         """Every question with its section, in bank order."""
         return [(section, question) for section in self.sections for question in section.questions]
+
+    def na_rule(self, question_id: str) -> NotApplicableRule | None:
+        """When N/A is accepted for this question (its own rule, else its section's), or None: never."""
+        for section in self.sections:
+            for question in section.questions:
+                if question.id == question_id:
+                    if question.type != "yes_no":
+                        return None
+                    return question.na_allowed or section.na_allowed
+        raise KeyError(question_id)
 
     def by_role(self, role: str) -> Question | None:
         """The question that plays ``role`` (see ``Question.role``), if the bank has one."""

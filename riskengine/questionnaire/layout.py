@@ -2,7 +2,7 @@
 
 HEADER_ROW = 4
 FIRST_QUESTION_ROW = 5
-COLUMN_TITLES = ("ID", "Question", "Guidance", "Answer", "Format", "Comments")
+COLUMN_TITLES = ("ID", "Question", "Guidance", "Answer", "Format", "Comments (reason for Partial or N/A)")
 ANSWER_COLUMN = 4
 COMMENT_COLUMN = 6
 TABLE_FIRST_COLUMN = 2

@@ -44,10 +44,12 @@ class _Sheet:
         return cells[column - 1] if column - 1 < len(cells) else _Cell(None, False)
 
 
-def read_submission(path: Path, bank: QuestionBank, *, today: dt.date) -> Submission:
+def read_submission(path: Path, bank: QuestionBank, *, today: dt.date, require_answers: bool = True) -> Submission:
     """Read ``path`` against ``bank``; raise ``InputError`` listing every problem if any is an error.
 
-    ``today`` decides which dates lie in the future.
+    ``today`` decides which dates lie in the future. With ``require_answers`` (the intake check, ``validate``)
+    a required answer left blank is an error; without it (``assess``) it is a warning and the answer stays
+    blank, for the scoring to judge: unanswered.
     """
     workbook = open_workbook(path)
     try:
@@ -56,14 +58,16 @@ def read_submission(path: Path, bank: QuestionBank, *, today: dt.date) -> Submis
         sheets = {sheet.title.strip().lower(): _load_sheet(sheet, width) for sheet in workbook.worksheets}
     finally:
         workbook.close()
-    return _Reading(bank, sheets, str(path), today).run()
+    return _Reading(bank, sheets, str(path), today, require_answers).run()
 
 
 class _Reading:
     """One pass over a workbook: collects answers, table rows and problems."""
 
-    def __init__(self, bank: QuestionBank, sheets: dict[str, _Sheet], source: str, today: dt.date) -> None:
+    def __init__(self, bank: QuestionBank, sheets: dict[str, _Sheet], source: str, today: dt.date,
+                 require_answers: bool) -> None:
         self.bank, self.sheets, self.source, self.today = bank, sheets, source, today
+        self.missing = "error" if require_answers else "warning"
         self.vocabularies = dict(bank.vocabularies)
         self.problems: list[Problem] = []
         self.answers: dict[str, Answer] = {}
@@ -79,10 +83,11 @@ class _Reading:
             raise InputError(self.source, self.problems)
         for section, question in self.bank.questions():
             where = located.get(question.id)
-            if where is None:
+            if where is None:  # an older questionnaire, or a row deleted: unanswered, like a blank
                 sheet = section.sheet if section.sheet.lower() in self.sheets else f"{section.sheet} (sheet missing)"
                 self._problem(sheet, f"question {question.id} not found: column A of the sheet must hold "
-                                     "its id", question.id)
+                                     "its id" + ("" if self.missing == "error" else "; it counts as unanswered"),
+                              question.id, severity=self.missing if question.required else "warning")
                 continue
             if question.is_table:
                 self.tables[question.id] = self._read_table(where[0], where[1], question)
@@ -120,7 +125,8 @@ class _Reading:
         value = self._value(sheet.cell(row, sheet.answer_column), place, question, question.id)
         comment = sheet.cell(row, COMMENT_COLUMN).value
         comment_text = "" if comment is None else _cut(str(comment), 2000)
-        self.answers[question.id] = Answer(question_id=question.id, value=value, place=place, comment=comment_text)
+        self.answers[question.id] = Answer(question_id=question.id, value=value, place=place, comment=comment_text,
+                                           reason=comment_text)
 
     def _read_table(self, sheet: _Sheet, row: int, question: Question) -> tuple[TableRow, ...]:
         header_row = row + 1
@@ -152,7 +158,7 @@ class _Reading:
             rows.append(TableRow(place=f"{sheet.title}!{get_column_letter(first)}{data_row}:"
                                        f"{get_column_letter(last)}{data_row}", values=values, places=places))
         if not rows:
-            severity = "error" if question.required else "warning"
+            severity = self.missing if question.required else "warning"
             self._problem(f"{sheet.title}!{get_column_letter(TABLE_FIRST_COLUMN)}{header_row + 1}",
                           "no rows filled in" + ("" if question.required else " (optional)"), question.id,
                           severity=severity)
@@ -167,8 +173,12 @@ class _Reading:
             return None
         raw = cell.value
         if _blank(raw):
-            if spec.required:
+            if spec.required and label is not None:
                 self._problem(place, f"{what}required answer is missing", question_id)
+            elif spec.required:
+                self._problem(place, "required answer is missing" + (
+                    "" if self.missing == "error" else "; it counts as unanswered"), question_id,
+                    severity=self.missing)
             elif label is None:
                 self._problem(place, f"{what}optional answer left blank", question_id, severity="warning")
             return None

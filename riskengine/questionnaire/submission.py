@@ -23,6 +23,9 @@ class Answer(BaseModel):
     place: str
     """``Security!D14``"""
     comment: str = ""
+    reason: str = ""
+    """The vendor's own words behind the answer (the Comment cell of our template; a foreign questionnaire's
+    remark or description): what makes an N/A a reasoned one."""
 
 
 class TableRow(BaseModel):
@@ -145,6 +148,9 @@ class Submission(BaseModel):
     warnings: tuple[Problem, ...] = ()
     coverage: Coverage | None = None
     """Set when the questionnaire came in a foreign format; None for our own template."""
+    refused_not_applicable: dict[str, str] = {}
+    """Question id -> why its N/A is not accepted (not allowed there, or no reason given): such an answer is
+    shown as given but scored as unanswered. See ``riskengine.questionnaire.not_applicable``."""
 
     def value(self, question_id: str) -> AnswerValue | None:
         answer = self.answers.get(question_id)
@@ -160,8 +166,15 @@ class Submission(BaseModel):
 
 
 def answer_facts(submission: Submission) -> list[Fact]:
-    """One ``answer.<ID>`` fact per question, sourced from its cell; a table's fact is its row count."""
+    """One ``answer.<ID>`` fact per question, sourced from its cell; a table's fact is its row count.
+
+    An N/A the questionnaire does not accept (``refused_not_applicable``) is published as unanswered (None),
+    its source saying why, so that it can neither pass a knockout nor drop a control from the score."""
+    refused = submission.refused_not_applicable
     facts = [
+        Fact(name=f"answer.{answer.question_id}", value=None, sources=(
+            Provenance(kind="cell", ref=answer.place, detail=f"N/A not accepted: {refused[answer.question_id]}"),))
+        if answer.question_id in refused else
         Fact(name=f"answer.{answer.question_id}", value=answer.value,
              sources=(Provenance(kind="cell", ref=answer.place),))
         for answer in submission.answers.values()

@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from riskengine.questionnaire.bank import AnswerSpec, QuestionBank, Section
+from riskengine.questionnaire.bank import AnswerSpec, Question, QuestionBank, Section
 from riskengine.questionnaire.layout import (
     ANSWER_COLUMN,
     COLUMN_TITLES,
@@ -44,15 +44,17 @@ def write_template(
     *,
     answers: Mapping[str, Any] | None = None,
     tables: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    comments: Mapping[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> None:
     """Write the questionnaire workbook for ``bank`` to ``path``.
 
-    ``answers`` (question id -> value) and ``tables`` (question id -> rows of column id -> value) prefill
-    it, which is how the samples and the tests make filled questionnaires. ``now`` fixes the document's
-    timestamps so the same bank gives the same workbook.
+    ``answers`` (question id -> value), ``comments`` (question id -> the Comments cell, where a vendor gives the
+    reason for a Partial or an N/A) and ``tables`` (question id -> rows of column id -> value) prefill it, which is
+    how the samples and the tests make filled questionnaires. ``now`` fixes the document's timestamps so the same
+    bank gives the same workbook.
     """
-    workbook = build_workbook(bank, answers=answers or {}, tables=tables or {}, now=now)
+    workbook = build_workbook(bank, answers=answers or {}, tables=tables or {}, comments=comments or {}, now=now)
     from riskengine.atomic import atomic_write
 
     with atomic_write(path) as handle:
@@ -64,9 +66,10 @@ def build_workbook(
     *,
     answers: Mapping[str, Any],
     tables: Mapping[str, Sequence[Mapping[str, Any]]],
+    comments: Mapping[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> Workbook:
-    unknown = sorted((set(answers) | set(tables)) - {q.id for _, q in bank.questions()})
+    unknown = sorted((set(answers) | set(tables) | set(comments or {})) - {q.id for _, q in bank.questions()})
     if unknown:
         raise KeyError(f"prefilled answers for questions not in {bank.id}: {', '.join(unknown)}")
     workbook = Workbook()
@@ -77,7 +80,7 @@ def build_workbook(
     list_ranges = _write_lists(lists, bank)
     for section in bank.sections:
         sheet = workbook.create_sheet(section.sheet)
-        _write_section(sheet, section, bank, list_ranges, answers, tables)
+        _write_section(sheet, section, bank, list_ranges, answers, tables, comments or {})
     meta = workbook.create_sheet(META_SHEET)
     meta["A1"], meta["B1"] = "bank", bank.id
     meta["A2"], meta["B2"] = "version", bank.version
@@ -141,6 +144,7 @@ def _write_section(
     list_ranges: dict[tuple[str, ...], str],
     answers: Mapping[str, Any],
     tables: Mapping[str, Sequence[Mapping[str, Any]]],
+    comments: Mapping[str, str],
 ) -> None:
     vocabularies = dict(bank.vocabularies)
     validations: dict[str, DataValidation] = {}
@@ -169,10 +173,10 @@ def _write_section(
         answer.alignment, answer.fill, answer.border, answer.protection = _WRAP, _ANSWER_FILL, _BOX, _UNLOCKED
         if question.type == "date":
             answer.number_format = "yyyy-mm-dd"
-        fmt = sheet.cell(row=row, column=ANSWER_COLUMN + 1, value=question.describe(vocabularies))
+        fmt = sheet.cell(row=row, column=ANSWER_COLUMN + 1, value=_format_text(bank, question, vocabularies))
         fmt.alignment, fmt.fill, fmt.border = _WRAP, _LOCKED_FILL, _BOX
         fmt.font = Font(size=9, color="555555")
-        comment = sheet.cell(row=row, column=COMMENT_COLUMN)
+        comment = sheet.cell(row=row, column=COMMENT_COLUMN, value=comments.get(question.id))
         comment.alignment, comment.border, comment.protection = _WRAP, _BOX, _UNLOCKED
         _validate(sheet, answer.coordinate, question, vocabularies, list_ranges, validations)
         longest = max(len(question.text) / 50, len(question.help) / 44, 1)
@@ -186,6 +190,18 @@ def _write_section(
     sheet.protection.formatColumns = False
     _print_setup(sheet, landscape=True)
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+
+
+def _format_text(bank: QuestionBank, question: Question, vocabularies: dict[str, tuple[str, ...]]) -> str:
+    """The Format column: what to enter, and for a yes/no question whether N/A is accepted and when."""
+    text = question.describe(vocabularies)
+    if question.type != "yes_no":
+        return text
+    rule = bank.na_rule(question.id)
+    if rule is None:
+        return text + ". N/A is not accepted here"
+    return text + (f". N/A only if {rule.because}, with the reason" if rule.when is not None
+                   else f". N/A (for example if {rule.because}) with the reason")
 
 
 def _write_table(

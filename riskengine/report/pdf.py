@@ -83,7 +83,16 @@ from riskengine.report.wording import (
     load_wording,
 )
 from riskengine.score.profile import Severity
-from riskengine.score.result import CategoryScore, Condition, ConditionGroup, Finding, WhatIf
+from riskengine.score.result import (
+    Borderline,
+    CategoryScore,
+    Condition,
+    ConditionGroup,
+    Finding,
+    KnockoutHit,
+    MissingAnswer,
+    WhatIf,
+)
 from riskengine.tco.result import AssumptionUsed, OptionResult, TcoResult
 
 ANSWER_LIMIT = 1500
@@ -105,6 +114,9 @@ SUMMARY_ROWS = 12
 SUMMARY_CONDITION_ROWS = 5
 """Rows of the summary's before-go-live conditions, most severe first, so the summary stays one page; the
 Conditions section lists them all."""
+SUMMARY_MISSING_ROWS = 6
+"""Missing answers listed in the summary (a vendor's own questionnaire can leave fifteen open); the rest are
+counted, and the Conditions section lists them all."""
 BEFORE_GO_LIVE = "before-go-live"
 LONG_TABLE_START = 45 * mm
 """Room a long table needs on a page to start there: heading, a sentence and a few rows."""
@@ -222,6 +234,19 @@ def _sentence(text: str) -> str:
     """``text`` as a sentence of its own: first letter capitalised, one full stop (empty stays empty)."""
     text = text.strip().rstrip(".").strip()
     return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+
+def _capitalised(text: str) -> str:
+    """``left blank`` -> ``Left blank``: the first letter up, the rest as written."""
+    return f"{text[:1].upper()}{text[1:]}"
+
+
+def _without_knockouts(groups: Sequence[ConditionGroup]) -> tuple[ConditionGroup, ...]:
+    """The groups without the knockouts' remediations (listed on their own for a rejection), empty groups
+    dropped: a knockout and the gap behind it are one condition, shown once."""
+    kept = (group.model_copy(update={"conditions": tuple(c for c in group.conditions if not c.knockout)})
+            for group in groups)
+    return tuple(group for group in kept if group.conditions)
 
 
 def _points(value: float) -> str:
@@ -441,9 +466,13 @@ class _Badge(Flowable):  # type: ignore[misc]
             canvas.setLineWidth(1.2)
             canvas.roundRect(0, 0, self.width, self.height, 5, stroke=1, fill=1)
             canvas.roundRect(3.5, 3.5, self.width - 7, self.height - 7, 3, stroke=1, fill=0)
-        elif self.theme.border == "dashed":
+        elif self.theme.border in ("dashed", "dotted"):
             canvas.setLineWidth(2)
-            canvas.setDash(6, 3)
+            if self.theme.border == "dashed":
+                canvas.setDash(6, 3)
+            else:
+                canvas.setLineCap(1)
+                canvas.setDash(0.1, 4)
             canvas.roundRect(1, 1, self.width - 2, self.height - 2, 5, stroke=1, fill=1)
         else:
             canvas.setLineWidth(2)
@@ -482,6 +511,9 @@ class _StatusTag(Flowable):  # type: ignore[misc]
         canvas.setLineWidth(0.8)
         if self.theme.border == "dashed":
             canvas.setDash(2, 1.5)
+        elif self.theme.border == "dotted":
+            canvas.setLineCap(1)
+            canvas.setDash(0.1, 1.8)
         canvas.roundRect(0.5, 0.5, self.width - 1, self.height - 1, 3, stroke=1, fill=1)
         if self.theme.border == "double":
             canvas.roundRect(2, 2, self.width - 4, self.height - 4, 2, stroke=1, fill=0)
@@ -572,6 +604,7 @@ class _Report:
         self.audience_label = audience_label
         self.palette, self.styles = _look(wording)
         self._keys = 0
+        self._sections: tuple[SectionId, ...] = ()
 
     def story(self, sections: Sequence[SectionId]) -> list[Flowable]:
         builders: dict[SectionId, Callable[[], list[Flowable]]] = {
@@ -581,6 +614,7 @@ class _Report:
             "scorecard": self._scorecard, "glossary": self._glossary, "signoff": self._signoff,
             "appendix": self._appendix,
         }
+        self._sections = tuple(sections)
         story: list[Flowable] = []
         for index, section in enumerate(sections):
             if index == 1:
@@ -801,7 +835,8 @@ class _Report:
             Spacer(1, 8 * mm),
         ]
         tier = wording.tiers[risk.tier]
-        badge = _Badge(wording.decisions[risk.decision].badge, cover.badge_tier.format(tier=tier),
+        detail = cover.badge_tier_pending if risk.decision == "more_information_needed" else cover.badge_tier
+        badge = _Badge(wording.decisions[risk.decision].badge, detail.format(tier=tier),
                        wording.theme.decisions[risk.decision], width=80 * mm)
         scores_width = CONTENT_WIDTH - 80 * mm - 6 * mm
         scores = self._key_values([
@@ -851,10 +886,11 @@ class _Report:
     # --- 2. summary ---
 
     def _summary(self) -> list[Flowable]:
+        """One page: the decision and why, what blocks it (the knockouts of a rejection, the answers a decision
+        waits for) or the conditions before go-live, the top findings, the cost, and when to look again."""
         assessment, wording, styles = self.assessment, self.wording, self.styles
         risk, summary = assessment.risk, wording.summary
         decision = wording.decisions[risk.decision]
-        tier = wording.tiers[risk.tier]
         story: list[Flowable] = [
             self._section("summary"),
             self._heading(summary.decision, styles.h2),
@@ -863,12 +899,9 @@ class _Report:
         ]
         if risk.knockouts:
             story.append(self._paragraph(summary.knockouts.format(count=len(risk.knockouts))))
-            for knockout in risk.knockouts:
-                source = f"{knockout.rule_id}: {self._provenance(knockout.provenance)}"
-                story.append(Text(
-                    f"<b>{_markup(knockout.reason)}</b> <font size=\"7.5\" color=\"{self._muted_hex}\">"
-                    f"({_markup(source)})</font>", styles.bullet, bulletText="•"))
-        story.append(self._paragraph(summary.score.format(residual=_score(risk.residual), tier=tier)))
+        story.append(self._paragraph(self._score_sentence()))
+        if risk.borderline is not None:
+            story.append(self._paragraph(self._borderline_sentence(risk.borderline)))
         if assessment.coverage is not None:
             story.append(self._paragraph(wording.coverage.summary.format(**self._coverage_figures())))
         counts = [(severity, sum(1 for f in assessment.findings if f.severity == severity))
@@ -878,41 +911,158 @@ class _Report:
             story.append(self._paragraph(summary.findings_count.format(counts=text)))
         else:
             story.append(self._paragraph(summary.no_findings))
-        top = self._sorted_findings()[:3]
-        if top:
-            story.append(self._heading(summary.top_findings, styles.h2))
-            rows = [[self._tag(finding.severity),
-                     Text(f"<b>{_markup(finding.title, NAME_LIMIT)}</b><br/>{_markup(finding.plain)}",
-                               styles.cell)] for finding in top]
-            table = Table(rows, colWidths=[22 * mm, CONTENT_WIDTH - 22 * mm], hAlign="LEFT")
-            table.setStyle(TableStyle([
-                *[("BACKGROUND", (0, index), (0, index), self.palette.severities[finding.severity])
-                  for index, finding in enumerate(top)],
-                ("VALIGN", (0, 0), (0, -1), "MIDDLE"),
-                ("VALIGN", (1, 0), (1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 3, colors.white),
-                ("LINEBELOW", (1, 0), (1, -1), 0.25, self.palette.rule),
-                ("LEFTPADDING", (1, 0), (1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ]))
-            story.append(table)
-        story.append(self._heading(summary.before_go_live, styles.h2))
-        story += self._before_go_live()
+        if risk.decision == "reject":
+            story += self._to_be_reconsidered()
+        elif risk.decision == "more_information_needed":
+            story += self._before_a_decision()
+        story += self._top_findings()
+        if risk.decision in ("approve", "approve_with_conditions"):
+            story.append(self._heading(summary.before_go_live, styles.h2))
+            story += self._before_go_live()
         story.append(self._heading(summary.cost_title, styles.h2))
         story += self._summary_cost()
         story.append(self._heading(summary.reassess_title, styles.h2))
-        if risk.reassess_by:
-            story.append(self._paragraph(summary.reassess_by.format(
-                date=wording.date(dt.date.fromisoformat(risk.reassess_by)), months=risk.reassess_months,
-                tier=tier)))
-        else:
-            story.append(self._paragraph(summary.reassess.format(months=risk.reassess_months, tier=tier)))
+        story.append(self._paragraph(self._reassess_sentence()))
         return story
 
+    def _score_sentence(self) -> str:
+        """The residual with one decimal (the figure the tier was decided on) and the tier, and what set it."""
+        risk, summary, tiers = self.assessment.risk, self.wording.summary, self.wording.tiers
+        residual, tier = _score(risk.residual), tiers[risk.tier]
+        if risk.decision == "more_information_needed":
+            return summary.score_pending.format(residual=residual, tier=tier)
+        if risk.knockouts and risk.tier != risk.score_tier:
+            return summary.score_knockout.format(residual=residual, tier=tier, score_tier=tiers[risk.score_tier])
+        if risk.knockouts:
+            return summary.score_knockout_same.format(residual=residual, tier=tier)
+        return summary.score.format(residual=residual, tier=tier)
+
+    def _borderline_sentence(self, border: Borderline) -> str:
+        """How close the residual is to a tier threshold, and what the tier across it would decide."""
+        risk, wording = self.assessment.risk, self.wording
+        summary, tiers = wording.summary, wording.tiers
+        template = (summary.borderline_below if border.distance < 0 else summary.borderline_at
+                    if border.distance == 0 else summary.borderline_above)
+        other = tiers[border.other_tier]
+        first = template.format(residual=_score(risk.residual), distance=_score(abs(border.distance)),
+                                threshold=_points(border.threshold), tier=tiers[risk.tier], other_tier=other)
+        then = summary.borderline_same if border.other_decision == risk.decision else summary.borderline_differs
+        return f"{first} {then.format(other_tier=other, decision=wording.decisions[border.other_decision].name)}"
+
+    def _reassess_sentence(self) -> str:
+        risk, wording, summary = self.assessment.risk, self.wording, self.wording.summary
+        tier = wording.tiers[risk.tier]
+        if risk.decision == "more_information_needed":
+            return summary.reassess_pending
+        if risk.reassess_by:
+            return summary.reassess_by.format(date=wording.date(dt.date.fromisoformat(risk.reassess_by)),
+                                              months=risk.reassess_months, tier=tier)
+        return summary.reassess.format(months=risk.reassess_months, tier=tier)
+
+    def _top_findings(self) -> list[Flowable]:
+        """The three most severe findings in plain words; for a rejection, those besides the gaps behind the
+        knockouts (the knockouts are listed already)."""
+        risk, summary = self.assessment.risk, self.wording.summary
+        findings = self._sorted_findings()
+        title = summary.top_findings
+        if risk.decision == "reject" and risk.knockouts:
+            findings = [finding for finding in findings if not finding.knockout]
+            title = summary.other_top_findings
+        top = findings[:3]
+        if not top:
+            return []
+        rows = [[self._tag(finding.severity),
+                 Text(f"<b>{_markup(finding.title, NAME_LIMIT)}</b><br/>{_markup(finding.plain)}", self.styles.cell)]
+                for finding in top]
+        table = Table(rows, colWidths=[22 * mm, CONTENT_WIDTH - 22 * mm], hAlign="LEFT")
+        table.setStyle(TableStyle([
+            *[("BACKGROUND", (0, index), (0, index), self.palette.severities[finding.severity])
+              for index, finding in enumerate(top)],
+            ("VALIGN", (0, 0), (0, -1), "MIDDLE"),
+            ("VALIGN", (1, 0), (1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 3, colors.white),
+            ("LINEBELOW", (1, 0), (1, -1), 0.25, self.palette.rule),
+            ("LEFTPADDING", (1, 0), (1, -1), 8),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]))
+        return [self._heading(title, self.styles.h2), table]
+
+    def _to_be_reconsidered(self) -> list[Flowable]:
+        """A rejection: each knockout with what must change (never "before go-live": there is none), then how many
+        further conditions would apply if the vendor were reconsidered."""
+        risk, wording, summary, styles = self.assessment.risk, self.wording, self.wording.summary, self.styles
+        story: list[Flowable] = [self._heading(summary.reconsider_title, styles.h2)]
+        if risk.knockouts:
+            story.append(self._paragraph(summary.reconsider_intro))
+            rows = [[self._knockout_cell(knockout, sources=False), self._cell(knockout.remediation.action),
+                     self._cell(_word(wording.owners, knockout.remediation.owner), limit=NAME_LIMIT)]
+                    for knockout in risk.knockouts]
+            table = self._table([summary.knockout, summary.what_must_change, wording.conditions.owner], rows,
+                                [64 * mm, CONTENT_WIDTH - 64 * mm - 24 * mm, 24 * mm])
+            table.setStyle(TableStyle([("LINEBEFORE", (0, 1), (0, -1), 3, self.palette.severities["critical"])]))
+            story.append(table)
+        else:
+            story.append(self._paragraph(summary.reconsider_score.format(tier=wording.tiers[risk.tier])))
+        others = sum(len(group.conditions) for group in _without_knockouts(risk.conditions))
+        story.append(Spacer(1, 2 * mm))
+        story.append(self._paragraph(summary.reconsider_also.format(count=others) if others
+                                     else summary.reconsider_also_none))
+        return story
+
+    def _before_a_decision(self) -> list[Flowable]:
+        """More information needed: the first answers the decision waits for (the rest counted), then how many
+        conditions the answers given already make."""
+        risk, summary, styles = self.assessment.risk, self.wording.summary, self.styles
+        story: list[Flowable] = [self._heading(summary.missing_title, styles.h2),
+                                 self._paragraph(summary.missing_intro)]
+        # without a Conditions section in this audience's report, the summary is the only place to list them
+        shown = risk.missing[:SUMMARY_MISSING_ROWS] if "conditions" in self._sections else risk.missing
+        if shown:
+            rows: list[list[Flowable]] = [[self._question_cell(item), self._place_cell(item),
+                                           Text(f"{_markup(_capitalised(item.why), NAME_LIMIT)}<br/>"
+                                                f"{self._rule_ids(item.rule_ids)}", styles.cell)]
+                                          for item in shown]
+            hidden = len(risk.missing) - len(shown)
+            if hidden > 0:
+                rows.append([self._cell(summary.missing_more.format(count=hidden), styles.muted),
+                             Spacer(0, 0), Spacer(0, 0)])
+            table = self._table([summary.question, summary.place, summary.why_missing], rows,
+                                [CONTENT_WIDTH - 44 * mm - 46 * mm, 44 * mm, 46 * mm])
+            if hidden > 0:
+                table.setStyle(TableStyle([("SPAN", (0, -1), (-1, -1))]))
+            story.append(table)
+        conditions = sum(len(group.conditions) for group in risk.conditions)
+        story.append(Spacer(1, 2 * mm))
+        story.append(self._paragraph(summary.missing_conditions.format(count=conditions) if conditions
+                                     else summary.missing_conditions_none))
+        return story
+
+    def _question_cell(self, item: MissingAnswer) -> Paragraph:
+        """The question's id in bold, then its text."""
+        identifier = _markup(item.question_id or item.fact, NAME_LIMIT)
+        return Text(f"<b>{identifier}</b> {_markup(item.label, QUESTION_LIMIT)}", self.styles.cell)
+
+    def _place_cell(self, item: MissingAnswer) -> Paragraph:
+        """Where the answer belongs, or that the vendor's questionnaire has no place for it."""
+        if item.place:
+            return self._cell(item.place, self.styles.cell_small, limit=NAME_LIMIT)
+        return Text(f"<i>{_markup(self.wording.conditions.not_in_questionnaire)}</i>", self.styles.cell_small)
+
+    def _knockout_cell(self, knockout: KnockoutHit, *, sources: bool) -> Paragraph:
+        """The knockout's reason in bold, its rule id and the control gap behind it, and (``sources``) the cells
+        and records it rests on."""
+        rule_ids = [knockout.rule_id, *([knockout.control] if knockout.control else [])]
+        markup = f"<b>{_markup(knockout.reason)}</b><br/>{self._rule_ids(rule_ids)}"
+        if sources and knockout.provenance:
+            line = self.wording.conditions.sources.format(sources=self._provenance(knockout.provenance))
+            markup += f"<br/><font size=\"6.5\" color=\"{self._muted_hex}\">{_markup(line)}</font>"
+        return Text(markup, self.styles.cell)
+
     def _before_go_live(self) -> list[Flowable]:
-        """The conditions due before go-live (knockout remediations among them, first in their group); when
-        the tool is approved without conditions, says so and lists the recommendations."""
+        """An approval: the conditions due before go-live, most severe first; when the tool is approved without
+        conditions, says so and lists the recommendations. (A rejection and a decision waiting for answers have
+        no go-live: see ``_to_be_reconsidered`` and ``_before_a_decision``.)"""
         risk, summary = self.assessment.risk, self.wording.summary
         story: list[Flowable] = []
         if not risk.conditions and risk.decision == "approve":
@@ -1137,24 +1287,34 @@ class _Report:
         return table
 
     def _finding(self, finding: Finding) -> Table:
+        """A finding's card. A gap behind a knockout shows the knockout's remediation (one condition, not two);
+        a requirement shows that it costs no points, and no vendor's answer when it reads none."""
         text, styles = self.wording.findings, self.styles
-        remediation = finding.remediation
+        knockout = self._knockout_hit(finding.knockout)
+        remediation = knockout.remediation if knockout is not None else finding.remediation
         line = text.remediation_line.format(action=remediation.action,
-                                            owner=self.wording.owners[remediation.owner],
-                                            due=self.wording.dues[remediation.due])
-        title = self._finding_title(finding)
+                                            owner=_word(self.wording.owners, remediation.owner),
+                                            due=_word(self.wording.dues, remediation.due))
+        requirement = finding.kind == "requirement"
+        points = text.requirement_points if requirement else text.points.format(points=f"{finding.points_lost:.1f}")
         rows: list[list[Flowable]] = [
-            [self._tag(finding.severity), title],
+            [self._tag(finding.severity), self._finding_title(finding)],
             [self._cell(text.what_it_means, styles.cell_label), self._cell(finding.plain)],
             [self._cell(text.for_it, styles.cell_label), self._cell(finding.technical)],
-            [self._cell(text.remediation, styles.cell_label), self._remediation_cell(finding.rule_id, line)],
-            [self._cell(text.vendor_answer, styles.cell_label), self._cell(self._finding_answer(finding))],
-            [self._cell(text.points_lost, styles.cell_label),
-             self._cell(text.points.format(points=f"{finding.points_lost:.1f}"))],
+            [self._cell(text.remediation, styles.cell_label), self._remediation_cell(finding, line)],
+        ]
+        if not (requirement and finding.answer is None):
+            rows.append([self._cell(text.vendor_answer, styles.cell_label),
+                         self._cell(self._finding_answer(finding))])
+        rows += [
+            [self._cell(text.points_lost, styles.cell_label), self._cell(points)],
             [self._cell(text.provenance, styles.cell_label),
              self._cell(self._provenance(finding.provenance), styles.cell_small)],
         ]
         return self._finding_card(finding, rows)
+
+    def _knockout_hit(self, rule_id: str) -> KnockoutHit | None:
+        return next((hit for hit in self.assessment.risk.knockouts if rule_id and hit.rule_id == rule_id), None)
 
     def _finding_answer(self, finding: Finding) -> str:
         """The vendor's answer, or that the vendor's own questionnaire does not cover the question."""
@@ -1165,34 +1325,52 @@ class _Report:
                 return self.wording.coverage.not_covered_answer
         return self._answer(finding.answer)
 
-    def _remediation_cell(self, rule_id: str, line: str) -> Paragraph:
-        """The remediation, marked as a condition of approval or a recommendation (when the result says)."""
+    def _remediation_cell(self, finding: Finding, line: str) -> Paragraph:
+        """The remediation, marked as the cause of a knockout, a condition of approval or a recommendation (when
+        the result says), and who can fix it."""
         risk, text = self.assessment.risk, self.wording.findings
 
         def rules(groups: Sequence[ConditionGroup]) -> set[str]:
             return {rule for group in groups for condition in group.conditions for rule in condition.rule_ids}
 
-        kind = text.is_condition if rule_id in rules(risk.conditions) else \
-            text.is_recommendation if rule_id in rules(risk.recommendations) else ""
+        if finding.knockout:
+            kind = text.causes_knockout.format(knockout=finding.knockout)
+        elif finding.rule_id in rules(risk.conditions):
+            kind = text.is_condition
+        elif finding.rule_id in rules(risk.recommendations):
+            kind = text.is_recommendation
+        else:
+            kind = ""
+        marks = "; ".join(part for part in (_sentence(kind).rstrip("."), text.fixers[finding.fixable_by]) if part)
         markup = _markup(line)
-        if kind:
-            markup += f"<br/><font size=\"7\" color=\"{self._muted_hex}\"><i>{_markup(kind)}</i></font>"
+        markup += f"<br/><font size=\"7\" color=\"{self._muted_hex}\"><i>{_markup(marks)}</i></font>"
         return Text(markup, self.styles.cell)
 
     # --- 5. conditions ---
 
     def _conditions(self) -> list[Flowable]:
-        """Knockouts, the conditions of approval, the recommendations, and what would change the decision."""
+        """What the decision depends on: for a rejection the knockouts (what must change to be reconsidered) and
+        the conditions that would also apply; for more information needed the missing answers first; then the
+        recommendations, and what would change the decision."""
         risk, text, styles = self.assessment.risk, self.wording.conditions, self.styles
         story: list[Flowable] = [self._section("conditions")]
-        if risk.knockouts:
+        groups = risk.conditions
+        if risk.decision == "reject":
             story += self._knockouts()
-        story += self._long_table_heading(text.conditions_title, level=1)
-        if risk.conditions:
-            story.append(self._paragraph(text.intro))
-            story += self._condition_groups(risk.conditions, light=False)
+            title, intro, none = text.conditions_title_reconsidered, text.intro_reconsidered, text.none_reconsidered
+            groups = _without_knockouts(groups)
+        elif risk.decision == "more_information_needed":
+            story += self._missing_answers()
+            title, intro, none = text.conditions_title_pending, text.intro_pending, text.none_pending
         else:
-            story.append(self._paragraph(text.none_approved if risk.decision == "approve" else text.none))
+            title, intro = text.conditions_title, text.intro
+            none = text.none_approved if risk.decision == "approve" else text.none
+        story += self._long_table_heading(title, level=1)
+        if groups:
+            story.append(self._paragraph(intro))
+            story += self._condition_groups(groups, light=False)
+        else:
+            story.append(self._paragraph(none))
         story += self._long_table_heading(text.recommendations_title, level=1)
         if risk.recommendations:
             story.append(self._paragraph(text.recommendations_intro))
@@ -1203,25 +1381,51 @@ class _Report:
         if risk.what_if:
             story.append(self._paragraph(text.what_if_intro))
             story += [self._what_if(scenario) for scenario in risk.what_if]
+        elif risk.decision == "more_information_needed":
+            story.append(self._paragraph(text.what_if_pending))
         else:
             best = risk.decision == "approve" and risk.tier == "low"
             story.append(self._paragraph(text.what_if_best if best else text.what_if_none))
         return story
 
     def _knockouts(self) -> list[Flowable]:
-        wording, text, styles = self.wording, self.wording.conditions, self.styles
-        story: list[Flowable] = [*self._long_table_heading(text.knockouts_title, level=1),
-                                 self._paragraph(text.knockouts_intro)]
+        """A rejection: each knockout with the gap behind it, its sources and what must change; or, rejected by
+        the score alone, that the residual must leave its tier."""
+        wording, text, risk = self.wording, self.wording.conditions, self.assessment.risk
+        story: list[Flowable] = self._long_table_heading(text.knockouts_title, level=1)
+        if not risk.knockouts:
+            story.append(self._paragraph(text.reconsider_score.format(tier=wording.tiers[risk.tier])))
+            return story
+        story.append(self._paragraph(text.knockouts_intro))
         rows = [[
-            Text(f"<b>{_markup(knockout.reason)}</b><br/>{self._rule_ids([knockout.rule_id])}", styles.cell),
+            self._knockout_cell(knockout, sources=True),
             self._cell(knockout.remediation.action),
-            self._cell(wording.owners[knockout.remediation.owner]),
-            self._cell(wording.dues[knockout.remediation.due]),
-        ] for knockout in self.assessment.risk.knockouts]
+            self._cell(_word(wording.owners, knockout.remediation.owner)),
+            self._cell(_word(wording.dues, knockout.remediation.due)),
+        ] for knockout in risk.knockouts]
         table = self._table([text.knockout, text.remediation, text.owner, text.due], rows,
                             [62 * mm, CONTENT_WIDTH - 62 * mm - 22 * mm - 26 * mm, 22 * mm, 26 * mm])
         table.setStyle(TableStyle([("LINEBEFORE", (0, 1), (0, -1), 3, self.palette.severities["critical"])]))
         story.append(table)
+        return story
+
+    def _missing_answers(self) -> list[Flowable]:
+        """More information needed: every answer the decision waits for, where it belongs, why it does not
+        count, and which rules read it."""
+        text, styles = self.wording.conditions, self.styles
+        story: list[Flowable] = [*self._long_table_heading(text.missing_title, level=1),
+                                 self._paragraph(text.missing_intro)]
+        rows = [[
+            self._cell(item.question_id or item.fact, styles.cell_bold, limit=NAME_LIMIT),
+            self._cell(item.label, limit=QUESTION_LIMIT),
+            self._place_cell(item),
+            self._cell(_capitalised(item.why), styles.cell_small, limit=NAME_LIMIT),
+            Text("<br/>".join(self._rule_ids([rule]) for rule in item.rule_ids), styles.cell),
+        ] for item in self.assessment.risk.missing]
+        if rows:
+            story.append(self._table([text.question_id, text.question, text.place, text.why, text.needed_by], rows,
+                                     [18 * mm, CONTENT_WIDTH - 18 * mm - 30 * mm - 26 * mm - 40 * mm, 30 * mm,
+                                      26 * mm, 40 * mm]))
         return story
 
     def _condition_groups(self, groups: Sequence[ConditionGroup], *, light: bool) -> list[Flowable]:
@@ -1253,16 +1457,21 @@ class _Report:
         return table
 
     def _what_if(self, scenario: WhatIf) -> Flowable:
-        """One scenario: the goal in a sentence, the numbered fixes with their rules, and where they lead."""
+        """One scenario: its route, the goal in a sentence, the numbered fixes with their rules (ours marked),
+        and where they lead; out of reach, what blocks it."""
         wording, text, styles = self.wording, self.wording.conditions, self.styles
         goal = self._goal(scenario.target)
         count = len(scenario.actions)
         outcome = {"residual": _score(scenario.residual), "tier": _word(wording.tiers, scenario.tier),
                    "decision": _word(text.outcomes, scenario.decision)}
+        parts: list[Flowable] = [self._cell(text.routes[scenario.route].upper(), styles.cell_label)]
         if not scenario.reachable:
-            parts: list[Flowable] = [Text(f"<b>{_markup(text.unreachable.format(goal=goal))}</b>",
-                                               styles.body),
-                                     self._paragraph(_sentence(scenario.note) or text.unreachable_note)]
+            parts.append(Text(f"<b>{_markup(text.unreachable.format(goal=goal))}</b>", styles.body))
+            blocked = self._blocked(scenario)
+            if blocked:
+                parts += [self._paragraph(line) for line in blocked]
+            else:
+                parts.append(self._paragraph(_sentence(scenario.note) or text.unreachable_note))
             if count:
                 parts.append(self._paragraph(text.unreachable_outcome.format(count=count, **outcome),
                                              styles.muted))
@@ -1270,10 +1479,12 @@ class _Report:
             sentence = (text.fix_these.format(goal=goal, count=count) if count > 1
                         else text.fix_this_one.format(goal=goal) if count == 1
                         else text.nothing_to_fix.format(goal=goal))
-            parts = [Text(f"<b>{_markup(sentence)}</b>", styles.body)]
+            parts.append(Text(f"<b>{_markup(sentence)}</b>", styles.body))
             for number, action in enumerate(scenario.actions[:WHAT_IF_ACTIONS], start=1):
                 rule = scenario.rule_ids[number - 1] if number <= len(scenario.rule_ids) else ""
                 markup = _markup(action) + (f" {self._rule_ids([rule])}" if rule else "")
+                if rule and rule in scenario.our_side:
+                    markup += f" <b>{_markup(text.our_side)}</b>"
                 parts.append(Text(markup, styles.numbered, bulletText=f"{number}."))
             hidden = count - WHAT_IF_ACTIONS
             if hidden > 0:
@@ -1290,6 +1501,21 @@ class _Report:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]))
         return KeepTogether([block, Spacer(1, 3 * mm)])
+
+    def _blocked(self, scenario: WhatIf) -> list[str]:
+        """One sentence per rule that keeps the goal out of this route's reach: its title and who alone can
+        change it. Empty when a rule is not among the findings (the engine's note says it then)."""
+        text = self.wording.conditions
+        findings = {finding.rule_id: finding for finding in self.assessment.findings}
+        causes = {finding.knockout: finding for finding in self.assessment.findings if finding.knockout}
+        lines: list[str] = []
+        for rule in scenario.blocked_by:
+            finding = findings.get(rule) or causes.get(rule)
+            if finding is None:
+                return []
+            lines.append(text.blocked_by.format(rule=rule, title=finding.title,
+                                                who=text.blocked_who[finding.fixable_by]))
+        return lines
 
     def _goal(self, target: str) -> str:
         """``tier:medium`` -> "To move down to the Medium tier"; the decisions have their own sentences."""
@@ -1925,6 +2151,9 @@ class _Report:
         story: list[Flowable] = [self._section("signoff"), self._paragraph(text.intro.format(
             assessment_id=_clean(assessment.assessment_id, NAME_LIMIT),
             date=self.wording.date(assessment.created)), limit=ANSWER_LIMIT + NAME_LIMIT)]
+        if assessment.risk.decision == "more_information_needed":
+            story.append(self._paragraph(text.pending))
+            return story
         for role in _SIGNOFF_ROLES:
             story.append(KeepTogether([Spacer(1, 5 * mm), self._signoff_block(role)]))
         return story

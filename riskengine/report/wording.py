@@ -19,7 +19,7 @@ from riskengine.datafile import load_yaml_model
 from riskengine.enrich.evidence import Kind, Status
 from riskengine.enrich.gather import Mode
 from riskengine.resources import data_path
-from riskengine.score.profile import Decision, Due, Effort, Owner, Severity, Tier
+from riskengine.score.profile import Decision, Due, Effort, FixableBy, Owner, Severity, Tier
 from riskengine.tco.assumptions import OptionId
 
 SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence",
@@ -27,8 +27,9 @@ SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dep
 SignoffRole = Literal["it", "marketing", "compliance"]
 """The roles that sign the report, in the order of their blocks (their names come from ``owners``)."""
 Direction = Literal["inbound", "outbound", "bidirectional"]
+WhatIfRoute = Literal["vendor", "with_our_side"]
 Role = Literal["questionnaire", "inventory", "profile", "org_profile", "bank"]
-Border = Literal["solid", "dashed", "double"]
+Border = Literal["solid", "dashed", "double", "dotted"]
 LineStyle = Literal["solid", "dashed"]
 HexColour = str
 
@@ -91,6 +92,8 @@ class DecisionWording(_Frozen):
     """The badge's label; each decision's differs so the badge reads without colour."""
     verdict: str
     """One plain sentence: what the decision means for the business."""
+    name: str
+    """The decision inside a sentence: "approval with conditions"."""
 
 
 class PageWording(Sentences):
@@ -106,6 +109,7 @@ class CoverWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "out_of_100": frozenset({"score"}),
         "badge_tier": frozenset({"tier"}),
+        "badge_tier_pending": frozenset({"tier"}),
     }
     assessment_id: str
     date: str
@@ -117,6 +121,8 @@ class CoverWording(Sentences):
     effectiveness: str
     out_of_100: str
     badge_tier: str
+    badge_tier_pending: str
+    """Under the badge while the decision waits for missing answers: the tier is provisional."""
     inputs: str
     role: str
     file: str
@@ -128,12 +134,27 @@ class CoverWording(Sentences):
     schema_: str = Field(alias="schema")
 
 
+_BORDERLINE = frozenset({"residual", "distance", "threshold", "tier", "other_tier"})
+
+
 class SummaryWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "knockouts": frozenset({"count"}),
         "score": frozenset({"residual", "tier"}),
+        "score_knockout": frozenset({"residual", "tier", "score_tier"}),
+        "score_knockout_same": frozenset({"residual", "tier"}),
+        "score_pending": frozenset({"residual", "tier"}),
+        "borderline_below": _BORDERLINE,
+        "borderline_above": _BORDERLINE,
+        "borderline_at": _BORDERLINE,
+        "borderline_differs": frozenset({"other_tier", "decision"}),
+        "borderline_same": frozenset({"other_tier", "decision"}),
         "findings_count": frozenset({"counts"}),
         "conditions_later": frozenset({"count"}),
+        "reconsider_score": frozenset({"tier"}),
+        "reconsider_also": frozenset({"count"}),
+        "missing_more": frozenset({"count"}),
+        "missing_conditions": frozenset({"count"}),
         "reassess": frozenset({"months", "tier"}),
         "reassess_by": frozenset({"date", "months", "tier"}),
         "cost": frozenset({"horizon", "good_enough", "built_to_last"}),
@@ -142,6 +163,17 @@ class SummaryWording(Sentences):
     why: str
     knockouts: str
     score: str
+    """The residual with one decimal: the figure the tier was decided on, as on the cover and in the JSON."""
+    score_knockout: str
+    """A rejection whose knockouts raised the tier above the score's."""
+    score_knockout_same: str
+    score_pending: str
+    """The decision waits for missing answers: the score is provisional."""
+    borderline_below: str
+    borderline_above: str
+    borderline_at: str
+    borderline_differs: str
+    borderline_same: str
     findings_count: str
     no_findings: str
     top_findings: str
@@ -151,6 +183,27 @@ class SummaryWording(Sentences):
     conditions_later: str
     no_conditions: str
     no_conditions_or_recommendations: str
+    reconsider_title: str
+    """A rejection: what must change to be reconsidered, in place of "before go-live"."""
+    reconsider_intro: str
+    knockout: str
+    what_must_change: str
+    reconsider_score: str
+    """A rejection by the score alone (no knockout)."""
+    reconsider_also: str
+    reconsider_also_none: str
+    other_top_findings: str
+    """A rejection: the top findings besides the control gaps behind the knockouts."""
+    missing_title: str
+    """More information needed: the answers the decision waits for."""
+    missing_intro: str
+    question: str
+    place: str
+    why_missing: str
+    missing_more: str
+    missing_conditions: str
+    missing_conditions_none: str
+    reassess_pending: str
     reassess_title: str
     reassess: str
     """Used when the result carries no reassessment date."""
@@ -192,6 +245,7 @@ class FindingsWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "remediation_line": frozenset({"action", "owner", "due"}),
         "points": frozenset({"points"}),
+        "causes_knockout": frozenset({"knockout"}),
     }
     intro: str
     none: str
@@ -205,6 +259,21 @@ class FindingsWording(Sentences):
     is_condition: str
     is_recommendation: str
     points: str
+    requirement_points: str
+    """A requirement's "points lost": it earns and costs none."""
+    causes_knockout: str
+    """A control gap behind a knockout: its remediation is the knockout's."""
+    fixers: dict[FixableBy, str]
+    """Who can close a gap, after the condition or recommendation mark."""
+
+    @model_validator(mode="after")
+    def _fixers_complete(self) -> FindingsWording:
+        problems = missing_keys("fixers", self.fixers, FixableBy)
+        for key, text in sorted(self.fixers.items()):
+            problems += placeholder_problems(f"fixers.{key}", text, frozenset())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 class ConditionsWording(Sentences):
@@ -213,6 +282,9 @@ class ConditionsWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "more_rows": frozenset({"count"}),
         "group": frozenset({"owner", "due"}),
+        "reconsider_score": frozenset({"tier"}),
+        "sources": frozenset({"sources"}),
+        "blocked_by": frozenset({"rule", "title", "who"}),
         "goal_tier": frozenset({"tier"}),
         "fix_these": frozenset({"goal", "count"}),
         "fix_this_one": frozenset({"goal"}),
@@ -223,12 +295,32 @@ class ConditionsWording(Sentences):
         "unreachable_outcome": frozenset({"count", "residual", "tier", "decision"}),
     }
     knockouts_title: str
+    """A rejection: the knockouts, with what must change for the vendor to be reconsidered."""
     knockouts_intro: str
+    reconsider_score: str
+    """A rejection by the score alone (no knockout)."""
     knockout: str
     remediation: str
+    sources: str
     conditions_title: str
     intro: str
     none: str
+    conditions_title_reconsidered: str
+    """A rejection: the conditions besides the knockouts, that would apply if it were reconsidered."""
+    intro_reconsidered: str
+    none_reconsidered: str
+    conditions_title_pending: str
+    """More information needed: the conditions found on the answers given."""
+    intro_pending: str
+    none_pending: str
+    missing_title: str
+    missing_intro: str
+    question_id: str
+    question: str
+    place: str
+    why: str
+    needed_by: str
+    not_in_questionnaire: str
     none_approved: str
     owner: str
     due: str
@@ -245,6 +337,12 @@ class ConditionsWording(Sentences):
     what_if_intro: str
     what_if_best: str
     what_if_none: str
+    what_if_pending: str
+    routes: dict[WhatIfRoute, str]
+    """The heading of a what-if: the fixes its route may use."""
+    our_side: str
+    blocked_by: str
+    blocked_who: dict[FixableBy, str]
     goal_tier: str
     goal_approve_with_conditions: str
     goal_approve: str
@@ -263,8 +361,11 @@ class ConditionsWording(Sentences):
     @model_validator(mode="after")
     def _complete(self) -> ConditionsWording:
         problems = missing_keys("outcomes", self.outcomes, Decision)
-        for key, text in sorted(self.outcomes.items()):
-            problems += placeholder_problems(f"outcomes.{key}", text, frozenset())
+        problems += missing_keys("routes", self.routes, WhatIfRoute)
+        problems += missing_keys("blocked_who", self.blocked_who, FixableBy)
+        for group in ("outcomes", "routes", "blocked_who"):
+            for key, text in sorted(getattr(self, group).items()):
+                problems += placeholder_problems(f"{group}.{key}", text, frozenset())
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -605,6 +706,8 @@ class SignoffWording(Sentences):
     conditions_accepted: str
     """The label beside the conditions' tick box."""
     signature: str
+    pending: str
+    """In place of the blocks while the decision waits for missing answers: there is nothing to approve."""
 
 
 class GlossaryWording(Sentences):
@@ -689,6 +792,9 @@ class Theme(_Frozen):
     @model_validator(mode="after")
     def _complete(self) -> Theme:
         problems = missing_keys("decisions", self.decisions, Decision)
+        if len({theme.border for theme in self.decisions.values()}) < len(self.decisions):
+            problems.append("decisions: each decision needs its own border (solid, dashed, double, dotted), for "
+                            "greyscale print")
         problems += missing_keys("options", self.options, OptionId)
         if len(self.options) > 1 and len({option.style for option in self.options.values()}) < len(self.options):
             problems.append("options: each option needs its own line style (solid, dashed), for greyscale print")

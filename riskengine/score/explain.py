@@ -3,6 +3,24 @@
 from __future__ import annotations
 
 from riskengine.assessment import Assessment
+from riskengine.score.result import RiskResult
+
+
+def outcome_line(risk: RiskResult) -> str:
+    """``approve with conditions, tier low, residual 19.2/100 (borderline: 0.8 below medium at 20)``: the figure
+    printed is the figure the tier was decided on."""
+    line = f"{risk.decision.replace('_', ' ')}, tier {risk.tier}"
+    if risk.tier != risk.score_tier:
+        line += f" (a knockout's floor; the score alone gives {risk.score_tier})"
+    line += f", residual {risk.residual:.1f}/100"
+    if risk.borderline is not None:
+        border = risk.borderline
+        side, above = ("below", border.other_tier) if border.distance < 0 else ("above", risk.tier)
+        change = "the decision would not change" if border.other_decision == risk.decision else \
+            f"{border.other_tier} would be {border.other_decision.replace('_', ' ')}"
+        line += (f" (borderline: {abs(border.distance):.1f} {side} the {above} tier's threshold of "
+                 f"{border.threshold:g}; {change})")
+    return line
 
 
 def explain(assessment: Assessment, rule_id: str | None = None) -> list[str]:
@@ -16,8 +34,7 @@ def explain(assessment: Assessment, rule_id: str | None = None) -> list[str]:
     lines = [
         f"{assessment.vendor.legal_name or assessment.vendor.domain} ({assessment.assessment_id}, "
         f"profile {risk.profile})",
-        f"decision {risk.decision.replace('_', ' ')}, tier {risk.tier}, residual {risk.residual:g}/100, "
-        f"reassess by {risk.reassess_by or 'n/a'} ({risk.reassess_months} months)",
+        f"decision {outcome_line(risk)}, reassess by {risk.reassess_by or 'n/a'} ({risk.reassess_months} months)",
         f"residual = inherent {risk.inherent:g} x (1 - reduction x effectiveness {risk.control_effectiveness:g}/100)",
         "",
         "inherent risk:",
@@ -25,8 +42,13 @@ def explain(assessment: Assessment, rule_id: str | None = None) -> list[str]:
     lines += [f"  +{f.points:<3g} {f.rule_id:<20} {f.reason}  <- {_sources(f.provenance)}"
               for f in risk.inherent_factors]
     if risk.knockouts:
-        lines += ["", "knockouts (reject whatever the score):"]
-        lines += [f"  {k.rule_id:<24} {k.reason}  <- {_sources(k.provenance)}" for k in risk.knockouts]
+        lines += ["", "knockouts (reject whatever the score; the tier is at least each one's floor):"]
+        lines += [f"  {k.rule_id:<24} {k.reason} (floor {k.tier})  <- {_sources(k.provenance)}"
+                  for k in risk.knockouts]
+    if risk.missing:
+        lines += ["", "missing answers (the decision waits for them):"]
+        lines += [f"  {m.question_id or m.fact:<10} {m.place or '-':<28} {m.why}; needed by {', '.join(m.rule_ids)}"
+                  for m in risk.missing]
     lines += ["", "control effectiveness by category (earned / possible):"]
     for category in risk.categories:
         if category.effectiveness is None:
@@ -37,13 +59,18 @@ def explain(assessment: Assessment, rule_id: str | None = None) -> list[str]:
         lines += [f"      {rule.rule_id:<24} {rule.earned:g} / {rule.possible:g}" for rule in category.rules
                   if rule.earned < rule.possible]
     lines += ["", "findings (points of effectiveness lost):"]
-    lines += [f"  -{f.points_lost:<6g} {f.severity:<8} {f.rule_id:<24} {f.title}" for f in assessment.findings]
+    lines += [f"  -{f.points_lost:<6g} {f.severity:<8} {f.rule_id:<24} {f.title}"
+              + (f"  (causes {f.knockout})" if f.knockout else "")
+              + ("  (requirement: no points)" if f.kind == "requirement" else "")
+              for f in assessment.findings]
     if risk.what_if:
-        lines += ["", "what if:"]
+        lines += ["", "what if (each route scored again from the changed answers):"]
         for scenario in risk.what_if:
             outcome = "reachable" if scenario.reachable else "not reachable"
-            lines.append(f"  {scenario.target}: {outcome} with {len(scenario.rule_ids)} fixes -> tier "
-                         f"{scenario.tier}, residual {scenario.residual:g}: {', '.join(scenario.rule_ids)}")
+            route = "vendor fixes" if scenario.route == "vendor" else "vendor and our fixes"
+            lines.append(f"  {scenario.target} by {route}: {outcome} with {len(scenario.rule_ids)} fixes -> "
+                         f"{scenario.decision.replace('_', ' ')}, tier {scenario.tier}, residual {scenario.residual:g}:"
+                         f" {', '.join(scenario.rule_ids) or '-'}" + (f" ({scenario.note})" if scenario.note else ""))
     return lines
 
 

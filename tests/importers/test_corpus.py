@@ -18,7 +18,7 @@ import pytest
 
 from riskengine.importers import detect_format, read_questionnaire
 from riskengine.pipeline import assess, assessment_json, render
-from riskengine.questionnaire.bank import QuestionBank
+from riskengine.questionnaire.bank import QuestionBank, load_bank
 from tests.conftest import NOW, SAMPLES, TODAY
 from tests.importers.builders import CORPUS
 
@@ -34,20 +34,19 @@ class Expected:
     answered: int
     mapped: int
     unparsed: int = 0
-    tier: str = "low"
-    """With what a foreign questionnaire leaves unsaid counted against the vendor (IR-DATA-UNKNOWN: personal data
-    assumed), and the coverage control making every one of them a condition of approval."""
+    tier: str = "critical"
+    """With what a foreign questionnaire leaves unsaid counted against the vendor: the data classes it does not
+    answer count as held (inherent risk 80-95), and its unanswered controls as gaps."""
 
 
 WORKBOOKS = [
     Expected("questionnaires/instructure-caiq-v4.0.3.xlsx", "caiq", "4.0.3", 261, 261, 20),
     Expected("questionnaires/instructure-canvas-lms-hecvat-full-v3.04.xlsx", "hecvat3", "3.04 Full", 255, 203, 24),
-    Expected("questionnaires/instructure-canvas-studio-hecvat-lite-v3.04.xlsx", "hecvat3", "3.04 Lite", 94, 93, 17,
-             tier="medium"),
-    Expected("questionnaires/educause-hecvat-v4.1.4-blank.xlsx", "hecvat4", "4.1.4", 331, 0, 0, tier="medium"),
+    Expected("questionnaires/instructure-canvas-studio-hecvat-lite-v3.04.xlsx", "hecvat3", "3.04 Lite", 94, 93, 17),
+    Expected("questionnaires/educause-hecvat-v4.1.4-blank.xlsx", "hecvat4", "4.1.4", 331, 0, 0),
 ]
 DEFINITIONS = [
-    Expected("vsaq/webapp.json", "vsaq", "webapp", 73, 0, 0, tier="medium"),
+    Expected("vsaq/webapp.json", "vsaq", "webapp", 73, 0, 0),
     Expected("vsaq/infrastructure.json", "vsaq", "infrastructure", 96, 0, 0),
     Expected("vsaq/security_privacy_programs.json", "vsaq", "security_privacy_programs", 46, 0, 0),
     Expected("vsaq/physical_and_datacenter.json", "vsaq", "physical_and_datacenter", 30, 0, 0),
@@ -109,14 +108,16 @@ def test_each_corpus_file_is_assessed_end_to_end_into_a_pdf(expected: Expected) 
     before = fingerprint(path)
     assessment = assess(path, now=NOW, tco_trials=2_000)
     assert assessment.risk.tier == expected.tier
-    assert assessment.risk.decision == "approve_with_conditions"  # the questions not covered must be answered
+    # The questions it leaves open include what the knockouts need (personal data? a DPA?): no decision yet.
+    assert assessment.risk.decision == "more_information_needed"
+    assert {"DAT-01", "PRV-01"} <= {missing.question_id for missing in assessment.risk.missing}
     assert "VIA-QUESTIONNAIRE-COVERAGE" in {finding.rule_id for finding in assessment.findings}
     assert assessment.coverage is not None and assessment.coverage.answers_mapped == expected.mapped
     pdf, json_bytes = render(assessment)
     assert pdf.startswith(b"%PDF")
     result = json.loads(json_bytes)
     assert result["coverage"]["format"] == expected.format
-    assert len(result["coverage"]["not_covered"]) == 164 - expected.mapped
+    assert len(result["coverage"]["not_covered"]) == len(load_bank().questions()) - expected.mapped
     assert len(result["answers"]) == expected.mapped
     assert json.loads(assessment_json(assessment))["inputs"][0]["sha256"] == before[0]
     assert fingerprint(path) == before
@@ -180,7 +181,9 @@ def test_the_real_hecvat4_layout_reads_once_per_id_and_routes(filled_hecvat4: Pa
     assert [(item.their_id, item.text) for item in coverage.unparsed] == [("DATA-14", "We think so")]
     assessment = assess(filled_hecvat4, now=NOW, tco_trials=2_000)
     assert assessment.vendor.legal_name == "Acme Learning Inc." and assessment.vendor.country == "Ireland"
-    assert assessment.risk.tier == "medium", "personal data in scope raises the inherent risk"
+    # Personal data in scope, and the payment, health and credentials questions HECVAT leaves open count as held.
+    assert assessment.risk.tier == "critical" and assessment.risk.decision == "more_information_needed"
+    assert {"SEC-04", "PRV-01"} <= {missing.question_id for missing in assessment.risk.missing}
     assert render(assessment)[0].startswith(b"%PDF")
 
 
@@ -193,8 +196,10 @@ def test_importing_the_largest_workbook_takes_under_3_seconds(bank: QuestionBank
 
 def test_what_a_foreign_questionnaire_leaves_unsaid_counts_against_the_vendor() -> None:
     assessment = assess(CORPUS / WORKBOOKS[0].name, now=NOW, tco_trials=2_000)
-    factors = {factor.rule_id for factor in assessment.risk.inherent_factors}
-    assert "IR-DATA-UNKNOWN" in factors  # CAIQ does not say whether the tool holds personal data
+    factors = {factor.rule_id: factor for factor in assessment.risk.inherent_factors}
+    # CAIQ says nothing of personal, payment or health data: each counts as held until the vendor says otherwise
+    assert {"IR-PERSONAL", "IR-PAYMENT", "IR-HEALTH"} <= set(factors)
+    assert factors["IR-PERSONAL"].reason == "Holds personal data (or does not say)"
     coverage = next(finding for finding in assessment.findings if finding.rule_id == "VIA-QUESTIONNAIRE-COVERAGE")
     assert coverage.severity == "high" and coverage.remediation.owner == "vendor"
     native = assess(SAMPLES / "northwind-mail.xlsx", now=NOW, tco_trials=2_000)

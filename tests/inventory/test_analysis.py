@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from riskengine.assessment import Assessment
-from riskengine.inventory.analysis import Connection, GraphFindings, analyse, load_effort_model
+from riskengine.errors import ConfigurationError
+from riskengine.facts import Fact
+from riskengine.inventory.analysis import Connection, Direction, GraphFindings, analyse, load_effort_model
 from riskengine.inventory.graph import VENDOR, SystemGraph
 from riskengine.inventory.loader import load_inventory
+from riskengine.inventory.model import Criticality, Integration, Inventory, Method, System
+from riskengine.inventory.vocabulary import load_vocabularies
 from riskengine.pipeline import assess
+from riskengine.questionnaire.bank import load_bank
+from riskengine.resources import data_path
 from tests.conftest import NOW, SAMPLES
 
 
@@ -115,3 +122,110 @@ def test_same_inputs_give_the_same_json(samples: dict[str, Assessment]) -> None:
                    org_profile=SAMPLES / "org-profile.yaml")
     assert again.model_dump_json() == samples["glowup-loyalty"].model_dump_json()
     assert dt.datetime.fromisoformat(str(again.created)) == NOW
+
+
+# Dependency follows code as well as data: a tag or SDK runs the vendor's code inside the host system.
+
+def _estate() -> SystemGraph:
+    """A customer-facing website feeding a CDP and on to the warehouse, a critical app, and systems upstream."""
+    def system(sid: str, level: Criticality, *, facing: bool = False) -> System:
+        return System(id=sid, name=sid.upper(), criticality=level, customer_facing=facing)
+
+    def flow(source: str, target: str, method: Method = "api") -> Integration:
+        return Integration(**{"from": source, "to": target}, data_classes=("behavioural",), method=method)
+
+    return SystemGraph(Inventory(systems=(
+        system("website", "high", facing=True), system("cdp", "high"), system("warehouse", "medium"),
+        system("crm", "high"), system("app", "critical", facing=True), system("crash", "low"),
+        system("cms", "medium")),
+        integrations=(flow("cms", "website"), flow("website", "cdp", "tag"), flow("cdp", "warehouse"),
+                      flow("crm", "cdp"), flow("app", "crash", "sdk"), flow("app", "cdp", "sdk"))))
+
+
+def _link(graph: SystemGraph, system_id: str, direction: Direction, method: str, row: int = 7) -> Connection:
+    system = graph.systems[system_id]
+    return Connection(system_id=system_id, system_name=system.name, direction=direction,
+                      data_classes=("behavioural",), method=method, frequency="real-time",
+                      criticality=system.criticality, customer_facing=system.customer_facing,
+                      place=f"Integrations!B{row}")
+
+
+def _values(facts: list[Fact]) -> dict[str, object]:
+    return {fact.name: fact.value for fact in facts}
+
+
+def test_an_inbound_tag_makes_the_customer_facing_website_and_its_downstream_dependents() -> None:
+    graph = _estate()
+    findings, facts = analyse(graph, [_link(graph, "website", "inbound", "tag")], "", load_effort_model())
+    assert [(d.system_id, d.depth, d.path) for d in findings.dependents] == [
+        ("website", 1, (VENDOR, "website")),
+        ("cdp", 2, (VENDOR, "website", "cdp")),
+        ("warehouse", 3, (VENDOR, "website", "cdp", "warehouse")),
+    ]
+    assert findings.customer_facing_dependents == ("website",)
+    assert findings.critical_dependents == ("website", "cdp")
+    assert findings.blast_score == pytest.approx(3 / 1 + 3 / 2 + 2 / 3, abs=0.01)
+    values = _values(facts)
+    assert values["graph.customer_facing"] is True
+    assert values["graph.reach.total"] == 3
+    assert values["graph.reach.critical"] == 2
+    # the data still flows into the tool only: the tag changes who depends on it, not where data goes
+    assert [(p.data_class, p.path) for p in findings.data_in] == [("behavioural", ("website", VENDOR))]
+    assert findings.data_through == ()
+
+
+def test_an_inbound_api_of_the_same_shape_adds_no_dependent() -> None:
+    graph = _estate()
+    by_api, facts = analyse(graph, [_link(graph, "website", "inbound", "api")], "", load_effort_model())
+    by_tag, _ = analyse(graph, [_link(graph, "website", "inbound", "tag")], "", load_effort_model())
+    assert by_api.dependents == ()
+    assert by_api.customer_facing_dependents == () and by_api.critical_dependents == ()
+    assert by_api.blast_score == 0
+    values = _values(facts)
+    assert values["graph.customer_facing"] is False
+    assert values["graph.reach.total"] == 0
+    assert by_api.data_in == by_tag.data_in and by_api.data_through == by_tag.data_through
+    assert by_api.cut_vertex == by_tag.cut_vertex and by_api.separated_groups == by_tag.separated_groups
+
+
+def test_an_sdk_in_a_critical_app_counts_in_critical_reach() -> None:
+    graph = _estate()
+    findings, facts = analyse(graph, [_link(graph, "app", "inbound", "sdk")], "", load_effort_model())
+    assert {d.system_id: d.depth for d in findings.dependents} == {"app": 1, "cdp": 2, "crash": 2, "warehouse": 3}
+    assert findings.critical_dependents == ("app", "cdp")
+    values = _values(facts)
+    assert values["graph.reach.critical"] == 2
+    assert values["graph.reach.total"] == 4
+    assert values["graph.customer_facing"] is True
+
+
+def test_code_and_data_entries_give_the_same_dependents_in_any_order() -> None:
+    graph = _estate()
+    links = [_link(graph, "website", "inbound", "tag", 7), _link(graph, "crm", "outbound", "api", 8),
+             _link(graph, "cms", "inbound", "file", 9), _link(graph, "website", "inbound", "api", 10)]
+    first, first_facts = analyse(graph, links, "", load_effort_model())
+    second, second_facts = analyse(graph, list(reversed(links)), "", load_effort_model())
+    # cdp is two steps from both entries; the shortest chain is chosen by sorted system id, so through crm
+    assert [(d.system_id, d.path) for d in first.dependents] == [
+        ("crm", (VENDOR, "crm")), ("website", (VENDOR, "website")), ("cdp", (VENDOR, "crm", "cdp")),
+        ("warehouse", (VENDOR, "crm", "cdp", "warehouse"))]
+    assert first.dependents == second.dependents
+    assert _values(first_facts)["graph.blast_score"] == _values(second_facts)["graph.blast_score"]
+    assert first.customer_facing_dependents == second.customer_facing_dependents == ("website",)
+
+
+def test_code_in_host_methods_are_integration_methods_kept_as_data(tmp_path: Path) -> None:
+    assert set(load_vocabularies().code_in_host_methods) == {"sdk", "tag"}
+    assert load_bank().vocabularies["integration_methods"] == get_args(Method)
+    shipped = data_path("questionnaires", "vocabularies.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "vocabularies.yaml"
+    path.write_text(shipped.replace("code_in_host_methods: [sdk, tag]", "code_in_host_methods: [sdk, pixel]"))
+    with pytest.raises(ConfigurationError) as caught:
+        load_vocabularies(path)
+    [problem] = caught.value.problems
+    assert problem.place == f"{path}:{shipped.splitlines().index('code_in_host_methods: [sdk, tag]') + 1}"
+    assert problem.message == ("code_in_host_methods: 'pixel': not an integration method; "
+                               "expected some of api, webhook, file, sdk, tag, manual")
+    path.write_text(shipped.replace("code_in_host_methods: [sdk, tag]", "code_in_host_methods: [tag, sdk, tag]"))
+    with pytest.raises(ConfigurationError, match="code_in_host_methods: tag listed more than once"):
+        load_vocabularies(path)

@@ -41,12 +41,12 @@ def test_samples_lowest_tier_wins_and_the_reject_is_excluded(samples_compared: C
     assert [(c.letter, c.status, c.rank) for c in comparison.candidates] == [
         ("A", "recommended", 1), ("B", "candidate", 2), ("C", "excluded", None)]
     recommended, higher, excluded = (reason.text for reason in comparison.reasons)
-    assert recommended == ("Northwind Mailworks B.V. is recommended: tier Low, residual risk 19.2, decision Approve, "
-                           "TCO P50 EUR 437,078 (Built to last).")
+    assert recommended == ("Northwind Mailworks B.V. is recommended: tier Low, residual risk 19.2, decision Approve "
+                           "with conditions, TCO P50 EUR 437,078 (Built to last).")
     assert comparison.recommendation == recommended
-    assert higher == "PixelPath Labs, Inc. ranks lower: its tier High (residual risk 38.3) is above tier Low."
+    assert higher == "PixelPath Labs, Inc. ranks lower: its tier High (residual risk 43.8) is above tier Low."
     assert excluded == ("GlowUp Technologies Pte. Ltd. is excluded: its decision is Reject (tier Critical, residual "
-                        "risk 79.4, knockouts 4).")
+                        "risk 79.9, knockouts 4).")
     assert comparison.reasons[2].figures["knockouts"] == 4
 
 

@@ -19,8 +19,12 @@ from hypothesis import strategies as st
 from riskengine.assessment import Assessment
 from riskengine.pipeline import assess
 from riskengine.portfolio import inert_text, portfolio_pdf, summary_workbook
+from riskengine.portfolio.compare import compare
 from riskengine.portfolio.summary import FORMULA_TRIGGERS, report_link
-from tests.conftest import NOW, SAMPLES, FillFactory
+from riskengine.portfolio.wording import load_portfolio_wording
+from riskengine.questionnaire.bank import QuestionBank
+from riskengine.questionnaire.template import write_template
+from tests.conftest import NOW, SAMPLES, FillFactory, sample_answers
 from tests.portfolio.conftest import SAMPLE_NAMES, variant
 
 HOSTILE = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\t=1", "\r=1",
@@ -63,7 +67,7 @@ def test_one_row_per_vendor_highest_tier_first(workbook: bytes) -> None:
     assert _column(sheet, "Vendor") == ["GlowUp Technologies Pte. Ltd.", "PixelPath Labs, Inc.",
                                         "Northwind Mailworks B.V."]
     assert _column(sheet, "Tier") == ["Critical", "High", "Low"]
-    assert _column(sheet, "Decision") == ["Reject", "Approve with conditions", "Approve"]
+    assert _column(sheet, "Decision") == ["Reject", "Approve with conditions", "Approve with conditions"]
 
 
 def test_row_holds_the_assessments_figures(workbook: bytes, samples: dict[str, Assessment]) -> None:
@@ -78,7 +82,7 @@ def test_row_holds_the_assessments_figures(workbook: bytes, samples: dict[str, A
     assert row["Security"] == pytest.approx(100.0)
     assert row["Integration and architecture"] == pytest.approx(81.8)
     assert row["External posture"] is None  # no control applies offline: blank, not 0
-    assert (row["Knockouts"], row["Conditions"]) == (0, 0)
+    assert (row["Knockouts"], row["Conditions"]) == (0, 1)  # IT reviews the integration with critical systems
     assert row["Currency"] == "EUR"
     assert northwind.tco is not None
     good_enough, built_to_last = northwind.tco.options
@@ -88,7 +92,7 @@ def test_row_holds_the_assessments_figures(workbook: bytes, samples: dict[str, A
     assert row["Reassess by"] == dt.datetime(2028, 11, 24)
     assert row["Report"] == "northwind-mail.pdf"
     glowup = {title: cell.value for title, cell in zip(_header(sheet), sheet[2], strict=True)}
-    assert (glowup["Knockouts"], glowup["Conditions"]) == (4, 21)
+    assert (glowup["Knockouts"], glowup["Conditions"]) == (4, 22)  # the 4 knockouts' remediations among them
 
 
 def test_one_column_per_category_in_the_profiles_order(workbook: bytes, samples: dict[str, Assessment]) -> None:
@@ -125,7 +129,7 @@ def test_conditional_formats_cover_the_table(workbook: bytes) -> None:
         '"Critical"', '"High"', '"Low"', '"Medium"']
     assert {rule.type for rule in rules[f"{tier}2:{tier}4"]} == {"cellIs"}
     assert sorted(rule.formula[0] for rule in rules[f"{decision}2:{decision}4"]) == [
-        '"Approve with conditions"', '"Approve"', '"Reject"']
+        '"Approve with conditions"', '"Approve"', '"More information needed"', '"Reject"']
     [bar] = rules[f"{residual}2:{residual}4"]
     assert bar.type == "dataBar"
     assert [(point.type, point.val) for point in bar.dataBar.cfvo] == [("num", 0), ("num", 100)]
@@ -295,5 +299,61 @@ def test_an_empty_portfolio_page_says_so() -> None:
     assert "No vendor has been assessed yet." in text
 
 
-def test_sample_names_cover_the_three_decisions(samples: dict[str, Assessment]) -> None:
-    assert {samples[name].risk.decision for name in SAMPLE_NAMES} == {"approve", "approve_with_conditions", "reject"}
+def test_the_portfolio_shows_each_samples_decision(samples: dict[str, Assessment], workbook: bytes,
+                                                   page: bytes) -> None:
+    decisions = {name: samples[name].risk.decision for name in SAMPLE_NAMES}
+    assert decisions == {"northwind-mail": "approve_with_conditions", "pixelpath-analytics": "approve_with_conditions",
+                         "glowup-loyalty": "reject"}
+    labels = load_portfolio_wording().decisions
+    sheet = _open(workbook)
+    shown = dict(zip(_column(sheet, "Assessment"), _column(sheet, "Decision"), strict=True))
+    assert shown == {samples[name].assessment_id: labels[decision] for name, decision in decisions.items()}
+    text = " ".join(_text(page)[0].split())
+    # the counts table: tier rows, a column per decision (four), then the total
+    assert "Critical 0 0 0 1 1 High 0 1 0 0 1 Medium 0 0 0 0 0 Low 0 1 0 0 1 Total 0 2 0 1 3" in text
+
+
+@pytest.fixture(scope="module")
+def waiting(tmp_path_factory: pytest.TempPathFactory, bank: QuestionBank) -> Assessment:
+    """Northwind with PRV-01 (does the vendor offer a DPA?) left blank: more information needed."""
+    content = sample_answers("northwind-mail")
+    path = tmp_path_factory.mktemp("waiting") / "waiting.xlsx"
+    write_template(bank, path, answers={key: value for key, value in content["answers"].items() if key != "PRV-01"},
+                   tables=content.get("tables", {}))
+    assessment = assess(path, now=NOW, inventory=SAMPLES / "inventory.yaml", org_profile=SAMPLES / "org-profile.yaml")
+    assert assessment.risk.decision == "more_information_needed"
+    assert [item.question_id for item in assessment.risk.missing] == ["PRV-01"]
+    return assessment.model_copy(update={"assessment_id": "RA-WAITING",
+                                         "vendor": assessment.vendor.model_copy(update={"legal_name": "Waiting Co"})})
+
+
+def test_a_vendor_waiting_for_answers_is_counted(samples: dict[str, Assessment], waiting: Assessment) -> None:
+    assessments = [*samples.values(), waiting]
+    sheet = _open(summary_workbook(assessments, reports={}))
+    shown = dict(zip(_column(sheet, "Assessment"), _column(sheet, "Decision"), strict=True))
+    assert shown["RA-WAITING"] == "More information needed"
+    due = dict(zip(_column(sheet, "Assessment"), _column(sheet, "Reassess by"), strict=True))
+    assert not waiting.risk.reassess_by and due["RA-WAITING"] is None  # no decision yet sets when to look again
+    text = " ".join(_text(portfolio_pdf(assessments))[0].split())
+    assert text.count("More information needed") == 3  # the legend, the vendor's row and (wrapped) the header
+    # the samples' counts (as above) and the waiting vendor's in its own column, whatever its provisional tier
+    counts = {"Critical": [0, 0, 0, 1], "High": [0, 1, 0, 0], "Medium": [0, 0, 0, 0], "Low": [0, 1, 0, 0]}
+    counts[load_portfolio_wording().tiers[waiting.risk.tier]][2] += 1
+    table = " ".join(f"{tier} {' '.join(map(str, row))} {sum(row)}" for tier, row in counts.items())
+    assert f"{table} Total 0 2 1 1 4" in text
+
+
+def test_a_vendor_waiting_for_answers_is_never_recommended(samples: dict[str, Assessment],
+                                                           waiting: Assessment) -> None:
+    # the lowest tier and residual, and by far the cheapest: still no decision to recommend it on
+    cheapest = variant(waiting, tier="low", residual=1.0, cost=1_000.0)
+    comparison = compare([cheapest, samples["pixelpath-analytics"], samples["glowup-loyalty"]])
+    assert comparison.recommended == samples["pixelpath-analytics"].assessment_id
+    assert comparison.candidate("RA-WAITING").status == "excluded"
+    reason = next(reason for reason in comparison.reasons if reason.assessment_id == "RA-WAITING")
+    assert (reason.kind, reason.figures["missing"]) == ("excluded", 1)
+    assert reason.text == ("Waiting Co is excluded: its decision is More information needed, waiting for 1 missing "
+                           "answer(s) (tier Low and residual risk 1.0 on the answers given).")
+    alone = compare([cheapest, variant(cheapest, assessment_id="RA-WAITING-2", legal_name="Also Waiting")])
+    assert alone.recommended is None
+    assert alone.recommendation == "All 2 candidates are excluded, so none is recommended."

@@ -23,7 +23,19 @@ def test_shipped_files_load() -> None:
     wording = load_portfolio_wording()
     assert wording.tiers["critical"] == "Critical" and wording.workbook.sheet == "Portfolio"
     rule = load_compare_rule()
-    assert rule.exclude_decisions == ("reject",) and rule.tco_share == 0.25
+    assert rule.exclude_decisions == ("reject", "more_information_needed") and rule.tco_share == 0.25
+
+
+def test_a_rule_always_excludes_a_candidate_waiting_for_answers(tmp_path: Path) -> None:
+    """A candidate whose decision waits for missing answers has no decision to be recommended on, whatever the
+    organisation's rule lists; the rule's sentence in the comparison names it too."""
+    path = _edited(tmp_path, "scoring", "compare.yaml", "exclude_decisions: [reject, more_information_needed]",
+                   "exclude_decisions: [reject]")
+    assert load_compare_rule(path).exclude_decisions == ("reject", "more_information_needed")
+    (tmp_path / "other").mkdir()
+    path = _edited(tmp_path / "other", "scoring", "compare.yaml",
+                   "exclude_decisions: [reject, more_information_needed]", "exclude_decisions: [approve]")
+    assert load_compare_rule(path).exclude_decisions == ("approve", "more_information_needed")
 
 
 def test_an_unknown_placeholder_is_an_error_with_its_line(tmp_path: Path) -> None:
@@ -67,6 +79,7 @@ def test_the_rule_is_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as caught:
         load_compare_rule(path)
     assert caught.value.problems[0].place.startswith(f"{path}:")
-    path = _edited(tmp_path, "scoring", "compare.yaml", "exclude_decisions: [reject]", "exclude_decisions: [maybe]")
+    path = _edited(tmp_path, "scoring", "compare.yaml", "exclude_decisions: [reject, more_information_needed]",
+                   "exclude_decisions: [maybe]")
     with pytest.raises(ConfigurationError, match="exclude_decisions"):
         load_compare_rule(path)

@@ -31,12 +31,14 @@ from riskengine.report.wording import SectionId, load_glossary, load_wording
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Owner, Remediation, Severity, Tier
 from riskengine.score.result import (
+    Borderline,
     CategoryScore,
     Condition,
     ConditionGroup,
     Contribution,
     Finding,
     KnockoutHit,
+    MissingAnswer,
     RiskResult,
     WhatIf,
 )
@@ -73,7 +75,8 @@ def _condition(source: Finding | KnockoutHit) -> Condition:
     remediation = source.remediation
     return Condition(action=remediation.action, owner=remediation.owner, due=remediation.due,
                      effort=remediation.effort, rule_ids=(source.rule_id,),
-                     severity=source.severity if isinstance(source, Finding) else "critical")
+                     severity=source.severity if isinstance(source, Finding) else "critical",
+                     knockout=isinstance(source, KnockoutHit))
 
 
 def _group(owner: Owner, due: Due, *conditions: Condition) -> ConditionGroup:
@@ -168,7 +171,7 @@ def make_assessment(*, answers: tuple[AnsweredQuestion, ...] | None = None,
     by_rule = {finding.rule_id: finding for finding in findings}
     risk = RiskResult(
         profile="default@1.0.0", inherent=78.0, control_effectiveness=61.4, residual=52.3, tier="high",
-        decision="reject", reassess_months=6, reassess_by="2027-05-24",
+        score_tier="high", decision="reject", reassess_months=6, reassess_by="2027-05-24",
         inherent_factors=(
             Contribution(rule_id="I-PERSONAL", points=20, reason="Holds personal data of customers",
                          provenance=(Provenance(kind="derived", ref="data.personal"), *_cell("Data!D4"))),
@@ -296,7 +299,7 @@ def test_sections_appear_in_order_in_text_and_bookmarks(full_pdf: bytes) -> None
 
 def test_decision_scores_and_date_are_shown(full_pdf: bytes) -> None:
     wording = load_wording()
-    text = _text(full_pdf)
+    text = _flat(_text(full_pdf))
     assert wording.decisions["reject"].badge in text
     assert "52.3 / 100" in text
     assert "24 November 2026" in text
@@ -436,6 +439,16 @@ def _conditions_text(data: bytes) -> str:
     return _section_text(data, "conditions", load_wording().dependencies.diagram_intro[:40])
 
 
+def _with_conditions(assessment: Assessment) -> Assessment:
+    """The assessment approved with conditions: no knockout, its other conditions kept."""
+    risk = assessment.risk
+    groups = tuple(group.model_copy(update={"conditions": tuple(c for c in group.conditions if not c.knockout)})
+                   for group in risk.conditions)
+    risk = risk.model_copy(update={"decision": "approve_with_conditions", "knockouts": (),
+                                   "conditions": tuple(group for group in groups if group.conditions)})
+    return assessment.model_copy(update={"risk": risk})
+
+
 def _approved(assessment: Assessment) -> Assessment:
     """The assessment approved in the Low tier without conditions (its milder findings recommended)."""
     risk = assessment.risk.model_copy(update={"decision": "approve", "tier": "low", "knockouts": (),
@@ -447,13 +460,13 @@ def _approved(assessment: Assessment) -> Assessment:
 # --- summary, conditions, recommendations, what-if ---
 
 
-def test_summary_lists_only_the_conditions_due_before_go_live(full_pdf: bytes) -> None:
+def test_summary_lists_only_the_conditions_due_before_go_live() -> None:
     wording = load_wording()
-    text = _summary_text(full_pdf)
+    text = _summary_text(render_pdf(_with_conditions(make_assessment())))
     before = text[text.index(wording.summary.before_go_live_intro):]
-    # the knockout's remediation and the two conditions due before go-live, with owner and rule id
-    assert "CRITICAL Vendor enables SAML single sign-on on our plan K-SSO Vendor" in before
-    assert "CRITICAL Fix: No multi-factor authentication for admins C-SEC-01 Vendor" in before
+    # the two conditions due before go-live, most severe first, with owner and rule id
+    assert ("CRITICAL Fix: No multi-factor authentication for admins C-SEC-01 Vendor HIGH Fix: Customer data used "
+            "to train AI models C-PRV-01 Compliance") in before
     assert "HIGH Fix: Customer data used to train AI models C-PRV-01 Compliance" in before
     # a condition due later is counted, recommendations are not listed
     assert "Fix: Audit logs cannot be exported" not in before
@@ -501,17 +514,20 @@ def test_conditions_section_lists_knockouts_then_conditions_by_owner_and_due(ful
     wording = load_wording().conditions
     text = _conditions_text(full_pdf)
     knockouts = text.index(wording.knockouts_title)
-    conditions = text.index(wording.conditions_title)
+    conditions = text.index(wording.conditions_title_reconsidered)
     recommendations = text.index(wording.recommendations_title)
     what_if = text.index(wording.what_if_title)
     assert knockouts < conditions < recommendations < what_if
-    # the knockout: reason, rule id, remediation, owner, due
-    assert ("No single sign-on for a tool that holds customer data K-SSO Vendor enables SAML single sign-on on our "
-            "plan Vendor Before go-live") in text[knockouts:conditions]
+    assert wording.conditions_title not in text  # a rejected tool has no conditions of approval yet
+    # the knockout: reason, rule id, its source, what must change, owner, due
+    assert ("No single sign-on for a tool that holds customer data K-SSO Source: Security!D3 Vendor enables SAML "
+            "single sign-on on our plan Vendor Before go-live") in text[knockouts:conditions]
+    # the knockout's remediation is listed once, among the knockouts, not again as a condition
+    assert text[:what_if].count("Vendor enables SAML single sign-on on our plan") == 1
     # a condition row: under its group's owner and due point, with rule id, severity tag and effort
     section = text[conditions:recommendations]
-    assert ("Vendor · Before go-live Severity Effort Vendor enables SAML single sign-on on our plan K-SSO "
-            "CRITICAL High Fix: No multi-factor authentication for admins C-SEC-01 CRITICAL Medium") in section
+    assert ("Vendor · Before go-live Severity Effort Fix: No multi-factor authentication for admins C-SEC-01 "
+            "CRITICAL Medium") in section
     assert "IT · Within 30 days Severity Effort Fix: Audit logs cannot be exported C-SEC-02 HIGH Medium" in section
     # groups in the engine's order
     positions = [section.index(group) for group in ("IT · Within 30 days", "Vendor · Before go-live",
@@ -571,7 +587,7 @@ def test_one_fix_reads_in_the_singular() -> None:
 
 
 def test_condition_and_what_if_text_renders_literally() -> None:
-    base = make_assessment()
+    base = _with_conditions(make_assessment())
     condition = Condition(action=HOSTILE_MARKUP, owner="it", due="before-go-live", effort="low",
                           rule_ids=("C-<X>",), severity="high")
     scenario = WhatIf(target="decision:approve", reachable=False, rule_ids=(), actions=(), residual=50.0,
@@ -583,6 +599,247 @@ def test_condition_and_what_if_text_renders_literally() -> None:
     text = _conditions_text(data)
     assert f"{HOSTILE_MARKUP} C-<X> HIGH Low" in text
     assert "To be approved without conditions: <i>never</i> & ever." in text
+
+
+# --- what each decision says: rejection, more information needed, borderline ---
+
+
+def test_a_rejection_says_what_must_change_to_be_reconsidered(full_pdf: bytes) -> None:
+    wording = load_wording()
+    summary = _summary_text(full_pdf)
+    section = summary[summary.index(wording.summary.reconsider_title):]
+    assert _flat(wording.summary.reconsider_intro) in section
+    assert ("No single sign-on for a tool that holds customer data K-SSO Vendor enables SAML single sign-on on our "
+            "plan Vendor") in section
+    assert wording.summary.reconsider_also.format(count=3) in section  # C-SEC-01, C-SEC-02, C-PRV-01
+    # nothing about going live: a rejected tool is not switched on
+    assert _flat(wording.summary.before_go_live_intro) not in summary
+    assert f" {wording.summary.before_go_live} " not in summary
+    assert "before the tool is switched on" not in summary
+    # the tier the knockouts set, and the score behind it
+    assert wording.summary.score_knockout_same.format(residual="52.3", tier="High") in summary
+
+
+def test_a_knockout_that_raises_the_tier_says_so() -> None:
+    base = make_assessment()
+    risk = base.risk.model_copy(update={"tier": "critical", "score_tier": "high"})
+    summary = _summary_text(render_pdf(base.model_copy(update={"risk": risk})))
+    assert ("Risk tier Critical, set by the knockouts; the residual risk of 52.3 out of 100 alone gives High."
+            in summary)
+
+
+def test_a_rejection_by_the_score_alone_names_the_tier_to_leave() -> None:
+    base = make_assessment()
+    risk = base.risk.model_copy(update={"knockouts": (), "tier": "critical", "score_tier": "critical"})
+    data = render_pdf(base.model_copy(update={"risk": risk}))
+    wording = load_wording()
+    summary = _summary_text(data)
+    assert _flat(wording.summary.reconsider_score.format(tier="Critical")) in summary
+    assert "Residual risk is 52.3 out of 100, which places the tool in the Critical risk tier." in summary
+    # every condition (the K-SSO one is a knockout's, left out here) would still apply
+    assert wording.summary.reconsider_also.format(count=3) in summary
+    conditions = _conditions_text(data)
+    assert _flat(wording.conditions.reconsider_score.format(tier="Critical")) in conditions
+
+
+def _finding_card(data: bytes, rule_id: str) -> str:
+    """The text of one finding's card in the Findings section, up to the next card's severity tag."""
+    text = _section_text(data, "findings", f"{load_wording().sections['conditions']} ")
+    start = text.index(f" {rule_id} ")
+    ends = [text.find(f" {tag} ", start) for tag in ("CRITICAL", "HIGH", "MEDIUM", "LOW")]
+    return text[start:min([end for end in ends if end > 0] or [len(text)])]
+
+
+def test_a_gap_behind_a_knockout_shows_the_knockouts_remediation_once() -> None:
+    base = make_assessment()
+    findings = tuple(finding.model_copy(update={"knockout": "K-SSO"}) if finding.rule_id == "C-SEC-01" else finding
+                     for finding in base.findings)
+    data = render_pdf(base.model_copy(update={"findings": findings}))
+    wording = load_wording().findings
+    card = _finding_card(data, "C-SEC-01")
+    assert "Vendor enables SAML single sign-on on our plan (owner: Vendor; due: Before go-live)" in card
+    assert wording.causes_knockout.format(knockout="K-SSO").rstrip(".") in card
+    assert "Fix: No multi-factor authentication for admins (owner" not in card  # its own remediation gives way
+    summary = _summary_text(data)
+    assert load_wording().summary.other_top_findings in summary
+    assert "No multi-factor authentication for admins" not in summary  # the knockout says it already
+
+
+def test_a_requirement_shows_no_points_and_who_can_fix_it() -> None:
+    base = make_assessment()
+    requirement = Finding(
+        rule_id="REQ-CRITICAL-REACH", kind="requirement", category="integration", severity="high",
+        title="Reaches systems of high or critical importance",
+        plain="A failure at the vendor could reach systems the business cannot do without.",
+        technical="IT must approve the integration design.",
+        remediation=Remediation(action="IT reviews the integration with critical systems", owner="it",
+                                due="before-go-live"),
+        answer=None, points_lost=0.0, fixable_by="nobody",
+        provenance=(Provenance(kind="graph", ref="graph:inventory.yaml", detail="critical dependents"),))
+    data = render_pdf(base.model_copy(update={"findings": (*base.findings, requirement)}))
+    wording = load_wording().findings
+    card = _finding_card(data, "REQ-CRITICAL-REACH")
+    assert _flat(wording.requirement_points) in card
+    assert "0.0 of 100" not in card
+    assert wording.vendor_answer not in card  # a requirement reads no answer: no "(blank)" to mislead
+    assert _flat(wording.fixers["nobody"]) in card
+    assert "9.5 of 100 control effectiveness" in _finding_card(data, "C-SEC-01")
+    assert wording.fixers["vendor"] in _finding_card(data, "C-SEC-01")
+
+
+def test_what_if_names_its_route_marks_our_fixes_and_says_what_blocks_it() -> None:
+    base = make_assessment()
+    ours = WhatIf(target="tier:medium", route="with_our_side", reachable=True, rule_ids=("C-SEC-01", "C-INT-02"),
+                  actions=("Fix: No multi-factor authentication for admins", "Retire the duplicate tool"),
+                  our_side=("C-INT-02",), residual=38.0, tier="medium", decision="reject")
+    blocked = WhatIf(target="decision:approve", reachable=False, rule_ids=("C-SEC-01",),
+                     actions=("Fix: No multi-factor authentication for admins",), blocked_by=("C-INT-02",),
+                     residual=45.0, tier="high", decision="approve_with_conditions",
+                     note="needs C-INT-02 fixed, which this route cannot change")
+    findings = tuple(finding.model_copy(update={"fixable_by": "ours"}) if finding.rule_id == "C-INT-02" else finding
+                     for finding in base.findings)
+    risk = base.risk.model_copy(update={"what_if": (ours, blocked)})
+    text = _conditions_text(render_pdf(base.model_copy(update={"risk": risk, "findings": findings})))
+    wording = load_wording().conditions
+    section = text[text.index(wording.what_if_title):]
+    assert (f"{wording.routes['with_our_side'].upper()} To move down to the Medium tier, fix these 2: 1. Fix: No "
+            f"multi-factor authentication for admins C-SEC-01 2. Retire the duplicate tool C-INT-02 "
+            f"{wording.our_side}") in section
+    assert (f"{wording.routes['vendor'].upper()} To be approved without conditions: Blocked by C-INT-02, No sandbox "
+            "environment: only our side can change it. Even with all 1 fixes") in section
+    assert "which this route cannot change" not in section  # the blocked line says it in full
+
+
+def _missing(count: int) -> tuple[MissingAnswer, ...]:
+    """``count`` missing answers: the first not in the questionnaire at all, the second an N/A refused."""
+    answers = [MissingAnswer(fact="answer.PRV-01", question_id="PRV-01", label="Do you offer a GDPR Art. 28 DPA?",
+                             place="", why="not answered", rule_ids=("KO-NO-DPA", "PRV-DPA")),
+               MissingAnswer(fact="answer.SEC-02", question_id="SEC-02", label="Is MFA enforced for administrators?",
+                             place="Security!D6", why="N/A not accepted: every tool has administrators",
+                             rule_ids=("SEC-MFA-ADMIN",))]
+    answers += [MissingAnswer(fact=f"answer.DAT-{number:02d}", question_id=f"DAT-{number:02d}",
+                              label=f"Data question number {number}?", place=f"Data handled!D{number + 4}",
+                              why="left blank", rule_ids=("KO-NO-TRANSFER-MECHANISM",))
+                for number in range(1, count - 1)]
+    return tuple(answers[:count])
+
+
+def _waiting(count: int = 9) -> Assessment:
+    """The assessment waiting for ``count`` answers: no knockout, the conditions found so far kept."""
+    base = _with_conditions(make_assessment())
+    risk = base.risk.model_copy(update={"decision": "more_information_needed", "missing": _missing(count),
+                                        "what_if": (), "tier": "medium", "score_tier": "medium"})
+    return base.model_copy(update={"risk": risk})
+
+
+@pytest.fixture(scope="module")
+def waiting_pdf() -> bytes:
+    return render_pdf(_waiting())
+
+
+def test_more_information_needed_summary_lists_the_first_answers_with_their_cells(waiting_pdf: bytes) -> None:
+    wording = load_wording()
+    text = _summary_text(waiting_pdf)
+    assert wording.decisions["more_information_needed"].badge in text
+    section = text[text.index(wording.summary.missing_title):]
+    assert _flat(wording.summary.missing_intro) in section
+    assert (f"PRV-01 Do you offer a GDPR Art. 28 DPA? {wording.conditions.not_in_questionnaire} Not answered "
+            "KO-NO-DPA, PRV-DPA") in section
+    assert ("SEC-02 Is MFA enforced for administrators? Security!D6 N/A not accepted: every tool has administrators "
+            "SEC-MFA-ADMIN") in section
+    assert "DAT-04 Data question number 4? Data handled!D8 Left blank" in section  # the sixth
+    assert "DAT-05" not in section  # the seventh waits in the Conditions section
+    assert wording.summary.missing_more.format(count=3) in section
+    assert "see the JSON" not in section
+    assert wording.summary.missing_conditions.format(count=3) in section
+    # the score is provisional, no go-live, no reassessment date before a decision
+    assert wording.summary.score_pending.format(residual="52.3", tier="Medium") in text
+    assert _flat(wording.summary.before_go_live_intro) not in text
+    assert _flat(wording.summary.reassess_pending) in text
+
+
+def test_a_report_without_conditions_lists_every_missing_answer_in_the_summary() -> None:
+    """The IT report has no Conditions section to point to: its summary lists them all."""
+    text = _summary_text(render_pdf(_waiting(), audience="it"))
+    assert "DAT-07 Data question number 7? Data handled!D11 Left blank" in text
+    assert load_wording().summary.missing_more.format(count=3) not in text
+
+
+def test_more_information_needed_conditions_list_every_missing_answer_first(waiting_pdf: bytes) -> None:
+    wording = load_wording().conditions
+    text = _conditions_text(waiting_pdf)
+    missing, found = text.index(wording.missing_title), text.index(wording.conditions_title_pending)
+    assert missing < found < text.index(wording.recommendations_title)
+    table = text[missing:found]
+    assert f"{wording.question_id} {wording.question} {wording.place} {wording.why} {wording.needed_by}" in table
+    assert f"PRV-01 Do you offer a GDPR Art. 28 DPA? {wording.not_in_questionnaire} Not answered KO-NO-DPA PRV-DPA" \
+        in table
+    for number in range(1, 8):
+        assert f"DAT-{number:02d} Data question number {number}? Data handled!D{number + 4} Left blank" in table
+    assert wording.conditions_title not in text
+    assert _flat(wording.what_if_pending) in text
+
+
+def test_more_information_needed_has_nothing_to_sign_yet(waiting_pdf: bytes) -> None:
+    wording = load_wording()
+    text = _section_text(waiting_pdf, "signoff", f"{wording.sections['appendix']} ")
+    assert _flat(wording.signoff.pending) in text
+    assert wording.signoff.conditions_accepted not in text and wording.signoff.signature not in text
+    cover = _flat(_reader(waiting_pdf).pages[0].extract_text())
+    assert wording.cover.badge_tier_pending.format(tier="Medium") in cover
+
+
+@pytest.mark.parametrize(("residual", "distance", "threshold", "other", "expected"), [
+    (19.2, -0.8, 20.0, "medium", "Borderline: the residual 19.2 is 0.8 below the Medium tier's threshold of 20; one "
+                                 "answer could move it across. Medium would mean approval with conditions."),
+    (21.5, 1.5, 20.0, "low", "Borderline: the residual 21.5 is only 1.5 above the Medium tier's threshold of 20; one "
+                             "answer could move it back to Low. Low would mean approval."),
+    (20.0, 0.0, 20.0, "low", "Borderline: the residual 20.0 is exactly the Medium tier's threshold of 20; one answer "
+                             "could move it back to Low. Low would mean approval."),
+])
+def test_a_borderline_residual_is_said_after_the_score(residual: float, distance: float, threshold: float,
+                                                       other: Tier, expected: str) -> None:
+    base = _with_conditions(make_assessment())
+    tier: Tier = "low" if distance < 0 else "medium"
+    decision: Decision = "approve" if tier == "low" else "approve_with_conditions"
+    other_decision: Decision = "approve_with_conditions" if other == "medium" else "approve"
+    risk = base.risk.model_copy(update={
+        "residual": residual, "tier": tier, "score_tier": tier, "decision": decision,
+        "borderline": Borderline(threshold=threshold, distance=distance, other_tier=other,
+                                 other_decision=other_decision)})
+    text = _summary_text(render_pdf(base.model_copy(update={"risk": risk})))
+    score = load_wording().summary.score.format(residual=f"{residual:.1f}", tier=tier.capitalize())
+    assert f"{score} {expected}" in text
+
+
+def test_a_borderline_that_would_not_change_the_decision_says_so() -> None:
+    base = _with_conditions(make_assessment())
+    risk = base.risk.model_copy(update={"residual": 19.2, "tier": "low", "score_tier": "low", "borderline": Borderline(
+        threshold=20.0, distance=-0.8, other_tier="medium", other_decision="approve_with_conditions")})
+    text = _summary_text(render_pdf(base.model_copy(update={"risk": risk})))
+    assert "Medium would not change the decision (approval with conditions)." in text
+
+
+def test_decision_badges_read_in_greyscale() -> None:
+    """Each badge has its own word and border, and its text stands out from its fill without colour."""
+    from riskengine.portfolio.wording import luminance
+
+    wording = load_wording()
+    themes = wording.theme.decisions
+    assert len({theme.border for theme in themes.values()}) == len(themes) == 4
+    assert len({decision.badge for decision in wording.decisions.values()}) == 4
+    for decision, theme in themes.items():
+        assert abs(luminance(theme.fill) - luminance(theme.text)) >= 120, decision
+        assert abs(luminance(theme.fill) - luminance(theme.stroke)) >= 60, decision
+
+
+def test_decision_themes_sharing_a_border_are_refused(tmp_path: Path) -> None:
+    shipped = data_path("templates", "report.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "report.yaml"
+    broken.write_text(shipped.replace('text: "#2B3645", border: dotted', 'text: "#2B3645", border: dashed'),
+                      encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="each decision needs its own border"):
+        load_wording(broken)
 
 
 def test_findings_say_whether_they_are_conditions_or_recommendations(full_pdf: bytes) -> None:

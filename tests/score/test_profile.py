@@ -51,6 +51,63 @@ def test_condition_without_a_test_is_refused_with_its_line(tmp_path: Path) -> No
     assert int(problem.place.rsplit(":", 1)[1]) > 1
 
 
+def _problems(path: Path) -> str:
+    with pytest.raises(InputError) as caught:
+        load_profile(path)
+    return "; ".join(str(problem) for problem in caught.value.problems)
+
+
+def test_every_control_says_when_it_applies(tmp_path: Path) -> None:
+    content = yaml.safe_load((ROOT / "scoring" / "default.yaml").read_text(encoding="utf-8"))
+    del content["controls"][0]["applies"]
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    assert "controls.0.applies: Field required" in _problems(path)
+
+
+def test_an_answer_a_control_reads_must_be_scored_by_a_control_of_its_own(tmp_path: Path) -> None:
+    """A "No" that no control scores would never cost points while a contradicted "Yes" could (SEC-22)."""
+    content = yaml.safe_load((ROOT / "scoring" / "default.yaml").read_text(encoding="utf-8"))
+    content["controls"] = [c for c in content["controls"] if c["id"] != "SEC-VDP"]
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    assert "rule CON-VDP reads answer.SEC-22, which no control scores" in _problems(path)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"weight": 1.0005}, "has more than three decimals"),
+    ({"points": {"Yes": 1, "Partial": 0.3333}}, "has more than three decimals"),
+])
+def test_weights_and_points_are_exact_thousandths(tmp_path: Path, change: dict[str, object], message: str) -> None:
+    assert message in _problems(_profile_with(tmp_path, change))
+
+
+def test_tier_thresholds_are_compared_in_tenths(tmp_path: Path) -> None:
+    path = _overlay(tmp_path, "extends: default\ntiers: [{id: low, below: 19.95}]\n")
+    assert "residual scores are compared in tenths" in _problems(path)
+
+
+def test_knockouts_and_requirements_are_checked(tmp_path: Path) -> None:
+    path = _overlay(tmp_path, """
+extends: default
+knockouts: [{id: KO-NO-DPA, control: PRV-NOPE}]
+requirements:
+  - id: REQ-X
+    category: nowhere
+    when: {fact: data.personal, is: true}
+    requires: {fact: answer.PRV-99, equals: "Yes"}
+    severity: high
+    title: t
+    plain: p
+    technical: t
+    remediation: {action: a, owner: it, due: at-renewal}
+""")
+    problems = _problems(path)
+    assert "knockout KO-NO-DPA: unknown control 'PRV-NOPE'" in problems
+    assert "rule REQ-X: unknown category 'nowhere'" in problems
+    assert "rule REQ-X: unknown fact 'answer.PRV-99'" in problems
+
+
 def _overlay(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "ours.yaml"
     path.write_text(text, encoding="utf-8")
@@ -70,6 +127,7 @@ controls:
     category: security
     fact: answer.SEC-13
     weight: 1
+    applies: always
     points: {"Yes": 1}
     severity: low
     title: t
