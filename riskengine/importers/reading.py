@@ -18,7 +18,6 @@ from riskengine.importers.sheets import Book, open_book
 from riskengine.importers.translation import translate
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.layout import META_SHEET
-from riskengine.questionnaire.not_applicable import screen_not_applicable
 from riskengine.questionnaire.submission import Submission
 
 FORMATS = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
@@ -56,13 +55,9 @@ def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format
     ``coverage``; a foreign one carries its ``Coverage``. Raises ``InputError`` with every problem and its place,
     or ``UnreadableFileError`` (a subclass) for a file that cannot be opened safely. ``require_answers`` makes a
     blank required answer of our template an error (the intake check); without it the answer stays blank, with
-    a warning. Every N/A the bank does not accept is a warning and recorded as refused (``screen_not_applicable``).
+    a warning. Every N/A the bank does not accept is a warning and recorded as refused
+    (``riskengine.questionnaire.not_applicable``).
     """
-    return screen_not_applicable(_read(path, bank, today, format, mapping, require_answers), bank)
-
-
-def _read(path: Path, bank: QuestionBank, today: dt.date, format: str | None, mapping: Path | None,
-          require_answers: bool) -> Submission:
     source = str(path)
     if format is not None and format not in FORMATS:
         raise InputError(source, [Problem(place=source, message=f"unknown format {format!r}; expected one of "

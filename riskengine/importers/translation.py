@@ -20,6 +20,7 @@ from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
 from riskengine.importers.mapping import COMBINES, Mapping, Rule, source_id
 from riskengine.importers.sheets import cell_text
 from riskengine.questionnaire.bank import YES_NO_OPTIONS, Question, QuestionBank
+from riskengine.questionnaire.not_applicable import screen_not_applicable
 from riskengine.questionnaire.submission import (
     Answer,
     AnswerValue,
@@ -99,9 +100,10 @@ def translate(foreign: ForeignQuestionnaire, mapping: Mapping, bank: QuestionBan
         sources={question_id: result.sources[question_id] for question_id in answered},
         unparsed=tuple(result.unparsed.values()), vendor_evidence=tuple(result.evidence), flags=foreign.flags,
         facts=tuple(result.facts))
-    return Submission(bank_id=bank.id, bank_version=bank.version, source=foreign.source,
-                      answers={question_id: result.answers[question_id] for question_id in answered}, tables={},
-                      warnings=tuple(result.warnings), coverage=coverage)
+    return screen_not_applicable(Submission(
+        bank_id=bank.id, bank_version=bank.version, source=foreign.source,
+        answers={question_id: result.answers[question_id] for question_id in answered}, tables={},
+        warnings=tuple(result.warnings), coverage=coverage), bank)
 
 
 def routed_out(items: dict[str, ForeignItem], mapping: Mapping) -> set[str]:

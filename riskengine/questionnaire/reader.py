@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from riskengine.errors import InputError, Problem
 from riskengine.questionnaire.bank import QUESTION_ID, AnswerSpec, Question, QuestionBank
 from riskengine.questionnaire.layout import ANSWER_COLUMN, COMMENT_COLUMN, META_SHEET, TABLE_FIRST_COLUMN
+from riskengine.questionnaire.not_applicable import screen_not_applicable
 from riskengine.questionnaire.submission import Answer, AnswerValue, Submission, TableRow
 from riskengine.questionnaire.workbook import open_workbook
 
@@ -93,11 +94,13 @@ class _Reading:
                 self.tables[question.id] = self._read_table(where[0], where[1], question)
             else:
                 self._read_answer(where[0], where[1], question)
-        errors = [problem for problem in self.problems if problem.severity == "error"]
-        if errors:
-            raise InputError(self.source, self.problems)
-        return Submission(bank_id=self.bank.id, bank_version=self.bank.version, source=self.source,
-                          answers=self.answers, tables=self.tables, warnings=tuple(self.problems))
+        # N/A answers are judged even when other answers are wrong: validate lists every problem at once.
+        submission = screen_not_applicable(Submission(
+            bank_id=self.bank.id, bank_version=self.bank.version, source=self.source, answers=self.answers,
+            tables=self.tables, warnings=tuple(self.problems)), self.bank)
+        if any(problem.severity == "error" for problem in submission.warnings):
+            raise InputError(self.source, submission.warnings)
+        return submission
 
     def _check_meta(self) -> None:
         meta = self.sheets.get(META_SHEET.lower())

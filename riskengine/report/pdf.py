@@ -935,6 +935,8 @@ class _Report:
             return summary.score_knockout.format(residual=residual, tier=tier, score_tier=tiers[risk.score_tier])
         if risk.knockouts:
             return summary.score_knockout_same.format(residual=residual, tier=tier)
+        if risk.tier != risk.score_tier:
+            return summary.score_floor.format(residual=residual, tier=tier, score_tier=tiers[risk.score_tier])
         return summary.score.format(residual=residual, tier=tier)
 
     def _borderline_sentence(self, border: Borderline) -> str:

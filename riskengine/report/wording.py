@@ -144,6 +144,7 @@ class SummaryWording(Sentences):
         "score_knockout": frozenset({"residual", "tier", "score_tier"}),
         "score_knockout_same": frozenset({"residual", "tier"}),
         "score_pending": frozenset({"residual", "tier"}),
+        "score_floor": frozenset({"residual", "tier", "score_tier"}),
         "borderline_below": _BORDERLINE,
         "borderline_above": _BORDERLINE,
         "borderline_at": _BORDERLINE,
@@ -168,6 +169,7 @@ class SummaryWording(Sentences):
     """A rejection whose knockouts raised the tier above the score's."""
     score_knockout_same: str
     score_pending: str
+    score_floor: str
     """The decision waits for missing answers: the score is provisional."""
     borderline_below: str
     borderline_above: str

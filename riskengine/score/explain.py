@@ -11,7 +11,8 @@ def outcome_line(risk: RiskResult) -> str:
     printed is the figure the tier was decided on."""
     line = f"{risk.decision.replace('_', ' ')}, tier {risk.tier}"
     if risk.tier != risk.score_tier:
-        line += f" (a knockout's floor; the score alone gives {risk.score_tier})"
+        floor = "set by the knockouts" if risk.knockouts else "the floor of its worst open gap"
+        line += f" ({floor}; the score alone gives {risk.score_tier})"
     line += f", residual {risk.residual:.1f}/100"
     if risk.borderline is not None:
         border = risk.borderline

@@ -628,6 +628,17 @@ def test_a_knockout_that_raises_the_tier_says_so() -> None:
             in summary)
 
 
+def test_an_open_severe_gap_that_raises_the_tier_says_so() -> None:
+    """No knockout: the tier is the score's, raised to the floor of the worst open gap (critical: high)."""
+    base = make_assessment()
+    risk = base.risk.model_copy(update={"knockouts": (), "tier": "high", "score_tier": "medium",
+                                        "decision": "approve_with_conditions"})
+    summary = _summary_text(render_pdf(base.model_copy(update={"risk": risk})))
+    assert ("Residual risk is 52.3 out of 100, which alone gives the Medium tier; the tool is in the High risk tier "
+            "because a gap that severe is still open (the findings below).") in summary
+    assert "which places the tool in the High risk tier" not in summary
+
+
 def test_a_rejection_by_the_score_alone_names_the_tier_to_leave() -> None:
     base = make_assessment()
     risk = base.risk.model_copy(update={"knockouts": (), "tier": "critical", "score_tier": "critical"})
