@@ -135,19 +135,10 @@ class AllOf(_Condition):
         return all(part.holds(facts) for part in self.all)
 
     def evaluate(self, facts: FactSet) -> Truth:
-        result: Truth = True
-        for part in self.all:
-            value = part.evaluate(facts)
-            if value is False:
-                return False
-            if value is None:
-                result = None
-        return result
+        return _kleene(self.all, facts, deciding=False)
 
     def unknowns(self, facts: FactSet) -> set[str]:
-        if self.evaluate(facts) is not None:
-            return set()
-        return {fact for part in self.all for fact in part.unknowns(facts)}
+        return _unknowns(self, self.all, facts)
 
 
 class AnyOf(_Condition):
@@ -157,19 +148,28 @@ class AnyOf(_Condition):
         return any(part.holds(facts) for part in self.any)
 
     def evaluate(self, facts: FactSet) -> Truth:
-        result: Truth = False
-        for part in self.any:
-            value = part.evaluate(facts)
-            if value is True:
-                return True
-            if value is None:
-                result = None
-        return result
+        return _kleene(self.any, facts, deciding=True)
 
     def unknowns(self, facts: FactSet) -> set[str]:
-        if self.evaluate(facts) is not None:
-            return set()
-        return {fact for part in self.any for fact in part.unknowns(facts)}
+        return _unknowns(self, self.any, facts)
+
+
+def _kleene(parts: tuple[Condition, ...], facts: FactSet, *, deciding: bool) -> Truth:
+    """Kleene's "and" (a false part decides) or "or" (a true part decides); otherwise unknown if any part is."""
+    result: Truth = not deciding
+    for part in parts:
+        value = part.evaluate(facts)
+        if value is deciding:
+            return deciding
+        if value is None:
+            result = None
+    return result
+
+
+def _unknowns(condition: AllOf | AnyOf, parts: tuple[Condition, ...], facts: FactSet) -> set[str]:
+    if condition.evaluate(facts) is not None:
+        return set()
+    return {fact for part in parts for fact in part.unknowns(facts)}
 
 
 class NotOf(_Condition):

@@ -117,7 +117,21 @@ def scaled(value: float) -> int:
     return round(value * SCALE)
 
 
-class Control(_Frozen):
+class _Explained(_Frozen):
+    """What a gap means, in two voices, and what closes it: shared by controls and requirements."""
+
+    severity: Severity
+    title: str
+    plain: str
+    """The finding for a marketer: what it means for the business."""
+    technical: str
+    """The finding for IT: what exactly is missing."""
+    remediation: Remediation
+    fixable_by: FixableBy | None = None
+    """Who can close the gap; by default ``ours`` for a graph fact (``graph.*``), else ``vendor``."""
+
+
+class Control(_Explained):
     """One control: the fact it reads, when it applies, how answers score, and what a gap means in two voices."""
 
     id: str = Field(pattern=r"^[A-Z][A-Z0-9-]+$")
@@ -131,15 +145,6 @@ class Control(_Frozen):
     applies: Condition | Literal["always"]
     """When the control counts: ``always``, or a condition (for example only if personal data is held). A
     control that does not apply neither adds nor removes points."""
-    severity: Severity
-    title: str
-    plain: str
-    """The finding for a marketer: what it means for the business."""
-    technical: str
-    """The finding for IT: what exactly is missing."""
-    remediation: Remediation
-    fixable_by: FixableBy | None = None
-    """Who can close the gap; by default ``ours`` for a graph fact (``graph.*``), else ``vendor``."""
 
     _exact_weight = field_validator("weight")(_thousandths)
 
@@ -210,7 +215,7 @@ class Knockout(_Frozen):
     fixable_by: FixableBy | None = None
 
 
-class Requirement(_Frozen):
+class Requirement(_Explained):
     """Minimum assurance for what the tool holds or touches: when ``when`` holds, ``requires`` must hold too,
     or the requirement is a finding (a condition at or above the profile's condition severity). It never
     changes the score: it decides what a decision must ask for (a current PCI DSS attestation for a tool
@@ -222,12 +227,6 @@ class Requirement(_Frozen):
     """Where the finding is listed (it earns and costs no points)."""
     when: Condition
     requires: Condition | None = None
-    severity: Severity
-    title: str
-    plain: str
-    technical: str
-    remediation: Remediation
-    fixable_by: FixableBy | None = None
 
     @property
     def fix_facts(self) -> tuple[str, ...]:
