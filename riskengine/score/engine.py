@@ -187,10 +187,10 @@ def _evaluate(facts: FactSet, profile: ScoringProfile) -> _Outcome:
     inherent = min(Fraction(100), Fraction(scales.base + sum(scales.factor[factor.id] for factor in factors), SCALE))
     facts = facts.with_facts(Fact.model_construct(name=INHERENT_FACT, value=float(inherent), sources=_INHERENT_SOURCE))
     applied: dict[str, list[tuple[Control, int]]] = {category.id: [] for category in profile.categories}
-    for control in profile.controls:
-        if not isinstance(control.applies, str) and not control.applies.holds(facts):  # str: "always"
+    for control, applies, points in scales.controls:
+        if applies is not None and not applies.holds(facts):
             continue
-        met = _control_score(control, facts, scales.points[control.id])
+        met = _control_score(control, facts, points)
         if met is not None:
             applied[control.category].append((control, met))
     weights, weight = scales.category, scales.weight
@@ -422,6 +422,9 @@ class _WhatIfSearch:
         self.requirements = {requirement.id: requirement for requirement in profile.requirements}
         self.derived_from = frozenset(fact for derived in profile.derived_facts for fact in facts_read(derived.when))
         self.fixers = profile.fixers
+        self.rescored: dict[tuple[str, ...], _Outcome] = {}
+        self.fixed: dict[tuple[tuple[str, ...], str], FactSet | None] = {}
+        """After the fixes in order, the facts with one more rule met (None: no change of its facts meets it)."""
 
     def run(self) -> tuple[WhatIf, ...]:
         outcome = self.outcome
@@ -457,7 +460,7 @@ class _WhatIfSearch:
             for rule_id in rule_ids:
                 if rule_id in chosen or rule_id in blocked or (rule_id in skipped and not needed):
                     continue
-                changed = None if rule_id in skipped else self._fix(rule_id, facts, allowed)
+                changed = None if rule_id in skipped else self._fix(rule_id, tuple(chosen), facts, allowed)
                 if changed is None:
                     (blocked.append if needed else skipped.add)(rule_id)
                 else:
@@ -467,7 +470,7 @@ class _WhatIfSearch:
 
         current = self.outcome
         if kind == "decision" and take([knockout.id for knockout in current.knockouts], needed=True):
-            current = self._rescore(facts)
+            current = self._rescore(tuple(chosen), facts)
         while not blocked and not self._reached(current, kind, goal):
             if kind == "decision" and current.missing:
                 break  # no fix gives the answers a decision waits for
@@ -475,7 +478,7 @@ class _WhatIfSearch:
             if needed:
                 if not take(needed, needed=True):
                     break
-                current = self._rescore(facts)
+                current = self._rescore(tuple(chosen), facts)
                 continue
             pool = sorted((gap for gap in current.gaps if gap.points_lost > 0 and gap.rule_id not in chosen
                            and gap.rule_id not in skipped and self._fixer(gap.rule_id) in allowed),
@@ -489,7 +492,7 @@ class _WhatIfSearch:
                     break
             if not take(step, needed=False):
                 break
-            current = self._rescore(facts)
+            current = self._rescore(tuple(chosen), facts)
         reached = self._reached(current, kind, goal) and not blocked
         ordered = sorted(chosen, key=lambda rule_id: (rule_id not in self.knockouts,
                                                       EFFORT_RANK[self._remediation(rule_id).effort], rule_id))
@@ -539,9 +542,12 @@ class _WhatIfSearch:
             return TIER_ORDER.index(tier) <= TIER_ORDER.index(goal)
         return DECISION_RANK[self.profile.decisions[tier]] >= DECISION_RANK[goal]
 
-    def _rescore(self, facts: FactSet) -> _Outcome:
-        """Score changed facts again (each fix re-derived what it changed: see ``_witness``)."""
-        return _evaluate(facts, self.profile)
+    def _rescore(self, fixes: tuple[str, ...], facts: FactSet) -> _Outcome:
+        """Score the facts changed by ``fixes`` again (each fix re-derived what it changed: see ``_witness``).
+        Routes that begin alike (every decision target lifts the knockouts first) share the work."""
+        if fixes not in self.rescored:
+            self.rescored[fixes] = _evaluate(facts, self.profile)
+        return self.rescored[fixes]
 
     def _fixer(self, rule_id: str) -> FixableBy:
         return self.fixers[rule_id]
@@ -551,10 +557,17 @@ class _WhatIfSearch:
                                                   or self.requirements[rule_id])
         return rule.remediation
 
-    def _fix(self, rule_id: str, facts: FactSet, allowed: frozenset[FixableBy]) -> FactSet | None:
-        """``facts`` changed so that the rule is met (a knockout lifted), or None when this route cannot."""
+    def _fix(self, rule_id: str, fixes: tuple[str, ...], facts: FactSet,
+             allowed: frozenset[FixableBy]) -> FactSet | None:
+        """``facts`` (as ``fixes`` left them) changed so that the rule is met (a knockout lifted), or None when
+        this route cannot."""
         if self._fixer(rule_id) not in allowed:
             return None
+        if (fixes, rule_id) not in self.fixed:
+            self.fixed[fixes, rule_id] = self._witness_for(rule_id, facts)
+        return self.fixed[fixes, rule_id]
+
+    def _witness_for(self, rule_id: str, facts: FactSet) -> FactSet | None:
         profile = self.profile
         if rule_id in self.knockouts:
             knockout = self.knockouts[rule_id]

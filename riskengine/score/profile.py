@@ -331,7 +331,10 @@ class ScoringProfile(_Frozen):
             category={category.id: scaled(category.weight) for category in self.categories},
             thresholds=tuple((band.id, round(band.below * 10)) for band in self.tiers if band.below is not None),
             reduction=scaled(self.residual_reduction), base=scaled(self.inherent.base),
-            factor={factor.id: scaled(factor.points) for factor in self.inherent.factors})
+            factor={factor.id: scaled(factor.points) for factor in self.inherent.factors},
+            controls=tuple((control, None if isinstance(control.applies, str) else control.applies,
+                            {answer.casefold(): scaled(value) for answer, value in control.points.items()})
+                           for control in self.controls))
 
     @cached_property
     def must_answer(self) -> tuple[Control, ...]:
@@ -374,6 +377,8 @@ class ProfileScales:
     reduction: int
     base: int
     factor: dict[str, int]
+    controls: tuple[tuple[Control, Condition | None, dict[str, int]], ...]
+    """Each control, its applicability (None: always) and its points in thousandths, in profile order."""
 
 
 def _check_facts(profile: ScoringProfile, bank: QuestionBank) -> list[str]:
