@@ -43,7 +43,7 @@ NOW = dt.datetime.fromtimestamp(int(EPOCH), tz=dt.UTC)
 BASES = ("northwind-mail", "pixelpath-analytics", "glowup-loyalty")
 CHOICES = ("Yes", "No", "Partial")
 CHANGED_SHARE = 0.15
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: with the samples' comments (the reasons for their N/A answers)
 PROFILED = 6
 
 
@@ -76,7 +76,7 @@ def _write(number: int, folder: str) -> None:
     answers["VEN-01"] = f"Vendor {number:04d} ({base})"
     answers["VEN-03"] = f"vendor-{number:04d}.example"
     write_template(load_bank(), Path(folder) / f"vendor-{number:04d}.xlsx", answers=answers,
-                   tables=content.get("tables", {}))
+                   comments=content.get("comments", {}), tables=content.get("tables", {}))
 
 
 def questionnaires(count: int) -> Path:
