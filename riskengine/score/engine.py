@@ -5,10 +5,12 @@ so a category's effectiveness is a ratio of integers and the residual risk a ``F
 rounded half up to tenths once, and that figure, the one every reader sees, is the one compared with the tier
 thresholds. No float decides a tier.
 
+The tier is the residual's band, raised to the floor of every knockout that holds (critical unless the profile
+says otherwise) and of the worst control gap still open (``severity_floors``: a critical gap keeps it at high).
+
 The decision, in order:
 
-1. A knockout that holds rejects. It raises the tier to its floor (critical unless the profile says otherwise)
-   and sets the shortest reassessment interval of the profile.
+1. A knockout that holds rejects, and sets the shortest reassessment interval of the profile.
 2. Otherwise, an answer that a knockout or a control at the profile's ``unanswered_severity`` reads, and that is
    blank, not covered, or an N/A the questionnaire does not accept, makes the decision
    ``more_information_needed``, naming each answer (knockouts are read in three-valued logic: "may hold, but
