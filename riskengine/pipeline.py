@@ -79,7 +79,8 @@ def assess(
     if identity:
         submission = _with_identity(submission, bank, identity)
     facts = FactSet().with_facts(*answer_facts(submission), *_policy_facts(bank, submission, organisation),
-                                 *import_facts(submission), assessment_date_fact(now.date()))
+                                 *import_facts(submission), *_price_facts(submission, bank, organisation),
+                                 assessment_date_fact(now.date()))
     graph: GraphFindings | None = None
     if inventory is not None:
         systems = load_inventory(inventory)
@@ -131,6 +132,14 @@ def assess(
         coverage=submission.coverage,
         not_covered=_open_questions(bank, submission),
     )
+
+
+def _price_facts(submission: Submission, bank: QuestionBank, organisation: OrgProfile) -> list[Fact]:
+    """The quoted yearly price and its share of turnover, for the score (see ``tco.inputs.price_facts``)."""
+    from riskengine.tco.assumptions import load_assumptions
+    from riskengine.tco.inputs import price_facts
+
+    return price_facts(submission, bank, organisation, load_assumptions())
 
 
 def _price(submission: Submission, bank: QuestionBank, risk: RiskResult, organisation: OrgProfile,

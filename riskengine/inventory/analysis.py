@@ -36,6 +36,8 @@ from riskengine.resources import data_path
 Direction = Literal["inbound", "outbound", "bidirectional"]
 BETWEENNESS_LIMIT = 2_000
 MAX_PATHS_PER_CLASS = 12
+PATH_LIMIT = 12
+"""Systems kept in a dependent's path (its ends, with ``…`` between): the result stays linear in the inventory."""
 
 
 class _Frozen(BaseModel):
@@ -264,26 +266,26 @@ def _data_in(graph: SystemGraph, into_vendor: dict[str, frozenset[str]]) -> tupl
     """Direct inflows, then for each class the upstream systems holding it whose flows carry it to the tool."""
     paths: list[DataPath] = []
     for data_class in sorted({c for classes in into_vendor.values() for c in classes}):
-        entry = [(system_id, (VENDOR, system_id)) for system_id, classes in sorted(into_vendor.items())
-                 if data_class in classes]
+        entry = [system_id for system_id, classes in sorted(into_vendor.items()) if data_class in classes]
         reached = breadth_first(entry, lambda node, dc=data_class: (
             source for source, edge in graph.predecessors(node) if dc in edge.data_classes))
-        found = [tuple(reversed(backwards)) for node, backwards in reached.items()
-                 if len(backwards) == 2 or data_class in graph.systems[node].data_classes]
-        found.sort(key=lambda path: (len(path), path))
-        paths.extend(DataPath(data_class=data_class, path=path) for path in found[:MAX_PATHS_PER_CLASS])
+        # The paths read from the source to the tool: as tuples they sort by their first system, the source.
+        found = sorted((node for node in reached.depth
+                        if reached.depth[node] == 1 or data_class in graph.systems[node].data_classes),
+                       key=lambda node: (reached.depth[node], node))
+        paths.extend(DataPath(data_class=data_class, path=tuple(reversed(reached.path(node))))
+                     for node in found[:MAX_PATHS_PER_CLASS])
     return tuple(paths)
 
 
 def _data_through(graph: SystemGraph, from_vendor: dict[str, frozenset[str]]) -> tuple[DataPath, ...]:
     paths: list[DataPath] = []
     for data_class in sorted({c for classes in from_vendor.values() for c in classes}):
-        entry = [(system_id, (VENDOR, system_id)) for system_id, classes in sorted(from_vendor.items())
-                 if data_class in classes]
+        entry = [system_id for system_id, classes in sorted(from_vendor.items()) if data_class in classes]
         reached = breadth_first(entry, lambda node, dc=data_class: (
             target for target, edge in graph.successors(node) if dc in edge.data_classes))
-        found = sorted(reached.values(), key=lambda path: (len(path), path))
-        paths.extend(DataPath(data_class=data_class, path=path) for path in found[:MAX_PATHS_PER_CLASS])
+        paths.extend(DataPath(data_class=data_class, path=reached.path(node))
+                     for node in reached.order(reached.depth)[:MAX_PATHS_PER_CLASS])
     return tuple(paths)
 
 
@@ -298,13 +300,13 @@ def _depending_directly(connections: list[Connection], code_in_host_methods: fro
 def _dependents(graph: SystemGraph, depending_directly: list[str]) -> tuple[Dependent, ...]:
     """The blast radius: from the systems depending directly on the tool, along the inventory's flows (whatever
     a system sends data to depends on it), shortest path first; entries are sorted so rows' order is irrelevant."""
-    entry = [(system_id, (VENDOR, system_id)) for system_id in sorted(depending_directly)]
     adjacency = graph.graph.succ  # the targets alone: walking ten thousand systems, the edge data is not needed
-    reached = breadth_first(entry, lambda node: adjacency[node])
+    reached = breadth_first(sorted(depending_directly), lambda node: adjacency[node])
     dependents = [
         Dependent(system_id=node, name=graph.systems[node].name, criticality=graph.systems[node].criticality,
-                  customer_facing=graph.systems[node].customer_facing, depth=len(path) - 1, path=path)
-        for node, path in reached.items()
+                  customer_facing=graph.systems[node].customer_facing, depth=depth,
+                  path=reached.path(node, PATH_LIMIT))
+        for node, depth in reached.depth.items()
     ]
     dependents.sort(key=lambda d: (d.depth, -CRITICALITY_RANK[d.criticality], d.system_id))
     return tuple(dependents)

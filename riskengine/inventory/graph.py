@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from riskengine.collector import collector_paused
@@ -76,18 +76,87 @@ def criticality_weight(system: System) -> int:
     return CRITICALITY_RANK[system.criticality]
 
 
-def breadth_first(start: Iterable[tuple[str, tuple[str, ...]]], step: Any) -> dict[str, tuple[str, ...]]:
-    """Shortest paths from ``start`` (node, path-so-far pairs) following ``step(node) -> next nodes``."""
-    paths: dict[str, tuple[str, ...]] = {}
+@dataclass(frozen=True)
+class PathTree:
+    """Shortest paths from the tool, kept as a tree: each system's previous system and its distance.
+
+    Memory and time are linear in the systems reached, whatever the inventory's shape: a ring of ten thousand
+    systems has paths ten thousand long, which as tuples would take a hundred million entries. A path is built
+    only when asked for, and ``rank`` orders the paths of one length as their tuples would sort, without them.
+    """
+
+    parent: dict[str, str]
+    """System -> the previous system on its shortest path; ``VENDOR`` for a start."""
+    depth: dict[str, int]
+    """Hops from the tool: 1 for a start."""
+    rank: dict[str, int]
+    """Position of the system's path among the paths of its length, in the order their tuples sort."""
+    levels: tuple[tuple[str, ...], ...]
+    """The systems at each distance, 1 first, in the order reached."""
+    ancestors: dict[int, dict[str, str]] = field(default_factory=dict)
+    """Per depth asked for, each deeper system's ancestor at that depth (filled on demand, once)."""
+
+    def path(self, node: str, limit: int | None = None) -> tuple[str, ...]:
+        """``VENDOR``, the systems in between, ``node``. Past ``limit`` systems the middle becomes one ``…``: the
+        first ``limit // 2`` and the last ones are kept, so every path costs at most ``limit`` entries."""
+        length = self.depth[node] + 1
+        if limit is None or length <= limit:
+            return self._walk(node, length)
+        head = limit // 2 - 1  # the depth of the head's last system
+        return (*self._walk(self._ancestor(node, head), head + 1), ELLIPSIS,
+                *self._walk(node, limit - limit // 2 - 1))
+
+    def _ancestor(self, node: str, depth: int) -> str:
+        if depth not in self.ancestors:  # one pass down the levels, not one walk up per system
+            ancestors = self.ancestors.setdefault(depth, {})
+            for level in self.levels[depth - 1:]:
+                for system in level:
+                    ancestors[system] = system if self.depth[system] == depth else ancestors[self.parent[system]]
+        return self.ancestors[depth][node]
+
+    def _walk(self, node: str, count: int) -> tuple[str, ...]:
+        nodes: list[str] = []
+        while len(nodes) < count and node != VENDOR:
+            nodes.append(node)
+            node = self.parent[node]
+        if len(nodes) < count:
+            nodes.append(VENDOR)
+        return tuple(reversed(nodes))
+
+    def order(self, nodes: Iterable[str]) -> list[str]:
+        """``nodes`` shortest path first, then as their paths' tuples sort."""
+        return sorted(nodes, key=lambda node: (self.depth[node], self.rank[node]))
+
+
+ELLIPSIS = "…"
+"""Stands for the systems left out of a long path (see ``PathTree.path``)."""
+
+
+def breadth_first(start: Iterable[str], step: Any) -> PathTree:
+    """Shortest paths from the tool through the ``start`` systems, following ``step(node) -> next nodes``.
+
+    Starts are taken in the order given, then systems in the order reached, each one's next systems sorted: the
+    path each system gets is the one a breadth-first walk of whole paths would give."""
+    parent: dict[str, str] = {}
+    depth: dict[str, int] = {}
+    levels: list[list[str]] = [[]]
     queue: deque[str] = deque()
-    for node, path in start:
-        if node not in paths:
-            paths[node] = path
+    for node in start:
+        if node not in depth:
+            parent[node], depth[node] = VENDOR, 1
+            levels[0].append(node)
             queue.append(node)
     while queue:
         node = queue.popleft()
         for following in sorted(step(node)):
-            if following not in paths:
-                paths[following] = (*paths[node], following)
+            if following not in depth:
+                parent[following], depth[following] = node, depth[node] + 1
+                if len(levels) < depth[following]:
+                    levels.append([])
+                levels[depth[following] - 1].append(following)
                 queue.append(following)
-    return paths
+    rank: dict[str, int] = {}
+    for level in levels:  # a path sorts by its parent's path, then by its own last system
+        ordered = sorted(level, key=lambda node: (rank.get(parent[node], -1), node))
+        rank.update((node, position) for position, node in enumerate(ordered))
+    return PathTree(parent=parent, depth=depth, rank=rank, levels=tuple(tuple(level) for level in levels))

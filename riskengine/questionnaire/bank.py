@@ -81,6 +81,9 @@ class AnswerSpec(_Frozen):
             raise ValueError(f"options are only for choice answers, not {self.type}")
         if self.type != "number" and (self.unit or self.minimum is not None or self.maximum is not None):
             raise ValueError("unit, minimum and maximum are only for number answers")
+        if self.type == "number" and (self.minimum is None or self.maximum is None):
+            raise ValueError("a number answer needs a minimum and a maximum: every figure a vendor gives has a "
+                             "sane range, and nothing outside it reaches the arithmetic")
         if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
             raise ValueError("minimum is greater than maximum")
         if self.type != "date" and (self.not_future or self.not_past):

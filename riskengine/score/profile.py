@@ -63,6 +63,8 @@ STAGE_FACTS: dict[str, str] = {
     "graph.degree_percentile": "share of existing systems with fewer connections than the tool",
     "graph.integration_hours": "likely hours to build the tool's new integrations",
     "data.outside_approved_regions": "the tool would store data in regions the organisation has not approved",
+    "cost.yearly_quote": "the quoted yearly price (licences or the minimum commitment, and support) in our currency",
+    "cost.turnover_share": "that price as a percentage of the organisation's annual turnover (org profile)",
     "import.format": "the questionnaire's foreign format (caiq, hecvat3, hecvat4, vsaq, mapped); absent for ours",
     "import.coverage": "percent of our questions a foreign questionnaire answers through its mapping",
     "import.not_covered": "how many of our questions a foreign questionnaire does not answer",

@@ -26,7 +26,7 @@ CURRENCY = r"^[A-Z]{3}$"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)  # no .inf or .nan reaches a price
 
 
 class Sourced(_Frozen):

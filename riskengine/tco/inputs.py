@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from riskengine.errors import InputError, Problem
+from riskengine.facts import Fact, Provenance
 from riskengine.inventory.analysis import GraphFindings
 from riskengine.organisation import OrgProfile
 from riskengine.questionnaire.bank import QuestionBank
@@ -23,7 +24,7 @@ Regime = Literal["gdpr", "ccpa"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class IntegrationHours(_Frozen):
@@ -114,16 +115,7 @@ def tco_inputs(submission: Submission, bank: QuestionBank, risk: RiskResult, org
     """Gather the TCO model's inputs; blank cost answers count as 0 (and are listed in ``notes``)."""
     answers = _Answers(submission, bank)
     currency = organisation.currency
-    quote_currency = answers.text("cost.currency") or currency
-    _check_currencies(currency, quote_currency, organisation, assumptions)
-    if quote_currency == currency:
-        exchange_rate, rate_source = 1.0, "same currency"
-    elif quote_currency in organisation.exchange_rates:
-        exchange_rate = organisation.exchange_rates[quote_currency]
-        rate_source = "org profile exchange_rates"
-    else:
-        exchange_rate = assumptions.to_currency(quote_currency, currency)
-        rate_source = assumptions.exchange_rates.source
+    quote_currency, exchange_rate, rate_source = _exchange(answers, organisation, assumptions)
     regions = answers.choices("data.locations")
     records = int(answers.number("data.records", "no personal data records counted"))
     return TcoInputs(
@@ -152,6 +144,38 @@ def tco_inputs(submission: Submission, bank: QuestionBank, risk: RiskResult, org
         control_effectiveness=min(100.0, max(0.0, risk.control_effectiveness)),
         hourly_rates=_hourly_rates(organisation, assumptions),
         places=answers.places, questions=answers.questions, notes=tuple(answers.notes))
+
+
+def price_facts(submission: Submission, bank: QuestionBank, organisation: OrgProfile,
+                assumptions: Assumptions) -> list[Fact]:
+    """The quoted yearly price in the organisation's currency (``cost.yearly_quote``: the larger of units x unit
+    price and the minimum commitment, plus the support fee) and, with a turnover in the org profile, its share of
+    it in percent (``cost.turnover_share``): facts for the requirement that a price be in proportion, published
+    before the score, as the answers they come from are."""
+    answers = _Answers(submission, bank)
+    _, exchange_rate, rate_source = _exchange(answers, organisation, assumptions)
+    quote = (max(answers.number("cost.units") * answers.number("cost.unit_price"),
+                 answers.number("cost.minimum_commitment")) + answers.number("cost.support_fee")) * exchange_rate
+    sources = (*(Provenance(kind="cell", ref=place) for place in answers.places.values()),
+               Provenance(kind="profile", ref="exchange rate", detail=f"{exchange_rate:g} ({rate_source})"))
+    facts = [Fact(name="cost.yearly_quote", value=round(quote, 2), sources=sources)]
+    if organisation.annual_turnover:
+        facts.append(Fact(name="cost.turnover_share", value=round(100 * quote / organisation.annual_turnover, 4),
+                          sources=(*sources, Provenance(kind="profile", ref="org_profile:annual_turnover",
+                                                        detail=f"{organisation.annual_turnover:,.0f}"))))
+    return facts
+
+
+def _exchange(answers: _Answers, organisation: OrgProfile, assumptions: Assumptions) -> tuple[str, float, str]:
+    """The quote's currency, the units of the organisation's currency for one of it, and where the rate is from."""
+    currency = organisation.currency
+    quote_currency = answers.text("cost.currency") or currency
+    _check_currencies(currency, quote_currency, organisation, assumptions)
+    if quote_currency == currency:
+        return quote_currency, 1.0, "same currency"
+    if quote_currency in organisation.exchange_rates:
+        return quote_currency, organisation.exchange_rates[quote_currency], "org profile exchange_rates"
+    return quote_currency, assumptions.to_currency(quote_currency, currency), assumptions.exchange_rates.source
 
 
 class _Answers:

@@ -238,6 +238,11 @@ SCENARIOS: tuple[Scenario, ...] = (
         "tier high) and the vendor must answer.",
         answers={"SEC-04": None}, checks=(is_missing("SEC-04"),)),
     Scenario(
+        "absurd-price", "A quote of ten million a seat for a billion seats", "approve_with_conditions", "low",
+        "Every figure is within the questionnaire's ranges, but a yearly price of 1e16 (far above 1 % of our "
+        "turnover) is a typing error or a trap: marketing confirms the quote before anything is signed.",
+        answers={"CST-03": 10_000_000, "CST-04": 1_000_000_000}, checks=(has_conditions("REQ-PRICE-PROPORTIONATE"),)),
+    Scenario(
         "high-risk-without-assurance", "High inherent risk, no current SOC 2 or ISO 27001",
         "approve_with_conditions", "low",
         "A tool holding 200,000 people's data (inherent 65) is not approved on the vendor's word alone: obtain "

@@ -229,3 +229,63 @@ def test_code_in_host_methods_are_integration_methods_kept_as_data(tmp_path: Pat
     path.write_text(shipped.replace("code_in_host_methods: [sdk, tag]", "code_in_host_methods: [tag, sdk, tag]"))
     with pytest.raises(ConfigurationError, match="code_in_host_methods: tag listed more than once"):
         load_vocabularies(path)
+
+
+RING = """
+import json, sys, time
+from riskengine.inventory.analysis import Connection, analyse, load_effort_model
+from riskengine.inventory.graph import SystemGraph
+from riskengine.inventory.model import Integration, Inventory, System
+n = int(sys.argv[1])
+systems = [System(id=f"s{i:05d}", name=f"S{i}", criticality="high", data_classes=("personal",)) for i in range(n)]
+links = [Integration.model_validate({"from": f"s{i:05d}", "to": f"s{(i + 1) % n:05d}", "data_classes": ["personal"],
+                                     "method": "api"}) for i in range(n)]
+graph = SystemGraph(Inventory(systems=tuple(systems), integrations=tuple(links), source="ring.yaml"))
+tool = Connection(system_id="s00000", system_name="S0", direction="bidirectional", data_classes=("personal",),
+                  method="api", frequency="daily", criticality="high", customer_facing=False, place="Integrations!B7")
+started = time.perf_counter()
+findings, _ = analyse(graph, [tool], "crm", load_effort_model())
+print(json.dumps({"seconds": time.perf_counter() - started, "dependents": len(findings.dependents),
+                  "longest": max(len(d.path) for d in findings.dependents),
+                  "last": [findings.dependents[-1].depth, list(findings.dependents[-1].path)],
+                  "json": len(findings.model_dump_json()), "data_in": [list(p.path) for p in findings.data_in][:2]}))
+"""
+
+
+def _ring(systems: int, memory: int) -> dict[str, object]:
+    """Analyse a ring of ``systems`` in a child process whose address space is capped at ``memory`` bytes."""
+    import json
+    import resource
+    import subprocess
+    import sys
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    done = subprocess.run([sys.executable, "-c", RING, str(systems)], capture_output=True, text=True, timeout=120,
+                          preexec_fn=cap, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_a_ring_of_thirty_thousand_systems_is_analysed_in_linear_memory_and_time() -> None:
+    """Paths are a tree, not tuples: a ring's paths 30,000 long cost one entry per system, not 450 million."""
+    small, large = _ring(3_000, 1 << 30), _ring(30_000, 1 << 30)
+    assert large["dependents"] == 30_000 and large["longest"] == 12  # the two ends of each path, '…' between
+    depth, path = large["last"]  # type: ignore[misc]
+    assert depth == 30_000 and path[:2] == [VENDOR, "s00000"] and path[6] == "…" and path[-1] == "s29999"
+    assert large["data_in"] == [["s00000", VENDOR], ["s29999", "s00000", VENDOR]]
+    assert large["json"] < 12 * small["json"]  # type: ignore[operator]
+    assert large["seconds"] < 30 and large["seconds"] < 25 * max(small["seconds"], 0.05)  # type: ignore[operator]
+
+
+def test_an_inventory_past_the_size_limit_says_so(tmp_path: Path) -> None:
+    from riskengine.errors import InputError
+    from riskengine.inventory.records import MAX_SYSTEMS, Record, build_inventory
+
+    records = [Record(place=f"inventory.yaml:{n}", fields={"id": f"s{n}", "name": "S", "criticality": "low"})
+               for n in range(MAX_SYSTEMS + 1)]
+    with pytest.raises(InputError) as caught:
+        build_inventory("inventory.yaml", records, [])
+    assert "100,001 systems and 0 integrations; the limits are 100,000 and 1,000,000" in str(caught.value.problems[0])
