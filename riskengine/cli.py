@@ -1,9 +1,11 @@
 """The command line: options in, one library call, output and an exit code. Nothing else lives here.
 
 Exit codes: 0 success; 1 an unexpected internal error; 2 bad input or usage (for ``batch``: any
-questionnaire failed); 3 the decision gate (``--fail-on``) tripped; 4 ``verify``: the file is not a report
-the register knows (changed since it was written, or never recorded); 5 ``assess``: the report is written,
-and the decision is "more information needed" (answers it names are missing).
+questionnaire failed), an input that is not a regular file, an output that would replace an input, the database
+or a file riskengine did not write (``riskengine.runfiles``), or an output that cannot be written (disk full,
+read-only); 3 the decision gate (``--fail-on``) tripped; 4 ``verify``: the file is not a report the register
+knows (changed since it was written, or never recorded); 5 ``assess``: the report is written, and the decision
+is "more information needed" (answers it names are missing).
 """
 
 from __future__ import annotations
@@ -143,6 +145,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 
 _EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
+_FORCE_OPTION = click.option(
+    "--force", is_flag=True,
+    help="Replace an existing file at an output path even if riskengine did not write it. Never an input, the "
+         "register database or another output of the run.")
 _DB_OPTION = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
     help="The riskengine database (SQLite: evidence store and register). Default: RISKENGINE_DB, else "
@@ -176,7 +182,9 @@ def _settings(offline: bool, allow_networks: tuple[str, ...], resolve: tuple[str
               dns_server: str | None, rdap_server: str | None, ca_bundle: Path | None, deadline: float) -> Any:
     from riskengine.enrich.settings import NetworkSettings, parse_host_port
     from riskengine.errors import UsageError
+    from riskengine.runfiles import RunFiles, check_run_files
 
+    check_run_files(RunFiles.of(inputs=[("CA bundle", ca_bundle)]))
     try:
         overrides = {}
         for item in resolve:
@@ -194,13 +202,21 @@ def _settings(offline: bool, allow_networks: tuple[str, ...], resolve: tuple[str
 
 
 @main.command()
-@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--bank", "bank_path", type=_EXISTING, help="A question bank other than the shipped one.")
-def template(out: Path, bank_path: Path | None) -> None:
-    """Write the blank questionnaire (OUT.xlsx) a vendor fills in."""
+@_FORCE_OPTION
+def template(out: Path, bank_path: Path | None, force: bool) -> None:
+    """Write the blank questionnaire (OUT.xlsx) a vendor fills in.
+
+    An existing OUT.xlsx is replaced only when it is a questionnaire riskengine wrote and no one has saved since
+    (a vendor's filled-in copy is not), unless --force.
+    """
     from riskengine.questionnaire.bank import load_bank
     from riskengine.questionnaire.template import write_template
+    from riskengine.runfiles import RunFiles, check_run_files
 
+    check_run_files(RunFiles.of(inputs=[("question bank", bank_path)],
+                                outputs=[("questionnaire", out, "workbook")], database=_default_db(), force=force))
     bank = load_bank(bank_path)
     write_template(bank, out, now=clock())
     click.echo(f"wrote {out}: {len(bank.sections)} sections, {len(bank.questions())} questions ({bank.id} "
@@ -283,8 +299,10 @@ def explain_command(result: Path, rule_id: str | None) -> None:
 
     from riskengine.assessment import Assessment
     from riskengine.errors import UsageError
+    from riskengine.runfiles import RunFiles, check_run_files
     from riskengine.score.explain import explain
 
+    check_run_files(RunFiles.of(inputs=[("JSON result", result)]))
     try:
         assessment = Assessment.model_validate_json(result.read_bytes())
     except ValidationError as exc:
@@ -308,6 +326,9 @@ def inventory_check(path: Path, inventory_format: str | None) -> None:
     from riskengine.inventory.graph import SystemGraph
     from riskengine.inventory.loader import load_inventory
     from riskengine.inventory.summary import summarise
+    from riskengine.runfiles import RunFiles, check_run_files
+
+    check_run_files(RunFiles.of(folders=[("inventory", path)]))
 
     summary = summarise(SystemGraph(load_inventory(path, format=inventory_format)))  # type: ignore[arg-type]
     levels = ", ".join(f"{count} {level}" for level, count in summary.by_criticality.items())
@@ -338,6 +359,7 @@ def inventory_check(path: Path, inventory_format: str | None) -> None:
 @click.option("--audience", type=click.Choice(["full", "it", "marketing", "compliance"]), default="full",
               show_default=True, help="Sections and voice of the PDF; the JSON is always whole.")
 @click.option("--fail-on", type=click.Choice(TIERS), help="Exit 3 when the tier is this or worse.")
+@_FORCE_OPTION
 @_format_options
 @click.option("--vendor-name", help="The vendor's legal name, where its own questionnaire does not give it.")
 @click.option("--vendor-product", help="The product assessed, where the questionnaire does not give it.")
@@ -347,7 +369,7 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
            bank_path: Path | None, output: Path | None, json_path: Path | None, audience: str,
            fail_on: str | None, replay: str | None, db_path: Path | None, format_name: str | None,
            mapping: Path | None, vendor_name: str | None, vendor_product: str | None, vendor_domain: str | None,
-           **network: Any) -> None:
+           force: bool, **network: Any) -> None:
     """Assess a vendor from its filled questionnaire: writes a PDF report and a JSON result.
 
     Outside evidence about the vendor's domain (registration, DNS, HTTPS) is gathered unless --offline,
@@ -357,18 +379,27 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     Blank answers do not stop it (validate is the intake check): when a knockout or a critical control needs
     an answer that is missing, the decision is "more information needed", the answers are listed, and the
     exit code is 5.
+
+    Before anything is read, the PDF and JSON paths are checked: never an input, the register database or each
+    other, and an existing file is replaced only when riskengine wrote it (unless --force).
     """
     import contextlib
     import gc
 
     from riskengine.enrich.store import EvidenceStore, default_store_path
     from riskengine.pipeline import assess as run_assessment
-    from riskengine.pipeline import evidence_source, write_and_record
+    from riskengine.pipeline import evidence_source
     from riskengine.register.store import Register
+    from riskengine.runfiles import RunFiles, check_run_files
 
     pdf = output or Path(f"{file.stem}-report.pdf")
     json_out = json_path or pdf.with_suffix(".json")
     store = db_path or default_store_path()
+    check_run_files(RunFiles.of(
+        inputs=[("questionnaire", file), ("organisation profile", org_profile), ("scoring profile", profile_path),
+                ("question bank", bank_path), ("mapping", mapping)],
+        folders=[("inventory", inventory)],
+        outputs=[("PDF report", pdf, "pdf"), ("JSON result", json_out, "json")], database=store, force=force))
     settings = _settings(**network)
     now, source = evidence_source(store, settings, clock(), replay=replay)
     identity = {role: value for role, value in (("vendor.legal_name", vendor_name),
@@ -382,8 +413,8 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     gc.freeze()
     with Register(store) as register, contextlib.ExitStack() as stack:
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
-        write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
-                         now=clock(), audience=audience, offline=settings.offline)  # type: ignore[arg-type]
+        _write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
+                          now=clock(), audience=audience, offline=settings.offline)
     from riskengine.score.explain import outcome_line
 
     risk = assessment.risk
@@ -399,6 +430,28 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
         sys.exit(EXIT_GATE)
     if risk.decision == "more_information_needed":
         sys.exit(EXIT_MORE_INFORMATION)
+
+
+def _write_and_record(assessment: Any, *, pdf: Path, json_path: Path, register: Any, **options: Any) -> None:
+    """``pipeline.write_and_record``, with a failure to record told apart from a failure to write.
+
+    The pipeline writes both files (each whole, or nothing and an ``OutputError``) before it touches the
+    database, so a database error out of it means the files are in place but the register does not know them:
+    said in so many words, exit 2, instead of an internal error with SQLite's text.
+    """
+    import sqlite3
+
+    from riskengine.errors import NotRecordedError
+    from riskengine.pipeline import write_and_record
+    from riskengine.register.errors import DatabaseError
+
+    try:
+        write_and_record(assessment, pdf=pdf, json_path=json_path, register=register, **options)
+    except (sqlite3.Error, DatabaseError) as exc:
+        raise NotRecordedError(
+            f"wrote {pdf} and {json_path}, but could not record {assessment.assessment_id} in the register "
+            f"{register.path}: {exc}. The register does not know these files (verify will not find them): assess "
+            "again once the register can be written") from exc
 
 
 # --- across assessments: batch, and the register ---------------------------------------------------------
@@ -420,14 +473,19 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
 @click.option("--audience", type=click.Choice(["full", "it", "marketing", "compliance"]), default="full",
               show_default=True, help="Sections and voice of each PDF; the JSON is always whole.")
 @click.option("--redo", is_flag=True, help="Assess every questionnaire again, even those a previous run finished.")
+@_FORCE_OPTION
 def batch(directory: Path, inventory: Path | None, org_profile: Path | None, profile_path: Path | None,
-          bank_path: Path | None, workers: int, outdir: Path, audience: str, redo: bool, db_path: Path | None,
-          **network: Any) -> None:
+          bank_path: Path | None, workers: int, outdir: Path, audience: str, redo: bool, force: bool,
+          db_path: Path | None, **network: Any) -> None:
     """Assess every questionnaire (*.xlsx) in DIRECTORY: a PDF and a JSON each, and the portfolio summary.
 
     Each assessment is recorded in the register. A run that was stopped (even killed) resumes: vendors
     whose recorded PDF and JSON are in OUTDIR unchanged are skipped. A bad questionnaire is reported with
     its cells and skipped; the exit code is 2 if any failed.
+
+    OUTDIR is never DIRECTORY itself; no report lands on an input or the register database, and an existing file
+    in a report's place is replaced only when riskengine wrote it (unless --force). All of it is checked before
+    the first questionnaire is read.
     """
     from rich.console import Console
     from rich.progress import (
@@ -463,7 +521,8 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pro
             console.print(line, markup=False, soft_wrap=True)
 
     with progress:
-        result = run_batch(directory, settings, workers=workers, redo=redo, on_planned=planned, on_outcome=finished)
+        result = run_batch(directory, settings, workers=workers, redo=redo, force=force, on_planned=planned,
+                           on_outcome=finished)
     failed = len(result.failed)
     click.echo(f"{directory}: {len(result.outcomes)} questionnaires: {result.count('assessed')} assessed, "
                f"{result.count('skipped')} already done, {failed} failed")

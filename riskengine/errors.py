@@ -67,9 +67,23 @@ class ConfigurationError(RiskEngineError):
 
 
 class OutputError(RiskEngineError):
-    """An output file cannot be written (no such folder, no permission, disk full)."""
+    """An output file cannot be written (no such folder, no permission, disk full); nothing half-written is left."""
+
+
+class NotRecordedError(OutputError):
+    """The outputs were written whole, but recording them in the register failed: the register does not know them."""
 
 
 class UsageError(RiskEngineError):
     """The command was called with options that cannot work together."""
+
+
+class PathConflictError(UsageError):
+    """An output would replace an input, the register database, another output of the same run, or an existing file
+    riskengine did not write (unless forced). Raised before anything is read or written; ``conflicts`` holds every
+    one, each naming the output's role and what it would replace."""
+
+    def __init__(self, conflicts: Iterable[str]) -> None:
+        self.conflicts = list(conflicts)
+        super().__init__("\n  ".join(self.conflicts))
 

@@ -13,6 +13,7 @@ from riskengine.errors import InputError
 from riskengine.importers.reading import read_questionnaire
 from riskengine.questionnaire.bank import load_bank
 from riskengine.questionnaire.submission import Submission
+from riskengine.runfiles import RunFiles, check_run_files
 
 
 def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = None,
@@ -21,8 +22,11 @@ def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = 
 
     The questionnaire may be ours or a foreign format (CAIQ, HECVAT, VSAQ, a one-off with ``mapping``), detected
     by its structure unless ``format`` forces it (see ``riskengine.importers``). Raises ``InputError`` with every
-    problem; returns the submission, whose ``warnings`` may be non-empty.
+    problem (``UnreadableFileError`` for a file that is a pipe, a device or missing: checked before anything is
+    opened, so a FIFO cannot make it wait forever); returns the submission, whose ``warnings`` may be non-empty.
     """
+    check_run_files(RunFiles.of(inputs=[("questionnaire", questionnaire), ("question bank", bank_path),
+                                        ("mapping", mapping)], folders=[("inventory", inventory)]))
     bank = load_bank(bank_path)
     submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping)
     if inventory is not None:

@@ -160,3 +160,15 @@ def test_malformed_inventory_is_exit_2_with_its_line_and_nothing_written(tmp_pat
     assert f"{inventory}:" in result.stderr and "not valid YAML" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inventory.yaml"]
+
+
+@pytest.mark.parametrize("command", ["template", "assess", "import", "compare", "batch"])
+def test_every_writer_offers_force_and_says_what_it_never_replaces(command: str) -> None:
+    from click.testing import CliRunner
+
+    from riskengine.cli import main
+
+    result = CliRunner().invoke(main, [command, "--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "--force" in result.output
+    assert "riskengine did not write" in " ".join(result.output.split())

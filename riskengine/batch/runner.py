@@ -23,6 +23,7 @@ from pathlib import Path
 from riskengine.batch.worker import BatchSettings, Job, VendorOutcome, assess_one, start, stop
 from riskengine.digest import file_sha256
 from riskengine.errors import UsageError
+from riskengine.runfiles import OutputKind, RunFiles, check_run_files
 
 QUESTIONNAIRE_SUFFIXES = (".xlsx",)
 """What a batch picks up in its folder (Excel lock files ``~$...`` and hidden files are ignored)."""
@@ -61,7 +62,7 @@ def find_questionnaires(directory: Path) -> list[Path]:
     return found
 
 
-def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, redo: bool = False,
+def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, redo: bool = False, force: bool = False,
               on_planned: Callable[[int, int], None] | None = None, on_outcome: Progress | None = None) -> BatchResult:
     """Assess every questionnaire in ``directory`` into ``settings.outdir``, then write the portfolio files.
 
@@ -71,13 +72,19 @@ def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, red
     folder holds no questionnaire or another batch is writing to the output folder, and the errors of the
     shared inputs (bank, profile, organisation profile, inventory) before anything is written: a problem
     there would fail every vendor.
+
+    Before any of that, every file of the run is checked (``riskengine.runfiles``): the output folder is not the
+    questionnaires' folder, no report lands on an input, the register database or another report (``A.xlsx`` and
+    ``A.XLSX`` would share ``A.pdf``), and an existing file in a report's place is replaced only when riskengine
+    wrote it, unless ``force``: a ``PathConflictError`` names every conflict, and nothing is read or written.
     """
     questionnaires = find_questionnaires(directory)
-    _check_shared_inputs(settings)
     outdir = settings.outdir
+    jobs = [Job(questionnaire=path, pdf=outdir / f"{path.stem}.pdf", json=outdir / f"{path.stem}.json")
+            for path in questionnaires]
+    check_run_files(_run_files(directory, jobs, settings, force=force))
+    _check_shared_inputs(settings)
     with _exclusive(outdir):
-        jobs = [Job(questionnaire=path, pdf=outdir / f"{path.stem}.pdf", json=outdir / f"{path.stem}.json")
-                for path in questionnaires]
         _remove_leftovers(outdir, [name for job in jobs for name in (job.pdf.name, job.json.name)]
                           + [WORKBOOK_NAME, PORTFOLIO_PDF_NAME])
         done = {} if redo else _finished(jobs, settings)
@@ -96,6 +103,23 @@ def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, red
         ordered = tuple(outcomes[job.questionnaire.name] for job in jobs)
         workbook, page = _write_portfolio(ordered, outdir)
     return BatchResult(outcomes=ordered, workbook=workbook, portfolio_pdf=page)
+
+
+def _run_files(directory: Path, jobs: Sequence[Job], settings: BatchSettings, *, force: bool) -> RunFiles:
+    """Every file a batch reads and writes, for ``check_run_files``."""
+    ca_bundle = settings.network.ca_bundle
+    outputs: list[tuple[str, Path | None, OutputKind]] = [("output folder", settings.outdir, "folder")]
+    for job in jobs:
+        outputs.append((f"PDF report of {job.questionnaire.name}", job.pdf, "pdf"))
+        outputs.append((f"JSON result of {job.questionnaire.name}", job.json, "json"))
+    outputs.append(("portfolio workbook", settings.outdir / WORKBOOK_NAME, "workbook"))
+    outputs.append(("portfolio page", settings.outdir / PORTFOLIO_PDF_NAME, "pdf"))
+    return RunFiles.of(
+        inputs=[*(("questionnaire", job.questionnaire) for job in jobs), ("organisation profile", settings.org_profile),
+                ("scoring profile", settings.profile_path), ("question bank", settings.bank_path),
+                ("CA bundle", Path(ca_bundle) if ca_bundle else None)],
+        folders=[("folder of questionnaires", directory), ("inventory", settings.inventory)],
+        outputs=outputs, database=settings.store_path, force=force)
 
 
 def _assess_all(jobs: Sequence[Job], settings: BatchSettings, workers: int) -> Iterator[VendorOutcome]:

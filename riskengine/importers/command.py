@@ -26,24 +26,33 @@ FORMAT_CHOICES = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
               help="A mapping (YAML) to use instead of the shipped one; the generic 'mapped' format needs one.")
 @click.option("--bank", "bank_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A question bank other than the shipped martech-v1.")
+@click.option("--force", is_flag=True,
+              help="Replace an existing OUT.xlsx even if riskengine did not write it (never an input or the database).")
 def import_command(file: Path, output: Path, format_name: str | None, mapping: Path | None,
-                   bank_path: Path | None) -> None:
+                   bank_path: Path | None, force: bool) -> None:
     """Convert a vendor's questionnaire in another format into ours, pre-filled with what translates.
 
     \b
     riskengine import vendor-caiq.xlsx -o vendor-questionnaire.xlsx
     riskengine import their-sheet.xlsx --mapping their-format.yaml -o vendor-questionnaire.xlsx
+
+    OUT.xlsx is never the vendor's file, a mapping, the bank or the register database; an existing OUT.xlsx
+    is replaced only when riskengine wrote it (unless --force).
     """
     import datetime as dt
     import os
 
-    from riskengine.importers.prefill import check_output, prefill_template
+    from riskengine.enrich.store import default_store_path
+    from riskengine.importers.prefill import prefill_template
     from riskengine.importers.reading import read_questionnaire
     from riskengine.questionnaire.bank import load_bank
+    from riskengine.runfiles import RunFiles, check_run_files
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     now = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC) if epoch and epoch.isdigit() else dt.datetime.now(dt.UTC)
-    check_output(file, output)
+    check_run_files(RunFiles.of(
+        inputs=[("vendor's questionnaire", file), ("mapping", mapping), ("question bank", bank_path)],
+        outputs=[("pre-filled questionnaire", output, "workbook")], database=default_store_path(), force=force))
     bank = load_bank(bank_path)
     submission = read_questionnaire(file, bank, today=now.date(), format=format_name, mapping=mapping)
     written = prefill_template(submission, bank, output, now=now, source=file)

@@ -2,7 +2,8 @@
 
 The vendor's own file is never written to (saving a workbook with openpyxl drops its dropdowns and macros):
 this writes a new workbook of our template, with each pre-filled answer's Comments cell saying where it came
-from, to a temporary name first and then renamed.
+from, to a temporary name first and then renamed. The vendor's text is written as text, never as a formula
+(``riskengine.cells``): an answer ``=HYPERLINK(...)`` stays those characters, not a live link.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from riskengine.errors import UsageError
+from riskengine.cells import put_text
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.layout import COMMENT_COLUMN
 from riskengine.questionnaire.submission import AnswerValue, Submission
@@ -53,7 +54,7 @@ def _write_provenance(workbook: Any, submission: Submission) -> None:
                 continue
             text = (f"Pre-filled from your {coverage.format.upper()} {coverage.format_version} answers "
                     f"({answer.comment}); please check it.")
-            sheet.cell(row=cell.row, column=COMMENT_COLUMN, value=text[:_MAX_COMMENT])
+            put_text(sheet.cell(row=cell.row, column=COMMENT_COLUMN), text[:_MAX_COMMENT])
 
 
 def _cell(value: AnswerValue | None) -> Any:
@@ -63,13 +64,10 @@ def _cell(value: AnswerValue | None) -> Any:
 
 
 def check_output(source: Path, output: Path) -> None:
-    """Refuse an output path that is the vendor's own file (raises ``UsageError``)."""
-    if _same_file(source, output):
-        raise UsageError(f"refusing to write {output}: it is the vendor's own file, which is never written to")
+    """Refuse an output path that is the vendor's own file, by path, symbolic link or hard link (raises
+    ``PathConflictError``, a ``UsageError``). The command checks every file of its run (``riskengine.runfiles``);
+    this keeps the library call itself from ever writing over its source."""
+    from riskengine.runfiles import RunFiles, check_run_files
 
-
-def _same_file(source: Path, output: Path) -> bool:
-    try:
-        return source.resolve() == output.resolve() or (output.exists() and output.samefile(source))
-    except OSError:
-        return False
+    check_run_files(RunFiles.of(inputs=[("vendor's questionnaire", source)],
+                                outputs=[("pre-filled questionnaire", output, "workbook")], force=True))

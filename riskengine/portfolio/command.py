@@ -32,8 +32,11 @@ _OUTPUT = click.Path(dir_okay=False, path_type=Path)
               help="Evidence store (SQLite). Default: RISKENGINE_DB, else riskengine.db in the user's data folder.")
 @click.option("-o", "--output", type=_OUTPUT, required=True, help="The comparison PDF.")
 @click.option("--json", "json_path", type=_OUTPUT, help="Also write the comparison as JSON.")
+@click.option("--force", is_flag=True,
+              help="Replace an existing file at an output path even if riskengine did not write it. Never an input, "
+                   "the register database or the other output.")
 def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, org_profile: Path | None,
-                    offline: bool, db_path: Path | None, output: Path, json_path: Path | None) -> None:
+                    offline: bool, db_path: Path | None, output: Path, json_path: Path | None, force: bool) -> None:
     """Compare vendors for the same need: assess each QUESTIONNAIRE and recommend one.
 
     \b
@@ -41,16 +44,25 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
 
     Rejected vendors are never recommended; the lowest tier wins, then the lowest residual risk unless its
     cost is more than the allowed share above the cheapest (scoring/compare.yaml). Every input is checked
-    before anything is written: a problem in any of them stops the command with exit code 2.
+    before anything is written: a problem in any of them stops the command with exit code 2. The PDF and the
+    JSON are never an input, the register database or each other, and replace an existing file only when
+    riskengine wrote it (unless --force).
     """
     from riskengine.atomic import write_bytes_atomically
+    from riskengine.enrich.store import default_store_path
     from riskengine.errors import UsageError
     from riskengine.portfolio.compare import compare, comparison_pdf
+    from riskengine.runfiles import RunFiles, check_run_files
 
     if len(questionnaires) < 2:
         raise click.UsageError("compare needs at least two questionnaires")
     if len({path.resolve() for path in questionnaires}) < len(questionnaires):
         raise UsageError("the same questionnaire is given twice")
+    check_run_files(RunFiles.of(
+        inputs=[*(("questionnaire", path) for path in questionnaires), ("organisation profile", org_profile)],
+        folders=[("inventory", inventory)],
+        outputs=[("comparison PDF", output, "pdf"), ("comparison JSON", json_path, "json")],
+        database=db_path or default_store_path(), force=force))
     now = _clock()
     assessments = assess_all(questionnaires, now=now, inventory=inventory, org_profile=org_profile,
                              offline=offline, db_path=db_path)

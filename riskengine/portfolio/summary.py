@@ -6,14 +6,14 @@ now, so the same assessments give the same bytes.
 Every text a vendor wrote (its name, its product) passes through ``inert_text`` before it reaches a cell:
 spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula when a user edits
 it or when the sheet travels on as CSV (CWE-1236, "CSV injection"), so such text gets a leading apostrophe,
-as the OWASP guidance and ASVS 1.2.10 ask, is stored as a string, and carries Excel's ``quotePrefix``.
+as the OWASP guidance and ASVS 1.2.10 ask, is stored as a string, and carries Excel's ``quotePrefix``. The
+cell itself is written by ``riskengine.cells``, which every workbook riskengine writes shares.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +21,8 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from riskengine.assessment import Assessment
+from riskengine.cells import CELL_LIMIT, ILLEGAL_CHARACTERS, needs_guard, put_text
+from riskengine.cells import FORMULA_TRIGGERS as FORMULA_TRIGGERS  # re-exported: the set inert_text guards against
 from riskengine.portfolio.rows import (
     OPTION_ORDER,
     VendorRow,
@@ -31,16 +33,7 @@ from riskengine.portfolio.rows import (
 from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording
 from riskengine.tco.assumptions import OptionId
 
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
-"""First characters that make a spreadsheet read a cell as a formula: the OWASP list (= + - @ tab CR), line
-feed, and the full-width forms (U+FF1D, U+FF0B, U+FF0D, U+FF20) an input method turns into the ASCII ones."""
-_LEADING_BLANKS = " \u00a0\u3000"
-"""Spaces some spreadsheet programs skip before looking for a formula trigger."""
 QUOTE = "'"
-_ILLEGAL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-"""Control characters XML 1.0 cannot hold (openpyxl refuses them): dropped from text before it is written."""
-CELL_LIMIT = 32_767
-"""Characters Excel keeps in one cell."""
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 """The earliest date a zip entry can carry; the date of an empty portfolio's workbook."""
 DATE_FORMAT = "yyyy-mm-dd"
@@ -61,15 +54,10 @@ def inert_text(value: str) -> str:
     become line feeds (as XML reads them anyway), and text is cut at Excel's cell limit. Otherwise the
     apostrophe is the only change, so the original characters follow it.
     """
-    text = _ILLEGAL_CHARACTERS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    text = ILLEGAL_CHARACTERS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     if needs_guard(text):
         text = QUOTE + text
     return text[:CELL_LIMIT]
-
-
-def needs_guard(text: str) -> bool:
-    """Whether ``text`` would start a formula: its first character, or its first after leading spaces."""
-    return bool(text) and (text[0] in FORMULA_TRIGGERS or text.lstrip(_LEADING_BLANKS)[:1] in FORMULA_TRIGGERS)
 
 
 # --- the workbook ------------------------------------------------------------------------------------------
@@ -177,10 +165,10 @@ def _utc_date(moment: dt.datetime) -> dt.date:
 
 
 def _write_text(cell: Any, value: str) -> None:
-    """Text as an inert string cell (see ``inert_text``); openpyxl would store ``=...`` as a formula."""
+    """Text as an inert string cell (see ``inert_text``; ``put_text`` keeps openpyxl from storing ``=...`` as a
+    formula)."""
     text = inert_text(value)
-    cell.value = text
-    cell.data_type = "s"
+    put_text(cell, text)
     if text.startswith(QUOTE) and needs_guard(text[1:]):
         cell.quotePrefix = True
 

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from riskengine.cells import put_value
 from riskengine.questionnaire.bank import AnswerSpec, Question, QuestionBank, Section
 from riskengine.questionnaire.layout import (
     ANSWER_COLUMN,
@@ -52,7 +53,8 @@ def write_template(
     ``answers`` (question id -> value), ``comments`` (question id -> the Comments cell, where a vendor gives the
     reason for a Partial or an N/A) and ``tables`` (question id -> rows of column id -> value) prefill it, which is
     how the samples and the tests make filled questionnaires. ``now`` fixes the document's timestamps so the same
-    bank gives the same workbook.
+    bank gives the same workbook. Text is written as text, never as a formula (``riskengine.cells``): an answer
+    ``=1+1`` reads back as ``=1+1``.
     """
     workbook = build_workbook(bank, answers=answers or {}, tables=tables or {}, comments=comments or {}, now=now)
     from riskengine.atomic import atomic_write
@@ -82,8 +84,9 @@ def build_workbook(
         sheet = workbook.create_sheet(section.sheet)
         _write_section(sheet, section, bank, list_ranges, answers, tables, comments or {})
     meta = workbook.create_sheet(META_SHEET)
-    meta["A1"], meta["B1"] = "bank", bank.id
-    meta["A2"], meta["B2"] = "version", bank.version
+    for row, (key, value) in enumerate((("bank", bank.id), ("version", bank.version)), start=1):
+        _put(meta, row, 1, key)
+        _put(meta, row, 2, value)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     lists.sheet_state = "hidden"
@@ -98,22 +101,20 @@ def build_workbook(
 
 def _write_instructions(sheet: Worksheet, bank: QuestionBank) -> None:
     sheet.title = "Instructions"
-    sheet["A1"] = bank.title
-    sheet["A1"].font = _TITLE
-    sheet["A2"] = f"Questionnaire {bank.id}, version {bank.version}"
-    sheet["A2"].font = Font(italic=True, color="555555")
+    _put(sheet, 1, 1, bank.title).font = _TITLE
+    _put(sheet, 2, 1, f"Questionnaire {bank.id}, version {bank.version}").font = Font(italic=True, color="555555")
     row = 4
     for paragraph in bank.instructions:
-        cell = sheet.cell(row=row, column=1, value=paragraph)
+        cell = _put(sheet, row, 1, paragraph)
         cell.alignment = _WRAP
         sheet.row_dimensions[row].height = 15 * max(1, len(paragraph) // 62 + 1)
         row += 1
     row += 1
-    sheet.cell(row=row, column=1, value="Sections").font = Font(bold=True)
+    _put(sheet, row, 1, "Sections").font = Font(bold=True)
     for section in bank.sections:
         row += 1
         count = len(section.questions)
-        sheet.cell(row=row, column=1, value=f"{section.sheet}: {count} question{'s' if count > 1 else ''}")
+        _put(sheet, row, 1, f"{section.sheet}: {count} question{'s' if count > 1 else ''}")
     sheet.column_dimensions["A"].width = 72  # fits A4 portrait at 100 %, whatever the viewer does with fit-to-page
     sheet.protection.sheet = True
     _print_setup(sheet, landscape=False)
@@ -131,7 +132,7 @@ def _write_lists(sheet: Worksheet, bank: QuestionBank) -> dict[tuple[str, ...], 
                 continue
             column = len(ranges) + 1
             for row, option in enumerate(options, start=1):
-                sheet.cell(row=row, column=column, value=option)
+                _put(sheet, row, column, option)
             letter = get_column_letter(column)
             ranges[options] = f"{quote_sheetname(_LISTS_SHEET)}!${letter}$1:${letter}${len(options)}"
     return ranges
@@ -148,19 +149,17 @@ def _write_section(
 ) -> None:
     vocabularies = dict(bank.vocabularies)
     validations: dict[str, DataValidation] = {}
-    sheet["A1"] = section.title
-    sheet["A1"].font = _TITLE
-    sheet["A2"] = section.intro
-    sheet["A2"].alignment = _WRAP
+    _put(sheet, 1, 1, section.title).font = _TITLE
+    _put(sheet, 2, 1, section.intro).alignment = _WRAP
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=6)
     sheet.row_dimensions[2].height = 15 * max(1, len(section.intro) // 150 + 1)
     for column, title in enumerate(COLUMN_TITLES, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=column, value=title)
+        cell = _put(sheet, HEADER_ROW, column, title)
         cell.font, cell.fill, cell.border = _HEADER, _HEADER_FILL, _BOX
     row = FIRST_QUESTION_ROW
     for question in section.questions:
         for column, value in ((1, question.id), (2, question.text), (3, question.help)):
-            cell = sheet.cell(row=row, column=column, value=value)
+            cell = _put(sheet, row, column, value)
             cell.alignment, cell.fill, cell.border = _WRAP, _LOCKED_FILL, _BOX
         sheet.cell(row=row, column=1).font = Font(bold=True)
         if question.is_table:
@@ -169,14 +168,14 @@ def _write_section(
             row = _write_table(sheet, row + 1, question.columns, vocabularies, list_ranges, validations,
                                tables.get(question.id, ()), question.rows)
             continue
-        answer = sheet.cell(row=row, column=ANSWER_COLUMN, value=answers.get(question.id))
+        answer = _put(sheet, row, ANSWER_COLUMN, answers.get(question.id))
         answer.alignment, answer.fill, answer.border, answer.protection = _WRAP, _ANSWER_FILL, _BOX, _UNLOCKED
         if question.type == "date":
             answer.number_format = "yyyy-mm-dd"
-        fmt = sheet.cell(row=row, column=ANSWER_COLUMN + 1, value=_format_text(bank, question, vocabularies))
+        fmt = _put(sheet, row, ANSWER_COLUMN + 1, _format_text(bank, question, vocabularies))
         fmt.alignment, fmt.fill, fmt.border = _WRAP, _LOCKED_FILL, _BOX
         fmt.font = Font(size=9, color="555555")
-        comment = sheet.cell(row=row, column=COMMENT_COLUMN, value=comments.get(question.id))
+        comment = _put(sheet, row, COMMENT_COLUMN, comments.get(question.id))
         comment.alignment, comment.border, comment.protection = _WRAP, _BOX, _UNLOCKED
         _validate(sheet, answer.coordinate, question, vocabularies, list_ranges, validations)
         longest = max(len(question.text) / 50, len(question.help) / 44, 1)
@@ -216,7 +215,7 @@ def _write_table(
 ) -> int:
     """Write a table question's header and its rows; return the first row after it."""
     for offset, column in enumerate(columns):
-        cell = sheet.cell(row=header_row, column=TABLE_FIRST_COLUMN + offset, value=getattr(column, "title", ""))
+        cell = _put(sheet, header_row, TABLE_FIRST_COLUMN + offset, getattr(column, "title", ""))
         cell.font, cell.fill, cell.border = Font(bold=True), _TABLE_HEADER_FILL, _BOX
         cell.alignment = _WRAP
     total = max(blank_rows, len(prefill) + 5)
@@ -225,10 +224,17 @@ def _write_table(
         values = prefill[index] if index < len(prefill) else {}
         for offset, column in enumerate(columns):
             column_id = getattr(column, "id", "")
-            cell = sheet.cell(row=row, column=TABLE_FIRST_COLUMN + offset, value=values.get(column_id))
+            cell = _put(sheet, row, TABLE_FIRST_COLUMN + offset, values.get(column_id))
             cell.fill, cell.border, cell.protection, cell.alignment = _ANSWER_FILL, _BOX, _UNLOCKED, _WRAP
             _validate(sheet, cell.coordinate, column, vocabularies, list_ranges, validations)
     return header_row + total + 2
+
+
+def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
+    """The cell at (row, column) holding ``value``; text stays text, never a formula (``riskengine.cells``)."""
+    cell = sheet.cell(row=row, column=column)
+    put_value(cell, value)
+    return cell
 
 
 def _validate(

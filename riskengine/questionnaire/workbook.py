@@ -9,6 +9,7 @@ entity expansion can reach the parser), then each sheet's claimed dimension.
 from __future__ import annotations
 
 import re
+import stat
 import warnings
 import zipfile
 from pathlib import Path
@@ -33,14 +34,25 @@ _SAVE_AS = "open it in Excel and save it as an Excel Workbook (.xlsx)"
 
 
 def check_workbook_file(path: Path) -> None:
-    """Raise ``UnreadableFileError`` with a one-line reason if ``path`` is not a safe .xlsx workbook."""
+    """Raise ``UnreadableFileError`` with a one-line reason if ``path`` is not a safe .xlsx workbook.
+
+    A named pipe or a device is refused before it is opened: opening a pipe waits for a writer, and a device
+    such as ``/dev/zero`` never ends.
+    """
     name = str(path)
 
     def refuse(reason: str) -> UnreadableFileError:
         return UnreadableFileError(name, reason)
 
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise refuse("is a folder, not a workbook")
+        if not stat.S_ISREG(status.st_mode):
+            from riskengine.runfiles import not_regular_reason
+
+            raise refuse(f"the file {not_regular_reason(status.st_mode)}")
+        size = status.st_size
         with path.open("rb") as handle:
             head = handle.read(4096)
     except IsADirectoryError as exc:

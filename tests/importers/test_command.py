@@ -17,7 +17,7 @@ from riskengine.importers.reading import FORMATS
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.layout import COMMENT_COLUMN
 from riskengine.questionnaire.reader import read_submission
-from tests.conftest import EPOCH, TODAY
+from tests.conftest import EPOCH, ROOT, TODAY
 from tests.importers.builders import caiq_workbook
 
 ROWS = [("CEK-03.1", "Yes", "AES-256"), ("BCR-08.2", "Yes", ""), ("HRS-01.1", "No", ""), ("TVM-06.1", "Maybe", "")]
@@ -84,10 +84,57 @@ def test_the_prefilled_answers_read_back_as_the_same_values(cli: click.Group, tm
 def test_the_vendors_file_is_never_the_output(cli: click.Group, tmp_path: Path) -> None:
     vendor = caiq_workbook(tmp_path / "vendor.xlsx", ROWS)
     before = vendor.read_bytes()
-    code, _, stderr = run(cli, "import", str(vendor), "-o", str(tmp_path / "." / "vendor.xlsx"))
+    code, _, stderr = run(cli, "import", str(vendor), "-o", str(tmp_path / "." / "vendor.xlsx"), "--force")
     assert code == 2
-    assert "it is the vendor's own file, which is never written to" in stderr
+    assert f"that is the vendor's questionnaire {vendor}, which this run reads" in stderr
     assert vendor.read_bytes() == before
+
+
+def test_an_existing_file_riskengine_did_not_write_needs_force(cli: click.Group, tmp_path: Path) -> None:
+    vendor = caiq_workbook(tmp_path / "vendor.xlsx", ROWS)
+    other = caiq_workbook(tmp_path / "other.xlsx", ROWS)  # someone else's workbook
+    before = other.read_bytes()
+    code, _, stderr = run(cli, "import", str(vendor), "-o", str(other))
+    assert code == 2
+    assert f"refusing to replace {other} with the pre-filled questionnaire: the file exists and is not a workbook " \
+           "riskengine wrote; choose another path, or give --force to replace it" in stderr
+    assert other.read_bytes() == before
+    code, _, stderr = run(cli, "import", str(vendor), "-o", str(other), "--force")
+    assert code == 0, stderr
+    assert openpyxl.load_workbook(other, read_only=True).properties.creator == "riskengine"
+    code, _, stderr = run(cli, "import", str(vendor), "-o", str(other))  # now ours: replaced without --force
+    assert code == 0, stderr
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(cli: click.Group, tmp_path: Path,
+                                                           bank: QuestionBank) -> None:
+    from riskengine.importers import read_questionnaire
+
+    formula = '=HYPERLINK("http://evil.example","click")'
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Security questions"
+    for column, label in enumerate(("Ref", "Question", "Response", "Comments"), start=1):
+        sheet.cell(row=4, column=column, value=label)
+    for row, (ref, question, response) in enumerate((("SQ-001", "Company legal name", formula),
+                                                     ("SQ-002", "Company website", "@acme.example")), start=5):
+        sheet.cell(row=row, column=1, value=ref)
+        sheet.cell(row=row, column=2, value=question)
+        sheet.cell(row=row, column=3, value=response).data_type = "s"  # text in the vendor's file, not a formula
+    workbook.save(tmp_path / "vendor.xlsx")
+    out = tmp_path / "ours.xlsx"
+    code, _, stderr = run(cli, "import", str(tmp_path / "vendor.xlsx"), "--mapping",
+                          str(ROOT / "questionnaires" / "mappings" / "example-oneoff.yaml"), "-o", str(out))
+    assert code == 0, stderr
+    written = openpyxl.load_workbook(out)["Vendor profile"]
+    row = next(cell.row for (cell,) in written.iter_rows(min_col=1, max_col=1) if cell.value == "VEN-01")
+    answer, comment = written.cell(row=row, column=4), written.cell(row=row, column=COMMENT_COLUMN)
+    assert (answer.data_type, answer.value) == ("s", formula)
+    assert comment.data_type == "s" and comment.value.startswith("Pre-filled from your MAPPED")
+    assert not any(cell.data_type == "f" for sheet in openpyxl.load_workbook(out).worksheets
+                   for cells in sheet.iter_rows() for cell in cells)
+    assert read_questionnaire(out, bank, today=TODAY, require_answers=False).value("VEN-01") == formula
 
 
 def test_bad_input_is_exit_2_with_the_problem_and_nothing_written(cli: click.Group, tmp_path: Path) -> None:

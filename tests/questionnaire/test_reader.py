@@ -101,7 +101,10 @@ def test_reordered_rows_and_extra_blank_rows_still_read(filled: FillFactory, ban
 
 
 def test_formula_in_answer_is_refused_not_evaluated(filled: FillFactory, bank: QuestionBank) -> None:
-    path = filled(VEN_02='=HYPERLINK("http://evil.example","click")')
+    path = filled()  # our writer never writes a formula: the vendor types one in Excel
+    workbook = openpyxl.load_workbook(path)
+    workbook["Vendor profile"]["D6"] = '=HYPERLINK("http://evil.example","click")'  # VEN-02
+    workbook.save(path)
     found = problems_of(path, bank)
     assert any("(VEN-02)" in p and "formulas are not accepted" in p for p in found)
 
