@@ -4,7 +4,8 @@ Exit codes: 0 success; 1 an unexpected internal error; 2 bad input or usage (for
 questionnaire failed), an input that is not a regular file, an output that would replace an input, the database
 or a file riskengine did not write (``riskengine.runfiles``), or an output that cannot be written (disk full,
 read-only); 3 the decision gate (``--fail-on``) tripped; 4 ``verify``: the file is not a report the register
-knows (changed since it was written, or never recorded); 5 ``assess``: the report is written, and the decision
+knows (changed since it was written, or never recorded), or the register itself was altered (``verify``,
+``register check``); 5 ``assess``: the report is written, and the decision
 is "more information needed" (answers it names are missing).
 """
 
@@ -84,6 +85,8 @@ _LAZY_COMMANDS = {
                 "Compare vendors for the same need and recommend one."),
     "import": ("riskengine.importers.command", "import_command",
                "Convert a vendor's own questionnaire into ours, pre-filled."),
+    "register": ("riskengine.register.command", "register_command",
+                 "Check that the register proves its own history (its hash chain)."),
 }
 """name -> (module, attribute, the short help shown by ``riskengine --help`` without importing it)."""
 
@@ -138,6 +141,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     riskengine history "Northwind Mail"      assessments over time; --diff for changes
     riskengine approve RA-... --role compliance --by "Dana Ruiz" --decision approve
     riskengine verify out/report.pdf         is this the report that was recorded?
+    riskengine register check                has the register been altered behind our back?
     riskengine due --within 30               vendors to reassess soon
     """
     ctx.ensure_object(dict)
@@ -750,38 +754,42 @@ def approve(assessment_id: str, role: str, signed_by: str, decision: str, note: 
 def verify(report: Path, db_path: Path | None) -> None:
     """Say whether REPORT (a PDF or JSON riskengine wrote) is one the register knows, unchanged, and its sign-offs.
 
-    Exit 0 when it is; 4 when it is not (a changed byte, or never recorded).
+    Exit 0 when it is and the register's hash chain holds; 4 when it is not (a changed byte, or never recorded),
+    or when the register itself was altered (then the file's record cannot be trusted).
     """
-    import re
+    from riskengine.register.integrity import verify_report
 
-    from riskengine.digest import file_sha256
-    from riskengine.register.approvals import approval_status, describe_status
-
-    sha256 = file_sha256(report)
     with _register(db_path) as register:
-        output = register.output(sha256)
-        if output is None:
-            named = sorted(set(re.findall(rb"RA-\d{8}-[0-9A-F]{10}", report.read_bytes())))
-            known = [name.decode() for name in named if register.known_assessment(name.decode())]
-            click.echo(f"{report}: NOT VERIFIED: no report with sha256 {sha256} is in the register", err=True)
-            if known:
-                click.echo(f"  it names {', '.join(known)}, whose recorded reports differ from this file: it was "
-                           "changed after it was written", err=True)
-            sys.exit(EXIT_UNVERIFIED)
-        row = register.assessment(output.assessment_id)
-        signoffs = register.signoffs(output.assessment_id)
-    click.echo(f"{report}: verified: the {output.kind.upper()} of {row.assessment_id}, unchanged")
-    click.echo(f"  vendor     {row.vendor_name}{f' ({row.domain})' if row.domain else ''}")
-    click.echo(f"  result     {row.decision.replace('_', ' ')}, tier {row.tier}, residual {row.residual:.1f}/100")
-    click.echo(f"  assessed   {_minute(row.created)}; recorded {_minute(output.recorded_at)}")
+        verification = verify_report(register, report)
+    output, row, sha256 = verification.output, verification.assessment, verification.sha256
+    if output is None:
+        click.echo(f"{report}: NOT VERIFIED: no report with sha256 {sha256} is in the register", err=True)
+        if verification.named:
+            click.echo(f"  it names {', '.join(verification.named)}, whose recorded reports differ from this file: it "
+                       "was changed after it was written", err=True)
+        if not verification.chain.intact:
+            click.echo(f"  {verification.chain_status}", err=True)
+        sys.exit(EXIT_UNVERIFIED)
+    if verification.verified:
+        click.echo(f"{report}: verified: the {output.kind.upper()} of {output.assessment_id}, unchanged")
+    else:
+        click.echo(f"{report}: NOT VERIFIED: {verification.chain_status}", err=True)
+        click.echo(f"{report}: the register records it as the {output.kind.upper()} of {output.assessment_id}, "
+                   "but cannot be trusted")
+    if row is not None:
+        click.echo(f"  vendor     {row.vendor_name}{f' ({row.domain})' if row.domain else ''}")
+        click.echo(f"  result     {row.decision.replace('_', ' ')}, tier {row.tier}, residual {row.residual:.1f}/100")
+        click.echo(f"  assessed   {_minute(row.created)}; recorded {_minute(output.recorded_at)}")
     click.echo(f"  sha256     {sha256}")
-    for signoff in signoffs:
+    for signoff in verification.signoffs:
         bound = "this report" if signoff.report_sha256 == sha256 else f"report sha256 {signoff.report_sha256[:16]}…"
         note = f": {signoff.note}" if signoff.note else ""
         click.echo(f"  sign-off   {signoff.role:<10} {signoff.decision:<7} {signoff.signed_by}, "
                    f"{signoff.signed_at[:10]} ({bound}){note}")
-    status = approval_status(signoffs)
-    click.echo(f"  status     {describe_status(signoffs)}{' (final)' if status != 'pending' else ''}")
+    click.echo(f"  status     {verification.status_text}")
+    click.echo(f"  register   {verification.chain.status}")
+    if not verification.verified:
+        sys.exit(EXIT_UNVERIFIED)
 
 
 @main.command()

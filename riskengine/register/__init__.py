@@ -7,6 +7,7 @@ user's data folder). Imported lazily, like ``riskengine`` itself, so the fast co
     with Register(path) as register:
         for vendor in register.due(date(2027, 1, 31)):
             print(vendor.name, vendor.reassess_by)
+        print(register.check_chain().summary())   # every row hash-chained: does the register prove its history?
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ _EXPORTS = {
     "AssessmentDiff": "riskengine.register.diff",
     "DatabaseError": "riskengine.register.errors",
     "RegisterError": "riskengine.register.errors",
+    "CorruptRecordError": "riskengine.register.errors",
+    "ChainReport": "riskengine.register.integrity",
+    "ChainProblem": "riskengine.register.integrity",
+    "Verification": "riskengine.register.integrity",
+    "verify_report": "riskengine.register.integrity",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +35,16 @@ BUSY_TIMEOUT_MS = 30_000
 
 @dataclass(frozen=True)
 class Migration:
-    """One step of a component's schema: applied in order, each in the same transaction as its version bump."""
+    """One step of a component's schema: applied in order, each in the same transaction as its version bump.
+
+    ``statements`` run first; then ``run``, when a step must compute what SQL alone cannot (the register's
+    hash chain over the rows an older riskengine recorded), on the same connection and in the same transaction.
+    """
 
     version: int
     description: str
     statements: tuple[str, ...]
+    run: Callable[[sqlite3.Connection], None] | None = None
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -108,6 +113,8 @@ def migrate(db: sqlite3.Connection, path: Path, component: str, migrations: Sequ
                 if step.version > current:
                     for statement in step.statements:
                         db.execute(statement)
+                    if step.run is not None:
+                        step.run(db)
                     db.execute("INSERT INTO schema_migrations (component, version, applied_at) VALUES (?, ?, ?) "
                                "ON CONFLICT (component) DO UPDATE SET version = excluded.version, "
                                "applied_at = excluded.applied_at",

@@ -3,11 +3,15 @@
 ``vendors`` holds one row per vendor with its latest assessment, kept in the same transaction as each new
 assessment, so ``due`` is one indexed range read and ``history`` one indexed lookup whatever the size of the
 register. The JSON result lives apart (``results``, zlib-compressed) so that listing never reads it.
-Sign-offs and assessments cannot be changed or deleted: triggers refuse it, as an audit trail must.
+Sign-offs and assessments cannot be changed or deleted: triggers refuse it, as an audit trail must. From
+version 2 results, outputs and the chain are refused changes the same way, and every row of assessments,
+results, outputs and signoffs is hash-chained (``riskengine.register.chain``), so that a change made around
+the triggers (in a copy of the file without them) is still found by ``riskengine register check``.
 """
 
 from __future__ import annotations
 
+from riskengine.register.chain import chain_existing_rows
 from riskengine.register.database import Migration
 
 MIGRATIONS = (
@@ -82,6 +86,28 @@ MIGRATIONS = (
         """CREATE TRIGGER assessments_are_final_delete BEFORE DELETE ON assessments
             BEGIN SELECT RAISE(ABORT, 'recorded assessments cannot be deleted'); END""",
     )),
+    Migration(2, "the hash chain over assessments, results, outputs and sign-offs; existing rows chained", (
+        """CREATE TABLE chain (
+            seq INTEGER PRIMARY KEY,
+            record_table TEXT NOT NULL,
+            record_key TEXT NOT NULL,
+            assessment_id TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            hash TEXT NOT NULL)""",
+        "CREATE INDEX chain_assessment ON chain (assessment_id, seq)",
+        """CREATE TRIGGER results_are_final_update BEFORE UPDATE ON results
+            BEGIN SELECT RAISE(ABORT, 'recorded results cannot be changed'); END""",
+        """CREATE TRIGGER results_are_final_delete BEFORE DELETE ON results
+            BEGIN SELECT RAISE(ABORT, 'recorded results cannot be deleted'); END""",
+        """CREATE TRIGGER outputs_are_final_update BEFORE UPDATE ON outputs
+            BEGIN SELECT RAISE(ABORT, 'recorded outputs cannot be changed'); END""",
+        """CREATE TRIGGER outputs_are_final_delete BEFORE DELETE ON outputs
+            BEGIN SELECT RAISE(ABORT, 'recorded outputs cannot be deleted'); END""",
+        """CREATE TRIGGER chain_is_final_update BEFORE UPDATE ON chain
+            BEGIN SELECT RAISE(ABORT, 'chain records cannot be changed'); END""",
+        """CREATE TRIGGER chain_is_final_delete BEFORE DELETE ON chain
+            BEGIN SELECT RAISE(ABORT, 'chain records cannot be deleted'); END""",
+    ), run=chain_existing_rows),
 )
 """The register component's schema; append a Migration to change it, never edit a released one."""
 SCHEMA_VERSION = MIGRATIONS[-1].version

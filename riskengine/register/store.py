@@ -3,6 +3,10 @@ and the sign-offs given on it, in the riskengine database (SQLite, shared with t
 
 Rows come back as small frozen dataclasses, not pydantic models, so that ``history`` and ``due`` start and
 answer in well under 0.2 s (importing pydantic alone takes longer). ``load`` gives the full ``Assessment``.
+Every row read is checked for the types riskengine wrote: a row changed outside riskengine (a null, a word
+where a number was, a result that is not an assessment) raises ``CorruptRecordError`` naming the assessment,
+never an internal error later. Every row written is appended to the hash chain in the same transaction
+(``riskengine.register.chain``); ``check_chain`` verifies it.
 """
 
 from __future__ import annotations
@@ -12,17 +16,19 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from riskengine.register.approvals import ROLES, Role, SignOff, SignOffDecision, signoff_refusal
+from riskengine.register.chain import ChainWriter
 from riskengine.register.database import connect, migrate, transaction
 from riskengine.register.schema import MIGRATIONS
 
 if TYPE_CHECKING:
     from riskengine.assessment import Assessment
+    from riskengine.register.integrity import ChainReport
 
 OutputKind = Literal["pdf", "json"]
 RESULT_ENCODING = "json+zlib"
@@ -126,6 +132,15 @@ _ASSESSMENT_COLUMNS = ("assessment_id, vendor_key, vendor_name, product, domain,
                        "questionnaire_sha256, run_key, engine")
 _VENDOR_COLUMNS = ("vendor_key, name, product, domain, latest_assessment, latest_created, tier, decision, residual, "
                    "reassess_by, assessments")
+_OUTPUT_COLUMNS = "sha256, assessment_id, kind, audience, path, size, recorded_at"
+_SIGNOFF_COLUMNS = "assessment_id, report_sha256, role, signed_by, decision, note, signed_at"
+
+# What each column of a row must hold, in the order of the columns above: t text, n number, i integer,
+# d a day (YYYY-MM-DD) or empty, r a council role, v approve or reject. Checked on every read (microseconds).
+_ASSESSMENT_KINDS = "tttttttttnnndiittt"
+_VENDOR_KINDS = "ttttttttndi"
+_OUTPUT_KINDS = "tttttit"
+_SIGNOFF_KINDS = "ttrtvtt"
 
 
 def vendor_key(domain: str, legal_name: str) -> str:
@@ -195,27 +210,41 @@ class Register:
         recorded_at = _iso(now)
         added = 0
         with transaction(self._db) as db:
+            chain = ChainWriter(db)
             for entry, outputs in entries:
-                added += self._insert(db, entry, outputs, recorded_at)
+                added += self._insert(db, chain, entry, outputs, recorded_at)
         return added
 
-    def _insert(self, db: sqlite3.Connection, entry: Entry, outputs: Sequence[Output], recorded_at: str) -> int:
-        cursor = db.execute(
-            f"INSERT OR IGNORE INTO assessments ({_ASSESSMENT_COLUMNS}, inputs, evidence_ids) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry.assessment_id, entry.vendor_key, entry.vendor_name, entry.product, entry.domain, entry.created,
-             recorded_at, entry.tier, entry.decision, entry.inherent, entry.control_effectiveness, entry.residual,
-             entry.reassess_by, entry.findings, entry.knockouts, entry.questionnaire_sha256, entry.run_key,
-             entry.engine, entry.inputs, entry.evidence_ids))
+    def _insert(self, db: sqlite3.Connection, chain: ChainWriter, entry: Entry, outputs: Sequence[Output],
+                recorded_at: str) -> int:
+        # The chain hashes the values as a read gives them back, so they go in as SQLite keeps them: scores as
+        # REAL (an integer score would come back as a float), counts as INTEGER, the rest as text.
+        row = _stored({"assessment_id": entry.assessment_id, "vendor_key": entry.vendor_key,
+                       "vendor_name": entry.vendor_name, "product": entry.product, "domain": entry.domain,
+                       "created": entry.created, "recorded_at": recorded_at, "tier": entry.tier,
+                       "decision": entry.decision, "inherent": float(entry.inherent),
+                       "control_effectiveness": float(entry.control_effectiveness),
+                       "residual": float(entry.residual), "reassess_by": entry.reassess_by,
+                       "findings": int(entry.findings), "knockouts": int(entry.knockouts),
+                       "questionnaire_sha256": entry.questionnaire_sha256, "run_key": entry.run_key,
+                       "engine": entry.engine, "inputs": entry.inputs, "evidence_ids": entry.evidence_ids})
+        cursor = db.execute(f"INSERT OR IGNORE INTO assessments ({', '.join(row)}) "
+                            f"VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
         new = cursor.rowcount == 1
         if new:
-            db.execute("INSERT INTO results VALUES (?, ?, ?)",
-                       (entry.assessment_id, RESULT_ENCODING, zlib.compress(entry.result, 6)))
+            chain.append_mapping("assessments", row)
+            result = {"assessment_id": entry.assessment_id, "encoding": RESULT_ENCODING,
+                      "body": zlib.compress(entry.result, 6)}
+            db.execute("INSERT INTO results (assessment_id, encoding, body) VALUES (?, ?, ?)", tuple(result.values()))
+            chain.append_mapping("results", result)
             self._update_vendor(db, entry)
-        db.executemany(
-            "INSERT OR IGNORE INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(output.sha256, entry.assessment_id, output.kind, output.audience, output.path, output.size,
-              recorded_at) for output in outputs])
+        for output in outputs:
+            recorded = _stored({"sha256": output.sha256, "assessment_id": entry.assessment_id, "kind": output.kind,
+                                "audience": output.audience, "path": output.path, "size": int(output.size),
+                                "recorded_at": recorded_at})
+            if db.execute(f"INSERT OR IGNORE INTO outputs ({_OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          tuple(recorded.values())).rowcount == 1:
+                chain.append_mapping("outputs", recorded)
         return int(new)
 
     @staticmethod
@@ -238,26 +267,56 @@ class Register:
                                (assessment_id,)).fetchone()
         if row is None:
             _fail(f"no assessment {assessment_id} in the register {self.path}")
-        return AssessmentRow(*row)
+        return _assessment_row(row)
 
     def result(self, assessment_id: str) -> bytes:
-        """The JSON result of ``assessment_id``, byte for byte as written."""
+        """The JSON result of ``assessment_id``, byte for byte as written.
+
+        ``RegisterError`` when the register has none; ``CorruptRecordError`` when the stored bytes cannot be
+        decompressed.
+        """
         row = self._db.execute("SELECT encoding, body FROM results WHERE assessment_id = ?",
                                (assessment_id,)).fetchone()
         if row is None:
             _fail(f"no assessment {assessment_id} in the register {self.path}")
-        return zlib.decompress(row[1])
+        encoding, body = row
+        if encoding != RESULT_ENCODING or not isinstance(body, bytes):
+            _corrupt(assessment_id, f"its stored result is not {RESULT_ENCODING} (encoding {_shown(encoding)}, "
+                                    f"body {_shown(body)})")
+        try:
+            return zlib.decompress(body)
+        except zlib.error as exc:
+            _corrupt(assessment_id, f"its stored result cannot be decompressed ({exc})")
 
     def load(self, assessment_id: str) -> Assessment:
-        """The full ``Assessment`` recorded as ``assessment_id``."""
+        """The full ``Assessment`` recorded as ``assessment_id``.
+
+        ``CorruptRecordError`` (naming the assessment) when the stored result is not JSON, not a valid
+        assessment, or the assessment of another id.
+        """
+        from pydantic import ValidationError
+
         from riskengine.assessment import Assessment
 
-        return Assessment.model_validate_json(self.result(assessment_id))
+        data = self.result(assessment_id)
+        try:
+            assessment = Assessment.model_validate_json(data)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+            first = errors[0]
+            if first["type"] == "json_invalid":
+                _corrupt(assessment_id, f"its stored result is not valid JSON ({first['msg']})")
+            place = ".".join(str(part) for part in first["loc"]) or "(the whole result)"
+            more = f" and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''}" if len(errors) > 1 else ""
+            _corrupt(assessment_id, f"its stored result is not a valid assessment: {place}: {first['msg']}{more}")
+        if assessment.assessment_id != assessment_id:
+            _corrupt(assessment_id, f"its stored result is the assessment {assessment.assessment_id}")
+        return assessment
 
     def vendors(self) -> list[VendorRow]:
         """Every vendor with its latest assessment, by name."""
         rows = self._db.execute(f"SELECT {_VENDOR_COLUMNS} FROM vendors ORDER BY name COLLATE NOCASE, vendor_key")
-        return [VendorRow(*row) for row in rows]
+        return [_vendor_row(row) for row in rows]
 
     def find_vendors(self, query: str) -> list[VendorRow]:
         """Vendors whose key, domain or legal name is ``query`` (any case); else whose name or domain holds it."""
@@ -267,18 +326,18 @@ class Register:
             "OR domain = ? COLLATE NOCASE OR product = ? COLLATE NOCASE ORDER BY name COLLATE NOCASE",
             (vendor_key(text, text), text, text, text)).fetchall()
         if exact:
-            return [VendorRow(*row) for row in exact]
+            return [_vendor_row(row) for row in exact]
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self._db.execute(
             f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE name LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\' "
             "OR product LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE", (pattern, pattern, pattern))
-        return [VendorRow(*row) for row in rows]
+        return [_vendor_row(row) for row in rows]
 
     def history(self, vendor: str) -> list[AssessmentRow]:
         """Every assessment of the vendor with key ``vendor``, oldest first."""
         rows = self._db.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE vendor_key = ? "
                                 "ORDER BY created, assessment_id", (vendor,))
-        return [AssessmentRow(*row) for row in rows]
+        return [_assessment_row(row) for row in rows]
 
     def previous(self, assessment_id: str) -> AssessmentRow | None:
         """The assessment of the same vendor just before ``assessment_id``, if any."""
@@ -287,32 +346,31 @@ class Register:
             f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE vendor_key = ? AND (created, assessment_id) < (?, ?) "
             "ORDER BY created DESC, assessment_id DESC LIMIT 1",
             (this.vendor_key, this.created, this.assessment_id)).fetchone()
-        return AssessmentRow(*row) if row else None
+        return _assessment_row(row) if row else None
 
     def due(self, until: dt.date) -> list[VendorRow]:
         """Vendors whose latest assessment is due for reassessment on or before ``until``, soonest first."""
         rows = self._db.execute(
             f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE reassess_by != '' AND reassess_by <= ? "
             "ORDER BY reassess_by, name COLLATE NOCASE", (until.isoformat(),))
-        return [VendorRow(*row) for row in rows]
+        return [_vendor_row(row) for row in rows]
 
     def by_run_key(self, key: str) -> list[AssessmentRow]:
         """Assessments recorded with run key ``key``, newest first (what a batch resumes by)."""
         rows = self._db.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE run_key = ? "
                                 "ORDER BY created DESC, assessment_id DESC", (key,))
-        return [AssessmentRow(*row) for row in rows]
+        return [_assessment_row(row) for row in rows]
 
     def outputs(self, assessment_id: str) -> list[RecordedOutput]:
         """The files recorded for ``assessment_id``, oldest first."""
-        rows = self._db.execute("SELECT sha256, assessment_id, kind, audience, path, size, recorded_at FROM outputs "
-                                "WHERE assessment_id = ? ORDER BY recorded_at, rowid", (assessment_id,))
-        return [RecordedOutput(*row) for row in rows]
+        rows = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE assessment_id = ? "
+                                "ORDER BY recorded_at, rowid", (assessment_id,))
+        return [_output_row(row) for row in rows]
 
     def output(self, sha256: str) -> RecordedOutput | None:
         """The recorded output with these bytes' sha256, if the register knows it."""
-        row = self._db.execute("SELECT sha256, assessment_id, kind, audience, path, size, recorded_at FROM outputs "
-                               "WHERE sha256 = ?", (sha256,)).fetchone()
-        return RecordedOutput(*row) if row else None
+        row = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE sha256 = ?", (sha256,)).fetchone()
+        return _output_row(row) if row else None
 
     def known_assessment(self, assessment_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM assessments WHERE assessment_id = ?",
@@ -330,10 +388,10 @@ class Register:
         for start in range(0, len(assessment_ids), 500):
             chunk = list(assessment_ids[start:start + 500])
             rows = self._db.execute(
-                "SELECT assessment_id, report_sha256, role, signed_by, decision, note, signed_at FROM signoffs "
-                f"WHERE assessment_id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk)
+                f"SELECT {_SIGNOFF_COLUMNS} FROM signoffs WHERE assessment_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY id", chunk)
             for row in rows:
-                found.setdefault(row[0], []).append(SignOff(*row))
+                found.setdefault(row[0], []).append(_signoff_row(row))
         return found
 
     def sign(self, assessment_id: str, *, role: Role, signed_by: str, decision: SignOffDecision, now: dt.datetime,
@@ -366,11 +424,39 @@ class Register:
                 _fail(f"{assessment_id}: {refusal}")
             signoff = SignOff(assessment_id=assessment_id, report_sha256=report_sha256, role=role,
                               signed_by=signed_by, decision=decision, note=note.strip(), signed_at=_iso(now))
-            db.execute("INSERT INTO signoffs (assessment_id, report_sha256, role, signed_by, decision, note, "
-                       "signed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db.execute(f"INSERT INTO signoffs ({_SIGNOFF_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (signoff.assessment_id, signoff.report_sha256, signoff.role, signoff.signed_by,
                         signoff.decision, signoff.note, signoff.signed_at))
+            (signoff_id,) = db.execute("SELECT id FROM signoffs WHERE assessment_id = ? AND role = ?",
+                                       (assessment_id, role)).fetchone()
+            ChainWriter(db).append("signoffs", signoff_id)
         return signoff
+
+    # --- integrity ------------------------------------------------------------------------------------------
+
+    def check_chain(self, head: str | None = None) -> ChainReport:
+        """Verify the whole hash chain and the vendor listing derived from it; O(rows), read-only.
+
+        The report names the first record changed, deleted, inserted or moved outside riskengine (see
+        ``riskengine.register.integrity``); it works on a copy of the file whose triggers were dropped. ``head``,
+        a head an earlier check printed, must still be in the chain (else the chain was rewritten since).
+        """
+        from riskengine.register.integrity import check_chain
+
+        return check_chain(self._db, self.path, head)
+
+    def check_records(self, assessment_ids: Sequence[str]) -> ChainReport:
+        """Verify the chain records of these assessments only (their rows, their links to the records around
+        them, no row of theirs left out of the chain): what ``verify`` rests on, in a few indexed reads."""
+        from riskengine.register.integrity import check_records
+
+        return check_records(self._db, self.path, assessment_ids)
+
+    def chained_output(self, sha256: str) -> str | None:
+        """The assessment whose output with this sha256 the chain recorded, even if its row is gone."""
+        row = self._db.execute("SELECT assessment_id FROM chain WHERE record_table = 'outputs' AND record_key = ?",
+                               (sha256,)).fetchone()
+        return str(row[0]) if row else None
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -384,6 +470,100 @@ def _fail(message: str) -> NoReturn:
     from riskengine.register.errors import RegisterError
 
     raise RegisterError(message)
+
+
+def _corrupt(assessment_id: str, what: str) -> NoReturn:
+    from riskengine.register.errors import CorruptRecordError
+
+    raise CorruptRecordError(assessment_id, f"the register's record of {assessment_id} is corrupted: {what}; "
+                                            "run 'riskengine register check' to see what else was changed")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bytes):
+        return f"{len(value)} bytes"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
+    """``row``, refused unless its text columns hold text: SQLite would store anything else as it sees fit (a
+    float as ``'40.0'``), and the chain, which hashes what was given, would then call the row changed."""
+    for column, value in row.items():
+        if not isinstance(value, str | int | float) or (isinstance(value, int | float) and column not in _NUMBERS):
+            raise TypeError(f"{row.get('assessment_id')}: {column} must be text, got {type(value).__name__}")
+    return row
+
+
+_NUMBERS = frozenset({"inherent", "control_effectiveness", "residual", "findings", "knockouts", "size"})
+
+
+def _is_day(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    if value == "":
+        return True
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+_KINDS: dict[str, tuple[Callable[[object], bool], str]] = {
+    "t": (lambda value: isinstance(value, str), "text"),
+    # bool is no SQLite type; NaN (which SQLite stores as NULL anyway) is not a score.
+    "n": (lambda value: isinstance(value, int | float) and value == value, "a number"),
+    "i": (lambda value: isinstance(value, int), "a whole number"),
+    "d": (_is_day, "a day (YYYY-MM-DD) or empty"),
+    "r": (lambda value: value in ROLES, f"one of {', '.join(ROLES)}"),
+    "v": (lambda value: value in ("approve", "reject"), "approve or reject"),
+}
+
+
+def _checked(row: Sequence[Any], columns: str, kinds: str, table: str, assessment_id: object, of: str = "") -> None:
+    """Raise ``CorruptRecordError`` unless every value of ``row`` is of the kind its column must hold."""
+    for index, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+        fits, expected = _KINDS[kind]
+        if not fits(value):
+            column = columns.split(", ")[index]
+            _corrupt(str(assessment_id), f"{table}.{column}{of} is {_shown(value)}, expected {expected}")
+
+
+def _types(kinds: str) -> tuple[type, ...]:
+    return tuple({"n": float, "i": int}.get(kind, str) for kind in kinds)
+
+
+# The types a row riskengine wrote comes back with (SQLite returns REAL columns as float): one comparison in C
+# lets the usual row through; only a row that differs is examined column by column (and may still pass: an
+# integer score is a number).
+_ASSESSMENT_TYPES, _VENDOR_TYPES = _types(_ASSESSMENT_KINDS), _types(_VENDOR_KINDS)
+_OUTPUT_TYPES, _SIGNOFF_TYPES = _types(_OUTPUT_KINDS), _types(_SIGNOFF_KINDS)
+_DECISIONS = ("approve", "reject")
+
+
+def _assessment_row(row: Sequence[Any]) -> AssessmentRow:
+    if tuple(map(type, row)) != _ASSESSMENT_TYPES or not _is_day(row[12]):
+        _checked(row, _ASSESSMENT_COLUMNS, _ASSESSMENT_KINDS, "assessments", row[0])
+    return AssessmentRow(*row)
+
+
+def _vendor_row(row: Sequence[Any]) -> VendorRow:
+    if tuple(map(type, row)) != _VENDOR_TYPES or not _is_day(row[9]):
+        _checked(row, _VENDOR_COLUMNS, _VENDOR_KINDS, "vendors", row[4], of=f" of {row[0]}")
+    return VendorRow(*row)
+
+
+def _output_row(row: Sequence[Any]) -> RecordedOutput:
+    if tuple(map(type, row)) != _OUTPUT_TYPES:
+        _checked(row, _OUTPUT_COLUMNS, _OUTPUT_KINDS, "outputs", row[1])
+    return RecordedOutput(*row)
+
+
+def _signoff_row(row: Sequence[Any]) -> SignOff:
+    if tuple(map(type, row)) != _SIGNOFF_TYPES or row[2] not in ROLES or row[4] not in _DECISIONS:
+        _checked(row, _SIGNOFF_COLUMNS, _SIGNOFF_KINDS, "signoffs", row[0])
+    return SignOff(*row)
 
 
 def run_settings(*, offline: bool, audience: str) -> dict[str, str]:

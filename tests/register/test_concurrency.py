@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from riskengine.register.store import Register
 from tests.conftest import ROOT
 
 WRITERS = 4
@@ -107,3 +108,7 @@ def test_concurrent_writers_lose_no_row_and_are_never_locked_out(tmp_path: Path)
         assert connection.execute("SELECT COUNT(*) FROM evidence_runs").fetchone()[0] == ROWS_PER_WRITER
         assert connection.execute("SELECT SUM(assessments) FROM vendors").fetchone()[0] == WRITERS * ROWS_PER_WRITER
         assert connection.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == 2
+    with Register(db) as register:
+        report = register.check_chain()
+    assert report.intact, report.problem
+    assert report.records == 3 * WRITERS * ROWS_PER_WRITER, "every writer's rows chained, one chain across writers"

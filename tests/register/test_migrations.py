@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
 
 from riskengine.enrich.evidence import make_evidence
 from riskengine.enrich.store import EvidenceStore, StoreError
-from riskengine.register.database import LAYOUT, component_versions
+from riskengine.register.database import LAYOUT, component_versions, connect, migrate, transaction
 from riskengine.register.errors import DatabaseError
+from riskengine.register.schema import MIGRATIONS
 from riskengine.register.schema import SCHEMA_VERSION as REGISTER_VERSION
 from riskengine.register.store import Register
 from tests.conftest import NOW
-from tests.register.conftest import cli, entry
+from tests.register.conftest import cli, entry, tamper
 
 # The schema exactly as the first evidence store (user_version 1, no register) created it.
 EVIDENCE_ONLY_V1 = """
@@ -92,7 +94,8 @@ def test_a_component_version_from_a_newer_riskengine_is_refused_and_the_file_lef
         connection.execute("UPDATE schema_migrations SET version = 99 WHERE component = 'register'")
     before = db.read_bytes()
 
-    with pytest.raises(DatabaseError, match=r"newer riskengine \(register schema 99, this one knows 1\)"):
+    refusal = rf"newer riskengine \(register schema 99, this one knows {REGISTER_VERSION}\)"
+    with pytest.raises(DatabaseError, match=refusal):
         Register(db)
     assert db.read_bytes() == before
     result = cli(db, "due")
@@ -129,3 +132,70 @@ def test_recorded_assessments_and_signoffs_cannot_be_rewritten(db: Path) -> None
             connection.execute("UPDATE assessments SET tier = 'low'")
         with pytest.raises(sqlite3.IntegrityError, match="recorded assessments cannot be deleted"):
             connection.execute("DELETE FROM assessments")
+
+
+# Rows as the register before the chain (register schema 1) wrote them: two assessments of one vendor, their
+# results and outputs, the vendor row, and one sign-off.
+PRE_CHAIN_ROWS = (
+    """INSERT INTO assessments (assessment_id, vendor_key, vendor_name, product, domain, created, recorded_at, tier,
+        decision, inherent, control_effectiveness, residual, reassess_by, findings, knockouts, questionnaire_sha256,
+        run_key, engine, inputs, evidence_ids) VALUES
+        ('RA-20260501-0000000001', 'acme.example', 'Acme', '', 'acme.example', '2026-05-01T09:00:00+00:00',
+         '2026-05-01T09:00:00+00:00', 'high', 'approve_with_conditions', 60.0, 40.0, 45.5, '2026-11-01', 12, 0,
+         'q1', 'k1', '0.1.0', '[]', '[]'),
+        ('RA-20261101-0000000002', 'acme.example', 'Acme', '', 'acme.example', '2026-11-01T09:00:00+00:00',
+         '2026-11-01T09:00:00+00:00', 'medium', 'approve', 60.0, 55.0, 30.25, '2027-11-01', 7, 0, 'q2', 'k2',
+         '0.1.0', '[]', '[]')""",
+    """INSERT INTO results VALUES ('RA-20260501-0000000001', 'json+zlib', :first),
+                                  ('RA-20261101-0000000002', 'json+zlib', :second)""",
+    """INSERT INTO outputs VALUES
+        ('aa', 'RA-20260501-0000000001', 'pdf', 'full', '/r/may.pdf', 100, '2026-05-01T09:00:00+00:00'),
+        ('bb', 'RA-20261101-0000000002', 'pdf', 'full', '/r/nov.pdf', 120, '2026-11-01T09:00:00+00:00'),
+        ('cc', 'RA-20261101-0000000002', 'json', 'full', '/r/nov.json', 90, '2026-11-01T09:00:00+00:00')""",
+    """INSERT INTO vendors VALUES ('acme.example', 'Acme', '', 'acme.example', 'RA-20261101-0000000002',
+        '2026-11-01T09:00:00+00:00', 'medium', 'approve', 30.25, '2027-11-01', 2)""",
+    """INSERT INTO signoffs (assessment_id, report_sha256, role, signed_by, decision, note, signed_at) VALUES
+        ('RA-20261101-0000000002', 'bb', 'compliance', 'Dana Ruiz', 'approve', '', '2026-11-02T10:00:00+00:00')""",
+)
+
+
+def _register_before_the_chain(path: Path) -> None:
+    connection = connect(path)
+    migrate(connection, path, "register", MIGRATIONS[:1])
+    with transaction(connection):
+        for statement in PRE_CHAIN_ROWS:
+            connection.execute(statement, {"first": zlib.compress(b'{"assessment_id": "RA-20260501-0000000001"}'),
+                                           "second": zlib.compress(b'{"assessment_id": "RA-20261101-0000000002"}')})
+    connection.close()
+
+
+def test_a_register_made_before_the_chain_gets_its_rows_chained_in_their_order(db: Path) -> None:
+    _register_before_the_chain(db)
+    assert _versions(db) == (LAYOUT, {"register": 1})
+
+    with Register(db) as register:
+        report = register.check_chain()
+    assert _versions(db) == (LAYOUT, {"register": REGISTER_VERSION})
+    assert report.intact
+    assert (report.records, report.tables) == (8, {"assessments": 2, "results": 2, "outputs": 3, "signoffs": 1})
+    with sqlite3.connect(db) as connection:
+        chained = connection.execute("SELECT record_table, record_key FROM chain ORDER BY seq").fetchall()
+    assert chained == [("assessments", "RA-20260501-0000000001"), ("assessments", "RA-20261101-0000000002"),
+                       ("results", "RA-20260501-0000000001"), ("results", "RA-20261101-0000000002"),
+                       ("outputs", "aa"), ("outputs", "bb"), ("outputs", "cc"), ("signoffs", "1")]
+    result = cli(db, "register", "check")
+    assert result.returncode == 0, result.stderr
+    assert f"{db}: intact: 8 records chained (2 assessments, 2 results, 3 outputs, 1 signoffs)" in result.stdout
+
+
+def test_rows_chained_by_the_migration_are_bound_and_new_rows_follow_them(db: Path) -> None:
+    _register_before_the_chain(db)
+    with Register(db) as register:
+        register.record_entries([(entry("RA-20261124-0000000003", created=NOW), [])], now=NOW)
+        assert register.check_chain().records == 10
+    tamper(db, "UPDATE signoffs SET decision = 'reject'")
+
+    result = cli(db, "register", "check")
+    assert result.returncode == 4
+    assert result.stderr.startswith(f"{db}: ALTERED: signoffs #1 of RA-20261101-0000000002, chain record 8: "
+                                    "changed since it was recorded: decision (now 'reject')")

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from riskengine.digest import file_sha256
+from riskengine.register.integrity import verify_report
+from riskengine.register.store import Register
 from tests.conftest import SAMPLES, run_cli
-from tests.register.conftest import cli
+from tests.register.conftest import cli, copy_database, tamper
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +66,56 @@ def test_a_file_the_register_never_saw_is_not_verified(assessed: tuple[Path, Pat
     assert "it names" not in result.stderr
     missing = cli(db, "verify", str(tmp_path / "missing.pdf"))
     assert missing.returncode == 2
+
+
+def test_verify_says_the_register_is_intact(assessed: tuple[Path, Path, str]) -> None:
+    db, report, assessment_id = assessed
+    result = cli(db, "verify", str(report))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"  register   intact (4 records of {assessment_id} chained)"
+
+
+def test_a_genuine_report_in_an_altered_register_is_not_verified(assessed: tuple[Path, Path, str],
+                                                                 tmp_path: Path) -> None:
+    """The file matches its record, but a sign-off was slipped in after the final one: the register cannot vouch."""
+    db, report, assessment_id = assessed
+    copy = copy_database(db, tmp_path / "copy.db")
+    approved = cli(copy, "approve", assessment_id, "--role", "compliance", "--by", "Dana Ruiz", "--decision", "approve")
+    assert approved.returncode == 0, approved.stderr
+    tamper(copy, "INSERT INTO signoffs (assessment_id, report_sha256, role, signed_by, decision, note, signed_at) "
+                 "SELECT assessment_id, report_sha256, 'marketing', 'Mallory', 'reject', '', signed_at FROM signoffs",)
+
+    result = cli(copy, "verify", str(report))
+    assert result.returncode == 4
+    problem = (f"signoffs #2 of {assessment_id}: not in the chain (marketing reject by Mallory): inserted without "
+               "riskengine")
+    assert result.stderr == f"{report}: NOT VERIFIED: register altered: {problem}\n"
+    assert result.stdout.splitlines()[0] == (f"{report}: the register records it as the PDF of {assessment_id}, "
+                                             "but cannot be trusted")
+    assert "  sign-off   marketing  reject  Mallory" in result.stdout
+    assert result.stdout.splitlines()[-1] == f"  register   altered: {problem}"
+
+
+def test_a_report_whose_record_was_deleted_is_shown_as_deleted(assessed: tuple[Path, Path, str],
+                                                               tmp_path: Path) -> None:
+    db, report, assessment_id = assessed
+    copy = copy_database(db, tmp_path / "copy.db")
+    sha256 = file_sha256(report)
+    tamper(copy, "DELETE FROM outputs WHERE sha256 = :sha256", parameters={"sha256": sha256})
+
+    result = cli(copy, "verify", str(report))
+    assert result.returncode == 4
+    assert f"{report}: NOT VERIFIED: no report with sha256 {sha256} is in the register" in result.stderr
+    assert (f"  register altered: outputs {sha256} of {assessment_id}, chain record 3: deleted: the chain holds "
+            "it, the table no longer does") in result.stderr
+
+
+def test_verify_report_is_the_library_call_behind_the_command(assessed: tuple[Path, Path, str]) -> None:
+    db, report, assessment_id = assessed
+    with Register(db) as register:
+        verification = verify_report(register, report)
+    assert verification.verified
+    assert verification.chain_status == "intact"
+    assert verification.output is not None and verification.output.kind == "pdf"
+    assert verification.assessment is not None and verification.assessment.assessment_id == assessment_id
+    assert (verification.status, verification.status_text, verification.signoffs) == ("pending", "not signed", ())
