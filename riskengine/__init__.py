@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "assess": "riskengine.pipeline",
-    "validate": "riskengine.pipeline",
+    "validate": "riskengine.validation",
     "render": "riskengine.pipeline",
     "write_outputs": "riskengine.pipeline",
     "Assessment": "riskengine.assessment",
@@ -31,7 +31,11 @@ _EXPORTS = {
     "ConfigurationError": "riskengine.errors",
     "UsageError": "riskengine.errors",
     "OutputError": "riskengine.errors",
+    "PathConflictError": "riskengine.errors",
+    "NotRecordedError": "riskengine.errors",
     "Problem": "riskengine.errors",
+    "RunFiles": "riskengine.runfiles",
+    "check_run_files": "riskengine.runfiles",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -392,9 +392,10 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
 
     from riskengine.enrich.store import EvidenceStore, default_store_path
     from riskengine.pipeline import assess as run_assessment
-    from riskengine.pipeline import evidence_source
+    from riskengine.pipeline import evidence_source, write_and_record
     from riskengine.register.store import Register
     from riskengine.runfiles import RunFiles, check_run_files
+    from riskengine.score.explain import outcome_line
 
     pdf = output or Path(f"{file.stem}-report.pdf")
     json_out = json_path or pdf.with_suffix(".json")
@@ -417,10 +418,8 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     gc.freeze()
     with Register(store) as register, contextlib.ExitStack() as stack:
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
-        _write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
-                          now=clock(), audience=audience, offline=settings.offline)
-    from riskengine.score.explain import outcome_line
-
+        write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
+                         now=clock(), audience=audience, offline=settings.offline)  # type: ignore[arg-type]
     risk = assessment.risk
     click.echo(f"{assessment.vendor.legal_name or file.name}: {outcome_line(risk)}, {len(assessment.findings)} "
                f"findings, {len(risk.knockouts)} knockouts")
@@ -434,28 +433,6 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
         sys.exit(EXIT_GATE)
     if risk.decision == "more_information_needed":
         sys.exit(EXIT_MORE_INFORMATION)
-
-
-def _write_and_record(assessment: Any, *, pdf: Path, json_path: Path, register: Any, **options: Any) -> None:
-    """``pipeline.write_and_record``, with a failure to record told apart from a failure to write.
-
-    The pipeline writes both files (each whole, or nothing and an ``OutputError``) before it touches the
-    database, so a database error out of it means the files are in place but the register does not know them:
-    said in so many words, exit 2, instead of an internal error with SQLite's text.
-    """
-    import sqlite3
-
-    from riskengine.errors import NotRecordedError
-    from riskengine.pipeline import write_and_record
-    from riskengine.register.errors import DatabaseError
-
-    try:
-        write_and_record(assessment, pdf=pdf, json_path=json_path, register=register, **options)
-    except (sqlite3.Error, DatabaseError) as exc:
-        raise NotRecordedError(
-            f"wrote {pdf} and {json_path}, but could not record {assessment.assessment_id} in the register "
-            f"{register.path}: {exc}. The register does not know these files (verify will not find them): assess "
-            "again once the register can be written") from exc
 
 
 # --- across assessments: batch, and the register ---------------------------------------------------------

@@ -323,19 +323,31 @@ def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, regi
 
     The evidence the assessment used is recorded first (for ``--replay``), then the assessment with its
     outputs' sha256 in one transaction, so a register row always means both files were fully in place.
-    ``now`` is when it is recorded (the command's clock, not the assessment's). Returns the two outputs.
+    ``now`` is when it is recorded (the command's clock, not the assessment's). Returns the two outputs. A
+    database that cannot be written after the files are is a ``NotRecordedError`` (exit 2), never SQLite's own
+    exception.
     """
+    import sqlite3
+
     from riskengine.atomic import write_bytes_atomically
+    from riskengine.errors import NotRecordedError
+    from riskengine.register.errors import DatabaseError
     from riskengine.register.store import Output, run_key, run_settings
 
     pdf_bytes, json_bytes = render(assessment, audience=audience)
     write_bytes_atomically(pdf, pdf_bytes)
     write_bytes_atomically(json_path, json_bytes)
-    if evidence_store is not None and assessment.evidence is not None:
-        evidence_store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
-                                  assessment.evidence.items)
     outputs = (Output.of("pdf", pdf, pdf_bytes, audience), Output.of("json", json_path, json_bytes, audience))
     key = run_key(((item.role, item.sha256) for item in assessment.inputs),
                   run_settings(offline=offline, audience=audience))
-    register.record(assessment, outputs=outputs, run_key=key, result=json_bytes, now=now)
+    try:
+        if evidence_store is not None and assessment.evidence is not None:
+            evidence_store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
+                                      assessment.evidence.items)
+        register.record(assessment, outputs=outputs, run_key=key, result=json_bytes, now=now)
+    except (sqlite3.Error, DatabaseError) as exc:  # the files are whole; only the record is missing: say so
+        raise NotRecordedError(
+            f"wrote {pdf} and {json_path}, but could not record {assessment.assessment_id} in the register "
+            f"{register.path}: {exc}. The register does not know these files (verify will not find them): assess "
+            "again once the register can be written") from exc
     return outputs
