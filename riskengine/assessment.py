@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -83,3 +84,23 @@ class Assessment(_Frozen):
     """How a questionnaire in a foreign format (CAIQ, HECVAT, VSAQ, a one-off) covered our bank; None for ours."""
     not_covered: tuple[OpenQuestion, ...] = ()
     """Our questions that foreign questionnaire does not answer, in bank order, with their text."""
+
+
+def load_result(path: Path) -> Assessment:
+    """Read a JSON result ``assess`` wrote; ``UsageError`` for a file too large or not a result (with the first
+    problem), ``InputError`` for a file that is not a regular one (a pipe, a device)."""
+    from pydantic import ValidationError
+
+    from riskengine.errors import UsageError
+    from riskengine.runfiles import MAX_JSON_BYTES, require_regular_file
+
+    require_regular_file(path)
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise UsageError(f"{path}: {size:,} bytes is not a riskengine JSON result (the limit is {MAX_JSON_BYTES:,})")
+    try:
+        return Assessment.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        raise UsageError(f"{path}: not a riskengine JSON result ({exc.error_count()} problems, first: "
+                         f"{exc.errors()[0]['msg']})") from exc
+

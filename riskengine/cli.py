@@ -299,20 +299,10 @@ def enrich(domain: str, email: bool, as_json: bool, db_path: Path | None, **netw
 @click.option("--rule", "rule_id", metavar="ID", help="Only the trail of this rule (control, knockout, factor).")
 def explain_command(result: Path, rule_id: str | None) -> None:
     """Print the trail behind a score from a JSON RESULT written by assess."""
-    from pydantic import ValidationError
-
-    from riskengine.assessment import Assessment
-    from riskengine.errors import UsageError
-    from riskengine.runfiles import RunFiles, check_run_files
+    from riskengine.assessment import load_result
     from riskengine.score.explain import explain
 
-    check_run_files(RunFiles.of(inputs=[("JSON result", result)]))
-    try:
-        assessment = Assessment.model_validate_json(result.read_bytes())
-    except ValidationError as exc:
-        raise UsageError(f"{result}: not a riskengine JSON result ({exc.error_count()} problems, first: "
-                         f"{exc.errors()[0]['msg']})") from exc
-    for line in explain(assessment, rule_id):
+    for line in explain(load_result(result), rule_id):
         click.echo(line)
 
 

@@ -1,8 +1,17 @@
-"""Read a YAML file into a pydantic model, reporting every problem as ``file:line``."""
+"""Read a YAML file into a pydantic model, reporting every problem as ``file:line``.
+
+Files are hostile until read. Before yaml-rs builds a single Python object, a document is held to
+``YamlLimits``: how many nodes, how deep, how long one string and one integer may be, and how large the
+whole document may become once its aliases are expanded (an alias counts as the size of what it names, so
+a 1 MB string aliased 12,000 times counts 12 GB, not 12,000 nodes). A breach is a ``YamlSyntaxError``
+with ``file:line``, which readers turn into an ``InputError`` (exit 2): never a MemoryError, a crash of
+yaml-rs, or a number Python refuses to print. The limits and why each number: docs/limits.md.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -10,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from riskengine.errors import ConfigurationError, InputError, Problem
+from riskengine.runfiles import require_regular_file
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -17,23 +27,52 @@ MAX_YAML_BYTES = 5_000_000
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@dataclass(frozen=True)
+class YamlLimits:
+    """How large a YAML document may grow: checked on the text, or on a scan of its events, before parsing."""
+
+    max_expanded_chars: int = MAX_YAML_BYTES
+    """Characters of every scalar, keys included, with each alias counted as what it names. Aliases may
+    shorten a file; they may not make it larger than the largest file the reader accepts written out."""
+    max_nodes: int = 500_000
+    """Scalars, sequences and mappings, aliases expanded. Our largest data file (scoring/default.yaml) has
+    3,540; 500,000 is over a hundred times that and builds in well under a second."""
+    max_depth: int = 64
+    """Nested sequences and mappings. Our deepest data file nests 10 levels (rule conditions); yaml-rs has no
+    limit of its own on block nesting and crashed (a segmentation fault) at 12,000 levels."""
+    max_string_chars: int = 100_000
+    """One scalar. The longest in our data is 461 characters; 100,000 (some 30 pages) is room for any note."""
+    max_integer_digits: int = 100
+    """One integer. No count, amount or id needs more than 20 digits; Python refuses to turn an integer of
+    more than 4,300 digits into text, and yaml-rs takes seconds to build one of a million."""
+    text_trusted_above: int | None = None
+    """Above this many characters, a file whose text shows no alias, no long number, no deep indentation and
+    not too many nodes is parsed without the event scan (see ``_vouched_by_text``); None: always scan
+    what the text cannot vouch for."""
+
+
+DATA_FILE_LIMITS = YamlLimits()
+"""Scoring profiles, organisation profiles, importer mappings, banks, templates: files of up to 5 MB."""
 def load_yaml_model(
     path: Path, model: type[ModelT], *, user_file: bool = False, context: dict[str, Any] | None = None,
-    max_bytes: int = MAX_YAML_BYTES,
+    max_bytes: int = MAX_YAML_BYTES, limits: YamlLimits = DATA_FILE_LIMITS,
 ) -> ModelT:
     """Parse ``path`` and validate it as ``model``.
 
     Problems carry ``file:line`` places. ``user_file`` selects the error raised: an ``InputError`` for a
     file the user passed (exit 2), a ``ConfigurationError`` for a data file of riskengine's own.
     """
-    data, text = read_yaml(path, user_file=user_file, max_bytes=max_bytes)
+    data, text = read_yaml(path, user_file=user_file, max_bytes=max_bytes, limits=limits)
     return validate_data(data, model, YamlPlaces(str(path), text), user_file=user_file, context=context)
 
 
-def read_yaml(path: Path, *, user_file: bool = False, max_bytes: int = MAX_YAML_BYTES) -> tuple[Any, str]:
-    """The parsed data of a YAML file and its text (for line numbers later); size-capped, UTF-8 only."""
+def read_yaml(path: Path, *, user_file: bool = False, max_bytes: int = MAX_YAML_BYTES,
+              limits: YamlLimits = DATA_FILE_LIMITS) -> tuple[Any, str]:
+    """The parsed data of a YAML file and its text (for line numbers later); size-capped, UTF-8 only, held
+    to ``limits`` before any object is built."""
     error: type[InputError] | type[ConfigurationError] = InputError if user_file else ConfigurationError
     name = str(path)
+    require_regular_file(path)  # a pipe or a device would keep the read waiting
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -42,7 +81,7 @@ def read_yaml(path: Path, *, user_file: bool = False, max_bytes: int = MAX_YAML_
     except (OSError, UnicodeDecodeError) as exc:
         raise error(name, [Problem(place=name, message=f"cannot read: {exc}")]) from exc
     try:
-        return parse_yaml(text, name), text
+        return parse_yaml(text, name, limits), text
     except YamlSyntaxError as exc:
         raise error(name, [exc.problem]) from exc
 
@@ -59,18 +98,25 @@ def validate_data(data: Any, model: type[ModelT], places: YamlPlaces, *, user_fi
 
 
 class YamlSyntaxError(Exception):
+    """Bad syntax, or a document beyond its ``YamlLimits``; ``problem`` holds the place (``file:line``)."""
+
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
 
 
-def parse_yaml(text: str, name: str) -> Any:
-    """Parse one YAML 1.2 document fast (yaml-rs, in Rust, with alias-expansion limits and duplicate keys
-    refused); raise ``YamlSyntaxError`` with ``file:line`` on bad syntax."""
+def parse_yaml(text: str, name: str, limits: YamlLimits = DATA_FILE_LIMITS) -> Any:
+    """Parse one YAML 1.2 document fast (yaml-rs, in Rust, duplicate keys refused) once ``check_yaml`` has
+    held it to ``limits``; raise ``YamlSyntaxError`` with ``file:line`` on bad syntax or a breached limit."""
     import yaml_rs
 
+    check_yaml(text, name, limits)
+    # Our scan already bounds what aliases expand to; yaml-rs's own replay limits are set no lower, so a
+    # document we accept is never refused by a different count.
+    alias_limits = yaml_rs.AliasLimits(max_total_replayed_events=2 * limits.max_nodes + 8,
+                                       max_replay_stack_depth=limits.max_depth)
     try:
-        return yaml_rs.loads(text)
+        return yaml_rs.loads(text, alias_limits=alias_limits)
     except yaml_rs.YAMLDecodeError as exc:
         message = str(exc)
         line = re.search(r"line (\d+)", message)
@@ -101,8 +147,13 @@ class YamlPlaces:
         return f"{self.name}:{_line_of(self._root, tuple(location))}"
 
 
-def parse_yaml_documents(text: str) -> list[tuple[Any, yaml.Node]]:
-    """Parse every document of a multi-document YAML stream (``---`` separated), with their node trees."""
+def parse_yaml_documents(text: str, name: str,
+                         limits: YamlLimits = DATA_FILE_LIMITS) -> list[tuple[Any, yaml.Node]]:
+    """Parse every document of a multi-document YAML stream (``---`` separated), with their node trees.
+
+    Raises ``YamlSyntaxError`` when the stream breaks ``limits`` and ``yaml.YAMLError`` on bad syntax.
+    """
+    check_yaml(text, name, limits)
     loader = _LOADER(text)
     documents: list[tuple[Any, yaml.Node]] = []
     try:
@@ -112,6 +163,203 @@ def parse_yaml_documents(text: str) -> list[tuple[Any, yaml.Node]]:
     finally:
         loader.dispose()
     return documents
+
+
+# --------------------------------------------------------------------------------------------- limits
+
+_CLASSES = bytes(
+    ord("0") if char in b"0123456789abcdefABCDEF_" else
+    ord(" ") if char in b" \t" else
+    ord("-") if char in b"-:?" else
+    ord("\n") if char in b"\r\n" else
+    ord("[") if char in b"[{" else
+    ord(",") if char in b",]}" else
+    ord("x")
+    for char in range(256))
+"""Each byte of a document's UTF-8 as its class: a digit (hex digits and ``_``, as integers are written), a
+blank, a block indicator, a line break, an opening bracket, another flow indicator, anything else."""
+_INTEGER = re.compile(r"[-+]?(?:0[xXoObB])?[0-9a-fA-F_]+")
+"""A plain scalar yaml-rs may read as an integer (YAML 1.2 core: decimal, 0x, 0o; yaml-rs also 0b and _)."""
+_INTEGER_TAGS = frozenset({"tag:yaml.org,2002:int", "!!int"})
+_BEYOND = "not valid YAML within riskengine's limits: "
+
+
+def check_yaml(text: str, name: str, limits: YamlLimits = DATA_FILE_LIMITS) -> None:
+    """Raise ``YamlSyntaxError`` (``file:line``) if the YAML in ``text`` breaks ``limits``; build nothing.
+
+    What the text alone can vouch for costs a few passes at C speed; anything else is settled by one walk
+    over libyaml's events, which counts each alias as the size of what its anchor holds (remembered once
+    per anchor, so a bomb is measured, never expanded).
+    """
+    if _vouched_by_text(text, name, limits):
+        return
+    _scan_events(text, name, limits)
+
+
+def _vouched_by_text(text: str, name: str, limits: YamlLimits) -> bool:
+    """Whether the text alone shows the document is within ``limits`` (False: the event scan must decide);
+    raises ``YamlSyntaxError`` when libyaml's count in C already shows too many nodes.
+
+    Without aliases a document is no larger than its text. A node needs a line break or an indicator
+    (``- : ? , [ ] { }``) before it and at most two nodes start at one (a block mapping and its first key),
+    so nodes <= 2 x (indicators + line breaks + 1). Block nesting needs indentation or a run of ``- ``/``? ``
+    at a line's start; each two levels of it take at least one column, so a document none of whose lines
+    starts with ``q`` blanks or indicators nests less than 2q + 2 block levels. Flow nesting is at most the
+    number of opening brackets. Integers are runs of digits.
+    """
+    if _may_hold_alias(text):
+        return False
+    classes = text.encode("utf-8", "surrogatepass").translate(_CLASSES)
+    if b"0" * (limits.max_integer_digits + 1) in classes:
+        return False
+    quarter = max(1, limits.max_depth // 4)
+    if re.match(rb"[ -]{%d}" % quarter, classes) or re.search(rb"\n[ -]{%d}" % quarter, classes):
+        return False
+    nodes = 2 * (1 + classes.count(b"\n") + classes.count(b"-") + classes.count(b"[") + classes.count(b","))
+    if nodes > limits.max_nodes and not _few_events(text, name, limits.max_nodes):
+        return False
+    if len(text) > limits.max_expanded_chars:
+        return False
+    if len(text) <= limits.max_string_chars and 2 * quarter + 2 + classes.count(b"[") <= limits.max_depth:
+        return True
+    # A large file the text cannot vouch for entirely: an inventory may rely on its size cap for string
+    # lengths and on yaml-rs's own limit of 255 levels for flow nesting, because the event scan would cost
+    # more than the parse (2 s for the 10,000-system benchmark inventory, against 1.2 s to parse it).
+    return limits.text_trusted_above is not None and len(text) > limits.text_trusted_above
+
+
+def _may_hold_alias(text: str) -> bool:
+    """Whether ``*`` ever starts a node (follows a blank, a line break, ``[ { , :``, a BOM or the start)."""
+    position = text.find("*")
+    while position != -1:
+        if position == 0 or text[position - 1] in " \t\r\n[{,:\ufeff":
+            return True
+        position = text.find("*", position + 1)
+    return False
+
+
+def _few_events(text: str, name: str, limit: int) -> bool:
+    """Whether libyaml, counting in C without building events, sees at most ``limit`` events (nodes never
+    outnumber events); False when it cannot tell (no C loader, bad syntax, a count between ``limit`` and
+    twice it), for the scan to say where. Raises ``YamlSyntaxError`` when the count proves too many nodes:
+    a scalar is one event, a sequence or mapping two, a document two more, so nodes >= (events - 2 -
+    2 x documents) / 2. That refusal is placed on the file, which is too large as a whole: finding the line
+    where the count crosses the limit would cost a slow scan of every event before it."""
+    raw_parse = getattr(_LOADER(text), "raw_parse", None)
+    if raw_parse is None:
+        return False
+    try:
+        events = int(raw_parse())
+    except yaml.YAMLError:
+        return False
+    documents = 1 + text.count("---") + text.count("...")
+    at_least = (events - 2 - 2 * documents) // 2
+    if at_least > limit:
+        raise YamlSyntaxError(Problem(place=name, message=f"{_BEYOND}holds at least {at_least:,} values; the "
+                                                          f"limit is {limit:,}"))
+    return events <= limit
+
+
+@dataclass
+class _Open:
+    """A sequence or mapping whose end has not come yet."""
+
+    anchor: str | None
+    chars: int
+    nodes: int
+    deepest: int = 0
+    """Levels below it reached so far."""
+
+
+@dataclass(frozen=True)
+class _Anchored:
+    """What an anchor's node amounts to once expanded: the size an alias to it adds."""
+
+    chars: int
+    nodes: int
+    depth: int
+
+
+def _scan_events(text: str, name: str, limits: YamlLimits) -> None:
+    """Walk libyaml's events once, keeping expanded sizes; raise ``YamlSyntaxError`` at the first breach."""
+    scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+    starts, ends = (yaml.SequenceStartEvent, yaml.MappingStartEvent), (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    anchors: dict[str, _Anchored] = {}
+    open_nodes: list[_Open] = []
+    chars = nodes = 0
+    loader = _LOADER(text)
+
+    def refuse(event: Any, message: str, *, limit: bool = True) -> YamlSyntaxError:
+        return YamlSyntaxError(Problem(place=f"{name}:{event.start_mark.line + 1}",
+                                       message=(_BEYOND if limit else "not valid YAML: ") + message))
+
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            kind = type(event)
+            if kind is scalar:
+                value: str = event.value
+                if len(value) > limits.max_string_chars:
+                    raise refuse(event, f"a value of {len(value):,} characters; the limit is "
+                                        f"{limits.max_string_chars:,}")
+                if (not event.style or event.tag in _INTEGER_TAGS) and _INTEGER.fullmatch(value) and \
+                        sum(char != "_" for char in value.lstrip("+-")) > limits.max_integer_digits:
+                    raise refuse(event, f"a number of more than {limits.max_integer_digits} digits (quote it if "
+                                        "it is text)")
+                added = _Anchored(len(value), 1, 0)
+            elif kind is alias:
+                known = anchors.get(event.anchor)
+                if known is None:
+                    inside = any(node.anchor == event.anchor for node in open_nodes)
+                    raise refuse(event, f"alias *{event.anchor} names " + (
+                        "the collection it is inside" if inside else "no anchor defined before it"), limit=False)
+                added = known
+            elif kind in starts:
+                nodes += 1
+                open_nodes.append(_Open(event.anchor, chars, nodes - 1))
+                if len(open_nodes) > limits.max_depth:
+                    raise refuse(event, f"nested more than {limits.max_depth} levels deep")
+                if nodes > limits.max_nodes:
+                    raise refuse(event, f"more than {limits.max_nodes:,} values (aliases counted as what they "
+                                        "repeat)")
+                continue
+            elif kind in ends:
+                closed = open_nodes.pop()
+                depth = closed.deepest + 1
+                if open_nodes:
+                    open_nodes[-1].deepest = max(open_nodes[-1].deepest, depth)
+                if closed.anchor is not None:
+                    anchors[closed.anchor] = _Anchored(chars - closed.chars, nodes - closed.nodes, depth)
+                continue
+            elif kind is yaml.DocumentStartEvent:
+                anchors.clear()  # an anchor names a node of its own document only
+                continue
+            else:
+                continue
+            chars += added.chars
+            nodes += added.nodes
+            if open_nodes:
+                open_nodes[-1].deepest = max(open_nodes[-1].deepest, added.depth)
+            if kind is scalar and event.anchor is not None:
+                anchors[event.anchor] = added
+            if len(open_nodes) + added.depth > limits.max_depth:
+                raise refuse(event, f"alias *{event.anchor} nests the document more than {limits.max_depth} "
+                                    "levels deep")
+            if nodes > limits.max_nodes:
+                raise refuse(event, f"more than {limits.max_nodes:,} values (aliases counted as what they repeat)"
+                                    + (f"; alias *{event.anchor} repeats {added.nodes:,}" if kind is alias else ""))
+            if chars > limits.max_expanded_chars:
+                raise refuse(event, f"more than {limits.max_expanded_chars:,} characters once aliases are "
+                                    "expanded" + (f" (alias *{event.anchor} repeats {added.chars:,})"
+                                                  if kind is alias else ""))
+    except yaml.YAMLError as exc:
+        problem = yaml_problem(name, exc)
+        if "maximum nesting depth" in problem.message:  # libyaml's own limit (1,000), met before ours
+            problem = Problem(place=problem.place, message=f"{_BEYOND}nested more than {limits.max_depth} levels "
+                                                           "deep")
+        raise YamlSyntaxError(problem) from exc
+    finally:
+        loader.dispose()
 
 
 def yaml_problem(name: str, exc: yaml.YAMLError) -> Problem:

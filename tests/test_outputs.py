@@ -8,6 +8,7 @@ pipes, small and read-only tmpfs mounts) are made by the tests themselves.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -350,6 +351,19 @@ def test_the_library_refuses_special_files_before_opening_them(tmp_path: Path) -
     with pytest.raises(UnreadableFileError, match="the inventory is a named pipe"):
         check_run_files(RunFiles.of(folders=[("inventory", pipe)]))
     check_run_files(RunFiles.of(folders=[("inventory", tmp_path)]))  # a Backstage catalog folder is fine
+    # every reader a library caller reaches first, whatever the command line checked
+    from riskengine.assessment import load_result
+    from riskengine.datafile import read_yaml
+    from riskengine.importers.reading import read_questionnaire
+    from riskengine.importers.vsaq import read_json_file
+    from riskengine.inventory.loader import load_inventory
+    from riskengine.questionnaire.bank import load_bank
+
+    for read in (lambda: read_yaml(pipe), lambda: load_inventory(pipe), lambda: read_json_file(pipe),
+                 lambda: read_questionnaire(pipe, load_bank(), today=dt.date(2026, 11, 24)),
+                 lambda: load_result(pipe)):
+        with pytest.raises(UnreadableFileError, match="named pipe"):
+            read()
 
 
 def test_the_hash_of_a_regular_file_is_unchanged(tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ Conventions:
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence
-from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded, IPAddress
+from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded
 
 if TYPE_CHECKING:
     import dns.resolver
@@ -174,11 +173,10 @@ class _Lookup:
                 raise _NoResolver(f"no system DNS resolver configured ({exc})") from exc
             server = ", ".join(str(nameserver) for nameserver in resolver.nameservers)
         else:
-            host, port = settings.dns_server
             try:
-                address = _server_address(guard, host, deadline)
+                address, port = guard.dns_server(deadline)  # the guard covers resolver traffic too
             except AddressRefused as exc:
-                raise _NoResolver(f"the DNS server {host} may not be used: {exc}") from exc
+                raise _NoResolver(str(exc)) from exc
             resolver = dns.resolver.Resolver(configure=False)
             resolver.nameservers = [str(address)]
             resolver.port = port
@@ -240,17 +238,6 @@ def _ad_flag() -> int:
     import dns.flags
 
     return int(dns.flags.AD)
-
-
-def _server_address(guard: AddressGuard, host: str, deadline: Deadline) -> IPAddress:
-    """The checked address of the configured DNS server; a host name is resolved by the system, not by itself."""
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        system = AddressGuard(guard.settings.model_copy(update={"dns_server": None}))
-        return system.resolve(host, deadline)
-    guard.check(address)
-    return address
 
 
 def _negative_ttl(exc: Any) -> int | None:

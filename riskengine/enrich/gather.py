@@ -84,9 +84,12 @@ def gather_evidence(domain: str, *, settings: NetworkSettings, now: dt.datetime,
 def _fetch(domain: str, kinds: set[Kind], settings: NetworkSettings, now: dt.datetime,
            sends_email: bool) -> list[Evidence]:
     from riskengine.enrich import dns_checks, registration, web
+    from riskengine.enrich.worker import warm_up
 
     guard = AddressGuard(settings)
     deadline = Deadline(settings.deadline)
+    if kinds & {"registration", "web"}:
+        warm_up()  # the parser process for WHOIS text and HTML starts while the first replies are on their way
     groups: dict[str, Callable[[], list[Evidence]]] = {
         "registration": lambda: registration.check_registration(domain, guard, deadline, now),
         "dns": lambda: dns_checks.check_dns(domain, guard, deadline, now, sends_email=sends_email),

@@ -13,8 +13,10 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from riskengine.enrich.settings import NetworkSettings
+if TYPE_CHECKING:  # a type only: the parser worker imports this module and must start without pydantic
+    from riskengine.enrich.settings import NetworkSettings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
@@ -134,15 +136,38 @@ class AddressGuard:
                 seen.append(address)
         return seen
 
+    def dns_server(self, deadline: Deadline) -> tuple[IPAddress, int]:
+        """The configured DNS server's checked address and port: the guard applies to resolver traffic too.
+
+        A server given by name is resolved once by the system resolver (never by itself). Raises
+        AddressRefused when the address may not be reached (a loopback or private server needs
+        ``allow_networks``), so no query is ever sent to it.
+        """
+        assert self.settings.dns_server is not None
+        host, port = self.settings.dns_server
+        try:
+            try:
+                address = ipaddress.ip_address(host)
+            except ValueError:
+                system = AddressGuard(self.settings.model_copy(update={"dns_server": None}))
+                return system.resolve(host, deadline), port
+            self.check(address)
+        except AddressRefused as exc:
+            raise AddressRefused(f"the DNS server {host} may not be used: {exc}") from None
+        return address, port
+
     def _lookup_with(self, host: str, deadline: Deadline) -> list[IPAddress]:
-        """A and AAAA from the configured DNS server (dnspython), for tests and private resolvers."""
+        """A and AAAA from the configured DNS server (dnspython), for tests and private resolvers; the
+        server's own address passes the guard first."""
         import dns.exception
         import dns.resolver
 
-        assert self.settings.dns_server is not None
+        try:
+            server, port = self.dns_server(deadline)
+        except AddressRefused as exc:
+            raise AddressRefused(f"{host} was not looked up: {exc}") from None
         resolver = dns.resolver.Resolver(configure=False)
-        server, port = self.settings.dns_server
-        resolver.nameservers = [server]
+        resolver.nameservers = [str(server)]
         resolver.port = port
         found: list[IPAddress] = []
         for record_type in ("A", "AAAA"):

@@ -6,12 +6,14 @@ RFC 9224) dated 2026-11-24, never fetched at run time; ``NetworkSettings.rdap_ba
 mirrors). RDAP redirects are not followed: a redirecting server counts as "no RDAP" and WHOIS is asked.
 
 WHOIS (RFC 3912) is read by a small client of our own, because python-whois fixes the port at 43 and has no
-total deadline or size cap. Its parser (``whois.parser.WhoisEntry``) still reads the text, and we smooth
-its quirks: dates that come as lists, statuses followed by URLs, and all-empty replies under rate limiting,
-which are "unknown", never "bad". Referrals (IANA ``refer:``, a thin registry's ``Registrar WHOIS Server:``)
-are followed at most twice, on port 43 unless they point into a network the settings explicitly allow
-(tests, mirrors). Every connection, referrals included, goes through the address guard, and everything one
-call does, referrals included, ends within the vendor's deadline.
+total deadline or size cap. Its parser (``whois.parser.WhoisEntry``) still reads the text, cut to what it
+can read in time (``riskengine.enrich.replies.whois_text``) and in a process the deadline can stop
+(``riskengine.enrich.worker``), and we smooth its quirks: dates that come as lists, statuses followed by
+URLs, and all-empty replies under rate limiting, which are "unknown", never "bad". Referrals (IANA
+``refer:``, a thin registry's ``Registrar WHOIS Server:``) are followed at most twice, on port 43 unless
+they point into a network the settings explicitly allow (tests, mirrors). Every connection, referrals
+included, goes through the address guard, and everything one call does, referrals and parsing included,
+ends within the vendor's deadline.
 """
 
 from __future__ import annotations
@@ -31,7 +33,20 @@ from typing import Any, TypeVar
 from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence, unknown
 from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded, IPAddress
+from riskengine.enrich.replies import (
+    REDACTION,
+    RegistrationRecord,
+    RegistrationUnreadable,
+    next_expiry,
+    parse_whois,
+    utc,
+    whois_text,
+)
 from riskengine.enrich.settings import NetworkSettings, parse_host_port
+from riskengine.enrich.worker import ParseFailed, parse_within
+
+__all__ = ["CHECKS", "MAX_REFERRALS", "RegistrationRecord", "RegistrationUnreadable", "check_registration",
+           "parse_rdap", "parse_whois", "rdap_base_for"]
 
 CHECKS: dict[str, str] = {
     "whois.domain_age_days": "Days since the domain was registered; fails under 365 days.",
@@ -50,6 +65,9 @@ MIN_EXPIRY_DAYS = 30
 MAX_REFERRALS = 2
 """IANA -> registry -> registrar is the longest chain a domain needs."""
 WHOIS_PORT = 43
+MAX_RDAP_INTEGER_DIGITS = 20
+"""RDAP numbers are ports, counts and key tags (RFC 9083): none needs more than 20 digits (2**64). Python
+refuses to read one of more than 4,300, and a long one only costs time."""
 IANA_WHOIS = ("whois.iana.org", WHOIS_PORT)
 TOOL_RDAP = "riskengine-rdap/1"
 TOOL_WHOIS = "riskengine-whois/1"
@@ -68,40 +86,13 @@ _EPP_CODES = frozenset({
 })
 """EPP status codes (RFC 5731, RFC 3915) and their RDAP names (RFC 8056) with spaces and case removed."""
 
-_REDACTION = re.compile(r"redact|privacy|withheld|not disclosed|data protected|gdpr|masked|proxy", re.IGNORECASE)
-_RATE_LIMIT = re.compile(r"limit exceeded|rate limit|quota exceeded|too many (?:requests|queries)|"
-                         r"query limit|exceeded .*(?:queries|quota|limit)|try again later", re.IGNORECASE)
 _REFERRAL_KEYS = ("refer", "whois", "Registrar WHOIS Server", "ReferralServer")
 _IANA_ANSWER = re.compile(r"^(?:refer:|% IANA WHOIS server)", re.IGNORECASE | re.MULTILINE)
 """IANA answers with its record of the TLD (its ``created:``, ``status:``), never with the domain's."""
-_DNSSEC = re.compile(r"^[ \t]*DNSSEC[ \t]*:[ \t]*(?:\r?\n[ \t]+)?(\S[^\r\n]*)", re.IGNORECASE | re.MULTILINE)
-_DENIC_DNSKEY = re.compile(r"^Dnskey:[ \t]*\S", re.IGNORECASE | re.MULTILINE)
-_REGISTRANT = re.compile(r"^[ \t]*(?:Registry )?Registrant[^:\r\n]*:[ \t]*(\S[^\r\n]*)$", re.IGNORECASE | re.MULTILINE)
-_HOLDER_UNDISCLOSED = re.compile(r"disclose any information concerning[\s%]*the domain holder", re.IGNORECASE)
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$")
 
 T = TypeVar("T")
-
-
-class RegistrationUnreadable(ValueError):
-    """A reply that holds no registration data (rate limited, empty, not found); the message says which."""
-
-
-@dataclass(frozen=True)
-class RegistrationRecord:
-    """What a registry or registrar says about a domain, the same whether it came from RDAP or WHOIS."""
-
-    created: dt.datetime | None = None
-    expires: dt.datetime | None = None
-    registrar: str | None = None
-    statuses: tuple[str, ...] = ()
-    dnssec: bool | None = None
-    redacted: bool | None = None
-
-    def is_empty(self) -> bool:
-        return (self.created is None and self.expires is None and self.registrar is None and not self.statuses
-                and self.dnssec is None)
 
 
 @dataclass(frozen=True)
@@ -124,7 +115,13 @@ class _Reply:
 
     @property
     def text(self) -> str:
-        return self.data.decode("utf-8", "replace")
+        """The part of the reply that is parsed, referrals included (the raw evidence keeps all of it)."""
+        return whois_text(self.data)[0]
+
+    @property
+    def cuts(self) -> list[str]:
+        """What was cut from the reply before parsing (``whois_text``), each said in the evidence."""
+        return whois_text(self.data)[1]
 
 
 class _Unavailable(Exception):
@@ -148,7 +145,7 @@ def check_registration(domain: str, guard: AddressGuard, deadline: Deadline, now
     ``deadline`` bounds all the time spent, referrals included. What cannot be known becomes "unknown" with
     the reason (refused address, timeout, rate limiting, no data), never "fail".
     """
-    now = _utc(now)
+    now = utc(now)
     try:
         name = normalise_domain(domain)
     except DomainError as exc:
@@ -268,8 +265,10 @@ def _observe_rdap(name: str, guard: AddressGuard, deadline: Deadline, now: dt.da
         raise _Unavailable(f"RDAP: .{name.rsplit('.', 1)[-1]} has no RDAP service in the IANA bootstrap snapshot")
     url = base.rstrip("/") + "/domain/" + name
     try:
-        status, location, body, address = _call_within(
-            lambda: _rdap_get(url, guard, deadline), deadline, f"waiting for {url}")
+        # The reply is read and parsed inside the call the deadline bounds: the JSON parser runs in C over
+        # at most max_bytes (milliseconds for the default 1 MB), and parse_rdap reads each field once.
+        status, location, body, address, record = _call_within(
+            lambda: _rdap_lookup(url, name, guard, deadline, now), deadline, f"waiting for {url}")
     except _Unavailable as exc:
         raise _Unavailable(f"RDAP {url}: {exc}") from None
     except Exception as exc:  # requests, urllib3 and socket errors; each becomes the reason
@@ -278,19 +277,42 @@ def _observe_rdap(name: str, guard: AddressGuard, deadline: Deadline, now: dt.da
         raise _Unavailable(f"RDAP {url}: redirected to {location or '?'}; RDAP redirects are not followed")
     if status == 404:
         raise _Unavailable(f"RDAP {url}: the server has no record of {name} (HTTP 404)")
-    if status != 200:
+    if status != 200 or record is None:
         raise _Unavailable(f"RDAP {url}: HTTP {status}")
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        raise _Unavailable(f"RDAP {url}: the answer is not JSON") from None
-    if not isinstance(data, dict) or data.get("objectClassName") != "domain":
-        raise _Unavailable(f"RDAP {url}: the answer is not an RDAP domain object")
-    record = parse_rdap(data, now)
-    if record.is_empty():
-        raise _Unavailable(f"RDAP {url}: the domain object holds no registration data")
     return _Observation(record=record, source="RDAP", query=f"RDAP GET {url}", address=address, tool=TOOL_RDAP,
                         raw=body)
+
+
+def _rdap_lookup(url: str, name: str, guard: AddressGuard, deadline: Deadline,
+                 now: dt.datetime) -> tuple[int, str, bytes, str, RegistrationRecord | None]:
+    """GET the domain object and normalise it: status, Location, body, address, and the record (for 200)."""
+    status, location, body, address = _rdap_get(url, guard, deadline)
+    if status != 200:
+        return status, location, body, address, None
+    try:
+        data = json.loads(body, parse_int=_rdap_integer)
+    except _LongNumber:
+        raise _Unavailable(f"the answer holds a number of more than {MAX_RDAP_INTEGER_DIGITS} digits") from None
+    except RecursionError:
+        raise _Unavailable("the answer is JSON nested too deeply to read") from None
+    except ValueError as exc:
+        raise _Unavailable(f"the answer is not JSON ({str(exc)[:120]})") from None
+    if not isinstance(data, dict) or data.get("objectClassName") != "domain":
+        raise _Unavailable("the answer is not an RDAP domain object")
+    record = parse_rdap(data, now)
+    if record.is_empty():
+        raise _Unavailable("the domain object holds no registration data")
+    return status, location, body, address, record
+
+
+class _LongNumber(ValueError):
+    """An integer in an RDAP answer longer than ``MAX_RDAP_INTEGER_DIGITS``."""
+
+
+def _rdap_integer(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_RDAP_INTEGER_DIGITS:
+        raise _LongNumber(literal[:40])
+    return int(literal)
 
 
 def _rdap_get(url: str, guard: AddressGuard, deadline: Deadline) -> tuple[int, str, bytes, str]:
@@ -401,7 +423,7 @@ def parse_rdap(data: Mapping[str, Any], now: dt.datetime) -> RegistrationRecord:
     entities = list(_entities(data))
     registrar = next((name for entity in entities if "registrar" in _roles(entity)
                       for name in [_vcard_fn(entity)] if name), None)
-    return RegistrationRecord(created=min(created, default=None), expires=_next_expiry(expires, now),
+    return RegistrationRecord(created=min(created, default=None), expires=next_expiry(expires, now),
                               registrar=registrar, statuses=statuses, dnssec=dnssec,
                               redacted=_rdap_redaction(data, entities))
 
@@ -416,7 +438,7 @@ def _rdap_redaction(data: Mapping[str, Any], entities: list[Mapping[str, Any]]) 
         for remark in _dicts(entity.get("remarks")):
             texts.append(str(remark.get("title", "")))
             texts.extend(str(line) for line in _list(remark.get("description")))
-    if any(_REDACTION.search(text) for text in texts):
+    if any(REDACTION.search(text) for text in texts):
         return True
     if any(_vcard_fn(entity) for entity in registrants):
         return False
@@ -449,7 +471,7 @@ def _iso_date(value: object) -> dt.datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return _utc(dt.datetime.fromisoformat(value.strip()))
+        return utc(dt.datetime.fromisoformat(value.strip()))
     except ValueError:
         return None
 
@@ -496,10 +518,11 @@ def _observe_whois(name: str, guard: AddressGuard, deadline: Deadline, now: dt.d
     for reply in replies:
         if reply.server == f"{IANA_WHOIS[0]}:{IANA_WHOIS[1]}" or _IANA_ANSWER.search(reply.text):
             continue  # IANA's answer describes the TLD, not the domain: only its referral counts
+        notes.extend(f"{reply.server}: {cut}" for cut in reply.cuts)
         try:
-            records.append(parse_whois(name, reply.text, now))
+            records.append(_parse_reply(name, reply, now, deadline))
             used.append(reply)
-        except RegistrationUnreadable as exc:
+        except (RegistrationUnreadable, ParseFailed, DeadlineExceeded) as exc:
             problems.append(f"{reply.server}: {exc}")
     chain = " -> ".join(reply.server for reply in replies)
     raw = b"".join(f"% {reply.server} ({reply.address})\n".encode() + reply.data + b"\n" for reply in replies)
@@ -510,6 +533,17 @@ def _observe_whois(name: str, guard: AddressGuard, deadline: Deadline, now: dt.d
                         address=", ".join(dict.fromkeys(reply.address for reply in used)),
                         tool=f"{TOOL_WHOIS} python-whois/{_python_whois_version()}", raw=raw,
                         notes=tuple(problems + notes))
+
+
+def _parse_reply(name: str, reply: _Reply, now: dt.datetime, deadline: Deadline) -> RegistrationRecord:
+    """``parse_whois`` on the reply, in a parser process the deadline can stop (see ``riskengine.enrich.worker``).
+
+    python-whois's regular expressions are not ours: on a hostile reply they can run for minutes, holding
+    the interpreter's lock, so no thread of ours could cut them short.
+    """
+    value = parse_within("whois", {"domain": name, "text": reply.text, "now": now.isoformat()}, deadline,
+                         what=f"the WHOIS reply of {reply.server}")
+    return RegistrationRecord.from_json(value)
 
 
 def _whois_exchange(host: str, port: int, query: str, guard: AddressGuard, deadline: Deadline, *,
@@ -580,41 +614,6 @@ def _referral(text: str) -> tuple[str, int] | None:
     return None
 
 
-def parse_whois(domain: str, text: str, now: dt.datetime) -> RegistrationRecord:
-    """Normalise a WHOIS reply with python-whois's parser; raise RegistrationUnreadable when it holds no data.
-
-    Dates may come as one value or a list (the earliest creation, the earliest future expiry are taken),
-    statuses carry URLs after the code, and a rate-limited or empty reply parses to all-None fields: that
-    is "no data", never a bad domain.
-    """
-    from whois.exceptions import WhoisDomainNotFoundError
-    from whois.parser import WhoisEntry
-
-    if not text.strip():
-        raise RegistrationUnreadable("the reply was empty")
-    try:
-        entry = WhoisEntry.load(domain, text)
-    except WhoisDomainNotFoundError:
-        raise RegistrationUnreadable(f"no record of {domain} ({_first_line(text)!r})") from None
-    except Exception as exc:  # python-whois's per-TLD parsers raise assorted errors on odd text
-        raise RegistrationUnreadable(f"python-whois could not parse the reply ({type(exc).__name__}: {exc})") from None
-    record = RegistrationRecord(
-        created=min(_dates(entry.get("creation_date")) + _dates(entry.get("created")), default=None),
-        expires=_next_expiry(_dates(entry.get("expiration_date")), now),
-        registrar=_registrar(entry.get("registrar")),
-        statuses=_statuses(entry.get("status")),
-        dnssec=_whois_dnssec(text),
-        redacted=_whois_redaction(text),
-    )
-    if record.is_empty():
-        limited = _RATE_LIMIT.search(text)
-        if limited:
-            line = text[text.rfind("\n", 0, limited.start()) + 1:].split("\n", 1)[0].strip()
-            raise RegistrationUnreadable(f"rate limited: {line[:160]!r}")
-        raise RegistrationUnreadable(f"the reply holds no registration data ({_first_line(text)!r})")
-    return record
-
-
 def _merge(records: list[RegistrationRecord]) -> RegistrationRecord:
     """Registry first (it is authoritative for dates and status), the registrar filling gaps and privacy."""
 
@@ -631,88 +630,12 @@ def _merge(records: list[RegistrationRecord]) -> RegistrationRecord:
     )
 
 
-def _dates(value: object) -> list[dt.datetime]:
-    """python-whois gives a datetime, a list of them, or an unparsed string: always a list of aware datetimes."""
-    from whois.parser import cast_date
-
-    found: list[dt.datetime] = []
-    for item in _flatten(value):
-        if isinstance(item, dt.datetime):
-            found.append(_utc(item))
-        elif isinstance(item, str) and item.strip():
-            try:
-                parsed = cast_date(item.strip())
-            except Exception:  # an unreadable date is left out, the others still count
-                continue
-            if isinstance(parsed, dt.datetime):
-                found.append(_utc(parsed))
-    return found
-
-
-def _next_expiry(dates: list[dt.datetime], now: dt.datetime) -> dt.datetime | None:
-    """The earliest expiry still ahead; if all are past, the latest (so an expired domain shows as expired)."""
-    ahead = [date for date in dates if date > now]
-    return min(ahead) if ahead else max(dates, default=None)
-
-
-def _registrar(value: object) -> str | None:
-    for item in _flatten(value):
-        if isinstance(item, str):
-            name = re.sub(r"\s*\[Tag = [^\]]*\]\s*$", "", item).strip()
-            if name and not _REDACTION.search(name):
-                return name
-    return None
-
-
-def _statuses(value: object) -> tuple[str, ...]:
-    """Status codes without the ICANN URL after them (``clientTransferProhibited https://icann.org/epp#...``)."""
-    found: list[str] = []
-    for item in _flatten(value):
-        if isinstance(item, str):
-            code = re.sub(r"\(?https?://\S*\)?", "", item).strip()
-            if code and code not in found:
-                found.append(code)
-    return tuple(found)
-
-
-def _whois_dnssec(text: str) -> bool | None:
-    match = _DNSSEC.search(text)
-    if match:
-        value = match.group(1).strip().lower()
-        if "unsigned" in value or value in ("no", "false", "inactive", "not signed"):
-            return False
-        if "signed" in value or value in ("yes", "true", "active"):
-            return True
-    if _DENIC_DNSKEY.search(text):
-        return True
-    return None
-
-
-def _whois_redaction(text: str) -> bool | None:
-    if _HOLDER_UNDISCLOSED.search(text):
-        return True
-    values = _REGISTRANT.findall(text)
-    if any(_REDACTION.search(value) for value in values):
-        return True
-    return False if values else None
-
-
 # --------------------------------------------------------------------------------------------- small helpers
 
 
 def _status_key(status: str) -> str:
     """``clientTransferProhibited`` and RDAP's ``client transfer prohibited`` both become one key."""
     return re.sub(r"[^a-z]", "", status.lower())
-
-
-def _flatten(value: object) -> list[object]:
-    if isinstance(value, list | tuple | set):
-        return [item for inner in value for item in _flatten(inner)]
-    return [] if value is None else [value]
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _allowed(address: IPAddress, settings: NetworkSettings) -> bool:
@@ -727,14 +650,6 @@ def _is_ip(host: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith(("%", "#")):
-            return stripped[:120]
-    return text.strip()[:120]
 
 
 def _describe(exc: BaseException) -> str:

@@ -6,7 +6,9 @@ hop is checked again: http or https only, on the configured ports, a valid name 
 address the guard allows. The connection goes to the address the guard checked while TLS still sends the
 name (SNI) and checks the certificate against it, so a second DNS answer cannot move it. Socket timeouts
 bound each read but not their sum, so a watchdog shuts the sockets when the vendor's deadline runs out: a
-server that drips one byte at a time cannot hold a check past it.
+server that drips one byte at a time cannot hold a check past it. What is read is parsed within the same
+deadline: headers and security.txt in one linear pass each, the home page's HTML in a parser process that
+is stopped when the deadline runs out (``riskengine.enrich.worker``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, NamedTuple
@@ -43,6 +44,7 @@ from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence
 from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded
 from riskengine.enrich.settings import NetworkSettings
+from riskengine.enrich.worker import ParseFailed, parse_within
 from riskengine.resources import data_path
 
 TOOL = "riskengine-https/1"
@@ -74,6 +76,9 @@ _RAW_BODY_BYTES = 16_384
 """How much of a body the evidence keeps as raw material (the checks read up to ``max_bytes``)."""
 _PRIVACY_REQUESTS = 3
 """Requests the privacy check may make, counting the home page it shares with the header checks."""
+SECURITY_TXT_BYTES = 65_536
+"""How much of a security.txt is parsed: RFC 9116 files are a few hundred bytes of ``Field: value`` lines,
+read in one linear pass, so even this much takes milliseconds within the deadline."""
 
 
 # --- the web score's data ----------------------------------------------------------------------------------
@@ -295,12 +300,14 @@ class _Response:
     def content_type(self) -> str:
         return (self.first("content-type") or "").split(";")[0].strip().lower()
 
-    def text(self) -> str:
-        charset = re.search(r"charset=[\"']?([A-Za-z0-9._-]+)", self.first("content-type") or "")
+    def text(self, limit: int | None = None) -> str:
+        """The body (its first ``limit`` bytes) decoded with the charset the server names, else UTF-8."""
+        charset = re.search(r"charset=[\"']?([A-Za-z0-9._-]+)", (self.first("content-type") or "")[:1024])
+        body = self.body if limit is None else self.body[:limit]
         try:
-            return self.body.decode(charset.group(1) if charset else "utf-8", "replace")
+            return body.decode(charset.group(1) if charset else "utf-8", "replace")
         except LookupError:
-            return self.body.decode("utf-8", "replace")
+            return body.decode("utf-8", "replace")
 
     def head(self) -> bytes:
         lines = [f"GET {self.url} -> {self.address}", f"{self.version} {self.status} {self.reason}"]
@@ -1073,7 +1080,7 @@ def parse_security_txt(text: str) -> tuple[dict[str, Any], list[str]]:
     A PGP cleartext signature (RFC 4880 section 7) is unwrapped, not verified. Expires and
     Preferred-Languages are strings (they may appear once); the other fields are lists.
     """
-    lines = text[:65_536].splitlines()
+    lines = text[:SECURITY_TXT_BYTES].splitlines()
     if lines and lines[0].strip() == "-----BEGIN PGP SIGNED MESSAGE-----":
         start = next((index for index, line in enumerate(lines) if not line.strip()), len(lines)) + 1
         unwrapped: list[str] = []
@@ -1125,47 +1132,19 @@ def _security_txt_verdict(fields: Mapping[str, Any], problems: list[str], now: d
                     f"{expires.date().isoformat()}")
 
 
-class _PrivacyLinks(HTMLParser):
-    """Finds the first link to a privacy policy: ``rel=privacy-policy``, or "privacy" in its address or text."""
+def _privacy_link(response: _Response, run: _Run) -> str | None:
+    """The absolute URL of the page's first privacy link, found by HTMLParser in a worker process.
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: str | None = None
-        self._href: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.found is not None or tag not in ("a", "link"):
-            return
-        attributes = {name.lower(): value or "" for name, value in attrs}
-        href = attributes.get("href", "").strip()
-        if not href:
-            return
-        if "privacy-policy" in attributes.get("rel", "").lower().split() or "privacy" in href.lower():
-            self.found = href
-        elif tag == "a":
-            self._href, self._text = href, []
-
-    def handle_data(self, data: str) -> None:
-        if self._href is not None and sum(map(len, self._text)) < 500:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._href is not None:
-            if self.found is None and "privacy" in " ".join(self._text).lower():
-                self.found = self._href
-            self._href = None
-
-
-def _privacy_link(response: _Response) -> str | None:
+    Raises DeadlineExceeded or ParseFailed when the page could not be read: HTMLParser takes time that
+    grows with the square of some hostile pages' size (a megabyte of ``<a`` ran for minutes), and the worker
+    is stopped at the deadline (see ``riskengine.enrich.worker``).
+    """
     if response.content_type not in ("", "text/html", "application/xhtml+xml"):
         return None
-    parser = _PrivacyLinks()
-    parser.feed(response.text())
-    parser.close()
-    if parser.found is None:
+    found = parse_within("privacy-link", {"html": response.text()}, run.deadline, what=f"the HTML of {response.url}")
+    if not isinstance(found, str):
         return None
-    link = urljoin(response.url, parser.found)
+    link = urljoin(response.url, found)
     return link if urlsplit(link).scheme in ("http", "https") else None
 
 
@@ -1374,9 +1353,11 @@ def _security_txt_record(home: _Fetch, run: _Run) -> Evidence:
     if final.content_type != "text/plain":
         return run.record("web.security_txt", "fail", f"{final.url} is served as {final.content_type or 'no type'}"
                           ", not text/plain (RFC 9116 section 3)", url, address=final.address, raw=fetch.raw())
-    fields, problems = parse_security_txt(final.text())
+    fields, problems = parse_security_txt(final.text(SECURITY_TXT_BYTES))
     status, reason = _security_txt_verdict(fields, problems, run.now)
-    if final.truncated:
+    if len(final.body) > SECURITY_TXT_BYTES:
+        reason += f" (file cut at {SECURITY_TXT_BYTES:,} bytes for parsing)"
+    elif final.truncated:
         reason += f" (file cut at {run.settings.max_bytes:,} bytes)"
     return run.record("web.security_txt", status, reason, url, value=fields, address=final.address, raw=fetch.raw())
 
@@ -1389,17 +1370,23 @@ def _privacy_record(home: _Fetch, run: _Run) -> Evidence:
                           query)
     final = home.final
     notes: list[str] = []
+    home_read = False
     if final is not None:
-        link = _privacy_link(final)
-        if link is not None:
-            return run.record("web.privacy_policy", "pass", f"the home page links to a privacy policy at {link}",
-                              query, value=link, address=final.address, raw=home.raw())
-        notes.append("no link mentioning privacy on the home page" + (
-            f" (its body was cut at {run.settings.max_bytes:,} bytes)" if final.truncated else ""))
+        try:
+            link = _privacy_link(final, run)
+        except (DeadlineExceeded, ParseFailed) as exc:
+            notes.append(f"the home page's HTML was not read: {exc}")
+        else:
+            if link is not None:
+                return run.record("web.privacy_policy", "pass", f"the home page links to a privacy policy at "
+                                  f"{link}", query, value=link, address=final.address, raw=home.raw())
+            home_read = True
+            notes.append("no link mentioning privacy on the home page" + (
+                f" (its body was cut at {run.settings.max_bytes:,} bytes)" if final.truncated else ""))
     else:
         notes.append(f"the home page could not be read ({home.failure.reason if home.failure else 'no answer'})")
     budget = _PRIVACY_REQUESTS - 1
-    reached = final is not None
+    reached = home_read  # a home page that could not be read may hold the link: never held against the vendor
     last: _Fetch | None = None
     for path in ("/privacy", "/privacy-policy"):
         if budget <= 0:

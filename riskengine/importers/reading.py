@@ -19,6 +19,7 @@ from riskengine.importers.translation import translate
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.layout import META_SHEET
 from riskengine.questionnaire.submission import Submission
+from riskengine.runfiles import require_regular_file
 
 FORMATS = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
 """Every format ``read_questionnaire`` reads; ``mapped`` is the generic importer driven by a mapping."""
@@ -172,6 +173,7 @@ def _names_our_sheet(path: Path) -> bool:
 
 def _file_kind(path: Path) -> str:
     """``workbook`` (a zip), ``json`` (text whose first value is an object, after ``//`` comments) or ``other``."""
+    require_regular_file(path)  # before the first open: a pipe would keep it waiting
     try:
         with path.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)

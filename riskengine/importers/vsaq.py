@@ -30,15 +30,24 @@ from riskengine.digest import file_sha256
 from riskengine.errors import InputError, Problem
 from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
 from riskengine.questionnaire.submission import ImportFlag, UnparsedAnswer
+from riskengine.runfiles import require_regular_file
 
 MAX_JSON_BYTES = 5_000_000
+MAX_JSON_DEPTH = 64
+"""Nested arrays and objects. Google's published definitions nest at most 15 levels (blocks in blocks);
+Python's own parser gives up near 1,000, with no place to show."""
+MAX_JSON_STRING_CHARS = 100_000
+"""One string, joins done. The longest in the published definitions has 2,028 characters (a tip in HTML);
+100,000 is some 30 pages."""
+MAX_JSON_INTEGER_DIGITS = 100
+"""One integer. VSAQ has none but version numbers; Python refuses to read one of more than 4,300 digits."""
+MAX_JSON_VALUES = 500_000
+"""Values of every kind, keys included. The published definitions hold at most 3,100; JSON is never more than
+its text, so this keeps a 5 MB file of one-character values from building 2.5 million objects."""
 _CHECKED = ("checked", "true")
 VALUE_TYPES = ("line", "box", "check", "radiogroup", "checkgroup", "yesno")
 """Item types that take an answer (``upload`` takes a file, which an answers map cannot carry)."""
 
-_TOKEN = re.compile(r'(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<line>//[^\n]*)|(?P<block>/\*[\s\S]*?\*/)'
-                    r'|(?P<other>[^"/]+|/|")')
-_JOIN = re.compile(r"^\s*\+\s*$")
 _CONDITION_TOKEN = re.compile(r"\s*(\(|\)|!|&&|\|\||[^\s()!&|,]+|,|&|\|)")
 _TAG = re.compile(r"<[^>]+>")
 _SAFE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -52,41 +61,126 @@ def parse_lenient_json(text: str, name: str) -> Any:
     """Parse JSON that may hold ``//`` and ``/* */`` comments and ``"a" + "b"`` string joins.
 
     Comments become whitespace and a join's newlines move after the joined string, so every line keeps its
-    number and a syntax error is reported at the line a person sees in the file.
+    number and a syntax error is reported at the line a person sees in the file. The text is read in one
+    pass (no step goes back over what it has read), and held to the ``MAX_JSON_*`` limits, each breach an
+    ``InputError`` with its line.
     """
     pieces: list[str] = []
-    kinds: list[str] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        token = match.group()
-        if kind == "line":
-            continue  # the newline that ends it stays, in the next token
-        if kind == "block":
-            kind, token = "other", "\n" * token.count("\n") or " "
-        if kind == "other" and kinds and kinds[-1] == "other":
-            pieces[-1] += token
-            continue
-        if kind == "string" and len(kinds) >= 2 and kinds[-2] == "string" and _JOIN.match(pieces[-1]):
-            newlines = pieces.pop().count("\n")
-            kinds.pop()
-            pieces[-1] = pieces[-1][:-1] + token[1:]
-            if newlines:
-                pieces.append("\n" * newlines)
-                kinds.append("other")
-            continue
-        pieces.append(token)
-        kinds.append(kind)
+    position, depth, length, tokens = 0, 0, len(text), 0
+    while True:
+        special = _SPECIAL.search(text, position)
+        end = special.start() if special is not None else length
+        pieces.append(text[position:end])
+        depth = _nesting(text, position, end, depth, name)
+        if special is None:
+            break
+        tokens += 1
+        if tokens > MAX_JSON_VALUES:  # each string is a value or a key: the count, kept as we go, bounds the time
+            raise _refuse(name, text, end, f"more than {MAX_JSON_VALUES:,} strings and comments", limit=True)
+        if text[end] == '"':
+            position = _string(text, end, name, pieces)
+        elif text.startswith("//", end):
+            newline = text.find("\n", end)
+            position = length if newline == -1 else newline  # the newline stays, for the line count
+        elif text.startswith("/*", end):
+            close = text.find("*/", end + 2)
+            if close == -1:
+                raise _refuse(name, text, end, "a /* comment that never ends")
+            pieces.append("\n" * text.count("\n", end, close) or " ")
+            position = close + 2
+        else:
+            raise _refuse(name, text, end, "'/' outside a string that starts no comment")
+    cleaned = "".join(pieces)
+    values = 1 + cleaned.count(",") + cleaned.count(":") + cleaned.count("[") + cleaned.count("{")
+    if values > MAX_JSON_VALUES:  # an upper bound (strings' commas count too): counted exactly only then
+        beyond = _value_beyond_limit(cleaned)
+        if beyond is not None:
+            raise _refuse(name, cleaned, beyond, f"more than {MAX_JSON_VALUES:,} values", limit=True)
     try:
-        return json.loads("".join(pieces))
+        return json.loads(cleaned, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise InputError(name, [Problem(place=f"{name}:{exc.lineno}", message=f"not valid JSON: {exc.msg}")]) from exc
-    except RecursionError as exc:
-        raise InputError(name, [Problem(place=name, message="JSON nested too deeply")]) from exc
+    except _LongInteger as exc:
+        at = re.search(rf"(?<![0-9.eE+-]){re.escape(exc.digits[:MAX_JSON_INTEGER_DIGITS + 1])}", cleaned)
+        raise _refuse(name, cleaned, at.start() if at else 0, f"a number of more than {MAX_JSON_INTEGER_DIGITS} "
+                                                              "digits", limit=True) from None
+
+
+_SPECIAL = re.compile(r'["/]')
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_PLUS = re.compile(r"\s*\+\s*(?=\")")
+_BRACKET = re.compile(r"[\[\]{}]")
+_VALUE_MARK = re.compile(r'"(?:[^"\\]|\\.)*"|\[\s*\]|\{\s*\}|[,:\[{]')
+
+
+def _string(text: str, start: int, name: str, pieces: list[str]) -> int:
+    """Append the string at ``start`` and any ``+ "..."`` joined to it; return where reading goes on."""
+    match = _STRING.match(text, start)
+    if match is None:
+        raise _refuse(name, text, start, "a string that does not end on its line")
+    parts = [match.group()[:-1]]
+    position, newlines = match.end(), 0
+    while (plus := _PLUS.match(text, position)) is not None:
+        joined = _STRING.match(text, plus.end())
+        if joined is None:
+            raise _refuse(name, text, plus.end(), "a string that does not end on its line")
+        newlines += text.count("\n", position, plus.end())
+        parts.append(joined.group()[1:-1])
+        position = joined.end()
+    string = "".join(parts) + '"'
+    if len(string) - 2 > MAX_JSON_STRING_CHARS:
+        raise _refuse(name, text, start, f"a string of {len(string) - 2:,} characters; the limit is "
+                                         f"{MAX_JSON_STRING_CHARS:,}", limit=True)
+    pieces.append(string)
+    if newlines:
+        pieces.append("\n" * newlines)
+    return position
+
+
+def _nesting(text: str, start: int, end: int, depth: int, name: str) -> int:
+    """The nesting depth after the brackets of ``text[start:end]`` (no strings there), refusing a breach."""
+    for bracket in _BRACKET.finditer(text, start, end):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise _refuse(name, text, bracket.start(), f"nested more than {MAX_JSON_DEPTH} levels deep", limit=True)
+    return depth
+
+
+def _value_beyond_limit(cleaned: str) -> int | None:
+    """Where the value past ``MAX_JSON_VALUES`` starts in comment-free JSON, or None. Values (keys included)
+    are the first, and one after each ``,`` ``:`` and opening bracket, outside strings and empty ``[]``/``{}``."""
+    values = 1
+    for match in _VALUE_MARK.finditer(cleaned):
+        if match.group() in (",", ":", "[", "{"):
+            values += 1
+            if values > MAX_JSON_VALUES:
+                return match.start()
+    return None
+
+
+class _LongInteger(ValueError):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits[:40])
+        self.digits = digits.lstrip("-")
+
+
+def _integer(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_JSON_INTEGER_DIGITS:
+        raise _LongInteger(literal)
+    return int(literal)
+
+
+def _refuse(name: str, text: str, offset: int, message: str, *, limit: bool = False) -> InputError:
+    """An ``InputError`` placed at the line of ``offset``: bad syntax, or (``limit``) a breached limit."""
+    line = text.count("\n", 0, offset) + 1
+    prefix = "not valid JSON within riskengine's limits: " if limit else "not valid JSON: "
+    return InputError(name, [Problem(place=f"{name}:{line}", message=prefix + message)])
 
 
 def read_json_file(path: Path) -> Any:
     """A size-capped, UTF-8 JSON-like file, parsed leniently."""
     name = str(path)
+    require_regular_file(path)
     try:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from riskengine.datafile import parse_yaml_documents, yaml_problem
+from riskengine.datafile import YamlSyntaxError, parse_yaml_documents, yaml_problem
 from riskengine.errors import InputError, Problem
 from riskengine.inventory.native import read_text
 from riskengine.inventory.records import Record
@@ -176,7 +176,10 @@ class _CatalogReader:
         if not strict and "backstage.io/" not in text:
             return  # another tool's YAML (mkdocs.yml, a Helm chart): not part of the catalog
         try:
-            documents = parse_yaml_documents(text)
+            documents = parse_yaml_documents(text, name)
+        except YamlSyntaxError as exc:  # beyond the size, depth or alias limits: nothing was built
+            self.problems.append(exc.problem)
+            return
         except yaml.YAMLError as exc:
             self.problems.append(yaml_problem(name, exc))
             return

@@ -9,6 +9,7 @@ from typing import Literal
 from riskengine.collector import collector_paused
 from riskengine.inventory.model import Inventory, System
 from riskengine.inventory.records import build_inventory
+from riskengine.runfiles import require_regular_file
 
 InventoryFormat = Literal["yaml", "xlsx", "backstage"]
 
@@ -18,6 +19,7 @@ def detect_format(path: Path) -> InventoryFormat:
     Backstage catalog; a workbook is the Excel format; other YAML is the native format."""
     if path.is_dir():
         return "backstage"
+    require_regular_file(path)  # before the first open: a pipe would keep it waiting
     with path.open("rb") as handle:
         head = handle.read(4096)
     if head.startswith(b"PK\x03\x04") or path.suffix.lower() in (".xlsx", ".xlsm"):

@@ -5,11 +5,17 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from riskengine.datafile import YamlPlaces, YamlSyntaxError, parse_yaml
+from riskengine.datafile import YamlLimits, YamlPlaces, YamlSyntaxError, parse_yaml
 from riskengine.errors import InputError, Problem
 from riskengine.inventory.records import Record
+from riskengine.runfiles import require_regular_file
 
 MAX_INVENTORY_BYTES = 100_000_000
+INVENTORY_LIMITS = YamlLimits(max_expanded_chars=MAX_INVENTORY_BYTES, max_nodes=2_500_000,
+                              text_trusted_above=1_000_000)
+"""An inventory may be as large as its file cap once aliases are expanded, and hold 2,500,000 values: three
+times the 815,000 of the 10,000-system benchmark inventory (benchmarks/inventory_scale.py), which peaks at
+300 MB. Above 1 MB, what its text vouches for spares it the event scan (see ``riskengine.datafile``)."""
 _TOP_LEVEL = ("organisation", "systems", "integrations")
 
 
@@ -21,7 +27,7 @@ def read_native(path: Path) -> tuple[str, list[Record], list[Record]]:
     name = str(path)
     text = read_text(path, MAX_INVENTORY_BYTES)
     try:
-        data = parse_yaml(text, name)
+        data = parse_yaml(text, name, INVENTORY_LIMITS)
     except YamlSyntaxError as exc:
         raise InputError(name, [exc.problem]) from exc
     places = YamlPlaces(name, text)
@@ -55,8 +61,9 @@ def _field_place(places: YamlPlaces, location: tuple[str | int, ...], field: str
 
 
 def read_text(path: Path, limit: int) -> str:
-    """A user's text file, refused if larger than ``limit`` or not UTF-8."""
+    """A user's text file, refused if larger than ``limit``, not UTF-8, or not a regular file."""
     name = str(path)
+    require_regular_file(path)
     try:
         size = path.stat().st_size
         if size > limit:

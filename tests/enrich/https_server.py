@@ -32,6 +32,8 @@ class Reply:
     body: bytes = b""
     filler: int = 0
     """Extra bytes of body after ``body`` (a huge body without holding it in memory)."""
+    filler_pattern: bytes = b"x"
+    """What the filler repeats (``b"<a"``: a page HTMLParser is slow to read)."""
     drip: float = 0.0
     """Seconds between single bytes (slow drip); with ``drip_headers`` from the status line on."""
     drip_headers: bool = False
@@ -124,10 +126,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(head)
         if reply.drip:
             self.wfile.flush()
-            self._drip(reply.body + b"x" * reply.filler, reply.drip)
+            self._drip(reply.body + (reply.filler_pattern * reply.filler)[:reply.filler], reply.drip)
             return
         self.wfile.write(reply.body)
-        left, block = reply.filler, b"x" * 65_536
+        left, block = reply.filler, reply.filler_pattern * (65_536 // len(reply.filler_pattern))
         while left > 0 and not self.server.site.closed.is_set():
             self.wfile.write(block[:left])
             left -= len(block)

@@ -2,7 +2,8 @@
 
 ``WhoisServer`` reads one query line, answers from ``replies`` (query, lower case -> reply) and closes, as
 registries do. A reply is bytes, or a behaviour standing in for a broken server: ``silent`` never answers,
-``drip`` sends a byte at a time for ever, ``huge`` sends a real record followed by megabytes of filler.
+``drip`` sends a byte at a time for ever, ``huge`` sends a real record followed by megabytes of filler,
+``long_lines`` megabytes of long lines that are slow to parse.
 Queries without a reply get a Verisign-style ``No match``. ``queries`` logs every query received.
 
 ``RdapServer`` answers ``GET /domain/NAME`` from ``answers`` (name -> JSON body, or an ``RdapAnswer`` with
@@ -66,6 +67,23 @@ def huge(head: str, size: int) -> Behaviour:
             while sent < size and not stop.is_set():
                 connection.sendall(line * 64)
                 sent += len(line) * 64
+        except OSError:
+            return
+
+    return send
+
+
+def long_lines(size: int, width: int = 1_000) -> Behaviour:
+    """``size`` bytes of ``width``-character lines that hold no record (python-whois's worst case: its
+    e-mail pattern takes time that grows with the square of a line's length), or until the client hangs up."""
+
+    def send(connection: socket.socket, stop: threading.Event) -> None:
+        block = (b"x" * (width - 2) + b"\r\n") * 64
+        sent = 0
+        try:
+            while sent < size and not stop.is_set():
+                connection.sendall(block)
+                sent += len(block)
         except OSError:
             return
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from riskengine.errors import InputError
 from riskengine.importers import detect_format, read_questionnaire
 from riskengine.importers.vsaq import ConditionError, Definition, _Answers, parse_lenient_json
 from riskengine.questionnaire.bank import QuestionBank
-from tests.conftest import TODAY
+from tests.conftest import TODAY, run_cli
 from tests.importers.builders import CORPUS
 
 DEFINITION = """// A synthetic definition, written the way Google's are:
@@ -194,3 +195,50 @@ def test_conditions_that_refer_to_each_other_are_a_warning_not_a_crash(tmp_path:
     messages = [problem.message for problem in submission.warnings]
     assert any(message.startswith("tip warn_loop not evaluated") for message in messages)
     assert any(message.startswith("tip warn_deep not evaluated") for message in messages)
+
+
+# --- hostile JSON: every breach an InputError with its line, in time linear in the file ------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(("name", "content", "refused", "message"), [
+    ("definition nested 100,000 deep", '{"questionnaire": [' + '{"type": "block", "items": [' * 100 + "]}" * 100
+     + "]}", "webapp.json", "webapp.json:1: not valid JSON within riskengine's limits: nested more than 64 levels"),
+    ("answers nested 100,000 deep", '{"questionnaire": "webapp.json", "answers": {"a": ' + DEEP + "}}",
+     "answers.json", "answers.json:1: not valid JSON within riskengine's limits: nested more than 64 levels"),
+    ("a 100,000-digit number", '{"questionnaire": "webapp.json",\n "answers": {"a": ' + "7" * 100_000 + "}}",
+     "answers.json", "answers.json:2: not valid JSON within riskengine's limits: a number of more than 100 digits"),
+    ("a 200,000-character string", '{"questionnaire": "webapp.json", "answers": {"a": "' + "x" * 200_000 + '"}}',
+     "answers.json", "answers.json:1: not valid JSON within riskengine's limits: a string of 200,000 characters"),
+    ("a million values", '{"questionnaire": "webapp.json", "answers": {"a": [' + ",".join(["1"] * 1_000_000) + "]}}",
+     "answers.json", "answers.json:1: not valid JSON within riskengine's limits: more than 500,000 values"),
+])
+def test_hostile_vsaq_json_is_refused_with_its_line_through_the_cli(name: str, content: str, refused: str,
+                                                                      message: str, tmp_path: Path) -> None:
+    target = tmp_path / refused
+    target.write_text(content, encoding="utf-8")
+    if refused == "webapp.json":
+        write_answers(tmp_path, {"application_name": "Acme"}, "webapp.json")
+    started = time.monotonic()
+    result = run_cli("validate", str(tmp_path / "answers.json"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"{tmp_path}/{message}" in result.stdout + result.stderr, "the file, its line and the limit"
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('["' + '\\"' * 1_000_000 + "\n]", "synthetic.json:1: not valid JSON: a string that does not end on its line"),
+    ("[1,\n" + "/**/" * 600_000, "synthetic.json:2: not valid JSON within riskengine's limits: more than 500,000"),
+    ("[1,\n/* never closed", "synthetic.json:2: not valid JSON: a /* comment that never ends"),
+    ("[" + "1/" * 1_000_000 + "1]", "synthetic.json:1: not valid JSON: '/' outside a string that starts no comment"),
+    ('["a" + "b" +\n' * 1 + '"' + "x" * 99_990 + '" + "' + "y" * 20 + '"]',
+     "synthetic.json:1: not valid JSON within riskengine's limits: a string of 100,012 characters"),
+])
+def test_hostile_text_is_read_in_one_pass(text: str, message: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError) as caught:
+        parse_lenient_json(text, "synthetic.json")
+    assert str(caught.value.problems[0]).startswith(message)
+    assert time.monotonic() - started < 5, "a step that went back over the text made these quadratic"
