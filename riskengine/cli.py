@@ -237,8 +237,8 @@ def _format_options(command: Any) -> Any:
                            help="A mapping (YAML) for a one-off questionnaire, or instead of the shipped one "
                                 "(see docs/importers.md).")(command)
     return click.option("--format", "format_name", type=click.Choice(FORMATS),
-                        help="Force the questionnaire's format instead of recognising it by its structure: ours, "
-                             "CAIQ v4, HECVAT 3 or 4, VSAQ answers, or 'mapped' with --mapping.")(command)
+                        help="Force the questionnaire's format instead of recognising it by its content: ours, "
+                             "CAIQ v3.1 or v4, HECVAT 3 or 4, VSAQ answers, or 'mapped' with --mapping.")(command)
 
 
 @main.command()

@@ -21,7 +21,7 @@ def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = 
     """Read and check a filled questionnaire (and its integration rows against ``inventory``).
 
     The questionnaire may be ours or a foreign format (CAIQ, HECVAT, VSAQ, a one-off with ``mapping``), detected
-    by its structure unless ``format`` forces it (see ``riskengine.importers``). Raises ``InputError`` with every
+    by its content unless ``format`` forces it (see ``riskengine.importers``). Raises ``InputError`` with every
     problem (``UnreadableFileError`` for a file that is a pipe, a device or missing: checked before anything is
     opened, so a FIFO cannot make it wait forever); returns the submission, whose ``warnings`` may be non-empty.
     """

@@ -139,7 +139,7 @@ def test_markup_rtl_and_emoji_reach_the_pdf_literally(filled: FillFactory, tmp_p
     assert vendor["legal_name"] == 'Acme <b>R&D</b> שלום 🚀 </para>'
 
 
-def test_a_workbook_that_is_not_our_questionnaire_says_so_in_one_line(tmp_path: Path) -> None:
+def test_a_workbook_that_is_no_questionnaire_we_know_says_so_in_a_few_lines(tmp_path: Path) -> None:
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -147,8 +147,10 @@ def test_a_workbook_that_is_not_our_questionnaire_says_so_in_one_line(tmp_path: 
     workbook.save(tmp_path / "budget.xlsx")
     result = run_cli("validate", str(tmp_path / "budget.xlsx"))
     assert result.returncode == 2
-    assert "no question of martech-v1 found in column A of any sheet (Budget)" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 2
+    lines = result.stderr.strip().splitlines()
+    assert "looks like a workbook with sheets 'Budget' and no questionnaire riskengine knows" in lines[1]
+    assert "--mapping MAPPING.yaml" in lines[2] and "docs/importers.md#one-off-workbooks" in lines[3]
+    assert len(lines) == 4, "a header and three lines: what it looks like, how to read it, where to learn how"
 
 
 def test_malformed_inventory_is_exit_2_with_its_line_and_nothing_written(tmp_path: Path) -> None:

@@ -25,7 +25,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_ships_bank_profile_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("riskengine/_data/questionnaires/martech-v1.yaml", "riskengine/_data/scoring/default.yaml",
-                    "riskengine/_data/templates/report.yaml"):
+                    "riskengine/_data/templates/report.yaml", "riskengine/_data/questionnaires/link-shorteners.yaml",
+                    "riskengine/_data/questionnaires/mappings/caiq-v3.yaml"):
         assert shipped in names
 
 

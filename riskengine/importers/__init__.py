@@ -1,4 +1,4 @@
-"""Importers: questionnaires in other people's formats (CAIQ v4, HECVAT 3 and 4, VSAQ, one-off workbooks), read
+"""Importers: questionnaires in other people's formats (CAIQ v3.1 and v4, HECVAT 3 and 4, VSAQ, one-off workbooks), read
 onto our bank through mappings kept as data in ``questionnaires/mappings/``.
 
 ::

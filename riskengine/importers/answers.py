@@ -5,6 +5,9 @@ GNRL-08`` is Yes with a remark. Anything that does not start with a recognised a
 the cell or a separator (``Yes wherever possible``, ``We do not disclose``), and a recognised answer that the
 vendor qualifies (``Yes, but only on Enterprise``, ``No, planned for Q3``) is not clearly an answer: it is
 returned as unclear, with the reason, and the caller keeps it as unparsed for the analyst.
+
+A cell is read as a person sees it: a label ("Privacy Policy", "click here") linked to an address means the
+address (``linked_answer``).
 """
 
 from __future__ import annotations
@@ -12,8 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from riskengine.importers.sheets import normal
+from riskengine.importers.sheets import cell_text, normal
 
 TOKENS: dict[str, str] = {
     "yes": "Yes", "y": "Yes", "true": "Yes",
@@ -90,3 +94,35 @@ def option_text(text: str) -> str:
     """A dropdown's numbered option without its number (``4) AWS`` -> ``AWS``); other text unchanged."""
     numbered = _DROPDOWN.match(text)
     return " ".join(numbered.group(1).split()) if numbered else text
+
+
+_ADDRESS = re.compile(r"(?:[a-z][a-z0-9+.-]*://|mailto:|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                      r"|\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\b", re.IGNORECASE)
+"""A web or mail address, or a bare domain (``inst.bid/privacy``), anywhere in a cell's text."""
+_LABEL_WORDS = 6
+"""A linked text of more words is the vendor's own answer, not a label for the address."""
+
+
+def linked_answer(value: Any, link: str) -> tuple[Any, str]:
+    """What a cell that links to ``link`` answers, and a note for the analyst on what the cell showed.
+
+    A label ("Privacy Policy", "here", "click here") means the address it links to. Text that shows an address
+    itself, an answer (``Yes``) or a sentence of the vendor's own stays the answer; the link is then only noted.
+    An empty cell stays empty: its link is a merged range's (``C10:E10``), shown in the range's first cell.
+    """
+    text = cell_text(value)
+    if not link or not text:
+        return value, ""
+    if _ADDRESS.search(text):
+        return value, ""  # the address is in the text: the person reads it there
+    if len(text.split()) > _LABEL_WORDS or read_answer(text).clear:
+        return value, f"linked to {link}"
+    return link, f"shown as {text[:60]!r}"
+
+
+def linked_text(text: str, link: str) -> str:
+    """Free text (a vendor's additional information) with the address its cell links to, where the text does
+    not show it: ``Privacy Policy (https://acme.example/privacy)``."""
+    if not link or not text or _ADDRESS.search(text):
+        return text
+    return f"{text} ({link})"

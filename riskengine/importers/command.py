@@ -21,7 +21,7 @@ FORMAT_CHOICES = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write our questionnaire, pre-filled (.xlsx). Never the vendor's file.")
 @click.option("--format", "format_name", type=click.Choice(FORMAT_CHOICES),
-              help="Force the format instead of recognising it by its structure.")
+              help="Force the format instead of recognising it by its content.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A mapping (YAML) to use instead of the shipped one; the generic 'mapped' format needs one.")
 @click.option("--bank", "bank_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -31,6 +31,9 @@ FORMAT_CHOICES = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
 def import_command(file: Path, output: Path, format_name: str | None, mapping: Path | None,
                    bank_path: Path | None, force: bool) -> None:
     """Convert a vendor's questionnaire in another format into ours, pre-filled with what translates.
+
+    CAIQ v3.1 and v4, HECVAT 3.00-3.10 (Full, Lite) and 4, and VSAQ are recognised by their content, whatever
+    their sheets are called; any other workbook needs a mapping that describes it (docs/importers.md).
 
     \b
     riskengine import vendor-caiq.xlsx -o vendor-questionnaire.xlsx

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from riskengine.errors import Problem
-from riskengine.questionnaire.submission import ImportFlag, UnparsedAnswer
+from riskengine.questionnaire.submission import ImportFlag, OwnVerdict, UnparsedAnswer
 
 AnswerKind = Literal["text", "choice", "choices"]
 """``text``: what the vendor typed or picked in a cell (normalised before use); ``choice``: the id of the option
@@ -34,6 +34,9 @@ class ForeignItem:
     evidence_place: str = ""
     note: str = ""
     """Context for the analyst (CAIQ control ownership: ``CSP-owned``)."""
+    verdict: OwnVerdict | None = None
+    """What the answer says of the control, where the format itself says which answers are weak (a VSAQ
+    warning tip): set by the reader. None: judged from a Yes / No answer and the mapping's ``own_answers``."""
     yes_no: bool = False
     """The format says this question is answered Yes / No / N/A (every CAIQ question): an answer that is not
     clearly one of them is unparsed even when no mapping uses it."""
@@ -64,6 +67,11 @@ class ForeignQuestionnaire:
     """Warnings found while reading (an id answered differently on two tabs)."""
     flags: tuple[ImportFlag, ...] = ()
     related_files: dict[str, str] = field(default_factory=dict)
+    not_applicable: frozenset[str] = frozenset()
+    """Their ids the questionnaire's own logic takes out for this vendor (HECVAT 3's Required column)."""
+    self_judged: bool = False
+    """The format says itself which answers are weak (VSAQ's warning tips): only the questions whose ``verdict``
+    the reader set are scored among the vendor's own answers."""
     unparsed: tuple[UnparsedAnswer, ...] = ()
     """Answers found unusable while reading (a VSAQ answer to a question the definition does not have)."""
 

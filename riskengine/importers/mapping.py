@@ -23,7 +23,7 @@ Format = Literal["caiq", "hecvat3", "hecvat4", "vsaq", "mapped"]
 Combine = Literal["all", "any", "first", "join", "union"]
 
 THEIR_ID: dict[str, re.Pattern[str]] = {
-    "caiq": re.compile(r"^[A-Z&]{2,4}-\d{2}\.\d{1,2}$"),
+    "caiq": re.compile(r"^[A-Z&]{2,4}-\d{2}\.\d{1,2}$"),  # v4 A&A-01.1, v3.1 IAM-12.10
     "hecvat3": re.compile(r"^[A-Z]{4}-\d{2}$"),
     "hecvat4": re.compile(r"^[A-Z]{4}-\d{2}$"),
     "vsaq": re.compile(r"^[A-Za-z][A-Za-z0-9_]*$"),
@@ -31,13 +31,14 @@ THEIR_ID: dict[str, re.Pattern[str]] = {
 """What their question ids look like, per format (the generic importer's comes from its mapping)."""
 
 DEFAULT_MAPPINGS: dict[str, tuple[str, ...]] = {
-    "caiq": ("caiq-v4.yaml",),
+    "caiq": ("caiq-v4.yaml", "caiq-v3.yaml"),
     "hecvat3": ("hecvat-3-full.yaml", "hecvat-3-lite.yaml"),
     "hecvat4": ("hecvat-4.yaml",),
     "vsaq": ("vsaq.yaml",),
 }
 """The shipped mappings of each format, in ``questionnaires/mappings/``; the first is used for a variant that
-none of them names (HECVAT 3 Full and Lite reuse ids with different meanings, so each has its own)."""
+none of them names (HECVAT 3 Full and Lite reuse ids with different meanings, so each has its own; so do CAIQ
+v3.1 and v4, whose variants are ``v3`` and ``v4``)."""
 
 COMBINES: dict[str, tuple[Combine, ...]] = {
     "yes_no": ("all", "any", "first"),
@@ -49,6 +50,7 @@ COMBINES: dict[str, tuple[Combine, ...]] = {
 }
 """How several of their answers may combine into one of ours, per answer type; the first is the default."""
 
+_CATEGORY = re.compile(r"^[a-z][a-z_]*$")
 _FACT = re.compile(r"^import\.[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
 
@@ -110,13 +112,37 @@ class Rule(_Frozen):
     """In our own words, why their question answers ours."""
 
 
+class OwnAnswers(_Frozen):
+    """Which of their questions count in the vendor's own-questionnaire score, in which of our categories, and
+    which answer shows the control in place. Their questions that answer one of ours (``map``) feed that
+    question instead; the others feed a per-category term of the score (``import.own.<category>``)."""
+
+    categories: dict[str, str] = Field(min_length=1)
+    """Their id prefix (a CAIQ domain ``IAM-``, a HECVAT section ``HFIH-``, a VSAQ id prefix ``application_``)
+    -> our category id (``security``). The longest matching prefix wins; an id no prefix matches is not scored
+    (names, contacts, routing questions)."""
+    compliant_no: tuple[str, ...] = ()
+    """Their ids whose answer showing the control in place is No (HECVAT: "Have you had a breach ...?");
+    for every other scored yes/no question it is Yes."""
+    not_scored: tuple[str, ...] = ()
+    """Their ids under a scored prefix that are not scored all the same (a question that asks for a name)."""
+
+    def category(self, their_id: str) -> str | None:
+        """Our category of one of their ids, or None when it is not scored."""
+        if their_id in self.not_scored:
+            return None
+        matches = [prefix for prefix in self.categories if their_id.startswith(prefix)]
+        return self.categories[max(matches, key=len)] if matches else None
+
+
 class Mapping(_Frozen):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     version: str
     title: str
     format: Format
     variants: tuple[str, ...] = ()
-    """The variants of the format this mapping is for (HECVAT 3 ``Full``, ``Lite``); empty: all of them."""
+    """The variants of the format this mapping is for (HECVAT 3 ``Full``, ``Lite``; CAIQ ``v3``, ``v4``); empty:
+    all of them."""
     bank: str
     """The id of the question bank the mapping answers."""
     answers: dict[str, str] = {}
@@ -125,6 +151,9 @@ class Mapping(_Frozen):
     """Their id -> prefixes of their ids that do not apply when that question is answered No (HECVAT 4)."""
     source: SourceLayout | None = None
     """The layout of a one-off workbook; only for the ``mapped`` format."""
+    own_answers: OwnAnswers | None = None
+    """How the vendor's answers to their questions score by category (see ``OwnAnswers``); without it only
+    the answers mapped onto ours count."""
     rules: tuple[Rule, ...] = Field(alias="map")
 
     @property
@@ -196,6 +225,17 @@ def check_mapping(mapping: Mapping, bank: QuestionBank, places: YamlPlaces) -> l
     for their_id in mapping.routing:
         if not pattern.match(their_id):
             problem(("routing", their_id), f"{their_id!r} is not an id of the {mapping.format} format")
+    if mapping.own_answers is not None:
+        own = mapping.own_answers
+        for prefix, category in own.categories.items():
+            if not _CATEGORY.match(category):
+                problem(("own_answers", "categories", prefix), f"{category!r} is not a category id (security, "
+                                                               "privacy, ...)")
+        for key in ("compliant_no", "not_scored"):
+            for position, their_id in enumerate(getattr(own, key)):
+                if not pattern.match(their_id):
+                    problem(("own_answers", key, position), f"{their_id!r} is not an id of the {mapping.format} "
+                                                            "format")
     questions = {question.id: question for _, question in bank.questions()}
     seen: dict[str, int] = {}
     vocabularies = dict(bank.vocabularies)

@@ -14,6 +14,7 @@ from openpyxl.utils import column_index_from_string
 
 from riskengine.digest import file_sha256
 from riskengine.errors import InputError, Problem
+from riskengine.importers.answers import linked_answer, linked_text
 from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
 from riskengine.importers.mapping import Column, ColumnLetter, SourceLayout
 from riskengine.importers.sheets import Book, Grid, blank, find_version, normal
@@ -51,12 +52,13 @@ def read_mapped(book: Book, layout: SourceLayout, mapping_label: str) -> Foreign
             their_id = grid.text(row, id_column)
             if not pattern.fullmatch(their_id):
                 continue
-            answer = grid.value(row, answer_column)
-            evidence = grid.text(row, evidence_column) if evidence_column else ""
+            answer, link_note = linked_answer(grid.value(row, answer_column), grid.link(row, answer_column))
+            evidence = linked_text(grid.text(row, evidence_column), grid.link(row, evidence_column)) \
+                if evidence_column else ""
             evidence_place = grid.place(row, evidence_column) if evidence and evidence_column else ""
             item = ForeignItem(their_id=their_id, text=grid.text(row, question_column) if question_column else "",
                                answer=None if blank(answer) else answer, place=grid.place(row, answer_column),
-                               evidence=evidence, evidence_place=evidence_place)
+                               evidence=evidence, evidence_place=evidence_place, note=link_note)
             first = chosen.get(their_id)
             if first is None:
                 order.append(their_id)

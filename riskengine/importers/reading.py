@@ -1,8 +1,9 @@
 """Read a vendor's questionnaire in whatever format it came: ours, CAIQ, HECVAT 3 or 4, VSAQ or a one-off.
 
-The format is recognised by structure (sheet titles, header labels, id patterns, JSON keys), never by the file
-name; ``format`` forces it. A workbook that is none of the foreign formats goes to our own reader, whose
-messages say what is wrong with it. The vendor's file is only ever read.
+The format is recognised by content (header labels, id patterns, title and version text, JSON keys), never by
+the file name or the sheet titles (``recognition.py``); ``format`` forces it. Our own template, even damaged,
+goes to our own reader, whose messages say what is wrong with it; a workbook in no format riskengine knows is
+refused in a few lines that say how to read it through a mapping. The vendor's file is only ever read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from riskengine.errors import InputError, Problem
 from riskengine.importers.foreign import ForeignQuestionnaire
 from riskengine.importers.mapping import Mapping, default_mapping, fits, load_mapping
+from riskengine.importers.recognition import recognise
 from riskengine.importers.sheets import Book, open_book
 from riskengine.importers.translation import translate
 from riskengine.questionnaire.bank import QuestionBank
@@ -27,11 +29,14 @@ FORMATS = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
 _HEAD_BYTES = 4096
 
 
-def detect_format(path: Path) -> str:
-    """The format of ``path`` by its structure: ``riskengine`` (also for any workbook that is no foreign format,
-    so that our own reader explains what is wrong with it), ``caiq``, ``hecvat3``, ``hecvat4`` or ``vsaq``.
+def detect_format(path: Path, bank: QuestionBank | None = None) -> str:
+    """The format of ``path`` by its content: ``riskengine``, ``caiq``, ``hecvat3``, ``hecvat4`` or ``vsaq``.
 
-    Raises ``InputError`` for a JSON file that is not VSAQ, ``UnreadableFileError`` for a hostile workbook.
+    A file that is neither a workbook nor JSON is ``riskengine``: our own reader explains what is wrong with it.
+    ``bank`` lets a template of ours that lost its hidden sheet be recognised by its section sheets too.
+    Raises ``InputError`` for a JSON file that is not VSAQ and for a workbook in no format riskengine knows (at
+    most four lines: what it looks like, why it is not read, how to map it), ``UnreadableFileError`` for a
+    hostile workbook.
     """
     kind = _file_kind(path)
     if kind == "json":
@@ -39,7 +44,7 @@ def detect_format(path: Path) -> str:
         return "vsaq"
     if kind == "workbook":
         with open_book(path) as book:
-            return _detect_book(book)
+            return recognise(book, _our_sheets(bank))
     return "riskengine"
 
 
@@ -66,6 +71,12 @@ def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format
     chosen = load_mapping(mapping, bank) if mapping is not None else None
     if format is None and chosen is not None:
         format = chosen.format
+    return _flag_shortened_domain(_read(path, bank, today, format, chosen, require_answers), bank)
+
+
+def _read(path: Path, bank: QuestionBank, today: dt.date, format: str | None, chosen: Mapping | None,
+          require_answers: bool) -> Submission:
+    source = str(path)
     kind = _file_kind(path)
     if format == "riskengine" or (format is None and (kind == "other" or _names_our_sheet(path))):
         return _native(path, bank, today, chosen, require_answers)
@@ -75,7 +86,7 @@ def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format
         return _translate(read_vsaq(path, _vsaq_data(path)), chosen, bank, today)
     foreign: ForeignQuestionnaire | None = None
     with open_book(path) as book:
-        detected = format or _detect_book(book)
+        detected = format or recognise(book, _our_sheets(bank))
         if detected == "mapped":
             if chosen is None or chosen.source is None:
                 raise InputError(source, [Problem(place=source, message=(
@@ -88,6 +99,26 @@ def read_questionnaire(path: Path, bank: QuestionBank, *, today: dt.date, format
     if foreign is None:
         return _native(path, bank, today, chosen, require_answers)
     return _translate(foreign, chosen, bank, today)
+
+
+def _flag_shortened_domain(submission: Submission, bank: QuestionBank) -> Submission:
+    """``submission`` with a warning when the vendor's domain it gives is a link shortener's (``inst.bid``,
+    ``bit.ly``): the outside evidence would describe the shortener, so the analyst must give the vendor's own
+    (``riskengine assess --vendor-domain``). Whatever the format: our template's answer is checked too."""
+    from riskengine.importers.domains import shortener_of
+
+    question = bank.by_role("vendor.domain")
+    answer = submission.answers.get(question.id) if question is not None else None
+    if answer is None or not isinstance(answer.value, str):
+        return submission
+    shortener = shortener_of(answer.value)
+    if shortener is None:
+        return submission
+    warning = Problem(place=answer.place, question_id=answer.question_id, severity="warning", message=(
+        f"the vendor's domain {answer.value!r} is the link shortener {shortener}'s, not the vendor's own: the "
+        "outside evidence (registration, DNS, HTTPS) would describe the shortener; give the vendor's domain with "
+        "riskengine assess --vendor-domain DOMAIN"))
+    return submission.model_copy(update={"warnings": (*submission.warnings, warning)})
 
 
 def _translate(foreign: ForeignQuestionnaire, chosen: Mapping | None, bank: QuestionBank,
@@ -136,24 +167,8 @@ def _read_book(book: Book, format_name: str) -> ForeignQuestionnaire:
     return read_hecvat4(book)
 
 
-def _detect_book(book: Book) -> str:
-    from riskengine.importers.caiq import caiq_sheet
-    from riskengine.importers.hecvat import hecvat3_sheet, hecvat4_tabs
-
-    if any(title.lower() == META_SHEET.lower() for title in book.titles):
-        return "riskengine"
-    # Sheet titles first (cheap), then the contents of every sheet (a renamed sheet, a copied layout).
-    if caiq_sheet(book, titled_only=True) is not None:
-        return "caiq"
-    if hecvat3_sheet(book, titled_only=True) is not None:
-        return "hecvat3"
-    if hecvat4_tabs(book):
-        return "hecvat4"
-    if caiq_sheet(book) is not None:
-        return "caiq"
-    if hecvat3_sheet(book) is not None:
-        return "hecvat3"
-    return "riskengine"
+def _our_sheets(bank: QuestionBank | None) -> tuple[str, ...]:
+    return tuple(section.sheet for section in bank.sections) if bank is not None else ()
 
 
 def _names_our_sheet(path: Path) -> bool:

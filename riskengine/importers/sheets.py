@@ -4,27 +4,30 @@ Foreign questionnaires are read with ``data_only``: a cell holds what Excel show
 file (HECVAT's question texts are formulas over a hidden sheet), and nothing is ever evaluated. The file
 goes through the same hostile-file guard as our own template, in its sparse mode: real workbooks claim all
 1,048,576 rows, so rows are walked lazily, empty ones cost nothing, and a sheet whose rows with values
-exceed ``MAX_ROWS`` is refused.
+exceed ``MAX_ROWS`` is refused. A sheet a reader reads whole also carries its cells' web and mail links
+(``Grid.links``), which openpyxl's read-only mode does not load (see ``hyperlinks.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 from riskengine.errors import UnreadableFileError
-from riskengine.questionnaire.workbook import MAX_ROWS, open_workbook
+from riskengine.importers.hyperlinks import sheet_links
+from riskengine.questionnaire.workbook import MAX_ROWS, open_workbook, quiet_openpyxl
 
 EXCEL_MAX_ROWS = 1_048_576
 """The most rows an Excel sheet can have; a row numbered beyond it is a forged file."""
+HEAD_ROWS = 60
+HEAD_COLUMNS = 30
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class Grid:
     title: str
     hidden: bool
     rows: dict[int, tuple[Any, ...]]
+    links: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    """(row, column) -> the web or mail address the cell links to; read for whole sheets only (``Book.grid``
+    without ``max_row``), since a quick look to recognise a format needs none."""
 
     def value(self, row: int, column: int) -> Any:
         cells = self.rows.get(row, ())
@@ -42,6 +48,10 @@ class Grid:
     def text(self, row: int, column: int) -> str:
         """The cell as one line of text ('' when empty)."""
         return cell_text(self.value(row, column))
+
+    def link(self, row: int, column: int) -> str:
+        """The address the cell links to ('' when none)."""
+        return self.links.get((row, column), "")
 
     def place(self, row: int, column: int) -> str:
         return f"{self.title}!{get_column_letter(column)}{row}"
@@ -66,13 +76,20 @@ class Book:
         """The sheet ``title`` read up to ``columns`` columns (and ``max_row`` rows, for a quick look)."""
         key = (title, columns, max_row)
         if key not in self._grids:
+            links = sheet_links(self.path, title) if max_row is None else {}
             self._grids[key] = _read_grid(self.workbook[title], str(self.path), columns, max_row,
-                                          hidden=title in self.hidden)
+                                          hidden=title in self.hidden, links=links)
         return self._grids[key]
 
     def head(self, title: str) -> Grid:
-        """The first 40 rows and 20 columns of a sheet: enough to recognise a format."""
-        return self.grid(title, columns=20, max_row=40)
+        """The first 60 rows and 30 columns of a sheet: enough to recognise a format (CAIQ v3.1's answer
+        columns are W to Y; a HECVAT 3 sheet's first label row comes after 20 rows of general questions)."""
+        return self.grid(title, columns=HEAD_COLUMNS, max_row=HEAD_ROWS)
+
+    @property
+    def visible(self) -> tuple[str, ...]:
+        """The titles of the sheets a person sees, in order."""
+        return tuple(title for title in self.titles if title not in self.hidden)
 
 
 @contextmanager
@@ -88,14 +105,14 @@ def open_book(path: Path) -> Iterator[Book]:
         workbook.close()
 
 
-def _read_grid(worksheet: Any, source: str, columns: int, max_row: int | None, *, hidden: bool) -> Grid:
+def _read_grid(worksheet: Any, source: str, columns: int, max_row: int | None, *, hidden: bool,
+               links: Mapping[tuple[int, int], str]) -> Grid:
     rows: dict[int, tuple[Any, ...]] = {}
     previous: Any = None
     # The stored dimension is a claim, too large (a formatted column) or too small (tools that write "A1"): rows are
     # read as they are stored, and only their number is trusted.
     worksheet.reset_dimensions()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # openpyxl: "Data Validation extension is not supported"
+    with quiet_openpyxl():
         for index, row in enumerate(worksheet.iter_rows(max_col=columns, max_row=max_row, values_only=True),
                                     start=1):
             if row is previous:
@@ -111,7 +128,7 @@ def _read_grid(worksheet: Any, source: str, columns: int, max_row: int | None, *
                 if len(rows) > MAX_ROWS:
                     raise UnreadableFileError(source, f"sheet {worksheet.title!r} holds more than {MAX_ROWS:,} "
                                                       "rows with values; questionnaires are far smaller")
-    return Grid(title=worksheet.title, hidden=hidden, rows=rows)
+    return Grid(title=worksheet.title, hidden=hidden, rows=rows, links=links)
 
 
 def blank(value: Any) -> bool:

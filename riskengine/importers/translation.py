@@ -12,28 +12,29 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from riskengine.errors import Problem
 from riskengine.importers.answers import option_key, option_text, read_answer
+from riskengine.importers.domains import host_of
 from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
 from riskengine.importers.mapping import COMBINES, Mapping, Rule, source_id
 from riskengine.importers.sheets import cell_text
 from riskengine.questionnaire.bank import YES_NO_OPTIONS, Question, QuestionBank
 from riskengine.questionnaire.not_applicable import screen_not_applicable
 from riskengine.questionnaire.submission import (
+    FORMAT_NAMES,
     Answer,
     AnswerValue,
     Coverage,
     ImportedFact,
+    OwnAnswer,
+    OwnVerdict,
     Submission,
     UnparsedAnswer,
     VendorEvidence,
 )
 
-FORMAT_NAMES = {"caiq": "CAIQ", "hecvat3": "HECVAT", "hecvat4": "HECVAT", "vsaq": "VSAQ", "mapped": "the vendor's"}
 _NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _MAX_COMMENT = 2000
 _MAX_EVIDENCE = 4000
 
@@ -89,6 +90,10 @@ def translate(foreign: ForeignQuestionnaire, mapping: Mapping, bank: QuestionBan
             if not reading.clear:
                 _keep_unparsed(item, f"{reading.reason} (every {FORMAT_NAMES[foreign.format]} question is "
                                      "answered Yes, No or N/A)", result, ours=None)
+    # The questionnaire's own "not required" (HECVAT 3) only takes questions out of its score: an answer the
+    # vendor gave there anyway still answers ours.
+    not_required = not_applicable | foreign.not_applicable
+    own_answers = _own_answers(foreign, mapping, not_required)
     answered = [question.id for _, question in bank.questions() if question.id in result.answers]
     coverage = Coverage(
         format=foreign.format, format_version=foreign.format_version, mapping=mapping.label,
@@ -96,14 +101,61 @@ def translate(foreign: ForeignQuestionnaire, mapping: Mapping, bank: QuestionBan
         questions_read=len(foreign.items), questions_answered=sum(1 for item in foreign.items if item.answered),
         questions_total=len(bank.questions()), answers_mapped=len(answered),
         not_covered=tuple(question.id for _, question in bank.questions() if question.id not in result.answers),
-        not_applicable=tuple(item.their_id for item in foreign.items if item.their_id in not_applicable),
+        not_applicable=tuple(item.their_id for item in foreign.items if item.their_id in not_required),
         sources={question_id: result.sources[question_id] for question_id in answered},
         unparsed=tuple(result.unparsed.values()), vendor_evidence=tuple(result.evidence), flags=foreign.flags,
-        facts=tuple(result.facts))
+        facts=tuple(result.facts), own_answers=own_answers)
     return screen_not_applicable(Submission(
         bank_id=bank.id, bank_version=bank.version, source=foreign.source,
         answers={question_id: result.answers[question_id] for question_id in answered}, tables={},
         warnings=tuple(result.warnings), coverage=coverage), bank)
+
+
+def _own_answers(foreign: ForeignQuestionnaire, mapping: Mapping, not_applicable: set[str]) -> tuple[OwnAnswer, ...]:
+    """Every scored question of theirs that answers none of ours, with our category and what its answer says of
+    the control (see ``OwnAnswers`` in the mapping). Questions that feed one of ours are scored there only."""
+    own = mapping.own_answers
+    if own is None:
+        return ()
+    feeding = {source_id(source)[0] for rule in mapping.rules if rule.ours is not None for source in rule.sources}
+    unreadable = {item.their_id: item.text for item in foreign.unparsed}  # a CAIQ v3.1 row marked twice
+    found: list[OwnAnswer] = []
+    for item in foreign.items:
+        category = own.category(item.their_id)
+        if category is None or item.their_id in feeding:
+            continue
+        expected = "No" if item.their_id in own.compliant_no else "Yes"
+        verdict = item.verdict if foreign.self_judged else _own_verdict(
+            item, expected, mapping, routed=item.their_id in not_applicable)
+        if verdict == "unanswered" and item.their_id in unreadable:
+            verdict = "unclear"
+        if verdict is None:
+            continue
+        shown = cell_text(item.answer) if item.kind == "text" else _shown(item) if item.answered else ""
+        shown = shown or unreadable.get(item.their_id, "")
+        found.append(OwnAnswer(their_id=item.their_id, category=category, place=item.place, answer=_short(shown, 60),
+                               verdict=verdict, expected=expected))
+    return tuple(found)
+
+
+def _own_verdict(item: ForeignItem, expected: str, mapping: Mapping, *, routed: bool) -> OwnVerdict | None:
+    """What one answer says of its control; None when the question is not a yes/no one the format judges."""
+    if routed:
+        return "not_applicable"
+    if item.kind != "text":
+        return None  # an option picked: only a format that judges itself says whether it is weak
+    if not item.answered:
+        return "unanswered"
+    reading = read_answer(cell_text(item.answer), mapping.answers)
+    if not reading.clear:
+        return "unclear"
+    if reading.value == "N/A":
+        return "not_applicable"
+    if reading.value == "Partial":
+        return "partial"
+    if reading.value in ("Yes", "No"):
+        return "met" if reading.value == expected else "gap"
+    return "unclear"  # an option of a choice question where Yes or No was asked
 
 
 def routed_out(items: dict[str, ForeignItem], mapping: Mapping) -> set[str]:
@@ -313,13 +365,9 @@ def _keep_unparsed(item: ForeignItem, reason: str, result: _Result, *, ours: str
 
 
 def _domain_of(text: str) -> str | None:
-    """The host of a web address, an e-mail address's domain, or a bare domain; None when there is none."""
-    candidate = text.strip().split()[0] if text.strip() else ""
-    if "@" in candidate and "://" not in candidate:
-        candidate = candidate.rsplit("@", 1)[1]
-    host = urlsplit(candidate if "://" in candidate else f"//{candidate}").hostname or ""
-    host = host.lower().removeprefix("www.")
-    return host if _DOMAIN.match(host) else None
+    """The host of a web address, an e-mail address's domain, or a bare domain; None when there is none. One
+    reading for every reader of the vendor's domain (``riskengine.importers.domains``)."""
+    return host_of(text)
 
 
 def _describe(label: str, item: ForeignItem, remark: str) -> str:

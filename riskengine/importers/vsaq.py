@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from riskengine.digest import file_sha256
 from riskengine.errors import InputError, Problem
 from riskengine.importers.foreign import ForeignItem, ForeignQuestionnaire
-from riskengine.questionnaire.submission import ImportFlag, UnparsedAnswer
+from riskengine.questionnaire.submission import ImportFlag, OwnVerdict, UnparsedAnswer
 from riskengine.runfiles import require_regular_file
 
 MAX_JSON_BYTES = 5_000_000
@@ -407,14 +407,16 @@ def read_vsaq(path: Path, data: Any) -> ForeignQuestionnaire:
         definition.add(data, path.name)
     problems = list(definition.problems)
     evaluation = _Answers(definition, answers)
-    items = [_foreign_item(item, evaluation, answers_name) for item in definition.value_items()]
+    verdicts = _verdicts(definition, evaluation)
+    items = [replace(_foreign_item(item, evaluation, answers_name), verdict=verdicts.get(item.id))
+             for item in definition.value_items()]
     unparsed = _unknown_answers(definition, answers, answers_name)
     flags = _flags(definition, evaluation, answers_name, problems) if answers else ()
     version = ", ".join(Path(name).stem for name in definition.names) + (
         f" v{definition.version}" if definition.version else "")
     return ForeignQuestionnaire(format="vsaq", format_version=version, source=source, sha256=file_sha256(path),
                                 items=tuple(items), problems=tuple(problems), flags=flags, related_files=related,
-                                unparsed=unparsed)
+                                unparsed=unparsed, self_judged=True)
 
 
 def answer_place(answers_name: str, key: str) -> str:
@@ -499,6 +501,50 @@ def _flags(definition: Definition, evaluation: _Answers, answers_name: str,
                 place=_flag_place(item, evaluation, answers_name),
                 response=str(evaluation.answers.get(item.id) or "")[:2000]))
     return tuple(flags)
+
+
+def _verdicts(definition: Definition, evaluation: _Answers) -> dict[str, OwnVerdict]:
+    """What VSAQ itself says of each question a warning tip reads: ``gap`` when a tip on it fires, else ``met``
+    when answered, ``unanswered`` when shown and blank, ``not_applicable`` when the answers hide it. A question
+    no warning reads is not judged here (the questionnaire says nothing about which answer is weak)."""
+    judged: dict[str, bool] = {}
+    for tip in definition.items.values():
+        if tip.type != "tip" or not tip.warn or not tip.severity:
+            continue
+        try:
+            fires = evaluation.visible(tip)
+            tokens = _condition_tokens(tip.cond)
+        except (ConditionError, RecursionError):
+            continue  # reported once by _flags
+        for token in tokens:
+            if token.startswith("^"):
+                continue  # "is shown", not an answer
+            item = definition.items.get(re.sub(r"(/yes|/no|/value)$", "", token))
+            question = item.group if item is not None and item.type == "choice" else item
+            if question is not None and question.type in VALUE_TYPES:
+                judged[question.id] = judged.get(question.id, False) or fires
+    verdicts: dict[str, OwnVerdict] = {}
+    for question_id, fired in judged.items():
+        question = definition.items[question_id]
+        try:
+            shown = evaluation.visible(question)
+        except (ConditionError, RecursionError):
+            continue
+        if not shown:
+            verdicts[question_id] = "not_applicable"  # hidden by an earlier answer: an answer left there is stale
+        elif fired and evaluation.answers:  # a definition alone is a blank questionnaire, not a weak one
+            verdicts[question_id] = "gap"
+        else:
+            verdicts[question_id] = "met" if _answered(question, evaluation) else "unanswered"
+    return verdicts
+
+
+def _answered(item: _Item, evaluation: _Answers) -> bool:
+    answers = evaluation.answers
+    if item.type in ("radiogroup", "checkgroup"):
+        return item.id in answers or any(choice_id in answers for choice_id, _ in item.choices)
+    value = answers.get(item.id)
+    return value is not None and bool(str(value).strip())
 
 
 def _flag_place(item: _Item, evaluation: _Answers, answers_name: str) -> str:

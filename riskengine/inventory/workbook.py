@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from riskengine.errors import InputError, Problem
 from riskengine.inventory.model import Integration, System
 from riskengine.inventory.records import Record
-from riskengine.questionnaire.workbook import open_workbook
+from riskengine.questionnaire.workbook import open_workbook, quiet_openpyxl
 
 HEADER_SCAN_ROWS = 20
 """The header row must be among the first rows, so a title or a note may sit above it."""
@@ -45,6 +45,7 @@ INTEGRATIONS = _Table("Integrations", "from",
                       ("from", "to", "method"))
 
 
+@quiet_openpyxl()  # read-only rows are parsed while read: openpyxl warns then, not on load
 def read_workbook(path: Path) -> tuple[str, list[Record], list[Record]]:
     """The organisation, system records and integration records of an Excel inventory.
 

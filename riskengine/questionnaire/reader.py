@@ -20,7 +20,7 @@ from riskengine.questionnaire.bank import QUESTION_ID, AnswerSpec, Question, Que
 from riskengine.questionnaire.layout import ANSWER_COLUMN, COMMENT_COLUMN, META_SHEET, TABLE_FIRST_COLUMN
 from riskengine.questionnaire.not_applicable import screen_not_applicable
 from riskengine.questionnaire.submission import Answer, AnswerValue, Submission, TableRow
-from riskengine.questionnaire.workbook import open_workbook
+from riskengine.questionnaire.workbook import open_workbook, quiet_openpyxl
 
 _HEADER_SCAN_ROWS = 30
 _NUMBER = re.compile(r"^[-+]?(\d+(\.\d+)?|\d{1,3}(,\d{3})+(\.\d+)?|\.\d+)$")
@@ -45,6 +45,7 @@ class _Sheet:
         return cells[column - 1] if column - 1 < len(cells) else _Cell(None, False)
 
 
+@quiet_openpyxl()  # read-only rows are parsed while read: openpyxl warns then, not on load
 def read_submission(path: Path, bank: QuestionBank, *, today: dt.date, require_answers: bool = True) -> Submission:
     """Read ``path`` against ``bank``; raise ``InputError`` listing every problem if any is an error.
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -89,6 +91,32 @@ class ImportedFact(BaseModel):
     place: str
 
 
+OwnVerdict = Literal["met", "partial", "gap", "unclear", "unanswered", "not_applicable"]
+"""What one of the vendor's own answers says of its control: in place (``met``), partly, not in place (``gap``),
+an answer that is not clearly Yes, No or N/A (``unclear``), no answer, or not applicable (routed out by the
+questionnaire itself, or answered N/A)."""
+OWN_POINTS: dict[str, Fraction] = {"met": Fraction(1), "partial": Fraction(1, 2), "gap": Fraction(0),
+                                   "unclear": Fraction(0), "unanswered": Fraction(0)}
+"""What each verdict earns of one question's share; ``not_applicable`` is left out of the count."""
+
+
+class OwnAnswer(BaseModel):
+    """One of the vendor's answers to its own questionnaire's questions that no question of ours takes: it
+    counts in our category's share of the vendor's controls in place (``import.own.<category>``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    their_id: str
+    category: str
+    """Ours (``security``)."""
+    place: str
+    answer: str
+    """As given, shortened ('' when unanswered); for VSAQ the option id picked."""
+    verdict: OwnVerdict
+    expected: str = "Yes"
+    """The answer that shows the control in place (``No`` for a HECVAT question asked the other way round)."""
+
+
 class Coverage(BaseModel):
     """How a questionnaire in a foreign format (CAIQ, HECVAT, VSAQ, a one-off) covers our bank.
 
@@ -125,6 +153,9 @@ class Coverage(BaseModel):
     vendor_evidence: tuple[VendorEvidence, ...] = ()
     flags: tuple[ImportFlag, ...] = ()
     facts: tuple[ImportedFact, ...] = ()
+    own_answers: tuple[OwnAnswer, ...] = ()
+    """Their scored questions that answer none of ours, each with our category and what it says (see the
+    mapping's ``own_answers``), in file order."""
 
     @property
     def percent(self) -> float:
@@ -133,6 +164,13 @@ class Coverage(BaseModel):
 
     def evidence_for(self, question_id: str) -> tuple[VendorEvidence, ...]:
         return tuple(item for item in self.vendor_evidence if item.question_id == question_id)
+
+    def own_categories(self) -> dict[str, tuple[OwnAnswer, ...]]:
+        """The vendor's own scored answers by our category, categories in order of first appearance."""
+        grouped: dict[str, list[OwnAnswer]] = {}
+        for answer in self.own_answers:
+            grouped.setdefault(answer.category, []).append(answer)
+        return {category: tuple(answers) for category, answers in grouped.items()}
 
 
 class Submission(BaseModel):
@@ -213,4 +251,76 @@ def import_facts(submission: Submission) -> list[Fact]:
                                         for flag in fired)))
     facts.extend(Fact(name=fact.name, value=fact.value, sources=(Provenance(kind="cell", ref=fact.place),))
                  for fact in coverage.facts)
+    facts.extend(own_answer_facts(coverage))
+    return facts
+
+
+FORMAT_NAMES = {"caiq": "CAIQ", "hecvat3": "HECVAT", "hecvat4": "HECVAT", "vsaq": "VSAQ", "mapped": "vendor's"}
+"""How a format names itself to a reader (``CAIQ IAM-14.1: No``)."""
+
+
+class OwnCategory(BaseModel):
+    """The vendor's own scored answers of one of our categories, counted: the figures the report shows and the
+    share the score reads (``import.own.<category>``), worked out once here."""
+
+    model_config = ConfigDict(frozen=True)
+
+    category: str
+    counts: dict[str, int]
+    """Verdict -> how many (every verdict present, zeros included)."""
+    share: float | None
+    """In place, 0-1, in thousandths rounded down (Partial half; unanswered and unclear none); None when every
+    answer is N/A."""
+    short: tuple[OwnAnswer, ...]
+    """The answers not in place (gap, partial, unclear, unanswered), in file order."""
+
+
+def own_summary(coverage: Coverage) -> tuple[OwnCategory, ...]:
+    """The vendor's own scored answers by our category, in order of first appearance."""
+    summaries: list[OwnCategory] = []
+    for category, answers in coverage.own_categories().items():
+        counted = [answer for answer in answers if answer.verdict != "not_applicable"]
+        counts = {verdict: 0 for verdict in OWN_POINTS} | {"not_applicable": 0}
+        for answer in answers:
+            counts[answer.verdict] += 1
+        share = None
+        if counted:
+            earned = sum((OWN_POINTS[answer.verdict] for answer in counted), Fraction(0))
+            share = int(1000 * earned / len(counted)) / 1000
+        summaries.append(OwnCategory(category=category, counts=counts, share=share,
+                                     short=tuple(answer for answer in counted if answer.verdict != "met")))
+    return tuple(summaries)
+
+
+def own_answered(coverage: Coverage) -> tuple[int, int]:
+    """How many of the vendor's own scored questions it answered, of how many were put to it: a question its own
+    questionnaire took out (a HECVAT section routed away, a VSAQ question hidden by an earlier answer) and left
+    blank was not put to it; an N/A the vendor gave is an answer."""
+    asked = [answer for answer in coverage.own_answers if answer.answer or answer.verdict != "not_applicable"]
+    return sum(1 for answer in asked if answer.verdict != "unanswered"), len(asked)
+
+
+def own_answer_facts(coverage: Coverage) -> list[Fact]:
+    """``import.own.<category>``: the share of the vendor's own scored questions of a category whose answers
+    show the control in place (see ``OwnCategory.share``; "N/A" when all are N/A), sourced from every answer not
+    in place. ``import.answered_share``: the percent (one decimal, rounded down) of its scored questions put to
+    the vendor that it answered (``own_answered``)."""
+    if not coverage.own_answers:
+        return []
+    label = FORMAT_NAMES.get(coverage.format, coverage.format)
+    facts: list[Fact] = []
+    for summary in own_summary(coverage):
+        sources = tuple(Provenance(kind="cell", ref=answer.place,
+                                   detail=f"{label} {answer.their_id}: {answer.answer or 'no answer'}")
+                        for answer in summary.short) or (
+            Provenance(kind="derived", ref=f"import.own.{summary.category}",
+                       detail=f"every scored {label} answer of the category in place or N/A"),)
+        facts.append(Fact(name=f"import.own.{summary.category}",
+                          value="N/A" if summary.share is None else summary.share, sources=sources))
+    answered, total = own_answered(coverage)
+    if not total:
+        return facts
+    facts.append(Fact(name="import.answered_share", value=int(1000 * answered / total) / 10,
+                      sources=(Provenance(kind="derived", ref="import.answered_share",
+                                          detail=f"{answered} of {total} scored {label} questions answered"),)))
     return facts

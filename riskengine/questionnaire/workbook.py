@@ -12,6 +12,8 @@ import re
 import stat
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +93,7 @@ def open_workbook(path: Path, *, data_only: bool = False, sparse: bool = False) 
     import openpyxl
 
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about every Excel extension it drops (data validation, conditional formatting);
-            # a read-only reader loses nothing it uses, and the warnings would only be noise.
-            warnings.simplefilter("ignore", UserWarning)
+        with quiet_openpyxl():
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
     except UnreadableFileError:
         raise
@@ -109,6 +108,20 @@ def open_workbook(path: Path, *, data_only: bool = False, sparse: bool = False) 
                 str(path), f"sheet {sheet.title!r} claims {rows:,} rows x {columns:,} columns; the limit is "
                            f"{MAX_ROWS:,} rows x {MAX_COLUMNS:,} columns")
     return workbook
+
+
+@contextmanager
+def quiet_openpyxl() -> Iterator[None]:
+    """Silence openpyxl's warnings while a workbook is loaded or its rows are read.
+
+    openpyxl warns about every Excel extension it drops ("Data Validation extension is not supported and will be
+    removed", conditional formatting, unknown extensions), and in read-only mode it meets them while rows are
+    iterated, not only on load. We read values only, so nothing we use is lost, and the warnings would reach the
+    user's terminal as noise. Only openpyxl's own warnings are silenced, and only inside the block.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+        yield
 
 
 def _check_archive(archive: zipfile.ZipFile, refuse: Any) -> None:

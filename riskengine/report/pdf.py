@@ -52,6 +52,7 @@ from riskengine.enrich.gather import EvidenceSet
 from riskengine.facts import FactValue, Provenance
 from riskengine.inventory.analysis import Connection, DataPath, Dependent, GraphFindings, IntegrationEffort
 from riskengine.inventory.graph import VENDOR
+from riskengine.questionnaire.submission import own_answered, own_summary
 from riskengine.report.charts import (
     ChartTheme,
     cost_axis,
@@ -101,6 +102,8 @@ COMMENT_LIMIT = 600
 QUESTION_LIMIT = 600
 IN_ROW_SPLIT_MIN = 60
 NAME_LIMIT = 200
+OWN_IDS_LIMIT = 6000
+"""The ids a vendor answers No in one category, with the answers: 261 CAIQ ids at ~20 characters each."""
 ELLIPSIS = "…"
 BLAST_RADIUS_ROWS = 25
 """Rows of the blast-radius table; the rest are counted ("… and 12 more") and stay in the JSON result."""
@@ -1149,6 +1152,7 @@ class _Report:
         ] for category in risk.categories]
         header = [scores.category, scores.weight, scores.effectiveness, scores.earned_possible, scores.controls]
         story.append(self._table(header, rows, [CONTENT_WIDTH - 120 * mm, 18 * mm, 30 * mm, 36 * mm, 36 * mm]))
+        story += self._own_answers()
         story.append(Spacer(1, 2 * mm))
         story.append(self._paragraph(scores.overall.format(
             effectiveness=_score(risk.control_effectiveness), inherent=_score(risk.inherent),
@@ -1164,6 +1168,41 @@ class _Report:
         else:
             story.append(self._paragraph(scores.no_factors))
         return story
+
+    def _own_answers(self) -> list[Flowable]:
+        """The vendor's own answers by our category, beside our controls: counts, the share scored and every id
+        not in place (the same figures the OWN- rules score: ``own_summary``)."""
+        coverage, text, styles = self.assessment.coverage, self.wording.coverage, self.styles
+        if coverage is None or not coverage.own_answers:
+            return []
+        titles = {category.id: category.title for category in self.assessment.risk.categories}
+        label = self._coverage_figures()["format"]
+        answered, total = own_answered(coverage)
+        columns = text.own_columns
+        rows = []
+        order = list(titles)
+        for summary in sorted(own_summary(coverage), key=lambda item: (
+                order.index(item.category) if item.category in order else len(order), item.category)):
+            counts = summary.counts
+            short = "; ".join(f"{answer.their_id}: {answer.answer or text.own_blank}"
+                              for answer in summary.short)
+            rows.append([
+                self._cell(titles.get(summary.category, summary.category), limit=NAME_LIMIT),
+                self._cell(str(counts["met"])), self._cell(str(counts["gap"])), self._cell(str(counts["partial"])),
+                self._cell(str(counts["not_applicable"])),
+                self._cell(str(counts["unanswered"] + counts["unclear"])),
+                self._cell(self.wording.scores.not_applicable if summary.share is None
+                           else f"{_percent(summary.share, 1)} %"),
+                self._cell(short or (text.own_none if summary.share is not None else text.own_all_na),
+                           styles.cell_small, limit=OWN_IDS_LIMIT)])
+        header = [columns[key] for key in ("category", "met", "gap", "partial", "not_applicable", "open", "share",
+                                           "not_in_place")]
+        narrow = 15 * mm
+        return [self._heading(text.own_title, styles.h2),
+                self._paragraph(text.own_intro.format(format=label, answered=answered, scored=total,
+                                                      percent=f"{100 * answered / max(total, 1):.0f}")),
+                self._table(header, rows, [34 * mm, *[narrow] * 5, 18 * mm,
+                                           CONTENT_WIDTH - 34 * mm - 5 * narrow - 18 * mm], split_in_row=True)]
 
     def _chart(self, categories: Sequence[CategoryScore]) -> Drawing:
         """Horizontal bars of effectiveness per category, first category on top, on a 0-100 axis."""

@@ -661,6 +661,7 @@ class CoverageWording(Sentences):
         "cover": frozenset({"format", "mapping", "answered", "total", "percent"}),
         "summary": frozenset({"format", "open", "total"}),
         "findings": frozenset({"format", "open", "total"}),
+        "own_intro": frozenset({"format", "answered", "scored", "percent"}),
     }
     formats: dict[str, str]
     """Display names of the formats (caiq, hecvat3, hecvat4, vsaq, mapped)."""
@@ -687,6 +688,18 @@ class CoverageWording(Sentences):
     ours: str
     not_covered_answer: str
     """A finding's "vendor's answer" when the vendor's questionnaire does not ask the question."""
+    own_title: str
+    own_intro: str
+    """Above the table of the vendor's own answers by category: how many of its scored questions it answered."""
+    own_columns: dict[str, str]
+    """Column headings: category, met, gap, partial, not_applicable, open (unanswered or unclear), share,
+    not_in_place."""
+    own_none: str
+    """In the "not in place" column when every answer is."""
+    own_blank: str
+    """Beside an id left unanswered."""
+    own_all_na: str
+    """In the "not in place" column when every question of the category is N/A or taken out."""
 
 
 class SignoffWording(Sentences):

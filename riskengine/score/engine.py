@@ -48,6 +48,7 @@ from riskengine.score.profile import (
     Decision,
     FixableBy,
     InherentFactor,
+    InsufficientEvidence,
     Knockout,
     Remediation,
     Requirement,
@@ -137,6 +138,8 @@ class _Outcome:
     factors: tuple[InherentFactor, ...]
     missing: Mapping[str, tuple[str, ...]]
     """Fact -> the rules waiting for it."""
+    insufficient: tuple[InsufficientEvidence, ...] = ()
+    """Evidence rules that hold: the evidence is too thin to decide on."""
 
     def blocking(self, profile: ScoringProfile) -> list[_Gap]:
         return [gap for gap in self.gaps if not gap.knockout and _is_condition(gap.severity, profile)]
@@ -227,11 +230,12 @@ def _evaluate(facts: FactSet, profile: ScoringProfile) -> _Outcome:
     gaps = [_Gap(gap.rule, gap.points_lost, behind[gap.rule_id]) if gap.rule_id in behind else gap for gap in gaps]
     gaps.sort(key=_worst_first)
     missing = _answers_behind(waiting, facts, profile)
+    insufficient = tuple(rule for rule in profile.insufficient_evidence if rule.when.evaluate(facts) is True)
     score_tier = profile.tier_for(residual_tenths)
-    tier, decision = _tier_and_decision(profile, score_tier, knockouts, bool(missing), gaps)
+    tier, decision = _tier_and_decision(profile, score_tier, knockouts, bool(missing or insufficient), gaps)
     return _Outcome(facts=facts, effectiveness=effectiveness, inherent=inherent, residual_tenths=residual_tenths,
                     score_tier=score_tier, tier=tier, decision=decision, applied=applied, gaps=tuple(gaps),
-                    knockouts=tuple(knockouts), factors=factors, missing=missing)
+                    knockouts=tuple(knockouts), factors=factors, missing=missing, insufficient=insufficient)
 
 
 def _worst_first(gap: _Gap) -> tuple[int, float, str]:
@@ -348,6 +352,12 @@ def _missing(outcome: _Outcome, labels: Mapping[str, str]) -> tuple[MissingAnswe
             fact=fact, question_id=fact.removeprefix("answer.") if fact.startswith("answer.") else "",
             label=labels.get(fact, fact), place=cells[0].ref if cells else "", why=why, rule_ids=rules))
     items.sort(key=lambda item: (order.get(item.fact, len(order)), item.fact))
+    for rule in outcome.insufficient:
+        fact = facts_read(rule.when)[0]
+        known = outcome.facts.get(fact)
+        why = next((source.detail for source in known.sources if source.detail), "") if known is not None else ""
+        items.append(MissingAnswer(fact=fact, question_id="", label=rule.reason, place="",
+                                   why=why or f"{fact} is {outcome.facts.value(fact)}", rule_ids=(rule.id,)))
     return tuple(items)
 
 
@@ -592,6 +602,8 @@ class _WhatIfSearch:
 
 
 def _best_answers(control: Control | None) -> dict[str, list[FactValue]]:
+    if control is not None and control.share:
+        return {control.fact: [1.0]}
     if control is None or not control.points:
         return {}
     best = max(control.points.values())
@@ -669,6 +681,9 @@ def _control_score(control: Control, facts: FactSet, points: Mapping[str, int]) 
         return None
     if control.passes is not None:
         return SCALE if control.passes.holds(facts) else 0
+    if control.share:  # a share published in whole thousandths: round() only undoes the float's last bit
+        return min(SCALE, max(0, round(value * SCALE))) if isinstance(value, int | float) \
+            and not isinstance(value, bool) else 0
     return points.get(value.casefold(), 0) if isinstance(value, str) else 0
 
 

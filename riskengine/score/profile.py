@@ -74,6 +74,7 @@ STAGE_FACTS: dict[str, str] = {
     "import.flag.high": "of those, high",
     "import.flag.medium": "of those, medium",
     "import.flag.low": "of those, low",
+    "import.answered_share": "percent of a foreign questionnaire's own scored questions the vendor answered",
 }
 """Facts the pipeline's stages publish besides answers: the graph stage, the organisation's policy and the
 importers (``import.*``, only for a questionnaire in a foreign format)."""
@@ -144,6 +145,9 @@ class Control(_Explained):
     """Score per answer, 0 (gap) to 1 (met); answers not listed score 0; an accepted N/A is excluded."""
     passes: Condition | None = None
     """Instead of points: the control is met (1) when this holds, a gap (0) otherwise."""
+    share: bool = False
+    """Instead of points: the fact is itself a share from 0 to 1 (``import.own.security``: the vendor's own
+    controls in place, by its own questionnaire) and scores as itself, "N/A" excluding the control."""
     applies: Condition | Literal["always"]
     """When the control counts: ``always``, or a condition (for example only if personal data is held). A
     control that does not apply neither adds nor removes points."""
@@ -159,8 +163,8 @@ class Control(_Explained):
 
     @model_validator(mode="after")
     def _one_scoring(self) -> Control:
-        if bool(self.points) == (self.passes is not None):
-            raise ValueError(f"control {self.id} needs exactly one of points or passes")
+        if sum((bool(self.points), self.passes is not None, self.share)) != 1:
+            raise ValueError(f"control {self.id} needs exactly one of points, passes or share")
         if any(not 0 <= score <= 1 for score in self.points.values()):
             raise ValueError(f"control {self.id}: points lie between 0 and 1")
         return self
@@ -241,6 +245,15 @@ class Requirement(_Explained):
         return self.fixable_by or default_fixer(self.fix_facts)
 
 
+class InsufficientEvidence(_Frozen):
+    """Evidence too thin to decide on: when ``when`` holds, the decision is "more information needed", with
+    ``reason`` among the missing answers (a foreign questionnaire mostly unanswered)."""
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9-]+$")
+    when: Condition
+    reason: str
+
+
 class TierBand(_Frozen):
     id: Tier
     below: float | None = None
@@ -269,6 +282,7 @@ class ScoringProfile(_Frozen):
     reassess_months: dict[Tier, int]
     knockouts: tuple[Knockout, ...] = ()
     requirements: tuple[Requirement, ...] = ()
+    insufficient_evidence: tuple[InsufficientEvidence, ...] = ()
     condition_severity: Severity = "high"
     """Findings at or above this severity are conditions of approval; milder ones are recommendations."""
     unanswered_severity: Severity = "critical"
@@ -287,6 +301,7 @@ class ScoringProfile(_Frozen):
         problems: list[str] = []
         ids = [control.id for control in self.controls] + [k.id for k in self.knockouts]
         ids += [factor.id for factor in self.inherent.factors] + [r.id for r in self.requirements]
+        ids += [rule.id for rule in self.insufficient_evidence]
         for duplicate in sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1}):
             problems.append(f"rule id {duplicate} appears twice")
         controls = {control.id: control for control in self.controls}
@@ -383,13 +398,19 @@ class ProfileScales:
     """Each control, its applicability (None: always) and its points in thousandths, in profile order."""
 
 
+def own_fact(category: str) -> str:
+    """The fact holding the share of the vendor's own controls in place in one of our categories, by its own
+    questionnaire (see ``riskengine.questionnaire.submission.own_answer_facts``)."""
+    return f"import.own.{category}"
+
+
 def _check_facts(profile: ScoringProfile, bank: QuestionBank) -> list[str]:
     """Every fact a rule names must exist, and every answer it compares must be possible."""
     questions = {f"answer.{question.id}": question for _, question in bank.questions()}
     from riskengine.enrich.gather import all_checks
 
     known = set(questions) | set(STAGE_FACTS) | set(ENGINE_FACTS) | set(all_checks()) | {
-        fact.name for fact in profile.derived_facts}
+        fact.name for fact in profile.derived_facts} | {own_fact(category.id) for category in profile.categories}
     vocabularies = dict(bank.vocabularies)
     problems: list[str] = []
 
@@ -413,6 +434,9 @@ def _check_facts(profile: ScoringProfile, bank: QuestionBank) -> list[str]:
             check(derived.name, test)
     for control in profile.controls:
         check(control.id, FactTest(fact=control.fact, exists=True))
+        if control.share and control.fact != own_fact(control.category):
+            problems.append(f"rule {control.id}: a share control reads {own_fact(control.category)}, the vendor's "
+                            f"own answers of its category, not {control.fact}")
         question = questions.get(control.fact)
         if question is not None and control.points:
             for answer in control.points:
@@ -424,6 +448,7 @@ def _check_facts(profile: ScoringProfile, bank: QuestionBank) -> list[str]:
     rules: list[tuple[str, Condition | None]] = [(f.id, f.when) for f in profile.inherent.factors]
     rules += [(k.id, k.when) for k in profile.knockouts]
     rules += [(r.id, r.when) for r in profile.requirements] + [(r.id, r.requires) for r in profile.requirements]
+    rules += [(rule.id, rule.when) for rule in profile.insufficient_evidence]
     for rule_id, condition in rules:
         for test in fact_tests(condition) if condition is not None else ():
             check(rule_id, test)

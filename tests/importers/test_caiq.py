@@ -1,4 +1,4 @@
-"""CAIQ v4: rows by id pattern and columns by header label, whatever the layout quirks; answers mapped."""
+"""CAIQ v4 and v3.1: rows by id pattern and columns by header label, whatever the layout quirks; answers mapped."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from riskengine.importers.sheets import open_book
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.reader import read_submission
 from tests.conftest import TODAY
-from tests.importers.builders import caiq_workbook
+from tests.importers.builders import caiq_v3_workbook, caiq_workbook
 
 ROWS = [
     ("A&A-01.1", "Yes", "Audits run yearly."),
@@ -121,3 +121,89 @@ def test_forcing_a_format_the_file_is_not_says_so(tmp_path: Path, bank: Question
     assert "no HECVAT 3 vendor response sheet found" in str(caught.value.problems[0])
     with pytest.raises(InputError, match="1 problem"):
         read_questionnaire(path, bank, today=TODAY, format="sig")
+
+
+# --- CAIQ v3.1: Yes / No / Not Applicable marked in three columns -----------------------------------------------
+
+V3_ROWS = [
+    ("AIS-01.1", "X", None, None, ""),
+    ("AIS-01.5", "x", None, None, "Reviewed before every release."),
+    ("EKM-03.1", "\u2713", None, None, ""),
+    ("EKM-03.2", "X", "X", None, ""),
+    ("DSI-05.1", "Yes", None, None, ""),
+    ("HRS-02.1", None, None, "X", "Contractors are screened by their agencies."),
+    ("HRS-09.5", None, "Partially", None, ""),
+    ("SEF-02.1", None, None, None, ""),
+    ("IAM-12.1", True, False, False, ""),
+    ("GRM-01.1", "X", None, "X", ""),
+    ("SEF-02.4", None, "No", None, ""),
+]
+
+
+def test_a_caiq_v31_is_read_from_its_marks_and_mapped_with_its_own_mapping(tmp_path: Path,
+                                                                           bank: QuestionBank) -> None:
+    path = caiq_v3_workbook(tmp_path / "v31.xlsx", V3_ROWS)
+    assert detect_format(path) == "caiq"
+    submission = read(path, bank)
+    coverage = submission.coverage
+    assert coverage is not None
+    assert (coverage.format, coverage.format_version, coverage.mapping) == ("caiq", "3.1", "caiq-v3@1.0.0")
+    assert (coverage.questions_read, coverage.questions_answered) == (11, 7), "unmarked and unclear rows: no answer"
+    assert submission.value("SEC-05") == "Yes", "a tick is a mark"
+    assert submission.answers["SEC-05"].place == "CAIQ v3.1!W7"
+    assert submission.value("SEC-01") == "Yes", "a ticked checkbox is TRUE, an unticked one FALSE"
+    assert submission.value("DAT-15") == "No", "production data kept out of test: not copied into it"
+    assert submission.value("SEC-12") == "No"
+    assert submission.answers["SEC-12"].place == "CAIQ v3.1!X15", "the No column's cell"
+    assert submission.value("SEC-16") == "Yes"
+    assert [item.text for item in coverage.evidence_for("SEC-16")] == ["Reviewed before every release."]
+    assert coverage.evidence_for("SEC-16")[0].place == "CAIQ v3.1!Z6"
+    assert submission.answers["SEC-17"].place == "CAIQ v3.1!Y10", "N/A is the third column"
+    assert "SEC-11" not in submission.answers and "SEC-11" in coverage.not_covered, "no mark: unanswered"
+
+
+def test_two_marks_or_something_that_is_no_mark_are_unparsed_with_their_cells(tmp_path: Path,
+                                                                             bank: QuestionBank) -> None:
+    submission = read(caiq_v3_workbook(tmp_path / "v31.xlsx", V3_ROWS), bank)
+    coverage = submission.coverage
+    assert coverage is not None
+    unparsed = {item.their_id: item for item in coverage.unparsed}
+    assert set(unparsed) == {"EKM-03.2", "HRS-09.5", "GRM-01.1"}
+    assert (unparsed["EKM-03.2"].place, unparsed["EKM-03.2"].text) == ("CAIQ v3.1!W8:X8", "Yes: X; No: X")
+    assert unparsed["EKM-03.2"].reason == "marked in 2 answer columns (Yes, No); one answer is expected"
+    assert (unparsed["HRS-09.5"].place, unparsed["HRS-09.5"].text) == ("CAIQ v3.1!X11", "No: Partially")
+    assert unparsed["HRS-09.5"].reason == "'Partially' in the No column is not a mark such as X"
+    assert unparsed["GRM-01.1"].place == "CAIQ v3.1!W14:Y14", "the range from the first to the last mark"
+    assert "SEC-18" not in submission.answers, "never guessed from an unclear row"
+    assert any(problem.place == "CAIQ v3.1!X11" and "HRS-09.5" in problem.message for problem in submission.warnings)
+
+
+def test_the_header_may_span_three_rows_and_the_sheet_any_title(tmp_path: Path, bank: QuestionBank) -> None:
+    path = caiq_v3_workbook(tmp_path / "renamed.xlsx", V3_ROWS, sheet_title="Consensus Assessments",
+                            words_row_below=2)
+    assert detect_format(path) == "caiq"
+    submission = read(path, bank)
+    assert submission.coverage is not None and submission.coverage.format_version == "3.1", "from the title text"
+    assert submission.answers["SEC-05"].place == "Consensus Assessments!W7"
+
+
+def test_a_v3_layout_that_names_no_version_is_read_as_31_with_a_warning(tmp_path: Path, bank: QuestionBank) -> None:
+    path = caiq_v3_workbook(tmp_path / "sheet1.xlsx", V3_ROWS, sheet_title="Sheet1", title_text="Our answers")
+    submission = read(path, bank)
+    assert submission.coverage is not None and submission.coverage.mapping == "caiq-v3@1.0.0"
+    assert any("does not say which CAIQ version" in problem.message for problem in submission.warnings)
+
+
+def test_caiq_301_is_refused_unless_forced(tmp_path: Path, bank: QuestionBank) -> None:
+    path = caiq_v3_workbook(tmp_path / "v301.xlsx", V3_ROWS, sheet_title="CAIQ v3.0.1",
+                            title_text="Consensus Assessments Initiative Questionnaire v3.0.1")
+    with pytest.raises(InputError) as caught:
+        read(path, bank)
+    messages = [problem.message for problem in caught.value.problems]
+    assert messages[0] == ("looks like a CSA CAIQ v3.0.1; riskengine reads CAIQ v3.1 and v4.x, whose question ids "
+                           "its mappings know")
+    assert messages[1].endswith("--format caiq")
+    forced = read_questionnaire(path, bank, today=TODAY, format="caiq")
+    assert forced.coverage is not None and forced.coverage.format_version == "3.0.1"
+    assert forced.value("SEC-05") == "Yes"
+    assert any("this is CAIQ 3.0.1" in problem.message for problem in forced.warnings)

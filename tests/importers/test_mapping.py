@@ -43,6 +43,8 @@ def test_every_shipped_mapping_loads_against_the_bank(bank: QuestionBank) -> Non
         assert mapping.rules, name
         assert all(rule.why for rule in mapping.rules), f"{name}: every entry says why, in our words"
     assert default_mapping("hecvat3", bank, "Lite")[0].id == "hecvat-3-lite"
+    assert default_mapping("caiq", bank, "v3") == (load_mapping(MAPPINGS / "caiq-v3.yaml", bank, user_file=False), True)
+    assert default_mapping("caiq", bank, "v4")[0].id == "caiq-v4", "v3.1 and v4 ids mean different things"
     assert default_mapping("hecvat3", bank, "On-Premise") == (default_mapping("hecvat3", bank)[0], False)
 
 

@@ -1,8 +1,10 @@
-"""The sparse workbook reading foreign formats need: claimed dimensions tolerated, real content still bounded."""
+"""The sparse workbook reading foreign formats need: claimed dimensions tolerated, real content still bounded, and
+openpyxl's warnings kept off the terminal."""
 
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -13,7 +15,10 @@ from riskengine.errors import UnreadableFileError
 from riskengine.importers import detect_format
 from riskengine.importers import sheets as sheets_module
 from riskengine.importers.sheets import open_book
-from tests.importers.builders import caiq_workbook
+from riskengine.questionnaire.bank import QuestionBank
+from riskengine.questionnaire.template import write_template
+from tests.conftest import TODAY
+from tests.importers.builders import caiq_workbook, with_extension
 
 
 def test_rows_with_values_beyond_the_limit_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,3 +56,33 @@ def test_hostile_files_are_refused_by_detection_with_the_guards_reason(tmp_path:
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
     assert detect_format(empty) == "riskengine", "not a zip nor JSON: our own reader explains what is wrong"
+
+
+def test_openpyxl_warnings_are_silenced_wherever_a_workbook_is_read(tmp_path: Path, bank: QuestionBank) -> None:
+    """An Excel extension (a dropdown's data validation) makes openpyxl warn while it reads the rows, after the
+    workbook is open: the foreign readers, our own reader and the inventory reader each keep it quiet."""
+    from riskengine.inventory.workbook import read_workbook
+    from riskengine.questionnaire.reader import read_submission
+    from tests.inventory.test_formats import write_workbook
+
+    caiq = with_extension(caiq_workbook(tmp_path / "caiq.xlsx", [("A&A-01.1", "Yes", "")]),
+                          part="xl/worksheets/sheet2.xml")
+    ours = tmp_path / "ours.xlsx"
+    write_template(bank, ours)
+    with_extension(ours, part="xl/worksheets/sheet3.xml")
+    inventory = with_extension(write_workbook(tmp_path / "inventory.xlsx"), part="xl/worksheets/sheet2.xml")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        import openpyxl as plain
+
+        workbook = plain.load_workbook(caiq, read_only=True)
+        list(workbook["CAIQv4.0.3"].iter_rows(values_only=True))
+        workbook.close()
+        assert [str(warning.message) for warning in caught] == [
+            "Data Validation extension is not supported and will be removed"], "the files do make openpyxl warn"
+        caught.clear()
+        with open_book(caiq) as book:
+            book.grid("CAIQv4.0.3")
+        read_submission(ours, bank, today=TODAY, require_answers=False)
+        read_workbook(inventory)
+    assert [str(warning.message) for warning in caught] == []

@@ -22,7 +22,7 @@ from riskengine.conditions import facts_read
 from riskengine.facts import Fact, FactSet, FactValue, Provenance
 from riskengine.importers.reading import read_questionnaire
 from riskengine.questionnaire.bank import load_bank
-from riskengine.questionnaire.submission import answer_facts
+from riskengine.questionnaire.submission import Coverage, OwnAnswer, OwnVerdict, answer_facts, own_answer_facts
 from riskengine.score.engine import assessment_date_fact, derive_facts, score
 from riskengine.score.profile import DECISION_RANK, TIER_ORDER, load_profile
 from riskengine.score.result import RiskResult
@@ -215,3 +215,53 @@ def test_a_dated_attestation_ages_with_the_assessment() -> None:
                                  assessment_date_fact(dt.date(2027, 11, 24)))
     later, _ = score(derive_facts(facts, PROFILE), PROFILE)
     assert "KO-PAYMENT-NO-PCI" in {k.rule_id for k in later.knockouts}
+
+
+OWN_CATEGORIES = ("security", "privacy", "data_governance", "resilience", "viability", "exit")
+VERDICTS: tuple[OwnVerdict, ...] = ("met", "partial", "gap", "unclear", "unanswered", "not_applicable")
+OWN_BETTER: dict[str, tuple[OwnVerdict, ...]] = {"gap": ("partial", "met"), "unclear": ("partial", "met"),
+                                                 "partial": ("met",)}
+"""A vendor's own answer improved: No or an unclear answer to Partial or Yes, Partial to Yes (a blank is not
+improved, as above: answering may lift "more information needed" into a decision)."""
+
+
+def _coverage(verdicts: list[tuple[str, OwnVerdict]]) -> Coverage:
+    return Coverage(format="caiq", format_version="4.0.3", mapping="caiq-v4@1.0.0", source_sha256="0" * 64,
+                    questions_read=len(verdicts), questions_answered=len(verdicts),
+                    questions_total=len(BANK.questions()), answers_mapped=0, not_covered=(), own_answers=tuple(
+                        OwnAnswer(their_id=f"IAM-{index:02d}.1", category=category, place=f"CAIQ!C{index + 3}",
+                                  answer="" if verdict == "unanswered" else "x", verdict=verdict)
+                        for index, (category, verdict) in enumerate(verdicts)))
+
+
+def _with_own(values: dict[str, FactValue], verdicts: list[tuple[str, OwnVerdict]]) -> RiskResult:
+    own = {fact.name: fact.value for fact in own_answer_facts(_coverage(verdicts))}
+    return result_of({**values, **own})
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers(), st.lists(st.tuples(st.sampled_from(OWN_CATEGORIES), st.sampled_from(VERDICTS)), min_size=1,
+                           max_size=40), st.data())
+def test_improving_one_of_the_vendors_own_answers_never_worsens_the_outcome(
+        values: dict[str, FactValue], verdicts: list[tuple[str, OwnVerdict]], data: st.DataObject) -> None:
+    improvable = [index for index, (_, verdict) in enumerate(verdicts) if verdict in OWN_BETTER]
+    if not improvable:
+        return
+    index = data.draw(st.sampled_from(improvable), label="answer")
+    category, verdict = verdicts[index]
+    better = [*verdicts]
+    better[index] = (category, data.draw(st.sampled_from(OWN_BETTER[verdict]), label="better"))
+    before, after = _with_own(values, verdicts), _with_own(values, better)
+    assert _no_worse(after, before), (f"{verdict} -> {better[index][1]} in {category} took {before.tier}/"
+                                      f"{before.decision} to {after.tier}/{after.decision}")
+    assert after.residual <= before.residual
+
+
+def test_a_mostly_blank_questionnaire_of_its_own_decides_nothing() -> None:
+    values = {name: fact.value for name, fact in SAMPLE_FACTS[0].items()}
+    answered = _with_own(values, [("security", "met")] * 8 + [("security", "unanswered")] * 2)
+    blank = _with_own(values, [("security", "met")] * 7 + [("security", "unanswered")] * 3)
+    assert answered.decision != "more_information_needed"
+    assert blank.decision == "more_information_needed"
+    assert [item.rule_ids for item in blank.missing] == [("EV-OWN-ANSWERED",)]
+    assert blank.missing[0].fact == "import.answered_share" and blank.missing[0].why.endswith("70.0")
