@@ -1,10 +1,13 @@
-"""DNS evidence about a vendor's domain: SPF, DMARC, MX, DNSSEC, CAA and DKIM, asked with dnspython.
+"""DNS evidence about a vendor's domain: SPF, DMARC, MX, DNSSEC, CAA, DKIM, MTA-STS and TLS reporting.
 
-Every lookup goes to one resolver: the ``dns_server`` of the settings (after the address guard has
-accepted its address) or else the system's configured resolver, which is the operator's own choice and
-so is not guarded. Each query's lifetime is cut to the vendor's deadline, answers are memoised within one
-call, and the number of queries is bounded: the domain's TXT, at most 10 SPF include/redirect targets
-(the RFC 7208 §4.6.4 limit), ``_dmarc``, MX, DNSKEY, CAA and the 8 DKIM selectors, 23 at most.
+Every question goes through one ``riskengine.enrich.resolver.Lookup``: the configured DNS server after the
+address guard accepted it (or the system resolver), each query cut to what is left of the vendor's deadline,
+each question asked once. SPF is evaluated by ``riskengine.enrich.spf`` (RFC 7208), DMARC discovered and
+read by ``riskengine.enrich.dmarc`` (RFC 7489, RFC 9091), MTA-STS and TLS-RPT read by
+``riskengine.enrich.mail_transport`` (RFC 8461, RFC 8460), whose policy file comes over the web checks'
+guarded HTTPS transport. The number of queries is bounded: SPF at most 10 DNS-querying terms (each one or
+two queries), DMARC two policy lookups and at most three report-consent lookups, MX, DNSKEY, CAA, the
+8 DKIM selectors, ``_mta-sts`` and ``_smtp._tls``.
 
 Conventions:
 
@@ -16,33 +19,51 @@ Conventions:
 - ``Evidence.raw`` holds, for every query behind a check, a header line
   ``;; <name> <type> -> <NOERROR|NODATA|NXDOMAIN>; ttl=<seconds>; ad=<0|1>`` (``ttl=`` only when known,
   ``-> error: <reason>`` when the lookup failed) followed by the answer section in zone-file text
-  (``rrset.to_text()``, CNAMEs included).
+  (``rrset.to_text()``, CNAMEs included); the MTA-STS checks add the policy file's HTTP exchange.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from riskengine.enrich import dmarc, mail_transport, spf
 from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence
-from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded
+from riskengine.enrich.guard import AddressGuard, Deadline, DeadlineExceeded
+from riskengine.enrich.resolver import Lookup, NoResolver, Outcome, absolute
 
 if TYPE_CHECKING:
-    import dns.resolver
+    from riskengine.enrich.web import PolicyFile
 
 CHECKS: dict[str, str] = {
-    "dns.spf": "exactly one SPF record (TXT v=spf1) at the domain",
-    "dns.spf_all": "the SPF record's final 'all' refuses unlisted senders (-all or ~all)",
-    "dns.spf_lookups": "SPF evaluation needs at most 10 DNS lookups through include and redirect (RFC 7208 §4.6.4)",
-    "dns.dmarc.policy": "a DMARC record at _dmarc.<domain> with p=quarantine or p=reject",
+    "dns.spf": "exactly one SPF record (a TXT record beginning v=spf1) at the domain (RFC 7208 §4.5)",
+    "dns.spf.result": "the SPF result for mail from a sender the record does not list (RFC 7208 §2.6); passes on "
+                      "fail or softfail",
+    "dns.spf.permerror": "whether SPF evaluation ends in a permanent error (syntax, more than 10 DNS-querying terms, "
+                         "more than 2 void lookups: RFC 7208 §4.6); passes when it does not",
+    "dns.spf_lookups": "DNS-querying terms SPF evaluation needs for an unlisted sender; passes at 10 or fewer "
+                       "(RFC 7208 §4.6.4)",
+    "dns.dmarc.policy": "the DMARC policy every message failing DMARC gets (p, or sp from the organisational domain, "
+                        "one step gentler when pct is under 100: RFC 7489 §6.6.4); passes on quarantine or reject",
+    "dns.dmarc.p": "the p= policy of the DMARC record that applies; passes on quarantine or reject in a valid record",
+    "dns.dmarc.sp": "the DMARC policy for mail from subdomains (sp=, else p=; pct applied); passes on quarantine or "
+                    "reject",
+    "dns.dmarc.pct": "the share of failing mail the DMARC policy applies to (pct=, 0-100, default 100); passes at 100",
+    "dns.dmarc.rua": "aggregate report addresses receivers would send to (RFC 7489 §7.1); passes when there is one",
+    "dns.dmarc.org_fallback": "whether the DMARC record came from the organisational domain (RFC 7489 §6.6.3); "
+                              "informational",
     "dns.mx": "the domain publishes MX records (it receives mail)",
     "dns.dnssec": "the zone is signed with DNSSEC (DNSKEY at the domain, or an answer the resolver authenticated)",
     "dns.caa": "CAA records name the certificate authorities allowed to issue for the domain",
     "dns.dkim_selectors": "a DKIM key at one of the common selectors (email-sending tools only)",
+    "dns.mta_sts.mode": "the MTA-STS policy's mode (RFC 8461 §5); passes on enforce (email-sending tools only)",
+    "dns.mta_sts.max_age": "seconds senders keep the MTA-STS policy; passes at a week or more (RFC 8461 §3.2; "
+                           "email-sending tools only)",
+    "dns.tlsrpt": "an SMTP TLS reporting record at _smtp._tls.<domain> with its report URIs (RFC 8460 §3; "
+                  "email-sending tools only)",
 }
 """Check name -> what passing means."""
 
@@ -51,16 +72,18 @@ DKIM_SELECTORS = ("default", "selector1", "selector2", "google", "k1", "s1", "ma
 
 A vendor may sign with other selectors, so "none found" is a finding to confirm, not proof of no DKIM.
 """
-SPF_LOOKUP_LIMIT = 10
-"""RFC 7208 §4.6.4: include, a, mx, ptr, exists and redirect together may cause at most 10 DNS queries."""
+SPF_LOOKUP_LIMIT = spf.LOOKUP_LIMIT
+MTA_STS_MIN_MAX_AGE = 604_800
+"""A week. RFC 8461 §3.2 expects max_age "typically be in the range of weeks or greater", so that an attacker
+who blocks a policy refresh cannot strip the protection; below a week is our judgement of too short."""
+MTA_STS_POLICY_PATH = "/.well-known/mta-sts.txt"
 
 _TOOL_NAME = "riskengine-dns/1"
-_SPF_QUALIFIERS = "+-~?"
-_MODIFIER = re.compile(r"^[a-z][a-z0-9_.-]*=")
-_SPF_QUERYING = frozenset({"include", "a", "mx", "ptr", "exists"})
-
-_BACKOFF = 0.1
-
+_SENDING_ONLY = ("dns.dkim_selectors", "dns.mta_sts.mode", "dns.mta_sts.max_age", "dns.tlsrpt")
+_SPF_CHECKS = ("dns.spf", "dns.spf.result", "dns.spf.permerror", "dns.spf_lookups")
+_DMARC_CHECKS = ("dns.dmarc.policy", "dns.dmarc.p", "dns.dmarc.sp", "dns.dmarc.pct", "dns.dmarc.rua",
+                 "dns.dmarc.org_fallback")
+_ENFORCING = ("quarantine", "reject")
 
 
 def check_dns(domain: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime, *,
@@ -80,410 +103,170 @@ def check_dns(domain: str, guard: AddressGuard, deadline: Deadline, now: dt.date
     if guard.settings.offline:
         return _all_unknown(name, "offline: no DNS lookups are made", now, tool, sends_email)
     try:
-        lookup = _Lookup.open(guard, deadline)
+        lookup = Lookup.open(guard, deadline)
     except DeadlineExceeded as exc:
         return _all_unknown(name, f"no lookup: {exc}", now, tool, sends_email)
-    except _NoResolver as exc:
+    except NoResolver as exc:
         return _all_unknown(name, str(exc), now, tool, sends_email)
-    report = _Report(lookup, now, tool)
-    report.spf(name)
-    report.dmarc(name)
+    report = _Report(lookup, guard, deadline, now, tool)
+    report.spf_checks(name)
+    report.dmarc_checks(name)
     report.mx(name)
     report.dnssec(name)
     report.caa(name)
     if sends_email:
         report.dkim(name)
+        report.mta_sts(name)
+        report.tlsrpt(name)
     else:
-        report.add("dns.dkim_selectors", "unknown", "not an email-sending tool", None, [],
-                   query=_dkim_query(name))
-    return report.evidence
-
-
-# --- lookups ---------------------------------------------------------------------------------------------------
-
-
-class _NoResolver(Exception):
-    """No resolver may be used (a refused server address, no system configuration)."""
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """The result of one query: records, NXDOMAIN, an empty answer, or the reason it failed."""
-
-    name: str
-    record_type: str
-    state: str
-    """``NOERROR`` (records found), ``NODATA`` (name exists, no such record), ``NXDOMAIN``, or ``error``."""
-    records: tuple[Any, ...] = ()
-    answer_text: str = ""
-    ttl: int | None = None
-    authenticated: bool = False
-    server: str = ""
-    error: str = ""
-
-    @property
-    def query(self) -> str:
-        return f"{self.name} {self.record_type}"
-
-    @property
-    def failed(self) -> bool:
-        return self.state == "error"
-
-    @property
-    def raw(self) -> str:
-        if self.failed:
-            return f";; {self.query} -> error: {self.error}\n"
-        header = f";; {self.query} -> {self.state}"
-        if self.ttl is not None:
-            header += f"; ttl={self.ttl}"
-        header += f"; ad={int(self.authenticated)}"
-        return header + "\n" + (self.answer_text + "\n" if self.answer_text else "")
-
-    def texts(self) -> list[str]:
-        """The TXT records, each one's strings joined as RFC 7208 §3.3 says."""
-        import dns.rdtypes.ANY.TXT
-
-        return [b"".join(record.strings).decode("utf-8", "replace") for record in self.records
-                if isinstance(record, dns.rdtypes.ANY.TXT.TXT)]
-
-
-class _Lookup:
-    """One resolver, memoised answers, and the deadline applied to every query."""
-
-    def __init__(self, resolver: dns.resolver.Resolver, deadline: Deadline, read_timeout: float,
-                 server: str) -> None:
-        self._resolver = resolver
-        self._deadline = deadline
-        self._read_timeout = read_timeout
-        self.server = server
-        self._memo: dict[tuple[str, str], _Outcome] = {}
-
-    @classmethod
-    def open(cls, guard: AddressGuard, deadline: Deadline) -> _Lookup:
-        """The configured server after the guard accepted its address, else the system resolver."""
-        import dns.exception
-        import dns.flags
-        import dns.resolver
-
-        settings = guard.settings
-        if settings.dns_server is None:
-            try:
-                resolver = dns.resolver.Resolver()
-            except (dns.exception.DNSException, OSError) as exc:
-                raise _NoResolver(f"no system DNS resolver configured ({exc})") from exc
-            server = ", ".join(str(nameserver) for nameserver in resolver.nameservers)
-        else:
-            try:
-                address, port = guard.dns_server(deadline)  # the guard covers resolver traffic too
-            except AddressRefused as exc:
-                raise _NoResolver(str(exc)) from exc
-            resolver = dns.resolver.Resolver(configure=False)
-            resolver.nameservers = [str(address)]
-            resolver.port = port
-            server = str(address)
-        resolver.timeout = settings.connect_timeout
-        resolver.cache = None
-        # AD in the query asks a validating resolver to say whether it authenticated the answer (RFC 6840 §5.7).
-        resolver.flags = dns.flags.RD | dns.flags.AD
-        resolver.use_edns(0, 0, 1232)
-        return cls(resolver, deadline, settings.read_timeout, server)
-
-    def ask(self, name: str, record_type: str) -> _Outcome:
-        """The answer for ``name`` (absolute, ending in a dot) and ``record_type``, asked at most once."""
-        key = (name.lower(), record_type)
-        if key not in self._memo:
-            self._memo[key] = self._query(name, record_type)
-        return self._memo[key]
-
-    def _query(self, name: str, record_type: str) -> _Outcome:
-        import dns.exception
-        import dns.resolver
-
-        try:
-            # dnspython sleeps a 0.1 s back-off before it notices the lifetime has run out, so the
-            # lifetime leaves room for that sleep inside the vendor's deadline.
-            lifetime = max(0.05, self._deadline.timeout(self._read_timeout) - _BACKOFF)
-        except DeadlineExceeded as exc:
-            return _Outcome(name, record_type, "error", error=f"not asked: {exc}")
-        try:
-            answer = self._resolver.resolve(name, record_type, search=False, raise_on_no_answer=False,
-                                            lifetime=lifetime)
-        except dns.resolver.NXDOMAIN as exc:
-            return _Outcome(name, record_type, "NXDOMAIN", ttl=_negative_ttl(exc), server=self.server)
-        except dns.resolver.LifetimeTimeout as exc:
-            return _Outcome(name, record_type, "error", error=_timeout_reason(exc, lifetime))
-        except dns.resolver.NoNameservers as exc:
-            return _Outcome(name, record_type, "error", error=_server_errors(exc))
-        except dns.exception.DNSException as exc:
-            return _Outcome(name, record_type, "error", error=f"the lookup failed ({type(exc).__name__}: {exc})")
-        except Exception as exc:  # a resolver parsing hostile input: one lookup fails, the assessment goes on
-            return _Outcome(name, record_type, "error", error=f"the lookup failed ({type(exc).__name__}: {exc})")
-        response = answer.response
-        ttl = int(answer.chaining_result.minimum_ttl)
-        return _Outcome(
-            name, record_type, "NOERROR" if answer.rrset is not None else "NODATA",
-            records=tuple(answer.rrset) if answer.rrset is not None else (),
-            answer_text="\n".join(rrset.to_text() for rrset in response.answer),
-            ttl=ttl if ttl < _MAX_TTL else None,
-            authenticated=bool(response.flags & _ad_flag()),
-            server=str(answer.nameserver or self.server),
-        )
-
-
-_MAX_TTL = 2**31 - 1
-"""dnspython's "no TTL seen" marker (RFC 2181 §8 maximum)."""
-
-
-def _ad_flag() -> int:
-    import dns.flags
-
-    return int(dns.flags.AD)
-
-
-def _negative_ttl(exc: Any) -> int | None:
-    try:
-        responses = exc.responses()
-        for response in responses.values():
-            ttl = int(response.resolve_chaining().minimum_ttl)
-            return ttl if ttl < _MAX_TTL else None
-    except Exception:  # no usable SOA: the TTL is simply not known
-        return None
-    return None
-
-
-def _timeout_reason(exc: Any, lifetime: float) -> str:
-    import dns.exception
-
-    errors = [error[3] for error in exc.kwargs.get("errors") or []
-              if not isinstance(error[3], dns.exception.Timeout)]
-    if errors:
-        return f"no usable answer within {lifetime:.1f} s ({_describe_error(errors[-1])})"
-    return f"no answer from the DNS server within {lifetime:.1f} s"
-
-
-def _server_errors(exc: Any) -> str:
-    import dns.message
-
-    errors = [error[3] for error in exc.kwargs.get("errors") or []]
-    # A truncated UDP answer only sends the resolver to TCP: what went wrong there is the story.
-    meaningful = [error for error in errors if not isinstance(error, dns.message.Truncated)]
-    if not errors:
-        return "the DNS server gave no usable answer"
-    if not meaningful:
-        return "the DNS server's answer was truncated and could not be read over TCP"
-    return "; ".join(sorted({_describe_error(error) for error in meaningful}))
-
-
-def _describe_error(error: object) -> str:
-    if isinstance(error, str):
-        return f"the DNS server answered {error}"
-    if isinstance(error, Exception):
-        return f"the DNS server's answer was unusable ({type(error).__name__}: {error})"
-    return f"the DNS server failed ({error})"
+        for check in _SENDING_ONLY:
+            report.add(check, "unknown", "not an email-sending tool", None, [], query=_query_of(check, name))
+    return [report.evidence[check] for check in CHECKS]
 
 
 # --- checks ----------------------------------------------------------------------------------------------------
 
 
-class _SpfBroken(Exception):
-    """SPF evaluation would end in a permanent error; the message says why."""
-
-
-class _SpfUnknown(Exception):
-    """A lookup SPF evaluation needs failed."""
-
-
-class _SpfOverLimit(Exception):
-    """More DNS-querying terms than RFC 7208 allows."""
-
-
-@dataclass
-class _SpfWalk:
-    """The running count of DNS-querying terms and the answers read to count them."""
-
-    count: int = 0
-    outcomes: list[_Outcome] = field(default_factory=list)
-
-
 class _Report:
-    """Builds the evidence list, one check at a time, in the order of ``CHECKS``."""
+    """Builds the evidence, one check at a time; ``check_dns`` returns it in the order of ``CHECKS``."""
 
-    def __init__(self, lookup: _Lookup, now: dt.datetime, tool: str) -> None:
+    def __init__(self, lookup: Lookup, guard: AddressGuard, deadline: Deadline, now: dt.datetime, tool: str) -> None:
         self.lookup = lookup
+        self.guard = guard
+        self.deadline = deadline
         self.now = now
         self.tool = tool
-        self.evidence: list[Evidence] = []
+        self.evidence: dict[str, Evidence] = {}
 
-    def add(self, check: str, status: Status, reason: str, value: Any, outcomes: Iterable[_Outcome], *,
-            query: str | None = None) -> None:
+    def add(self, check: str, status: Status, reason: str, value: Any, outcomes: Iterable[Outcome], *,
+            query: str | None = None, extra_raw: bytes = b"", address: str = "") -> None:
         used = list(outcomes)
         ttls = [outcome.ttl for outcome in used if outcome.ttl is not None]
         servers = [outcome.server for outcome in used if outcome.server]
-        self.evidence.append(make_evidence(
+        raw = "".join(outcome.raw for outcome in used).encode("utf-8", "replace") + extra_raw
+        self.evidence[check] = make_evidence(
             kind="dns", check=check, status=status, reason=reason, value=value,
-            query=query if query is not None else "; ".join(outcome.query for outcome in used),
-            address=servers[0] if servers else "", fetched_at=self.now, tool=self.tool,
-            raw="".join(outcome.raw for outcome in used), ttl=min(ttls) if ttls and status != "unknown" else None))
+            query=query if query is not None else "; ".join(dict.fromkeys(outcome.query for outcome in used)),
+            address=address or (servers[0] if servers else ""), fetched_at=self.now, tool=self.tool, raw=raw,
+            ttl=min(ttls) if ttls and status != "unknown" else None)
 
-    def _unknown(self, checks: Iterable[str], outcome: _Outcome) -> None:
+    def _unknown(self, checks: Iterable[str], reason: str, outcomes: list[Outcome]) -> None:
         for check in checks:
-            self.add(check, "unknown", f"{outcome.query}: {outcome.error}", None, [outcome])
+            self.add(check, "unknown", reason, None, outcomes)
 
     # SPF ----------------------------------------------------------------------------------------------------
 
-    def spf(self, domain: str) -> None:
-        outcome = self.lookup.ask(_absolute(domain), "TXT")
-        if outcome.failed:
-            self._unknown(("dns.spf", "dns.spf_all", "dns.spf_lookups"), outcome)
+    def spf_checks(self, domain: str) -> None:
+        evaluation = spf.evaluate(domain, self.lookup.ask)
+        outcomes = evaluation.outcomes
+        first = outcomes[:1]
+        if evaluation.result == "temperror" and not evaluation.records and first and first[0].failed:
+            self._unknown(_SPF_CHECKS, f"{first[0].query}: {first[0].error}", first)
             return
-        records = _spf_records(outcome)
+        self._spf_record(domain, evaluation, first)
+        notes = f" (note: {'; '.join(evaluation.notes)})" if evaluation.notes else ""
+        if evaluation.result is None or evaluation.result == "temperror":
+            self._unknown(("dns.spf.result", "dns.spf.permerror", "dns.spf_lookups"), evaluation.reason, outcomes)
+            return
+        result = evaluation.result
+        status: Status = "pass" if result in ("fail", "softfail") else "fail"
+        self.add("dns.spf.result", status, evaluation.reason + notes, result, outcomes)
+        broken = result == "permerror"
+        self.add("dns.spf.permerror", "fail" if broken else "pass",
+                 evaluation.reason if broken else f"SPF evaluation ends without a permanent error ({result})",
+                 broken, outcomes)
+        self._spf_lookups(domain, evaluation)
+
+    def _spf_record(self, domain: str, evaluation: spf.Evaluation, first: list[Outcome]) -> None:
+        records = evaluation.records
         if not records:
-            reason = f"no SPF record at {domain} ({_absence(outcome)})"
-            self.add("dns.spf", "fail", reason, [], [outcome])
-            self.add("dns.spf_all", "fail", reason, None, [outcome])
-            self.add("dns.spf_lookups", "fail", f"{reason}: nothing to evaluate", None, [outcome])
-            return
-        if len(records) > 1:
-            reason = (f"multiple SPF records ({len(records)}) at {domain}: receivers treat this as a permanent "
-                      f"error (RFC 7208 §4.5)")
-            self.add("dns.spf", "fail", reason, records, [outcome])
-            self.add("dns.spf_all", "fail", reason, None, [outcome])
-            self.add("dns.spf_lookups", "fail", reason, None, [outcome])
-            return
-        record = records[0]
-        self.add("dns.spf", "pass", f"one SPF record at {domain}: {record}", records, [outcome])
-        self._spf_all(domain, record, outcome)
-        self._spf_lookups(domain, record, outcome)
-
-    def _spf_all(self, domain: str, record: str, first: _Outcome) -> None:
-        outcomes = [first]
-        current_domain, current = domain, record
-        for _ in range(SPF_LOOKUP_LIMIT + 1):
-            qualifier, redirect = _spf_final(current)
-            if qualifier is not None:
-                term = f"{qualifier}all"
-                where = "" if current_domain == domain else f" (through redirect to {current_domain})"
-                if qualifier in "-~":
-                    status: Status = "pass"
-                    treatment = "refused" if qualifier == "-" else "marked as suspect"
-                    reason = f"{term}{where}: mail from unlisted senders is {treatment}"
-                elif qualifier == "+":
-                    status, reason = "fail", f"{term}{where}: anyone may send as this domain"
-                else:
-                    status, reason = "fail", f"{term}{where}: unlisted senders get a neutral result"
-                self.add("dns.spf_all", status, reason, term, outcomes)
-                return
-            if redirect is None:
-                self.add("dns.spf_all", "fail", f"no 'all' in the SPF record of {current_domain}: unlisted "
-                         f"senders get a neutral result (RFC 7208 §4.7)", None, outcomes)
-                return
-            if "%" in redirect:
-                self.add("dns.spf_all", "unknown", f"redirect={redirect} uses a macro that needs a sender to expand",
-                         None, outcomes)
-                return
-            outcome = self.lookup.ask(_absolute(redirect), "TXT")
-            outcomes.append(outcome)
-            if outcome.failed:
-                self.add("dns.spf_all", "unknown", f"{outcome.query}: {outcome.error}", None, outcomes)
-                return
-            targets = _spf_records(outcome)
-            if len(targets) != 1:
-                found = "no SPF record" if not targets else f"{len(targets)} SPF records"
-                self.add("dns.spf_all", "fail", f"redirect={redirect} leads to {found} (a permanent error, "
-                         f"RFC 7208 §6.1)", None, outcomes)
-                return
-            current_domain, current = redirect.rstrip(".").lower(), targets[0]
-        self.add("dns.spf_all", "fail", f"more than {SPF_LOOKUP_LIMIT} redirects from {domain}", None, outcomes)
-
-    def _spf_lookups(self, domain: str, record: str, first: _Outcome) -> None:
-        walk = _SpfWalk(outcomes=[first])
-        try:
-            self._walk(record, walk)
-        except _SpfOverLimit:
-            self.add("dns.spf_lookups", "fail", f"more than {SPF_LOOKUP_LIMIT} DNS lookups to evaluate the SPF record "
-                     f"of {domain} (counting stopped at {walk.count}): receivers return a permanent error "
-                     f"(RFC 7208 §4.6.4)", walk.count, walk.outcomes)
-            return
-        except _SpfUnknown as exc:
-            self.add("dns.spf_lookups", "unknown", str(exc), None, walk.outcomes)
-            return
-        except _SpfBroken as exc:
-            self.add("dns.spf_lookups", "fail", str(exc), walk.count, walk.outcomes)
-            return
-        self.add("dns.spf_lookups", "pass", f"{walk.count} DNS lookups to evaluate the SPF record of {domain} "
-                 f"(limit {SPF_LOOKUP_LIMIT})", walk.count, walk.outcomes)
-
-    def _walk(self, record: str, walk: _SpfWalk) -> None:
-        """Count the DNS-querying terms of ``record`` and, depth first, of what it includes or redirects to."""
-        qualifier, redirect = _spf_final(record)
-        for term in record.split()[1:]:
-            body = term[1:] if term[:1] in _SPF_QUALIFIERS else term
-            lowered = body.lower()
-            if _MODIFIER.match(lowered):
-                continue
-            mechanism = lowered.split(":", 1)[0].split("/", 1)[0]
-            if mechanism not in _SPF_QUERYING:
-                continue
-            walk.count += 1
-            if walk.count > SPF_LOOKUP_LIMIT:
-                raise _SpfOverLimit
-            if mechanism == "include":
-                target = body.split(":", 1)[1] if ":" in body else ""
-                self._follow("include:", target, walk)
-        if redirect is not None and qualifier is None:
-            walk.count += 1
-            if walk.count > SPF_LOOKUP_LIMIT:
-                raise _SpfOverLimit
-            self._follow("redirect=", redirect, walk)
-
-    def _follow(self, term: str, target: str, walk: _SpfWalk) -> None:
-        if not target:
-            raise _SpfBroken(f"an SPF {term} term names no domain (a permanent error)")
-        if "%" in target:
-            return  # a macro needs the sender to expand; the term itself was counted
-        outcome = self.lookup.ask(_absolute(target), "TXT")
-        walk.outcomes.append(outcome)
-        if outcome.failed:
-            raise _SpfUnknown(f"{term}{target}: {outcome.error}")
-        records = _spf_records(outcome)
-        if len(records) != 1:
-            found = "no SPF record" if not records else f"{len(records)} SPF records"
-            raise _SpfBroken(f"{term}{target} has {found} (a permanent error, RFC 7208 §5.2)")
-        self._walk(records[0], walk)
-
-    # DMARC, MX, DNSSEC, CAA, DKIM ---------------------------------------------------------------------------
-
-    def dmarc(self, domain: str) -> None:
-        check = "dns.dmarc.policy"
-        outcome = self.lookup.ask(f"_dmarc.{domain}.", "TXT")
-        if outcome.failed:
-            self._unknown((check,), outcome)
-            return
-        records = [text for text in outcome.texts() if _tags(text).get("v", "").upper() == "DMARC1"]
-        if not records:
-            self.add(check, "fail", f"no DMARC record at _dmarc.{domain} ({_absence(outcome)})", None, [outcome])
-            return
-        if len(records) > 1:
-            self.add(check, "fail", f"multiple DMARC records ({len(records)}) at _dmarc.{domain}: receivers apply "
-                     f"none (RFC 7489 §6.6.3)", None, [outcome])
-            return
-        policy = _tags(records[0]).get("p", "").lower()
-        if policy in ("reject", "quarantine"):
-            self.add(check, "pass", f"p={policy}: mail failing DMARC is "
-                     f"{'refused' if policy == 'reject' else 'quarantined'}", policy, [outcome])
-        elif policy == "none":
-            self.add(check, "fail", "p=none: receivers only report, spoofed mail is still delivered", policy,
-                     [outcome])
+            note = f": {evaluation.notes[0]}" if evaluation.notes else ""
+            self.add("dns.spf", "fail", f"no SPF record at {domain} ({_absence(first[0])}){note}", [], first)
+        elif len(records) > 1:
+            self.add("dns.spf", "fail", f"multiple SPF records ({len(records)}) at {domain}: receivers treat this as "
+                     f"a permanent error (RFC 7208 §4.5)", records, first)
         else:
-            self.add(check, "fail", f"the DMARC record has no valid p= policy ({records[0]!r})", None, [outcome])
+            self.add("dns.spf", "pass", f"one SPF record at {domain}: {records[0]}", records, first)
+
+    def _spf_lookups(self, domain: str, evaluation: spf.Evaluation) -> None:
+        count, outcomes = evaluation.lookups, evaluation.outcomes
+        if evaluation.result == "none":
+            self.add("dns.spf_lookups", "fail", f"no SPF record at {domain}: nothing to evaluate", None, outcomes)
+        elif evaluation.limit_exceeded:
+            self.add("dns.spf_lookups", "fail", f"more than {SPF_LOOKUP_LIMIT} DNS lookups to evaluate the SPF record "
+                     f"of {domain} (counting stopped at {count}): receivers return a permanent error (RFC 7208 "
+                     f"§4.6.4)", count, outcomes)
+        elif evaluation.result == "permerror":
+            self.add("dns.spf_lookups", "fail", f"SPF evaluation ends in a permanent error after {count} DNS "
+                     f"lookups: {evaluation.reason}", count, outcomes)
+        else:
+            self.add("dns.spf_lookups", "pass", f"{count} DNS lookups to evaluate the SPF record of {domain} "
+                     f"(limit {SPF_LOOKUP_LIMIT}; {evaluation.void_lookups} void)", count, outcomes)
+
+    # DMARC --------------------------------------------------------------------------------------------------
+
+    def dmarc_checks(self, domain: str) -> None:
+        found = dmarc.discover(domain, self.lookup.ask)
+        outcomes = found.outcomes
+        if found.failed is not None:
+            self._unknown(_DMARC_CHECKS, f"{found.failed.query}: {found.failed.error}", outcomes)
+            return
+        record = found.record
+        if record is None:
+            for check in _DMARC_CHECKS:
+                self.add(check, "pass" if check == "dns.dmarc.org_fallback" else "fail", found.reason,
+                         False if check == "dns.dmarc.org_fallback" else None, outcomes)
+            return
+        where = f"_dmarc.{found.found_at}" + (" (the organisational domain's record)" if found.org_fallback else "")
+        invalid = "" if record.valid else f"the record is not valid ({'; '.join(record.problems)}): "
+        self._dmarc_policy(found, where, invalid)
+        p_status: Status = "pass" if record.valid and record.p in _ENFORCING else "fail"
+        self.add("dns.dmarc.p", p_status, f"{invalid}p={record.p or '(none valid)'} at {where}", record.p, outcomes)
+        subdomains = found.subdomain_policy()
+        self.add("dns.dmarc.sp", "pass" if subdomains in _ENFORCING else "fail",
+                 f"{invalid}mail from subdomains of {domain} that fails DMARC: "
+                 f"{_treatment(subdomains)} (sp={record.sp or 'absent, so p applies'}"
+                 f"{f', pct={record.pct}' if record.pct < 100 else ''})", subdomains, outcomes)
+        pct_reason = ("pct=100: the policy applies to all failing mail" if record.pct == 100 else
+                      f"pct={record.pct}: the policy applies to {record.pct}% of failing mail, the rest gets the next "
+                      f"gentler treatment (RFC 7489 §6.6.4)")
+        self.add("dns.dmarc.pct", "pass" if record.pct == 100 else "fail", pct_reason, record.pct, outcomes)
+        notes = f" ({'; '.join(found.notes)})" if found.notes else ""
+        if found.reports_to:
+            self.add("dns.dmarc.rua", "pass", f"aggregate reports go to {', '.join(found.reports_to)}{notes}",
+                     list(found.reports_to), outcomes)
+        else:
+            self.add("dns.dmarc.rua", "fail", f"no address receivers would send aggregate reports to{notes}: "
+                     f"spoofing goes unnoticed", [], outcomes)
+        self.add("dns.dmarc.org_fallback", "pass",
+                 (f"no record at _dmarc.{domain}: the record of its organisational domain {found.found_at} applies, "
+                  f"with its sp (RFC 7489 §6.6.3)") if found.org_fallback else f"the record at _dmarc.{domain} applies",
+                 found.org_fallback, outcomes)
+
+    def _dmarc_policy(self, found: dmarc.Discovery, where: str, invalid: str) -> None:
+        record = found.record
+        assert record is not None
+        policy = found.policy()
+        if policy is None:
+            reason = f"{invalid}and it has no valid rua, so receivers apply no DMARC policy (RFC 7489 §6.6.3)"
+        elif invalid:
+            reason = f"{invalid}with a valid rua receivers act as if p=none (RFC 7489 §6.6.3)"
+        else:
+            published = f"sp={record.sp}" if found.org_fallback and record.sp else f"p={record.p}"
+            sampled = f", pct={record.pct}" if record.pct < 100 else ""
+            np = f"; np={record.np} for subdomains that do not exist (RFC 9091)" if record.np else ""
+            reason = f"{published}{sampled} at {where}: mail failing DMARC is {_treatment(policy)}{np}"
+        self.add("dns.dmarc.policy", "pass" if policy in _ENFORCING else "fail", reason, policy, found.outcomes)
+
+    # MX, DNSSEC, CAA, DKIM ----------------------------------------------------------------------------------
 
     def mx(self, domain: str) -> None:
         import dns.name
         import dns.rdtypes.ANY.MX
 
-        outcome = self.lookup.ask(_absolute(domain), "MX")
+        outcome = self.lookup.ask(absolute(domain), "MX")
         if outcome.failed:
-            self._unknown(("dns.mx",), outcome)
+            self._unknown(("dns.mx",), f"{outcome.query}: {outcome.error}", [outcome])
             return
         records = sorted((record.preference, record.exchange) for record in outcome.records
                          if isinstance(record, dns.rdtypes.ANY.MX.MX))
@@ -497,9 +280,9 @@ class _Report:
             self.add("dns.mx", "pass", f"{len(hosts)} MX host(s): {', '.join(hosts)}", hosts, [outcome])
 
     def dnssec(self, domain: str) -> None:
-        outcome = self.lookup.ask(_absolute(domain), "DNSKEY")
+        outcome = self.lookup.ask(absolute(domain), "DNSKEY")
         if outcome.failed:
-            self._unknown(("dns.dnssec",), outcome)
+            self._unknown(("dns.dnssec",), f"{outcome.query}: {outcome.error}", [outcome])
             return
         keys = len(outcome.records)
         validated = "; the resolver authenticated the answer (AD flag)" if outcome.authenticated else ""
@@ -514,9 +297,9 @@ class _Report:
     def caa(self, domain: str) -> None:
         import dns.rdtypes.ANY.CAA
 
-        outcome = self.lookup.ask(_absolute(domain), "CAA")
+        outcome = self.lookup.ask(absolute(domain), "CAA")
         if outcome.failed:
-            self._unknown(("dns.caa",), outcome)
+            self._unknown(("dns.caa",), f"{outcome.query}: {outcome.error}", [outcome])
             return
         properties = [(record.tag.decode("ascii", "replace").lower(), record.value.decode("utf-8", "replace"))
                       for record in outcome.records if isinstance(record, dns.rdtypes.ANY.CAA.CAA)]
@@ -539,7 +322,7 @@ class _Report:
         found = [selector for selector, outcome in zip(DKIM_SELECTORS, outcomes, strict=True)
                  if any(_is_dkim_key(text) for text in outcome.texts())]
         failed = [outcome for outcome in outcomes if outcome.failed]
-        query = _dkim_query(domain)
+        query = _query_of(check, domain)
         if found:
             self.add(check, "pass", f"DKIM key(s) at selector(s) {', '.join(found)}", found, outcomes, query=query)
         elif failed:
@@ -549,15 +332,101 @@ class _Report:
             self.add(check, "fail", f"no DKIM key at the common selectors ({', '.join(DKIM_SELECTORS)}); the vendor "
                      f"may sign with another selector", [], outcomes, query=query)
 
+    # MTA-STS and TLS-RPT ------------------------------------------------------------------------------------
 
-# --- parsing ---------------------------------------------------------------------------------------------------
+    def mta_sts(self, domain: str) -> None:
+        checks = ("dns.mta_sts.mode", "dns.mta_sts.max_age")
+        outcome = self.lookup.ask(absolute(f"_mta-sts.{domain}"), "TXT")
+        if outcome.failed:
+            self._unknown(checks, f"{outcome.query}: {outcome.error}", [outcome])
+            return
+        records = [text for text in outcome.texts() if mail_transport.is_sts_record(text)]
+        problem = None
+        if not records:
+            problem = f"no MTA-STS record at _mta-sts.{domain} ({_absence(outcome)}): senders may deliver unencrypted"
+        elif len(records) > 1:
+            problem = f"{len(records)} MTA-STS records at _mta-sts.{domain}: senders assume none (RFC 8461 §3.1)"
+        elif parsed := mail_transport.parse_sts_record(records[0]).problems:
+            problem = f"the MTA-STS record is not valid ({'; '.join(parsed)}): senders assume none (RFC 8461 §3.1)"
+        if problem is not None:
+            for check in checks:
+                self.add(check, "fail", problem, None, [outcome])
+            return
+        policy_file = _fetch_policy(domain, self.guard, self.deadline, self.now)
+        extra = _Fetched(policy_file.raw, policy_file.address, f"{outcome.query}; GET {policy_file.url}")
+        if policy_file.status != "pass" or policy_file.text is None:
+            status: Status = "unknown" if policy_file.status == "unknown" else "fail"
+            for check in checks:
+                self.add(check, status, f"the MTA-STS policy could not be used: {policy_file.reason}", None,
+                         [outcome], extra_raw=extra.raw, address=extra.address, query=extra.query)
+            return
+        policy = mail_transport.parse_policy(policy_file.text)
+        if policy.problems:
+            for check in checks:
+                self.add(check, "fail", f"the MTA-STS policy at {policy_file.url} is not valid "
+                         f"({'; '.join(policy.problems)}): senders treat the domain as having none (RFC 8461 §3.2)",
+                         None, [outcome], extra_raw=extra.raw, address=extra.address, query=extra.query)
+            return
+        mode = policy.mode
+        effect = {"enforce": "senders must deliver over TLS to the listed MX hosts, or not at all",
+                  "testing": "senders only report failures and deliver anyway",
+                  "none": "the policy is withdrawn"}[mode or "none"]
+        self.add("dns.mta_sts.mode", "pass" if mode == "enforce" else "fail", f"mode: {mode}: {effect} (RFC 8461 §5)",
+                 mode, [outcome], extra_raw=extra.raw, address=extra.address, query=extra.query)
+        age = policy.max_age or 0
+        self.add("dns.mta_sts.max_age", "pass" if age >= MTA_STS_MIN_MAX_AGE else "fail",
+                 f"max_age: {age} s ({age // 86_400} days)" + ("" if age >= MTA_STS_MIN_MAX_AGE else
+                                                                ", under a week (RFC 8461 §3.2 expects weeks)"),
+                 age, [outcome], extra_raw=extra.raw, address=extra.address, query=extra.query)
+
+    def tlsrpt(self, domain: str) -> None:
+        outcome = self.lookup.ask(absolute(f"_smtp._tls.{domain}"), "TXT")
+        if outcome.failed:
+            self._unknown(("dns.tlsrpt",), f"{outcome.query}: {outcome.error}", [outcome])
+            return
+        records = [text for text in outcome.texts() if mail_transport.is_tlsrpt_record(text)]
+        if not records:
+            self.add("dns.tlsrpt", "fail", f"no TLS-RPT record at _smtp._tls.{domain} ({_absence(outcome)}): "
+                     f"failures of encrypted delivery go unreported", None, [outcome])
+            return
+        if len(records) > 1:
+            self.add("dns.tlsrpt", "fail", f"{len(records)} TLS-RPT records at _smtp._tls.{domain}: senders assume "
+                     f"none (RFC 8460 §3)", None, [outcome])
+            return
+        record = mail_transport.parse_tlsrpt_record(records[0])
+        if record.problems:
+            self.add("dns.tlsrpt", "fail", f"the TLS-RPT record is not valid ({'; '.join(record.problems)}): senders "
+                     f"assume none (RFC 8460 §3)", None, [outcome])
+            return
+        uris = list(mail_transport.report_uris(record))
+        self.add("dns.tlsrpt", "pass", f"TLS failures are reported to {', '.join(uris)}", uris, [outcome])
 
 
-def _absolute(name: str) -> str:
-    return name.rstrip(".") + "."
+@dataclass(frozen=True)
+class _Fetched:
+    """What the policy fetch adds to the MTA-STS evidence: the HTTP exchange, the address, the query."""
+
+    raw: bytes
+    address: str
+    query: str
 
 
-def _absence(outcome: _Outcome) -> str:
+def _fetch_policy(domain: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime) -> PolicyFile:
+    from riskengine.enrich.web import fetch_policy_file  # the web stack is imported only for a policy to fetch
+
+    return fetch_policy_file(f"mta-sts.{domain}", MTA_STS_POLICY_PATH, guard, deadline, now,
+                             limit=mail_transport.POLICY_BYTES)
+
+
+# --- small helpers ---------------------------------------------------------------------------------------------
+
+
+def _treatment(policy: str | None) -> str:
+    return {"reject": "refused", "quarantine": "quarantined", "none": "still delivered (reports only)",
+            None: "not covered by any DMARC policy"}[policy]
+
+
+def _absence(outcome: Outcome) -> str:
     if outcome.state == "NXDOMAIN":
         return f"{outcome.name} does not exist"
     if outcome.state == "NODATA":
@@ -565,36 +434,14 @@ def _absence(outcome: _Outcome) -> str:
     return f"{outcome.record_type} records hold none"
 
 
-def _dkim_query(domain: str) -> str:
-    return f"{{{','.join(DKIM_SELECTORS)}}}._domainkey.{domain}. TXT"
-
-
-def _spf_records(outcome: _Outcome) -> list[str]:
-    """TXT records that are SPF records: ``v=spf1`` alone or followed by a space (RFC 7208 §4.5)."""
-    records = []
-    for text in outcome.texts():
-        lowered = text.strip().lower()
-        if lowered == "v=spf1" or lowered.startswith("v=spf1 "):
-            records.append(" ".join(text.split()))
-    return records
-
-
-def _spf_final(record: str) -> tuple[str | None, str | None]:
-    """The qualifier of the record's ``all`` (None if absent) and its ``redirect=`` target (None if absent)."""
-    qualifier: str | None = None
-    redirect: str | None = None
-    for term in record.split()[1:]:
-        prefix = term[:1] if term[:1] in _SPF_QUALIFIERS else "+"
-        body = term[1:] if term[:1] in _SPF_QUALIFIERS else term
-        if body.lower() == "all" and qualifier is None:
-            qualifier = prefix
-        elif body.lower().startswith("redirect="):
-            redirect = body.split("=", 1)[1]
-    return qualifier, redirect
+def _query_of(check: str, domain: str) -> str:
+    return {"dns.dkim_selectors": f"{{{','.join(DKIM_SELECTORS)}}}._domainkey.{domain}. TXT",
+            "dns.mta_sts.mode": f"_mta-sts.{domain}. TXT", "dns.mta_sts.max_age": f"_mta-sts.{domain}. TXT",
+            "dns.tlsrpt": f"_smtp._tls.{domain}. TXT"}.get(check, domain)
 
 
 def _tags(text: str) -> dict[str, str]:
-    """``tag=value; tag=value`` (DMARC, DKIM) with tag names lower-cased."""
+    """``tag=value; tag=value`` (DKIM) with tag names lower-cased."""
     tags: dict[str, str] = {}
     for part in text.split(";"):
         tag, separator, value = part.partition("=")
@@ -612,7 +459,7 @@ def _is_dkim_key(text: str) -> bool:
 def _all_unknown(domain: str, reason: str, now: dt.datetime, tool: str, sends_email: bool) -> list[Evidence]:
     evidence = []
     for check in CHECKS:
-        why = "not an email-sending tool" if check == "dns.dkim_selectors" and not sends_email else reason
+        why = "not an email-sending tool" if check in _SENDING_ONLY and not sends_email else reason
         evidence.append(make_evidence(kind="dns", check=check, status="unknown", reason=why, query=domain,
                                       fetched_at=now, tool=tool))
     return evidence

@@ -400,8 +400,14 @@ def _call_within(function: Callable[[], T], deadline: Deadline, doing: str) -> T
 
 
 def parse_rdap(data: Mapping[str, Any], now: dt.datetime) -> RegistrationRecord:
-    """Normalise an RDAP domain object (RFC 9083): events, status, secureDNS, the registrar, redaction."""
+    """Normalise an RDAP domain object (RFC 9083): events, status, secureDNS, the registrar, redaction.
+
+    The domain's age counts from its own ``registration`` event, or from its latest ``reregistration`` (a
+    name dropped and registered again is new to its holder); events of its entities (the registrar's own
+    registration, a contact's) are never read.
+    """
     created: list[dt.datetime] = []
+    reregistered: list[dt.datetime] = []
     expires: list[dt.datetime] = []
     for event in _dicts(data.get("events")):
         when = _iso_date(event.get("eventDate"))
@@ -410,6 +416,8 @@ def parse_rdap(data: Mapping[str, Any], now: dt.datetime) -> RegistrationRecord:
         action = str(event.get("eventAction", "")).lower()
         if action == "registration":
             created.append(when)
+        elif action == "reregistration":
+            reregistered.append(when)
         elif action == "expiration":
             expires.append(when)
     statuses = tuple(status for status in _list(data.get("status")) if isinstance(status, str) and status.strip())
@@ -423,7 +431,8 @@ def parse_rdap(data: Mapping[str, Any], now: dt.datetime) -> RegistrationRecord:
     entities = list(_entities(data))
     registrar = next((name for entity in entities if "registrar" in _roles(entity)
                       for name in [_vcard_fn(entity)] if name), None)
-    return RegistrationRecord(created=min(created, default=None), expires=next_expiry(expires, now),
+    start = max(reregistered) if reregistered else min(created, default=None)
+    return RegistrationRecord(created=start, expires=next_expiry(expires, now),
                               registrar=registrar, statuses=statuses, dnssec=dnssec,
                               redacted=_rdap_redaction(data, entities))
 

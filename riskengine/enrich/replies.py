@@ -2,7 +2,8 @@
 
 These are the parsers whose running time we do not control (python-whois's regular expressions, the standard
 library's HTMLParser): ``riskengine.enrich.worker`` runs them in a process it can stop when the vendor's
-deadline runs out, so this module imports nothing heavy at the top and nothing of riskengine's but itself.
+deadline runs out, so this module imports nothing heavy at the top, and of riskengine's only the stdlib-only
+``whois_layout`` (which lines of a reply are the domain's own).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
+
+from riskengine.enrich.whois_layout import domain_created, registrar_name
 
 MAX_WHOIS_TEXT_BYTES = 32_768
 """How much of a WHOIS reply is parsed. Registries' replies, terms of use included, run to a few KB (our
@@ -29,6 +32,10 @@ _RATE_LIMIT = re.compile(r"limit exceeded|rate limit|quota exceeded|too many (?:
 _DNSSEC = re.compile(r"^[ \t]*DNSSEC[ \t]*:[ \t]*(?:\r?\n[ \t]+)?(\S[^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 _DENIC_DNSKEY = re.compile(r"^Dnskey:[ \t]*\S", re.IGNORECASE | re.MULTILINE)
 _REGISTRANT = re.compile(r"^[ \t]*(?:Registry )?Registrant[^:\r\n]*:[ \t]*(\S[^\r\n]*)$", re.IGNORECASE | re.MULTILINE)
+_PLACEHOLDER = re.compile(r"(?:no registrar (?:listed|found|information)|not available|not applicable|n/?a\b|none\b|"
+                          r"unknown\b|not disclosed|[-.*]+$)", re.IGNORECASE)
+"""What registries print where a registrar's name would be when there is none (Nominet: "No registrar listed.
+This domain is registered directly with Nominet."): unknown, not a registrar."""
 _HOLDER_UNDISCLOSED = re.compile(r"disclose any information concerning[\s%]*the domain holder", re.IGNORECASE)
 
 
@@ -89,11 +96,13 @@ def whois_text(data: bytes) -> tuple[str, list[str]]:
 
 
 def parse_whois(domain: str, text: str, now: dt.datetime) -> RegistrationRecord:
-    """Normalise a WHOIS reply with python-whois's parser; raise RegistrationUnreadable when it holds no data.
+    """Normalise a WHOIS reply; raise RegistrationUnreadable when it holds no data.
 
-    Dates may come as one value or a list (the earliest creation, the earliest future expiry are taken),
-    statuses carry URLs after the code, and a rate-limited or empty reply parses to all-None fields: that
-    is "no data", never a bad domain.
+    The creation date is the domain object's own creation line (``whois_layout.domain_created``), never a
+    contact's or the registrar's, which many registries print too. Expiry, registrar and statuses come
+    from python-whois's parser: expiry dates may come as a list (the earliest still ahead is taken),
+    statuses carry URLs after the code, a placeholder such as "No registrar listed" names no registrar,
+    and a rate-limited or empty reply parses to all-None fields: that is "no data", never a bad domain.
     """
     from whois.exceptions import WhoisDomainNotFoundError
     from whois.parser import WhoisEntry
@@ -107,9 +116,9 @@ def parse_whois(domain: str, text: str, now: dt.datetime) -> RegistrationRecord:
     except Exception as exc:  # python-whois's per-TLD parsers raise assorted errors on odd text
         raise RegistrationUnreadable(f"python-whois could not parse the reply ({type(exc).__name__}: {exc})") from None
     record = RegistrationRecord(
-        created=min(_dates(entry.get("creation_date")) + _dates(entry.get("created")), default=None),
+        created=_creation(text),
         expires=next_expiry(_dates(entry.get("expiration_date")), now),
-        registrar=_registrar(entry.get("registrar")),
+        registrar=_registrar(entry.get("registrar")) or _registrar(registrar_name(text)),
         statuses=_statuses(entry.get("status")),
         dnssec=_whois_dnssec(text),
         redacted=_whois_redaction(text),
@@ -121,6 +130,23 @@ def parse_whois(domain: str, text: str, now: dt.datetime) -> RegistrationRecord:
             raise RegistrationUnreadable(f"rate limited: {line[:160]!r}")
         raise RegistrationUnreadable(f"the reply holds no registration data ({_first_line(text)!r})")
     return record
+
+
+def _creation(text: str) -> dt.datetime | None:
+    """The domain's own creation date, read from its creation line; None when it has none or it is unreadable."""
+    from whois.parser import cast_date
+
+    value = domain_created(text)
+    if value is None:
+        return None
+    # registro.br appends a ticket ("20040901 #1234567"), JPRS a time zone in brackets ("(JST)")
+    cleaned = re.sub(r"\s*\([^)]*\)\s*$", "", re.sub(r"\s*#.*$", "", value)).strip()
+    dayfirst = re.match(r"\d{1,2}[./]\d{1,2}[./]\d{4}", cleaned) is not None  # 01.02.2003: European order
+    try:
+        parsed = cast_date(cleaned, dayfirst=dayfirst)
+    except Exception:  # an unreadable date is unknown, never a guess
+        return None
+    return utc(parsed) if isinstance(parsed, dt.datetime) else None
 
 
 def _dates(value: object) -> list[dt.datetime]:
@@ -150,8 +176,9 @@ def next_expiry(dates: list[dt.datetime], now: dt.datetime) -> dt.datetime | Non
 def _registrar(value: object) -> str | None:
     for item in _flatten(value):
         if isinstance(item, str):
-            name = re.sub(r"\s*\[Tag = [^\]]*\]\s*$", "", item).strip()
-            if name and not REDACTION.search(name):
+            # Nominet appends "[Tag = X]", nic.at "( https://nic.at/registrar/999 )"
+            name = re.sub(r"\s*(?:\[Tag = [^\]]*\]|\(\s*https?://[^)]*\))\s*$", "", item).strip()
+            if name and not REDACTION.search(name) and not _PLACEHOLDER.match(name):
                 return name
     return None
 

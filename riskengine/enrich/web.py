@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import http.client
 import ipaddress
+import itertools
 import math
 import re
 import socket
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, NamedTuple
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import requests
 import urllib3
@@ -59,7 +60,8 @@ CHECKS: dict[str, str] = {
     "web.tls_legacy": "The server accepts TLS 1.0 or 1.1 (bool); passes when it refuses both.",
     "web.redirects_to_https": "http://DOMAIN/ ends on an HTTPS page (bool).",
     "web.hsts": "Strict-Transport-Security max-age in seconds, false when absent; passes at six months or more.",
-    "web.csp": "A Content-Security-Policy that restricts scripts, as the Observatory's CSP test passes it (bool).",
+    "web.csp": "A Content-Security-Policy that restricts scripts, as the Observatory's CSP test passes it, judged "
+               "on the policy browsers enforce (bool).",
     "web.frame_protection": "Framing limited by X-Frame-Options DENY/SAMEORIGIN or CSP frame-ancestors (bool).",
     "web.nosniff": "X-Content-Type-Options: nosniff (bool).",
     "web.referrer_policy": "The Referrer-Policy, false when absent; passes when it keeps URLs private.",
@@ -785,39 +787,95 @@ _COOKIE_BADNESS = (
 """Cookie outcomes from least to most severe: the Observatory keeps the worst one met."""
 
 
-def parse_csp(values: Sequence[str]) -> dict[str, frozenset[str]]:
-    """The directives of Content-Security-Policy headers (repeated or comma-separated policies), lower case.
+_SHORTEST_POLICY = len("img-src") - 1
+"""The Observatory refuses a policy shorter than this (mdn-http-observatory ``cspParser.js``)."""
+_REPEATABLE_DIRECTIVES = frozenset({"report-uri", "report-to"})
+"""Directives the Observatory lets a policy repeat; any other repeated directive makes the header invalid."""
 
-    When several policies name a directive the first is kept: a simplification, since browsers enforce
-    every policy. Raises ValueError on a directive name that is not one.
+
+@dataclass
+class _Source:
+    """One source of a directive while policies are combined (the Observatory's ``{source, index, keep}``)."""
+
+    source: str
+    index: int
+    keep: bool
+
+
+def parse_csp(values: Sequence[str], *, repeated: Literal["invalid", "first"] = "invalid") -> dict[str, frozenset[str]]:
+    """The directives of Content-Security-Policy headers, combined as the MDN HTTP Observatory combines them.
+
+    Each header may hold several policies separated by commas (RFC 9110 §5.3, CSP3 §2.2). Within a policy
+    directive names and sources are lower-cased, a source list left empty means ``'none'``; across policies
+    a source counts only when every policy that names the directive allows it (a directive named only by a
+    later policy keeps none). Raises ValueError on a policy shorter than six characters and, with
+    ``repeated="invalid"`` (the Observatory), on a repeated directive other than report-uri and report-to;
+    ``repeated="first"`` keeps the first, as browsers do (CSP3 §2.2.1).
     """
-    directives: dict[str, frozenset[str]] = {}
-    for header in values:
-        for policy in header[:16_384].split(","):
-            for item in policy.split(";"):
-                tokens = item.strip().lower().split()
-                if not tokens:
+    policies = [policy.replace("\r", "").replace("\n", "").strip()
+                for header in values for policy in header[:16_384].split(",")]
+    if not policies:
+        return {}
+    for policy in policies:
+        if len(policy) < _SHORTEST_POLICY:
+            raise ValueError(f"the policy {policy[:40]!r} is too short to hold a directive")
+    combined: dict[str, list[_Source]] = {}
+    for index, policy in enumerate(policies):
+        seen: set[str] = set()
+        for entry in policy.split(";"):
+            tokens = entry.split()
+            if not tokens:
+                continue
+            directive = tokens[0].lower()
+            if directive in seen:
+                if repeated == "first" or directive in _REPEATABLE_DIRECTIVES:
                     continue
-                if not re.fullmatch(r"[a-z0-9-]+", tokens[0]):
-                    raise ValueError(f"{tokens[0][:40]!r} is not a directive name")
-                directives.setdefault(tokens[0], frozenset(tokens[1:]))
-    if not directives:
-        raise ValueError("no directives")
-    return directives
+                raise ValueError(f"the directive {directive[:40]} appears twice in one policy")
+            seen.add(directive)
+            sources = [_Source(token.lower(), index, index == 0) for token in tokens[1:]]
+            if not sources and directive.endswith("-src"):
+                sources = [_Source("'none'", index, index == 0)]
+            combined[directive] = _combine(combined.get(directive, []) if index else [], sources)
+            if index == 0 and len(policies) > 1:
+                for source in combined[directive]:
+                    source.keep = False  # later policies must allow a source again for it to stay
+    return {directive: frozenset(source.source for source in sources) or frozenset({"'none'"})
+            for directive, sources in combined.items()}
 
 
-def _csp_finding(response: _Response) -> tuple[_Finding, dict[str, frozenset[str]]]:
-    """The Observatory's CSP test (mdn-http-observatory ``csp.js``) on the header of ``response``."""
-    values = response.values("content-security-policy")
-    if not values:
-        note = (" (only Content-Security-Policy-Report-Only, which blocks nothing)"
-                if response.values("content-security-policy-report-only") else "")
-        return _Finding("csp-not-implemented", "fail", f"no Content-Security-Policy header{note}", False), {}
-    try:
-        csp = parse_csp(values)
-    except ValueError as exc:
-        return _Finding("csp-header-invalid", "fail", f"the Content-Security-Policy cannot be parsed: {exc}",
-                        False), {}
+def _combine(earlier: list[_Source], sources: list[_Source]) -> list[_Source]:
+    """The Observatory's merge of one directive: longer duplicates within a policy dropped, and a source kept
+    across policies only when the previous one (in sorted order) from another policy matches it."""
+    merged = sorted([*earlier, *sources], key=lambda item: item.source)
+    for previous, current in itertools.pairwise(merged):
+        if current.index == previous.index and current.source.startswith(previous.source):
+            current.keep = False
+        if current.index != previous.index and _path_part_match(previous.source, current.source):
+            current.keep = True
+    return [source for source in merged if source.keep]
+
+
+def _path_part_match(first: str, second: str) -> bool:
+    """The Observatory's ``pathPartMatch``: ``first`` covers ``second`` path piece by path piece."""
+    if not first or (first == "/" and not second):
+        return True
+    exact = not first.endswith("/")
+    pieces, others = first.split("/"), second.split("/")
+    if len(pieces) > len(others) or (exact and len(pieces) != len(others)):
+        return False
+    if not exact:
+        pieces.pop()
+    return all(unquote(piece) == unquote(other) for piece, other in zip(pieces, others, strict=False))
+
+
+class _CspVerdict(NamedTuple):
+    outcome: str
+    problems: list[str]
+
+
+def _csp_verdict(csp: Mapping[str, frozenset[str]], https: bool) -> _CspVerdict:
+    """The Observatory's CSP test (mdn-http-observatory ``csp.js``) on parsed directives: the first of its
+    checks that fails decides the outcome; every failing one is listed."""
     default = csp.get("default-src")
     script = set(csp.get("script-src") or default or {"*"})
     objects = set(csp.get("object-src") or default or {"*"})
@@ -839,7 +897,6 @@ def _csp_finding(response: _Response) -> tuple[_Finding, dict[str, frozenset[str
                       and not any(source.startswith(broad) for broad in _BROAD)}
         else:
             settle("csp-header-invalid", "'strict-dynamic' without a nonce or hash")
-    https = response.url.startswith("https:")
     active = [source for name, sources in csp.items() if name not in ("img-src", "media-src", "script-src")
               for source in sources] + sorted(script)
     passive = [source for name in ("img-src", "media-src") for source in (csp.get(name) or default or ())]
@@ -860,16 +917,62 @@ def _csp_finding(response: _Response) -> tuple[_Finding, dict[str, frozenset[str
         settle("csp-implemented-with-unsafe-inline-in-style-src-only", "style-src allows unsafe or broad sources")
     if default == frozenset({"'none'"}):
         outcome = outcome or "csp-implemented-with-no-unsafe-default-src-none"
-    outcome = outcome or "csp-implemented-with-no-unsafe"
+    return _CspVerdict(outcome or "csp-implemented-with-no-unsafe", problems)
+
+
+class _Csp(NamedTuple):
+    finding: _Finding
+    observed: dict[str, frozenset[str]]
+    """The directives as the Observatory reads them (empty when it finds the header invalid)."""
+    enforced: dict[str, frozenset[str]]
+    """The directives browsers enforce (a repeated directive's first occurrence)."""
+
+
+def _csp_finding(response: _Response) -> _Csp:
+    """The Observatory's CSP outcome for the score; the verdict is what browsers enforce where they differ.
+
+    A policy that repeats a directive is invalid to the Observatory (-25) but enforced by browsers with the
+    first occurrence (CSP3 §2.2.1): the check then judges that enforced policy and says so. The
+    Observatory's reading of ``<meta http-equiv>`` policies is not done: only headers are read.
+    """
+    values = response.values("content-security-policy")
+    if not values:
+        note = (" (only Content-Security-Policy-Report-Only, which blocks nothing)"
+                if response.values("content-security-policy-report-only") else "")
+        return _Csp(_Finding("csp-not-implemented", "fail", f"no Content-Security-Policy header{note} "
+                             f"(csp-not-implemented)", False), {}, {})
+    https = response.url.startswith("https:")
+    try:
+        csp = parse_csp(values)
+    except ValueError as exc:
+        try:
+            enforced = parse_csp(values, repeated="first")
+        except ValueError:
+            return _Csp(_Finding("csp-header-invalid", "fail", f"the Content-Security-Policy cannot be parsed: "
+                                 f"{exc} (csp-header-invalid)", False), {}, {})
+        verdict = _csp_verdict(enforced, https)
+        passed = verdict.outcome in _CSP_PASSING
+        reason = (f"the Observatory counts the Content-Security-Policy invalid (csp-header-invalid: {exc}); browsers "
+                  f"enforce the first occurrence (CSP3 §2.2.1), and that policy "
+                  f"{'restricts' if passed else 'does not restrict'} scripts ({verdict.outcome})"
+                  + (f": {'; '.join(verdict.problems)}" if verdict.problems else ""))
+        return _Csp(_Finding("csp-header-invalid", "pass" if passed else "fail", reason, passed), {}, enforced)
+    verdict = _csp_verdict(csp, https)
+    outcome, problems = verdict
     if outcome in _CSP_PASSING:
         detail = f"; note: {', '.join(problems)}" if problems else ""
-        return _Finding(outcome, "pass", f"the Content-Security-Policy restricts scripts ({outcome}){detail}",
-                        True), csp
-    return _Finding(outcome, "fail", f"the Content-Security-Policy does not restrict scripts ({outcome}): "
-                                     f"{'; '.join(problems)}", False), csp
+        return _Csp(_Finding(outcome, "pass", f"the Content-Security-Policy restricts scripts ({outcome}){detail}",
+                             True), csp, csp)
+    return _Csp(_Finding(outcome, "fail", f"the Content-Security-Policy does not restrict scripts ({outcome}): "
+                                          f"{'; '.join(problems)}", False), csp, csp)
 
 
 def _hsts_finding(response: _Response, scoring: WebScoring) -> _Finding:
+    """The Observatory's HSTS outcome; the verdict follows RFC 6797 §8.1 (only the first header counts).
+
+    The Observatory reads repeated headers joined by commas, so a second Strict-Transport-Security header
+    makes it invalid (-20); a browser processes the first and ignores the rest.
+    """
     minimum = scoring.hsts_min_max_age.value
     if not response.url.startswith("https:"):
         return _Finding("hsts-not-implemented-no-https", "fail",
@@ -877,7 +980,22 @@ def _hsts_finding(response: _Response, scoring: WebScoring) -> _Finding:
     values = response.values("strict-transport-security")
     if not values:
         return _Finding("hsts-not-implemented", "fail", "no Strict-Transport-Security header", False)
-    header = values[0][:1024]
+    first = _hsts_max_age(values[0][:1024])
+    outcome = _hsts_outcome(first, minimum) if len(values) == 1 else "hsts-header-invalid"
+    repeated = (f"; {len(values)} headers: the Observatory counts that invalid, browsers use the first "
+                f"(RFC 6797 §8.1)") if len(values) > 1 else ""
+    if first is None:
+        return _Finding(outcome, "fail", f"the Strict-Transport-Security header {values[0][:120]!r} has no single "
+                                         f"valid max-age ({outcome}){repeated}", False)
+    if first < minimum:
+        return _Finding(outcome, "fail", f"Strict-Transport-Security max-age={first} is under {minimum} s (six "
+                                         f"months) ({outcome}){repeated}", first)
+    return _Finding(outcome, "pass", f"Strict-Transport-Security max-age={first} ({first // 86400} days) "
+                                     f"({outcome}){repeated}", first)
+
+
+def _hsts_max_age(header: str) -> int | None:
+    """max-age of one header, or None when it has none, has two, or holds a comma (RFC 6797 §6.1)."""
     max_age: int | None = None
     valid = "," not in header
     for part in header.split(";"):
@@ -886,19 +1004,32 @@ def _hsts_finding(response: _Response, scoring: WebScoring) -> _Finding:
             digits = value.strip().strip('"')
             valid = valid and digits.isdigit() and max_age is None
             max_age = int(digits[:20]) if digits.isdigit() else None
-    if not valid or max_age is None:
-        return _Finding("hsts-header-invalid", "fail",
-                        f"the Strict-Transport-Security header {header[:120]!r} has no single valid max-age", False)
+    return max_age if valid else None
+
+
+def _hsts_outcome(max_age: int | None, minimum: int) -> str:
+    if max_age is None:
+        return "hsts-header-invalid"
     if max_age < minimum:
-        return _Finding("hsts-implemented-max-age-less-than-six-months", "fail",
-                        f"Strict-Transport-Security max-age={max_age} is under {minimum} s (six months)", max_age)
-    return _Finding("hsts-implemented-max-age-at-least-six-months", "pass",
-                    f"Strict-Transport-Security max-age={max_age} ({max_age // 86400} days)", max_age)
+        return "hsts-implemented-max-age-less-than-six-months"
+    return "hsts-implemented-max-age-at-least-six-months"
 
 
-def _frame_finding(response: _Response, csp: Mapping[str, frozenset[str]]) -> _Finding:
-    header = response.first("x-frame-options")
-    xfo = header[:1024].strip().lower() if header is not None else None
+def _joined(response: _Response, name: str, limit: int) -> str | None:
+    """A header as the Observatory reads it: repeated headers joined by ", " (as Node.js joins them)."""
+    values = response.values(name)
+    return ", ".join(values)[:limit] if values else None
+
+
+def _frame_finding(response: _Response, csp: _Csp) -> _Finding:
+    """The Observatory's X-Frame-Options outcome; the verdict is what browsers do (HTML §7.1.7).
+
+    A CSP frame-ancestors directive replaces X-Frame-Options in browsers (and in the Observatory's
+    outcome); repeated X-Frame-Options values are invalid to the Observatory, while a browser applies a
+    single value they agree on and refuses framing when they conflict.
+    """
+    joined = _joined(response, "x-frame-options", 1024)
+    xfo = joined.strip().lower() if joined is not None else None
     if xfo in ("deny", "sameorigin"):
         outcome = "x-frame-options-sameorigin-or-deny"
     elif xfo is not None and xfo.startswith("allow-from"):
@@ -907,32 +1038,44 @@ def _frame_finding(response: _Response, csp: Mapping[str, frozenset[str]]) -> _F
         outcome = "x-frame-options-header-invalid"
     else:
         outcome = "x-frame-options-not-implemented"
-    ancestors = csp.get("frame-ancestors")
-    if ancestors is not None:
+    if "frame-ancestors" in csp.observed:  # the Observatory: any frame-ancestors in a CSP it could read
         outcome = "x-frame-options-implemented-via-csp"
-        if not ancestors & _BROAD:
-            return _Finding(outcome, "pass", f"CSP frame-ancestors {' '.join(sorted(ancestors)) or '(empty)'}", True)
-    if xfo in ("deny", "sameorigin"):
-        return _Finding(outcome, "pass", f"X-Frame-Options {xfo.upper()}", True)
+    ancestors = csp.enforced.get("frame-ancestors")
     if ancestors is not None:
-        return _Finding(outcome, "fail", f"CSP frame-ancestors {' '.join(sorted(ancestors))} lets any site frame "
-                                         "the page", False)
+        if ancestors & _BROAD:
+            return _Finding(outcome, "fail", f"CSP frame-ancestors {' '.join(sorted(ancestors))} lets any site frame "
+                                             f"the page (browsers ignore X-Frame-Options beside it) ({outcome})", False)
+        return _Finding(outcome, "pass", f"CSP frame-ancestors {' '.join(sorted(ancestors)) or '(empty)'} "
+                                         f"({outcome})", True)
+    tokens = {token.strip().lower() for value in response.values("x-frame-options") for token in value.split(",")}
+    tokens.discard("")
+    if len(tokens) == 1 and tokens <= {"deny", "sameorigin"}:
+        return _Finding(outcome, "pass", f"X-Frame-Options {next(iter(tokens)).upper()} ({outcome})", True)
+    if len(tokens) > 1 and tokens & {"deny", "sameorigin", "allowall"}:
+        return _Finding(outcome, "pass", f"X-Frame-Options {joined!r}: browsers refuse framing when the values "
+                                         f"conflict or repeat (HTML §7.1.7) ({outcome})", True)
     if xfo is not None and xfo.startswith("allow-from"):
-        return _Finding(outcome, "fail", "X-Frame-Options ALLOW-FROM is ignored by current browsers and there is no "
-                                         "CSP frame-ancestors", False)
+        return _Finding(outcome, "fail", f"X-Frame-Options ALLOW-FROM is ignored by current browsers and there is no "
+                                         f"CSP frame-ancestors ({outcome})", False)
     if xfo is not None:
-        return _Finding(outcome, "fail", f"X-Frame-Options {header!r} is not DENY or SAMEORIGIN", False)
-    return _Finding(outcome, "fail", "no X-Frame-Options header and no CSP frame-ancestors", False)
+        return _Finding(outcome, "fail", f"X-Frame-Options {joined!r} is not DENY or SAMEORIGIN ({outcome})", False)
+    return _Finding(outcome, "fail", f"no X-Frame-Options header and no CSP frame-ancestors ({outcome})", False)
 
 
 def _nosniff_finding(response: _Response) -> _Finding:
-    header = response.first("x-content-type-options")
-    if header is None:
-        return _Finding("x-content-type-options-not-implemented", "fail", "no X-Content-Type-Options header", False)
-    if header[:256].strip().lower() == "nosniff":
-        return _Finding("x-content-type-options-nosniff", "pass", "X-Content-Type-Options: nosniff", True)
-    return _Finding("x-content-type-options-header-invalid", "fail",
-                    f"X-Content-Type-Options is {header[:80]!r}, not nosniff", False)
+    """The Observatory's outcome on the joined header; the verdict follows Fetch's "determine nosniff" (the
+    first of the comma-separated values)."""
+    joined = _joined(response, "x-content-type-options", 256)
+    if joined is None:
+        return _Finding("x-content-type-options-not-implemented", "fail", "no X-Content-Type-Options header "
+                        "(x-content-type-options-not-implemented)", False)
+    outcome = ("x-content-type-options-nosniff" if joined.strip().lower() == "nosniff"
+               else "x-content-type-options-header-invalid")
+    first = joined.split(",")[0].strip().lower()
+    if first == "nosniff":
+        note = "" if outcome.endswith("nosniff") else ": browsers read the first value (Fetch)"
+        return _Finding(outcome, "pass", f"X-Content-Type-Options: {joined[:80]} ({outcome}){note}", True)
+    return _Finding(outcome, "fail", f"X-Content-Type-Options is {joined[:80]!r}, not nosniff ({outcome})", False)
 
 
 def _referrer_finding(response: _Response) -> _Finding:
@@ -940,7 +1083,7 @@ def _referrer_finding(response: _Response) -> _Finding:
     if not values:
         return _Finding("referrer-policy-not-implemented", "fail",
                         "no Referrer-Policy header (browsers then default to strict-origin-when-cross-origin)", False)
-    # The last policy the browser recognises wins (W3C Referrer Policy, section 8.1).
+    # The last policy the browser recognises wins (W3C Referrer Policy, section 8.1); the Observatory agrees.
     tokens = [token.strip().lower() for token in ",".join(values)[:1024].split(",")]
     known = [token for token in tokens if token in _PRIVATE_REFERRERS + _UNSAFE_REFERRERS]
     if not known:
@@ -948,18 +1091,20 @@ def _referrer_finding(response: _Response) -> _Finding:
                         f"Referrer-Policy {', '.join(values)[:120]!r} names no known policy", False)
     policy = known[-1]
     if policy in _PRIVATE_REFERRERS:
-        return _Finding("referrer-policy-private", "pass", f"Referrer-Policy {policy} keeps URLs private", policy)
-    return _Finding("referrer-policy-unsafe", "fail", f"Referrer-Policy {policy} sends full or cross-origin URLs",
-                    policy)
+        return _Finding("referrer-policy-private", "pass", f"Referrer-Policy {policy} keeps URLs private "
+                        f"(referrer-policy-private)", policy)
+    return _Finding("referrer-policy-unsafe", "fail", f"Referrer-Policy {policy} sends full or cross-origin URLs "
+                    f"(referrer-policy-unsafe)", policy)
 
 
 def _corp_outcome(response: _Response) -> str:
-    header = response.first("cross-origin-resource-policy")
+    """The Observatory's CORP outcome on the joined header (a repeated header is not a valid value to browsers
+    either: Fetch reads the combined value)."""
+    header = _joined(response, "cross-origin-resource-policy", 256)
     if header is None:
         return "corp-not-implemented"
     return {"same-site": "corp-implemented-with-same-site", "same-origin": "corp-implemented-with-same-origin",
-            "cross-origin": "corp-implemented-with-cross-origin"}.get(header[:256].strip().lower(),
-                                                                      "corp-header-invalid")
+            "cross-origin": "corp-implemented-with-cross-origin"}.get(header.strip().lower(), "corp-header-invalid")
 
 
 @dataclass(frozen=True)
@@ -1301,11 +1446,11 @@ def _header_records(home: _Fetch, plain: _Fetch, run: _Run) -> dict[str, Evidenc
                 for name in names}
     raw, address = home.raw(), final.address
     hsts = _hsts_finding(final, run.scoring)
-    csp, directives = _csp_finding(final)
+    csp = _csp_finding(final)
     findings = {
         "web.hsts": hsts,
-        "web.csp": csp,
-        "web.frame_protection": _frame_finding(final, directives),
+        "web.csp": csp.finding,
+        "web.frame_protection": _frame_finding(final, csp),
         "web.nosniff": _nosniff_finding(final),
         "web.referrer_policy": _referrer_finding(final),
         "web.cookies_secure": _cookies_finding(home.responses, hsts.status == "pass", run.scoring),
@@ -1314,7 +1459,7 @@ def _header_records(home: _Fetch, plain: _Fetch, run: _Run) -> dict[str, Evidenc
                                 raw=raw) for name, finding in findings.items()}
     outcomes = {
         "strict-transport-security": hsts.outcome,
-        "content-security-policy": csp.outcome,
+        "content-security-policy": csp.finding.outcome,
         "x-frame-options": findings["web.frame_protection"].outcome,
         "x-content-type-options": findings["web.nosniff"].outcome,
         "referrer-policy": findings["web.referrer_policy"].outcome,
@@ -1360,6 +1505,48 @@ def _security_txt_record(home: _Fetch, run: _Run) -> Evidence:
     elif final.truncated:
         reason += f" (file cut at {run.settings.max_bytes:,} bytes)"
     return run.record("web.security_txt", status, reason, url, value=fields, address=final.address, raw=fetch.raw())
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    """One file fetched for another check (the MTA-STS policy): its text, or why there is none."""
+
+    url: str
+    status: Status
+    """``pass``: the text was read; ``fail``: the server answered, but not with a usable file (the finding);
+    ``unknown``: no answer (refused address, timeout, deadline)."""
+    reason: str
+    text: str | None = None
+    address: str = ""
+    raw: bytes = b""
+
+
+def fetch_policy_file(host: str, path: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime, *,
+                      limit: int) -> PolicyFile:
+    """GET ``https://host/path`` once, through the same guarded transport as the web checks; never raises.
+
+    Redirects are not followed and the answer must be HTTP 200 with ``text/plain`` (RFC 8461 §3.3 asks both
+    of an MTA-STS policy); the certificate must be valid for ``host``. At most ``limit`` bytes are decoded.
+    """
+    url = f"https://{host}{'' if guard.settings.https_port == 443 else f':{guard.settings.https_port}'}{path}"
+    run = _Run(guard=guard, deadline=deadline, host=host, now=now, scoring=load_web_scoring())
+    fetch = _fetch(url, run, max_requests=1)
+    first = fetch.responses[0] if fetch.responses else None
+    if first is not None and first.status in _REDIRECTS:
+        return PolicyFile(url, "fail", f"{url} redirects (HTTP {first.status}); redirects are not followed "
+                          f"(RFC 8461 §3.3)", address=first.address, raw=fetch.raw())
+    failure = fetch.failure
+    if failure is not None:
+        status: Status = "fail" if failure.kind in ("certificate", "redirect") else "unknown"
+        return PolicyFile(url, status, failure.reason, address=fetch.address, raw=fetch.raw())
+    assert first is not None
+    if first.status != 200:
+        return PolicyFile(url, "fail", f"{url} answered HTTP {first.status}", address=first.address, raw=fetch.raw())
+    if first.content_type != "text/plain":
+        return PolicyFile(url, "fail", f"{url} is served as {first.content_type or 'no type'}, not text/plain "
+                          f"(RFC 8461 §3.3)", address=first.address, raw=fetch.raw())
+    return PolicyFile(url, "pass", f"{url} answered HTTP 200", text=first.text(limit), address=first.address,
+                      raw=fetch.raw())
 
 
 def _privacy_record(home: _Fetch, run: _Run) -> Evidence:

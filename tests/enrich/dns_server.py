@@ -5,11 +5,12 @@ TXT data not already quoted is quoted (and split into 255-byte strings) for conv
 a CNAME is followed within the zone. Names that exist with other types get NODATA, others NXDOMAIN, both
 with an SOA in the authority section so resolvers see a negative-caching TTL.
 
-``mode`` stands in for a broken server: ``silent`` never answers, ``servfail`` and ``refused`` answer with
-that rcode, ``garbage`` sends bytes that are no DNS message, ``truncate`` answers over UDP with only the TC
-bit (so the client must retry over TCP, which answers in full), ``truncate-garbage`` the same but TCP sends
-garbage (a UDP client drops unreadable datagrams as possible spoofs; over TCP it must report them). The
-mode may be changed while the server runs.
+``servfail`` names ``(name, type)`` questions answered SERVFAIL while the rest is answered normally (one
+broken delegation). ``mode`` stands in for a broken server: ``silent`` never answers, ``servfail`` and
+``refused`` answer with that rcode, ``garbage`` sends bytes that are no DNS message, ``truncate`` answers
+over UDP with only the TC bit (so the client must retry over TCP, which answers in full), ``truncate-garbage``
+the same but TCP sends garbage (a UDP client drops unreadable datagrams as possible spoofs; over TCP it must
+report them). The mode may be changed while the server runs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import socket
 import socketserver
 import struct
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import dns.flags
@@ -39,8 +40,9 @@ class DnsServer:
     """Serve ``zone`` on 127.0.0.1 until ``close()``; ``queries`` logs ``(name, type, transport)``."""
 
     def __init__(self, zone: Zone, *, mode: Mode = "normal", ttls: Mapping[tuple[str, str], int] | None = None,
-                 authenticated: bool = False) -> None:
+                 authenticated: bool = False, servfail: Iterable[tuple[str, str]] = ()) -> None:
         self.zone = {(name.lower(), record_type.upper()): list(data) for (name, record_type), data in zone.items()}
+        self.servfail = {(name.lower(), record_type.upper()) for name, record_type in servfail}
         self.ttls = {(name.lower(), record_type.upper()): ttl for (name, record_type), ttl in (ttls or {}).items()}
         self.mode: Mode = mode
         self.authenticated = authenticated
@@ -99,7 +101,7 @@ class DnsServer:
         if mode == "garbage" or (mode == "truncate-garbage" and transport == "tcp"):
             return wire[:2] + b"\x84\x00\x00\x01\x00\x05" + b"\xde\xad\xbe\xef" * 5
         response = dns.message.make_response(query)
-        if mode == "servfail":
+        if mode == "servfail" or (name, record_type) in self.servfail:
             response.set_rcode(dns.rcode.SERVFAIL)
             return response.to_wire()
         if mode == "refused":

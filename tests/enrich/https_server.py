@@ -2,7 +2,8 @@
 the hostile ones (silent, garbage, slow drip).
 
 A ``Site`` runs an HTTPS server and a plain HTTP server on one address; each answers per path from
-``https_routes`` / ``http_routes``, which a test fills after the ports are known (redirects name them).
+``https_routes`` / ``http_routes``, which a test fills after the ports are known (redirects name them). A route
+keyed ``host/path`` (``mta-sts.vendor.test/.well-known/mta-sts.txt``) answers only requests for that host.
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ class _Handler(BaseHTTPRequestHandler):
         site, scheme = self.server.site, self.server.scheme
         site.seen.append(Seen(scheme, self.path, self.headers.get("Host", ""), self.client_address[0]))
         routes = site.https_routes if scheme == "https" else site.http_routes
-        reply = routes.get(self.path) or routes.get("*") or Reply(404, [("Content-Type", "text/plain")], b"not found")
+        host = self.headers.get("Host", "").rsplit(":", 1)[0].lower()
+        reply = (routes.get(host + self.path) or routes.get(self.path) or routes.get("*")
+                 or Reply(404, [("Content-Type", "text/plain")], b"not found"))
         try:
             self._send(reply)
         except OSError:

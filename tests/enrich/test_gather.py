@@ -81,7 +81,7 @@ def test_live_evidence_feeds_facts_findings_and_contradictions(
     status = {item.check: item.status for item in evidence.items}
     assert set(status) == set(all_checks())
     assert status["web.https"] == "pass" and status["web.hsts"] == "pass"
-    assert status["dns.spf_all"] == "pass" and status["dns.dmarc.policy"] == "fail"
+    assert status["dns.spf.result"] == "pass" and status["dns.dmarc.policy"] == "fail"
     assert status["whois.registrar"] == "pass"
     findings = {f.rule_id: f for f in assessment.findings}
     # the sample says "TLS 1.2 or newer only" (SEC-07) and the site still speaks TLS 1.1

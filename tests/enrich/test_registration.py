@@ -333,8 +333,8 @@ def test_nominet_dates_are_read_from_the_multi_line_blocks() -> None:
     assert record.statuses == ("Registered until expiry date.",)
 
 
-def test_dates_given_as_lists_take_the_earliest_creation_and_the_next_expiry(rdap: RdapServer,
-                                                                             whois: WhoisServer) -> None:
+def test_dates_given_as_lists_take_the_domains_first_creation_line_and_the_next_expiry(rdap: RdapServer,
+                                                                                      whois: WhoisServer) -> None:
     text = fixture("registrar-listed-dates.txt", registrar_whois=whois.hostport)
     from whois.parser import WhoisEntry
 
@@ -344,6 +344,7 @@ def test_dates_given_as_lists_take_the_earliest_creation_and_the_next_expiry(rda
 
     items = run("quirkydates.com", settings_for(whois, rdap))
 
+    # the registry's own creation line, not the registrar block's 2020 below it
     assert facts(items)["domain_age_days"] == ("pass", days_since(2019, 3, 14, 8, 30))
     # 2026-03-14 is past: the registry's 2027-03-14 is the expiry that counts
     assert facts(items)["expiry_days"] == ("pass", days_until(2027, 3, 14, 8, 30))

@@ -169,14 +169,26 @@ def test_security_txt_parser_unwraps_pgp_and_collects_fields() -> None:
     assert problems == ["Expires appears 2 times (at most once)"]
 
 
-def test_csp_parser_refuses_nonsense() -> None:
+def test_csp_parser_combines_policies_as_the_observatory_does() -> None:
+    # a directive only a later policy names keeps no source; one both name keeps what both allow
     assert parse_csp(["default-src 'self'; script-src 'self' https://cdn.test", "img-src *"]) == {
         "default-src": frozenset({"'self'"}), "script-src": frozenset({"'self'", "https://cdn.test"}),
-        "img-src": frozenset({"*"})}
-    with pytest.raises(ValueError, match="directive"):
-        parse_csp(["<script>alert(1)</script>"])
-    with pytest.raises(ValueError, match="no directives"):
-        parse_csp([" ; "])
+        "img-src": frozenset({"'none'"})}
+    assert parse_csp(["script-src 'self' https://cdn.test, script-src 'SELF'"]) == {"script-src": frozenset({"'self'"})}
+    # a source list left empty is 'none'
+    assert parse_csp(["default-src; script-src 'self'"]) == {"default-src": frozenset({"'none'"}),
+                                                             "script-src": frozenset({"'self'"})}
+    with pytest.raises(ValueError, match="too short"):
+        parse_csp(["a"])
+    with pytest.raises(ValueError, match="too short"):
+        parse_csp(["default-src 'self',"])  # a trailing comma is an empty policy
+    with pytest.raises(ValueError, match="script-src appears twice"):
+        parse_csp(["script-src 'self'; script-src *"])
+    assert parse_csp(["script-src 'self'; script-src *"], repeated="first") == {"script-src": frozenset({"'self'"})}
+    assert parse_csp(["default-src 'none'; report-uri /a; report-uri /b"]) == {
+        "default-src": frozenset({"'none'"}), "report-uri": frozenset({"/a"})}
+    # the Observatory does not check directive names: markup is a directive nobody enforces
+    assert parse_csp(["<script>alert(1)</script>"]) == {"<script>alert(1)</script>": frozenset({"'none'"})}
 
 
 def test_certificate_expiry_is_read_from_der(ca: trustme.CA) -> None:

@@ -46,7 +46,9 @@ DEADLINES = {"answer.SEC-10": "lte", "answer.PRV-08": "lte", "answer.RES-02": "l
 """Numbers scored by a threshold, and the direction that is better."""
 EVIDENCE: dict[str, list[FactValue]] = {
     "web.tls_legacy": [True, False], "web.security_txt": [True, False], "web.https": [True, False],
-    "dns.dmarc.policy": ["none", "quarantine", "reject"], "dns.spf_all": ["-all", "~all", "+all"],
+    "dns.dmarc.policy": ["none", "quarantine", "reject", False], "dns.dmarc.sp": ["none", "quarantine", "reject"],
+    "dns.spf.result": ["fail", "softfail", "neutral", "pass", "none", "permerror"],
+    "dns.mta_sts.mode": ["enforce", "testing", "none", False], "dns.tlsrpt": [("mailto:tls@vendor.test",), False],
     "graph.reach.critical": [0, 1, 4], "graph.duplicates": [(), ("Mailchimp",)], "graph.cut_vertex": [True, False],
     "graph.customer_facing": [True, False],
 }
