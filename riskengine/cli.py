@@ -15,9 +15,12 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from riskengine.portfolio.offers import OfferTable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE, EXIT_UNVERIFIED, EXIT_MORE_INFORMATION = 0, 1, 2, 3, 4, 5
 TIERS = ("low", "medium", "high", "critical")
@@ -137,6 +140,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     riskengine validate filled.xlsx          check a returned questionnaire
     riskengine inventory check inventory.yaml
     riskengine assess filled.xlsx --inventory samples/inventory.yaml -o report.pdf
+    riskengine tco filled.xlsx --offer offers.yaml   its offers priced, good enough and built to last
     riskengine batch inbox/ --inventory samples/inventory.yaml -o out/
     riskengine history "Northwind Mail"      assessments over time; --diff for changes
     riskengine approve RA-... --role compliance --by "Dana Ruiz" --decision approve
@@ -157,6 +161,13 @@ _DB_OPTION = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
     help="The riskengine database (SQLite: evidence store and register). Default: RISKENGINE_DB, else "
          "riskengine.db in the user's data folder.")
+
+
+_INVENTORY_OPTION = click.option(
+    "--inventory", type=click.Path(exists=True, path_type=Path),
+    help="Inventory of existing systems (YAML, Excel or a Backstage catalog) to place the tool in.")
+_ORG_OPTION = click.option("--org", "org_profile", type=_EXISTING,
+                           help="Organisation profile (currency, rates, horizon).")
 
 
 def _network_options(command: Any) -> Any:
@@ -338,9 +349,8 @@ def inventory_check(path: Path, inventory_format: str | None) -> None:
 
 @main.command()
 @click.argument("file", type=_EXISTING)
-@click.option("--inventory", type=click.Path(exists=True, path_type=Path),
-              help="Inventory of existing systems (YAML, Excel or a Backstage catalog) to place the tool in.")
-@click.option("--org", "org_profile", type=_EXISTING, help="Organisation profile (currency, rates, horizon).")
+@_INVENTORY_OPTION
+@_ORG_OPTION
 @click.option("--profile", "profile_path", type=_EXISTING, help="Scoring profile other than the shipped one.")
 @click.option("--bank", "bank_path", type=_EXISTING, help="A question bank other than the shipped one.")
 @_network_options
@@ -423,6 +433,104 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
         sys.exit(EXIT_GATE)
     if risk.decision == "more_information_needed":
         sys.exit(EXIT_MORE_INFORMATION)
+
+
+@main.command("tco")
+@click.argument("file", type=_EXISTING)
+@click.option("--offer", "offers_path", type=_EXISTING, metavar="OFFERS.yaml",
+              help="Offers to price beside the questionnaire's (other plans, other vendors; docs/tco.md, "
+                   "\"Offers\"). Without it, the questionnaire's own quote is priced.")
+@_INVENTORY_OPTION
+@_ORG_OPTION
+@_network_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a one-page PDF: a bar per offer and adoption style.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the figures as JSON: the offers' comparison with --offer, else the TCO result.")
+@_FORCE_OPTION
+def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, org_profile: Path | None,
+                output: Path | None, json_path: Path | None, force: bool, db_path: Path | None,
+                **network: Any) -> None:
+    """Price a vendor's offers, each in both adoption styles, and say which costs least.
+
+    \b
+    riskengine tco samples/northwind-mail.xlsx --offer samples/northwind-offers.yaml \\
+        --inventory samples/inventory.yaml --org samples/org-profile.yaml --offline \\
+        -o offers.pdf --json offers.json
+
+    FILE is assessed as assess does (outside evidence unless --offline), but nothing is recorded in the
+    register: no report of the assessment is written. Every offer in OFFERS.yaml is priced good enough and
+    built to last on the same simulated futures; without --offer, the questionnaire's own quote, from the
+    figures of its TCO headline (the same as the report and the JSON of assess).
+
+    The table gives per offer and style the expected cost over the horizon (the mean, risk included: what the
+    recommendation is made on), the typical cost (the median future), the expected loss a year and how often
+    it is the cheapest; then the recommendation, or "too close to call". A problem in OFFERS.yaml is listed
+    with its file:line, all at once, and nothing is written (exit 2). The PDF and JSON are never an input, the
+    register database or each other, and replace an existing file only when riskengine wrote it (unless --force).
+    """
+    from riskengine.atomic import write_bytes_atomically
+    from riskengine.enrich.store import default_store_path
+    from riskengine.pipeline import assess as run_assessment
+    from riskengine.pipeline import evidence_source
+    from riskengine.portfolio.offers import offers_pdf, offers_table, quote_table
+    from riskengine.runfiles import RunFiles, check_run_files
+    from riskengine.tco import load_assumptions, load_offers, price_offers
+
+    store = db_path or default_store_path()
+    check_run_files(RunFiles.of(
+        inputs=[("questionnaire", file), ("offers file", offers_path), ("organisation profile", org_profile)],
+        folders=[("inventory", inventory)],
+        outputs=[("offers PDF", output, "pdf"), ("offers JSON", json_path, "json")], database=store, force=force))
+    offers = load_offers(offers_path) if offers_path is not None else None  # its problems before any work
+    now, source = evidence_source(store, _settings(**network), clock())
+    assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile, evidence_source=source)
+    if assessment.tco is None:
+        _usage(f"{file}: the assessment priced no TCO")
+    if offers is not None:
+        comparison = price_offers(assessment.tco.inputs, offers, load_assumptions(), trials=None, seed=None)
+        table, result = offers_table(assessment, comparison), comparison.model_dump_json(indent=2)
+    else:
+        table, result = quote_table(assessment), assessment.tco.model_dump_json(indent=2)
+    pdf = offers_pdf(table) if output is not None else b""
+    if output is not None:
+        write_bytes_atomically(output, pdf)
+    if json_path is not None:
+        write_bytes_atomically(json_path, (result + "\n").encode())
+    _show_offers(table)
+    written = [str(path) for path in (output, json_path) if path is not None]
+    if written:
+        click.echo(f"wrote {' and '.join(written)}")
+
+
+def _show_offers(table: OfferTable) -> None:
+    """The offers table: one line per offer and style, lowest expected cost first, then the recommendation."""
+    from riskengine.portfolio.offers import amount, percent
+    from riskengine.tco import load_assumptions
+    from riskengine.tco.headline import horizon_text
+
+    horizon = horizon_text(load_assumptions().wording, table.horizon_years)
+    subject = f"{table.offers} offer{'s' if table.offers != 1 else ''}" if any(
+        row.offer_id for row in table.rows) else "the questionnaire's quote"
+    click.echo(f"{table.vendor}: {subject} in both adoption styles, present value over {horizon} "
+               f"({table.currency}, risk included)")
+    width = min(max(len("offer"), *(len(row.offer) for row in table.rows)), 40)
+    money_width = max(len("expected cost"), *(len(amount(table.currency, value)) for row in table.rows for value in (
+        row.expected_total, row.typical_total, row.expected_annual_loss)))
+    click.echo(f"  {'offer':<{width}}  {'style':<13}  {'expected cost':>{money_width}}  "
+               f"{'typical cost':>{money_width}}  {'loss a year':>{money_width}}  {'cheapest':>8}")
+    for row in table.rows:
+        click.echo(f"  {_cut(row.offer, width):<{width}}  {row.option.replace('_', ' '):<13}  "
+                   f"{amount(table.currency, row.expected_total):>{money_width}}  "
+                   f"{amount(table.currency, row.typical_total):>{money_width}}  "
+                   f"{amount(table.currency, row.expected_annual_loss):>{money_width}}  "
+                   f"{percent(row.probability_cheapest.value):>6} %")
+    click.echo(table.recommendation)
+    if table.decision_note:
+        click.echo(table.decision_note)
+    click.echo(f"expected cost: the mean over {table.trials:,} simulated futures, the figure the recommendation is "
+               "made on;")
+    click.echo("typical cost: the median future; cheapest: the share of futures in which it costs least of all")
 
 
 # --- across assessments: batch, and the register ---------------------------------------------------------

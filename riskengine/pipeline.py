@@ -67,8 +67,9 @@ def assess(
 
     Without an ``evidence_source`` no outside evidence is gathered and the evidence facts stay absent.
     The TCO is always priced (with the default organisation when no ``org_profile`` is given), with
-    ``tco_trials`` Monte Carlo trials and seed ``tco_seed``; both default to ``scoring/tco.yaml``
-    (20,000 trials, a fixed seed), so the same inputs give the same result.
+    ``tco_trials`` Monte Carlo trials and seed ``tco_seed``; by default the trials adapt in batches of 20,000
+    until the headline's standard errors meet ``scoring/tco.yaml``'s targets, on a fixed seed, so the same
+    inputs give the same result.
     """
     bank = load_bank(bank_path)
     profile = load_profile(profile_path, bank)

@@ -1,8 +1,8 @@
 """The files of a run: what it reads and what it writes, checked once before anything is read or written.
 
 A command lists its inputs and outputs in a ``RunFiles`` and calls ``check_run_files``; ``template``, ``validate``,
-``assess``, ``compare``, ``import``, ``batch``, ``explain``, ``verify`` and ``approve`` all do, so the rules live
-here only:
+``assess``, ``tco``, ``compare``, ``import``, ``batch``, ``explain``, ``verify`` and ``approve`` all do, so the rules
+live here only:
 
 - **An input is a regular file** (or a folder, where a folder is one: a Backstage catalog, a batch's inbox). A named
   pipe nobody writes to, ``/dev/zero`` or another device would make the read block or never end; it is refused
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     import zipfile
 
 OutputKind = Literal["pdf", "json", "workbook", "folder"]
-"""What an output is: a PDF (report, portfolio page, comparison), a JSON result (assessment or comparison), an
-Excel workbook (questionnaire, portfolio summary), or a folder of outputs (a batch's)."""
+"""What an output is: a PDF (report, portfolio page, comparison, offers), a JSON result (assessment, comparison,
+offers), an Excel workbook (questionnaire, portfolio summary), or a folder of outputs (a batch's)."""
 
 DATABASE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 """SQLite keeps a database in its file and, while in use, in these files beside it: overwriting any loses data."""
@@ -55,8 +55,11 @@ _PDF_CREATOR = re.compile(rb"/Creator\s*\(" + CREATOR.encode() + rb"[ )]")
 _SCAN_BLOCK = 1 << 20
 _OVERLAP = 64
 _KIND_NAMES = {"pdf": "PDF", "json": "JSON result", "workbook": "workbook", "folder": "folder"}
-_JSON_KEYS = (frozenset({"assessment_id", "versions", "risk"}), frozenset({"candidates", "recommendation", "rule"}))
-"""The keys that make a JSON object ours: an assessment's result, or a comparison's."""
+_JSON_KEYS = (frozenset({"assessment_id", "versions", "risk"}), frozenset({"candidates", "recommendation", "rule"}),
+              frozenset({"offers", "ranking", "cheapest", "precision"}),
+              frozenset({"headline", "precision", "tornado", "assumptions_sha256"}))
+"""The keys that make a JSON object ours: an assessment's result, a comparison's, or what ``tco`` writes (an
+offers' comparison, a TCO result)."""
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def test_malformed_inventory_is_exit_2_with_its_line_and_nothing_written(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inventory.yaml"]
 
 
-@pytest.mark.parametrize("command", ["template", "assess", "import", "compare", "batch"])
+@pytest.mark.parametrize("command", ["template", "assess", "tco", "import", "compare", "batch"])
 def test_every_writer_offers_force_and_says_what_it_never_replaces(command: str) -> None:
     from click.testing import CliRunner
 

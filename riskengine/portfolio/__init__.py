@@ -1,5 +1,7 @@
 """The portfolio: many assessments at once. A summary workbook and a portfolio page for every vendor assessed,
-and a comparison that recommends one of several candidates for the same need (docs/portfolio.md).
+a comparison that recommends one of several candidates for the same need (docs/portfolio.md), and one
+vendor's offers side by side, each in both adoption styles (``riskengine tco``; docs/tco.md, "Offers from the
+command line").
 
 The names below are imported lazily, as riskengine's own are, so that the CLI, which registers
 ``riskengine.portfolio.command``, starts fast; no renderer pulls in openpyxl or reportlab before it runs::
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from riskengine.portfolio.compare import Candidate, Comparison, Reason, comparison_pdf
+    from riskengine.portfolio.offers import OfferRow, OfferTable, offers_pdf, offers_table, quote_table
     from riskengine.portfolio.rows import VendorRow, vendor_row
     from riskengine.portfolio.summary import inert_text, portfolio_pdf, summary_workbook
     from riskengine.portfolio.wording import CompareRule, load_compare_rule, load_portfolio_wording
@@ -28,6 +31,11 @@ _EXPORTS = {
     "Comparison": "riskengine.portfolio.compare",
     "Reason": "riskengine.portfolio.compare",
     "comparison_pdf": "riskengine.portfolio.compare",
+    "OfferRow": "riskengine.portfolio.offers",
+    "OfferTable": "riskengine.portfolio.offers",
+    "offers_pdf": "riskengine.portfolio.offers",
+    "offers_table": "riskengine.portfolio.offers",
+    "quote_table": "riskengine.portfolio.offers",
     "VendorRow": "riskengine.portfolio.rows",
     "vendor_row": "riskengine.portfolio.rows",
     "inert_text": "riskengine.portfolio.summary",
@@ -41,13 +49,18 @@ __all__ = [
     "Candidate",
     "CompareRule",
     "Comparison",
+    "OfferRow",
+    "OfferTable",
     "Reason",
     "VendorRow",
     "comparison_pdf",
     "inert_text",
     "load_compare_rule",
     "load_portfolio_wording",
+    "offers_pdf",
+    "offers_table",
     "portfolio_pdf",
+    "quote_table",
     "summary_workbook",
     "vendor_row",
 ]

@@ -1,5 +1,5 @@
-"""The portfolio's charts, drawn with reportlab.graphics: vendors per tier split by decision, and the
-candidates' control effectiveness per category side by side.
+"""The portfolio's charts, drawn with reportlab.graphics: vendors per tier split by decision, the candidates'
+control effectiveness per category side by side, and one vendor's offers by expected cost.
 
 Pure functions of their input, the width and the theme, so the PDFs stay byte-identical. Colour is never the
 only cue: segments carry their counts, bars their candidate's letter, and the fills differ in lightness.
@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, Rect, String
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 
 from riskengine.portfolio.layout import fit, hex_colour, ink_on
-from riskengine.portfolio.rows import DECISION_ORDER, TIER_ORDER
+from riskengine.portfolio.rows import DECISION_ORDER, OPTION_ORDER, TIER_ORDER
 from riskengine.portfolio.wording import PortfolioWording
 from riskengine.report.charts import nice_ticks, wrap
 from riskengine.report.fonts import FONT, FONT_BOLD
 from riskengine.report.wording import Theme
 from riskengine.score.profile import Decision, Tier
+from riskengine.tco.assumptions import OptionId
 
 SEGMENT_LABEL_MIN = 11.0
 """Height (points) a segment needs for its count to be written inside it."""
@@ -199,3 +200,79 @@ def _legend_rows(series: Sequence[ScoreSeries], width: float) -> list[list[Score
         rows[-1].append(candidate)
         used += needed
     return rows
+
+
+@dataclass(frozen=True)
+class TotalBar:
+    """One bar of the offers chart: an offer in one adoption style, its expected and typical totals."""
+
+    label: str
+    option: OptionId
+    expected: float
+    typical: float
+    value: str
+    """The expected total as written beside the bar (``EUR 582,946``)."""
+
+
+TOTAL_ROW = 22.0
+"""Height of one bar's row (points); the chart grows with the bars."""
+TOTAL_LABEL_WIDTH = 210.0
+TOTAL_VALUE_WIDTH = 78.0
+
+
+def totals_chart(bars: Sequence[TotalBar], width: float, axis: str, wording: PortfolioWording,
+                 theme: Theme) -> Drawing:
+    """Horizontal bars of the expected totals, lowest first, each with a diamond at its typical total; the bars
+    are filled in the report's colours of their adoption style, and each carries its figure."""
+    legend_height, bottom = 18.0, 30.0
+    height = legend_height + bottom + TOTAL_ROW * max(len(bars), 1)
+    drawing = Drawing(width, height)
+    text, muted = hex_colour(theme.text), hex_colour(theme.muted)
+    left, right = TOTAL_LABEL_WIDTH, width - TOTAL_VALUE_WIDTH
+    top = height - legend_height
+    highest = max([*(bar.expected for bar in bars), *(bar.typical for bar in bars), 1.0])
+    ticks = nice_ticks(0.0, highest, 5)
+    ceiling = ticks[-1]
+
+    def x_of(value: float) -> float:
+        return left + (right - left) * max(value, 0.0) / ceiling
+
+    for tick in ticks:
+        drawing.add(Line(x_of(tick), bottom, x_of(tick), top, strokeColor=hex_colour(theme.chart_grid) if tick
+                         else hex_colour(theme.rule), strokeWidth=0.5))
+        drawing.add(String(x_of(tick), bottom - 10, f"{tick:,.0f}", fontName=FONT, fontSize=7, fillColor=muted,
+                           textAnchor="middle"))
+    drawing.add(String((left + right) / 2, bottom - 22, fit(axis, FONT, 7.5, right - left), fontName=FONT,
+                       fontSize=7.5, fillColor=text, textAnchor="middle"))
+    for index, bar in enumerate(bars):
+        centre = top - TOTAL_ROW * (index + 0.5)
+        style = theme.options[bar.option]
+        drawing.add(Rect(left, centre - 6, max(x_of(bar.expected) - left, 0.6), 12,
+                         fillColor=hex_colour(style.band), strokeColor=hex_colour(style.line), strokeWidth=0.8))
+        drawing.add(String(left - 6, centre - 2.8, fit(bar.label, FONT, 8, left - 10), fontName=FONT, fontSize=8,
+                           fillColor=text, textAnchor="end"))
+        drawing.add(String(x_of(bar.expected) + 4, centre - 2.8, bar.value, fontName=FONT_BOLD, fontSize=7.5,
+                           fillColor=text))
+        drawing.add(_diamond(x_of(bar.typical), centre, text))
+    _totals_legend(drawing, bars, left, height - 10, wording, theme)
+    return drawing
+
+
+def _diamond(x: float, y: float, colour: colors.Color, size: float = 4.0) -> Polygon:
+    return Polygon([x, y - size, x + size, y, x, y + size, x - size, y], fillColor=colors.white, strokeColor=colour,
+                   strokeWidth=1.2)
+
+
+def _totals_legend(drawing: Drawing, bars: Sequence[TotalBar], x: float, y: float, wording: PortfolioWording,
+                   theme: Theme) -> None:
+    text = hex_colour(theme.text)
+    shown = [option for option in OPTION_ORDER if any(bar.option == option for bar in bars)]
+    for option in shown:
+        style = theme.options[option]
+        drawing.add(Rect(x, y - 2, 10, 8, fillColor=hex_colour(style.band), strokeColor=hex_colour(style.line),
+                         strokeWidth=0.8))
+        label = wording.offers.legend_expected.format(option=wording.options[option])
+        drawing.add(String(x + 14, y - 0.5, label, fontName=FONT, fontSize=7.5, fillColor=text))
+        x += 28 + pdfmetrics.stringWidth(label, FONT, 7.5)
+    drawing.add(_diamond(x + 5, y + 2, text, 3.5))
+    drawing.add(String(x + 14, y - 0.5, wording.offers.legend_typical, fontName=FONT, fontSize=7.5, fillColor=text))

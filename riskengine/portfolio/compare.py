@@ -5,9 +5,15 @@ The rule (``scoring/compare.yaml``, explained with a worked example in docs/port
 1. candidates whose decision is excluded (reject) are never recommended, nor is one whose decision waits for
    missing answers (more information needed: always excluded, see ``CompareRule``);
 2. the lowest tier among the rest wins;
-3. within that tier, a candidate whose TCO P50 (of the option its cost model recommends) is more than
-   ``tco_share`` above the tier's cheapest is passed over; among the others the lowest residual wins;
+3. within that tier, a candidate whose expected TCO (the headline's expected total of the option its cost
+   model recommends, ``VendorRow.compared_cost``) is more than ``tco_share`` above the tier's cheapest is passed
+   over, unless the two are too close to call by the TCO headline's own rule (``riskengine.tco.headline.closeness``);
+   among the others the lowest residual wins;
 4. residuals equal at ``residual_decimals`` tie, and the vendor's name (then the assessment id) decides.
+
+Costs are the TCO headline's expected totals (``TcoResult.headline``): the same figures as each candidate's report
+and JSON. Two candidates whose expected totals differ by less than the headline's materiality (2 % of the smaller)
+are too close to call, and a reason says so.
 
 Every reason is a sentence from ``templates/portfolio.yaml`` with the figures it rests on, and the same
 figures as data, so the JSON can be checked without reading the sentence.
@@ -31,10 +37,12 @@ from riskengine.portfolio.wording import (
     load_portfolio_wording,
 )
 from riskengine.score.profile import Tier
-from riskengine.tco.assumptions import OptionId
+from riskengine.tco.assumptions import Assumptions, load_assumptions
+from riskengine.tco.headline import closeness, horizon_text
+from riskengine.tco.result import Estimate
 
 ReasonKind = Literal["recommended", "only_candidate", "excluded", "higher_tier", "over_cost", "higher_residual",
-                     "name_tie", "cost_not_compared", "none_eligible"]
+                     "name_tie", "cost_not_compared", "cost_too_close", "none_eligible"]
 Status = Literal["recommended", "candidate", "excluded"]
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 Figure = str | float | int
@@ -53,7 +61,10 @@ class Candidate(_Frozen):
     rank: int | None
     """1 for the recommended candidate, then in the rule's order; None for an excluded one."""
     over_cost: bool = False
-    """Passed over because its TCO P50 is more than the allowed share above its tier's cheapest."""
+    """Passed over because its expected TCO is more than the allowed share above its tier's cheapest."""
+    cost_too_close: bool = False
+    """Its expected TCO is too close to its tier's cheapest to call (the TCO headline's rule): cost does not set
+    the two apart."""
     row: VendorRow
 
 
@@ -107,7 +118,7 @@ def compare(assessments: Sequence[Assessment], *, rule: CompareRule | None = Non
     rule = rule or load_compare_rule()
     wording = load_portfolio_wording()
     rows = [vendor_row(assessment) for assessment in assessments]
-    ranking = _Ranking(rows, rule, wording)
+    ranking = _Ranking(rows, rule, wording, load_assumptions())
     created = as_of(assessments)
     assert created is not None  # at least two assessments
     return Comparison(created=created, rule=rule, candidates=ranking.candidates(), recommended=ranking.winner_id,
@@ -117,13 +128,15 @@ def compare(assessments: Sequence[Assessment], *, rule: CompareRule | None = Non
 class _Ranking:
     """The rule applied to the rows: ranks, the cost band of each tier, and the reasons in rank order."""
 
-    def __init__(self, rows: Sequence[VendorRow], rule: CompareRule, wording: PortfolioWording) -> None:
-        self.rows, self.rule, self.wording = list(rows), rule, wording
+    def __init__(self, rows: Sequence[VendorRow], rule: CompareRule, wording: PortfolioWording,
+                 assumptions: Assumptions) -> None:
+        self.rows, self.rule, self.wording, self.assumptions = list(rows), rule, wording, assumptions
         self.text = wording.comparison.reasons
         self.reasons: list[Reason] = []
         eligible = [row for row in rows if row.decision not in rule.exclude_decisions]
         self.excluded = [row for row in rows if row.decision in rule.exclude_decisions]
         self.over_cost: set[str] = set()
+        self.too_close: dict[str, Reason] = {}
         self.cheapest: dict[str, VendorRow] = {}
         for tier in TIER_ORDER:
             self._cost_band(tier, [row for row in eligible if row.tier == tier])
@@ -139,29 +152,66 @@ class _Ranking:
         return round(row.residual, self.rule.residual_decimals)
 
     def _cost_band(self, tier: Tier, rows: list[VendorRow]) -> None:
-        """Mark the tier's candidates whose TCO P50 is more than the allowed share above the cheapest's.
+        """Mark the tier's candidates whose expected TCO is more than the allowed share above the cheapest's,
+        and those too close to the cheapest's to call.
 
-        Costs are compared only when every candidate of the tier has one, in one currency.
+        Costs are compared only when every candidate of the tier has one, in one currency, over one horizon.
         """
         if len(rows) < 2:
             return
-        costs = [row.recommended_cost for row in rows]
-        if any(cost is None for cost in costs) or len({row.currency for row in rows}) > 1:
-            detail = self.text.cost_missing if any(cost is None for cost in costs) else self.text.currencies_differ
+        detail = (self.text.cost_missing if any(row.compared_cost is None for row in rows)
+                  else self.text.currencies_differ if len({row.currency for row in rows}) > 1
+                  else self.text.horizons_differ if len({row.horizon_years for row in rows}) > 1 else "")
+        if detail:
             self.reasons.append(Reason(kind="cost_not_compared", assessment_id=None,
                                        text=self.text.cost_not_compared.format(tier=self.wording.tiers[tier],
                                                                                detail=detail),
                                        figures={"tier": tier}))
             return
-        cheapest = min(rows, key=lambda row: (_p50(row), *name_key(row)))
+        cheapest = min(rows, key=lambda row: (_cost(row), *name_key(row)))
         self.cheapest[tier] = cheapest
-        limit = _p50(cheapest) + self.rule.tco_share * abs(_p50(cheapest))
-        self.over_cost |= {row.assessment_id for row in rows if _p50(row) > limit}
+        limit = _cost(cheapest) + self.rule.tco_share * abs(_cost(cheapest))
+        for row in rows:
+            if row is cheapest:
+                continue
+            close = self._too_close(row, cheapest)
+            if close:
+                self.too_close[row.assessment_id] = self._close_reason(row, cheapest, close)
+            elif _cost(row) > limit:
+                self.over_cost.add(row.assessment_id)
+
+    def _too_close(self, row: VendorRow, cheapest: VendorRow) -> str:
+        """Why ``row``'s expected TCO is too close to the cheapest's to call ("" when it is not), by the TCO
+        headline's rule: the same materiality, the same interval test.
+
+        The result carries the Monte Carlo error of the difference between one vendor's two options, not of each
+        expected total, so across vendors the interval test gets no error (0): the materiality decides. Each
+        total's own error is far below it (at most about 0.02 % of the total over eight seeds of the samples,
+        against 2 %).
+        """
+        difference = Estimate(value=_cost(row) - _cost(cheapest), standard_error=0.0)
+        close = closeness(difference, _cost(cheapest), self.assumptions)
+        if not close.too_close:
+            return ""
+        wording = self.assumptions.wording
+        materiality = f"{self.assumptions.simulation.headline.materiality.value * 100:g}"
+        return (wording.close_interval if close.reason == "interval" and difference.standard_error > 0
+                else wording.close_material).format(materiality=materiality)
+
+    def _close_reason(self, row: VendorRow, cheapest: VendorRow, why: str) -> Reason:
+        return self._reason("cost_too_close", row, self.text.cost_too_close, cost=_money(_cost(row)),
+                            currency=row.currency or "", horizon=self._horizon(row), tier=self.wording.tiers[row.tier],
+                            cheapest_vendor=cheapest.name, cheapest=_money(_cost(cheapest)), why=why)
+
+    def _horizon(self, row: VendorRow) -> str:
+        return horizon_text(self.assumptions.wording, row.horizon_years) if row.horizon_years else ""
 
     # --- reasons ---
 
     def _explain(self) -> None:
-        notes = list(self.reasons)  # costs not compared: after the reasons about the candidates
+        # costs not compared, or too close to call: after the reasons about the candidates, in rank order
+        notes = [*self.reasons, *(self.too_close[row.assessment_id] for row in self.order
+                                  if row.assessment_id in self.too_close)]
         self.reasons = []
         winner = self.winner
         if winner is None:
@@ -187,11 +237,11 @@ class _Ranking:
         self.reasons += notes
 
     def _recommended(self, row: VendorRow) -> Reason:
-        cost = row.recommended_cost
+        cost = row.compared_cost
         return self._reason("recommended", row, self.text.recommended, tier=self.wording.tiers[row.tier],
                             residual=_score(row.residual), decision=self.wording.decisions[row.decision],
-                            cost=_money(cost.p50) if cost else self.wording.blank,
-                            currency=row.currency or "", option=self._option(row.recommended_option))
+                            cost=_money(cost.expected_total) if cost else self.wording.blank,
+                            currency=row.currency or "", horizon=self._horizon(row), option=self._option(row))
 
     def _why_lower(self, row: VendorRow, winner: VendorRow) -> Reason:
         tiers = self.wording.tiers
@@ -200,11 +250,11 @@ class _Ranking:
                                 residual=_score(row.residual), best_tier=tiers[winner.tier])
         if row.assessment_id in self.over_cost:
             cheapest = self.cheapest[row.tier]
-            percent = (_p50(row) / _p50(cheapest) - 1) * 100 if _p50(cheapest) else float("inf")
-            return self._reason("over_cost", row, self.text.over_cost, cost=_money(_p50(row)),
-                                currency=row.currency or "", option=self._option(row.recommended_option),
+            percent = (_cost(row) / _cost(cheapest) - 1) * 100 if _cost(cheapest) else float("inf")
+            return self._reason("over_cost", row, self.text.over_cost, cost=_money(_cost(row)),
+                                currency=row.currency or "", horizon=self._horizon(row), option=self._option(row),
                                 percent=_share(percent / 100), tier=tiers[row.tier], cheapest_vendor=cheapest.name,
-                                cheapest=_money(_p50(cheapest)), share=_share(self.rule.tco_share))
+                                cheapest=_money(_cost(cheapest)), share=_share(self.rule.tco_share))
         if self._residual(row) > self._residual(winner):
             return self._reason("higher_residual", row, self.text.higher_residual, residual=_score(row.residual),
                                 winner=winner.name, winner_residual=_score(winner.residual), tier=tiers[row.tier])
@@ -215,8 +265,16 @@ class _Ranking:
         return Reason(kind=kind, assessment_id=row.assessment_id, text=template.format(vendor=row.name, **figures),
                       figures={"vendor": row.name, **figures})
 
-    def _option(self, option: OptionId | None) -> str:
-        return self.wording.options[option] if option else self.wording.blank
+    def _option(self, row: VendorRow) -> str:
+        """The option the cost is of; when the vendor's two options are too close to call, it says so."""
+        cost = row.compared_cost
+        if cost is None:
+            return self.wording.blank
+        if row.recommended_option is None:
+            other = next(option for option in self.wording.options if option != cost.id)
+            return self.wording.comparison.option_too_close.format(option=self.wording.options[cost.id],
+                                                                   other=self.wording.options[other].lower())
+        return self.wording.options[cost.id]
 
     # --- results ---
 
@@ -227,16 +285,18 @@ class _Ranking:
             rank = ranks.get(row.assessment_id)
             status: Status = "excluded" if rank is None else "recommended" if rank == 1 else "candidate"
             result.append(Candidate(letter=letter, status=status, rank=rank,
-                                    over_cost=row.assessment_id in self.over_cost, row=row))
+                                    over_cost=row.assessment_id in self.over_cost,
+                                    cost_too_close=row.assessment_id in self.too_close, row=row))
         return tuple(result)
 
     def recommendation(self) -> str:
         return self.reasons[0].text
 
 
-def _p50(row: VendorRow) -> float:
-    cost = row.recommended_cost
-    return cost.p50 if cost is not None else 0.0
+def _cost(row: VendorRow) -> float:
+    """The expected TCO a comparison ranks ``row`` on (see ``VendorRow.compared_cost``)."""
+    cost = row.compared_cost
+    return cost.expected_total if cost is not None else 0.0
 
 
 def _score(value: float) -> str:

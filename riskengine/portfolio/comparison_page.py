@@ -12,14 +12,26 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from riskengine.assessment import Assessment
 from riskengine.portfolio.charts import ScoreSeries, scores_chart
 from riskengine.portfolio.compare import Candidate, Comparison
-from riskengine.portfolio.layout import CONTENT_WIDTH, NAME_LIMIT, Page, hex_colour, iso, markup, render, score
+from riskengine.portfolio.layout import (
+    CONTENT_WIDTH,
+    NAME_LIMIT,
+    Page,
+    hex_colour,
+    horizon,
+    iso,
+    markup,
+    render,
+    score,
+)
 from riskengine.portfolio.rows import OPTION_ORDER, CategoryPoint, category_columns
 from riskengine.portfolio.wording import load_portfolio_wording
 from riskengine.report.charts import money
 from riskengine.report.text import Text
-from riskengine.tco.assumptions import OptionId
+from riskengine.tco.assumptions import OptionId, load_assumptions
 
 LABEL_WIDTH = 40 * mm
+RULE_LIMIT = 1200
+"""Characters of the rule's paragraph: it is ours (templates/portfolio.yaml), and longer than a vendor's text."""
 COLUMNS_PER_TABLE = 4
 """Candidates side by side in one table; more continue in a further table below."""
 
@@ -48,18 +60,20 @@ def _story(page: Page, comparison: Comparison, assessments: Mapping[str, Assessm
     others = comparison.reasons[1:] if comparison.recommended else comparison.reasons
     story += [Text(markup(reason.text), styles.bullet, bulletText="•") for reason in others]
     story += _scores(page, comparison)
+    # The rule before the table: it says what the table's costs are, and fits under the chart on the first page.
+    story.append(KeepTogether([
+        page.paragraph(text.rule_title, styles.h2),
+        page.paragraph(text.rule.format(
+            share=_percent(comparison.rule.tco_share),
+            excluded=" / ".join(wording.decisions[decision] for decision in comparison.rule.exclude_decisions),
+            materiality=_percent(load_assumptions().simulation.headline.materiality.value)),
+            styles.muted, RULE_LIMIT)]))
     ranked = comparison.ranked()
     for start in range(0, len(ranked), COLUMNS_PER_TABLE):
         table = _side_by_side(page, comparison, ranked[start:start + COLUMNS_PER_TABLE], assessments)
         heading = [page.paragraph(text.side_by_side_title, styles.h2)] if start == 0 else []
         # Kept whole on one page when it fits: a side-by-side table split between rows reads badly.
         story += [KeepTogether([*heading, table]), Spacer(1, 3 * mm)]
-    story.append(KeepTogether([
-        page.paragraph(text.rule_title, styles.h2),
-        page.paragraph(text.rule.format(
-            share=_percent(comparison.rule.tco_share),
-            excluded=" / ".join(wording.decisions[decision] for decision in comparison.rule.exclude_decisions)),
-            styles.muted)]))
     return story
 
 
@@ -123,8 +137,7 @@ def _side_by_side(page: Page, comparison: Comparison, candidates: Sequence[Candi
         ("top_conditions", text.top_conditions, lambda c: _top_conditions(page, c, comparison.rule.top_conditions)),
         *[(f"tco:{option}", text.tco.format(option=wording.options[option]), cost(option))
           for option in OPTION_ORDER],
-        ("cost_model", text.cost_model, lambda c: page.cell(wording.options[c.row.recommended_option]
-                                                            if c.row.recommended_option else wording.blank)),
+        ("cost_model", text.cost_model, lambda c: page.cell(wording.cost_choice(c.row.tco_choice))),
         ("reassess_by", text.reassess_by, lambda c: page.cell(iso(c.row.reassess_by, wording.blank))),
     ]
     body = [[page.cell(label, styles.cell_label), *[make(candidate) for candidate in candidates]]
@@ -164,15 +177,19 @@ def _top_conditions(page: Page, candidate: Candidate, count: int) -> Paragraph:
 
 
 def _cost(page: Page, candidate: Candidate, option: OptionId) -> Paragraph:
+    """The option's expected TCO over the horizon (bold when its cost model recommends it), and under it, in
+    words, the typical future's cost and the middle 80 % of the futures."""
     row, text = candidate.row, page.wording.comparison
     cost = row.option(option)
     if cost is None or row.currency is None:
         return page.cell(text.not_priced, page.styles.cell_small)
-    value = markup(text.tco_value.format(currency=row.currency, p50=money(cost.p50), p10=money(cost.p10),
-                                         p90=money(cost.p90)))
+    value = markup(text.tco_value.format(currency=row.currency, expected=money(cost.expected_total),
+                                         horizon=horizon(row)))
     if row.recommended_option == option:
         value = f"<b>{value}</b>"
-    return Text(value, page.styles.cell)
+    spread = markup(text.tco_spread.format(currency=row.currency, typical=money(cost.typical_total),
+                                           p10=money(cost.p10), p90=money(cost.p90)))
+    return Text(f'{value}<br/><font size="7" color="{page.theme.muted}">{spread}</font>', page.styles.cell)
 
 
 def _scores(page: Page, comparison: Comparison) -> list[Flowable]:

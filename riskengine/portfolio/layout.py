@@ -25,12 +25,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from riskengine import __version__
+from riskengine.portfolio.rows import VendorRow
 from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording, luminance
 from riskengine.report.fonts import FONT, FONT_BOLD, paragraph_markup, register_fonts, string_width
 from riskengine.report.pdf import themed_table_style, timestamp
 from riskengine.report.text import Text
 from riskengine.report.wording import Theme, load_wording
 from riskengine.score.profile import Decision, Tier
+from riskengine.tco.assumptions import load_assumptions
+from riskengine.tco.headline import horizon_text
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 MARGIN_X = 18 * mm
@@ -78,6 +81,13 @@ def score(value: float) -> str:
 
 def iso(day: dt.date | None, blank: str) -> str:
     return day.isoformat() if day is not None else blank
+
+
+def horizon(row: VendorRow) -> str:
+    """``3 years``: the horizon of the row's TCO, in the TCO's own words ("" when not priced)."""
+    if row.horizon_years is None:
+        return ""
+    return horizon_text(load_assumptions().wording, row.horizon_years)
 
 
 def utc(moment: dt.datetime) -> dt.datetime:

@@ -17,6 +17,7 @@ from riskengine.portfolio.layout import (
     TABLE_TIGHT,
     Page,
     hex_colour,
+    horizon,
     iso,
     markup,
     render,
@@ -100,11 +101,13 @@ def _counts_table(page: Page, counts: dict[Tier, dict[Decision, int]]) -> Table:
 def _vendors_table(page: Page, rows: Sequence[VendorRow]) -> Table:
     wording, styles = page.wording, page.styles
     text = wording.portfolio
-    currencies = {row.currency for row in rows if row.currency}
+    currencies = ", ".join(sorted({row.currency for row in rows if row.currency}))
+    horizons = ", ".join(dict.fromkeys(horizon(row) for row in sorted(rows, key=lambda row: row.horizon_years or 0)
+                                       if row.horizon_years))
     header: list[str | Flowable] = [
         text.rank, text.vendor, wording.workbook.assessment_id, text.tier, text.decision,
         page.cell(text.residual, styles.cell_head_number),
-        *[page.cell(text.tco.format(option=wording.options[option], currency=", ".join(sorted(currencies))),
+        *[page.cell(text.tco.format(option=wording.options[option], currency=currencies, horizon=horizons),
                     styles.cell_head_number) for option in OPTION_ORDER],
         text.reassess_by,
     ]
@@ -132,12 +135,15 @@ def _vendors_table(page: Page, rows: Sequence[VendorRow]) -> Table:
 
 
 def _cost_cell(page: Page, row: VendorRow, option: OptionId) -> Paragraph:
+    """The option's expected TCO (bold when its cost model recommends it), the typical future's below it."""
     cost = row.option(option)
     if cost is None or row.currency is None:
         return page.cell(page.wording.portfolio.not_priced, page.styles.cell_small)
     marked = "<b>" if row.recommended_option == option else ""
     closed = "</b>" if marked else ""
-    return Text(f"{marked}{markup(row.currency)} {money(cost.p50)}{closed}", page.styles.cell_number)
+    typical = markup(page.wording.portfolio.typical.format(value=money(cost.typical_total)))
+    return Text(f"{marked}{markup(row.currency)} {money(cost.expected_total)}{closed}"
+                f'<br/><font size="7" color="{page.theme.muted}">{typical}</font>', page.styles.cell_number)
 
 
 def _due_cell(page: Page, row: VendorRow) -> Paragraph:

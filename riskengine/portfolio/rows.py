@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -12,6 +12,8 @@ from riskengine.assessment import Assessment
 from riskengine.score.profile import Decision, Severity, Tier
 from riskengine.tco.assumptions import OptionId
 from riskengine.tco.result import TcoResult
+
+TcoChoice = Literal["built_to_last", "good_enough", "too_close_to_call"]
 
 TIER_ORDER: tuple[Tier, ...] = ("low", "medium", "high", "critical")
 DECISION_ORDER: tuple[Decision, ...] = ("approve", "approve_with_conditions", "more_information_needed", "reject")
@@ -32,13 +34,19 @@ class CategoryPoint(_Frozen):
 
 
 class OptionCost(_Frozen):
-    """One adoption option's present value over the horizon: 10th, 50th and 90th percentile."""
+    """One adoption option's cost over the horizon, from the assessment's TCO headline (``TcoResult.headline``):
+    the same figures as its report and its JSON."""
 
     id: OptionId
     title: str
+    expected_total: float
+    """The expected present value of every cost over the horizon, risk included (the mean): the figure decisions
+    are made on, and what a comparison ranks on."""
+    typical_total: float
+    """The median over the simulated futures: what the typical future costs."""
     p10: float
-    p50: float
     p90: float
+    """With ``p10``: the middle 80 % of the simulated futures' present values (the option's ``npv``)."""
 
 
 class ConditionBrief(_Frozen):
@@ -68,9 +76,14 @@ class VendorRow(_Frozen):
     """Every condition of approval, the knockouts' first (what a rejected vendor must change), then most severe
     and most urgent first."""
     currency: str | None
+    horizon_years: int | None = None
+    """The years the TCO covers (the org profile's horizon); None when the TCO was not priced."""
     options: tuple[OptionCost, ...]
     """Good enough first, then built to last; empty when the TCO was not priced."""
+    tco_choice: TcoChoice | None = None
+    """The TCO headline's choice; None when the TCO was not priced."""
     recommended_option: OptionId | None
+    """The option the TCO headline chooses; None when its two options are too close to call, or not priced."""
     reassess_by: dt.date | None
     """None when not known, or while the decision waits for missing answers."""
 
@@ -84,17 +97,27 @@ class VendorRow(_Frozen):
 
     @property
     def recommended_cost(self) -> OptionCost | None:
-        """The cost of the option the vendor's cost model recommends."""
+        """The cost of the option the vendor's cost model recommends (None when too close to call)."""
         return self.option(self.recommended_option) if self.recommended_option else None
 
+    @property
+    def compared_cost(self) -> OptionCost | None:
+        """The cost a comparison ranks the vendor on: the option its TCO headline chooses, or, when the two are
+        too close to call, the one with the lower expected total (they cost the same within the model's
+        precision). None when the TCO was not priced."""
+        if self.recommended_cost is not None:
+            return self.recommended_cost
+        return min(self.options, key=lambda cost: (cost.expected_total, OPTION_ORDER.index(cost.id)), default=None)
 
-def recommended_option(tco: TcoResult) -> OptionId:
-    """The option the TCO verdict chooses: built to last when its expected NPV is lower, else good enough.
 
-    The same test as the verdict's wording in ``riskengine/tco/simulation.py``: the mean of the per-trial
-    difference (built to last minus good enough), the rare costly breach included.
+def recommended_option(tco: TcoResult) -> OptionId | None:
+    """The option the TCO headline chooses (``headline.choice``); None when the two are too close to call.
+
+    The headline decides on the expected totals, risk included, by its own rule (``riskengine.tco.headline``):
+    every reader takes the choice from there instead of testing the figures again.
     """
-    return "good_enough" if tco.difference_npv.mean >= 0 else "built_to_last"
+    choice = tco.headline.choice
+    return None if choice == "too_close_to_call" else choice
 
 
 def vendor_row(assessment: Assessment) -> VendorRow:
@@ -109,9 +132,7 @@ def vendor_row(assessment: Assessment) -> VendorRow:
             reassess = dt.date.fromisoformat(risk.reassess_by)
         except ValueError:
             reassess = None
-    options = () if tco is None else tuple(
-        OptionCost(id=option.id, title=option.title, p10=option.npv.p10, p50=option.npv.p50, p90=option.npv.p90)
-        for option in sorted(tco.options, key=lambda option: OPTION_ORDER.index(option.id)))
+    options = () if tco is None else _option_costs(tco)
     return VendorRow(
         assessment_id=assessment.assessment_id,
         created=assessment.created,
@@ -128,11 +149,22 @@ def vendor_row(assessment: Assessment) -> VendorRow:
         conditions=len(conditions),
         top_conditions=tuple(ConditionBrief(action=condition.action, owner=condition.owner, due=condition.due,
                                             severity=condition.severity) for condition in conditions),
-        currency=tco.currency if tco is not None else None,
+        currency=tco.headline.currency if tco is not None else None,
+        horizon_years=tco.headline.horizon_years if tco is not None else None,
         options=options,
+        tco_choice=tco.headline.choice if tco is not None else None,
         recommended_option=recommended_option(tco) if tco is not None else None,
         reassess_by=reassess,
     )
+
+
+def _option_costs(tco: TcoResult) -> tuple[OptionCost, ...]:
+    """Both options' costs from the headline; the spread of the futures from the option's ``npv``."""
+    spread = {option.id: option.npv for option in tco.options}
+    return tuple(
+        OptionCost(id=option.id, title=option.title, expected_total=option.expected_total,
+                   typical_total=option.typical_total, p10=spread[option.id].p10, p90=spread[option.id].p90)
+        for option in sorted(tco.headline.options, key=lambda option: OPTION_ORDER.index(option.id)))
 
 
 def _rank(order: Sequence[str], value: str) -> int:

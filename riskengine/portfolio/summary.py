@@ -127,13 +127,14 @@ def _columns(wording: PortfolioWording, rows: Sequence[VendorRow]) -> list[_Colu
         _Column("knockouts", text.knockouts, "number", COUNT_FORMAT, lambda row: row.knockouts),
         _Column("conditions", text.conditions, "number", COUNT_FORMAT, lambda row: row.conditions),
         _Column("currency", text.currency, "text", value=lambda row: row.currency or ""),
+        _Column("horizon", text.horizon, "number", COUNT_FORMAT, lambda row: row.horizon_years),
     ]
     for option in OPTION_ORDER:
         columns.append(_Column(f"tco:{option}", text.tco.format(option=wording.options[option]), "number",
-                               MONEY_FORMAT, _p50(option)))
+                               MONEY_FORMAT, _expected(option)))
     columns += [
         _Column("recommended_option", text.recommended_option, "text",
-                value=lambda row: wording.options[row.recommended_option] if row.recommended_option else ""),
+                value=lambda row: wording.cost_choice(row.tco_choice) if row.tco_choice else ""),
         _Column("reassess_by", text.reassess_by, "date", DATE_FORMAT, lambda row: row.reassess_by),
         _Column("report", text.report, "link"),
     ]
@@ -150,12 +151,12 @@ def _category(category_id: str) -> Callable[[VendorRow], CellValue]:
     return value
 
 
-def _p50(option: OptionId) -> Callable[[VendorRow], CellValue]:
-    """An option's median present value, to the cent."""
+def _expected(option: OptionId) -> Callable[[VendorRow], CellValue]:
+    """An option's expected TCO (the headline's expected total), to the cent."""
 
     def value(row: VendorRow) -> CellValue:
         cost = row.option(option)
-        return round(cost.p50, 2) if cost is not None else None
+        return round(cost.expected_total, 2) if cost is not None else None
 
     return value
 

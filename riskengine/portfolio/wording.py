@@ -11,7 +11,7 @@ import itertools
 import string
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -81,8 +81,10 @@ class WorkbookWording(Sentences):
     knockouts: str
     conditions: str
     currency: str
+    horizon: str
+    """The column of the years the TCO covers."""
     tco: str
-    """One column per TCO option: ``{option}`` is the option's name."""
+    """One column per TCO option, its expected total: ``{option}`` is the option's name."""
     recommended_option: str
     reassess_by: str
     report: str
@@ -100,7 +102,8 @@ class PortfolioPageWording(Sentences):
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "subtitle": frozenset({"count", "date"}),
-        "tco": frozenset({"option", "currency"}),
+        "tco": frozenset({"option", "currency", "horizon"}),
+        "typical": frozenset({"value"}),
         "overdue": frozenset({"date"}),
         "due_soon": frozenset({"date"}),
     }
@@ -119,6 +122,8 @@ class PortfolioPageWording(Sentences):
     decision: str
     residual: str
     tco: str
+    typical: str
+    """The line under an expected TCO: the typical (median) future's, ``{value}`` without the currency."""
     reassess_by: str
     overdue: str
     due_soon: str
@@ -129,13 +134,16 @@ class ReasonWording(Sentences):
     """One sentence per reason of a comparison; each cites the figures it rests on."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
-        "recommended": frozenset({"vendor", "tier", "residual", "decision", "cost", "currency", "option"}),
+        "recommended": frozenset({"vendor", "tier", "residual", "decision", "cost", "currency", "horizon",
+                                  "option"}),
         "only_candidate": frozenset({"vendor", "count"}),
         "excluded": frozenset({"vendor", "decision", "tier", "residual", "knockouts"}),
         "excluded_pending": frozenset({"vendor", "decision", "tier", "residual", "missing"}),
         "higher_tier": frozenset({"vendor", "tier", "residual", "best_tier"}),
-        "over_cost": frozenset({"vendor", "cost", "currency", "option", "percent", "tier", "cheapest_vendor",
-                                "cheapest", "share"}),
+        "over_cost": frozenset({"vendor", "cost", "currency", "horizon", "option", "percent", "tier",
+                                "cheapest_vendor", "cheapest", "share"}),
+        "cost_too_close": frozenset({"vendor", "cost", "currency", "horizon", "tier", "cheapest_vendor", "cheapest",
+                                     "why"}),
         "higher_residual": frozenset({"vendor", "residual", "winner", "winner_residual", "tier"}),
         "name_tie": frozenset({"vendor", "residual", "winner", "tier"}),
         "cost_not_compared": frozenset({"tier", "detail"}),
@@ -153,6 +161,9 @@ class ReasonWording(Sentences):
     cost_not_compared: str
     cost_missing: str
     currencies_differ: str
+    horizons_differ: str
+    cost_too_close: str
+    """A candidate whose expected TCO is too close to its tier's cheapest to call (the TCO headline's rule)."""
     none_eligible: str
 
 
@@ -162,9 +173,11 @@ class ComparisonWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "subtitle": frozenset({"count", "date"}),
         "recommended": frozenset({"vendor"}),
-        "rule": frozenset({"share", "excluded"}),
+        "rule": frozenset({"share", "excluded", "materiality"}),
         "tco": frozenset({"option"}),
-        "tco_value": frozenset({"currency", "p50", "p10", "p90"}),
+        "tco_value": frozenset({"currency", "expected", "horizon"}),
+        "tco_spread": frozenset({"currency", "typical", "p10", "p90"}),
+        "option_too_close": frozenset({"option", "other"}),
         "more_conditions": frozenset({"count"}),
         "rank_value": frozenset({"rank", "count"}),
     }
@@ -189,6 +202,12 @@ class ComparisonWording(Sentences):
     more_conditions: str
     tco: str
     tco_value: str
+    """An option's expected TCO over the horizon: the figure the comparison ranks on."""
+    tco_spread: str
+    """Under it: the typical (median) future's cost and the middle 80 % of the simulated futures."""
+    option_too_close: str
+    """The option a cost is of, when the vendor's two options are too close to call (``{option}`` is the one with
+    the lower expected total, ``{other}`` the other one)."""
     cost_model: str
     reassess_by: str
     rank: str
@@ -202,6 +221,43 @@ class ComparisonWording(Sentences):
     rule_title: str
     rule: str
     reasons: ReasonWording
+
+
+class OffersWording(Sentences):
+    """The page of one vendor's offers priced (``riskengine tco -o``): a bar chart and the figures."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "subtitle": frozenset({"vendor", "offers", "date"}),
+        "offers_count": frozenset({"count"}),
+        "chart_intro": frozenset({"currency", "horizon"}),
+        "legend_expected": frozenset({"option"}),
+        "axis": frozenset({"currency", "horizon"}),
+        "cheapest_value": frozenset({"percent"}),
+        "precision": frozenset({"trials"}),
+    }
+    title: str
+    subtitle: str
+    offers_count: str
+    offers_one: str
+    quote_subject: str
+    """The subtitle's ``{offers}`` when the questionnaire's own quote is priced."""
+    quote: str
+    """The title of the questionnaire's own quote, priced without an offers file."""
+    recommendation_title: str
+    too_close_title: str
+    chart_title: str
+    chart_intro: str
+    axis: str
+    legend_expected: str
+    legend_typical: str
+    offer: str
+    style: str
+    expected: str
+    typical: str
+    loss: str
+    cheapest: str
+    cheapest_value: str
+    precision: str
 
 
 class Swatch(_Frozen):
@@ -250,11 +306,14 @@ class PortfolioWording(_Frozen):
     tiers: dict[Tier, str]
     decisions: dict[Decision, str]
     options: dict[OptionId, str]
+    too_close_to_call: str
+    """What the cost model recommends when the two options are too close to call."""
     blank: str
     page: PageWording
     workbook: WorkbookWording
     portfolio: PortfolioPageWording
     comparison: ComparisonWording
+    offers: OffersWording
     theme: PortfolioTheme
 
     @model_validator(mode="after")
@@ -265,6 +324,13 @@ class PortfolioWording(_Frozen):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def cost_choice(self, choice: OptionId | Literal["too_close_to_call"] | None) -> str:
+        """What a vendor's cost model recommends (``VendorRow.tco_choice``): an option, "too close to call", or
+        a blank when the TCO was not priced."""
+        if choice is None:
+            return self.blank
+        return self.too_close_to_call if choice == "too_close_to_call" else self.options[choice]
 
     def date(self, day: Any) -> str:
         """``24 November 2026``, whatever the machine's locale."""
@@ -278,8 +344,8 @@ class CompareRule(_Frozen):
     """Candidates with these decisions are never recommended; "more information needed" always among them (a
     candidate waiting for answers has no decision yet), added when the file leaves it out."""
     tco_share: float = Field(ge=0, le=10)
-    """Within the best tier, a candidate whose TCO P50 is more than this share above the cheapest is passed
-    over, whatever its residual (0.25: more than 25 % dearer)."""
+    """Within the best tier, a candidate whose expected TCO is more than this share above the cheapest is passed
+    over, whatever its residual (0.25: more than 25 % dearer), unless the two are too close to call."""
     residual_decimals: int = Field(ge=0, le=3)
     """Residuals equal at this many decimals tie, and the name decides."""
     top_conditions: int = Field(ge=0, le=20)

@@ -346,9 +346,9 @@ SENSITIVITY_ROW = 34.0
 
 
 def likely_difference(tco: TcoResult) -> float:
-    """The NPV difference (built to last minus good enough) with every input at its likely value."""
-    npv = {option.id: option.deterministic.npv for option in tco.options}
-    return npv.get("built_to_last", 0.0) - npv.get("good_enough", 0.0)
+    """The tornado's centre: the expected difference (built to last minus good enough) on the tornado's own
+    trials with nothing pinned, the base every pinned run is compared with."""
+    return tco.tornado.base_difference
 
 
 EFFECTIVENESS_ROW = 22.0
@@ -398,8 +398,9 @@ def effectiveness_chart(categories: Sequence[tuple[str, float]], width: float, t
 
 
 def sensitivity_chart(tco: TcoResult, width: float, theme: ChartTheme, wording: TcoChartWording) -> Drawing:
-    """Tornado bars: per assumption (largest swing on top) the NPV difference with it at its low and at its
-    high value, drawn from the difference with every assumption at its likely value (the dashed line)."""
+    """Tornado bars: per input (largest effect on the decision on top) the expected difference with it pinned at
+    its low and at its high quantile, every other input random on the same trials, drawn from the difference
+    with nothing pinned (the dashed line)."""
     rows: Sequence[Sensitivity] = tco.sensitivity
     base = likely_difference(tco)
     label_width = 150.0
@@ -483,3 +484,124 @@ def _tornado_legend(drawing: Drawing, x: float, y: float, theme: ChartTheme, wor
     drawing.add(Line(x, y + 1, x + 14, y + 1, strokeColor=theme.text, strokeWidth=0.8, strokeDashArray=[3, 2]))
     drawing.add(String(x + 18, y - 1.5, wording.tornado_legend_base, fontName=theme.font, fontSize=7.5,
                        fillColor=theme.text))
+
+
+LEC_HEIGHT = 190.0
+
+
+def loss_exceedance_chart(tco: TcoResult, width: float, theme: ChartTheme, wording: TcoChartWording,
+                          height: float = LEC_HEIGHT) -> Drawing:
+    """The loss exceedance curve of each option: the chance of losing more than each amount (logarithmic
+    amounts), in a year or over the horizon as the organisation states its risk appetite, whose points are drawn
+    as a dashed tolerance curve: an option whose curve rises above it is outside the appetite."""
+    appetite = tco.risk_appetite
+    annual = appetite is None or appetite.period == "year"
+    drawing = Drawing(width, height)
+    left, right, bottom, top = 62.0, width - 20.0, 36.0, height - 28.0
+    curves = [(option, option.loss_exceedance) for option in tco.options if option.loss_exceedance is not None]
+    amounts = [amount for _, curve in curves for amount in curve.amounts if amount > 0]
+    amounts += [point.loss for point in appetite.points] if appetite is not None else []
+    if not amounts:
+        return drawing
+    low = 10 ** math.floor(math.log10(min(amounts)))
+    high = 10 ** math.ceil(math.log10(max(amounts)))
+
+    def x_of(amount: float) -> float:
+        return left + (right - left) * (math.log10(max(amount, low)) - math.log10(low)) / (
+            math.log10(high) - math.log10(low))
+
+    # The axis ends just above the highest chance drawn: tail chances of a few percent must be readable.
+    chances: list[float] = [chance for _, curve in curves for chance in (curve.annual if annual else curve.horizon)]
+    chances += [point.probability for point in appetite.points] if appetite is not None else []
+    ticks = nice_ticks(0.0, max(0.01, min(1.0, max(chances, default=0.01) * 1.1)), count=5)
+    ceiling = ticks[-1]
+
+    def y_of(probability: float) -> float:
+        return bottom + (top - bottom) * min(probability, ceiling) / ceiling
+
+    for tick in ticks:
+        y = y_of(tick)
+        drawing.add(Line(left, y, right, y, strokeColor=theme.grid if tick else theme.rule, strokeWidth=0.5))
+        drawing.add(String(left - 5, y - 2.6, f"{tick * 100:g} %", fontName=theme.font, fontSize=7.5,
+                           fillColor=theme.muted, textAnchor="end"))
+    decade = low
+    while decade <= high:
+        x = x_of(decade)
+        drawing.add(Line(x, bottom, x, bottom - 3, strokeColor=theme.rule, strokeWidth=0.5))
+        drawing.add(String(x, bottom - 12, money(decade), fontName=theme.font, fontSize=7, fillColor=theme.muted,
+                           textAnchor="middle"))
+        decade *= 10
+    drawing.add(String((left + right) / 2, 6, wording.lec_x_axis.format(currency=tco.currency),
+                       fontName=theme.font, fontSize=8, fillColor=theme.text, textAnchor="middle"))
+    y_title = Group(String(0, 0, wording.lec_y_axis_year if annual else wording.lec_y_axis_horizon,
+                           fontName=theme.font, fontSize=8, fillColor=theme.text, textAnchor="middle"))
+    y_title.transform = (0, 1, -1, 0, 12, (bottom + top) / 2)
+    drawing.add(y_title)
+    for option, curve in curves:
+        drawn = curve.annual if annual else curve.horizon
+        points = [value for amount, chance in zip(curve.amounts, drawn, strict=True) if amount > 0
+                  for value in (x_of(amount), y_of(chance))]
+        drawing.add(PolyLine(points, strokeColor=theme.lines[option.id], strokeWidth=1.6,
+                             strokeDashArray=None if option.id == "built_to_last" else [4, 2]))
+    if appetite is not None:
+        points = [value for point in appetite.points for value in (x_of(point.loss), y_of(point.probability))]
+        drawing.add(PolyLine(points, strokeColor=theme.text, strokeWidth=0.9, strokeDashArray=[1.5, 2]))
+        for point in appetite.points:
+            drawing.add(Circle(x_of(point.loss), y_of(point.probability), 2.2, fillColor=theme.text,
+                               strokeColor=None))
+    x = left
+    for option, _ in curves:
+        drawing.add(Line(x, height - 12, x + 16, height - 12, strokeColor=theme.lines[option.id], strokeWidth=1.6,
+                         strokeDashArray=None if option.id == "built_to_last" else [4, 2]))
+        label = wording.legend.format(option=option.title)
+        drawing.add(String(x + 20, height - 14.5, label, fontName=theme.font, fontSize=7.5, fillColor=theme.text))
+        x += 28 + pdfmetrics.stringWidth(label, theme.font, 7.5)
+    if appetite is not None:
+        drawing.add(Line(x, height - 12, x + 16, height - 12, strokeColor=theme.text, strokeWidth=0.9,
+                         strokeDashArray=[1.5, 2]))
+        drawing.add(String(x + 20, height - 14.5, wording.lec_appetite, fontName=theme.font, fontSize=7.5,
+                           fillColor=theme.text))
+    return drawing
+
+
+PART_COLOURS = ("#2E6DA4", "#7FA7CF", "#C9A227", "#8C8C8C", "#B5452F")
+"""One colour per part of the cost, in the order of the parts (the last is the expected loss)."""
+
+
+def cost_parts_chart(bars: Sequence[tuple[str, Sequence[float]]], parts: Sequence[str], width: float,
+                     theme: ChartTheme, currency: str) -> Drawing:
+    """One horizontal bar per option, split into the parts of its expected total (what is paid to the vendor,
+    setting up, running it, leaving, expected losses): the parts add up to the total printed at the bar's end."""
+    label_width, row, bar = 96.0, 30.0, 16.0
+    left, right, bottom = label_width + 8, width - 70.0, 26.0
+    height = bottom + row * len(bars) + 30
+    drawing = Drawing(width, height)
+    top_value = max((sum(values) for _, values in bars), default=1.0) or 1.0
+    ticks = nice_ticks(0.0, top_value, count=4)
+
+    def x_of(value: float) -> float:
+        return left + (right - left) * value / ticks[-1]
+
+    for tick in ticks:
+        drawing.add(Line(x_of(tick), bottom, x_of(tick), bottom + row * len(bars), strokeColor=theme.grid,
+                         strokeWidth=0.5))
+        drawing.add(String(x_of(tick), bottom - 10, money(tick), fontName=theme.font, fontSize=7,
+                           fillColor=theme.muted, textAnchor="middle"))
+    for index, (title, values) in enumerate(bars):
+        centre = bottom + row * (len(bars) - index - 0.5)
+        drawing.add(String(label_width, centre - 3, _fit(title, theme.font_bold, 8.5, label_width),
+                           fontName=theme.font_bold, fontSize=8.5, fillColor=theme.text, textAnchor="end"))
+        start = 0.0
+        for value, colour in zip(values, PART_COLOURS, strict=False):
+            if value > 0:
+                drawing.add(Rect(x_of(start), centre - bar / 2, x_of(start + value) - x_of(start), bar,
+                                 fillColor=colors.HexColor(colour), strokeColor=colors.white, strokeWidth=0.5))
+            start += max(value, 0.0)
+        drawing.add(String(x_of(start) + 4, centre - 3, f"{currency} {money(sum(values))}", fontName=theme.font_bold,
+                           fontSize=8, fillColor=theme.text))
+    x = left
+    for part, colour in zip(parts, PART_COLOURS, strict=False):
+        drawing.add(Rect(x, height - 14, 8, 8, fillColor=colors.HexColor(colour), strokeColor=None))
+        drawing.add(String(x + 11, height - 13, part, fontName=theme.font, fontSize=7, fillColor=theme.text))
+        x += 22 + pdfmetrics.stringWidth(part, theme.font, 7)
+    return drawing

@@ -56,8 +56,10 @@ from riskengine.questionnaire.submission import own_answered, own_summary
 from riskengine.report.charts import (
     ChartTheme,
     cost_axis,
+    cost_parts_chart,
     cumulative_cost_chart,
     effectiveness_chart,
+    loss_exceedance_chart,
     money,
     number,
     sensitivity_chart,
@@ -102,6 +104,16 @@ COMMENT_LIMIT = 600
 QUESTION_LIMIT = 600
 IN_ROW_SPLIT_MIN = 60
 NAME_LIMIT = 200
+COST_PARTS: dict[str, tuple[str, ...]] = {
+    "vendor": ("licences", "support", "training"),
+    "setup": ("implementation", "integration", "governance"),
+    "running": ("connectors", "internal"),
+    "exit": ("exit",),
+    "losses": ("expected_loss",),
+}
+"""The marketer's parts of an expected total, each a sum of cost lines: together every line, once."""
+TORNADO_ROWS = 6
+"""Inputs listed in the sensitivity table: those that move the decision most (all are in the JSON)."""
 OWN_IDS_LIMIT = 6000
 """The ids a vendor answers No in one category, with the answers: 261 CAIQ ids at ~20 characters each."""
 ELLIPSIS = "…"
@@ -613,7 +625,7 @@ class _Report:
         builders: dict[SectionId, Callable[[], list[Flowable]]] = {
             "cover": self._cover, "summary": self._summary, "scores": self._scores,
             "findings": self._findings, "conditions": self._conditions,
-            "dependencies": self._dependencies, "tco": self._tco, "evidence": self._evidence,
+            "dependencies": self._dependencies, "tco": self._tco, "cost": self._cost, "evidence": self._evidence,
             "scorecard": self._scorecard, "glossary": self._glossary, "signoff": self._signoff,
             "appendix": self._appendix,
         }
@@ -1092,14 +1104,19 @@ class _Report:
         return story
 
     def _summary_cost(self) -> list[Flowable]:
-        """Both options' median present value, then the cost model's recommendation in bold."""
+        """Both options' expected cost (the headline), the recommendation in bold, and that a rejection stands."""
         tco, summary = self.assessment.tco, self.wording.summary
         if tco is None:
             return [self._paragraph(summary.cost_none)]
-        medians = {option.id: self._money(option.npv.p50) for option in tco.options}
-        sentence = summary.cost.format(horizon=self._horizon(tco), good_enough=medians.get("good_enough", ""),
-                                       built_to_last=medians.get("built_to_last", ""))
-        return [Text(f"{_markup(sentence)} <b>{_markup(tco.recommendation)}</b>", self.styles.body)]
+        headline = tco.headline
+        totals = {option.id: self._money(option.expected_total) for option in headline.options}
+        sentence = summary.cost.format(horizon=self._horizon(tco), good_enough=totals.get("good_enough", ""),
+                                       built_to_last=totals.get("built_to_last", ""))
+        story: list[Flowable] = [Text(f"{_markup(sentence)} <b>{_markup(headline.recommendation)}</b>",
+                                      self.styles.body)]
+        if headline.decision_stands:
+            story.append(self._paragraph(headline.decision_note, self.styles.muted))
+        return story
 
     def _summary_table(self, conditions: Sequence[Condition], *, light: bool) -> Table:
         """Severity, action with its rules, owner; recommendations (light) add their due point. The table stops
@@ -1821,19 +1838,72 @@ class _Report:
         story += self._npv(tco)
         story += self._yearly_costs(tco)
         story += self._chargeback(tco)
+        story += self._losses(tco)
         story += self._sensitivity(tco)
         story += self._tco_assumptions(tco)
         return story
 
+    # --- 7b. cost, for marketing ---
+
+    def _cost(self) -> list[Flowable]:
+        """One page for the marketer: three numbers, one chart whose parts add up to each total, the
+        recommendation in one sentence and how sure it is, with currency and years on every figure."""
+        text, styles = self.wording.cost, self.styles
+        story: list[Flowable] = [self._section("cost")]
+        tco = self.assessment.tco
+        if tco is None:
+            return [*story, self._paragraph(self.wording.tco.none)]
+        headline = tco.headline
+        wanted = "good_enough" if headline.choice == "good_enough" else "built_to_last"
+        chosen = next(option for option in headline.options if option.id == wanted)
+        other = next(option for option in headline.options if option.id != wanted)
+        horizon = self._horizon(tco)
+        story.append(self._paragraph(text.intro, styles.body))
+        story.append(self._key_values([
+            (text.year_one.format(option=chosen.title), Text(f"<b>{self._money(chosen.expected_year_one)}</b>",
+                                                             styles.cell)),
+            (text.total.format(option=chosen.title, horizon=horizon),
+             Text(f"<b>{self._money(chosen.expected_total)}</b>", styles.cell)),
+            (text.total.format(option=other.title, horizon=horizon), self._cell(self._money(other.expected_total))),
+        ], label_width=80 * mm))
+        story.append(Spacer(1, 3 * mm))
+        bars = [(option.title, [sum(line.npv for line in option.lines if line.id in lines)
+                                for lines in COST_PARTS.values()]) for option in tco.options]
+        theme = ChartTheme.from_theme(self.wording.theme, font=FONT, font_bold=FONT_BOLD)
+        drawing = cost_parts_chart(bars, [text.parts[part] for part in COST_PARTS], CONTENT_WIDTH, theme,
+                                   tco.currency)
+        drawing.hAlign = "LEFT"
+        story += [drawing, Spacer(1, 3 * mm),
+                  self._paragraph(headline.recommendation, styles.recommendation)]
+        chance = headline.probability_built_to_last_cheaper.value
+        story.append(self._paragraph(
+            text.how_sure_close.format(horizon=horizon) if headline.too_close_to_call else text.how_sure.format(
+                option=chosen.title, count=round(100 * (chance if wanted == "built_to_last" else 1 - chance)),
+                horizon=horizon), styles.body))
+        if headline.decision_stands:
+            story.append(self._paragraph(headline.decision_note, styles.body))
+        return story
+
     def _recommendation_box(self, tco: TcoResult) -> Flowable:
-        """The plain-words recommendation in a shaded box, the verdict (decided on the expected cost) below."""
+        """The headline's recommendation in a shaded box, the year-1 sentence, how settled the figures are, and
+        what a rejection or the vendor's plan rules out."""
         text, styles = self.wording.tco, self.styles
+        headline, precision = tco.headline, tco.precision
         parts: list[Flowable] = [
             self._cell(text.recommendation_title.upper(), styles.cell_label),
             Spacer(1, 1.5 * mm),
-            self._paragraph(tco.recommendation, styles.recommendation),
-            self._paragraph(tco.verdict, styles.body),
+            self._paragraph(headline.recommendation, styles.recommendation),
+            self._paragraph(tco.recommendation, styles.body),
+            self._paragraph(text.precision.format(
+                trials=f"{precision.trials:,}", currency=tco.currency,
+                difference_error=f"{precision.difference_error:,.0f}",
+                probability_error=f"{precision.probability_error * 100:.1f}"), styles.muted),
         ]
+        if headline.decision_stands:
+            parts.append(self._paragraph(headline.decision_note, styles.body))
+        if tco.not_available:
+            parts.append(self._paragraph(text.not_available.format(items="; ".join(
+                f"{item.title} ({item.reason})" for item in tco.not_available)), styles.muted))
         box = Table([[parts]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
         box.setStyle(TableStyle([
             ("BACKGROUND", (0, 0), (-1, -1), self.palette.label_fill),
@@ -1858,43 +1928,48 @@ class _Report:
         return [KeepTogether(parts)]
 
     def _npv(self, tco: TcoResult) -> list[Flowable]:
-        """Present value per option at P10 / P50 / P90 and mean, their difference, then the key figures."""
-        text, styles = self.wording.tco, self.styles
+        """Each option's expected total (the headline), its typical total and range, their difference, then the
+        headline's key figures, each once."""
+        text, styles, headline = self.wording.tco, self.styles, tco.headline
         header: list[str | Flowable] = [text.option, *[self._amount_header(label, tco) for label in (
-            text.p10, text.p50, text.p90, text.mean)]]
+            text.mean, text.p50, text.p10, text.p90)]]
+        expected = {option.id: option for option in headline.options}
         rows: list[list[Flowable]] = [[
             self._cell(option.title, limit=NAME_LIMIT),
-            *[self._amount(value, bold=index == 1) for index, value in enumerate(
-                (option.npv.p10, option.npv.p50, option.npv.p90, option.npv.mean))],
+            *[self._amount(value, bold=index == 0) for index, value in enumerate(
+                (expected[option.id].expected_total, option.npv.p50, option.npv.p10, option.npv.p90))],
         ] for option in tco.options]
         difference = tco.difference_npv
         rows.append([self._cell(text.difference, styles.cell_label),
-                     *[self._amount(value) for value in (difference.p10, difference.p50, difference.p90,
-                                                         difference.mean)]])
+                     *[self._amount(value, bold=index == 0) for index, value in enumerate(
+                         (headline.mean_difference.value, difference.p50, difference.p10, difference.p90))]])
         table = self._table(header, rows, [58 * mm, *[(CONTENT_WIDTH - 58 * mm) / 4] * 4])
         table.setStyle(TableStyle([
             ("LINEABOVE", (0, -1), (-1, -1), 0.8, self.palette.primary),
             ("BACKGROUND", (0, -1), (-1, -1), self.palette.label_fill),
         ]))
         horizon = self._horizon(tco)
-        if tco.breakeven_year is not None:
-            breakeven = text.breakeven_value.format(year=tco.breakeven_year)
-        else:
-            breakeven = text.breakeven_none.format(horizon=horizon)
-        expected = (text.breakeven_expected.format(year=tco.breakeven_year_expected)
-                    if tco.breakeven_year_expected is not None else text.breakeven_expected_none)
-        premium = (text.premium_more if tco.year_one_premium >= 0 else text.premium_less).format(
-            percent=_percent(abs(tco.year_one_premium), decimals=0))
-        losses = {option.id: self._money(option.expected_annual_loss) for option in tco.options}
+        breakeven = (text.breakeven_close if headline.too_close_to_call
+                     else text.breakeven_value.format(year=headline.breakeven_year)
+                     if headline.breakeven_year is not None else text.breakeven_none.format(horizon=horizon))
+        premium = (text.premium_more if headline.year_one_premium >= 0 else text.premium_less).format(
+            percent=_percent(abs(headline.year_one_premium), decimals=0))
+        losses = {option.id: self._money(option.expected_annual_loss) for option in headline.options}
+        chance = headline.probability_built_to_last_cheaper
         probability = text.probability_value.format(
-            percent=_percent(tco.probability_built_to_last_cheaper, decimals=0), horizon=horizon)
+            percent=_percent(chance.value, decimals=0), error=_percent(1.96 * chance.standard_error, decimals=1),
+            horizon=horizon)
+        low, high = headline.difference_interval
         figures = self._key_values([
+            (text.difference_interval, self._cell(text.difference_interval_value.format(
+                low=self._money(low), high=self._money(high)))),
             (text.probability, Text(f"<b>{_markup(probability)}</b>", styles.cell)),
-            (text.breakeven, Text(f"<b>{_markup(_sentence(breakeven))}</b><br/><font size=\"7\" "
-                                       f"color=\"{self._muted_hex}\">{_markup(expected)}</font>", styles.cell)),
+            (text.breakeven, Text(f"<b>{_markup(_sentence(breakeven))}</b>", styles.cell)),
             (text.year_one_premium, self._cell(premium)),
             (text.expected_loss, self._cell(text.expected_loss_value.format(
                 good_enough=losses.get("good_enough", ""), built_to_last=losses.get("built_to_last", "")))),
+            *[(text.mean_median.format(option=option.title), self._cell(option.mean_median_note))
+              for option in headline.options],
         ], label_width=58 * mm)
         return [KeepTogether([self._heading(text.npv_title, styles.h2, level=1),
                               self._paragraph(text.npv_intro, styles.muted), table]), Spacer(1, 2.5 * mm),
@@ -2013,9 +2088,47 @@ class _Report:
                               self._paragraph(text.chargeback_intro.format(horizon=self._horizon(tco)),
                                               styles.muted), table])]
 
-    def _sensitivity(self, tco: TcoResult) -> list[Flowable]:
-        """The tornado bars of the three assumptions the choice is most sensitive to, and their figures."""
+    def _losses(self, tco: TcoResult) -> list[Flowable]:
+        """Each option's loss scenarios (frequency x magnitude), its tail and the loss exceedance curve against
+        the organisation's risk appetite."""
         text, styles = self.wording.tco, self.styles
+        rows: list[list[Flowable]] = []
+        for option in tco.options:
+            for scenario in option.scenarios:
+                rows.append([
+                    self._cell(f"{option.title}: {scenario.title}", limit=NAME_LIMIT),
+                    self._cell(f"{scenario.frequency:.3f}" if scenario.applies else text.not_applicable_scenario,
+                               styles.cell_number),
+                    self._amount(scenario.magnitude), self._amount(scenario.expected_annual_loss,
+                                                                   bold=True)])
+        header: list[str | Flowable] = [text.scenario, self._cell(text.frequency, styles.cell_head_number),
+                                        self._amount_header(text.magnitude, tco),
+                                        self._amount_header(text.annual_loss, tco)]
+        table = self._table(header, rows, [CONTENT_WIDTH - 96 * mm, 26 * mm, 35 * mm, 35 * mm])
+        tails = []
+        for option in tco.options:
+            curve = option.loss_exceedance
+            if curve is None:
+                continue
+            appetite = "" if curve.within_appetite is None else " (" + (
+                text.within_appetite if curve.within_appetite else text.outside_appetite) + ")"
+            tail = text.tail if curve.p95 > 0 else text.tail_rare if curve.p99 > 0 else text.tail_rarer
+            tails.append(self._paragraph(tail.format(
+                option=option.title, p95=self._money(curve.p95), p99=self._money(curve.p99),
+                chance=_percent(curve.chance_of_loss, 0)) + appetite, styles.body))
+        theme = ChartTheme.from_theme(self.wording.theme, font=FONT, font_bold=FONT_BOLD)
+        drawing = loss_exceedance_chart(tco, CONTENT_WIDTH, theme, text.chart)
+        drawing.hAlign = "LEFT"
+        return [KeepTogether([self._heading(text.losses_title, styles.h2, level=1),
+                              self._paragraph(text.losses_intro.format(horizon=self._horizon(tco)), styles.muted),
+                              table, Spacer(1, 2 * mm), *tails]),
+                KeepTogether([Spacer(1, 2 * mm), drawing])]
+
+    def _sensitivity(self, tco: TcoResult) -> list[Flowable]:
+        """The tornado: the inputs that move the decision most, each pinned at its low then its high quantile
+        with every other input random on the same trials; their effect on the probability and on the expected
+        difference."""
+        text, styles, tornado = self.wording.tco, self.styles, tco.tornado
         heading = self._heading(text.sensitivity_title, styles.h2, level=1)
         if not tco.sensitivity:
             return [heading, self._paragraph(text.sensitivity_none)]
@@ -2025,16 +2138,22 @@ class _Report:
         rows = [[
             self._cell(row.title, limit=NAME_LIMIT),
             Text(f"{_markup(text.low_to_high.format(low=number(row.low), high=number(row.high)))}"
-                      f"<br/><font size=\"6.5\" color=\"{self._muted_hex}\">{_markup(row.unit, NAME_LIMIT)}</font>",
-                      styles.cell),
+                 f"<br/><font size=\"6.5\" color=\"{self._muted_hex}\">{_markup(row.unit, NAME_LIMIT)}</font>",
+                 styles.cell),
+            self._cell(text.probability_low_high.format(low=_percent(row.probability_at_low, 0),
+                                                        high=_percent(row.probability_at_high, 0)),
+                       styles.cell_number),
             self._amount(row.difference_at_low), self._amount(row.difference_at_high),
-            self._amount(row.swing, bold=True),
-        ] for row in tco.sensitivity]
-        header: list[str | Flowable] = [text.assumption, text.range, self._amount_header(text.at_low, tco),
-                                        self._amount_header(text.at_high, tco), self._amount_header(text.swing, tco)]
-        table = self._table(header, rows, [62 * mm, 28 * mm, *[(CONTENT_WIDTH - 90 * mm) / 3] * 3])
-        return [KeepTogether([heading, self._paragraph(text.sensitivity_intro, styles.muted), drawing]),
-                Spacer(1, 2 * mm), table]
+        ] for row in tornado.rows[:TORNADO_ROWS]]
+        header: list[str | Flowable] = [text.assumption, text.range, self._cell(text.probability_column,
+                                                                               styles.cell_head_number),
+                                        self._amount_header(text.at_low, tco), self._amount_header(text.at_high, tco)]
+        table = self._table(header, rows, [58 * mm, 28 * mm, 26 * mm, *[(CONTENT_WIDTH - 112 * mm) / 2] * 2])
+        intro = text.sensitivity_intro.format(trials=f"{tornado.trials:,}",
+                                              low=_percent(tornado.low_quantile, 0),
+                                              high=_percent(tornado.high_quantile, 0),
+                                              probability=_percent(tornado.base_probability, 0))
+        return [KeepTogether([heading, self._paragraph(intro, styles.muted), drawing]), Spacer(1, 2 * mm), table]
 
     def _tco_assumptions(self, tco: TcoResult) -> list[Flowable]:
         """Every number the result rests on, with its source; the table runs over pages with its header."""

@@ -7,7 +7,6 @@ graph or the TCO, so each target traces to a cell or a computation, named in the
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -17,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from riskengine.assessment import Assessment
 from riskengine.datafile import load_yaml_model
 from riskengine.resources import data_path
-from riskengine.tco.result import OptionResult
+from riskengine.tco.result import OptionHeadline, TcoHeadline
 
 SCORECARD_TEMPLATE = "scorecard.yaml"
 Side = Literal["it", "marketing"]
@@ -136,8 +135,8 @@ def _figure(assessment: Assessment, source: KpiSource) -> tuple[str | None, str]
     tco = assessment.tco
     if tco is None:
         return None, "TCO: not priced"
-    option = _recommended(tco.options, built_to_last_cheaper=tco.difference_npv.mean < 0)
-    year_one = option.cumulative[0].p50
+    option = _recommended(tco.headline)
+    year_one = option.expected_year_one
     seats = tco.inputs.units
     if source.tco in ("seats", "cost_per_seat") and tco.inputs.pricing_model != "per seat":
         return None, f"cost.pricing_model: {tco.inputs.pricing_model}, not per seat"
@@ -146,15 +145,16 @@ def _figure(assessment: Assessment, source: KpiSource) -> tuple[str | None, str]
     if source.tco == "cost_per_seat":
         if not seats:
             return None, "TCO: no seats quoted"
-        basis = f"TCO: {option.title}, P50 year 1 / {_number(seats)} seats"
+        basis = f"TCO: {option.title}, expected year-1 spend / {_number(seats)} seats"
         return f"{tco.currency} {_number(year_one / seats)}", basis
-    return f"{tco.currency} {_number(year_one)}", f"TCO: {option.title}, P50 year 1"
+    return f"{tco.currency} {_number(year_one)}", f"TCO: {option.title}, expected year-1 spend"
 
 
-def _recommended(options: Sequence[OptionResult], *, built_to_last_cheaper: bool) -> OptionResult:
-    """The option the TCO recommends: built to last when its mean NPV is lower, else good enough."""
-    wanted = "built_to_last" if built_to_last_cheaper else "good_enough"
-    return next((option for option in options if option.id == wanted), options[0])
+def _recommended(headline: TcoHeadline) -> OptionHeadline:
+    """The option the headline recommends (built to last when too close to call: the year-1 target is then the
+    dearer start, which a budget must cover)."""
+    wanted = "good_enough" if headline.choice == "good_enough" else "built_to_last"
+    return next(option for option in headline.options if option.id == wanted)
 
 
 def _number(value: float) -> str:

@@ -22,8 +22,8 @@ from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Effort, FixableBy, Owner, Severity, Tier
 from riskengine.tco.assumptions import OptionId
 
-SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence",
-                    "scorecard", "glossary", "signoff", "appendix"]
+SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "tco", "cost",
+                    "evidence", "scorecard", "glossary", "signoff", "appendix"]
 SignoffRole = Literal["it", "marketing", "compliance"]
 """The roles that sign the report, in the order of their blocks (their names come from ``owners``)."""
 Direction = Literal["inbound", "outbound", "bidirectional"]
@@ -517,6 +517,7 @@ class TcoChartWording(Sentences):
         "tornado_axis": frozenset({"currency"}),
         "tornado_low": frozenset({"value"}),
         "tornado_high": frozenset({"value"}),
+        "lec_x_axis": frozenset({"currency"}),
     }
     legend: str
     """One entry per option: its line (the median) drawn over its band (P10 to P90)."""
@@ -532,8 +533,30 @@ class TcoChartWording(Sentences):
     tornado_legend_low: str
     tornado_legend_high: str
     tornado_legend_base: str
+    lec_x_axis: str
+    lec_y_axis_year: str
+    lec_y_axis_horizon: str
+    lec_appetite: str
     built_to_last_cheaper: str
     good_enough_cheaper: str
+
+
+class CostWording(Sentences):
+    """The marketing audience's one page of cost: three numbers, one chart, one sentence, one line of how sure."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {
+        "year_one": frozenset({"option"}),
+        "total": frozenset({"option", "horizon"}),
+        "how_sure": frozenset({"option", "count", "horizon"}),
+        "how_sure_close": frozenset({"horizon"}),
+    }
+    intro: str
+    year_one: str
+    total: str
+    how_sure: str
+    how_sure_close: str
+    parts: dict[str, str]
+    """The parts of a total, in order: vendor, setup, running, exit, losses; each names the cost lines it sums."""
 
 
 class TcoWording(Sentences):
@@ -544,10 +567,13 @@ class TcoWording(Sentences):
         "horizon": frozenset({"years"}),
         "off_scale": frozenset({"option", "value", "year"}),
         "amount_header": frozenset({"label", "currency"}),
-        "probability_value": frozenset({"percent", "horizon"}),
+        "probability_value": frozenset({"percent", "error", "horizon"}),
         "breakeven_value": frozenset({"year"}),
         "breakeven_none": frozenset({"horizon"}),
-        "breakeven_expected": frozenset({"year"}),
+        "precision": frozenset({"trials", "currency", "difference_error", "probability_error"}),
+        "not_available": frozenset({"items"}),
+        "difference_interval_value": frozenset({"low", "high"}),
+        "mean_median": frozenset({"option"}),
         "premium_more": frozenset({"percent"}),
         "premium_less": frozenset({"percent"}),
         "expected_loss_value": frozenset({"good_enough", "built_to_last"}),
@@ -559,6 +585,12 @@ class TcoWording(Sentences):
         "assumptions_intro": frozenset({"count", "trials", "seed", "basis", "sha"}),
         "range_value": frozenset({"low", "likely", "high"}),
         "low_to_high": frozenset({"low", "high"}),
+        "sensitivity_intro": frozenset({"trials", "low", "high", "probability"}),
+        "losses_intro": frozenset({"horizon"}),
+        "tail": frozenset({"option", "p95", "p99", "chance"}),
+        "tail_rare": frozenset({"option", "p99", "chance"}),
+        "tail_rarer": frozenset({"option", "chance"}),
+        "probability_low_high": frozenset({"low", "high"}),
         "assumption_id": frozenset({"id"}),
     }
     none: str
@@ -567,6 +599,10 @@ class TcoWording(Sentences):
     horizon_one: str
     options_title: str
     recommendation_title: str
+    precision: str
+    """How settled the headline is: trials and the standard errors reached."""
+    not_available: str
+    """What built to last would include that the vendor does not offer, left unpriced."""
     chart_title: str
     chart_intro: str
     off_scale: str
@@ -585,8 +621,10 @@ class TcoWording(Sentences):
     breakeven: str
     breakeven_value: str
     breakeven_none: str
-    breakeven_expected: str
-    breakeven_expected_none: str
+    breakeven_close: str
+    difference_interval: str
+    difference_interval_value: str
+    mean_median: str
     year_one_premium: str
     premium_more: str
     premium_less: str
@@ -610,11 +648,24 @@ class TcoWording(Sentences):
     sensitivity_title: str
     sensitivity_intro: str
     sensitivity_none: str
+    probability_column: str
+    probability_low_high: str
     assumption: str
     range: str
     at_low: str
     at_high: str
-    swing: str
+    losses_title: str
+    losses_intro: str
+    scenario: str
+    frequency: str
+    magnitude: str
+    annual_loss: str
+    tail: str
+    tail_rare: str
+    tail_rarer: str
+    within_appetite: str
+    outside_appetite: str
+    not_applicable_scenario: str
     assumptions_title: str
     assumptions_intro: str
     name: str
@@ -850,6 +901,7 @@ class ReportWording(_Frozen):
     findings: FindingsWording
     conditions: ConditionsWording
     dependencies: DependenciesWording
+    cost: CostWording
     tco: TcoWording
     evidence: EvidenceWording
     signoff: SignoffWording

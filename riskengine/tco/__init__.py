@@ -4,7 +4,8 @@
 
     assumptions = load_assumptions()
     inputs = tco_inputs(submission, bank, risk, organisation, assumptions, graph)
-    result = total_cost_of_ownership(inputs, assumptions, trials=20_000)
+    result = total_cost_of_ownership(inputs, assumptions)           # result.headline: the figures to show
+    offers = price_offers(inputs, load_offers(path), assumptions)   # several plans or vendors, same numbers
 
 The model, its formulas and every default with its source: docs/tco.md. The public names are imported
 lazily: the result models need no numpy, so the Assessment model can name ``TcoResult`` without slowing
@@ -20,8 +21,15 @@ _EXPORTS = {
     "load_assumptions": "riskengine.tco.assumptions",
     "TcoInputs": "riskengine.tco.inputs",
     "tco_inputs": "riskengine.tco.inputs",
-    "expected_annual_loss": "riskengine.tco.model",
+    "expected_annual_loss": "riskengine.tco.losses",
+    "Offer": "riskengine.tco.offers",
+    "OfferFile": "riskengine.tco.offers",
+    "load_offers": "riskengine.tco.offers",
+    "offer_inputs": "riskengine.tco.offers",
+    "OfferComparison": "riskengine.tco.result",
+    "TcoHeadline": "riskengine.tco.result",
     "TcoResult": "riskengine.tco.result",
+    "price_offers": "riskengine.tco.simulation",
     "total_cost_of_ownership": "riskengine.tco.simulation",
 }
 __all__ = sorted(_EXPORTS)

@@ -1,12 +1,17 @@
 """What the TCO model needs from the earlier stages, gathered into one model by a pure function.
 
 ``tco_inputs`` reads the answers by their bank roles (``cost.unit_price``, ``exit.formats``, ``data.records``
-...), never by question id, takes the integration effort from the graph (or the Integrations rows when there
-is no inventory), the control effectiveness from the risk result and the rates from the organisation profile.
+...), takes the integration effort from the graph (or the Integrations rows when there is no inventory), the
+control effectiveness and the decision from the risk result, the customer-facing systems from the graph and
+the rates, data subjects and risk appetite from the organisation profile. The vendor capabilities built to last
+needs (SSO, a DPA, an API) are read by the question ids ``scoring/tco.yaml`` names, as the bank gives those
+questions no role yet.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -14,13 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from riskengine.errors import InputError, Problem
 from riskengine.facts import Fact, Provenance
 from riskengine.inventory.analysis import GraphFindings
-from riskengine.organisation import OrgProfile
+from riskengine.organisation import OrgProfile, RiskAppetite
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.submission import AnswerValue, Submission
+from riskengine.score.profile import Decision
 from riskengine.score.result import RiskResult
 from riskengine.tco.assumptions import Assumptions
-
-Regime = Literal["gdpr", "ccpa"]
 
 
 class _Frozen(BaseModel):
@@ -41,6 +45,36 @@ class IntegrationHours(_Frozen):
         if not self.low <= self.likely <= self.high:
             raise ValueError(f"{self.system}: needs low <= likely <= high hours")
         return self
+
+    @property
+    def content(self) -> str:
+        """What the connection is (its system and hours), not where its row stands: the basis may name a cell."""
+        digest = hashlib.sha256(f"{self.system}\x1f{self.low!r}\x1f{self.likely!r}\x1f{self.high!r}".encode())
+        return f"{self.system}.{digest.hexdigest()[:12]}"
+
+
+def connection_keys(integrations: tuple[IntegrationHours, ...]) -> list[str]:
+    """A stable identity per connection (system + a hash of its hours; ``#2`` ... for identical ones), so that
+    each keeps its random numbers whatever the order of the Integrations rows."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for connection in integrations:
+        content = connection.content
+        seen[content] += 1
+        keys.append(content if seen[content] == 1 else f"{content}#{seen[content]}")
+    return keys
+
+
+class VendorCapability(_Frozen):
+    """Whether the quoted plan offers something built to last needs (SSO, a DPA, an API), and the answer."""
+
+    id: str
+    title: str
+    offered: bool
+    answer: str = ""
+    """The vendor's answer (blank: not answered, which counts as not offered)."""
+    place: str = ""
+    """Where the answer came from (``Security!D5``), or the offer that set it."""
 
 
 class RoleHourlyRate(_Frozen):
@@ -82,7 +116,15 @@ class TcoInputs(_Frozen):
     """The answer on proprietary formats (Yes / No / Partial / N/A), or "" when blank."""
     records: int = Field(ge=0)
     data_regions: tuple[str, ...]
-    fine_regimes: tuple[Regime, ...]
+    """Where the tool stores the data (the higher GDPR cap applies when some of it is outside the approved
+    regions); the regimes follow the data subjects, not these."""
+    fine_regimes: tuple[str, ...]
+    """The regimes of ``scoring/tco.yaml`` in play (``gdpr``, ``uk_gdpr``, ``ccpa``): where the organisation's
+    data subjects live (org profile ``data_subject_regions``), not where the tool stores the data."""
+    regime_shares: dict[str, float] = {}
+    """The share of the data subjects each regime covers (empty: an equal split over ``fine_regimes``)."""
+    data_subject_basis: str = ""
+    """Where the regimes came from (the org profile's data subject regions, or the storage regions standing in)."""
     transfer_outside_approved: bool
     """Some storage region lies outside the organisation's approved regions (the higher GDPR cap applies)."""
     annual_turnover: float | None
@@ -90,6 +132,21 @@ class TcoInputs(_Frozen):
     integrations: tuple[IntegrationHours, ...]
     integrations_basis: Literal["graph", "questionnaire"]
     control_effectiveness: float = Field(ge=0, le=100)
+    privacy_effectiveness: float | None = Field(default=None, ge=0, le=100)
+    """Control effectiveness of the privacy and tracking categories (``loss.regulatory.categories``): drives
+    the rate of regulatory action. None: the overall control effectiveness stands in."""
+    risk_decision: Decision = "approve"
+    """The risk result's decision: reject and more information needed stand whatever the cost."""
+    capabilities: tuple[VendorCapability, ...] = ()
+    """What built to last needs from the vendor, and whether the quoted plan offers it."""
+    customer_facing: tuple[str, ...] = ()
+    """Customer-facing systems that would depend on the tool (from the graph): an outage reaches customers."""
+    online_revenue_share: float | None = Field(default=None, ge=0, le=1)
+    """Share of ``annual_turnover`` earned through customer-facing digital channels (None: the default in
+    ``scoring/tco.yaml``)."""
+    online_revenue_basis: str = "default (scoring/tco.yaml)"
+    risk_appetite: RiskAppetite | None = None
+    """The organisation's tolerance for loss (org profile), carried to the result for the chart."""
     hourly_rates: tuple[RoleHourlyRate, ...]
     places: dict[str, str] = {}
     """Where each role's answer came from (``cost.unit_price`` -> ``Costs!D8``)."""
@@ -109,6 +166,29 @@ class TcoInputs(_Frozen):
         """1 - control effectiveness / 100: 0 with every control in place, 1 with none."""
         return 1.0 - self.control_effectiveness / 100.0
 
+    @property
+    def privacy_gap(self) -> float:
+        """1 - privacy and tracking effectiveness / 100 (the overall gap when those categories do not apply)."""
+        if self.privacy_effectiveness is None:
+            return self.control_gap
+        return 1.0 - self.privacy_effectiveness / 100.0
+
+    def shares(self) -> dict[str, float]:
+        """The share of the data subjects per regime in play."""
+        if self.regime_shares:
+            return dict(self.regime_shares)
+        return {regime: 1.0 / len(self.fine_regimes) for regime in self.fine_regimes}
+
+    def offers(self, capability: str) -> bool:
+        """Whether the vendor offers ``capability`` (an unknown one counts as not offered)."""
+        return any(item.id == capability and item.offered for item in self.capabilities)
+
+    @model_validator(mode="after")
+    def _regimes_agree(self) -> TcoInputs:
+        if self.regime_shares and tuple(self.regime_shares) != self.fine_regimes:
+            raise ValueError("regime_shares must name exactly the fine_regimes, in their order")
+        return self
+
 
 def tco_inputs(submission: Submission, bank: QuestionBank, risk: RiskResult, organisation: OrgProfile,
                assumptions: Assumptions, graph: GraphFindings | None = None) -> TcoInputs:
@@ -118,6 +198,11 @@ def tco_inputs(submission: Submission, bank: QuestionBank, risk: RiskResult, org
     quote_currency, exchange_rate, rate_source = _exchange(answers, organisation, assumptions)
     regions = answers.choices("data.locations")
     records = int(answers.number("data.records", "no personal data records counted"))
+    shares, subject_basis = _regimes(records, regions, organisation, assumptions)
+    online_share, online_basis = (
+        (organisation.online_revenue_share, "org profile online_revenue_share")
+        if organisation.online_revenue_share is not None
+        else (assumptions.loss.outage.online_revenue_share.value, "default (scoring/tco.yaml)"))
     return TcoInputs(
         currency=currency, horizon_years=organisation.horizon_years, discount_rate=organisation.discount_rate,
         quote_currency=quote_currency, exchange_rate=exchange_rate, exchange_rate_source=rate_source,
@@ -134,14 +219,21 @@ def tco_inputs(submission: Submission, bank: QuestionBank, risk: RiskResult, org
         uplift_cap=answers.number("cost.uplift_cap", "no cap: 100 % assumed", default=100) / 100,
         export_formats=answers.choices("exit.formats"),
         proprietary_formats=answers.text("exit.proprietary"),
-        records=records, data_regions=regions,
-        fine_regimes=_regimes(records, regions, organisation, assumptions),
+        records=records, data_regions=regions, fine_regimes=tuple(shares), regime_shares=shares,
+        data_subject_basis=subject_basis,
         transfer_outside_approved=bool(organisation.approved_regions)
         and any(region not in organisation.approved_regions for region in regions),
         annual_turnover=organisation.annual_turnover,
         integrations=_integrations(submission, bank, graph, assumptions),
         integrations_basis="graph" if graph is not None else "questionnaire",
         control_effectiveness=min(100.0, max(0.0, risk.control_effectiveness)),
+        privacy_effectiveness=_privacy_effectiveness(risk, assumptions),
+        risk_decision=risk.decision,
+        capabilities=_capabilities(submission, bank, assumptions),
+        customer_facing=tuple(graph.names.get(system, system) for system in graph.customer_facing_dependents)
+        if graph is not None else (),
+        online_revenue_share=online_share, online_revenue_basis=online_basis,
+        risk_appetite=organisation.risk_appetite,
         hourly_rates=_hourly_rates(organisation, assumptions),
         places=answers.places, questions=answers.questions, notes=tuple(answers.notes))
 
@@ -242,31 +334,67 @@ def _check_currencies(currency: str, quote_currency: str, organisation: OrgProfi
 
 
 def _regimes(records: int, regions: tuple[str, ...], organisation: OrgProfile,
-             assumptions: Assumptions) -> tuple[Regime, ...]:
-    """Fine regimes in play: none without personal data; by storage region and where the data subjects live."""
+             assumptions: Assumptions) -> tuple[dict[str, float], str]:
+    """The regimes in play and the share of the data subjects each covers, keyed to where the data subjects
+    live; the storage regions stand in only when the org profile does not say (and the basis says so)."""
     if records <= 0:
-        return ()
-    places = set(regions) | set(organisation.data_subject_regions)
-    regimes: list[Regime] = []
-    if places & set(assumptions.fines.gdpr.regions):
-        regimes.append("gdpr")
-    if places & set(assumptions.fines.ccpa.regions):
-        regimes.append("ccpa")
-    return tuple(regimes)
+        return {}, "no personal data records: no regime applies"
+    if organisation.data_subject_regions:
+        by_region = organisation.subject_shares()
+        basis = "org profile data_subject_regions" + (" and data_subject_shares"
+                                                       if organisation.data_subject_shares else " (equal shares)")
+    else:
+        by_region = {region: 1.0 / len(regions) for region in regions}
+        basis = ("the org profile gives no data_subject_regions: the tool's storage regions stand in for where "
+                 "the data subjects live")
+    shares: dict[str, float] = {}
+    for regime_id, regime in assumptions.regimes.items():
+        share = sum(by_region.get(region, 0.0) for region in regime.regions)
+        if share > 0:
+            shares[regime_id] = round(share, 6)
+    return shares, basis
+
+
+def _privacy_effectiveness(risk: RiskResult, assumptions: Assumptions) -> float | None:
+    """Effectiveness over the categories that drive regulatory action (earned / possible, as the score adds)."""
+    wanted = set(assumptions.loss.regulatory.categories)
+    categories = [category for category in risk.categories if category.id in wanted and category.possible > 0]
+    if not categories:
+        return None
+    earned, possible = sum(c.earned for c in categories), sum(c.possible for c in categories)
+    return min(100.0, max(0.0, 100.0 * earned / possible))
+
+
+def _capabilities(submission: Submission, bank: QuestionBank,
+                  assumptions: Assumptions) -> tuple[VendorCapability, ...]:
+    """Each capability as the quoted plan offers it; a question the bank does not ask counts as not offered."""
+    asked = {question.id for _, question in bank.questions()}
+    capabilities = []
+    for capability_id, capability in sorted(assumptions.capabilities.items()):
+        answer = submission.answers.get(capability.question)
+        value = "" if answer is None or answer.value is None else (
+            ", ".join(answer.value) if isinstance(answer.value, tuple) else str(answer.value))
+        place = answer.place if answer is not None else (
+            capability.question if capability.question in asked else f"{capability.question} is not in the bank")
+        capabilities.append(VendorCapability(id=capability_id, title=capability.title,
+                                             offered=value in capability.offered, answer=value, place=place))
+    return tuple(capabilities)
 
 
 def _integrations(submission: Submission, bank: QuestionBank, graph: GraphFindings | None,
                   assumptions: Assumptions) -> tuple[IntegrationHours, ...]:
+    """The new connections, in the order of their identity (not of the rows: reordering rows changes nothing)."""
     if graph is not None:
-        return tuple(IntegrationHours(system=effort.system_id, low=effort.hours.low, likely=effort.hours.likely,
-                                      high=effort.hours.high, basis=effort.basis) for effort in graph.effort)
-    question = bank.by_role("integrations")
-    rows = submission.tables.get(question.id, ()) if question is not None else ()
-    hours = assumptions.integration.default_hours
-    return tuple(IntegrationHours(system=str(row.values.get("system") or f"row {number}"), low=hours.low,
-                                  likely=hours.likely, high=hours.high,
-                                  basis=f"default hours (no inventory), {row.place}")
-                 for number, row in enumerate(rows, start=1))
+        connections = [IntegrationHours(system=effort.system_id, low=effort.hours.low, likely=effort.hours.likely,
+                                        high=effort.hours.high, basis=effort.basis) for effort in graph.effort]
+    else:
+        question = bank.by_role("integrations")
+        rows = submission.tables.get(question.id, ()) if question is not None else ()
+        hours = assumptions.integration.default_hours
+        connections = [IntegrationHours(system=str(row.values.get("system") or "unnamed system"), low=hours.low,
+                                        likely=hours.likely, high=hours.high,
+                                        basis=f"default hours (no inventory), {row.place}") for row in rows]
+    return tuple(sorted(connections, key=lambda connection: (connection.content, connection.basis)))
 
 
 def _hourly_rates(organisation: OrgProfile, assumptions: Assumptions) -> tuple[RoleHourlyRate, ...]:

@@ -31,8 +31,9 @@ def variant(base: Assessment, *, assessment_id: str | None = None, legal_name: s
             residual: float | None = None, cost: float | None = None, currency: str | None = None,
             created: dt.datetime | None = None, reassess_by: str | None = None,
             knockouts: tuple[KnockoutHit, ...] | None = None) -> Assessment:
-    """``base`` with the given figures replaced; ``cost`` sets both options' TCO P50 (P10 10 % below, P90 20 %
-    above), so the option the cost model recommends costs exactly ``cost``."""
+    """``base`` with the given figures replaced; ``cost`` sets both options' expected TCO in the headline (the
+    typical 10 % below, P10 15 % below, P90 20 % above), so the option the cost model recommends costs exactly
+    ``cost``; ``currency`` sets the TCO's currency."""
     vendor = base.vendor.model_copy(update={key: value for key, value in (("legal_name", legal_name),
                                                                            ("product", product)) if value is not None})
     risk_changes: dict[str, Any] = {key: value for key, value in (
@@ -45,10 +46,14 @@ def variant(base: Assessment, *, assessment_id: str | None = None, legal_name: s
     if created is not None:
         changes["created"] = created
     if base.tco is not None and (cost is not None or currency is not None):
-        options = base.tco.options
+        options, headline = base.tco.options, base.tco.headline
         if cost is not None:
-            npv = Percentiles(p10=cost * 0.9, p50=cost, p90=cost * 1.2, mean=cost)
+            npv = Percentiles(p10=cost * 0.85, p50=cost * 0.9, p90=cost * 1.2, mean=cost)
             options = tuple(option.model_copy(update={"npv": npv}) for option in options)
-        changes["tco"] = base.tco.model_copy(update={"options": options,
-                                                     "currency": currency or base.tco.currency})
+            headline = headline.model_copy(update={"options": tuple(
+                option.model_copy(update={"expected_total": cost, "typical_total": cost * 0.9})
+                for option in headline.options)})
+        currency = currency or base.tco.currency
+        changes["tco"] = base.tco.model_copy(update={
+            "options": options, "currency": currency, "headline": headline.model_copy(update={"currency": currency})})
     return base.model_copy(update=changes)

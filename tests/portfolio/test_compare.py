@@ -11,6 +11,9 @@ import pytest
 from riskengine.assessment import Assessment
 from riskengine.portfolio import Comparison, comparison_pdf, load_compare_rule
 from riskengine.portfolio.compare import compare
+from riskengine.report.charts import money
+from riskengine.tco.assumptions import load_assumptions
+from riskengine.tco.result import TcoHeadline
 from tests.conftest import ROOT
 from tests.portfolio.conftest import variant
 
@@ -21,6 +24,23 @@ def _kinds(comparison: Comparison) -> list[tuple[str, str | None]]:
 
 def _text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+def _headline(assessment: Assessment) -> TcoHeadline:
+    assert assessment.tco is not None
+    return assessment.tco.headline
+
+
+def _too_close(base: Assessment, *, assessment_id: str, legal_name: str, good_enough: float,
+               built_to_last: float) -> Assessment:
+    """``base`` whose own two options cost ``good_enough`` and ``built_to_last`` and are too close to call."""
+    assert base.tco is not None
+    headline = base.tco.headline
+    options = tuple(option.model_copy(update={"expected_total": total, "typical_total": total * 0.9})
+                    for option, total in zip(headline.options, (good_enough, built_to_last), strict=True))
+    tco = base.tco.model_copy(update={"headline": headline.model_copy(update={
+        "options": options, "choice": "too_close_to_call", "too_close_to_call": True})})
+    return variant(base, assessment_id=assessment_id, legal_name=legal_name).model_copy(update={"tco": tco})
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +61,13 @@ def test_samples_lowest_tier_wins_and_the_reject_is_excluded(samples_compared: C
     assert [(c.letter, c.status, c.rank) for c in comparison.candidates] == [
         ("A", "recommended", 1), ("B", "candidate", 2), ("C", "excluded", None)]
     recommended, higher, excluded = (reason.text for reason in comparison.reasons)
+    headline = _headline(samples["northwind-mail"])
+    assert headline.choice == "built_to_last"
+    chosen = next(option for option in headline.options if option.id == headline.choice)
     assert recommended == ("Northwind Mailworks B.V. is recommended: tier Low, residual risk 19.2, decision Approve "
-                           "with conditions, TCO P50 EUR 437,078 (Built to last).")
+                           f"with conditions, expected TCO {headline.currency} {money(chosen.expected_total)} over "
+                           f"{headline.horizon_years} years (Built to last).")
+    assert comparison.reasons[0].figures["cost"] == money(chosen.expected_total)
     assert comparison.recommendation == recommended
     assert higher == "PixelPath Labs, Inc. ranks lower: its tier High (residual risk 43.8) is above tier Low."
     assert excluded == ("GlowUp Technologies Pte. Ltd. is excluded: its decision is Reject (tier Critical, residual "
@@ -91,8 +116,8 @@ def test_within_a_tier_a_much_dearer_candidate_is_passed_over(samples: dict[str,
     assert comparison.recommended == "RA-C"
     over = comparison.reasons[1]
     assert (over.kind, over.assessment_id) == ("over_cost", "RA-S")
-    assert over.text == ("Safer is passed over: its TCO P50 of EUR 130,000 (Built to last) is 30 % above the cheapest "
-                         "in tier High, Cheaper at EUR 100,000, more than the 25 % allowed.")
+    assert over.text == ("Safer is passed over: its expected TCO of EUR 130,000 over 3 years (Built to last) is 30 % "
+                         "above the cheapest in tier High, Cheaper at EUR 100,000, more than the 25 % allowed.")
     assert comparison.candidate("RA-S").over_cost and comparison.candidate("RA-S").rank == 2
 
 
@@ -124,6 +149,84 @@ def test_equal_residuals_are_decided_by_name_whatever_the_order(samples: dict[st
         assert comparison.reasons[1].kind == "name_tie"
         assert comparison.reasons[1].text == ("beta mail ties with Alpha Mail at residual risk 19.2 in tier Low; "
                                               "the name decides.")
+
+
+def test_cost_ranks_on_the_expected_total_not_the_typical_one(samples: dict[str, Assessment]) -> None:
+    """A candidate whose typical (median) future is cheap but whose expected cost, rare losses counted, is over
+    the band is passed over: the comparison ranks on the figure the headline decides on."""
+    base = samples["pixelpath-analytics"]
+    safer = variant(base, assessment_id="RA-S", legal_name="Safer", tier="high", residual=40.0, cost=130_000.0)
+    assert safer.tco is not None
+    headline = safer.tco.headline
+    cheap_median = safer.tco.model_copy(update={"headline": headline.model_copy(update={"options": tuple(
+        option.model_copy(update={"typical_total": 50_000.0}) for option in headline.options)})})
+    safer = safer.model_copy(update={"tco": cheap_median})
+    cheaper = variant(base, assessment_id="RA-C", legal_name="Cheaper", tier="high", residual=45.0, cost=100_000.0)
+    comparison = compare([safer, cheaper])
+    assert comparison.recommended == "RA-C"
+    assert comparison.candidate("RA-S").over_cost
+    assert comparison.candidate("RA-S").row.compared_cost is not None
+    assert comparison.candidate("RA-S").row.compared_cost.typical_total == 50_000.0
+
+
+def test_candidates_within_the_materiality_are_too_close_to_call(samples: dict[str, Assessment]) -> None:
+    """With the band at 0 (cost alone decides within a tier), a candidate less than the TCO headline's
+    materiality above the cheapest is not passed over: the two are too close to call, and a reason says so."""
+    materiality = load_assumptions().simulation.headline.materiality.value
+    base = samples["pixelpath-analytics"]
+    cheapest = 100_000.0
+    close = variant(base, assessment_id="RA-S", legal_name="Safer", tier="high", residual=40.0,
+                    cost=cheapest * (1 + materiality / 2))
+    far = variant(base, assessment_id="RA-F", legal_name="Farther", tier="high", residual=30.0,
+                  cost=cheapest * (1 + materiality * 2))
+    cheaper = variant(base, assessment_id="RA-C", legal_name="Cheaper", tier="high", residual=45.0, cost=cheapest)
+    rule = load_compare_rule().model_copy(update={"tco_share": 0.0})
+    comparison = compare([close, far, cheaper], rule=rule)
+    assert comparison.recommended == "RA-S"  # within the materiality: the lower residual wins
+    assert comparison.candidate("RA-S").cost_too_close and not comparison.candidate("RA-S").over_cost
+    assert comparison.candidate("RA-F").over_cost and not comparison.candidate("RA-F").cost_too_close
+    assert _kinds(comparison) == [("recommended", "RA-S"), ("higher_residual", "RA-C"), ("over_cost", "RA-F"),
+                                  ("cost_too_close", "RA-S")]
+    materiality_text = f"{materiality * 100:g}"
+    why = load_assumptions().wording.close_material.format(materiality=materiality_text)  # the headline's words
+    assert comparison.reasons[-1].text == (
+        f"Safer costs about the same as Cheaper in tier High: their expected TCOs over 3 years, EUR "
+        f"{money(cheapest * (1 + materiality / 2))} and EUR {money(cheapest)}, are too close to call ({why}), so "
+        "cost does not set them apart.")
+    text = " ".join(_text(comparison_pdf(comparison, [close, far, cheaper])).split())
+    assert " ".join(comparison.reasons[-1].text.split()) in text
+    assert f"unless the two are less than {materiality_text} % apart, too close to call" in text
+
+
+def test_a_vendor_whose_own_options_are_too_close_to_call(samples: dict[str, Assessment]) -> None:
+    """Its cost model recommends neither option; the comparison uses the lower expected total and says why."""
+    base = samples["northwind-mail"]
+    tied = _too_close(base, assessment_id="RA-T", legal_name="Tied Mail", good_enough=200_000.0,
+                      built_to_last=201_000.0)
+    other = variant(base, assessment_id="RA-O", legal_name="Other Mail", residual=30.0, cost=400_000.0)
+    comparison = compare([tied, other])
+    row = comparison.candidate("RA-T").row
+    assert row.tco_choice == "too_close_to_call" and row.recommended_option is None
+    assert row.compared_cost is not None and row.compared_cost.id == "good_enough"
+    assert comparison.recommended == "RA-T"
+    assert comparison.reasons[0].figures["option"] == "Good enough, too close to call against built to last"
+    assert "expected TCO EUR 200,000 over 3 years (Good enough, too close to call against built to last)" in \
+        comparison.reasons[0].text
+    text = " ".join(_text(comparison_pdf(comparison, [tied, other])).split())
+    assert "Too close to call" in text
+
+
+def test_costs_over_different_horizons_are_not_compared(samples: dict[str, Assessment]) -> None:
+    base = samples["pixelpath-analytics"]
+    safer = variant(base, assessment_id="RA-S", legal_name="Safer", tier="high", residual=40.0, cost=900_000.0)
+    assert safer.tco is not None
+    longer = safer.tco.model_copy(update={"headline": safer.tco.headline.model_copy(update={"horizon_years": 5})})
+    safer = safer.model_copy(update={"tco": longer})
+    cheaper = variant(base, assessment_id="RA-C", legal_name="Cheaper", tier="high", residual=45.0, cost=100_000.0)
+    comparison = compare([safer, cheaper])
+    assert comparison.recommended == "RA-S"
+    assert comparison.reasons[-1].text == ("Costs are not compared in tier High: the candidates' TCOs cover "
+                                           "different horizons.")
 
 
 def test_costs_in_different_currencies_are_not_compared(samples: dict[str, Assessment]) -> None:
@@ -187,9 +290,19 @@ def test_comparison_pdf_shows_recommendation_reasons_and_candidates(samples_comp
     for sentence in (reason.text for reason in samples_compared.reasons):
         assert " ".join(sentence.split()) in " ".join(text.split()), sentence
     for word in ("B · PixelPath Labs, Inc.", "C · GlowUp Technologies", "1 of 2", "excluded",
-                 "EUR 437,078 (P10\u2013P90 416,249\u2013461,590)", "Control effectiveness by category", "Security",
-                 "more than 25 % above the cheapest"):
+                 "Control effectiveness by category", "Security", "more than 25 % above the tier's cheapest",
+                 "Expected TCO, Good enough", "Expected TCO, Built to last"):
         assert word in " ".join(text.split()), word
+    # every candidate's figures are its headline's, worded as the page words them
+    for assessment in samples.values():
+        assert assessment.tco is not None
+        headline, spread = assessment.tco.headline, {option.id: option.npv for option in assessment.tco.options}
+        for option in headline.options:
+            expected = f"{headline.currency} {money(option.expected_total)} over {headline.horizon_years} years"
+            typical = (f"typical {headline.currency} {money(option.typical_total)}; 8 in 10 futures "
+                       f"{money(spread[option.id].p10)}\u2013{money(spread[option.id].p90)}")
+            assert expected in " ".join(text.split()), expected
+            assert typical in " ".join(text.split()), typical
     assert "External posture" not in text  # no candidate's controls apply: left out of the chart
 
 

@@ -24,6 +24,7 @@ from riskengine.portfolio.summary import FORMULA_TRIGGERS, report_link
 from riskengine.portfolio.wording import load_portfolio_wording
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.template import write_template
+from riskengine.report.charts import money
 from tests.conftest import NOW, SAMPLES, FillFactory, sample_answers
 from tests.portfolio.conftest import SAMPLE_NAMES, variant
 
@@ -83,12 +84,14 @@ def test_row_holds_the_assessments_figures(workbook: bytes, samples: dict[str, A
     assert row["Integration and architecture"] == pytest.approx(81.8)
     assert row["External posture"] is None  # no control applies offline: blank, not 0
     assert (row["Knockouts"], row["Conditions"]) == (0, 1)  # IT reviews the integration with critical systems
-    assert row["Currency"] == "EUR"
     assert northwind.tco is not None
-    good_enough, built_to_last = northwind.tco.options
-    assert row["TCO P50 Good enough"] == pytest.approx(good_enough.npv.p50, abs=0.01)
-    assert row["TCO P50 Built to last"] == pytest.approx(built_to_last.npv.p50, abs=0.01)
-    assert row["Cost model recommends"] == "Built to last"  # its expected NPV is lower
+    headline = northwind.tco.headline
+    assert (row["Currency"], row["TCO years"]) == (headline.currency, headline.horizon_years)
+    good_enough, built_to_last = headline.options
+    assert row["Expected TCO Good enough"] == pytest.approx(good_enough.expected_total, abs=0.01)
+    assert row["Expected TCO Built to last"] == pytest.approx(built_to_last.expected_total, abs=0.01)
+    assert headline.choice == "built_to_last"
+    assert row["Cost model recommends"] == "Built to last"  # the headline's choice
     assert row["Reassess by"] == dt.datetime(2028, 11, 24)
     assert row["Report"] == "northwind-mail.pdf"
     glowup = {title: cell.value for title, cell in zip(_header(sheet), sheet[2], strict=True)}
@@ -100,8 +103,9 @@ def test_one_column_per_category_in_the_profiles_order(workbook: bytes, samples:
     titles = [category.title for category in samples["northwind-mail"].risk.categories]
     start = header.index("Inherent risk") + 1
     assert header[start:start + len(titles)] == titles
-    assert header[start + len(titles):] == ["Knockouts", "Conditions", "Currency", "TCO P50 Good enough",
-                                            "TCO P50 Built to last", "Cost model recommends", "Reassess by", "Report"]
+    assert header[start + len(titles):] == ["Knockouts", "Conditions", "Currency", "TCO years",
+                                            "Expected TCO Good enough", "Expected TCO Built to last",
+                                            "Cost model recommends", "Reassess by", "Report"]
 
 
 def test_frozen_header_autofilter_widths_and_number_formats(workbook: bytes) -> None:
@@ -112,9 +116,9 @@ def test_frozen_header_autofilter_widths_and_number_formats(workbook: bytes) -> 
     assert sheet.column_dimensions["A"].width >= len("GlowUp Technologies Pte. Ltd.")
     assert 8 <= sheet.column_dimensions[_letter(sheet, "Knockouts")].width <= 48
     formats = {title: sheet[f"{_letter(sheet, title)}2"].number_format for title in (
-        "Assessed", "Residual risk", "Security", "Knockouts", "TCO P50 Good enough", "Reassess by")}
+        "Assessed", "Residual risk", "Security", "Knockouts", "TCO years", "Expected TCO Good enough", "Reassess by")}
     assert formats == {"Assessed": "yyyy-mm-dd", "Residual risk": "0.0", "Security": "0.0", "Knockouts": "0",
-                       "TCO P50 Good enough": "#,##0", "Reassess by": "yyyy-mm-dd"}
+                       "TCO years": "0", "Expected TCO Good enough": "#,##0", "Reassess by": "yyyy-mm-dd"}
     assert all(cell.font.bold for cell in sheet[1])
 
 
@@ -259,13 +263,22 @@ def page(samples: dict[str, Assessment]) -> bytes:
     return portfolio_pdf(list(samples.values()))
 
 
-def test_portfolio_page_lists_vendors_in_order_with_counts(page: bytes) -> None:
+def test_portfolio_page_lists_vendors_in_order_with_counts(page: bytes, samples: dict[str, Assessment]) -> None:
     [text] = _text(page)
     assert "Vendor portfolio" in text and "3 vendors assessed, as of 24 November 2026" in text
     order = [text.index(name) for name in ("GlowUp Technologies", "PixelPath Labs", "Northwind Mailworks")]
     assert order == sorted(order)
-    for word in ("Critical", "High", "Low", "Reject", "Approve with", "EUR 437,078", "2028-11-24", "Page 1 of 1"):
+    for word in ("Critical", "High", "Low", "Reject", "Approve with", "2028-11-24", "Page 1 of 1"):
         assert word in text, word
+    flat = " ".join(text.split())
+    assert "Expected TCO, Good enough (EUR, 3 years)" in flat and "Expected TCO, Built to last (EUR, 3 years)" in flat
+    for assessment in samples.values():  # each vendor's expected and typical totals, as its headline has them
+        assert assessment.tco is not None
+        headline = assessment.tco.headline
+        assert (headline.currency, headline.horizon_years) == ("EUR", 3)
+        for option in headline.options:
+            assert f"{headline.currency} {money(option.expected_total)}" in flat
+            assert f"typical {money(option.typical_total)}" in flat
     reader = pypdf.PdfReader(io.BytesIO(page))
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
     assert reader.metadata is not None and str(reader.metadata["/CreationDate"]).startswith("D:20261124090000")

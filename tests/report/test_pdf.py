@@ -1161,16 +1161,21 @@ def test_tco_recommendation_comes_first(tco_pdf: bytes, tco_result: TcoResult) -
 def test_npv_table_shows_formatted_figures_probability_and_breakeven(tco_pdf: bytes, tco_result: TcoResult) -> None:
     text = _tco_text(tco_pdf)
     wording = load_wording().tco
-    for label in (wording.p10, wording.p50, wording.p90, wording.mean):
+    for label in (wording.mean, wording.p50, wording.p10, wording.p90):
         assert wording.amount_header.format(label=label, currency="EUR") in text
+    expected = {option.id: option.expected_total for option in tco_result.headline.options}
     for option in tco_result.options:
-        figures = [f"{round(value):,}" for value in (option.npv.p10, option.npv.p50, option.npv.p90,
-                                                      option.npv.mean)]
+        figures = [f"{round(value):,}" for value in (expected[option.id], option.npv.p50, option.npv.p10,
+                                                      option.npv.p90)]
         assert all(value >= 10_000 for value in (option.npv.p10, option.npv.p50))  # so separators show
         assert f"{option.title} {' '.join(figures)}" in text
-    percent = round(tco_result.probability_built_to_last_cheaper * 100)
-    assert wording.probability_value.format(percent=percent, horizon="3 years") in text
-    if tco_result.breakeven_year is not None:
+    chance = tco_result.headline.probability_built_to_last_cheaper
+    error = f"{1.96 * chance.standard_error * 100:.1f}".rstrip("0").rstrip(".")
+    assert wording.probability_value.format(percent=round(chance.value * 100), error=error,
+                                            horizon="3 years") in text
+    if tco_result.headline.too_close_to_call:
+        assert wording.breakeven_close in text
+    elif tco_result.breakeven_year is not None:
         assert wording.breakeven_value.format(year=tco_result.breakeven_year) in text
     else:
         assert wording.breakeven_none.format(horizon="3 years") in text
@@ -1178,10 +1183,14 @@ def test_npv_table_shows_formatted_figures_probability_and_breakeven(tco_pdf: by
 
 def test_breakeven_and_its_absence_are_both_worded(tco_result: TcoResult) -> None:
     wording = load_wording().tco
-    at_two = _tco_text(render_pdf(_with_tco(tco_result.model_copy(update={"breakeven_year": 2}))))
-    assert wording.breakeven_value.format(year=2) in at_two
-    never = _tco_text(render_pdf(_with_tco(tco_result.model_copy(update={"breakeven_year": None}))))
-    assert wording.breakeven_none.format(horizon="3 years") in never
+
+    def with_breakeven(year: int | None, close: bool = False) -> str:
+        headline = tco_result.headline.model_copy(update={"breakeven_year": year, "too_close_to_call": close})
+        return _tco_text(render_pdf(_with_tco(tco_result.model_copy(update={"headline": headline}))))
+
+    assert wording.breakeven_value.format(year=2) in with_breakeven(2)
+    assert wording.breakeven_none.format(horizon="3 years") in with_breakeven(None)
+    assert wording.breakeven_close in with_breakeven(None, close=True)
 
 
 def test_yearly_costs_show_every_line_with_totals_and_mark_the_chargeback(tco_pdf: bytes,
@@ -1215,12 +1224,15 @@ def test_internal_hours_are_charged_back_in_bold(tco_pdf: bytes, tco_result: Tco
     assert any(internal.title.split()[0] in text for text in bold)
 
 
-def test_sensitivity_lists_the_top_assumptions_with_their_swing(tco_pdf: bytes, tco_result: TcoResult) -> None:
+def test_sensitivity_lists_what_moves_the_decision_with_its_effect(tco_pdf: bytes, tco_result: TcoResult) -> None:
     text = _tco_text(tco_pdf)
-    assert tco_result.sensitivity
-    for row in tco_result.sensitivity:
-        assert f"{round(row.swing):,}" in text
+    wording = load_wording().tco
+    assert tco_result.tornado.rows
+    for row in tco_result.tornado.rows[:6]:
         assert _flat(row.title)[:30] in text
+        assert wording.probability_low_high.format(low=round(row.probability_at_low * 100),
+                                                   high=round(row.probability_at_high * 100)) in text
+        assert f"{round(row.difference_at_low):,}" in text
 
 
 def test_assumptions_table_lists_every_assumption_and_repeats_its_header(tco_pdf: bytes,
@@ -1238,18 +1250,26 @@ def test_summary_names_both_costs_and_the_recommendation(tco_pdf: bytes, tco_res
     summary = _summary_text(tco_pdf)
     wording = load_wording().summary
     assert wording.cost_title in summary
-    medians = {option.id: f"EUR {round(option.npv.p50):,}" for option in tco_result.options}
-    assert wording.cost.format(horizon="3 years", good_enough=medians["good_enough"],
-                               built_to_last=medians["built_to_last"]) in summary
-    assert _flat(tco_result.recommendation) in summary
+    totals = {option.id: f"EUR {round(option.expected_total):,}" for option in tco_result.headline.options}
+    assert wording.cost.format(horizon="3 years", good_enough=totals["good_enough"],
+                               built_to_last=totals["built_to_last"]) in summary
+    assert _flat(tco_result.headline.recommendation) in summary
 
 
-def test_marketing_audience_includes_the_tco_section(tco_result: TcoResult) -> None:
+def test_marketing_gets_one_page_of_cost_in_plain_words(tco_result: TcoResult) -> None:
     sections = load_wording().sections
     data = render_pdf(_with_tco(tco_result), audience="marketing")
     titles = _outline_titles(data)
-    assert titles.index(sections["conditions"]) < titles.index(sections["tco"])
-    assert _flat(tco_result.recommendation) in _flat(_text(data))
+    assert sections["tco"] not in titles and titles.index(sections["conditions"]) < titles.index(sections["cost"])
+    pages = [_flat(page.extract_text()) for page in _reader(data).pages]
+    cost = [page for page in pages if sections["cost"] in page]
+    assert len(cost) == 1, "one page"
+    headline = tco_result.headline
+    for option in headline.options:
+        assert f"EUR {round(option.expected_total):,}" in cost[0]
+    assert _flat(headline.recommendation) in cost[0]
+    for jargon in ("P10", "P50", "P90", "PERT", "NPV", "present value", "Monte Carlo"):
+        assert jargon not in cost[0], jargon
     for audience in ("full", "it", "compliance"):
         assert "tco" in load_wording().audience(audience).sections
 

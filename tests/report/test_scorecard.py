@@ -34,14 +34,15 @@ def test_targets_quote_the_vendors_commitments_with_their_cells(pixelpath: Asses
     assert [kpi.side for kpi in kpis.values()] == ["it"] * 4 + ["marketing"] * 4
 
 
-def test_year_one_cost_is_the_recommended_options_median(pixelpath: Assessment) -> None:
+def test_year_one_cost_is_the_recommended_options_expected_spend(pixelpath: Assessment) -> None:
     tco = pixelpath.tco
     assert tco is not None
-    recommended = tco.options[1] if tco.difference_npv.mean < 0 else tco.options[0]
+    wanted = "good_enough" if tco.headline.choice == "good_enough" else "built_to_last"
+    recommended = next(option for option in tco.headline.options if option.id == wanted)
     kpis = {kpi.id: kpi for kpi in joint_scorecard(pixelpath, load_scorecard())}
-    assert kpis["MKT-BUDGET"].target == f"At most {tco.currency} {round(recommended.cumulative[0].p50):,} in year 1 " \
-                                        "(the TCO's P50)"
-    assert kpis["MKT-BUDGET"].basis == f"TCO: {recommended.title}, P50 year 1"
+    assert kpis["MKT-BUDGET"].target == f"At most {tco.currency} {round(recommended.expected_year_one):,} in " \
+                                        "year 1 (the TCO's expected spend)"
+    assert kpis["MKT-BUDGET"].basis == f"TCO: {recommended.title}, expected year-1 spend"
 
 
 def test_seats_only_when_priced_per_seat(pixelpath: Assessment, filled: FillFactory) -> None:

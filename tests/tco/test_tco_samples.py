@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from riskengine.assessment import Assessment
 from riskengine.pipeline import assess, assessment_json
+from riskengine.questionnaire.bank import load_bank
+from riskengine.questionnaire.template import write_template
 from riskengine.tco.result import OptionResult, TcoResult
-from tests.conftest import NOW, SAMPLES
+from tests.conftest import NOW, SAMPLES, sample_answers
 
 
 def _tco(assessment: Assessment) -> TcoResult:
@@ -35,15 +38,23 @@ def test_licences_follow_the_quotes_minimums_renewals_and_exchange_rates(assesse
 
 
 def test_northwind_expected_loss_is_its_closed_form(assessed: dict[str, Assessment]) -> None:
+    """Breach and regulatory action (no customer-facing system depends on Northwind: no outage)."""
     result = _tco(assessed["northwind-mail"])
-    gap = 1 - assessed["northwind-mail"].risk.control_effectiveness / 100
+    risk = assessed["northwind-mail"].risk
+    gap = 1 - risk.control_effectiveness / 100
     rate = (0.001 + 4 * 0.003 + 0.01) / 6 + (0.02 + 4 * 0.06 + 0.15) / 6 * gap
-    share = (0.01 + 4 * 0.05 + 0.5) / 6
-    breach = 42_000_000 * 0.92 * 1.85 ** 0.56  # USD at Finance's rate; 1.85 M records against the 1 M anchor
-    fine = 0.33 * (5_000 + 4 * 60_000 + 800_000) / 6 * 0.92  # GDPR only: EU storage, EU customers
-    for option, factor in (("good_enough", 1.5), ("built_to_last", 0.7)):
+    for option, factor in (("good_enough", (1.2 + 4 * 1.5 + 2.5) / 6), ("built_to_last", (0.5 + 4 * 0.7 + 0.9) / 6)):
+        breach = next(scenario for scenario in _option(result, option).scenarios if scenario.id == "breach")
+        assert breach.frequency == pytest.approx(rate * factor, abs=1e-6)
+        assert breach.expected_annual_loss == pytest.approx(breach.frequency * breach.magnitude, rel=1e-4)
+        outage = next(scenario for scenario in _option(result, option).scenarios if scenario.id == "outage")
+        assert not outage.applies and outage.reason == "no customer-facing system would depend on the tool"
         assert _option(result, option).expected_annual_loss == pytest.approx(
-            factor * rate * (breach * share + fine), abs=0.01)
+            sum(scenario.expected_annual_loss for scenario in _option(result, option).scenarios), abs=0.05)
+    # 1.85 M records: B(1.85 M x s) in EUR at Finance's USD rate, E[s^0.56] = 0.2866 for PERT(0.01, 0.05, 0.5).
+    breach = next(scenario for scenario in _option(result, "good_enough").scenarios if scenario.id == "breach")
+    response = next(form for form in breach.forms if form.id == "response")
+    assert response.per_event == pytest.approx(0.7 * 42_000_000 * 0.92 * 1.85 ** 0.56 * 0.2866, rel=1e-3)
 
 
 def test_weaker_controls_and_more_records_mean_more_expected_loss(assessed: dict[str, Assessment]) -> None:
@@ -54,28 +65,31 @@ def test_weaker_controls_and_more_records_mean_more_expected_loss(assessed: dict
     # GlowUp (weakest controls, 3.2 M members, children's data) against Northwind (strong controls, 1.85 M):
     assert loss["glowup-loyalty"] > 10 * loss["northwind-mail"]
     assert loss["pixelpath-analytics"] > 5 * loss["northwind-mail"]
-    assert 50_000 < loss["northwind-mail"] < 70_000
-    for assessment in assessed.values():
-        result = _tco(assessment)
-        assert _option(result, "built_to_last").expected_annual_loss == pytest.approx(
-            _option(result, "good_enough").expected_annual_loss * 0.7 / 1.5, abs=0.02)
+    assert 100_000 < loss["northwind-mail"] < 250_000
 
 
-def test_built_to_last_costs_more_upfront_and_the_sentence_says_how_sure_we_are(
-        assessed: dict[str, Assessment]) -> None:
+def test_the_samples_headlines(assessed: dict[str, Assessment]) -> None:
     for assessment in assessed.values():
         result = _tco(assessment)
-        assert 0.05 < result.year_one_premium < 0.5
-        assert 0 <= result.probability_built_to_last_cheaper <= 1
-        assert f"{round(result.probability_built_to_last_cheaper * 100)}\u00a0% likely cheaper over 3 years" in (
-            result.recommendation)
-        # Expected cost, rare breaches included, favours built to last for all three samples.
-        assert result.difference_npv.mean < 0 and result.verdict.startswith("Choose built to last")
+        headline = result.headline
+        assert 0.05 < headline.year_one_premium < 0.5  # built to last costs more to run in year 1
+        assert headline.mean_difference.value < 0 and headline.choice == "built_to_last"
+        assert not headline.too_close_to_call and result.precision.met
         assert [band.year for band in result.options[0].cumulative] == [1, 2, 3]
-        assert len(result.sensitivity) == 3
+        assert len(result.sensitivity) == 3 and len(result.tornado.rows) > 20
+        for option in headline.options:
+            assert option.expected_total > 1.3 * option.typical_total  # the rare costly breach
+    northwind = _tco(assessed["northwind-mail"]).headline
+    assert northwind.recommendation.startswith("Choose built to last as insurance")
+    assert northwind.options[0].within_appetite is False and northwind.options[1].within_appetite is True
     glowup = _tco(assessed["glowup-loyalty"])
-    assert glowup.breakeven_year == 3 and glowup.probability_built_to_last_cheaper > 0.5
-    assert "is cheaper from year 3" in glowup.recommendation
+    assert glowup.headline.recommendation.startswith("Choose built to last: over 3 years")
+    assert glowup.headline.decision_stands and "(reject) stands whatever the cost" in glowup.headline.decision_note
+    assert {(item.option, item.id) for item in glowup.not_available} == {
+        ("built_to_last", "sso"), ("built_to_last", "dpa"), ("built_to_last", "risk_factors.breach"),
+        ("built_to_last", "risk_factors.regulatory")}
+    pixelpath = _tco(assessed["pixelpath-analytics"]).headline
+    assert not pixelpath.decision_stands and pixelpath.decision_note == ""
 
 
 def test_every_assumption_is_listed_with_a_source(assessed: dict[str, Assessment]) -> None:
@@ -83,13 +97,16 @@ def test_every_assumption_is_listed_with_a_source(assessed: dict[str, Assessment
     ids = {row.id for row in result.assumptions}
     assert all(len(row.source) >= 10 for row in result.assumptions), [r.id for r in result.assumptions
                                                                        if len(r.source) < 10]
-    for expected in ("loss.severity_anchor", "loss.severity_exponent", "fines.gdpr.cap_security",
-                     "fines.ccpa.damages_per_consumer", "options.good_enough.upkeep_growth",
+    for expected in ("loss.breach.severity_anchor", "loss.breach.severity_exponent", "regimes.gdpr.breach_fine.cap",
+                     "regimes.ccpa.breach_damages.damages_per_consumer", "options.good_enough.upkeep_growth",
                      "options.built_to_last.items.sso.hours.it_engineer", "answer.cost.unit_price",
-                     "integration.hours[0]", "rates.it_engineer", "org.discount_rate"):
+                     "capability.sso", "rates.it_engineer", "org.discount_rate", "org.data_subjects",
+                     "risk.privacy_effectiveness", "options.good_enough.risk_factors.breach"):
         assert expected in ids
-    assert {item.assumption_id for item in result.sensitivity} <= ids | {"integration.hours"}
-    anchor = next(row for row in result.assumptions if row.id == "loss.severity_anchor")
+    assert any(row.startswith("integration.hours.crm.") for row in ids)
+    shared = {"options.maintenance_share", "options.upkeep_growth", "integration.hours"}
+    assert {item.assumption_id for item in result.tornado.rows} <= ids | shared
+    anchor = next(row for row in result.assumptions if row.id == "loss.breach.severity_anchor")
     assert "Cost of a Data Breach Report 2024" in anchor.source and anchor.value == 42_000_000
     price = next(row for row in result.assumptions if row.id == "answer.cost.unit_price")
     assert price.value == 38.0 and price.source.startswith("questionnaire Costs!")
@@ -101,8 +118,10 @@ def test_the_json_holds_the_tco_and_the_run_is_reproducible(assessed: dict[str, 
     assert assessment_json(again) == assessment_json(assessed["northwind-mail"])
     tco = json.loads(assessment_json(again))["tco"]
     assert [option["id"] for option in tco["options"]] == ["good_enough", "built_to_last"]
-    assert tco["trials"] == 20_000 and tco["currency"] == "EUR"
+    assert tco["trials"] == tco["precision"]["trials"] == 20_000 and tco["currency"] == "EUR"
+    assert tco["precision"]["stopped"] == "targets_met"
     assert set(tco["options"][0]["npv"]) == {"p10", "p50", "p90", "mean"}
+    assert tco["headline"]["options"][0]["expected_total"] == tco["options"][0]["npv"]["mean"]
 
 
 def test_without_an_org_profile_the_default_organisation_prices_the_tool() -> None:
@@ -113,3 +132,19 @@ def test_without_an_org_profile_the_default_organisation_prices_the_tool() -> No
     assert result.inputs.integrations_basis == "questionnaire"
     assert all(rate.source.startswith("default") for rate in result.inputs.hourly_rates)
     assert result.inputs.exchange_rate == pytest.approx(1 / 1.08)
+
+
+def test_reversing_the_integrations_rows_changes_nothing(tmp_path: Path) -> None:
+    """GlowUp's eight connections in reverse order, with and without the inventory: the same TCO."""
+    content = sample_answers("glowup-loyalty")
+    tables = {question_id: list(rows)[::-1] for question_id, rows in content["tables"].items()}
+    path = tmp_path / "reversed.xlsx"
+    write_template(load_bank(), path, answers=content["answers"], comments=content.get("comments", {}),
+                   tables=tables)
+    for inventory in (SAMPLES / "inventory.yaml", None):
+        runs = [assess(questionnaire, now=NOW, inventory=inventory, org_profile=SAMPLES / "org-profile.yaml",
+                       tco_trials=4_000) for questionnaire in (SAMPLES / "glowup-loyalty.xlsx", path)]
+        original, reversed_ = (_tco(run) for run in runs)
+        assert original.model_copy(update={"inputs": None, "assumptions": ()}) == reversed_.model_copy(
+            update={"inputs": None, "assumptions": ()})
+        assert [c.content for c in original.inputs.integrations] == [c.content for c in reversed_.inputs.integrations]
