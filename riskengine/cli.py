@@ -28,14 +28,11 @@ DUE_WITHIN_DAYS = 30
 
 
 def clock() -> dt.datetime:
-    """Now, or the instant ``SOURCE_DATE_EPOCH`` fixes (for reproducible outputs)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            _fail(EXIT_INPUT, f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}")
-    return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
+    """Now, or the instant ``SOURCE_DATE_EPOCH`` fixes (for reproducible outputs); a bad value is an
+    ``InputError`` (exit 2), as for every command: ``riskengine.clock``."""
+    from riskengine.clock import run_clock
+
+    return run_clock()
 
 
 def _fail(code: int, message: str) -> NoReturn:
@@ -473,7 +470,8 @@ def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, or
     from riskengine.enrich.store import default_store_path
     from riskengine.pipeline import assess as run_assessment
     from riskengine.pipeline import evidence_source
-    from riskengine.portfolio.offers import offers_pdf, offers_table, quote_table
+    from riskengine.portfolio.offers import offers_table, quote_table
+    from riskengine.portfolio.offers_page import offers_pdf
     from riskengine.runfiles import RunFiles, check_run_files
     from riskengine.tco import load_assumptions, load_offers, price_offers
 

@@ -28,6 +28,11 @@ class RiskEngineError(Exception):
     """Base of every error riskengine raises on purpose."""
 
 
+class DatabaseError(RiskEngineError):
+    """The riskengine database (evidence store and register, ``riskengine.database``) cannot be opened, is not one
+    of ours, or was made by a newer riskengine."""
+
+
 class InputError(RiskEngineError):
     """A user's file is unusable. Holds every problem found, not just the first."""
 

@@ -174,3 +174,17 @@ def test_every_writer_offers_force_and_says_what_it_never_replaces(command: str)
     assert result.exit_code == 0, result.output
     assert "--force" in result.output
     assert "riskengine did not write" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("command", ["validate", "import", "assess"])
+def test_a_bad_source_date_epoch_is_refused_by_every_command_before_anything_is_written(
+        command: str, tmp_path: Path) -> None:
+    """One clock for every command (riskengine.clock): `import` used to ignore a bad value and date its output
+    with the wall clock."""
+    output = tmp_path / "out.xlsx" if command == "import" else tmp_path / "out.pdf"
+    extra = [] if command == "validate" else ["-o", str(output)]
+    result = run_cli(command, str(SAMPLES / "northwind-mail.xlsx"), *extra, env={"SOURCE_DATE_EPOCH": "20261124x"})
+    assert result.returncode == 2
+    assert "SOURCE_DATE_EPOCH: must be a whole number of seconds since 1970-01-01 UTC, got '20261124x'" \
+        in result.stderr
+    assert not output.exists() and not list(tmp_path.iterdir())

@@ -2,7 +2,7 @@
 
 Reuse follows time-to-live rules (registration 7 days, DNS the record's TTL up to a day, web 1 day); a
 run records which evidence it used, so ``--replay`` can score again from exactly that evidence. The store
-shares its SQLite file with the register: ``riskengine.register.database`` opens it and migrates each part.
+shares its SQLite file with the register: ``riskengine.database`` opens it and migrates each part.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from riskengine.database import Migration, connect, migrate, transaction
 from riskengine.enrich.evidence import Evidence
-from riskengine.register.database import Migration, connect, migrate, transaction
-from riskengine.register.errors import DatabaseError
+from riskengine.errors import DatabaseError
 
 TTL_SECONDS = {"registration": 7 * 86400, "dns": 86400, "web": 86400}
 """How long evidence of each kind stays fresh; DNS is further capped by the record's own TTL."""
@@ -31,7 +31,7 @@ MIGRATIONS = (
         "created TEXT NOT NULL, evidence_ids TEXT NOT NULL)",
     )),
 )
-"""The evidence component's schema, step by step (see ``riskengine.register.database``). Version 1 is the
+"""The evidence component's schema, step by step (see ``riskengine.database``). Version 1 is the
 layout the first store created under ``PRAGMA user_version = 1``; such files are adopted as they are."""
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

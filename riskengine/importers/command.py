@@ -42,17 +42,14 @@ def import_command(file: Path, output: Path, format_name: str | None, mapping: P
     OUT.xlsx is never the vendor's file, a mapping, the bank or the register database; an existing OUT.xlsx
     is replaced only when riskengine wrote it (unless --force).
     """
-    import datetime as dt
-    import os
-
+    from riskengine.clock import run_clock
     from riskengine.enrich.store import default_store_path
     from riskengine.importers.prefill import prefill_template
     from riskengine.importers.reading import read_questionnaire
     from riskengine.questionnaire.bank import load_bank
     from riskengine.runfiles import RunFiles, check_run_files
 
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    now = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC) if epoch and epoch.isdigit() else dt.datetime.now(dt.UTC)
+    now = run_clock()
     check_run_files(RunFiles.of(
         inputs=[("vendor's questionnaire", file), ("mapping", mapping), ("question bank", bank_path)],
         outputs=[("pre-filled questionnaire", output, "workbook")], database=default_store_path(), force=force))

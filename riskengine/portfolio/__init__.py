@@ -18,8 +18,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from riskengine.portfolio.compare import Candidate, Comparison, Reason, comparison_pdf
-    from riskengine.portfolio.offers import OfferRow, OfferTable, offers_pdf, offers_table, quote_table
+    from riskengine.portfolio.compare import Candidate, Comparison, Reason
+    from riskengine.portfolio.comparison_page import comparison_pdf
+    from riskengine.portfolio.offers import OfferRow, OfferTable, offers_table, quote_table
+    from riskengine.portfolio.offers_page import offers_pdf
     from riskengine.portfolio.rows import VendorRow, vendor_row
     from riskengine.portfolio.summary import inert_text, portfolio_pdf, summary_workbook
     from riskengine.portfolio.wording import CompareRule, load_compare_rule, load_portfolio_wording
@@ -30,10 +32,10 @@ _EXPORTS = {
     "Candidate": "riskengine.portfolio.compare",
     "Comparison": "riskengine.portfolio.compare",
     "Reason": "riskengine.portfolio.compare",
-    "comparison_pdf": "riskengine.portfolio.compare",
+    "comparison_pdf": "riskengine.portfolio.comparison_page",
     "OfferRow": "riskengine.portfolio.offers",
     "OfferTable": "riskengine.portfolio.offers",
-    "offers_pdf": "riskengine.portfolio.offers",
+    "offers_pdf": "riskengine.portfolio.offers_page",
     "offers_table": "riskengine.portfolio.offers",
     "quote_table": "riskengine.portfolio.offers",
     "VendorRow": "riskengine.portfolio.rows",

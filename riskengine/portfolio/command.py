@@ -51,7 +51,8 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
     from riskengine.atomic import write_bytes_atomically
     from riskengine.enrich.store import default_store_path
     from riskengine.errors import UsageError
-    from riskengine.portfolio.compare import compare, comparison_pdf
+    from riskengine.portfolio.compare import compare
+    from riskengine.portfolio.comparison_page import comparison_pdf
     from riskengine.runfiles import RunFiles, check_run_files
 
     if len(questionnaires) < 2:
@@ -117,7 +118,7 @@ def assess_all(questionnaires: Sequence[Path], *, now: dt.datetime, inventory: P
 
 
 def _clock() -> dt.datetime:
-    """The CLI's clock (``SOURCE_DATE_EPOCH`` or now), imported when the command runs, not when it loads."""
-    from riskengine.cli import clock
+    """The run's clock (``SOURCE_DATE_EPOCH`` or now), imported when the command runs, not when it loads."""
+    from riskengine.clock import run_clock as clock
 
     return clock()

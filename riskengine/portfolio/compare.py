@@ -312,16 +312,3 @@ def _share(share: float) -> str:
     """A share as a percentage to one decimal, trailing zero dropped: ``25`` for 0.25, ``12.5`` for 0.125."""
     text = f"{share * 100:.1f}"
     return text.rstrip("0").rstrip(".")
-
-
-def comparison_pdf(comparison: Comparison, assessments: Sequence[Assessment]) -> bytes:
-    """The comparison as a PDF (landscape A4): recommendation and reasons, the candidates side by side, their
-    category scores as grouped bars, and the rule. ``assessments`` must be the compared ones (``ValueError``
-    otherwise); the PDF is dated by the comparison, so the same input gives the same bytes."""
-    given = sorted(assessment.assessment_id for assessment in assessments)
-    compared = sorted(candidate.row.assessment_id for candidate in comparison.candidates)
-    if given != compared:
-        raise ValueError(f"the assessments ({', '.join(given)}) are not the compared ones ({', '.join(compared)})")
-    from riskengine.portfolio.comparison_page import render_comparison
-
-    return render_comparison(comparison, {assessment.assessment_id: assessment for assessment in assessments})

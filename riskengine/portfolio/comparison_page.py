@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from riskengine.assessment import Assessment
+from riskengine.errors import InputError, Problem
 from riskengine.portfolio.charts import ScoreSeries, scores_chart
 from riskengine.portfolio.compare import Candidate, Comparison
 from riskengine.portfolio.layout import (
@@ -218,3 +219,15 @@ def _scores(page: Page, comparison: Comparison) -> list[Flowable]:
 def _effectiveness(categories: Sequence[CategoryPoint], category_id: str) -> float | None:
     point = next((category for category in categories if category.id == category_id), None)
     return point.effectiveness if point is not None else None
+
+
+def comparison_pdf(comparison: Comparison, assessments: Sequence[Assessment]) -> bytes:
+    """The comparison as a PDF (landscape A4): recommendation and reasons, the candidates side by side, their
+    category scores as grouped bars, and the rule. ``assessments`` must be the compared ones (``InputError``
+    otherwise); the PDF is dated by the comparison, so the same input gives the same bytes."""
+    given = sorted(assessment.assessment_id for assessment in assessments)
+    compared = sorted(candidate.row.assessment_id for candidate in comparison.candidates)
+    if given != compared:
+        raise InputError("assessments", [Problem(place="assessments", message=(
+            f"the assessments ({', '.join(given)}) are not the compared ones ({', '.join(compared)})"))])
+    return render_comparison(comparison, {assessment.assessment_id: assessment for assessment in assessments})

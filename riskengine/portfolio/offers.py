@@ -130,11 +130,3 @@ def percent(probability: float) -> str:
     """A probability in percent with one decimal (``37.0``), as the page and ``riskengine tco`` write it."""
     return f"{probability * 100:.1f}"
 
-
-def offers_pdf(table: OfferTable) -> bytes:
-    """One page (landscape A4): the recommendation, a bar per offer and style of its expected total with the
-    typical total marked, and the figures as a table. Dated by the assessment, so the same input gives the
-    same bytes."""
-    from riskengine.portfolio.offers_page import render_offers
-
-    return render_offers(table)

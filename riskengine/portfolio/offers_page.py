@@ -111,3 +111,9 @@ def _amount(page: Page, table: OfferTable, value: float, *, bold: bool = False) 
     shown = markup(amount(table.currency, value))
     return Text(f"<b>{shown}</b>" if bold else shown, page.styles.cell_number)
 
+
+def offers_pdf(table: OfferTable) -> bytes:
+    """One page (landscape A4): the recommendation, a bar per offer and style of its expected total with the
+    typical total marked, and the figures as a table. Dated by the assessment, so the same input gives the
+    same bytes."""
+    return render_offers(table)

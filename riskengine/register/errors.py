@@ -11,11 +11,9 @@ The register's own modules import this where they raise, not at the top: it brin
 
 from __future__ import annotations
 
-from riskengine.errors import RiskEngineError
+from riskengine.errors import DatabaseError, RiskEngineError
 
-
-class DatabaseError(RiskEngineError):
-    """The riskengine database cannot be opened, is not one of ours, or was made by a newer riskengine."""
+__all__ = ["CorruptRecordError", "DatabaseError", "RegisterError"]
 
 
 class RegisterError(RiskEngineError):

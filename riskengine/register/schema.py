@@ -1,4 +1,4 @@
-"""The register's tables, as numbered migrations (see ``riskengine.register.database``).
+"""The register's tables, as numbered migrations (see ``riskengine.database``).
 
 ``vendors`` holds one row per vendor with its latest assessment, kept in the same transaction as each new
 assessment, so ``due`` is one indexed range read and ``history`` one indexed lookup whatever the size of the
@@ -11,8 +11,8 @@ the triggers (in a copy of the file without them) is still found by ``riskengine
 
 from __future__ import annotations
 
+from riskengine.database import Migration
 from riskengine.register.chain import chain_existing_rows
-from riskengine.register.database import Migration
 
 MIGRATIONS = (
     Migration(1, "assessments, their results and outputs, vendors, sign-offs", (

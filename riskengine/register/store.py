@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
+from riskengine.database import connect, migrate, transaction
 from riskengine.register.approvals import ROLES, Role, SignOff, SignOffDecision, signoff_refusal
 from riskengine.register.chain import ChainWriter
-from riskengine.register.database import connect, migrate, transaction
 from riskengine.register.schema import MIGRATIONS
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ import pypdf
 import pytest
 
 from riskengine.assessment import Assessment
+from riskengine.errors import InputError
 from riskengine.portfolio import Comparison, comparison_pdf, load_compare_rule
 from riskengine.portfolio.compare import compare
 from riskengine.report.charts import money
@@ -313,8 +314,9 @@ def test_comparison_pdf_is_byte_identical(samples_compared: Comparison, samples:
 
 def test_comparison_pdf_refuses_other_assessments(samples_compared: Comparison,
                                                   samples: dict[str, Assessment]) -> None:
-    with pytest.raises(ValueError, match="not the compared ones"):
+    with pytest.raises(InputError, match="assessments: 1 problem") as caught:
         comparison_pdf(samples_compared, [samples["northwind-mail"]])
+    assert "not the compared ones" in caught.value.problems[0].message
 
 
 def test_many_candidates_continue_in_a_second_table(samples: dict[str, Assessment], tmp_path: Path) -> None:

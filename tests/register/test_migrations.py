@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from riskengine.database import LAYOUT, component_versions, connect, migrate, transaction
 from riskengine.enrich.evidence import make_evidence
 from riskengine.enrich.store import EvidenceStore, StoreError
-from riskengine.register.database import LAYOUT, component_versions, connect, migrate, transaction
 from riskengine.register.errors import DatabaseError
 from riskengine.register.schema import MIGRATIONS
 from riskengine.register.schema import SCHEMA_VERSION as REGISTER_VERSION

@@ -169,6 +169,6 @@ def _applied_at() -> str:
 
 def _refuse(message: str, cause: BaseException | None = None) -> NoReturn:
     # Imported here: riskengine.errors brings pydantic, which the fast read-only commands never need.
-    from riskengine.register.errors import DatabaseError
+    from riskengine.errors import DatabaseError
 
     raise DatabaseError(message) from cause
