@@ -264,7 +264,8 @@ def validate(file: Path, inventory: Path | None, bank_path: Path | None, format_
     """
     from riskengine.validation import validate as validate_file
 
-    submission = validate_file(file, now=clock(), inventory=inventory, bank_path=bank_path, format=format_name,
+    policy = _policy(bank=bank_path) if bank_path is not None else None
+    submission = validate_file(file, now=clock(), inventory=inventory, policy=policy, format=format_name,
                                mapping=mapping)
     if submission.warnings:
         _report_problems(str(file), submission.warnings)
@@ -332,7 +333,10 @@ def inventory_check(path: Path, inventory_format: str | None) -> None:
 
     check_run_files(RunFiles.of(folders=[("inventory", path)]))
 
-    summary = summarise(SystemGraph(load_inventory(path, format=inventory_format)))  # type: ignore[arg-type]
+    from riskengine.inventory.vocabulary import load_vocabularies
+
+    summary = summarise(SystemGraph(load_inventory(path, vocabularies=load_vocabularies(),
+                                                   format=inventory_format)))  # type: ignore[arg-type]
     levels = ", ".join(f"{count} {level}" for level, count in summary.by_criticality.items())
     click.echo(f"{path}: valid{f' ({summary.organisation})' if summary.organisation else ''}")
     click.echo(f"  systems        {summary.systems} ({levels})")
@@ -408,7 +412,7 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
                                                 ("vendor.product", vendor_product),
                                                 ("vendor.domain", vendor_domain)) if value}
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
-                                profile_path=profile_path, bank_path=bank_path, evidence_source=source,
+                                policy=_policy(profile=profile_path, bank=bank_path), evidence_source=source,
                                 format=format_name, mapping=mapping, identity=identity or None)
     # Everything loaded so far lives until the command ends; frozen, the collector stops walking it while the
     # report is rendered (a fifth of the rendering time).
@@ -580,7 +584,7 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pro
 
     settings = BatchSettings(outdir=outdir, store_path=db_path or default_store_path(), now=clock(),
                              network=_settings(**network), inventory=inventory, org_profile=org_profile,
-                             profile_path=profile_path, bank_path=bank_path,
+                             policy=_policy(profile=profile_path, bank=bank_path),
                              audience=audience)  # type: ignore[arg-type]
     console = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -610,6 +614,12 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pro
         click.echo(f"{failed} questionnaire{'s' if failed != 1 else ''} failed: "
                    f"{', '.join(outcome.questionnaire for outcome in result.failed)}", err=True)
         sys.exit(EXIT_INPUT)
+
+
+def _policy(*, profile: Path | None = None, bank: Path | None = None) -> Any:
+    from riskengine.pipeline import default_policy, load_policy
+
+    return load_policy(profile=profile, bank=bank) if profile or bank else default_policy()
 
 
 def _register(db_path: Path | None) -> Any:

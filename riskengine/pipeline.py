@@ -9,28 +9,30 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from riskengine import __version__
 from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, OpenQuestion, Vendor, Versions
 from riskengine.digest import file_sha256
-from riskengine.enrich.gather import EvidenceSet, evidence_facts, gather_evidence
+from riskengine.enrich.gather import EvidenceSet, all_checks, evidence_facts, gather_evidence
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
 from riskengine.errors import InputError, Problem, UsageError
 from riskengine.facts import Fact, FactSet, Provenance
 from riskengine.importers.reading import read_questionnaire
-from riskengine.inventory.analysis import GraphFindings, analyse, load_effort_model, resolve_connections
+from riskengine.inventory.analysis import GRAPH_FACTS, GraphFindings, analyse, resolve_connections
 from riskengine.inventory.graph import SystemGraph
 from riskengine.inventory.loader import SystemIndex, load_inventory
 from riskengine.organisation import DEFAULT_ORG, OrgProfile, load_org_profile
-from riskengine.questionnaire.bank import DEFAULT_BANK, QuestionBank, load_bank
-from riskengine.questionnaire.submission import Answer, Submission, answer_facts, import_facts
-from riskengine.resources import data_path
+from riskengine.policy import Policy, read_policy
+from riskengine.questionnaire.bank import QuestionBank
+from riskengine.questionnaire.submission import IMPORT_FACTS, Answer, Submission, answer_facts, import_facts
 from riskengine.score.engine import assessment_date_fact, derive_facts, score
-from riskengine.score.profile import DEFAULT_PROFILE, STAGE_FACTS, load_profile
+from riskengine.score.profile import ASSESSMENT_FACTS
 from riskengine.score.result import RiskResult
+from riskengine.tco.inputs import PRICE_FACTS, price_facts
 from riskengine.tco.result import TcoResult
 
 if TYPE_CHECKING:  # the register is imported where it is used: only runs that record need it
@@ -43,14 +45,41 @@ EvidenceSource = Callable[[str, bool], EvidenceSet]
 """Gives the evidence for a domain (and whether the tool sends email as us): the network, the store, a replay."""
 
 
+ORGANISATION_FACTS: dict[str, str] = {
+    "data.outside_approved_regions": "the tool would store data in regions the organisation has not approved",
+}
+"""Facts that compare an answer with the organisation's own policy (``_policy_facts``)."""
+
+
+def stage_facts() -> dict[str, str]:
+    """The facts the stages publish besides answers and evidence, each with its meaning, in report order."""
+    return {**ASSESSMENT_FACTS, **GRAPH_FACTS, **ORGANISATION_FACTS, **PRICE_FACTS, **IMPORT_FACTS}
+
+
+def fact_catalogue() -> dict[str, str]:
+    """Every fact a stage can publish (name -> meaning), as each stage declares it: what a profile may read."""
+    return {**stage_facts(), **{name: description for name, (_, description) in all_checks().items()}}
+
+
+def load_policy(folder: Path | None = None, *, profile: Path | None = None, bank: Path | None = None) -> Policy:
+    """The policy an assessment is judged and worded by: the shipped data files, each replaced by its namesake in
+    ``folder`` where there is one, and ``profile`` or ``bank`` over both (see ``riskengine.policy``)."""
+    return read_policy(folder, facts=fact_catalogue(), profile=profile, bank=bank)
+
+
+@cache
+def default_policy() -> Policy:
+    """The shipped policy, loaded once per process."""
+    return load_policy()
+
+
 def assess(
     questionnaire: Path,
     *,
     now: dt.datetime,
+    policy: Policy | None = None,
     inventory: Path | None = None,
     org_profile: Path | None = None,
-    profile_path: Path | None = None,
-    bank_path: Path | None = None,
     evidence_source: EvidenceSource | None = None,
     tco_trials: int | None = None,
     tco_seed: int | None = None,
@@ -60,6 +89,7 @@ def assess(
 ) -> Assessment:
     """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay).
 
+    ``policy`` is what judges it (``load_policy``; default: the shipped one).
     ``format`` and ``mapping`` are as for ``validate``: a foreign questionnaire is read through its mapping, and
     the questions of ours it does not cover stay unanswered (listed in ``Assessment.coverage``). ``identity``
     gives the vendor's name, product or domain by role (``vendor.legal_name``, ``vendor.product``,
@@ -71,8 +101,8 @@ def assess(
     until the headline's standard errors meet ``scoring/tco.yaml``'s targets, on a fixed seed, so the same
     inputs give the same result.
     """
-    bank = load_bank(bank_path)
-    profile = load_profile(profile_path, bank)
+    policy = policy or default_policy()
+    bank, profile = policy.bank, policy.profile
     organisation = load_org_profile(org_profile) if org_profile else DEFAULT_ORG
     # Blank required answers do not stop an assessment (validate lists them): the decision says what is missing.
     submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping,
@@ -80,16 +110,18 @@ def assess(
     if identity:
         submission = _with_identity(submission, bank, identity)
     facts = FactSet().with_facts(*answer_facts(submission), *_policy_facts(bank, submission, organisation),
-                                 *import_facts(submission), *_price_facts(submission, bank, organisation),
+                                 *import_facts(submission),
+                                 *price_facts(submission, bank, organisation, policy.assumptions),
                                  assessment_date_fact(now.date()))
     graph: GraphFindings | None = None
     if inventory is not None:
-        systems = load_inventory(inventory)
+        systems = load_inventory(inventory, vocabularies=policy.vocabularies)
         connections, problems = resolve_connections(submission, bank, SystemIndex(systems))
         if problems:
             raise InputError(str(questionnaire), problems)
         graph, graph_facts = analyse(SystemGraph(systems), connections,
-                                     _role_text(bank, submission, "vendor.capability"), load_effort_model())
+                                     _role_text(bank, submission, "vendor.capability"), policy.effort,
+                                     policy.vocabularies)
         facts = facts.with_facts(*graph_facts)
     else:
         facts = facts.with_facts(Fact(name="graph.connected", value=len(submission.tables.get(
@@ -101,15 +133,14 @@ def assess(
         evidence = evidence_source(domain, facts.value("sending.as_us") is True)
         facts = derive_facts(facts.with_facts(*evidence_facts(evidence)), profile)
     risk, findings = score(facts, profile, today=now.date(), labels=_labels(bank))
-    tco = _price(submission, bank, risk, organisation, graph, trials=tco_trials, seed=tco_seed)
+    tco = _price(submission, policy, risk, organisation, graph, trials=tco_trials, seed=tco_seed)
     inputs = [InputFile(role="questionnaire", name=questionnaire.name, sha256=file_sha256(questionnaire))]
     for role, path in (("inventory", inventory), ("org_profile", org_profile)):
         if path is not None:
             inputs.append(InputFile(role=role, name=path.name, sha256=file_sha256(path)))
-    inputs.append(InputFile(role="profile", name=(profile_path or Path(DEFAULT_PROFILE)).name,
-                            sha256=file_sha256(profile_path or data_path("scoring", DEFAULT_PROFILE))))
-    inputs.append(InputFile(role="bank", name=(bank_path or Path(DEFAULT_BANK)).name,
-                            sha256=file_sha256(bank_path or data_path("questionnaires", DEFAULT_BANK))))
+    files = {item.part: item for item in policy.files}
+    inputs += [InputFile(role=part, name=Path(files[part].path).name, sha256=files[part].sha256)
+               for part in ("profile", "bank")]
     return Assessment(
         assessment_id=_assessment_id(inputs, now, evidence.run_hash if evidence else ""),
         created=now,
@@ -135,24 +166,14 @@ def assess(
     )
 
 
-def _price_facts(submission: Submission, bank: QuestionBank, organisation: OrgProfile) -> list[Fact]:
-    """The quoted yearly price and its share of turnover, for the score (see ``tco.inputs.price_facts``)."""
-    from riskengine.tco.assumptions import load_assumptions
-    from riskengine.tco.inputs import price_facts
-
-    return price_facts(submission, bank, organisation, load_assumptions())
-
-
-def _price(submission: Submission, bank: QuestionBank, risk: RiskResult, organisation: OrgProfile,
+def _price(submission: Submission, policy: Policy, risk: RiskResult, organisation: OrgProfile,
            graph: GraphFindings | None, *, trials: int | None, seed: int | None) -> TcoResult:
     """The TCO stage (numpy is imported here, not when the CLI starts)."""
-    from riskengine.tco.assumptions import load_assumptions
     from riskengine.tco.inputs import tco_inputs
     from riskengine.tco.simulation import total_cost_of_ownership
 
-    assumptions = load_assumptions()
-    inputs = tco_inputs(submission, bank, risk, organisation, assumptions, graph)
-    return total_cost_of_ownership(inputs, assumptions, trials=trials, seed=seed)
+    inputs = tco_inputs(submission, policy.bank, risk, organisation, policy.assumptions, graph)
+    return total_cost_of_ownership(inputs, policy.assumptions, trials=trials, seed=seed)
 
 
 def evidence_source(store_path: Path, settings: NetworkSettings, now: dt.datetime, *,
@@ -197,7 +218,7 @@ def assessment_json(assessment: Assessment) -> bytes:
 def _labels(bank: QuestionBank) -> dict[str, str]:
     """What each fact means for a person, in bank order: the question's text, or the stage fact's meaning."""
     labels = {f"answer.{question.id}": question.text for _, question in bank.questions()}
-    return {**labels, **STAGE_FACTS}
+    return {**labels, **stage_facts()}
 
 
 def _policy_facts(bank: QuestionBank, submission: Submission, organisation: OrgProfile) -> list[Fact]:

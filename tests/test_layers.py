@@ -5,8 +5,8 @@ From the bottom up; a module may import its own layer and those below:
 
     kernel   facts, errors, digest, datafile, resources, exports, atomic, cells, clock, database, collector,
              runfiles
-    policy   questionnaire.bank, score.profile, report.wording, tco.assumptions, inventory.vocabulary,
-             organisation, conditions
+    policy   policy, questionnaire.bank, score.profile, report.wording, tco.assumptions, inventory.vocabulary,
+             inventory.effort, enrich.kinds, portfolio.wording, organisation, conditions
     read     questionnaire, importers, inventory, enrich
     judge    score, tco
     stages   assessment, pipeline, validation, schema
@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent / "riskengine"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kernel", ("facts", "errors", "digest", "datafile", "resources", "exports", "atomic", "cells", "clock",
                 "database", "collector", "runfiles")),
-    ("policy", ("questionnaire.bank", "score.profile", "report.wording", "tco.assumptions",
-                "inventory.vocabulary", "organisation", "conditions")),
+    ("policy", ("policy", "questionnaire.bank", "score.profile", "report.wording", "tco.assumptions",
+                "inventory.vocabulary", "inventory.effort", "enrich.kinds", "portfolio.wording", "organisation",
+                "conditions")),
     ("read", ("questionnaire", "importers", "inventory", "enrich")),
     ("judge", ("score", "tco")),
     ("stages", ("assessment", "pipeline", "validation", "schema")),
@@ -35,15 +36,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("many", ("batch", "portfolio")),
     ("shells", ("cli", "__main__", "__init__")),
 )
-_CATALOGUE = "#19: evidence facts are validated against enrich's check catalogue; each stage should declare its " \
-             "facts and the loader take that catalogue"
 _WRITE = "#19: pipeline.write_and_record renders and records; it belongs above report and register"
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("score.profile", "enrich.gather"): _CATALOGUE,
-    ("report.wording", "enrich.gather"): _CATALOGUE,
-    ("report.wording", "enrich.evidence"): _CATALOGUE,
-    ("inventory.vocabulary", "inventory.model"): "#19: the integration methods (a Literal) belong to the "
-                                                 "vocabulary, which the model should import",
     ("pipeline", "report.pdf"): _WRITE,
     ("pipeline", "register.store"): _WRITE,
     ("pipeline", "register.errors"): _WRITE,

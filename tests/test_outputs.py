@@ -22,6 +22,7 @@ import pytest
 
 from riskengine.digest import file_sha256
 from riskengine.errors import PathConflictError, UnreadableFileError
+from riskengine.inventory.vocabulary import load_vocabularies
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.reader import read_submission
 from riskengine.questionnaire.template import write_template
@@ -29,6 +30,8 @@ from riskengine.questionnaire.workbook import check_workbook_file
 from riskengine.register.store import Register
 from riskengine.runfiles import RunFiles, check_run_files, written_by_riskengine
 from tests.conftest import ROOT, SAMPLES, TODAY, run_cli, sample_answers
+
+VOCABULARIES = load_vocabularies()
 
 QUICK = 20
 """Seconds within which a refusal must come: a hang on a pipe would take forever."""
@@ -359,7 +362,8 @@ def test_the_library_refuses_special_files_before_opening_them(tmp_path: Path) -
     from riskengine.inventory.loader import load_inventory
     from riskengine.questionnaire.bank import load_bank
 
-    for read in (lambda: read_yaml(pipe), lambda: load_inventory(pipe), lambda: read_json_file(pipe),
+    for read in (lambda: read_yaml(pipe), lambda: load_inventory(pipe, vocabularies=VOCABULARIES),
+                 lambda: read_json_file(pipe),
                  lambda: read_questionnaire(pipe, load_bank(), today=dt.date(2026, 11, 24)),
                  lambda: load_result(pipe)):
         with pytest.raises(UnreadableFileError, match="named pipe"):

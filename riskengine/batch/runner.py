@@ -116,7 +116,7 @@ def _run_files(directory: Path, jobs: Sequence[Job], settings: BatchSettings, *,
     outputs.append(("portfolio page", settings.outdir / PORTFOLIO_PDF_NAME, "pdf"))
     return RunFiles.of(
         inputs=[*(("questionnaire", job.questionnaire) for job in jobs), ("organisation profile", settings.org_profile),
-                ("scoring profile", settings.profile_path), ("question bank", settings.bank_path),
+                *((item.label, Path(item.path)) for item in settings.policy.overridden),
                 ("CA bundle", Path(ca_bundle) if ca_bundle else None)],
         folders=[("folder of questionnaires", directory), ("inventory", settings.inventory)],
         outputs=outputs, database=settings.store_path, force=force)
@@ -173,14 +173,11 @@ def _check_shared_inputs(settings: BatchSettings) -> None:
     """Load what every vendor shares once, so that its problems stop the batch before it starts."""
     from riskengine.inventory.loader import load_inventory
     from riskengine.organisation import load_org_profile
-    from riskengine.questionnaire.bank import load_bank
-    from riskengine.score.profile import load_profile
 
-    load_profile(settings.profile_path, load_bank(settings.bank_path))
     if settings.org_profile is not None:
         load_org_profile(settings.org_profile)
     if settings.inventory is not None:
-        load_inventory(settings.inventory)
+        load_inventory(settings.inventory, vocabularies=settings.policy.vocabularies)
 
 
 def _finished(jobs: Sequence[Job], settings: BatchSettings) -> dict[str, VendorOutcome]:
@@ -212,15 +209,10 @@ def _finished(jobs: Sequence[Job], settings: BatchSettings) -> dict[str, VendorO
 
 def _shared_input_hashes(settings: BatchSettings) -> list[tuple[str, str]]:
     """(role, sha256) of the inputs every vendor shares, as ``pipeline.assess`` lists them."""
-    from riskengine.questionnaire.bank import DEFAULT_BANK
-    from riskengine.resources import data_path
-    from riskengine.score.profile import DEFAULT_PROFILE
-
     hashes = [(role, file_sha256(path)) for role, path in (("inventory", settings.inventory),
                                                        ("org_profile", settings.org_profile)) if path is not None]
-    hashes.append(("profile", file_sha256(settings.profile_path or data_path("scoring", DEFAULT_PROFILE))))
-    hashes.append(("bank", file_sha256(settings.bank_path or data_path("questionnaires", DEFAULT_BANK))))
-    return hashes
+    files = {item.part: item.sha256 for item in settings.policy.files}
+    return hashes + [(part, files[part]) for part in ("profile", "bank")]
 
 
 def _write_portfolio(outcomes: Sequence[VendorOutcome], outdir: Path) -> tuple[Path | None, Path | None]:

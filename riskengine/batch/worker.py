@@ -1,8 +1,7 @@
 """One batch worker process: opens the database once, then assesses questionnaire after questionnaire.
 
-What every vendor shares (the bank, the profile, the report's wording and fonts, the database connections)
-is loaded when the process starts and kept: the loaders cache per process, and ``start`` warms them, so a
-vendor costs only its own reading, scoring, pricing and rendering.
+What every vendor shares (the policy, loaded once by the caller; the fonts; the database connections) is at hand
+when the process starts and kept, so a vendor costs only its own reading, scoring, pricing and rendering.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from riskengine.enrich.gather import EvidenceSet
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.enrich.store import EvidenceStore
+    from riskengine.policy import Policy
     from riskengine.portfolio.rows import VendorRow
     from riskengine.register.store import Register
 
@@ -32,10 +32,10 @@ class BatchSettings:
     now: dt.datetime
     """The batch's clock: every assessment of the run is dated by it."""
     network: NetworkSettings
+    policy: Policy
+    """What judges and words every assessment of the run, loaded once by the caller."""
     inventory: Path | None = None
     org_profile: Path | None = None
-    profile_path: Path | None = None
-    bank_path: Path | None = None
     audience: Literal["full", "it", "marketing", "compliance"] = "full"
 
 
@@ -88,8 +88,8 @@ class _Worker:
 
         settings = self.settings
         assessment = assess(job.questionnaire, now=settings.now, inventory=settings.inventory,
-                            org_profile=settings.org_profile, profile_path=settings.profile_path,
-                            bank_path=settings.bank_path, evidence_source=self.evidence_for)
+                            org_profile=settings.org_profile, policy=settings.policy,
+                            evidence_source=self.evidence_for)
         write_and_record(assessment, pdf=job.pdf, json_path=job.json, register=self.register,
                          evidence_store=self.evidence, now=settings.now, audience=settings.audience,
                          offline=settings.network.offline)
@@ -109,16 +109,9 @@ def start(settings: BatchSettings) -> None:
     global _worker
     import gc
 
-    from riskengine.questionnaire.bank import load_bank
     from riskengine.report.fonts import register_fonts
     from riskengine.report.pdf import render_pdf  # noqa: F401  (reportlab, imported once)
-    from riskengine.report.wording import load_wording
-    from riskengine.score.profile import load_profile
-    from riskengine.tco.assumptions import load_assumptions
 
-    load_profile(settings.profile_path, load_bank(settings.bank_path))
-    load_wording()
-    load_assumptions()
     register_fonts()
     _worker = _Worker(settings)
     # What is loaded now lives as long as the worker: moved out of the collector's sight, it is not walked

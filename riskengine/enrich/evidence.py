@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Status = Literal["pass", "fail", "unknown"]
-Kind = Literal["registration", "dns", "web"]
+from riskengine.enrich.kinds import Kind as Kind
+from riskengine.enrich.kinds import Status as Status
+
 MAX_RAW_BYTES = 256_000
 """Raw evidence kept per record (the full response is hashed before it is cut)."""
 

@@ -10,18 +10,17 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from riskengine.enrich.evidence import Evidence, Kind, unknown
 from riskengine.enrich.guard import AddressGuard, Deadline
+from riskengine.enrich.kinds import Mode as Mode
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
 from riskengine.facts import Fact, Provenance
 
 TOOL = "riskengine-enrich/1"
-Mode = Literal["online", "offline", "replay"]
 
 
 class EvidenceSet(BaseModel):

@@ -15,29 +15,42 @@ compromised, the host breaks with it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from riskengine.collector import collector_paused
-from riskengine.datafile import load_yaml_model
 from riskengine.errors import Problem
 from riskengine.facts import Fact, FactValue, Provenance
+from riskengine.inventory.effort import Direction, EffortModel
 from riskengine.inventory.graph import VENDOR, SystemGraph, breadth_first, criticality_weight
 from riskengine.inventory.loader import SystemIndex
 from riskengine.inventory.model import CRITICALITY_RANK
-from riskengine.inventory.vocabulary import load_vocabularies
+from riskengine.inventory.vocabulary import Vocabularies
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.submission import Submission
-from riskengine.resources import data_path
 
-Direction = Literal["inbound", "outbound", "bidirectional"]
 BETWEENNESS_LIMIT = 2_000
 MAX_PATHS_PER_CLASS = 12
 PATH_LIMIT = 12
 """Systems kept in a dependent's path (its ends, with ``…`` between): the result stays linear in the inventory."""
+GRAPH_FACTS: dict[str, str] = {
+    "graph.connected": "number of existing systems the tool connects to directly",
+    "graph.reach.total": "existing systems that depend on the tool, its data or its code (its blast radius)",
+    "graph.reach.critical": "dependent systems with criticality high or critical",
+    "graph.customer_facing": "a customer-facing system (the website, the shop) depends on the tool",
+    "graph.blast_score": "sum of criticality (1-4) divided by distance over dependent systems",
+    "graph.duplicates": "sanctioned systems that already provide the tool's capability",
+    "graph.shadow_it": "unsanctioned systems in the same capability space",
+    "graph.data_in": "data classes that reach the tool",
+    "graph.data_through": "data classes the tool passes on to other systems",
+    "graph.cut_vertex": "the tool would be the only link between some of its neighbours",
+    "graph.new_department_links": "department pairs the tool would link for the first time",
+    "graph.degree_percentile": "share of existing systems with fewer connections than the tool",
+    "graph.integration_hours": "likely hours to build the tool's new integrations",
+}
+"""The facts ``analyse`` publishes, for the scoring profile's rules (``graph.connected`` is published without an
+inventory too: the number of integrations listed)."""
 
 
 class _Frozen(BaseModel):
@@ -144,30 +157,6 @@ class GraphFindings(_Frozen):
     provenance: tuple[Provenance, ...] = ()
 
 
-class _Hours(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    low: float = Field(ge=0)
-    likely: float = Field(ge=0)
-    high: float = Field(ge=0)
-
-
-class EffortModel(BaseModel):
-    """Integration hours by method, direction and data classes (``scoring/integration-effort.yaml``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    methods: dict[Literal["api", "webhook", "file", "sdk", "tag", "manual"], _Hours]
-    direction_factor: dict[Direction, float]
-    data_class_extra: dict[str, float]
-    critical_system_extra: float = Field(ge=0)
-
-
-@cache
-def load_effort_model(path: Path | None = None) -> EffortModel:
-    return load_yaml_model(path or data_path("scoring", "integration-effort.yaml"), EffortModel)
-
-
 def resolve_connections(submission: Submission, bank: QuestionBank,
                         graph_index: SystemIndex) -> tuple[list[Connection], list[Problem]]:
     """Match each Integrations row to an existing system; an unknown system is a problem naming the closest."""
@@ -200,14 +189,13 @@ def resolve_connections(submission: Submission, bank: QuestionBank,
 
 @collector_paused()
 def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
-            effort_model: EffortModel) -> tuple[GraphFindings, list[Fact]]:
+            effort_model: EffortModel, vocabularies: Vocabularies) -> tuple[GraphFindings, list[Fact]]:
     """Measure the proposed tool in ``graph``; return the findings and the ``graph.*`` facts.
 
     The walks make many short-lived paths and sets; without the collector pausing, those alive at one of
     its passes were promoted and soon set off a full pass over the whole inventory (0.2 s at 10,000
     systems)."""
     systems = graph.systems
-    vocabularies = load_vocabularies()
     into_vendor = _classes_by_system(c for c in connections if c.direction in ("inbound", "bidirectional"))
     from_vendor = _classes_by_system(c for c in connections if c.direction in ("outbound", "bidirectional"))
     data_in = _data_in(graph, into_vendor)

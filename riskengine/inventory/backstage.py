@@ -21,7 +21,7 @@ from riskengine.datafile import YamlSyntaxError, parse_yaml_documents, yaml_prob
 from riskengine.errors import InputError, Problem
 from riskengine.inventory.native import read_text
 from riskengine.inventory.records import Record
-from riskengine.inventory.vocabulary import Vocabulary, load_vocabularies
+from riskengine.inventory.vocabulary import Vocabularies, Vocabulary
 
 MAX_CATALOG_FILE_BYTES = 5_000_000
 MAX_CATALOG_BYTES = 100_000_000
@@ -93,7 +93,7 @@ class _Entity:
                 for item, child in zip(value, node.value, strict=False)]
 
 
-def read_catalog(path: Path) -> tuple[str, list[Record], list[Record]]:
+def read_catalog(path: Path, vocabularies: Vocabularies) -> tuple[str, list[Record], list[Record]]:
     """The organisation, system records and integration records of a Backstage catalog.
 
     ``path`` is a catalog folder (every ``*.yaml``/``*.yml`` file below it that mentions ``backstage.io/``,
@@ -105,7 +105,7 @@ def read_catalog(path: Path) -> tuple[str, list[Record], list[Record]]:
         # a file that cannot be read loses its entities, and every reference to them would be a problem too
         raise InputError(str(path), reader.problems)
     problems: list[Problem] = []
-    systems, integrations, organisation = _records(entities, problems)
+    systems, integrations, organisation = _records(entities, vocabularies.capability, problems)
     if problems:
         raise InputError(str(path), problems)
     return organisation, systems, integrations
@@ -277,9 +277,9 @@ class _CatalogReader:
         self.problems.append(Problem(place=place, message=message))
 
 
-def _records(entities: list[_Entity], problems: list[Problem]) -> tuple[list[Record], list[Record], str]:
+def _records(entities: list[_Entity], capabilities: Vocabulary,
+             problems: list[Problem]) -> tuple[list[Record], list[Record], str]:
     """Systems from Components and Resources, integrations from APIs and dependsOn, the organisation's name."""
-    capabilities = load_vocabularies().capability
     titles: dict[str, str] = {}
     apis: dict[str, _Entity] = {}
     organisation = ""

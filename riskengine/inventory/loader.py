@@ -9,6 +9,7 @@ from typing import Literal
 from riskengine.collector import collector_paused
 from riskengine.inventory.model import Inventory, System
 from riskengine.inventory.records import build_inventory
+from riskengine.inventory.vocabulary import Vocabularies
 from riskengine.runfiles import require_regular_file
 
 InventoryFormat = Literal["yaml", "xlsx", "backstage"]
@@ -30,8 +31,10 @@ def detect_format(path: Path) -> InventoryFormat:
 
 
 @collector_paused()  # millions of objects, none garbage: a 10,000-system load spent half its time in collections
-def load_inventory(path: Path, *, format: InventoryFormat | None = None) -> Inventory:
-    """Load and check an inventory; every problem is reported with its place (``file:line``, ``Sheet!Cell``)."""
+def load_inventory(path: Path, *, vocabularies: Vocabularies, format: InventoryFormat | None = None) -> Inventory:
+    """Load and check an inventory; every problem is reported with its place (``file:line``, ``Sheet!Cell``).
+
+    Capabilities and data classes are resolved to the terms of ``vocabularies`` (the policy's)."""
     kind = format or detect_format(path)
     if kind == "xlsx":
         from riskengine.inventory.workbook import read_workbook
@@ -40,12 +43,12 @@ def load_inventory(path: Path, *, format: InventoryFormat | None = None) -> Inve
     elif kind == "backstage":
         from riskengine.inventory.backstage import read_catalog
 
-        organisation, systems, integrations = read_catalog(path)
+        organisation, systems, integrations = read_catalog(path, vocabularies)
     else:
         from riskengine.inventory.native import read_native
 
         organisation, systems, integrations = read_native(path)
-    return build_inventory(str(path), systems, integrations, organisation=organisation)
+    return build_inventory(str(path), systems, integrations, organisation=organisation, vocabularies=vocabularies)
 
 
 def _key(text: str) -> str:

@@ -6,8 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from riskengine.inventory.vocabulary import Method as Method
+
 Criticality = Literal["low", "medium", "high", "critical"]
-Method = Literal["api", "webhook", "file", "sdk", "tag", "manual"]
 Frequency = Literal["real-time", "hourly", "daily", "weekly", "monthly", "ad-hoc"]
 
 CRITICALITY_RANK: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from riskengine.errors import InputError, Problem
 from riskengine.inventory.model import Integration, Inventory, System
-from riskengine.inventory.vocabulary import Vocabularies, Vocabulary, load_vocabularies
+from riskengine.inventory.vocabulary import Vocabularies, Vocabulary
 
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0", ""}
@@ -55,13 +55,12 @@ ring of 50,000 systems; past these the machine, not the method, sets the limit."
 
 
 def build_inventory(source: str, systems: list[Record], integrations: list[Record], *, organisation: str = "",
-                    vocabularies: Vocabularies | None = None) -> Inventory:
+                    vocabularies: Vocabularies) -> Inventory:
     """Validate records into an Inventory; raise ``InputError`` listing every problem with its place."""
     if len(systems) > MAX_SYSTEMS or len(integrations) > MAX_INTEGRATIONS:
         raise InputError(source, [Problem(place=source, message=(
             f"{len(systems):,} systems and {len(integrations):,} integrations; the limits are {MAX_SYSTEMS:,} and "
             f"{MAX_INTEGRATIONS:,} (split the inventory by business unit)"))])
-    vocabularies = vocabularies or load_vocabularies()
     lookups = {"capabilities": vocabularies.capability, "data_classes": vocabularies.data_class}
     problems: list[Problem] = []
     built_systems: list[System] = []

@@ -7,13 +7,17 @@ import difflib
 import re
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from riskengine.datafile import load_yaml_model
-from riskengine.inventory.model import Method
 from riskengine.resources import data_path
+
+VOCABULARIES_FILE = "vocabularies.yaml"
+Method = Literal["api", "webhook", "file", "sdk", "tag", "manual"]
+"""How an integration moves data: the inventory's and the question bank's list (``code_in_host_methods`` names
+the ones that put the tool's code inside the host)."""
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 
@@ -50,7 +54,7 @@ class Vocabularies(BaseModel):
     code_in_host_methods: tuple[Method, ...]
     """Integration methods by which the vendor's code runs inside the connected system (a tag, an SDK): that
     system then depends on the tool whichever way the data flows. Each must be an integration method of the
-    inventory model (``riskengine.inventory.model.Method``), the same list the question bank offers."""
+    inventory model (``Method`` above), the same list the question bank offers."""
 
     @field_validator("code_in_host_methods", mode="before")
     @classmethod
@@ -89,4 +93,4 @@ class Vocabularies(BaseModel):
 
 @cache
 def load_vocabularies(path: Path | None = None) -> Vocabularies:
-    return load_yaml_model(path or data_path("questionnaires", "vocabularies.yaml"), Vocabularies)
+    return load_yaml_model(path or data_path("questionnaires", VOCABULARIES_FILE), Vocabularies)

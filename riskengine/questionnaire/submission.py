@@ -223,6 +223,20 @@ def answer_facts(submission: Submission) -> list[Fact]:
     return facts
 
 
+IMPORT_FACTS: dict[str, str] = {
+    "import.format": "the questionnaire's foreign format (caiq, hecvat3, hecvat4, vsaq, mapped); absent for ours",
+    "import.coverage": "percent of our questions a foreign questionnaire answers through its mapping",
+    "import.not_covered": "how many of our questions a foreign questionnaire does not answer",
+    "import.unparsed": "answers in a foreign questionnaire that are not clearly answers",
+    "import.flags": "warnings the foreign questionnaire itself raised on the vendor's answers",
+    "import.flag.critical": "of those, critical",
+    "import.flag.high": "of those, high",
+    "import.flag.medium": "of those, medium",
+    "import.flag.low": "of those, low",
+    "import.answered_share": "percent of a foreign questionnaire's own scored questions the vendor answered",
+}
+"""The facts ``import_facts`` and ``own_answer_facts`` publish for a questionnaire in a foreign format (besides
+``import.own.<category>``, one per category of the scoring profile)."""
 IMPORT_SEVERITIES = ("critical", "high", "medium", "low")
 
 

@@ -16,8 +16,7 @@ from typing import Any, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from riskengine.datafile import load_yaml_model
-from riskengine.enrich.evidence import Kind, Status
-from riskengine.enrich.gather import Mode
+from riskengine.enrich.kinds import Kind, Mode, Status
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Effort, FixableBy, Owner, Severity, Tier
 from riskengine.tco.assumptions import OptionId

@@ -7,6 +7,7 @@ rule names must be an answer of the question bank, a derived fact of the profile
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from riskengine.conditions import ASSESSMENT_DATE, Condition, FactTest, fact_tests, facts_read
 from riskengine.datafile import YamlPlaces, load_yaml_model, read_yaml, validate_data
-from riskengine.questionnaire.bank import QuestionBank, load_bank
+from riskengine.questionnaire.bank import QuestionBank
 from riskengine.resources import data_path
 
 Owner = Literal["it", "marketing", "vendor", "compliance"]
@@ -47,37 +48,6 @@ ENGINE_FACTS: dict[str, str] = {
 }
 """Facts the scoring engine publishes itself, for controls and requirements to read."""
 
-STAGE_FACTS: dict[str, str] = {
-    **ASSESSMENT_FACTS,
-    "graph.connected": "number of existing systems the tool connects to directly",
-    "graph.reach.total": "existing systems that depend on the tool, its data or its code (its blast radius)",
-    "graph.reach.critical": "dependent systems with criticality high or critical",
-    "graph.customer_facing": "a customer-facing system (the website, the shop) depends on the tool",
-    "graph.blast_score": "sum of criticality (1-4) divided by distance over dependent systems",
-    "graph.duplicates": "sanctioned systems that already provide the tool's capability",
-    "graph.shadow_it": "unsanctioned systems in the same capability space",
-    "graph.data_in": "data classes that reach the tool",
-    "graph.data_through": "data classes the tool passes on to other systems",
-    "graph.cut_vertex": "the tool would be the only link between some of its neighbours",
-    "graph.new_department_links": "department pairs the tool would link for the first time",
-    "graph.degree_percentile": "share of existing systems with fewer connections than the tool",
-    "graph.integration_hours": "likely hours to build the tool's new integrations",
-    "data.outside_approved_regions": "the tool would store data in regions the organisation has not approved",
-    "cost.yearly_quote": "the quoted yearly price (licences or the minimum commitment, and support) in our currency",
-    "cost.turnover_share": "that price as a percentage of the organisation's annual turnover (org profile)",
-    "import.format": "the questionnaire's foreign format (caiq, hecvat3, hecvat4, vsaq, mapped); absent for ours",
-    "import.coverage": "percent of our questions a foreign questionnaire answers through its mapping",
-    "import.not_covered": "how many of our questions a foreign questionnaire does not answer",
-    "import.unparsed": "answers in a foreign questionnaire that are not clearly answers",
-    "import.flags": "warnings the foreign questionnaire itself raised on the vendor's answers",
-    "import.flag.critical": "of those, critical",
-    "import.flag.high": "of those, high",
-    "import.flag.medium": "of those, medium",
-    "import.flag.low": "of those, low",
-    "import.answered_share": "percent of a foreign questionnaire's own scored questions the vendor answered",
-}
-"""Facts the pipeline's stages publish besides answers: the graph stage, the organisation's policy and the
-importers (``import.*``, only for a questionnaire in a foreign format)."""
 
 
 class _Frozen(BaseModel):
@@ -331,9 +301,10 @@ class ScoringProfile(_Frozen):
         for tier in TIER_ORDER:
             if tier not in self.decisions or tier not in self.reassess_months:
                 problems.append(f"tier {tier} needs a decision and reassess_months")
-        bank = (info.context or {}).get("bank")
-        if isinstance(bank, QuestionBank):
-            problems += _check_facts(self, bank)
+        context = info.context or {}
+        bank, facts = context.get("bank"), context.get("facts")
+        if isinstance(bank, QuestionBank) and isinstance(facts, Mapping):
+            problems += _check_facts(self, bank, facts)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -404,12 +375,11 @@ def own_fact(category: str) -> str:
     return f"import.own.{category}"
 
 
-def _check_facts(profile: ScoringProfile, bank: QuestionBank) -> list[str]:
-    """Every fact a rule names must exist, and every answer it compares must be possible."""
+def _check_facts(profile: ScoringProfile, bank: QuestionBank, facts: Mapping[str, str]) -> list[str]:
+    """Every fact a rule names must exist (an answer of ``bank``, a fact a stage declares in ``facts``, the
+    engine's own, a derived one), and every answer it compares must be possible."""
     questions = {f"answer.{question.id}": question for _, question in bank.questions()}
-    from riskengine.enrich.gather import all_checks
-
-    known = set(questions) | set(STAGE_FACTS) | set(ENGINE_FACTS) | set(all_checks()) | {
+    known = set(questions) | set(facts) | set(ASSESSMENT_FACTS) | set(ENGINE_FACTS) | {
         fact.name for fact in profile.derived_facts} | {own_fact(category.id) for category in profile.categories}
     vocabularies = dict(bank.vocabularies)
     problems: list[str] = []
@@ -461,13 +431,14 @@ def _check_facts(profile: ScoringProfile, bank: QuestionBank) -> list[str]:
 DEFAULT_PROFILE = "default.yaml"
 
 
-def load_profile(path: Path | None = None, bank: QuestionBank | None = None) -> ScoringProfile:
-    """Load and validate a scoring profile against the facts of ``bank`` (default: the shipped ones).
+def load_profile(path: Path | None = None, *, bank: QuestionBank, facts: Mapping[str, str]) -> ScoringProfile:
+    """Load and validate a scoring profile (default: the shipped one) against the answers of ``bank`` and the
+    catalogue of facts the stages declare (``facts``: name -> meaning; ``riskengine.pipeline.fact_catalogue``).
 
     A profile with ``extends: default`` (or a path, relative to it) is an overlay: it changes only what it
     names, see ``overlay``. Problems in the result are reported against the overlay's file.
     """
-    context = {"bank": bank or load_bank()}
+    context = {"bank": bank, "facts": facts}
     if path is None:
         return load_yaml_model(data_path("scoring", DEFAULT_PROFILE), ScoringProfile, context=context)
     data, text = read_yaml(path, user_file=True)

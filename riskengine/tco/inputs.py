@@ -238,6 +238,13 @@ def tco_inputs(submission: Submission, bank: QuestionBank, risk: RiskResult, org
         places=answers.places, questions=answers.questions, notes=tuple(answers.notes))
 
 
+PRICE_FACTS: dict[str, str] = {
+    "cost.yearly_quote": "the quoted yearly price (licences or the minimum commitment, and support) in our currency",
+    "cost.turnover_share": "that price as a percentage of the organisation's annual turnover (org profile)",
+}
+"""The facts ``price_facts`` publishes, for the rules on price."""
+
+
 def price_facts(submission: Submission, bank: QuestionBank, organisation: OrgProfile,
                 assumptions: Assumptions) -> list[Fact]:
     """The quoted yearly price in the organisation's currency (``cost.yearly_quote``: the larger of units x unit

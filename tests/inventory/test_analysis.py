@@ -11,7 +11,8 @@ import pytest
 from riskengine.assessment import Assessment
 from riskengine.errors import ConfigurationError
 from riskengine.facts import Fact
-from riskengine.inventory.analysis import Connection, Direction, GraphFindings, analyse, load_effort_model
+from riskengine.inventory.analysis import Connection, Direction, GraphFindings, analyse
+from riskengine.inventory.effort import load_effort_model
 from riskengine.inventory.graph import VENDOR, SystemGraph
 from riskengine.inventory.loader import load_inventory
 from riskengine.inventory.model import Criticality, Integration, Inventory, Method, System
@@ -20,6 +21,9 @@ from riskengine.pipeline import assess
 from riskengine.questionnaire.bank import load_bank
 from riskengine.resources import data_path
 from tests.conftest import NOW, SAMPLES
+
+VOCABULARIES = load_vocabularies()
+EFFORT = load_effort_model()
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +85,7 @@ def _inventory(tmp_path: Path, systems: list[tuple[str, str, str]], edges: list[
     lines += [f"  - {{from: {a}, to: {b}, data_classes: [{classes}], method: api}}" for a, b, classes in edges]
     path = tmp_path / "inventory.yaml"
     path.write_text("\n".join(lines) + "\n")
-    return SystemGraph(load_inventory(path))
+    return SystemGraph(load_inventory(path, vocabularies=VOCABULARIES))
 
 
 def _connect(graph: SystemGraph, *links: tuple[str, str]) -> list[Connection]:
@@ -96,7 +100,7 @@ def test_bridge_between_islands_is_a_cut_vertex(tmp_path: Path) -> None:
                                   ("f2", "Finance", "critical")],
                        [("m1", "m2", "personal"), ("f1", "f2", "personal")])
     findings, facts = analyse(graph, _connect(graph, ("m1", "inbound"), ("f1", "outbound")), "crm",
-                              load_effort_model())
+                              EFFORT, VOCABULARIES)
     assert findings.cut_vertex
     assert findings.separated_groups == (("f1",), ("m1",))
     assert findings.new_department_links == (("Finance", "Marketing"),)
@@ -109,8 +113,8 @@ def test_cycles_terminate_and_order_of_rows_does_not_matter(tmp_path: Path) -> N
     graph = _inventory(tmp_path, [("a", "IT", "low"), ("b", "IT", "medium"), ("c", "IT", "high")],
                        [("a", "b", "personal"), ("b", "c", "personal"), ("c", "a", "personal")])
     links = [("a", "bidirectional"), ("c", "inbound")]
-    first, _ = analyse(graph, _connect(graph, *links), "", load_effort_model())
-    second, _ = analyse(graph, _connect(graph, *reversed(links)), "", load_effort_model())
+    first, _ = analyse(graph, _connect(graph, *links), "", EFFORT, VOCABULARIES)
+    second, _ = analyse(graph, _connect(graph, *reversed(links)), "", EFFORT, VOCABULARIES)
     assert {d.system_id for d in first.dependents} == {"a", "b", "c"}
     assert not first.cut_vertex
     assert first.dependents == second.dependents and first.data_in == second.data_in
@@ -156,7 +160,7 @@ def _values(facts: list[Fact]) -> dict[str, object]:
 
 def test_an_inbound_tag_makes_the_customer_facing_website_and_its_downstream_dependents() -> None:
     graph = _estate()
-    findings, facts = analyse(graph, [_link(graph, "website", "inbound", "tag")], "", load_effort_model())
+    findings, facts = analyse(graph, [_link(graph, "website", "inbound", "tag")], "", EFFORT, VOCABULARIES)
     assert [(d.system_id, d.depth, d.path) for d in findings.dependents] == [
         ("website", 1, (VENDOR, "website")),
         ("cdp", 2, (VENDOR, "website", "cdp")),
@@ -176,8 +180,8 @@ def test_an_inbound_tag_makes_the_customer_facing_website_and_its_downstream_dep
 
 def test_an_inbound_api_of_the_same_shape_adds_no_dependent() -> None:
     graph = _estate()
-    by_api, facts = analyse(graph, [_link(graph, "website", "inbound", "api")], "", load_effort_model())
-    by_tag, _ = analyse(graph, [_link(graph, "website", "inbound", "tag")], "", load_effort_model())
+    by_api, facts = analyse(graph, [_link(graph, "website", "inbound", "api")], "", EFFORT, VOCABULARIES)
+    by_tag, _ = analyse(graph, [_link(graph, "website", "inbound", "tag")], "", EFFORT, VOCABULARIES)
     assert by_api.dependents == ()
     assert by_api.customer_facing_dependents == () and by_api.critical_dependents == ()
     assert by_api.blast_score == 0
@@ -190,7 +194,7 @@ def test_an_inbound_api_of_the_same_shape_adds_no_dependent() -> None:
 
 def test_an_sdk_in_a_critical_app_counts_in_critical_reach() -> None:
     graph = _estate()
-    findings, facts = analyse(graph, [_link(graph, "app", "inbound", "sdk")], "", load_effort_model())
+    findings, facts = analyse(graph, [_link(graph, "app", "inbound", "sdk")], "", EFFORT, VOCABULARIES)
     assert {d.system_id: d.depth for d in findings.dependents} == {"app": 1, "cdp": 2, "crash": 2, "warehouse": 3}
     assert findings.critical_dependents == ("app", "cdp")
     values = _values(facts)
@@ -203,8 +207,8 @@ def test_code_and_data_entries_give_the_same_dependents_in_any_order() -> None:
     graph = _estate()
     links = [_link(graph, "website", "inbound", "tag", 7), _link(graph, "crm", "outbound", "api", 8),
              _link(graph, "cms", "inbound", "file", 9), _link(graph, "website", "inbound", "api", 10)]
-    first, first_facts = analyse(graph, links, "", load_effort_model())
-    second, second_facts = analyse(graph, list(reversed(links)), "", load_effort_model())
+    first, first_facts = analyse(graph, links, "", EFFORT, VOCABULARIES)
+    second, second_facts = analyse(graph, list(reversed(links)), "", EFFORT, VOCABULARIES)
     # cdp is two steps from both entries; the shortest chain is chosen by sorted system id, so through crm
     assert [(d.system_id, d.path) for d in first.dependents] == [
         ("crm", (VENDOR, "crm")), ("website", (VENDOR, "website")), ("cdp", (VENDOR, "crm", "cdp")),
@@ -233,8 +237,10 @@ def test_code_in_host_methods_are_integration_methods_kept_as_data(tmp_path: Pat
 
 RING = """
 import json, sys, time
-from riskengine.inventory.analysis import Connection, analyse, load_effort_model
+from riskengine.inventory.analysis import Connection, analyse
+from riskengine.inventory.effort import load_effort_model
 from riskengine.inventory.graph import SystemGraph
+from riskengine.inventory.vocabulary import load_vocabularies
 from riskengine.inventory.model import Integration, Inventory, System
 n = int(sys.argv[1])
 systems = [System(id=f"s{i:05d}", name=f"S{i}", criticality="high", data_classes=("personal",)) for i in range(n)]
@@ -244,7 +250,7 @@ graph = SystemGraph(Inventory(systems=tuple(systems), integrations=tuple(links),
 tool = Connection(system_id="s00000", system_name="S0", direction="bidirectional", data_classes=("personal",),
                   method="api", frequency="daily", criticality="high", customer_facing=False, place="Integrations!B7")
 started = time.perf_counter()
-findings, _ = analyse(graph, [tool], "crm", load_effort_model())
+findings, _ = analyse(graph, [tool], "crm", load_effort_model(), load_vocabularies())
 print(json.dumps({"seconds": time.perf_counter() - started, "dependents": len(findings.dependents),
                   "longest": max(len(d.path) for d in findings.dependents),
                   "last": [findings.dependents[-1].depth, list(findings.dependents[-1].path)],
@@ -287,5 +293,5 @@ def test_an_inventory_past_the_size_limit_says_so(tmp_path: Path) -> None:
     records = [Record(place=f"inventory.yaml:{n}", fields={"id": f"s{n}", "name": "S", "criticality": "low"})
                for n in range(MAX_SYSTEMS + 1)]
     with pytest.raises(InputError) as caught:
-        build_inventory("inventory.yaml", records, [])
+        build_inventory("inventory.yaml", records, [], vocabularies=load_vocabularies())
     assert "100,001 systems and 0 integrations; the limits are 100,000 and 1,000,000" in str(caught.value.problems[0])

@@ -15,7 +15,14 @@ from riskengine.errors import InputError
 from riskengine.inventory.backstage import read_catalog
 from riskengine.inventory.loader import detect_format, load_inventory
 from riskengine.inventory.model import Inventory
+from riskengine.inventory.vocabulary import load_vocabularies
 from riskengine.inventory.workbook import read_workbook
+
+VOCABULARIES = load_vocabularies()
+
+
+def _load(path: Path, **options: Any) -> Inventory:
+    return load_inventory(path, vocabularies=VOCABULARIES, **options)
 
 CATALOG = Path(__file__).parent / "catalog"
 
@@ -125,7 +132,7 @@ def graph(inventory: Inventory) -> tuple[dict[str, dict[str, Any]], set[tuple[An
 
 def problems(path: Path) -> list[str]:
     with pytest.raises(InputError) as caught:
-        load_inventory(path)
+        _load(path)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -133,10 +140,10 @@ def problems(path: Path) -> list[str]:
 
 
 def test_yaml_excel_and_backstage_give_the_same_graph(tmp_path: Path) -> None:
-    native = load_inventory(write_native(tmp_path))
-    excel = load_inventory(write_workbook(tmp_path / "inventory.xlsx"))
-    folder = load_inventory(CATALOG)
-    root_file = load_inventory(CATALOG / "catalog-info.yaml")  # reaches the rest through its Location
+    native = _load(write_native(tmp_path))
+    excel = _load(write_workbook(tmp_path / "inventory.xlsx"))
+    folder = _load(CATALOG)
+    root_file = _load(CATALOG / "catalog-info.yaml")  # reaches the rest through its Location
 
     expected = graph(native)
     assert len(expected[0]) == 9 and len(expected[1]) == 13
@@ -161,7 +168,7 @@ def test_excel_headers_may_sit_below_a_title_and_sheet_names_ignore_case(tmp_pat
     assert (len(systems), len(integrations)) == (9, 13)
     assert systems[0].place == "systems!A4"
     assert systems[0].where("capabilities") == "systems!F4"
-    assert graph(load_inventory(path)) == graph(load_inventory(write_native(tmp_path)))
+    assert graph(_load(path)) == graph(_load(write_native(tmp_path)))
 
 
 def test_organisation_sheet_may_hold_the_name_alone(tmp_path: Path) -> None:
@@ -173,7 +180,7 @@ def test_organisation_sheet_may_hold_the_name_alone(tmp_path: Path) -> None:
 
 
 def test_backstage_records_are_placed_and_sorted_by_file_and_line() -> None:
-    organisation, systems, integrations = read_catalog(CATALOG)
+    organisation, systems, integrations = read_catalog(CATALOG, VOCABULARIES)
     assert organisation == "Fernhill Home & Garden"  # the Group of type organization
     commerce = str(CATALOG / "commerce" / "catalog-info.yaml")
     text = (CATALOG / "commerce" / "catalog-info.yaml").read_text(encoding="utf-8").splitlines()
@@ -192,7 +199,7 @@ def test_backstage_records_are_placed_and_sorted_by_file_and_line() -> None:
 
     for records in (systems, integrations):
         assert [record.place for record in records] == sorted((record.place for record in records), key=key)
-    again = read_catalog(CATALOG)
+    again = read_catalog(CATALOG, VOCABULARIES)
     assert [record.fields for record in again[2]] == [record.fields for record in integrations]
 
 
@@ -264,7 +271,7 @@ def test_blank_rows_are_skipped_and_a_value_without_a_header_is_reported(tmp_pat
     assert problems(path) == ["Systems!E4: value in a column without a header; add a header or clear the cell"]
     sheet["E4"] = None
     workbook.save(path)
-    assert [system.id for system in load_inventory(path).systems] == ["crm", "cms"]
+    assert [system.id for system in _load(path).systems] == ["crm", "cms"]
 
 
 # --- Backstage problems, each at its line -------------------------------------------------------------------
@@ -444,7 +451,7 @@ def test_location_targets_may_be_globs_inside_the_catalog(tmp_path: Path) -> Non
     root.write_text(text.replace("    - ./commerce/catalog-info.yaml\n    - ./marketing/catalog-info.yaml\n",
                                  "    - ./*/catalog-info.yaml\n"), encoding="utf-8")
     assert "./*/catalog-info.yaml" in root.read_text(encoding="utf-8")
-    assert graph(load_inventory(root)) == graph(load_inventory(CATALOG))
+    assert graph(_load(root)) == graph(_load(CATALOG))
 
 
 def test_a_folder_skips_yaml_that_is_not_a_catalog_and_hidden_folders(tmp_path: Path) -> None:
@@ -453,4 +460,4 @@ def test_a_folder_skips_yaml_that_is_not_a_catalog_and_hidden_folders(tmp_path: 
     hidden = catalog / ".github"
     hidden.mkdir()
     (hidden / "broken.yaml").write_text("apiVersion: backstage.io/v1alpha1\nkind: [\n", encoding="utf-8")
-    assert graph(load_inventory(catalog)) == graph(load_inventory(CATALOG))
+    assert graph(_load(catalog)) == graph(_load(CATALOG))

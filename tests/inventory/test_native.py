@@ -8,7 +8,10 @@ import pytest
 
 from riskengine.errors import InputError
 from riskengine.inventory.loader import load_inventory
+from riskengine.inventory.vocabulary import load_vocabularies
 from tests.conftest import SAMPLES, run_cli
+
+VOCABULARIES = load_vocabularies()
 
 GOOD = """\
 organisation: Test Co
@@ -42,12 +45,12 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def problems(path: Path) -> list[str]:
     with pytest.raises(InputError) as caught:
-        load_inventory(path)
+        load_inventory(path, vocabularies=VOCABULARIES)
     return [str(problem) for problem in caught.value.problems]
 
 
 def test_synonyms_resolve_to_canonical_terms_and_cycles_load(tmp_path: Path) -> None:
-    inventory = load_inventory(write(tmp_path, GOOD))
+    inventory = load_inventory(write(tmp_path, GOOD), vocabularies=VOCABULARIES)
     mail = next(system for system in inventory.systems if system.id == "mail")
     assert mail.capabilities == ("email-marketing",)
     assert mail.data_classes == ("personal",)

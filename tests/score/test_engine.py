@@ -6,10 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskengine.facts import Fact, FactSet, Provenance
+from riskengine.pipeline import load_policy
 from riskengine.score.engine import derive_facts, score
-from riskengine.score.profile import ScoringProfile, load_profile
+from riskengine.score.profile import ScoringProfile
 
-PROFILE = load_profile()
+PROFILE = load_policy().profile
 YES_NO = ["Yes", "No", "Partial", "N/A", None]
 
 

@@ -10,13 +10,13 @@ import pytest
 
 from riskengine.facts import Fact, FactSet, FactValue, Provenance
 from riskengine.importers.reading import read_questionnaire
+from riskengine.pipeline import load_policy
 from riskengine.questionnaire.bank import load_bank
 from riskengine.questionnaire.submission import answer_facts
 from riskengine.score.engine import derive_facts, score
-from riskengine.score.profile import load_profile
 from tests.conftest import SAMPLES, TODAY
 
-PROFILE = load_profile()
+PROFILE = load_policy().profile
 ANSWERS = list(answer_facts(read_questionnaire(SAMPLES / "northwind-mail.xlsx", load_bank(), today=TODAY)))
 DNS_RULES = ("DNS-SPF-ALL", "DNS-DMARC", "DNS-DMARC-SUBDOMAINS", "DNS-MTA-STS", "DNS-TLSRPT", "CON-DMARC")
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from riskengine.errors import InputError
-from riskengine.score.profile import load_profile
+from riskengine.pipeline import load_policy
 from tests.conftest import ROOT
 
 
@@ -21,7 +21,7 @@ def _profile_with(tmp_path: Path, change: dict[str, object]) -> Path:
 
 
 def test_shipped_profile_loads() -> None:
-    profile = load_profile()
+    profile = load_policy().profile
     assert len(profile.controls) >= 40
     assert {category.id for category in profile.categories} >= {"security", "privacy", "exit"}
 
@@ -29,7 +29,7 @@ def test_shipped_profile_loads() -> None:
 def test_unknown_fact_names_file_rule_and_closest_fact(tmp_path: Path) -> None:
     path = _profile_with(tmp_path, {"fact": "answr.SEC-01"})
     with pytest.raises(InputError) as caught:
-        load_profile(path)
+        load_policy(profile=path)
     message = "; ".join(str(problem) for problem in caught.value.problems)
     assert str(path) in message
     assert "rule SEC-SSO: unknown fact 'answr.SEC-01'; did you mean answer.SEC-01?" in message
@@ -38,14 +38,14 @@ def test_unknown_fact_names_file_rule_and_closest_fact(tmp_path: Path) -> None:
 def test_impossible_answer_is_refused(tmp_path: Path) -> None:
     path = _profile_with(tmp_path, {"points": {"Yes": 1, "Mostly": 0.5}})
     with pytest.raises(InputError) as caught:
-        load_profile(path)
+        load_policy(profile=path)
     assert "answer.SEC-01 can never be 'Mostly'" in str(caught.value.problems[0])
 
 
 def test_condition_without_a_test_is_refused_with_its_line(tmp_path: Path) -> None:
     path = _profile_with(tmp_path, {"applies": {"fact": "data.personal"}})
     with pytest.raises(InputError) as caught:
-        load_profile(path)
+        load_policy(profile=path)
     problem = caught.value.problems[0]
     assert problem.place.startswith(f"{path}:")
     assert int(problem.place.rsplit(":", 1)[1]) > 1
@@ -53,7 +53,7 @@ def test_condition_without_a_test_is_refused_with_its_line(tmp_path: Path) -> No
 
 def _problems(path: Path) -> str:
     with pytest.raises(InputError) as caught:
-        load_profile(path)
+        load_policy(profile=path)
     return "; ".join(str(problem) for problem in caught.value.problems)
 
 
@@ -115,7 +115,7 @@ def _overlay(tmp_path: Path, text: str) -> Path:
 
 
 def test_overlay_changes_only_what_it_names(tmp_path: Path) -> None:
-    base = load_profile()
+    base = load_policy().profile
     path = _overlay(tmp_path, """
 extends: default
 id: acme
@@ -137,7 +137,7 @@ controls:
 remove: [VIA-AGE, KO-NO-DPA]
 decisions: {medium: reject}
 """)
-    ours = load_profile(path)
+    ours = load_policy(profile=path).profile
     assert ours.id == "acme"
     assert next(c for c in ours.categories if c.id == "security").weight == 50
     sso = next(c for c in ours.controls if c.id == "SEC-SSO")
@@ -153,7 +153,7 @@ decisions: {medium: reject}
 def test_overlay_problems_name_the_overlay_and_the_rule(tmp_path: Path) -> None:
     path = _overlay(tmp_path, "extends: default\ncontrols: [{id: SEC-SSO, fact: answer.SEC-999}]\n")
     with pytest.raises(InputError) as caught:
-        load_profile(path)
+        load_policy(profile=path)
     assert caught.value.source == str(path)
     assert "rule SEC-SSO: unknown fact 'answer.SEC-999'" in str(caught.value.problems[0])
 
@@ -162,4 +162,4 @@ def test_overlay_cycle_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("extends: b.yaml\n")
     (tmp_path / "b.yaml").write_text("extends: a.yaml\n")
     with pytest.raises(InputError, match="cycle"):
-        load_profile(tmp_path / "a.yaml")
+        load_policy(profile=tmp_path / "a.yaml")

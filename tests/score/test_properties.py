@@ -21,15 +21,16 @@ from hypothesis import strategies as st
 from riskengine.conditions import facts_read
 from riskengine.facts import Fact, FactSet, FactValue, Provenance
 from riskengine.importers.reading import read_questionnaire
+from riskengine.pipeline import load_policy
 from riskengine.questionnaire.bank import load_bank
 from riskengine.questionnaire.submission import Coverage, OwnAnswer, OwnVerdict, answer_facts, own_answer_facts
 from riskengine.score.engine import assessment_date_fact, derive_facts, score
-from riskengine.score.profile import DECISION_RANK, TIER_ORDER, load_profile
+from riskengine.score.profile import DECISION_RANK, TIER_ORDER
 from riskengine.score.result import RiskResult
 from tests.conftest import SAMPLES, TODAY
 
 BANK = load_bank()
-PROFILE = load_profile()
+PROFILE = load_policy().profile
 QUESTIONS = {f"answer.{question.id}": question for _, question in BANK.questions()}
 SAMPLE_FACTS = [
     {fact.name: fact for fact in answer_facts(read_questionnaire(SAMPLES / f"{name}.xlsx", BANK, today=TODAY))}
