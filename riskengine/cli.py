@@ -309,7 +309,7 @@ def enrich(domain: str, email: bool, as_json: bool, db_path: Path | None, **netw
 def explain_command(result: Path, rule_id: str | None) -> None:
     """Print the trail behind a score from a JSON RESULT written by assess."""
     from riskengine.assessment import load_result
-    from riskengine.score.explain import explain
+    from riskengine.explain import explain
 
     for line in explain(load_result(result), rule_id):
         click.echo(line)
@@ -392,11 +392,11 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     import gc
 
     from riskengine.enrich.store import EvidenceStore, default_store_path
+    from riskengine.explain import outcome_line
     from riskengine.pipeline import assess as run_assessment
     from riskengine.pipeline import evidence_source, write_and_record
     from riskengine.register.store import Register
     from riskengine.runfiles import RunFiles, check_run_files
-    from riskengine.score.explain import outcome_line
 
     pdf = output or Path(f"{file.stem}-report.pdf")
     json_out = json_path or pdf.with_suffix(".json")

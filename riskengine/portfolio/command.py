@@ -67,10 +67,7 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
     now = _clock()
     assessments = assess_all(questionnaires, now=now, inventory=inventory, org_profile=org_profile,
                              offline=offline, db_path=db_path)
-    try:
-        comparison = compare(assessments)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    comparison = compare(assessments)
     pdf = comparison_pdf(comparison, assessments)
     data = (comparison.model_dump_json(indent=2) + "\n").encode() if json_path is not None else b""
     write_bytes_atomically(output, pdf)

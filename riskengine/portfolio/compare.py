@@ -28,16 +28,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from riskengine.assessment import Assessment
+from riskengine.errors import UsageError
+from riskengine.pipeline import default_policy
+from riskengine.policy import Policy
 from riskengine.portfolio.rows import TIER_ORDER, VendorRow, as_of, name_key, vendor_row
 from riskengine.portfolio.wording import (
     UNDECIDED,
     CompareRule,
     PortfolioWording,
-    load_compare_rule,
-    load_portfolio_wording,
 )
 from riskengine.score.profile import Tier
-from riskengine.tco.assumptions import Assumptions, load_assumptions
+from riskengine.tco.assumptions import Assumptions
 from riskengine.tco.headline import closeness, horizon_text
 from riskengine.tco.result import Estimate
 
@@ -101,24 +102,24 @@ class Comparison(_Frozen):
                                                                candidate.letter))
 
 
-def compare(assessments: Sequence[Assessment], *, rule: CompareRule | None = None) -> Comparison:
-    """Compare candidates for the same need and recommend one (the rule of ``scoring/compare.yaml``).
+def compare(assessments: Sequence[Assessment], *, policy: Policy | None = None) -> Comparison:
+    """Compare candidates for the same need and recommend one, by the comparison rule of ``policy`` (default: the
+    shipped ``scoring/compare.yaml``).
 
-    Needs at least two assessments with distinct ids (``ValueError`` otherwise) and at most 26 (one letter
-    each).
+    Needs at least two assessments with distinct ids and at most 26 (one letter each); ``UsageError`` otherwise.
     """
     if len(assessments) < 2:
-        raise ValueError(f"a comparison needs at least two candidates, got {len(assessments)}")
+        raise UsageError(f"a comparison needs at least two candidates, got {len(assessments)}")
     if len(assessments) > len(LETTERS):
-        raise ValueError(f"a comparison takes at most {len(LETTERS)} candidates, got {len(assessments)}")
+        raise UsageError(f"a comparison takes at most {len(LETTERS)} candidates, got {len(assessments)}")
     ids = [assessment.assessment_id for assessment in assessments]
     repeated = sorted({identifier for identifier in ids if ids.count(identifier) > 1})
     if repeated:
-        raise ValueError(f"the same assessment appears twice: {', '.join(repeated)}")
-    rule = rule or load_compare_rule()
-    wording = load_portfolio_wording()
+        raise UsageError(f"the same assessment appears twice: {', '.join(repeated)}")
+    policy = policy or default_policy()
+    rule = policy.compare
     rows = [vendor_row(assessment) for assessment in assessments]
-    ranking = _Ranking(rows, rule, wording, load_assumptions())
+    ranking = _Ranking(rows, rule, policy.portfolio, policy.assumptions)
     created = as_of(assessments)
     assert created is not None  # at least two assessments
     return Comparison(created=created, rule=rule, candidates=ranking.candidates(), recommended=ranking.winner_id,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from riskengine.datafile import load_yaml_model
 from riskengine.enrich.kinds import Kind, Mode, Status
+from riskengine.errors import UsageError
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Effort, FixableBy, Owner, Severity, Tier
 from riskengine.tco.assumptions import OptionId
@@ -921,11 +922,11 @@ class ReportWording(_Frozen):
         return self
 
     def audience(self, name: str) -> AudienceSpec:
-        """The sections of ``name``'s report; ``ValueError`` names the known audiences."""
+        """The sections of ``name``'s report; ``UsageError`` names the known audiences."""
         spec = self.audiences.get(name)
         if spec is None:
             known = ", ".join(sorted(self.audiences))
-            raise ValueError(f"unknown audience {name!r}; expected one of {known}")
+            raise UsageError(f"unknown audience {name!r}; expected one of {known}")
         return spec
 
     def date(self, day: dt.date) -> str:

@@ -9,7 +9,8 @@ import pypdf
 import pytest
 
 from riskengine.assessment import Assessment
-from riskengine.errors import InputError
+from riskengine.errors import InputError, UsageError
+from riskengine.pipeline import default_policy
 from riskengine.portfolio import Comparison, comparison_pdf, load_compare_rule
 from riskengine.portfolio.compare import compare
 from riskengine.report.charts import money
@@ -134,7 +135,7 @@ def test_the_share_is_data(samples: dict[str, Assessment]) -> None:
     safer = variant(base, assessment_id="RA-S", legal_name="Safer", tier="high", residual=40.0, cost=110_000.0)
     cheaper = variant(base, assessment_id="RA-C", legal_name="Cheaper", tier="high", residual=45.0, cost=100_000.0)
     strict = load_compare_rule().model_copy(update={"tco_share": 0.05})
-    comparison = compare([safer, cheaper], rule=strict)
+    comparison = compare([safer, cheaper], policy=default_policy().model_copy(update={"compare": strict}))
     assert comparison.recommended == "RA-C"
     assert "more than the 5 % allowed" in comparison.reasons[1].text and "10 % above" in comparison.reasons[1].text
     assert comparison.rule.tco_share == 0.05
@@ -182,7 +183,7 @@ def test_candidates_within_the_materiality_are_too_close_to_call(samples: dict[s
                   cost=cheapest * (1 + materiality * 2))
     cheaper = variant(base, assessment_id="RA-C", legal_name="Cheaper", tier="high", residual=45.0, cost=cheapest)
     rule = load_compare_rule().model_copy(update={"tco_share": 0.0})
-    comparison = compare([close, far, cheaper], rule=rule)
+    comparison = compare([close, far, cheaper], policy=default_policy().model_copy(update={"compare": rule}))
     assert comparison.recommended == "RA-S"  # within the materiality: the lower residual wins
     assert comparison.candidate("RA-S").cost_too_close and not comparison.candidate("RA-S").over_cost
     assert comparison.candidate("RA-F").over_cost and not comparison.candidate("RA-F").cost_too_close
@@ -244,9 +245,9 @@ def test_costs_in_different_currencies_are_not_compared(samples: dict[str, Asses
 
 def test_compare_needs_two_distinct_candidates(samples: dict[str, Assessment]) -> None:
     northwind = samples["northwind-mail"]
-    with pytest.raises(ValueError, match="at least two"):
+    with pytest.raises(UsageError, match="at least two"):
         compare([northwind])
-    with pytest.raises(ValueError, match="appears twice"):
+    with pytest.raises(UsageError, match="appears twice"):
         compare([northwind, northwind])
 
 

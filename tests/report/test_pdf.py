@@ -14,7 +14,7 @@ import pytest
 from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, Vendor, Versions
 from riskengine.enrich.evidence import Evidence, Kind, Status, make_evidence
 from riskengine.enrich.gather import EvidenceSet, all_checks
-from riskengine.errors import ConfigurationError, Problem
+from riskengine.errors import ConfigurationError, Problem, UsageError
 from riskengine.facts import FactValue, Provenance
 from riskengine.inventory.analysis import (
     Centrality,
@@ -390,7 +390,7 @@ def test_it_audience_leaves_out_conditions() -> None:
 
 
 def test_unknown_audience_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown audience 'board'"):
+    with pytest.raises(UsageError, match="unknown audience 'board'"):
         render_pdf(make_assessment(), audience="board")
 
 
