@@ -9,7 +9,32 @@ The public API is imported lazily so that ``riskengine --help`` starts fast::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from riskengine.exports import lazy_exports
+
+if TYPE_CHECKING:  # what the lazy exports below give, for type checkers and readers
+    from riskengine.assessment import Assessment
+    from riskengine.errors import (
+        ConfigurationError,
+        InputError,
+        NotRecordedError,
+        OutputError,
+        PathConflictError,
+        Problem,
+        RiskEngineError,
+        UnreadableFileError,
+        UsageError,
+    )
+    from riskengine.pipeline import assess, load_policy, render, write_outputs
+    from riskengine.policy import Policy
+    from riskengine.questionnaire.bank import load_bank
+    from riskengine.questionnaire.submission import Submission
+    from riskengine.questionnaire.template import write_template
+    from riskengine.runfiles import RunFiles, check_run_files
+    from riskengine.score.result import Finding, RiskResult
+    from riskengine.validation import validate
+
 
 __version__ = "0.1.0"
 
@@ -38,7 +63,31 @@ _EXPORTS = {
     "RunFiles": "riskengine.runfiles",
     "check_run_files": "riskengine.runfiles",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Assessment",
+    "ConfigurationError",
+    "Finding",
+    "InputError",
+    "NotRecordedError",
+    "OutputError",
+    "PathConflictError",
+    "Policy",
+    "Problem",
+    "RiskEngineError",
+    "RiskResult",
+    "RunFiles",
+    "Submission",
+    "UnreadableFileError",
+    "UsageError",
+    "assess",
+    "check_run_files",
+    "load_bank",
+    "load_policy",
+    "render",
+    "validate",
+    "write_outputs",
+    "write_template",
+]
 
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -12,7 +12,27 @@ user's data folder). Imported lazily, like ``riskengine`` itself, so the fast co
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from riskengine.exports import lazy_exports
+
+if TYPE_CHECKING:  # what the lazy exports below give, for type checkers and readers
+    from riskengine.register.approvals import ROLES, SignOff, approval_status
+    from riskengine.register.diff import AssessmentDiff, diff_assessments
+    from riskengine.register.errors import CorruptRecordError, DatabaseError, RegisterError
+    from riskengine.register.integrity import ChainProblem, ChainReport, Verification, verify_report
+    from riskengine.register.store import (
+        AssessmentRow,
+        Entry,
+        Output,
+        RecordedOutput,
+        Register,
+        VendorRow,
+        entry_of,
+        run_key,
+        vendor_key,
+    )
+
 
 _EXPORTS = {
     "Register": "riskengine.register.store",
@@ -37,7 +57,29 @@ _EXPORTS = {
     "Verification": "riskengine.register.integrity",
     "verify_report": "riskengine.register.integrity",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "ROLES",
+    "AssessmentDiff",
+    "AssessmentRow",
+    "ChainProblem",
+    "ChainReport",
+    "CorruptRecordError",
+    "DatabaseError",
+    "Entry",
+    "Output",
+    "RecordedOutput",
+    "Register",
+    "RegisterError",
+    "SignOff",
+    "VendorRow",
+    "Verification",
+    "approval_status",
+    "diff_assessments",
+    "entry_of",
+    "run_key",
+    "vendor_key",
+    "verify_report",
+]
 
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -14,7 +14,18 @@ the CLI's start.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from riskengine.exports import lazy_exports
+
+if TYPE_CHECKING:  # what the lazy exports below give, for type checkers and readers
+    from riskengine.tco.assumptions import Assumptions, load_assumptions
+    from riskengine.tco.inputs import TcoInputs, tco_inputs
+    from riskengine.tco.losses import expected_annual_loss
+    from riskengine.tco.offers import Offer, OfferFile, load_offers, offer_inputs
+    from riskengine.tco.result import OfferComparison, TcoHeadline, TcoResult
+    from riskengine.tco.simulation import price_offers, total_cost_of_ownership
+
 
 _EXPORTS = {
     "Assumptions": "riskengine.tco.assumptions",
@@ -32,7 +43,22 @@ _EXPORTS = {
     "price_offers": "riskengine.tco.simulation",
     "total_cost_of_ownership": "riskengine.tco.simulation",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Assumptions",
+    "Offer",
+    "OfferComparison",
+    "OfferFile",
+    "TcoHeadline",
+    "TcoInputs",
+    "TcoResult",
+    "expected_annual_loss",
+    "load_assumptions",
+    "load_offers",
+    "offer_inputs",
+    "price_offers",
+    "tco_inputs",
+    "total_cost_of_ownership",
+]
 
 
 __getattr__ = lazy_exports(__name__, _EXPORTS)
