@@ -64,7 +64,7 @@ from riskengine.report.charts import (
     number,
     sensitivity_chart,
 )
-from riskengine.report.diagram import DiagramTheme, neighbourhood_diagram
+from riskengine.report.diagram.drawing import DiagramTheme, neighbourhood_diagram
 from riskengine.report.fonts import (
     FONT,
     FONT_BOLD,
