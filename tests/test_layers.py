@@ -44,7 +44,7 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("report.wording", "enrich.evidence"): _CATALOGUE,
     ("inventory.vocabulary", "inventory.model"): "#19: the integration methods (a Literal) belong to the "
                                                  "vocabulary, which the model should import",
-    ("pipeline", "report.pdf"): _WRITE,
+    ("pipeline", "report.document"): _WRITE,
     ("pipeline", "register.store"): _WRITE,
     ("pipeline", "register.errors"): _WRITE,
     ("score.explain", "assessment"): "#19: explain reads a loaded assessment; it belongs with the stages",

@@ -110,8 +110,8 @@ def start(settings: BatchSettings) -> None:
     import gc
 
     from riskengine.questionnaire.bank import load_bank
+    from riskengine.report.document import render_pdf  # noqa: F401  (reportlab, imported once)
     from riskengine.report.fonts import register_fonts
-    from riskengine.report.pdf import render_pdf  # noqa: F401  (reportlab, imported once)
     from riskengine.report.wording import load_wording
     from riskengine.score.profile import load_profile
     from riskengine.tco.assumptions import load_assumptions
