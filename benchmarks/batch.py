@@ -156,7 +156,7 @@ STAGES = (
     ("inventory and graph analysis", "analysis.py", "analyse"),
     ("scoring", "engine.py", "score"),
     ("TCO Monte Carlo (20,000 trials)", "pipeline.py", "_price"),
-    ("render the PDF (reportlab)", "pdf.py", "render_pdf"),
+    ("render the PDF (reportlab)", "document.py", "render_pdf"),
     ("JSON result", "pipeline.py", "assessment_json"),
     ("write files (atomic)", "atomic.py", "write_bytes_atomically"),
     ("record evidence and register row", "store.py", "record"),

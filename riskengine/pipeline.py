@@ -206,7 +206,7 @@ def record_evidence(store_path: Path, assessment: Assessment) -> None:
 
 def render(assessment: Assessment, *, audience: Audience = "full") -> tuple[bytes, bytes]:
     """The report's PDF bytes and the JSON result's bytes (the JSON is always whole)."""
-    from riskengine.report.pdf import render_pdf
+    from riskengine.report.document import render_pdf
 
     return render_pdf(assessment, audience=audience), assessment_json(assessment)
 

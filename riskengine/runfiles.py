@@ -48,7 +48,7 @@ MAX_WORKBOOK_PART_BYTES = 1024 * 1024
 """The document-property parts of a workbook are a few hundred bytes; a larger one is not ours."""
 CREATOR = "riskengine"
 """What riskengine writes as a document's creator: ``/Creator (riskengine 0.1.0)`` in a PDF's information
-dictionary (``report/pdf.py``, ``portfolio/layout.py``), ``<dc:creator>riskengine</dc:creator>`` in a workbook's
+dictionary (``report/document.py``, ``portfolio/layout.py``), ``<dc:creator>riskengine</dc:creator>`` in a workbook's
 core properties (``questionnaire/template.py``, ``portfolio/summary.py``)."""
 
 _PDF_CREATOR = re.compile(rb"/Creator\s*\(" + CREATOR.encode() + rb"[ )]")

@@ -38,7 +38,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _WRITE = "#19: pipeline.write_and_record renders and records; it belongs above report and register"
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("pipeline", "report.pdf"): _WRITE,
+    ("pipeline", "report.document"): _WRITE,
     ("pipeline", "register.store"): _WRITE,
     ("pipeline", "register.errors"): _WRITE,
 }

@@ -109,8 +109,8 @@ def start(settings: BatchSettings) -> None:
     global _worker
     import gc
 
+    from riskengine.report.document import render_pdf  # noqa: F401  (reportlab, imported once)
     from riskengine.report.fonts import register_fonts
-    from riskengine.report.pdf import render_pdf  # noqa: F401  (reportlab, imported once)
 
     register_fonts()
     _worker = _Worker(settings)

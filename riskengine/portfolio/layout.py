@@ -1,7 +1,7 @@
 """What the portfolio page and the comparison share: landscape A4 pages with a running header and "Page N of
 M", the report's fonts, colours and text styles, and text made safe for Paragraph markup.
 
-The look follows the report (``riskengine/report/pdf.py``): the same embedded fonts (with fallbacks for every
+The look follows the report (``riskengine/report/kit.py``): the same embedded fonts (with fallbacks for every
 script, ``riskengine/report/fonts.py``), the theme
 of ``templates/report.yaml``, the same byte-identical output. Imported only when a PDF is rendered.
 """
@@ -28,7 +28,7 @@ from riskengine import __version__
 from riskengine.portfolio.rows import VendorRow
 from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording, luminance
 from riskengine.report.fonts import FONT, FONT_BOLD, paragraph_markup, register_fonts, string_width
-from riskengine.report.pdf import themed_table_style, timestamp
+from riskengine.report.kit import themed_table_style, timestamp
 from riskengine.report.text import Text
 from riskengine.report.wording import Theme, load_wording
 from riskengine.score.profile import Decision, Tier

@@ -20,19 +20,28 @@ from riskengine.inventory.analysis import (
     GraphFindings,
 )
 from riskengine.inventory.graph import VENDOR
-from riskengine.report.diagram import (
+from riskengine.report.diagram.drawing import DiagramTheme, neighbourhood_diagram
+from riskengine.report.diagram.layout import (
     MAX_HEIGHT,
     SECOND_RING_LIMIT,
     DiagramNode,
-    DiagramTheme,
     NeighbourhoodLayout,
-    neighbourhood_diagram,
     neighbourhood_layout,
 )
 from riskengine.report.wording import load_wording
 
 WIDTH = 493.0
 TOOL = "Acme Journeys Enterprise"
+WORDING = load_wording().dependencies.diagram
+THEME = DiagramTheme.from_theme(load_wording().theme)
+
+
+def _drawing(graph: GraphFindings) -> Drawing:
+    return neighbourhood_diagram(graph, TOOL, WIDTH, THEME, WORDING)
+
+
+def _layout(graph: GraphFindings) -> NeighbourhoodLayout:
+    return neighbourhood_layout(graph, TOOL, WIDTH, WORDING, THEME.lettering)
 
 
 def _connection(system_id: str, name: str, direction: Direction, classes: tuple[str, ...] = ("personal",),
@@ -119,8 +128,8 @@ def _border(group: Group) -> Rect:
 
 
 def test_same_findings_give_the_same_drawing(monkeypatch: pytest.MonkeyPatch) -> None:
-    first = neighbourhood_diagram(_sample(), TOOL, WIDTH)
-    second = neighbourhood_diagram(_sample(), TOOL, WIDTH)
+    first = _drawing(_sample())
+    second = _drawing(_sample())
     assert _dump(first) == _dump(second)
     # and the same PDF, once reportlab's own clock is out of the way
     monkeypatch.setattr(reportlab.rl_config, "invariant", 1)
@@ -131,12 +140,11 @@ def test_input_order_does_not_change_the_drawing() -> None:
     graph = _sample()
     reversed_graph = graph.model_copy(update={"connections": graph.connections[::-1],
                                               "dependents": graph.dependents[::-1]})
-    assert _dump(neighbourhood_diagram(reversed_graph, TOOL, WIDTH)) == _dump(
-        neighbourhood_diagram(graph, TOOL, WIDTH))
+    assert _dump(_drawing(reversed_graph)) == _dump(_drawing(graph))
 
 
 def test_critical_and_high_systems_are_marked_and_tell_apart_without_colour() -> None:
-    drawing = neighbourhood_diagram(_sample(), TOOL, WIDTH)
+    drawing = _drawing(_sample())
     wording = load_wording().dependencies.diagram
     theme = DiagramTheme.from_theme(load_wording().theme)
     critical, high, plain = (_group_of(drawing, name) for name in ("Salesforce Sales", "Snowflake", "Google Ads"))
@@ -148,7 +156,7 @@ def test_critical_and_high_systems_are_marked_and_tell_apart_without_colour() ->
 
 
 def test_duplicates_are_dashed_and_customer_facing_systems_tagged() -> None:
-    drawing = neighbourhood_diagram(_sample(), TOOL, WIDTH)
+    drawing = _drawing(_sample())
     assert _border(_group_of(drawing, "Mailchimp")).strokeDashArray
     assert not _border(_group_of(drawing, "Snowflake")).strokeDashArray
     facing = load_wording().dependencies.diagram.customer_facing
@@ -158,8 +166,8 @@ def test_duplicates_are_dashed_and_customer_facing_systems_tagged() -> None:
 
 def test_nodes_are_the_tool_its_neighbours_and_the_second_ring() -> None:
     graph = _sample()
-    drawing = neighbourhood_diagram(graph, TOOL, WIDTH)
-    layout = neighbourhood_layout(graph, TOOL, WIDTH)
+    drawing = _drawing(graph)
+    layout = _layout(graph)
     assert len(_node_groups(drawing)) == 1 + 6 + 4  # LINK Mobility is three steps out
     assert [node.ring for node in layout.nodes].count(2) == 4
     assert {node.system_id for node in layout.nodes if node.ring == 2} == {"erp", "bi", "mail", "chat"}
@@ -169,7 +177,7 @@ def test_nodes_are_the_tool_its_neighbours_and_the_second_ring() -> None:
 
 
 def test_direction_places_inbound_left_outbound_right() -> None:
-    layout = neighbourhood_layout(_sample(), TOOL, WIDTH)
+    layout = _layout(_sample())
     by_id = {node.system_id: node for node in layout.nodes}
     assert all(by_id[system].x < 0 for system in ("shop", "okta", "consent"))
     assert all(by_id[system].x > 0 for system in ("dwh", "ads"))
@@ -183,7 +191,7 @@ def test_second_ring_is_capped_and_the_rest_counted() -> None:
     dependents = [_dependent("hub", "Integration hub", (VENDOR, "hub"))]
     dependents += [_dependent(f"leaf-{number:02d}", f"Leaf system {number:02d}", (VENDOR, "hub", f"leaf-{number:02d}"),
                               "critical" if number % 5 == 0 else "low") for number in range(1, 31)]
-    layout = neighbourhood_layout(_graph(connections, dependents), TOOL, WIDTH)
+    layout = _layout(_graph(connections, dependents))
     second = [node for node in layout.nodes if node.ring == 2]
     assert 1 <= len(second) <= SECOND_RING_LIMIT
     # the critical ones come first
@@ -193,7 +201,7 @@ def test_second_ring_is_capped_and_the_rest_counted() -> None:
 
 
 def test_without_connections_only_the_tool_and_a_note() -> None:
-    drawing = neighbourhood_diagram(_graph([]), TOOL, WIDTH)
+    drawing = _drawing(_graph([]))
     groups = _node_groups(drawing)
     assert len(groups) == 1
     assert TOOL in " ".join(_texts(groups[0]))
@@ -203,7 +211,7 @@ def test_without_connections_only_the_tool_and_a_note() -> None:
 
 def test_long_names_are_cut_to_fit_their_boxes() -> None:
     name = "Enterprise Resource Planning Platform for Finance, Supply Chain and Manufacturing Operations"
-    drawing = neighbourhood_diagram(_graph([_connection("erp", name, "outbound")]), TOOL, WIDTH)
+    drawing = _drawing(_graph([_connection("erp", name, "outbound")]))
     group = _group_of(drawing, "Enterprise Resource")
     lines = _texts(group)
     assert len(lines) == 2 and lines[-1].endswith("…")
@@ -242,14 +250,14 @@ def test_any_neighbourhood_of_3_to_12_stays_clear_and_inside(
                              (VENDOR, parents[index % len(parents)], f"d{index:02d}")) for index in range(second)
                   if parents]
     graph = _graph(connections, dependents)
-    layout = neighbourhood_layout(graph, TOOL, WIDTH)
+    layout = _layout(graph)
     assert [node.ring for node in layout.nodes].count(1) == len(connections)
     _check_clear(layout)
-    assert neighbourhood_diagram(graph, TOOL, WIDTH).height <= MAX_HEIGHT
+    assert _drawing(graph).height <= MAX_HEIGHT
 
 
 def test_labels_of_the_sample_touch_no_box_and_no_other_label() -> None:
-    layout = neighbourhood_layout(_sample(), TOOL, WIDTH)
+    layout = _layout(_sample())
     assert {label.system_id for label in layout.labels} == {"crm", "shop", "okta", "consent", "dwh", "ads"}
     assert layout.label_overlap == 0
     boxes = [(node.x, node.y, node.width, node.height) for node in layout.nodes]
@@ -266,9 +274,9 @@ def test_names_from_the_analysis_label_systems_whose_rows_carry_only_ids() -> No
     dependents = [_dependent("crm", "", (VENDOR, "crm")), _dependent("erp", "", (VENDOR, "crm", "erp"), "critical")]
     graph = _graph(connections, dependents).model_copy(update={"names": {
         "crm": "Salesforce Sales Cloud", "okta": "Okta Workforce Identity", "erp": "SAP S/4HANA"}})
-    layout = neighbourhood_layout(graph, TOOL, WIDTH)
+    layout = _layout(graph)
     assert {node.system_id: node.name for node in layout.nodes} == {
         "crm": "Salesforce Sales Cloud", "okta": "Okta Workforce Identity", "erp": "SAP S/4HANA"}
-    drawing = neighbourhood_diagram(graph, TOOL, WIDTH)
+    drawing = _drawing(graph)
     drawn = " ".join(text for group in _node_groups(drawing) for text in _texts(group))
     assert "SAP S/4HANA" in drawn and "erp" not in drawn.split()

@@ -26,7 +26,7 @@ from riskengine.inventory.analysis import (
     IntegrationEffort,
 )
 from riskengine.inventory.graph import VENDOR
-from riskengine.report.pdf import render_pdf
+from riskengine.report import render_pdf
 from riskengine.report.wording import SectionId, load_glossary, load_wording
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Owner, Remediation, Severity, Tier

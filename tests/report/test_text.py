@@ -11,9 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from riskengine.pipeline import assess
-from riskengine.report import text
+from riskengine.report import render_pdf, text
 from riskengine.report.fonts import FONT, register_fonts
-from riskengine.report.pdf import render_pdf
 from riskengine.report.text import Memo, Text
 from tests.conftest import NOW, SAMPLES
 

@@ -1,0 +1,217 @@
+"""Render an Assessment as a PDF: the audience's sections (``sections``) on A4 pages, a cover without running
+head, body pages with the vendor and assessment id on top, a footer and "Page n of N", and an outline of the
+sections' headings.
+
+The document is laid out once: a canvas holds the pages back and writes "Page n of N" when it knows N. The
+paragraphs' parse and line breaking are remembered across reports (``report.text``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from functools import cached_property, partial
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
+
+from riskengine.assessment import Assessment
+from riskengine.report.context import ReportContext, ReportData
+from riskengine.report.fonts import FONT, FONT_BOLD, draw_string, register_fonts
+from riskengine.report.kit import (
+    CONTENT_WIDTH,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    NAME_LIMIT,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    Heading,
+    clean,
+    fit,
+    timestamp,
+)
+from riskengine.report.scorecard import load_scorecard
+from riskengine.report.sections import SECTIONS
+from riskengine.report.wording import load_glossary, load_wording
+
+
+def shipped_report_data() -> ReportData:
+    """The report's data as shipped (``templates/``): the one place the report loads its data files."""
+    return ReportData(wording=load_wording(), glossary=load_glossary(), scorecard=load_scorecard())
+
+
+def render_pdf(assessment: Assessment, *, audience: str = "full", data: ReportData | None = None) -> bytes:
+    """The report of ``assessment`` for ``audience`` (full, it, marketing, compliance) as PDF bytes.
+
+    ``data`` holds the wording, glossary and scorecard (default: the shipped ones). The same assessment
+    always gives the same bytes: the PDF's dates come from ``assessment.created``.
+    Raises ``ValueError`` for an unknown audience.
+    """
+    data = data or shipped_report_data()
+    context = ReportContext.create(assessment, data, audience)
+    register_fonts()
+    buffer = io.BytesIO()
+    pages = _Pages(context)
+    vendor = assessment.vendor
+    document = _Document(
+        buffer,
+        pages=pages,
+        title=clean(f"{data.wording.title}: {vendor.legal_name} {vendor.product}".strip(), NAME_LIMIT),
+        author="riskengine",
+        subject=clean(f"{context.audience_label}, {assessment.assessment_id}", NAME_LIMIT),
+        keywords=[clean(word, NAME_LIMIT) for word in (
+            assessment.assessment_id, vendor.legal_name, vendor.domain, assessment.risk.decision,
+            assessment.risk.tier) if word],
+        creator=f"riskengine {assessment.versions.engine}",
+    )
+    document.build(_story(context), canvasmaker=partial(_DeferredCanvas, number_page=pages.number_page))
+    return buffer.getvalue()
+
+
+def _story(context: ReportContext) -> list[Flowable]:
+    """The sections in the audience's order, each from a new page; the cover alone on the cover template."""
+    story: list[Flowable] = []
+    for index, section in enumerate(context.sections):
+        if index == 1:
+            story.append(NextPageTemplate("body"))
+        if index:
+            story.append(PageBreak())
+        story += SECTIONS[section](context)
+    return story
+
+
+class _Pages:
+    """What every page carries besides the story: the running head, the footer and the page number."""
+
+    def __init__(self, context: ReportContext) -> None:
+        self.context = context
+        self.palette = context.palette
+
+    def decorate_cover(self, canvas: Any, document: _Document) -> None:
+        canvas.saveState()
+        canvas.setFillColor(self.palette.primary)
+        canvas.rect(0, PAGE_HEIGHT - 12 * mm, PAGE_WIDTH, 12 * mm, stroke=0, fill=1)
+        canvas.setFillColor(self.palette.header_text)
+        canvas.setFont(FONT_BOLD, 9)
+        canvas.drawString(MARGIN_X, PAGE_HEIGHT - 7.5 * mm, "riskengine")
+        canvas.setFont(FONT, 9)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, PAGE_HEIGHT - 7.5 * mm,
+                               fit(self.context.audience_label, FONT, 9, CONTENT_WIDTH / 2))
+        canvas.restoreState()
+        self._footer(canvas)
+
+    def decorate_body(self, canvas: Any, document: _Document) -> None:
+        canvas.saveState()
+        top = PAGE_HEIGHT - 12 * mm
+        identifier, name = self._running_head
+        canvas.setFont(FONT, 8)
+        canvas.setFillColor(self.palette.muted)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, identifier)
+        canvas.setFillColor(self.palette.primary)
+        draw_string(canvas, MARGIN_X, top, name, FONT_BOLD, 8)
+        canvas.setStrokeColor(self.palette.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, top - 3 * mm, PAGE_WIDTH - MARGIN_X, top - 3 * mm)
+        canvas.restoreState()
+        self._footer(canvas)
+
+    def number_page(self, canvas: Any, page: int, total: int) -> None:
+        """"Page 3 of 41" at the footer's right."""
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(self.palette.muted)
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, 11 * mm,
+                               self.context.wording.page.number.format(page=page, total=total))
+        canvas.restoreState()
+
+    @cached_property
+    def _running_head(self) -> tuple[str, str]:
+        """The assessment id and the vendor, each cut to its room: the same on every page, measured once."""
+        assessment = self.context.assessment
+        identifier = assessment.assessment_id
+        id_width = pdfmetrics.stringWidth(clean(identifier, NAME_LIMIT), FONT, 8)
+        vendor = assessment.vendor
+        name = " · ".join(part for part in (vendor.legal_name, vendor.product) if part)
+        room = CONTENT_WIDTH - min(id_width, CONTENT_WIDTH / 2) - 12
+        return fit(identifier, FONT, 8, CONTENT_WIDTH / 2), fit(name, FONT_BOLD, 8, room)
+
+    @cached_property
+    def _footer_text(self) -> str:
+        context = self.context
+        footer = context.wording.page.footer.format(engine=context.assessment.versions.engine,
+                                                    audience=context.audience_label)
+        return fit(footer, FONT, 7.5, CONTENT_WIDTH * 0.7)
+
+    def _footer(self, canvas: Any) -> None:
+        """The rule and the engine line; the page number is drawn once the total is known (``number_page``)."""
+        canvas.saveState()
+        bottom = 11 * mm
+        canvas.setStrokeColor(self.palette.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(self.palette.muted)
+        canvas.drawString(MARGIN_X, bottom, self._footer_text)
+        canvas.restoreState()
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]
+    """A4 pages: a cover without running header, then body pages with header, footer and page numbers; each
+    heading with an outline key becomes a bookmark."""
+
+    def __init__(self, buffer: io.BytesIO, *, pages: _Pages, **metadata: Any) -> None:
+        super().__init__(buffer, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                         bottomMargin=MARGIN_BOTTOM, invariant=1, **metadata)
+        self.created = pages.context.assessment.created
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="content",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([
+            PageTemplate(id="cover", frames=[frame], onPage=pages.decorate_cover),
+            PageTemplate(id="body", frames=[frame], onPage=pages.decorate_body),
+        ])
+
+    def beforeDocument(self) -> None:
+        # reportlab's invariant mode takes its clock from SOURCE_DATE_EPOCH or a fixed 2000-01-01; the
+        # report's dates and file id come from the assessment instead, so the bytes depend on it alone.
+        stamp = timestamp(self.created)
+        pdf_document = self.canv._doc
+        pdf_document._timeStamp = stamp
+        pdf_document.signature = hashlib.md5(b"a reportlab document", usedforsecurity=False)
+        pdf_document.signature.update(ascii(stamp.t).encode())
+        self.canv.showOutline()
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Heading) and flowable.outline_key:
+            self.canv.bookmarkPage(flowable.outline_key)
+            self.canv.addOutlineEntry(flowable.outline_title, flowable.outline_key,
+                                      level=flowable.outline_level, closed=False)
+
+
+class _DeferredCanvas(Canvas):  # type: ignore[misc]
+    """Holds every page back until the document ends, so each footer can say "Page n of N" in one pass.
+
+    (reportlab's own recipe for page totals; building the document twice to count pages cost as much again.)
+    """
+
+    def __init__(self, *args: Any, number_page: Callable[[Any, int, int], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._number_page = number_page
+        self._held: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._held.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held)
+        for page, state in enumerate(self._held, start=1):
+            self.__dict__.update(state)
+            self._number_page(self, page, total)
+            super().showPage()
+        super().save()

@@ -1,0 +1,74 @@
+"""The report's sections: one module per section id, registered by that id, and built from the data the
+document hands them (never from files the sections load themselves)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import get_args
+
+import yaml
+
+from riskengine.report import render_pdf
+from riskengine.report.context import ReportContext, ReportData
+from riskengine.report.document import shipped_report_data
+from riskengine.report.sections import SECTIONS
+from riskengine.report.wording import Glossary, GlossaryEntry, SectionId
+from riskengine.resources import data_path
+from tests.report.test_pdf import _reader, _text, make_assessment
+
+REPORT = Path(__file__).resolve().parents[2] / "riskengine" / "report"
+
+
+def test_every_section_id_has_a_builder_and_every_builder_an_id() -> None:
+    assert set(SECTIONS) == set(get_args(SectionId))
+
+
+def test_every_section_the_shipped_wording_names_is_registered() -> None:
+    wording = yaml.safe_load(data_path("templates", "report.yaml").read_text(encoding="utf-8"))
+    named = set(wording["sections"]) | {section for audience in wording["audiences"].values()
+                                        for section in audience["sections"]}
+    assert named == set(SECTIONS)
+
+
+def test_each_section_is_the_build_function_of_the_module_named_by_its_id() -> None:
+    for section, builder in SECTIONS.items():
+        assert (builder.__module__, builder.__name__) == (f"riskengine.report.sections.{section}", "build")
+        assert (REPORT / "sections" / f"{section}.py").is_file()
+
+
+def test_only_the_document_loads_the_reports_data_files() -> None:
+    """Sections, the diagram and the toolkit receive the wording, glossary and scorecard; one place loads them."""
+    loaders = {"load_wording", "load_glossary", "load_scorecard"}
+    loading = set()
+    for path in sorted(REPORT.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        called = {node.func.id for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in loaders}
+        if called:
+            loading.add(path.relative_to(REPORT).as_posix())
+    assert loading == {"document.py"}
+
+
+def test_the_data_handed_to_render_pdf_is_the_data_the_report_shows() -> None:
+    shipped = shipped_report_data()
+    own = ReportData(
+        wording=shipped.wording.model_copy(update={"title": "Vendor review"}),
+        glossary=Glossary(terms=(GlossaryEntry(term="ZTNA", meaning="Zero trust network access, checked daily."),)),
+        scorecard=shipped.scorecard.model_copy(update={"intro": "What both sides watch, agreed on day one."}))
+    data = render_pdf(make_assessment(), data=own)
+    text = _text(data)
+    assert "Zero trust network access, checked daily." in text
+    assert "What both sides watch, agreed on day one." in text
+    assert _reader(data).metadata.title == "Vendor review: Acme Journeys GmbH Acme Journeys Enterprise"
+    assert "Vendor review" in text
+    assert shipped.glossary.terms[0].meaning not in text
+
+
+def test_outline_keys_advance_per_report_and_start_again_for_the_next() -> None:
+    first = ReportContext.create(make_assessment(), shipped_report_data(), "full")
+    second = ReportContext.create(make_assessment(), shipped_report_data(), "full")
+    style = first.styles.h2
+    keys = [first.heading("One", style, level=1).outline_key, first.heading("Two", style, level=1).outline_key,
+            first.heading("Unlisted", style).outline_key, second.heading("One", style, level=1).outline_key]
+    assert keys == ["section-1", "section-2", "", "section-1"]
