@@ -1,0 +1,37 @@
+"""``inventory check``: an inventory of existing systems validated and summarised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def inventory() -> None:
+    """Work with the inventory of existing systems (YAML, Excel workbook or Backstage catalog)."""
+
+
+@inventory.command("check")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "inventory_format", type=click.Choice(["yaml", "xlsx", "backstage"]),
+              help="Force the format instead of detecting it from the content.")
+def inventory_check(path: Path, inventory_format: str | None) -> None:
+    """Validate an inventory (every problem with its place) and summarise it."""
+    from riskengine.inventory.graph import SystemGraph
+    from riskengine.inventory.loader import load_inventory
+    from riskengine.inventory.summary import summarise
+    from riskengine.runfiles import RunFiles, check_run_files
+
+    check_run_files(RunFiles.of(folders=[("inventory", path)]))
+
+    summary = summarise(SystemGraph(load_inventory(path, format=inventory_format)))  # type: ignore[arg-type]
+    levels = ", ".join(f"{count} {level}" for level, count in summary.by_criticality.items())
+    click.echo(f"{path}: valid{f' ({summary.organisation})' if summary.organisation else ''}")
+    click.echo(f"  systems        {summary.systems} ({levels})")
+    click.echo(f"  integrations   {summary.integrations}; {summary.parts} connected part"
+               f"{'s' if summary.parts != 1 else ''}{'; has cycles' if summary.cyclic else ''}")
+    click.echo(f"  critical       {', '.join(summary.critical_systems) or 'none'}")
+    click.echo(f"  single points of failure  {', '.join(summary.single_points_of_failure) or 'none'}")
+    if summary.unsanctioned:
+        click.echo(f"  unsanctioned (shadow IT)  {', '.join(summary.unsanctioned)}")
