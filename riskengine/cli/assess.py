@@ -71,7 +71,6 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     other, and an existing file is replaced only when riskengine wrote it (unless --force).
     """
     import contextlib
-    import gc
 
     from riskengine.clock import run_clock
     from riskengine.enrich.store import EvidenceStore
@@ -97,9 +96,6 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, profile
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
                                 profile_path=profile_path, bank_path=bank_path, evidence_source=source,
                                 format=format_name, mapping=mapping, identity=identity or None)
-    # Everything loaded so far lives until the command ends; frozen, the collector stops walking it while the
-    # report is rendered (a fifth of the rendering time). This process is the CLI's own, so it may.
-    gc.freeze()
     with Register(store) as register, contextlib.ExitStack() as stack:
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
         write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -84,9 +83,9 @@ format_options = _stack(
 """How to read a questionnaire that is not ours: ``--format`` and ``--mapping``."""
 
 
-@dataclass(frozen=True)
-class NetworkOptions:
-    """The options that steer outgoing connections, as given; ``settings()`` checks and builds them."""
+class NetworkOptions(NamedTuple):
+    """The options that steer outgoing connections, as given; ``settings()`` checks and builds them. (A named tuple,
+    not a dataclass: building the CLI must not import ``dataclasses``, a tenth of its start.)"""
 
     offline: bool = False
     allow_networks: tuple[str, ...] = ()

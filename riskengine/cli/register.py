@@ -235,9 +235,12 @@ def verify(report: Path, db_path: Path | None) -> None:
 @db_option
 def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Path | None) -> None:
     """Vendors whose reassessment date (set by the tier of their latest assessment) has passed or is near."""
-    from riskengine.clock import run_clock
+    if as_of is not None:
+        today = as_of.date()
+    else:  # riskengine.clock brings pydantic (its errors): only when the day is not given
+        from riskengine.clock import run_clock
 
-    today = as_of.date() if as_of is not None else run_clock().date()
+        today = run_clock().date()
     until = today + dt.timedelta(days=within_days)
     with _register(db_path) as register:
         vendors = register.due(until)

@@ -24,7 +24,9 @@ BAD_EPOCH = "20261124x"
 
 def _paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [prefix]
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             found += _paths(command, (*prefix, name))
         else:
@@ -39,6 +41,19 @@ def test_every_command_is_listed() -> None:
     assert {" ".join(path) for path in COMMANDS} == {
         "", "template", "validate", "import", "enrich", "explain", "inventory", "inventory check", "assess", "tco",
         "batch", "compare", "history", "approve", "verify", "due", "register", "register check"}
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 200])
+def test_the_listing_says_what_each_command_says(width: int) -> None:
+    """``riskengine --help`` lists the commands without importing their modules: from a table that must agree with
+    each command's own short help, whatever the terminal's width."""
+    from riskengine.cli import _COMMANDS, _listed
+
+    context = click.Context(main)
+    for name in _COMMANDS:
+        command = main.get_command(context, name)
+        assert command is not None and command.name == name
+        assert _listed(name, width) == command.get_short_help_str(width), name
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=lambda path: " ".join(path) or "riskengine")
@@ -132,3 +147,13 @@ def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
     result = run_cli("validate", str(tmp_path / "q.xlsx"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"{tmp_path / 'q.xlsx'}: valid (")
+
+
+@pytest.mark.parametrize("arguments", [["history"], ["due", "--as-of", "2026-11-24"]], ids=["history", "due"])
+def test_the_quick_register_commands_import_no_pydantic(arguments: list[str], tmp_path: Path) -> None:
+    """``history`` and ``due`` answer at once: no pydantic (nor any renderer) is imported to run them."""
+    code = ("import sys\nfrom riskengine.cli import main\n"
+            f"main.main({[*arguments, '--db', str(tmp_path / 'r.db')]!r}, standalone_mode=False)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'openpyxl', 'reportlab', 'numpy'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "[]"
