@@ -17,6 +17,7 @@ This module imports no pydantic: ``history`` and ``due`` must answer in well und
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -45,6 +46,16 @@ class Migration:
     description: str
     statements: tuple[str, ...]
     run: Callable[[sqlite3.Connection], None] | None = None
+
+
+def default_path() -> Path:
+    """``RISKENGINE_DB`` if set, else ``riskengine.db`` in the user's data folder (platformdirs)."""
+    configured = os.environ.get("RISKENGINE_DB")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_data_path
+
+    return user_data_path("riskengine", appauthor=False) / "riskengine.db"
 
 
 def connect(path: Path) -> sqlite3.Connection:

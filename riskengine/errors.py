@@ -1,4 +1,4 @@
-"""One error hierarchy for the library; only ``cli.py`` turns these into messages and exit codes."""
+"""One error hierarchy for the library; only ``riskengine.cli.errors`` turns these into messages and exit codes."""
 
 from __future__ import annotations
 

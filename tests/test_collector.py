@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +39,22 @@ def test_as_a_decorator() -> None:
         return gc.isenabled()
 
     assert inside() is False and gc.isenabled()
+
+
+def test_loading_and_analysing_an_inventory_leaves_the_collector_running(tmp_path: Path) -> None:
+    """Library calls never change the process-wide collector: only the CLI and the batch's workers pause it."""
+    from riskengine.inventory.analysis import analyse, load_effort_model
+    from riskengine.inventory.graph import SystemGraph
+    from riskengine.inventory.loader import load_inventory
+
+    path = tmp_path / "inventory.yaml"
+    lines = ["systems:"] + [f"  - {{id: s{index}, name: System {index}, owner: Team, criticality: low, "
+                            f"capabilities: [crm]}}" for index in range(1500)]
+    lines += ["integrations:"] + [f"  - {{from: s{index}, to: s{(index + 1) % 1500}, method: api}}"
+                                  for index in range(1500)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = gc.get_stats()[0]["collections"]
+    graph = SystemGraph(load_inventory(path))
+    analyse(graph, [], "crm", load_effort_model())
+    assert gc.isenabled()
+    assert gc.get_stats()[0]["collections"] > before, "the collector ran while the inventory was built"

@@ -63,7 +63,8 @@ def find_questionnaires(directory: Path) -> list[Path]:
 
 
 def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, redo: bool = False, force: bool = False,
-              on_planned: Callable[[int, int], None] | None = None, on_outcome: Progress | None = None) -> BatchResult:
+              on_planned: Callable[[int, int], None] | None = None, on_outcome: Progress | None = None,
+              owns_process: bool = False) -> BatchResult:
     """Assess every questionnaire in ``directory`` into ``settings.outdir``, then write the portfolio files.
 
     Vendors already done (see the module's note on resume) are skipped unless ``redo``. A bad file becomes a
@@ -77,6 +78,10 @@ def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, red
     questionnaires' folder, no report lands on an input, the register database or another report (``A.xlsx`` and
     ``A.XLSX`` would share ``A.pdf``), and an existing file in a report's place is replaced only when riskengine
     wrote it, unless ``force``: a ``PathConflictError`` names every conflict, and nothing is read or written.
+
+    With one worker the vendors are assessed in this process, and its garbage collector is left as it is unless
+    ``owns_process`` (the CLI's process, which exists for the batch): then it is tuned as in a pool worker
+    (``riskengine.batch.worker.start``) and given back as it was.
     """
     questionnaires = find_questionnaires(directory)
     outdir = settings.outdir
@@ -96,7 +101,7 @@ def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, red
             if on_outcome is not None:
                 on_outcome(outcome)
         pending = [job for job in jobs if job.questionnaire.name not in done]
-        for outcome in _assess_all(pending, settings, workers):
+        for outcome in _assess_all(pending, settings, workers, owns_process):
             outcomes[outcome.questionnaire] = outcome
             if on_outcome is not None:
                 on_outcome(outcome)
@@ -122,11 +127,12 @@ def _run_files(directory: Path, jobs: Sequence[Job], settings: BatchSettings, *,
         outputs=outputs, database=settings.store_path, force=force)
 
 
-def _assess_all(jobs: Sequence[Job], settings: BatchSettings, workers: int) -> Iterator[VendorOutcome]:
+def _assess_all(jobs: Sequence[Job], settings: BatchSettings, workers: int,
+                owns_process: bool) -> Iterator[VendorOutcome]:
     if not jobs:
         return
     if workers <= 1:
-        start(settings)
+        start(settings, owns_process)
         try:
             for job in jobs:
                 yield assess_one(job)
@@ -142,7 +148,7 @@ def _assess_all(jobs: Sequence[Job], settings: BatchSettings, workers: int) -> I
     queue = list(reversed(jobs))
     while queue:
         with ProcessPoolExecutor(max_workers=min(workers, len(queue)), mp_context=context, initializer=start,
-                                 initargs=(settings,)) as pool:
+                                 initargs=(settings, True)) as pool:
             running: dict[Future[VendorOutcome], Job] = {}
             broken = False
             while (queue or running) and not broken:

@@ -102,11 +102,20 @@ class _Worker:
 
 
 _worker: _Worker | None = None
+_tunes_collector = False
+"""Whether this process is the worker's own, so that it may tune the garbage collector (process-wide)."""
+_collector_was_running = True
 
 
-def start(settings: BatchSettings) -> None:
-    """Initialise this process as a worker: open the database, warm the per-process caches."""
-    global _worker
+def start(settings: BatchSettings, own_process: bool = False) -> None:
+    """Initialise this process as a worker: open the database, warm the per-process caches.
+
+    ``own_process``: the process exists for the batch (a pool worker, or the CLI's own process), so the worker may
+    tune the garbage collector, which is process-wide: automatic collection off, what is loaded now frozen, and
+    one collection after each vendor (``_settle``). A library caller running a batch in its own process keeps its
+    collector as it was.
+    """
+    global _worker, _tunes_collector, _collector_was_running
     import gc
 
     from riskengine.report.document import render_pdf  # noqa: F401  (reportlab, imported once)
@@ -114,10 +123,15 @@ def start(settings: BatchSettings) -> None:
 
     register_fonts()
     _worker = _Worker(settings)
-    # What is loaded now lives as long as the worker: moved out of the collector's sight, it is not walked
-    # again at every full collection, which rendering a report triggers often (a fifth of its time).
-    # ``assess_one`` does the same after each vendor.
-    gc.freeze()
+    _tunes_collector = own_process
+    if own_process:
+        # What is loaded now lives as long as the worker: moved out of the collector's sight, it is not walked
+        # again. A vendor makes many objects, almost all alive until it is done (the inventory's graph, the
+        # report's story): collecting while it is assessed walked them again and again (a fifth of the
+        # rendering time, half of a large inventory's load). ``_settle`` collects once after it.
+        _collector_was_running = gc.isenabled()
+        gc.disable()
+        gc.freeze()
 
 
 def assess_one(job: Job) -> VendorOutcome:
@@ -143,7 +157,8 @@ def assess_one(job: Job) -> VendorOutcome:
     except Exception as exc:  # a bug must not stop the batch: it is reported like a bad file, with its type
         outcome = VendorOutcome(questionnaire=job.questionnaire.name, status="failed",
                                 problems=(f"{job.questionnaire.name}: internal error: {type(exc).__name__}: {exc}",))
-    _settle()
+    if _tunes_collector:
+        _settle()
     return _with(outcome, seconds=time.perf_counter() - started, worker=os.getpid())
 
 
@@ -151,11 +166,9 @@ def _settle() -> None:
     """Between two vendors: free this vendor's cyclic garbage, then freeze what is left.
 
     What survives a vendor is the worker's own (the reports' layout memo in ``report.text``, caches): frozen,
-    the collector stops walking it at every full collection during the next report. One full collection here,
-    over this vendor's objects only, costs less than half of what those collections did (about 25 ms a
-    vendor saved). Frozen objects are still freed when their last reference goes (the memo forgets an
-    entry); only cyclic garbage that was alive when frozen would stay, and the batch benchmark measures
-    that worker memory stays flat.
+    it is never walked again. One full collection here, over this vendor's objects only, keeps memory flat
+    (the batch benchmark measures it). Frozen objects are still freed when their last reference goes (the memo
+    forgets an entry); only cyclic garbage that was alive when frozen would stay.
     """
     import gc
 
@@ -170,9 +183,17 @@ def _with(outcome: VendorOutcome, **changes: object) -> VendorOutcome:
 
 
 def stop() -> None:
-    """Close this process's database connections (in-process runs; pool workers just exit)."""
-    global _worker
+    """Close this process's database connections (in-process runs; pool workers just exit), and give the collector
+    back as it was if ``start`` tuned it."""
+    global _worker, _tunes_collector
     if _worker is not None:
         _worker.register.close()
         _worker.evidence.close()
         _worker = None
+    if _tunes_collector:
+        import gc
+
+        gc.unfreeze()
+        if _collector_was_running:
+            gc.enable()
+        _tunes_collector = False

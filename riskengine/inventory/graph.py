@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from riskengine.collector import collector_paused
 from riskengine.inventory.model import CRITICALITY_RANK, Inventory, System
 
 VENDOR = "__vendor__"
@@ -29,7 +28,6 @@ class Edge:
 class SystemGraph:
     """A directed graph of existing systems (edges follow the data) with the inventory beside it."""
 
-    @collector_paused()
     def __init__(self, inventory: Inventory) -> None:
         import networkx as nx
 

@@ -6,7 +6,6 @@ import difflib
 from pathlib import Path
 from typing import Literal
 
-from riskengine.collector import collector_paused
 from riskengine.inventory.model import Inventory, System
 from riskengine.inventory.records import build_inventory
 from riskengine.inventory.vocabulary import Vocabularies
@@ -30,7 +29,6 @@ def detect_format(path: Path) -> InventoryFormat:
     return "yaml"
 
 
-@collector_paused()  # millions of objects, none garbage: a 10,000-system load spent half its time in collections
 def load_inventory(path: Path, *, vocabularies: Vocabularies, format: InventoryFormat | None = None) -> Inventory:
     """Load and check an inventory; every problem is reported with its place (``file:line``, ``Sheet!Cell``).
 

@@ -3,8 +3,8 @@ a comparison that recommends one of several candidates for the same need (docs/p
 vendor's offers side by side, each in both adoption styles (``riskengine tco``; docs/tco.md, "Offers from the
 command line").
 
-The names below are imported lazily, as riskengine's own are, so that the CLI, which registers
-``riskengine.portfolio.command``, starts fast; no renderer pulls in openpyxl or reportlab before it runs::
+The names below are imported lazily, as riskengine's own are, so that importing the package (as the CLI's
+``compare`` does when it runs) pulls in no renderer, openpyxl or reportlab, before it is used::
 
     from riskengine.portfolio import comparison_pdf, portfolio_pdf, summary_workbook
     from riskengine.portfolio.compare import compare

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from riskengine.register.store import Register
 
 ProblemKind = Literal["altered", "deleted", "inserted", "moved", "chain", "listing"]
+VerificationOutcome = Literal["verified", "untrusted", "changed", "unknown"]
 _ASSESSMENT_ID = re.compile(rb"RA-\d{8}-[0-9A-F]{10}")
 
 
@@ -407,9 +408,22 @@ class Verification(_Frozen):
         return self.output is not None and self.assessment is not None and self.chain.intact
 
     @property
+    def outcome(self) -> VerificationOutcome:
+        """``verified``; ``untrusted``: a recorded output, but the register that says so was altered (or its
+        assessment's row is gone); ``changed``: not recorded, but it names assessments the register knows (it was
+        changed after it was written); ``unknown``: never recorded."""
+        if self.output is None:
+            return "changed" if self.named else "unknown"
+        return "verified" if self.verified else "untrusted"
+
+    @property
     def chain_status(self) -> str:
         """``intact``, or ``register altered: <the first problem>``."""
         return "intact" if self.chain.problem is None else f"register altered: {self.chain.problem}"
+
+    def signed_this_file(self, signoff: SignOff) -> bool:
+        """Whether ``signoff`` is bound to this very file (its sha256), not to another report of the assessment."""
+        return signoff.report_sha256 == self.sha256
 
 
 def verify_report(register: Register, report: Path) -> Verification:

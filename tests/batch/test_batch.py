@@ -192,3 +192,34 @@ def test_a_broken_shared_input_stops_the_batch_before_anything_is_written(tmp_pa
     assert "inventory.yaml" in result.stderr
     assert not (tmp_path / "out").exists()
     assert not (tmp_path / "r.db").exists()
+
+
+@pytest.mark.parametrize("owns_process", [False, True])
+def test_a_batch_in_the_callers_process_leaves_its_garbage_collector_as_it_was(tmp_path: Path,
+                                                                               owns_process: bool) -> None:
+    """One worker runs in the caller's process: a library caller's collector is never touched; the CLI's process
+    (``owns_process``) has it tuned for the run and given back as it was."""
+    import datetime as dt
+    import gc
+
+    from riskengine.batch.runner import run_batch
+    from riskengine.batch.worker import BatchSettings
+    from riskengine.enrich.settings import NetworkSettings
+    from riskengine.pipeline import load_policy
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "northwind-mail.xlsx").write_bytes((SAMPLES / "northwind-mail.xlsx").read_bytes())
+    settings = BatchSettings(outdir=tmp_path / "out", store_path=tmp_path / "register.db",
+                             now=dt.datetime.fromtimestamp(int(EPOCH), tz=dt.UTC),
+                             network=NetworkSettings(offline=True), org_profile=Path(ORG), policy=load_policy())
+    seen: list[bool] = []
+
+    def during(_outcome: object) -> None:
+        seen.append(gc.isenabled())
+
+    frozen = gc.get_freeze_count()
+    result = run_batch(inbox, settings, workers=1, on_outcome=during, owns_process=owns_process)
+    assert result.count("assessed") == 1
+    assert seen == [not owns_process]
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.cli import FORMATS
+from riskengine.cli.options import FORMATS
 from riskengine.importers import FORMATS as IMPORTER_FORMATS
 from riskengine.questionnaire.bank import load_bank
 from tests.conftest import SAMPLES, FillFactory, run_cli

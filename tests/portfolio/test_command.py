@@ -1,43 +1,30 @@
-"""``riskengine compare``: the command object under the CLI's own error handling (riskengine.cli's group)."""
+"""``riskengine compare``, run in this process by riskengine's own command group (which maps errors to exit codes)."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-import click
-import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
-from riskengine import cli
+from riskengine.cli import main
 from riskengine.portfolio import Comparison
-from riskengine.portfolio.command import compare_command
-from tests.conftest import EPOCH, SAMPLES, FillFactory
+from tests.conftest import EPOCH, SAMPLES, STORE, FillFactory
 
-ENV = {"SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1"}
-
-
-@pytest.fixture
-def group() -> click.Group:
-    """A group that maps riskengine's errors to exit codes exactly as ``riskengine.cli.main`` does."""
-    command_group = cli._Group(name="riskengine")
-    command_group.add_command(compare_command)
-    return command_group
+ENV = {"SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1", "RISKENGINE_DB": str(STORE)}
 
 
-def _run(group: click.Group, *args: str) -> click.testing.Result:
-    return CliRunner().invoke(group, ["compare", *args], env=ENV)
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["compare", *args], env=ENV)
 
 
 def _sample_args() -> list[str]:
     return ["--inventory", str(SAMPLES / "inventory.yaml"), "--org", str(SAMPLES / "org-profile.yaml")]
 
 
-def test_compare_writes_the_pdf_and_the_json(group: click.Group, tmp_path: Path) -> None:
+def test_compare_writes_the_pdf_and_the_json(tmp_path: Path) -> None:
     pdf, json_path = tmp_path / "out" / "comparison.pdf", tmp_path / "out" / "comparison.json"
-    result = _run(group, str(SAMPLES / "pixelpath-analytics.xlsx"), str(SAMPLES / "northwind-mail.xlsx"),
+    result = _run(str(SAMPLES / "pixelpath-analytics.xlsx"), str(SAMPLES / "northwind-mail.xlsx"),
                   *_sample_args(), "-o", str(pdf), "--json", str(json_path))
     assert result.exit_code == 0, result.output
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -50,24 +37,24 @@ def test_compare_writes_the_pdf_and_the_json(group: click.Group, tmp_path: Path)
     assert sorted(path.name for path in pdf.parent.iterdir()) == ["comparison.json", "comparison.pdf"]
 
 
-def test_same_inputs_give_the_same_files(group: click.Group, tmp_path: Path) -> None:
+def test_same_inputs_give_the_same_files(tmp_path: Path) -> None:
     outputs = []
     for run in ("one", "two"):
         pdf = tmp_path / run / "c.pdf"
-        result = _run(group, str(SAMPLES / "northwind-mail.xlsx"), str(SAMPLES / "glowup-loyalty.xlsx"),
+        result = _run(str(SAMPLES / "northwind-mail.xlsx"), str(SAMPLES / "glowup-loyalty.xlsx"),
                       *_sample_args(), "-o", str(pdf), "--json", str(pdf.with_suffix(".json")))
         assert result.exit_code == 0, result.output
         outputs.append((pdf.read_bytes(), pdf.with_suffix(".json").read_bytes()))
     assert outputs[0] == outputs[1]
 
 
-def test_a_bad_questionnaire_stops_everything_with_exit_2(group: click.Group, filled: FillFactory,
+def test_a_bad_questionnaire_stops_everything_with_exit_2(filled: FillFactory,
                                                           tmp_path: Path) -> None:
     bad = filled("bad.xlsx", DAT_01="yep")
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"not a workbook at all")
     pdf = tmp_path / "out" / "comparison.pdf"
-    result = _run(group, str(SAMPLES / "northwind-mail.xlsx"), str(bad), str(broken), *_sample_args(), "-o",
+    result = _run(str(SAMPLES / "northwind-mail.xlsx"), str(bad), str(broken), *_sample_args(), "-o",
                   str(pdf), "--json", str(tmp_path / "out" / "comparison.json"))
     assert result.exit_code == 2, result.output
     assert not pdf.parent.exists()  # nothing written, not even the folder
@@ -76,31 +63,24 @@ def test_a_bad_questionnaire_stops_everything_with_exit_2(group: click.Group, fi
     assert str(broken) in result.output  # the second bad file is reported in the same run
 
 
-def test_one_questionnaire_is_a_usage_error(group: click.Group, tmp_path: Path) -> None:
+def test_one_questionnaire_is_a_usage_error(tmp_path: Path) -> None:
     pdf = tmp_path / "comparison.pdf"
-    result = _run(group, str(SAMPLES / "northwind-mail.xlsx"), "-o", str(pdf))
+    result = _run(str(SAMPLES / "northwind-mail.xlsx"), "-o", str(pdf))
     assert result.exit_code == 2
     assert "at least two questionnaires" in result.output
     assert not pdf.exists()
 
 
-def test_the_same_questionnaire_twice_is_a_usage_error(group: click.Group, tmp_path: Path) -> None:
+def test_the_same_questionnaire_twice_is_a_usage_error(tmp_path: Path) -> None:
     pdf = tmp_path / "comparison.pdf"
-    result = _run(group, str(SAMPLES / "northwind-mail.xlsx"), str(SAMPLES / "northwind-mail.xlsx"), "-o", str(pdf))
+    result = _run(str(SAMPLES / "northwind-mail.xlsx"), str(SAMPLES / "northwind-mail.xlsx"), "-o", str(pdf))
     assert result.exit_code == 2
     assert "given twice" in result.output
     assert not pdf.exists()
 
 
-def test_a_missing_file_is_a_usage_error(group: click.Group, tmp_path: Path) -> None:
-    result = _run(group, str(SAMPLES / "northwind-mail.xlsx"), str(tmp_path / "nope.xlsx"), "-o",
+def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = _run(str(SAMPLES / "northwind-mail.xlsx"), str(tmp_path / "nope.xlsx"), "-o",
                   str(tmp_path / "c.pdf"))
     assert result.exit_code == 2 and "does not exist" in result.output
 
-
-def test_registering_the_command_imports_no_heavy_library() -> None:
-    """The CLI imports ``riskengine.portfolio.command`` to register it: that must not pull in the renderers."""
-    code = ("import sys, riskengine.portfolio.command; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'reportlab', 'numpy', 'pydantic'}))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    assert result.stdout.strip() == "[]"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,53 @@ def test_diff_of_a_first_assessment_says_there_is_nothing_before(history: dict[s
     result = cli(history["db"], "history", "--diff", history["may"]["assessment_id"])
     assert result.returncode == 2
     assert "is the first assessment of its vendor" in result.stderr
+
+
+def test_the_library_picks_the_pair_to_diff_from_a_selection(history: dict[str, Any]) -> None:
+    """``diff_pair``: a vendor's latest two, the one before an id, or two ids as given; the same ``diff_selection``
+    that ``history --diff`` prints."""
+    from riskengine.register.errors import RegisterError
+    from riskengine.register.history import diff_pair, diff_selection, find_vendor, vendor_history
+    from riskengine.register.store import Register
+
+    may, nov = history["may"]["assessment_id"], history["nov"]["assessment_id"]
+    with Register(history["db"]) as register:
+        assert diff_pair(register, ["mailworks"]) == (may, nov)
+        assert diff_pair(register, [nov]) == (may, nov)
+        assert diff_pair(register, [nov, may]) == (nov, may)
+        with pytest.raises(RegisterError, match="is the first assessment of its vendor"):
+            diff_pair(register, [may])
+        with pytest.raises(RegisterError, match="no assessment RA-00000000-0000000000"):
+            diff_pair(register, [may, "RA-00000000-0000000000"])
+        with pytest.raises(ValueError, match="one or two"):
+            diff_pair(register, [])
+        changes = diff_selection(register, [DOMAIN])
+        listing = vendor_history(register, may)
+        assert find_vendor(register, nov) == listing.vendor
+    assert (changes.vendor_name, changes.changes.older, changes.changes.newer) == ("Northwind Mailworks B.V.", may, nov)
+    assert [answer.question_id for answer in changes.changes.answers] == ["SEC-03"]
+    assert [row.assessment_id for row in listing.assessments] == [may, nov] and listing.signoffs == {}
+    printed = cli(history["db"], "history", "--diff", "--json", DOMAIN)
+    assert printed.stdout == changes.changes.model_dump_json(indent=2) + "\n"
+
+
+def test_a_vendor_with_one_assessment_or_a_name_matching_several_is_refused(db: Path) -> None:
+    from riskengine.register.errors import RegisterError
+    from riskengine.register.history import diff_pair, find_vendor
+    from riskengine.register.store import Register
+    from tests.register.conftest import entry
+
+    day = dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC)
+    with Register(db) as register:
+        register.record_entries([(entry("RA-20261124-AAAAAAAAAA", vendor="Acme Mail", domain="acme.example",
+                                        created=day), []),
+                                 (entry("RA-20261124-BBBBBBBBBB", vendor="Acme Analytics", domain="acme-a.example",
+                                        created=day), [])], now=day)
+        with pytest.raises(RegisterError, match=re.escape(
+                "'acme' matches 2 vendors: Acme Analytics (acme-a.example); Acme Mail (acme.example); give the "
+                "domain")):
+            find_vendor(register, "acme")
+        with pytest.raises(RegisterError, match=re.escape("acme.example: only one assessment in the register")):
+            diff_pair(register, ["acme.example"])
+        with pytest.raises(RegisterError, match="no vendor matching 'nobody'"):
+            find_vendor(register, "nobody")

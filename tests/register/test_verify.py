@@ -119,3 +119,39 @@ def test_verify_report_is_the_library_call_behind_the_command(assessed: tuple[Pa
     assert verification.output is not None and verification.output.kind == "pdf"
     assert verification.assessment is not None and verification.assessment.assessment_id == assessment_id
     assert (verification.status, verification.status_text, verification.signoffs) == ("pending", "not signed", ())
+
+
+def test_the_outcome_names_each_way_a_file_can_fail(assessed: tuple[Path, Path, str], tmp_path: Path) -> None:
+    """What the command branches on: verified, changed (names a known assessment), unknown, untrusted."""
+    db, report, assessment_id = assessed
+    changed, stranger = tmp_path / "changed.pdf", tmp_path / "stranger.pdf"
+    changed.write_bytes(report.read_bytes() + b"\n% edited\n")
+    stranger.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    copy = copy_database(db, tmp_path / "copy.db")
+    tamper(copy, "UPDATE assessments SET tier = 'low'")
+    with Register(db) as register:
+        outcomes = {name: verify_report(register, path) for name, path in
+                    (("report", report), ("changed", changed), ("stranger", stranger))}
+    with Register(copy) as register:
+        outcomes["altered"] = verify_report(register, report)
+    assert {name: item.outcome for name, item in outcomes.items()} == {
+        "report": "verified", "changed": "changed", "stranger": "unknown", "altered": "untrusted"}
+    assert outcomes["changed"].named == (assessment_id,)
+    assert not outcomes["altered"].verified and "assessments" in outcomes["altered"].chain_status
+
+
+def test_a_signoff_is_bound_to_this_file_or_to_another_report(assessed: tuple[Path, Path, str],
+                                                              tmp_path: Path) -> None:
+    db, report, assessment_id = assessed
+    copy = copy_database(db, tmp_path / "copy.db")
+    signed = cli(copy, "approve", assessment_id, "--role", "it", "--by", "Sam Lee", "--decision", "approve",
+                 "--report", str(report))
+    assert signed.returncode == 0, signed.stderr
+    with Register(copy) as register:
+        on_pdf = verify_report(register, report)
+        on_json = verify_report(register, report.with_suffix(".json"))
+    (signoff,) = on_pdf.signoffs
+    assert on_pdf.signed_this_file(signoff)
+    assert on_json.signoffs == (signoff,) and not on_json.signed_this_file(signoff)
+    shown = cli(copy, "verify", str(report.with_suffix(".json")))
+    assert f"({'report sha256 ' + file_sha256(report)[:16]}…)" in shown.stdout

@@ -1,0 +1,227 @@
+"""One vendor: ``assess`` (the report and the JSON, recorded in the register), ``tco`` (its offers priced),
+``explain`` (the trail behind a score)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, usage
+from riskengine.cli.options import (
+    EXISTING,
+    OUTPUT,
+    TIERS,
+    NetworkOptions,
+    PolicyOptions,
+    audience_option,
+    database,
+    force_option,
+    format_options,
+    inventory_option,
+    network_options,
+    org_option,
+    policy_options,
+)
+from riskengine.cli.text import cut
+
+if TYPE_CHECKING:
+    from riskengine.pipeline import Audience
+    from riskengine.portfolio.offers import OfferTable
+
+
+@click.command()
+@click.argument("file", type=EXISTING)
+@inventory_option()
+@org_option
+@policy_options
+@network_options
+@click.option("--replay", metavar="ASSESSMENT_ID",
+              help="Score again from exactly the evidence and clock of a past assessment in the store.")
+@click.option("-o", "--output", type=OUTPUT,
+              help="The PDF report. Default: FILE's name with -report.pdf, in the current folder.")
+@click.option("--json", "json_path", type=OUTPUT, help="The JSON result. Default: the report's name with .json.")
+@audience_option("the PDF")
+@click.option("--fail-on", type=click.Choice(TIERS), help="Exit 3 when the tier is this or worse.")
+@force_option
+@format_options
+@click.option("--vendor-name", help="The vendor's legal name, where its own questionnaire does not give it.")
+@click.option("--vendor-product", help="The product assessed, where the questionnaire does not give it.")
+@click.option("--vendor-domain", help="The vendor's domain (for the outside evidence), where the questionnaire "
+                                      "does not give it or gives a wrong one.")
+def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy: PolicyOptions,
+           output: Path | None, json_path: Path | None, audience: Audience,
+           fail_on: str | None, replay: str | None, db_path: Path | None, format_name: str | None,
+           mapping: Path | None, vendor_name: str | None, vendor_product: str | None, vendor_domain: str | None,
+           force: bool, network: NetworkOptions) -> None:
+    """Assess a vendor from its filled questionnaire: writes a PDF report and a JSON result.
+
+    Outside evidence about the vendor's domain (registration, DNS, HTTPS) is gathered unless --offline,
+    reused from the store while fresh, and recorded with the assessment so --replay can repeat it. The
+    assessment is recorded in the register (see history, approve, verify, due) with the sha256 of both files.
+
+    Blank answers do not stop it (validate is the intake check): when a knockout or a critical control needs
+    an answer that is missing, the decision is "more information needed", the answers are listed, and the
+    exit code is 5.
+
+    Before anything is read, the PDF and JSON paths are checked: never an input, the register database or each
+    other, and an existing file is replaced only when riskengine wrote it (unless --force).
+    """
+    import contextlib
+
+    from riskengine.clock import run_clock
+    from riskengine.enrich.store import EvidenceStore
+    from riskengine.explain import outcome_line
+    from riskengine.pipeline import assess as run_assessment
+    from riskengine.pipeline import evidence_source, write_and_record
+    from riskengine.register.store import Register
+    from riskengine.runfiles import RunFiles, check_run_files
+
+    pdf = output or Path(f"{file.stem}-report.pdf")
+    json_out = json_path or pdf.with_suffix(".json")
+    store = database(db_path)
+    check_run_files(RunFiles.of(
+        inputs=[("questionnaire", file), ("organisation profile", org_profile), *policy.inputs(),
+                ("mapping", mapping)],
+        folders=[("inventory", inventory)],
+        outputs=[("PDF report", pdf, "pdf"), ("JSON result", json_out, "json")], database=store, force=force))
+    settings = network.settings()
+    now, source = evidence_source(store, settings, run_clock(), replay=replay)
+    identity = {role: value for role, value in (("vendor.legal_name", vendor_name),
+                                                ("vendor.product", vendor_product),
+                                                ("vendor.domain", vendor_domain)) if value}
+    assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
+                                policy=policy.load(), evidence_source=source,
+                                format=format_name, mapping=mapping, identity=identity or None)
+    with Register(store) as register, contextlib.ExitStack() as stack:
+        evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
+        write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
+                         now=run_clock(), audience=audience, offline=settings.offline)
+    risk = assessment.risk
+    click.echo(f"{assessment.vendor.legal_name or file.name}: {outcome_line(risk)}, {len(assessment.findings)} "
+               f"findings, {len(risk.knockouts)} knockouts")
+    click.echo(f"wrote {pdf} and {json_out} ({assessment.assessment_id})")
+    for missing in risk.missing:
+        place = f" ({missing.place})" if missing.place else ""
+        click.echo(f"  missing {missing.question_id or missing.fact}{place}: {missing.why}; needed by "
+                   f"{', '.join(missing.rule_ids)}", err=True)
+    if fail_on is not None and TIERS.index(risk.tier) >= TIERS.index(fail_on):
+        click.echo(f"decision gate: tier {risk.tier} is at or above --fail-on {fail_on}", err=True)
+        sys.exit(EXIT_GATE)
+    if risk.decision == "more_information_needed":
+        sys.exit(EXIT_MORE_INFORMATION)
+
+
+@click.command("tco")
+@click.argument("file", type=EXISTING)
+@click.option("--offer", "offers_path", type=EXISTING, metavar="OFFERS.yaml",
+              help="Offers to price beside the questionnaire's (other plans, other vendors; docs/tco.md, "
+                   "\"Offers\"). Without it, the questionnaire's own quote is priced.")
+@inventory_option()
+@org_option
+@policy_options
+@network_options
+@click.option("-o", "--output", type=OUTPUT, help="Also write a one-page PDF: a bar per offer and adoption style.")
+@click.option("--json", "json_path", type=OUTPUT,
+              help="Also write the figures as JSON: the offers' comparison with --offer, else the TCO result.")
+@force_option
+def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, org_profile: Path | None,
+                policy: PolicyOptions, output: Path | None, json_path: Path | None, force: bool, db_path: Path | None,
+                network: NetworkOptions) -> None:
+    """Price a vendor's offers, each in both adoption styles, and say which costs least.
+
+    \b
+    riskengine tco samples/northwind-mail.xlsx --offer samples/northwind-offers.yaml \\
+        --inventory samples/inventory.yaml --org samples/org-profile.yaml --offline \\
+        -o offers.pdf --json offers.json
+
+    FILE is assessed as assess does (outside evidence unless --offline), but nothing is recorded in the
+    register: no report of the assessment is written. Every offer in OFFERS.yaml is priced good enough and
+    built to last on the same simulated futures; without --offer, the questionnaire's own quote, from the
+    figures of its TCO headline (the same as the report and the JSON of assess).
+
+    The table gives per offer and style the expected cost over the horizon (the mean, risk included: what the
+    recommendation is made on), the typical cost (the median future), the expected loss a year and how often
+    it is the cheapest; then the recommendation, or "too close to call". A problem in OFFERS.yaml is listed
+    with its file:line, all at once, and nothing is written (exit 2). The PDF and JSON are never an input, the
+    register database or each other, and replace an existing file only when riskengine wrote it (unless --force).
+    """
+    from riskengine.atomic import write_bytes_atomically
+    from riskengine.clock import run_clock
+    from riskengine.pipeline import assess as run_assessment
+    from riskengine.pipeline import evidence_source
+    from riskengine.portfolio.offers import offers_table, quote_table
+    from riskengine.portfolio.offers_page import offers_pdf
+    from riskengine.runfiles import RunFiles, check_run_files
+    from riskengine.tco import load_offers, price_offers
+
+    store = database(db_path)
+    check_run_files(RunFiles.of(
+        inputs=[("questionnaire", file), ("offers file", offers_path), ("organisation profile", org_profile),
+                *policy.inputs()],
+        folders=[("inventory", inventory)],
+        outputs=[("offers PDF", output, "pdf"), ("offers JSON", json_path, "json")], database=store, force=force))
+    offers = load_offers(offers_path) if offers_path is not None else None  # its problems before any work
+    judged_by = policy.load()
+    now, source = evidence_source(store, network.settings(), run_clock())
+    assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile, policy=judged_by,
+                                evidence_source=source)
+    if assessment.tco is None:
+        usage(f"{file}: the assessment priced no TCO")
+    if offers is not None:
+        comparison = price_offers(assessment.tco.inputs, offers, judged_by.assumptions, trials=None, seed=None)
+        table, result = offers_table(assessment, comparison), comparison.model_dump_json(indent=2)
+    else:
+        table, result = quote_table(assessment), assessment.tco.model_dump_json(indent=2)
+    if output is not None:
+        write_bytes_atomically(output, offers_pdf(table))
+    if json_path is not None:
+        write_bytes_atomically(json_path, (result + "\n").encode())
+    _show_offers(table)
+    written = [str(path) for path in (output, json_path) if path is not None]
+    if written:
+        click.echo(f"wrote {' and '.join(written)}")
+
+
+def _show_offers(table: OfferTable) -> None:
+    """The offers table: one line per offer and style, lowest expected cost first, then the recommendation."""
+    from riskengine.portfolio.offers import amount, percent
+    from riskengine.tco import load_assumptions
+    from riskengine.tco.headline import horizon_text
+
+    horizon = horizon_text(load_assumptions().wording, table.horizon_years)
+    subject = f"{table.offers} offer{'s' if table.offers != 1 else ''}" if any(
+        row.offer_id for row in table.rows) else "the questionnaire's quote"
+    click.echo(f"{table.vendor}: {subject} in both adoption styles, present value over {horizon} "
+               f"({table.currency}, risk included)")
+    width = min(max(len("offer"), *(len(row.offer) for row in table.rows)), 40)
+    money_width = max(len("expected cost"), *(len(amount(table.currency, value)) for row in table.rows for value in (
+        row.expected_total, row.typical_total, row.expected_annual_loss)))
+    click.echo(f"  {'offer':<{width}}  {'style':<13}  {'expected cost':>{money_width}}  "
+               f"{'typical cost':>{money_width}}  {'loss a year':>{money_width}}  {'cheapest':>8}")
+    for row in table.rows:
+        click.echo(f"  {cut(row.offer, width):<{width}}  {row.option.replace('_', ' '):<13}  "
+                   f"{amount(table.currency, row.expected_total):>{money_width}}  "
+                   f"{amount(table.currency, row.typical_total):>{money_width}}  "
+                   f"{amount(table.currency, row.expected_annual_loss):>{money_width}}  "
+                   f"{percent(row.probability_cheapest.value):>6} %")
+    click.echo(table.recommendation)
+    if table.decision_note:
+        click.echo(table.decision_note)
+    click.echo(f"expected cost: the mean over {table.trials:,} simulated futures, the figure the recommendation is "
+               "made on;")
+    click.echo("typical cost: the median future; cheapest: the share of futures in which it costs least of all")
+
+
+@click.command("explain")
+@click.argument("result", type=EXISTING)
+@click.option("--rule", "rule_id", metavar="ID", help="Only the trail of this rule (control, knockout, factor).")
+def explain_command(result: Path, rule_id: str | None) -> None:
+    """Print the trail behind a score from a JSON RESULT written by assess."""
+    from riskengine.assessment import load_result
+    from riskengine.explain import explain
+
+    for line in explain(load_result(result), rule_id):
+        click.echo(line)
