@@ -6,7 +6,10 @@ the walks of the vendor analysis set off full passes over the whole inventory (0
 
 The collector's state is process-wide: only the processes riskengine owns change it (the CLI around each
 command, a batch worker between vendors), never a library function, whose caller may have threads or
-collector settings of its own.
+collector settings of its own. A caller that owns its process may do the same around a large load::
+
+    with collector_paused():
+        graph = SystemGraph(load_inventory(path))   # 10,000 systems: about half the time of a load with it running
 """
 
 from __future__ import annotations
