@@ -43,9 +43,11 @@ def test_as_a_decorator() -> None:
 
 def test_loading_and_analysing_an_inventory_leaves_the_collector_running(tmp_path: Path) -> None:
     """Library calls never change the process-wide collector: only the CLI and the batch's workers pause it."""
-    from riskengine.inventory.analysis import analyse, load_effort_model
+    from riskengine.inventory.analysis import analyse
+    from riskengine.inventory.effort import load_effort_model
     from riskengine.inventory.graph import SystemGraph
     from riskengine.inventory.loader import load_inventory
+    from riskengine.inventory.vocabulary import load_vocabularies
 
     path = tmp_path / "inventory.yaml"
     lines = ["systems:"] + [f"  - {{id: s{index}, name: System {index}, owner: Team, criticality: low, "
@@ -54,7 +56,8 @@ def test_loading_and_analysing_an_inventory_leaves_the_collector_running(tmp_pat
                                   for index in range(1500)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = gc.get_stats()[0]["collections"]
-    graph = SystemGraph(load_inventory(path))
-    analyse(graph, [], "crm", load_effort_model())
+    vocabularies = load_vocabularies()
+    graph = SystemGraph(load_inventory(path, vocabularies=vocabularies))
+    analyse(graph, [], "crm", load_effort_model(), vocabularies)
     assert gc.isenabled()
     assert gc.get_stats()[0]["collections"] > before, "the collector ran while the inventory was built"

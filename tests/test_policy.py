@@ -15,7 +15,7 @@ from riskengine.policy import PARTS
 from riskengine.questionnaire.submission import IMPORT_FACTS
 from riskengine.resources import data_path
 from riskengine.tco.inputs import PRICE_FACTS
-from tests.conftest import NOW, SAMPLES
+from tests.conftest import NOW, SAMPLES, run_cli
 
 SHIPPED_PROFILE = data_path("scoring", "default.yaml")
 
@@ -116,3 +116,25 @@ def test_an_override_changes_the_assessment_and_its_recorded_inputs(tmp_path: Pa
     assert shipped.risk.residual == judged.risk.residual
     assert (shipped.risk.tier, judged.risk.tier) == ("low", "critical")
     assert shipped.assessment_id != judged.assessment_id
+
+
+def test_the_commands_take_a_policy_folder_and_never_write_over_it(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "scoring/default.yaml",
+                     "extends: default\ntiers:\n  - {id: low, below: 5}\n  - {id: medium, below: 10}\n"
+                     "  - {id: high, below: 15}\n  - {id: critical}\n")
+    env = {"RISKENGINE_DB": str(tmp_path / "riskengine.db")}
+    judged = run_cli("assess", str(SAMPLES / "northwind-mail.xlsx"), "--policy", str(folder),
+                     "-o", str(tmp_path / "report.pdf"), env=env)
+    assert judged.returncode == 0, judged.stderr
+    assert "tier critical" in judged.stdout
+    policy_file = folder / "scoring" / "default.yaml"
+    before = policy_file.read_bytes()
+    refused = run_cli("assess", str(SAMPLES / "northwind-mail.xlsx"), "--policy", str(folder),
+                      "-o", str(tmp_path / "other.pdf"), "--json", str(policy_file), "--force", env=env)
+    assert refused.returncode == 2
+    assert "policy file (scoring profile)" in refused.stderr
+    assert policy_file.read_bytes() == before
+    typo = _folder(tmp_path / "typo", "templates/reports.yaml", "x: 1\n")
+    stopped = run_cli("validate", str(SAMPLES / "northwind-mail.xlsx"), "--policy", str(typo), env=env)
+    assert stopped.returncode == 2
+    assert "reports.yaml: not a policy file" in stopped.stderr and "Traceback" not in stopped.stderr
