@@ -15,17 +15,12 @@ import trustme
 
 from riskengine.enrich.evidence import Evidence
 from riskengine.enrich.guard import AddressGuard, Deadline
+from riskengine.enrich.headers import parse_csp
+from riskengine.enrich.security_txt import parse_security_txt
 from riskengine.enrich.settings import NetworkSettings
-from riskengine.enrich.web import (
-    CHECKS,
-    WebScoring,
-    certificate_not_after,
-    check_web,
-    load_web_scoring,
-    observatory_score,
-    parse_csp,
-    parse_security_txt,
-)
+from riskengine.enrich.tls import parse_certificate
+from riskengine.enrich.web import CHECKS, check_web
+from riskengine.enrich.web_scoring import WebScoring, load_web_scoring, observatory_score
 from riskengine.errors import ConfigurationError
 from riskengine.resources import data_path
 
@@ -195,9 +190,9 @@ def test_certificate_expiry_is_read_from_der(ca: trustme.CA) -> None:
     expiry = dt.datetime(2031, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
     cert = ca.issue_cert("vendor.test", not_after=expiry.replace(tzinfo=None))
     der = ssl.PEM_cert_to_DER_cert(cert.cert_chain_pems[0].bytes().decode())
-    assert certificate_not_after(der) == expiry
-    with pytest.raises(ValueError):
-        certificate_not_after(der[:40])
+    assert parse_certificate(der).not_after == expiry
+    with pytest.raises(ValueError, match="not a readable DER certificate"):
+        parse_certificate(der[:40])
 
 
 # --- whole sites ---------------------------------------------------------------------------------------------
