@@ -3,7 +3,9 @@
 RDAP (RFC 9082, RFC 9083) is JSON over HTTPS. The server for a TLD comes from ``rdap-bootstrap.json`` beside
 this module: a hand-copied subset of the IANA RDAP bootstrap registry (https://data.iana.org/rdap/dns.json,
 RFC 9224) dated 2026-11-24, never fetched at run time; ``NetworkSettings.rdap_base`` replaces it (tests,
-mirrors). RDAP redirects are not followed: a redirecting server counts as "no RDAP" and WHOIS is asked.
+mirrors). RDAP is fetched through the guarded transport of the web checks (``riskengine.enrich.http``: address
+guard, deadline, byte cap); its redirects are not followed: a redirecting server counts as "no RDAP" and WHOIS
+is asked.
 
 WHOIS (RFC 3912) is read by a small client of our own, because python-whois fixes the port at 43 and has no
 total deadline or size cap. Its parser (``whois.parser.WhoisEntry``) still reads the text, cut to what it
