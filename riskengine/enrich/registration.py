@@ -3,7 +3,9 @@
 RDAP (RFC 9082, RFC 9083) is JSON over HTTPS. The server for a TLD comes from ``rdap-bootstrap.json`` beside
 this module: a hand-copied subset of the IANA RDAP bootstrap registry (https://data.iana.org/rdap/dns.json,
 RFC 9224) dated 2026-11-24, never fetched at run time; ``NetworkSettings.rdap_base`` replaces it (tests,
-mirrors). RDAP redirects are not followed: a redirecting server counts as "no RDAP" and WHOIS is asked.
+mirrors). RDAP is fetched through the guarded transport of the web checks (``riskengine.enrich.http``: address
+guard, deadline, byte cap); its redirects are not followed: a redirecting server counts as "no RDAP" and WHOIS
+is asked.
 
 WHOIS (RFC 3912) is read by a small client of our own, because python-whois fixes the port at 43 and has no
 total deadline or size cap. Its parser (``whois.parser.WhoisEntry``) still reads the text, cut to what it
@@ -21,11 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import socket
-import threading
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence, unknown
 from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded, IPAddress
+from riskengine.enrich.http import REDIRECTS, Response, fetch
 from riskengine.enrich.replies import (
     REDACTION,
     RegistrationRecord,
@@ -73,6 +74,8 @@ TOOL_RDAP = "riskengine-rdap/1"
 TOOL_WHOIS = "riskengine-whois/1"
 _TOOL_NONE = "riskengine-registration/1"
 _CHUNK = 16_384
+_RDAP_HEADERS = {"Accept": "application/rdap+json, application/json;q=0.9",
+                 "User-Agent": "riskengine (vendor registration check)"}
 
 _HOLD = frozenset({"clienthold", "serverhold"})
 _TRANSFER_LOCK = frozenset({"clienttransferprohibited", "servertransferprohibited", "transferprohibited"})
@@ -126,13 +129,6 @@ class _Reply:
 
 class _Unavailable(Exception):
     """This source gave nothing usable; the message is the reason, for the "unknown" evidence."""
-
-
-@dataclass
-class _Outcome:
-    value: Any = None
-    error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
 
 
 # --------------------------------------------------------------------------------------------- the checks
@@ -265,15 +261,10 @@ def _observe_rdap(name: str, guard: AddressGuard, deadline: Deadline, now: dt.da
         raise _Unavailable(f"RDAP: .{name.rsplit('.', 1)[-1]} has no RDAP service in the IANA bootstrap snapshot")
     url = base.rstrip("/") + "/domain/" + name
     try:
-        # The reply is read and parsed inside the call the deadline bounds: the JSON parser runs in C over
-        # at most max_bytes (milliseconds for the default 1 MB), and parse_rdap reads each field once.
-        status, location, body, address, record = _call_within(
-            lambda: _rdap_lookup(url, name, guard, deadline, now), deadline, f"waiting for {url}")
+        status, location, body, address, record = _rdap_lookup(url, name, guard, deadline, now)
     except _Unavailable as exc:
         raise _Unavailable(f"RDAP {url}: {exc}") from None
-    except Exception as exc:  # requests, urllib3 and socket errors; each becomes the reason
-        raise _Unavailable(f"RDAP {url}: {_describe(exc)}") from None
-    if status in (301, 302, 303, 307, 308):
+    if status in REDIRECTS:
         raise _Unavailable(f"RDAP {url}: redirected to {location or '?'}; RDAP redirects are not followed")
     if status == 404:
         raise _Unavailable(f"RDAP {url}: the server has no record of {name} (HTTP 404)")
@@ -285,12 +276,17 @@ def _observe_rdap(name: str, guard: AddressGuard, deadline: Deadline, now: dt.da
 
 def _rdap_lookup(url: str, name: str, guard: AddressGuard, deadline: Deadline,
                  now: dt.datetime) -> tuple[int, str, bytes, str, RegistrationRecord | None]:
-    """GET the domain object and normalise it: status, Location, body, address, and the record (for 200)."""
-    status, location, body, address = _rdap_get(url, guard, deadline)
-    if status != 200:
-        return status, location, body, address, None
+    """GET the domain object and normalise it: status, Location, body, address, and the record (for 200).
+
+    The reply is parsed within the deadline that bounded its fetch: the JSON parser runs in C over at most
+    ``max_bytes`` (milliseconds for the default 1 MB), and parse_rdap reads each field once.
+    """
+    response = _rdap_get(url, guard, deadline)
+    location = response.first("location") or ""
+    if response.status != 200:
+        return response.status, location, b"", response.address, None
     try:
-        data = json.loads(body, parse_int=_rdap_integer)
+        data = json.loads(response.body, parse_int=_rdap_integer)
     except _LongNumber:
         raise _Unavailable(f"the answer holds a number of more than {MAX_RDAP_INTEGER_DIGITS} digits") from None
     except RecursionError:
@@ -302,7 +298,11 @@ def _rdap_lookup(url: str, name: str, guard: AddressGuard, deadline: Deadline,
     record = parse_rdap(data, now)
     if record.is_empty():
         raise _Unavailable("the domain object holds no registration data")
-    return status, location, body, address, record
+    try:
+        deadline.remaining()
+    except DeadlineExceeded:
+        raise _Unavailable(_ran_out(deadline, url)) from None
+    return response.status, location, response.body, response.address, record
 
 
 class _LongNumber(ValueError):
@@ -315,88 +315,33 @@ def _rdap_integer(literal: str) -> int:
     return int(literal)
 
 
-def _rdap_get(url: str, guard: AddressGuard, deadline: Deadline) -> tuple[int, str, bytes, str]:
-    """GET ``url`` at the guard-checked address: no proxies, no redirects, capped body, deadline-bound reads.
-
-    Returns the status, the Location header, the body (read only for 200) and the address connected to.
-    """
-    import requests
-    from requests.adapters import HTTPAdapter
-
+def _rdap_get(url: str, guard: AddressGuard, deadline: Deadline) -> Response:
+    """GET ``url`` through the guarded transport (``riskengine.enrich.http``): the checked address, the name for
+    SNI and the certificate, no proxies, no redirects followed, the body read only for 200 and refused past
+    ``max_bytes``, the whole exchange within the deadline."""
     settings = guard.settings
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _Unavailable("only http and https RDAP URLs are used")
-    host = parts.hostname
-    default_port = 443 if parts.scheme == "https" else 80
-    port = parts.port or default_port
-    address = guard.resolve(host, deadline)
-    literal = f"[{address}]" if address.version == 6 else str(address)
-    target = urllib.parse.urlunsplit((parts.scheme, f"{literal}:{port}", parts.path, parts.query, ""))
-    headers = {"Host": host if port == default_port else f"{host}:{port}",
-               "Accept": "application/rdap+json, application/json;q=0.9",
-               "Accept-Encoding": "identity", "User-Agent": "riskengine (vendor registration check)"}
-    with requests.Session() as session:
-        session.trust_env = False
-        if parts.scheme == "https":
-            # Connect to the checked address but present and verify the real name (SNI and certificate).
-            adapter = HTTPAdapter(max_retries=0)
-            adapter.poolmanager.connection_pool_kw.update(server_hostname=host, assert_hostname=host)
-            session.mount("https://", adapter)
-        response = session.get(target, headers=headers, allow_redirects=False, stream=True,
-                               verify=settings.ca_bundle or True,
-                               timeout=(deadline.timeout(settings.connect_timeout),
-                                        deadline.timeout(settings.read_timeout)))
-        with response:
-            body = _read_capped(response, settings, deadline) if response.status_code == 200 else b""
-            return int(response.status_code), str(response.headers.get("Location", "")), body, str(address)
-
-
-def _read_capped(response: Any, settings: NetworkSettings, deadline: Deadline) -> bytes:
-    """The body, at most ``max_bytes``, each read bounded by the read timeout and the time left."""
-    declared = str(response.headers.get("Content-Length", ""))
-    if declared.isdigit() and int(declared) > settings.max_bytes:
-        raise _Unavailable(f"the answer declares {declared} bytes, over the {settings.max_bytes}-byte cap")
-    raw = response.raw
-    sock = getattr(getattr(raw, "connection", None), "sock", None)
-    chunks: list[bytes] = []
-    total = 0
-    while True:
-        timeout = deadline.timeout(settings.read_timeout)
-        if isinstance(sock, socket.socket):
-            sock.settimeout(timeout)
-        chunk = raw.read1(_CHUNK, decode_content=True)
-        if not chunk:
-            return b"".join(chunks)
-        total += len(chunk)
-        if total > settings.max_bytes:
+    fetched = fetch(url, guard, deadline, headers=_RDAP_HEADERS, follow_redirects=False, any_port=True,
+                    body_statuses=(200,), decode_content=True)
+    failure = fetched.failure
+    if failure is not None:
+        if failure.kind == "deadline":
+            raise _Unavailable(_ran_out(deadline, url))
+        raise _Unavailable(_describe(failure.cause) if failure.cause is not None else failure.reason)
+    response = fetched.responses[0]
+    if response.status == 200:
+        declared = response.first("content-length") or ""
+        if declared.isdigit() and int(declared) > settings.max_bytes:
+            raise _Unavailable(f"the answer declares {declared} bytes, over the {settings.max_bytes}-byte cap")
+        if response.truncated:
             raise _Unavailable(f"the answer is larger than the {settings.max_bytes}-byte cap")
-        chunks.append(chunk)
+    return response
 
 
-def _call_within(function: Callable[[], T], deadline: Deadline, doing: str) -> T:
-    """Run ``function`` in a helper thread and give up when the deadline runs out.
-
-    requests cannot bound the whole exchange (a server may drip its headers a byte at a time, each byte
-    within the read timeout); the helper thread ends by itself at its next read timeout.
-    """
-    outcome = _Outcome()
-
-    def run() -> None:
-        try:
-            outcome.value = function()
-        except BaseException as exc:  # handed to the caller, which decides
-            outcome.error = exc
-        finally:
-            outcome.done.set()
-
-    threading.Thread(target=run, name="riskengine-rdap", daemon=True).start()
-    if not outcome.done.wait(deadline.remaining()):
-        raise DeadlineExceeded(f"the {deadline.seconds:g} s deadline ran out {doing}")
-    if outcome.error is not None:
-        raise outcome.error
-    result: T = outcome.value
-    return result
+def _ran_out(deadline: Deadline, url: str) -> str:
+    return f"the {deadline.seconds:g} s deadline ran out waiting for {url}"
 
 
 def parse_rdap(data: Mapping[str, Any], now: dt.datetime) -> RegistrationRecord:

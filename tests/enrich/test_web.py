@@ -15,17 +15,11 @@ import trustme
 
 from riskengine.enrich.evidence import Evidence
 from riskengine.enrich.guard import AddressGuard, Deadline
+from riskengine.enrich.headers import parse_csp
 from riskengine.enrich.settings import NetworkSettings
-from riskengine.enrich.web import (
-    CHECKS,
-    WebScoring,
-    certificate_not_after,
-    check_web,
-    load_web_scoring,
-    observatory_score,
-    parse_csp,
-    parse_security_txt,
-)
+from riskengine.enrich.tls import parse_certificate
+from riskengine.enrich.web import CHECKS, check_web
+from riskengine.enrich.web_scoring import WebScoring, load_web_scoring, observatory_score
 from riskengine.errors import ConfigurationError
 from riskengine.resources import data_path
 
@@ -157,18 +151,6 @@ def test_scoring_model_is_frozen() -> None:
 
 # --- pure parsers --------------------------------------------------------------------------------------------
 
-def test_security_txt_parser_unwraps_pgp_and_collects_fields() -> None:
-    text = ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n# our policy\nContact: mailto:a@vendor.test\n"
-            "Contact: https://vendor.test/report\nExpires: 2027-01-01T00:00:00.000Z\n- Policy: https://vendor.test/p\n"
-            "-----BEGIN PGP SIGNATURE-----\nContact: mailto:forged@evil.test\n-----END PGP SIGNATURE-----\n")
-    fields, problems = parse_security_txt(text)
-    assert fields == {"contact": ["mailto:a@vendor.test", "https://vendor.test/report"],
-                      "expires": "2027-01-01T00:00:00.000Z", "policy": ["https://vendor.test/p"]}
-    assert problems == []
-    _, problems = parse_security_txt("Contact: x\nExpires: 2027-01-01T00:00:00Z\nExpires: 2028-01-01T00:00:00Z\n")
-    assert problems == ["Expires appears 2 times (at most once)"]
-
-
 def test_csp_parser_combines_policies_as_the_observatory_does() -> None:
     # a directive only a later policy names keeps no source; one both name keeps what both allow
     assert parse_csp(["default-src 'self'; script-src 'self' https://cdn.test", "img-src *"]) == {
@@ -195,9 +177,9 @@ def test_certificate_expiry_is_read_from_der(ca: trustme.CA) -> None:
     expiry = dt.datetime(2031, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
     cert = ca.issue_cert("vendor.test", not_after=expiry.replace(tzinfo=None))
     der = ssl.PEM_cert_to_DER_cert(cert.cert_chain_pems[0].bytes().decode())
-    assert certificate_not_after(der) == expiry
-    with pytest.raises(ValueError):
-        certificate_not_after(der[:40])
+    assert parse_certificate(der).not_after == expiry
+    with pytest.raises(ValueError, match="not a readable DER certificate"):
+        parse_certificate(der[:40])
 
 
 # --- whole sites ---------------------------------------------------------------------------------------------
@@ -225,6 +207,20 @@ def test_good_site_passes_every_check(site: Site, ca_pem: Path) -> None:
     # One fetch of the home page serves every header check; the privacy link needed no more requests.
     assert [(seen.scheme, seen.path) for seen in site.seen] == [
         ("https", "/"), ("http", "/"), ("https", "/"), ("https", "/.well-known/security.txt")]
+
+
+def test_the_scoring_passed_in_judges_the_site(site: Site, ca_pem: Path) -> None:
+    serve_good(site)
+    settings = settings_for(site, ca_pem)
+    shipped = load_web_scoring()
+    strict = shipped.model_copy(update={
+        "pass_score": shipped.pass_score.model_copy(update={"value": 101}),
+        "certificate_min_days": shipped.certificate_min_days.model_copy(update={"value": 400_000})})
+    evidence = check_web("vendor.test", AddressGuard(settings), Deadline(settings.deadline), NOW, scoring=strict)
+    records = {record.check: record for record in evidence}
+    assert records["web.score"].status == "fail" and records["web.score"].value == 100
+    assert records["web.cert_days_left"].status == "fail"
+    assert "under the 400000-day minimum" in records["web.cert_days_left"].reason
 
 
 def test_bad_site_fails_each_check_with_its_reason(site: Site, ca_pem: Path) -> None:
