@@ -177,8 +177,10 @@ def _price(submission: Submission, policy: Policy, risk: RiskResult, organisatio
 
 
 def evidence_source(store_path: Path, settings: NetworkSettings, now: dt.datetime, *,
-                    replay: str | None = None) -> tuple[dt.datetime, EvidenceSource]:
+                    replay: str | None = None, policy: Policy | None = None) -> tuple[dt.datetime, EvidenceSource]:
     """The clock and the evidence source of a run: live (store first, then network), offline, or a replay.
+
+    A live source judges the website by ``policy``'s web scoring (default: the shipped policy's).
 
     A replay returns the past run's clock and evidence, whatever domain or settings are asked for. The
     store is opened only when evidence is asked for, so a run that fails on its input touches nothing.
@@ -189,9 +191,12 @@ def evidence_source(store_path: Path, settings: NetworkSettings, now: dt.datetim
         recorded = EvidenceSet.of(domain, "replay", items)
         return created, lambda _domain, _sends_email: recorded
 
+    web_scoring = (policy or default_policy()).web
+
     def live(domain: str, sends_email: bool) -> EvidenceSet:
         with EvidenceStore(store_path) as store:
-            return gather_evidence(domain, settings=settings, now=now, store=store, sends_email=sends_email)
+            return gather_evidence(domain, settings=settings, now=now, store=store, sends_email=sends_email,
+                                   web_scoring=web_scoring)
 
     return now, live
 

@@ -1,7 +1,8 @@
 """The policy: every data file that decides or words an assessment, loaded once at the edge and hashed.
 
 A ``Policy`` holds the question bank, the scoring profile, the TCO assumptions, the integration effort model, the
-vocabularies, the comparison rule, and the wording of the reports (report, glossary, scorecard, portfolio). The
+vocabularies, the comparison rule, the web checks' scoring, and the wording of the reports (report, glossary,
+scorecard, portfolio). The
 shipped files are the defaults; an organisation overrides any of them with a folder laid out like the shipped
 data (``scoring/default.yaml``, ``templates/report.yaml`` ...): a file there replaces the shipped one (a profile
 may ``extends: default`` to change only what it names). ``Policy.digest`` hashes what was loaded, so an assessment
@@ -22,6 +23,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from riskengine.digest import file_sha256
+from riskengine.enrich.web_scoring import DEFAULT_SCORING, WebScoring, load_web_scoring
 from riskengine.errors import ConfigurationError, Problem
 from riskengine.inventory.effort import EFFORT_MODEL, EffortModel, load_effort_model
 from riskengine.inventory.vocabulary import VOCABULARIES_FILE, Vocabularies, load_vocabularies
@@ -67,6 +69,7 @@ PARTS: dict[str, _Part] = {
     "assumptions": _Part("scoring", DEFAULT_ASSUMPTIONS, "TCO assumptions"),
     "effort": _Part("scoring", EFFORT_MODEL, "integration effort model"),
     "compare": _Part("scoring", COMPARE_RULE, "comparison rule"),
+    "web": _Part("scoring", DEFAULT_SCORING, "web scoring"),
     "wording": _Part("templates", REPORT_TEMPLATE, "report wording"),
     "glossary": _Part("templates", GLOSSARY_TEMPLATE, "glossary"),
     "portfolio": _Part("templates", PORTFOLIO_TEMPLATE, "portfolio wording"),
@@ -98,6 +101,7 @@ class Policy(BaseModel):
     assumptions: Assumptions
     effort: EffortModel
     compare: CompareRule
+    web: WebScoring
     wording: ReportWording
     glossary: Glossary
     portfolio: PortfolioWording
@@ -141,6 +145,7 @@ def read_policy(folder: Path | None = None, *, facts: Mapping[str, str], profile
         "assumptions": load_assumptions(given("assumptions")),
         "effort": load_effort_model(given("effort")),
         "compare": load_compare_rule(given("compare")),
+        "web": load_web_scoring(given("web")),
         "wording": load_wording(given("wording")),
         "glossary": load_glossary(given("glossary")),
         "portfolio": load_portfolio_wording(given("portfolio")),

@@ -6,7 +6,7 @@ From the bottom up; a module may import its own layer and those below:
     kernel   facts, errors, digest, datafile, resources, exports, atomic, cells, clock, database, collector,
              runfiles
     policy   policy, questionnaire.bank, score.profile, report.wording, tco.assumptions, inventory.vocabulary,
-             inventory.effort, enrich.kinds, portfolio.wording, organisation, conditions
+             inventory.effort, enrich.kinds, enrich.web_scoring, portfolio.wording, organisation, conditions
     read     questionnaire, importers, inventory, enrich
     judge    score, tco
     stages   assessment, pipeline, validation, schema, explain
@@ -27,8 +27,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kernel", ("facts", "errors", "digest", "datafile", "resources", "exports", "atomic", "cells", "clock",
                 "database", "collector", "runfiles")),
     ("policy", ("policy", "questionnaire.bank", "score.profile", "report.wording", "tco.assumptions",
-                "inventory.vocabulary", "inventory.effort", "enrich.kinds", "portfolio.wording", "organisation",
-                "conditions")),
+                "inventory.vocabulary", "inventory.effort", "enrich.kinds", "enrich.web_scoring", "portfolio.wording",
+                "organisation", "conditions")),
     ("read", ("questionnaire", "importers", "inventory", "enrich")),
     ("judge", ("score", "tco")),
     ("stages", ("assessment", "pipeline", "validation", "schema", "explain")),

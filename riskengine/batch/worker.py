@@ -80,6 +80,7 @@ class _Worker:
         from riskengine.enrich.gather import gather_evidence
 
         return gather_evidence(domain, settings=self.settings.network, now=self.settings.now, store=self.evidence,
+                               web_scoring=self.settings.policy.web,
                                sends_email=sends_email)
 
     def assess(self, job: Job) -> VendorOutcome:

@@ -88,12 +88,13 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
         folders=[("inventory", inventory)],
         outputs=[("PDF report", pdf, "pdf"), ("JSON result", json_out, "json")], database=store, force=force))
     settings = network.settings()
-    now, source = evidence_source(store, settings, run_clock(), replay=replay)
+    judged_by = policy.load()
+    now, source = evidence_source(store, settings, run_clock(), replay=replay, policy=judged_by)
     identity = {role: value for role, value in (("vendor.legal_name", vendor_name),
                                                 ("vendor.product", vendor_product),
                                                 ("vendor.domain", vendor_domain)) if value}
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
-                                policy=policy.load(), evidence_source=source,
+                                policy=judged_by, evidence_source=source,
                                 format=format_name, mapping=mapping, identity=identity or None)
     with Register(store) as register, contextlib.ExitStack() as stack:
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
@@ -165,7 +166,7 @@ def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, or
         outputs=[("offers PDF", output, "pdf"), ("offers JSON", json_path, "json")], database=store, force=force))
     offers = load_offers(offers_path) if offers_path is not None else None  # its problems before any work
     judged_by = policy.load()
-    now, source = evidence_source(store, network.settings(), run_clock())
+    now, source = evidence_source(store, network.settings(), run_clock(), policy=judged_by)
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile, policy=judged_by,
                                 evidence_source=source)
     if assessment.tco is None:

@@ -151,7 +151,7 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
         outputs=[("comparison PDF", output, "pdf"), ("comparison JSON", json_path, "json")],
         database=store, force=force))
     judged_by = policy.load()
-    now, source = evidence_source(store, network.settings(), run_clock())
+    now, source = evidence_source(store, network.settings(), run_clock(), policy=judged_by)
     assessments = assess_candidates(questionnaires, now=now, inventory=inventory, org_profile=org_profile,
                                     policy=judged_by, evidence_source=source)
     comparison = compare(assessments, policy=judged_by)

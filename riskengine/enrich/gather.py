@@ -18,6 +18,7 @@ from riskengine.enrich.guard import AddressGuard, Deadline
 from riskengine.enrich.kinds import Mode as Mode
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
+from riskengine.enrich.web_scoring import WebScoring
 from riskengine.facts import Fact, Provenance
 
 TOOL = "riskengine-enrich/1"
@@ -52,8 +53,10 @@ def all_checks() -> dict[str, tuple[Kind, str]]:
 
 
 def gather_evidence(domain: str, *, settings: NetworkSettings, now: dt.datetime, store: EvidenceStore | None,
-                    sends_email: bool) -> EvidenceSet:
-    """Evidence for ``domain``: fresh store records reused, the rest fetched (unless offline), all saved."""
+                    sends_email: bool, web_scoring: WebScoring | None = None) -> EvidenceSet:
+    """Evidence for ``domain``: fresh store records reused, the rest fetched (unless offline), all saved.
+
+    ``web_scoring`` judges the website (the policy's; default: the shipped ``scoring/web-observatory.yaml``)."""
     from riskengine.enrich.domain import DomainError, normalise_domain
 
     checks = all_checks()
@@ -70,7 +73,7 @@ def gather_evidence(domain: str, *, settings: NetworkSettings, now: dt.datetime,
         return EvidenceSet.of(name, "offline", items)
     cached = store.fresh(name, now) if store is not None else {}
     wanted = {kind for check, (kind, _) in checks.items() if check not in cached}
-    fetched = _fetch(name, wanted, settings, now, sends_email)
+    fetched = _fetch(name, wanted, settings, now, sends_email, web_scoring)
     if store is not None:
         store.save(name, fetched)
     by_check = {item.check: item for item in fetched}
@@ -81,7 +84,7 @@ def gather_evidence(domain: str, *, settings: NetworkSettings, now: dt.datetime,
 
 
 def _fetch(domain: str, kinds: set[Kind], settings: NetworkSettings, now: dt.datetime,
-           sends_email: bool) -> list[Evidence]:
+           sends_email: bool, web_scoring: WebScoring | None) -> list[Evidence]:
     from riskengine.enrich import dns_checks, registration, web
     from riskengine.enrich.worker import warm_up
 
@@ -92,7 +95,7 @@ def _fetch(domain: str, kinds: set[Kind], settings: NetworkSettings, now: dt.dat
     groups: dict[str, Callable[[], list[Evidence]]] = {
         "registration": lambda: registration.check_registration(domain, guard, deadline, now),
         "dns": lambda: dns_checks.check_dns(domain, guard, deadline, now, sends_email=sends_email),
-        "web": lambda: web.check_web(domain, guard, deadline, now),
+        "web": lambda: web.check_web(domain, guard, deadline, now, scoring=web_scoring),
     }
     selected = [groups[kind] for kind in sorted(kinds)]
     if not selected:
