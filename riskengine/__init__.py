@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # what the lazy exports below give, for type checkers and rea
         UnreadableFileError,
         UsageError,
     )
-    from riskengine.pipeline import assess, load_policy, render, write_outputs
+    from riskengine.outputs import render, write_outputs
+    from riskengine.pipeline import assess, load_policy
     from riskengine.policy import Policy
     from riskengine.questionnaire.bank import load_bank
     from riskengine.questionnaire.submission import Submission
@@ -41,8 +42,8 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "assess": "riskengine.pipeline",
     "validate": "riskengine.validation",
-    "render": "riskengine.pipeline",
-    "write_outputs": "riskengine.pipeline",
+    "render": "riskengine.outputs",
+    "write_outputs": "riskengine.outputs",
     "Assessment": "riskengine.assessment",
     "Submission": "riskengine.questionnaire.submission",
     "RiskResult": "riskengine.score.result",

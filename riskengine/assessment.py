@@ -104,3 +104,7 @@ def load_result(path: Path) -> Assessment:
         raise UsageError(f"{path}: not a riskengine JSON result ({exc.error_count()} problems, first: "
                          f"{exc.errors()[0]['msg']})") from exc
 
+
+def assessment_json(assessment: Assessment) -> bytes:
+    """The JSON result: the whole assessment, indented, one trailing newline (what ``--json`` writes)."""
+    return (assessment.model_dump_json(indent=2) + "\n").encode()

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from riskengine import __version__
 from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, OpenQuestion, Vendor, Versions
@@ -34,9 +34,6 @@ from riskengine.score.profile import ASSESSMENT_FACTS
 from riskengine.score.result import RiskResult
 from riskengine.tco.inputs import PRICE_FACTS, price_facts
 from riskengine.tco.result import TcoResult
-
-if TYPE_CHECKING:  # the register is imported where it is used: only runs that record need it
-    from riskengine.register.store import Output, Register
 
 Audience = Literal["full", "it", "marketing", "compliance"]
 
@@ -209,17 +206,6 @@ def record_evidence(store_path: Path, assessment: Assessment) -> None:
                              assessment.evidence.items)
 
 
-def render(assessment: Assessment, *, audience: Audience = "full") -> tuple[bytes, bytes]:
-    """The report's PDF bytes and the JSON result's bytes (the JSON is always whole)."""
-    from riskengine.report.document import render_pdf
-
-    return render_pdf(assessment, audience=audience), assessment_json(assessment)
-
-
-def assessment_json(assessment: Assessment) -> bytes:
-    return (assessment.model_dump_json(indent=2) + "\n").encode()
-
-
 def _labels(bank: QuestionBank) -> dict[str, str]:
     """What each fact means for a person, in bank order: the question's text, or the stage fact's meaning."""
     labels = {f"answer.{question.id}": question.text for _, question in bank.questions()}
@@ -329,52 +315,3 @@ def _assessment_id(inputs: list[InputFile], now: dt.datetime, evidence_hash: str
     """Stable for the same inputs, clock and evidence, so a replay gives the same id."""
     material = json.dumps([[i.role, i.sha256] for i in inputs] + [now.isoformat(), evidence_hash]).encode()
     return f"RA-{now:%Y%m%d}-{hashlib.sha256(material).hexdigest()[:10].upper()}"
-
-
-def write_outputs(assessment: Assessment, *, pdf: Path | None, json_path: Path | None,
-                  audience: Audience = "full") -> None:
-    """Render everything first, then write each file to a temporary name and rename it into place."""
-    from riskengine.atomic import write_bytes_atomically
-
-    pdf_bytes, json_bytes = render(assessment, audience=audience)
-    for path, data in ((pdf, pdf_bytes), (json_path, json_bytes)):
-        if path is not None:
-            write_bytes_atomically(path, data)
-
-
-
-def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, register: Register,
-                     evidence_store: EvidenceStore | None, now: dt.datetime, audience: Audience = "full",
-                     offline: bool = False) -> tuple[Output, Output]:
-    """Render, write the PDF and the JSON (each whole or not at all), then record the run in the register.
-
-    The evidence the assessment used is recorded first (for ``--replay``), then the assessment with its
-    outputs' sha256 in one transaction, so a register row always means both files were fully in place.
-    ``now`` is when it is recorded (the command's clock, not the assessment's). Returns the two outputs. A
-    database that cannot be written after the files are is a ``NotRecordedError`` (exit 2), never SQLite's own
-    exception.
-    """
-    import sqlite3
-
-    from riskengine.atomic import write_bytes_atomically
-    from riskengine.errors import NotRecordedError
-    from riskengine.register.errors import DatabaseError
-    from riskengine.register.store import Output, run_key, run_settings
-
-    pdf_bytes, json_bytes = render(assessment, audience=audience)
-    write_bytes_atomically(pdf, pdf_bytes)
-    write_bytes_atomically(json_path, json_bytes)
-    outputs = (Output.of("pdf", pdf, pdf_bytes, audience), Output.of("json", json_path, json_bytes, audience))
-    key = run_key(((item.role, item.sha256) for item in assessment.inputs),
-                  run_settings(offline=offline, audience=audience))
-    try:
-        if evidence_store is not None and assessment.evidence is not None:
-            evidence_store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
-                                      assessment.evidence.items)
-        register.record(assessment, outputs=outputs, run_key=key, result=json_bytes, now=now)
-    except (sqlite3.Error, DatabaseError) as exc:  # the files are whole; only the record is missing: say so
-        raise NotRecordedError(
-            f"wrote {pdf} and {json_path}, but could not record {assessment.assessment_id} in the register "
-            f"{register.path}: {exc}. The register does not know these files (verify will not find them): assess "
-            "again once the register can be written") from exc
-    return outputs

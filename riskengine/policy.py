@@ -1,12 +1,11 @@
 """The policy: every data file that decides or words an assessment, loaded once at the edge and hashed.
 
 A ``Policy`` holds the question bank, the scoring profile, the TCO assumptions, the integration effort model, the
-vocabularies, the comparison rule, the web checks' scoring, and the wording of the reports (report, glossary,
-scorecard, portfolio). The
-shipped files are the defaults; an organisation overrides any of them with a folder laid out like the shipped
-data (``scoring/default.yaml``, ``templates/report.yaml`` ...): a file there replaces the shipped one (a profile
-may ``extends: default`` to change only what it names). ``Policy.digest`` hashes what was loaded, so an assessment
-records exactly which policy judged it.
+vocabularies, the comparison rule, the web checks' scoring, and the wording of the reports (report, glossary, joint
+scorecard, portfolio). The shipped files are the defaults; an organisation overrides any of them with a folder laid
+out like the shipped data (``scoring/default.yaml``, ``templates/report.yaml`` ...): a file there replaces the
+shipped one (a profile may ``extends: default`` to change only what it names). ``Policy.digest`` hashes what was
+loaded, so an assessment records exactly which policy judged it.
 
 This module reads files; the stages never do: they take what they need from the ``Policy`` they are given.
 """
@@ -36,6 +35,7 @@ from riskengine.portfolio.wording import (
     load_portfolio_wording,
 )
 from riskengine.questionnaire.bank import DEFAULT_BANK, QuestionBank, load_bank
+from riskengine.report.scorecard import SCORECARD_TEMPLATE, ScorecardSpec, load_scorecard
 from riskengine.report.wording import (
     GLOSSARY_TEMPLATE,
     REPORT_TEMPLATE,
@@ -72,6 +72,7 @@ PARTS: dict[str, _Part] = {
     "web": _Part("scoring", DEFAULT_SCORING, "web scoring"),
     "wording": _Part("templates", REPORT_TEMPLATE, "report wording"),
     "glossary": _Part("templates", GLOSSARY_TEMPLATE, "glossary"),
+    "scorecard": _Part("templates", SCORECARD_TEMPLATE, "joint scorecard"),
     "portfolio": _Part("templates", PORTFOLIO_TEMPLATE, "portfolio wording"),
 }
 """Each part of the policy and where its file lives, in the shipped data and in an override folder alike."""
@@ -104,6 +105,7 @@ class Policy(BaseModel):
     web: WebScoring
     wording: ReportWording
     glossary: Glossary
+    scorecard: ScorecardSpec
     portfolio: PortfolioWording
     files: tuple[PolicyFile, ...]
     digest: str
@@ -148,6 +150,7 @@ def read_policy(folder: Path | None = None, *, facts: Mapping[str, str], profile
         "web": load_web_scoring(given("web")),
         "wording": load_wording(given("wording")),
         "glossary": load_glossary(given("glossary")),
+        "scorecard": load_scorecard(given("scorecard")),
         "portfolio": load_portfolio_wording(given("portfolio")),
     }
     files = tuple(PolicyFile(part=part, label=PARTS[part].label, origin=origin, sha256=file_sha256(path),

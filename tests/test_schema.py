@@ -6,7 +6,8 @@ import json
 
 import jsonschema
 
-from riskengine.pipeline import assess, assessment_json
+from riskengine.assessment import assessment_json
+from riskengine.pipeline import assess
 from riskengine.schema import schema_text
 from tests.conftest import NOW, ROOT, SAMPLES
 

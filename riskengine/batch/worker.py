@@ -84,7 +84,8 @@ class _Worker:
                                sends_email=sends_email)
 
     def assess(self, job: Job) -> VendorOutcome:
-        from riskengine.pipeline import assess, write_and_record
+        from riskengine.outputs import write_and_record
+        from riskengine.pipeline import assess
         from riskengine.portfolio.rows import vendor_row
 
         settings = self.settings
@@ -93,7 +94,7 @@ class _Worker:
                             evidence_source=self.evidence_for)
         write_and_record(assessment, pdf=job.pdf, json_path=job.json, register=self.register,
                          evidence_store=self.evidence, now=settings.now, audience=settings.audience,
-                         offline=settings.network.offline)
+                         offline=settings.network.offline, policy=settings.policy)
         risk = assessment.risk
         return VendorOutcome(questionnaire=job.questionnaire.name, status="assessed",
                              assessment_id=assessment.assessment_id,

@@ -74,8 +74,9 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
     from riskengine.clock import run_clock
     from riskengine.enrich.store import EvidenceStore
     from riskengine.explain import outcome_line
+    from riskengine.outputs import write_and_record
     from riskengine.pipeline import assess as run_assessment
-    from riskengine.pipeline import evidence_source, write_and_record
+    from riskengine.pipeline import evidence_source
     from riskengine.register.store import Register
     from riskengine.runfiles import RunFiles, check_run_files
 
@@ -99,7 +100,7 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
     with Register(store) as register, contextlib.ExitStack() as stack:
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
         write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
-                         now=run_clock(), audience=audience, offline=settings.offline)
+                         now=run_clock(), audience=audience, offline=settings.offline, policy=judged_by)
     risk = assessment.risk
     click.echo(f"{assessment.vendor.legal_name or file.name}: {outcome_line(risk)}, {len(assessment.findings)} "
                f"findings, {len(risk.knockouts)} knockouts")

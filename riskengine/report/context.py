@@ -1,5 +1,5 @@
-"""What every section of the report is built from: the assessment, the report's data (wording, glossary,
-scorecard), the audience, the theme's palette and styles, and the building blocks the sections share.
+"""What every section of the report is built from: the assessment, the policy's wording, glossary and joint
+scorecard, the audience, the theme's palette and styles, and the building blocks the sections share.
 
 Every table has fixed column widths with Paragraph cells, so long words are split instead of breaking the
 layout; every text from the assessment goes through ``kit.markup``.
@@ -18,6 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableS
 
 from riskengine.assessment import Assessment
 from riskengine.facts import FactValue, Provenance
+from riskengine.policy import Policy
 from riskengine.report.charts import ChartTheme
 from riskengine.report.charts import money as whole_units
 from riskengine.report.fonts import FONT, FONT_BOLD
@@ -45,15 +46,6 @@ from riskengine.tco.result import TcoResult
 
 
 @dataclass(frozen=True)
-class ReportData:
-    """The data files a report is rendered from: what it says, the terms it explains, the KPIs it proposes."""
-
-    wording: ReportWording
-    glossary: Glossary
-    scorecard: ScorecardSpec
-
-
-@dataclass(frozen=True)
 class ReportContext:
     """One report being built: one assessment for one audience. Sections read it and never change it; only
     the outline's keys advance, one per bookmarked heading, in the order the headings are made."""
@@ -70,12 +62,13 @@ class ReportContext:
     _outline_keys: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False, compare=False)
 
     @classmethod
-    def create(cls, assessment: Assessment, data: ReportData, audience: str) -> ReportContext:
-        """The context of ``audience``'s report; ``ValueError`` for an unknown audience."""
-        spec = data.wording.audience(audience)
-        palette, styles = look(data.wording)
-        return cls(assessment=assessment, wording=data.wording, glossary=data.glossary, scorecard=data.scorecard,
-                   audience_label=spec.label, sections=spec.sections, palette=palette, styles=styles)
+    def create(cls, assessment: Assessment, policy: Policy, audience: str) -> ReportContext:
+        """The context of ``audience``'s report, worded by ``policy``; ``UsageError`` for an unknown audience."""
+        spec = policy.wording.audience(audience)
+        palette, styles = look(policy.wording)
+        return cls(assessment=assessment, wording=policy.wording, glossary=policy.glossary,
+                   scorecard=policy.scorecard, audience_label=spec.label, sections=spec.sections, palette=palette,
+                   styles=styles)
 
     @property
     def muted_hex(self) -> str:

@@ -21,7 +21,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from riskengine.assessment import Assessment
-from riskengine.report.context import ReportContext, ReportData
+from riskengine.pipeline import default_policy
+from riskengine.policy import Policy
+from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT, FONT_BOLD, draw_string, register_fonts
 from riskengine.report.kit import (
     CONTENT_WIDTH,
@@ -36,25 +38,17 @@ from riskengine.report.kit import (
     fit,
     timestamp,
 )
-from riskengine.report.scorecard import load_scorecard
 from riskengine.report.sections import SECTIONS
-from riskengine.report.wording import load_glossary, load_wording
 
 
-def shipped_report_data() -> ReportData:
-    """The report's data as shipped (``templates/``): the one place the report loads its data files."""
-    return ReportData(wording=load_wording(), glossary=load_glossary(), scorecard=load_scorecard())
-
-
-def render_pdf(assessment: Assessment, *, audience: str = "full", data: ReportData | None = None) -> bytes:
+def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy | None = None) -> bytes:
     """The report of ``assessment`` for ``audience`` (full, it, marketing, compliance) as PDF bytes.
 
-    ``data`` holds the wording, glossary and scorecard (default: the shipped ones). The same assessment
-    always gives the same bytes: the PDF's dates come from ``assessment.created``.
-    Raises ``ValueError`` for an unknown audience.
+    ``policy`` words it: its report wording, glossary and joint scorecard (default: the shipped policy). The same
+    assessment always gives the same bytes: the PDF's dates come from ``assessment.created``.
+    Raises ``UsageError`` for an unknown audience.
     """
-    data = data or shipped_report_data()
-    context = ReportContext.create(assessment, data, audience)
+    context = ReportContext.create(assessment, policy or default_policy(), audience)
     register_fonts()
     buffer = io.BytesIO()
     pages = _Pages(context)
@@ -62,7 +56,7 @@ def render_pdf(assessment: Assessment, *, audience: str = "full", data: ReportDa
     document = _Document(
         buffer,
         pages=pages,
-        title=clean(f"{data.wording.title}: {vendor.legal_name} {vendor.product}".strip(), NAME_LIMIT),
+        title=clean(f"{context.wording.title}: {vendor.legal_name} {vendor.product}".strip(), NAME_LIMIT),
         author="riskengine",
         subject=clean(f"{context.audience_label}, {assessment.assessment_id}", NAME_LIMIT),
         keywords=[clean(word, NAME_LIMIT) for word in (

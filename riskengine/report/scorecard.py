@@ -1,7 +1,7 @@
-"""The joint scorecard: the KPIs IT and marketing agree on at approval, with targets from the assessment.
+"""The joint scorecard's specification (``templates/scorecard.yaml``): the KPIs IT and marketing agree on at approval.
 
-The KPIs are data (``templates/scorecard.yaml``); a target takes its figure from the vendor's answer, the
-graph or the TCO, so each target traces to a cell or a computation, named in the KPI's basis.
+A target takes its figure from the vendor's answer, the graph or the TCO, so each target traces to a cell or a
+computation, named in the KPI's basis; ``riskengine.report.kpis`` fills the targets in for one assessment.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from riskengine.assessment import Assessment
 from riskengine.datafile import load_yaml_model
 from riskengine.resources import data_path
-from riskengine.tco.result import OptionHeadline, TcoHeadline
 
 SCORECARD_TEMPLATE = "scorecard.yaml"
 Side = Literal["it", "marketing"]
@@ -88,75 +86,7 @@ class ScorecardSpec(_Frozen):
         return self
 
 
-class Kpi(_Frozen):
-    """One KPI with its target filled in for this assessment, and what the target rests on."""
-
-    id: str
-    side: Side
-    title: str
-    measure: str
-    target: str
-    basis: str
-
-
 @cache
 def load_scorecard(path: Path | None = None) -> ScorecardSpec:
     """Load and validate the scorecard (default: the shipped ``templates/scorecard.yaml``)."""
     return load_yaml_model(path or data_path("templates", SCORECARD_TEMPLATE), ScorecardSpec)
-
-
-def joint_scorecard(assessment: Assessment, spec: ScorecardSpec) -> tuple[Kpi, ...]:
-    """The KPIs of ``spec`` with their targets for ``assessment``, IT's first, each in the file's order."""
-    kpis = []
-    for side in ("it", "marketing"):
-        for kpi in spec.kpis:
-            if kpi.side != side:
-                continue
-            value, basis = _figure(assessment, kpi.source) if kpi.source is not None else (None, kpi.basis)
-            target = kpi.target.format(value=value) if value is not None else kpi.otherwise or kpi.target
-            kpis.append(Kpi(id=kpi.id, side=kpi.side, title=kpi.title, measure=kpi.measure, target=target,
-                            basis=basis))
-    return tuple(kpis)
-
-
-def _figure(assessment: Assessment, source: KpiSource) -> tuple[str | None, str]:
-    """The figure a target quotes, and its basis (the cell, the graph or the TCO computation)."""
-    if source.answer is not None:
-        answer = next((item for item in assessment.answers if item.question_id == source.answer), None)
-        value = answer.answer.strip() if answer is not None else ""
-        if answer is None or value in ("", "0"):
-            return None, f"{source.answer}: not committed"
-        return value, f"{source.answer} ({answer.place})"
-    if source.graph is not None:
-        if assessment.graph is None:
-            return None, "graph: no inventory given"
-        count = len(assessment.graph.connections)
-        return (str(count) if count else None), f"graph: {count} connection{'s' if count != 1 else ''}"
-    tco = assessment.tco
-    if tco is None:
-        return None, "TCO: not priced"
-    option = _recommended(tco.headline)
-    year_one = option.expected_year_one
-    seats = tco.inputs.units
-    if source.tco in ("seats", "cost_per_seat") and tco.inputs.pricing_model != "per seat":
-        return None, f"cost.pricing_model: {tco.inputs.pricing_model}, not per seat"
-    if source.tco == "seats":
-        return (_number(seats) if seats else None), "cost.units (the quote)"
-    if source.tco == "cost_per_seat":
-        if not seats:
-            return None, "TCO: no seats quoted"
-        basis = f"TCO: {option.title}, expected year-1 spend / {_number(seats)} seats"
-        return f"{tco.currency} {_number(year_one / seats)}", basis
-    return f"{tco.currency} {_number(year_one)}", f"TCO: {option.title}, expected year-1 spend"
-
-
-def _recommended(headline: TcoHeadline) -> OptionHeadline:
-    """The option the headline recommends (built to last when too close to call: the year-1 target is then the
-    dearer start, which a budget must cover)."""
-    wanted = "good_enough" if headline.choice == "good_enough" else "built_to_last"
-    return next(option for option in headline.options if option.id == wanted)
-
-
-def _number(value: float) -> str:
-    """``1,250`` for whole amounts; money is rounded to whole units."""
-    return f"{round(value):,}"

@@ -15,8 +15,10 @@ import openpyxl
 import pypdf
 import pytest
 
+from riskengine.assessment import assessment_json
 from riskengine.importers import detect_format, read_questionnaire
-from riskengine.pipeline import assess, assessment_json, render
+from riskengine.outputs import render
+from riskengine.pipeline import assess
 from riskengine.questionnaire.bank import QuestionBank, load_bank
 from tests.conftest import NOW, SAMPLES, TODAY
 from tests.importers.builders import CORPUS

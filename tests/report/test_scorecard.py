@@ -9,7 +9,8 @@ import pytest
 from riskengine.assessment import Assessment
 from riskengine.errors import ConfigurationError
 from riskengine.pipeline import assess
-from riskengine.report.scorecard import joint_scorecard, load_scorecard
+from riskengine.report.kpis import joint_scorecard
+from riskengine.report.scorecard import load_scorecard
 from riskengine.resources import data_path
 from tests.conftest import NOW, SAMPLES, FillFactory
 

@@ -9,9 +9,9 @@ from typing import get_args
 
 import yaml
 
+from riskengine.pipeline import default_policy
 from riskengine.report import render_pdf
-from riskengine.report.context import ReportContext, ReportData
-from riskengine.report.document import shipped_report_data
+from riskengine.report.context import ReportContext
 from riskengine.report.sections import SECTIONS
 from riskengine.report.wording import Glossary, GlossaryEntry, SectionId
 from riskengine.resources import data_path
@@ -37,8 +37,9 @@ def test_each_section_is_the_build_function_of_the_module_named_by_its_id() -> N
         assert (REPORT / "sections" / f"{section}.py").is_file()
 
 
-def test_only_the_document_loads_the_reports_data_files() -> None:
-    """Sections, the diagram and the toolkit receive the wording, glossary and scorecard; one place loads them."""
+def test_the_report_loads_no_data_file_of_its_own() -> None:
+    """The document, its sections, the diagram and the toolkit receive the wording, glossary and scorecard from the
+    policy; nothing in the report loads them (their loaders live beside their models, for the policy)."""
     loaders = {"load_wording", "load_glossary", "load_scorecard"}
     loading = set()
     for path in sorted(REPORT.rglob("*.py")):
@@ -47,16 +48,16 @@ def test_only_the_document_loads_the_reports_data_files() -> None:
                   if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in loaders}
         if called:
             loading.add(path.relative_to(REPORT).as_posix())
-    assert loading == {"document.py"}
+    assert loading == set()
 
 
-def test_the_data_handed_to_render_pdf_is_the_data_the_report_shows() -> None:
-    shipped = shipped_report_data()
-    own = ReportData(
-        wording=shipped.wording.model_copy(update={"title": "Vendor review"}),
-        glossary=Glossary(terms=(GlossaryEntry(term="ZTNA", meaning="Zero trust network access, checked daily."),)),
-        scorecard=shipped.scorecard.model_copy(update={"intro": "What both sides watch, agreed on day one."}))
-    data = render_pdf(make_assessment(), data=own)
+def test_the_policy_handed_to_render_pdf_words_the_report() -> None:
+    shipped = default_policy()
+    own = shipped.model_copy(update={
+        "wording": shipped.wording.model_copy(update={"title": "Vendor review"}),
+        "glossary": Glossary(terms=(GlossaryEntry(term="ZTNA", meaning="Zero trust network access, checked daily."),)),
+        "scorecard": shipped.scorecard.model_copy(update={"intro": "What both sides watch, agreed on day one."})})
+    data = render_pdf(make_assessment(), policy=own)
     text = _text(data)
     assert "Zero trust network access, checked daily." in text
     assert "What both sides watch, agreed on day one." in text
@@ -66,8 +67,8 @@ def test_the_data_handed_to_render_pdf_is_the_data_the_report_shows() -> None:
 
 
 def test_outline_keys_advance_per_report_and_start_again_for_the_next() -> None:
-    first = ReportContext.create(make_assessment(), shipped_report_data(), "full")
-    second = ReportContext.create(make_assessment(), shipped_report_data(), "full")
+    first = ReportContext.create(make_assessment(), default_policy(), "full")
+    second = ReportContext.create(make_assessment(), default_policy(), "full")
     style = first.styles.h2
     keys = [first.heading("One", style, level=1).outline_key, first.heading("Two", style, level=1).outline_key,
             first.heading("Unlisted", style).outline_key, second.heading("One", style, level=1).outline_key]

@@ -11,7 +11,8 @@ import pypdf
 import pytest
 
 from riskengine.assessment import Assessment
-from riskengine.pipeline import assess, render
+from riskengine.outputs import render
+from riskengine.pipeline import assess
 from riskengine.report.charts import money
 from tests.conftest import NOW, SAMPLES
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.assessment import Assessment
-from riskengine.pipeline import assess, assessment_json
+from riskengine.assessment import Assessment, assessment_json
+from riskengine.pipeline import assess
 from tests.conftest import NOW, SAMPLES, run_cli
 
 NAMES = ("northwind-mail", "pixelpath-analytics", "glowup-loyalty")

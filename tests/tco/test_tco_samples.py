@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.assessment import Assessment
-from riskengine.pipeline import assess, assessment_json
+from riskengine.assessment import Assessment, assessment_json
+from riskengine.pipeline import assess
 from riskengine.questionnaire.bank import load_bank
 from riskengine.questionnaire.template import write_template
 from riskengine.tco.result import OptionResult, TcoResult

@@ -7,7 +7,7 @@ from reportlab.platypus import Flowable
 
 from riskengine.report.context import ReportContext
 from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT
-from riskengine.report.scorecard import joint_scorecard
+from riskengine.report.kpis import joint_scorecard
 
 
 def build(ctx: ReportContext) -> list[Flowable]:
