@@ -138,3 +138,21 @@ def test_the_commands_take_a_policy_folder_and_never_write_over_it(tmp_path: Pat
     stopped = run_cli("validate", str(SAMPLES / "northwind-mail.xlsx"), "--policy", str(typo), env=env)
     assert stopped.returncode == 2
     assert "reports.yaml: not a policy file" in stopped.stderr and "Traceback" not in stopped.stderr
+
+
+def test_the_portfolio_pages_are_worded_by_the_policy(tmp_path: Path) -> None:
+    import io
+
+    import pypdf
+
+    from riskengine.portfolio import portfolio_pdf
+
+    questionnaire = tmp_path / "northwind.xlsx"
+    shutil.copy(SAMPLES / "northwind-mail.xlsx", questionnaire)
+    assessment = assess(questionnaire, now=NOW)
+    shipped = default_policy()
+    own = shipped.model_copy(update={"portfolio": shipped.portfolio.model_copy(update={
+        "portfolio": shipped.portfolio.portfolio.model_copy(update={"title": "Fernhill vendor register"})})})
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(portfolio_pdf([assessment], own))).pages)
+    assert "Fernhill vendor register" in text
+    assert shipped.portfolio.portfolio.title not in text

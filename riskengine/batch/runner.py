@@ -23,6 +23,7 @@ from pathlib import Path
 from riskengine.batch.worker import BatchSettings, Job, VendorOutcome, assess_one, start, stop
 from riskengine.digest import file_sha256
 from riskengine.errors import UsageError
+from riskengine.policy import Policy
 from riskengine.runfiles import OutputKind, RunFiles, check_run_files
 
 QUESTIONNAIRE_SUFFIXES = (".xlsx",)
@@ -106,7 +107,7 @@ def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, red
             if on_outcome is not None:
                 on_outcome(outcome)
         ordered = tuple(outcomes[job.questionnaire.name] for job in jobs)
-        workbook, page = _write_portfolio(ordered, outdir)
+        workbook, page = _write_portfolio(ordered, outdir, settings.policy)
     return BatchResult(outcomes=ordered, workbook=workbook, portfolio_pdf=page)
 
 
@@ -221,7 +222,8 @@ def _shared_input_hashes(settings: BatchSettings) -> list[tuple[str, str]]:
     return hashes + [(part, files[part]) for part in ("profile", "bank")]
 
 
-def _write_portfolio(outcomes: Sequence[VendorOutcome], outdir: Path) -> tuple[Path | None, Path | None]:
+def _write_portfolio(outcomes: Sequence[VendorOutcome], outdir: Path,
+                     policy: Policy) -> tuple[Path | None, Path | None]:
     """The summary workbook and the portfolio page over every vendor assessed now or before (a vendor done by
     an earlier run is read back from its JSON result)."""
     from riskengine.assessment import Assessment
@@ -236,8 +238,8 @@ def _write_portfolio(outcomes: Sequence[VendorOutcome], outdir: Path) -> tuple[P
             for outcome in done]
     reports = {outcome.assessment_id: outcome.pdf for outcome in done}
     workbook, page = outdir / WORKBOOK_NAME, outdir / PORTFOLIO_PDF_NAME
-    write_bytes_atomically(workbook, summary_workbook(rows, reports=reports))
-    write_bytes_atomically(page, portfolio_pdf(rows))
+    write_bytes_atomically(workbook, summary_workbook(rows, reports=reports, policy=policy))
+    write_bytes_atomically(page, portfolio_pdf(rows, policy))
     return workbook, page
 
 

@@ -30,6 +30,7 @@ from riskengine.cli.text import cut
 if TYPE_CHECKING:
     from riskengine.pipeline import Audience
     from riskengine.portfolio.offers import OfferTable
+    from riskengine.tco.assumptions import Assumptions
 
 
 @click.command()
@@ -176,24 +177,23 @@ def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, or
         comparison = price_offers(assessment.tco.inputs, offers, judged_by.assumptions, trials=None, seed=None)
         table, result = offers_table(assessment, comparison), comparison.model_dump_json(indent=2)
     else:
-        table, result = quote_table(assessment), assessment.tco.model_dump_json(indent=2)
+        table, result = quote_table(assessment, judged_by), assessment.tco.model_dump_json(indent=2)
     if output is not None:
-        write_bytes_atomically(output, offers_pdf(table))
+        write_bytes_atomically(output, offers_pdf(table, judged_by))
     if json_path is not None:
         write_bytes_atomically(json_path, (result + "\n").encode())
-    _show_offers(table)
+    _show_offers(table, judged_by.assumptions)
     written = [str(path) for path in (output, json_path) if path is not None]
     if written:
         click.echo(f"wrote {' and '.join(written)}")
 
 
-def _show_offers(table: OfferTable) -> None:
+def _show_offers(table: OfferTable, assumptions: Assumptions) -> None:
     """The offers table: one line per offer and style, lowest expected cost first, then the recommendation."""
     from riskengine.portfolio.offers import amount, percent
-    from riskengine.tco import load_assumptions
     from riskengine.tco.headline import horizon_text
 
-    horizon = horizon_text(load_assumptions().wording, table.horizon_years)
+    horizon = horizon_text(assumptions.wording, table.horizon_years)
     subject = f"{table.offers} offer{'s' if table.offers != 1 else ''}" if any(
         row.offer_id for row in table.rows) else "the questionnaire's quote"
     click.echo(f"{table.vendor}: {subject} in both adoption styles, present value over {horizon} "

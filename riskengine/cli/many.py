@@ -155,7 +155,7 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
     assessments = assess_candidates(questionnaires, now=now, inventory=inventory, org_profile=org_profile,
                                     policy=judged_by, evidence_source=source)
     comparison = compare(assessments, policy=judged_by)
-    write_bytes_atomically(output, comparison_pdf(comparison, assessments))
+    write_bytes_atomically(output, comparison_pdf(comparison, assessments, judged_by))
     if json_path is not None:
         write_bytes_atomically(json_path, (comparison.model_dump_json(indent=2) + "\n").encode())
     for candidate in comparison.ranked():

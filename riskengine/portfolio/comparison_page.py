@@ -11,6 +11,8 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from riskengine.assessment import Assessment
 from riskengine.errors import InputError, Problem
+from riskengine.pipeline import default_policy
+from riskengine.policy import Policy
 from riskengine.portfolio.charts import ScoreSeries, scores_chart
 from riskengine.portfolio.compare import Candidate, Comparison
 from riskengine.portfolio.layout import (
@@ -25,10 +27,9 @@ from riskengine.portfolio.layout import (
     score,
 )
 from riskengine.portfolio.rows import OPTION_ORDER, CategoryPoint, category_columns
-from riskengine.portfolio.wording import load_portfolio_wording
 from riskengine.report.charts import money
 from riskengine.report.text import Text
-from riskengine.tco.assumptions import OptionId, load_assumptions
+from riskengine.tco.assumptions import OptionId
 
 LABEL_WIDTH = 40 * mm
 RULE_LIMIT = 1200
@@ -37,10 +38,10 @@ COLUMNS_PER_TABLE = 4
 """Candidates side by side in one table; more continue in a further table below."""
 
 
-def render_comparison(comparison: Comparison, assessments: Mapping[str, Assessment]) -> bytes:
+def render_comparison(comparison: Comparison, assessments: Mapping[str, Assessment], policy: Policy) -> bytes:
     """The comparison's PDF; ``assessments`` (by id) give each candidate's domain and country."""
-    wording = load_portfolio_wording()
-    page = Page(wording.comparison.title, comparison.created)
+    wording = policy.portfolio
+    page = Page(wording.comparison.title, comparison.created, policy)
     subject = wording.comparison.subtitle.format(count=len(comparison.candidates),
                                                  date=wording.date(page.as_of.date()))
     return render(page, lambda: _story(page, comparison, assessments), title=wording.comparison.title,
@@ -67,7 +68,7 @@ def _story(page: Page, comparison: Comparison, assessments: Mapping[str, Assessm
         page.paragraph(text.rule.format(
             share=_percent(comparison.rule.tco_share),
             excluded=" / ".join(wording.decisions[decision] for decision in comparison.rule.exclude_decisions),
-            materiality=_percent(load_assumptions().simulation.headline.materiality.value)),
+            materiality=_percent(page.assumptions.simulation.headline.materiality.value)),
             styles.muted, RULE_LIMIT)]))
     ranked = comparison.ranked()
     for start in range(0, len(ranked), COLUMNS_PER_TABLE):
@@ -185,7 +186,7 @@ def _cost(page: Page, candidate: Candidate, option: OptionId) -> Paragraph:
     if cost is None or row.currency is None:
         return page.cell(text.not_priced, page.styles.cell_small)
     value = markup(text.tco_value.format(currency=row.currency, expected=money(cost.expected_total),
-                                         horizon=horizon(row)))
+                                         horizon=horizon(row, page.assumptions)))
     if row.recommended_option == option:
         value = f"<b>{value}</b>"
     spread = markup(text.tco_spread.format(currency=row.currency, typical=money(cost.typical_total),
@@ -221,13 +222,15 @@ def _effectiveness(categories: Sequence[CategoryPoint], category_id: str) -> flo
     return point.effectiveness if point is not None else None
 
 
-def comparison_pdf(comparison: Comparison, assessments: Sequence[Assessment]) -> bytes:
+def comparison_pdf(comparison: Comparison, assessments: Sequence[Assessment], policy: Policy | None = None) -> bytes:
     """The comparison as a PDF (landscape A4): recommendation and reasons, the candidates side by side, their
-    category scores as grouped bars, and the rule. ``assessments`` must be the compared ones (``InputError``
-    otherwise); the PDF is dated by the comparison, so the same input gives the same bytes."""
+    category scores as grouped bars, and the rule, worded by ``policy`` (default: the shipped one). ``assessments``
+    must be the compared ones (``InputError`` otherwise); the PDF is dated by the comparison, so the same input
+    gives the same bytes."""
     given = sorted(assessment.assessment_id for assessment in assessments)
     compared = sorted(candidate.row.assessment_id for candidate in comparison.candidates)
     if given != compared:
         raise InputError("assessments", [Problem(place="assessments", message=(
             f"the assessments ({', '.join(given)}) are not the compared ones ({', '.join(compared)})"))])
-    return render_comparison(comparison, {assessment.assessment_id: assessment for assessment in assessments})
+    return render_comparison(comparison, {assessment.assessment_id: assessment for assessment in assessments},
+                             policy or default_policy())

@@ -25,14 +25,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from riskengine import __version__
+from riskengine.policy import Policy
 from riskengine.portfolio.rows import VendorRow
-from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording, luminance
+from riskengine.portfolio.wording import PortfolioWording, luminance
 from riskengine.report.fonts import FONT, FONT_BOLD, paragraph_markup, register_fonts, string_width
 from riskengine.report.kit import themed_table_style, timestamp
 from riskengine.report.text import Text
-from riskengine.report.wording import Theme, load_wording
+from riskengine.report.wording import Theme
 from riskengine.score.profile import Decision, Tier
-from riskengine.tco.assumptions import load_assumptions
+from riskengine.tco.assumptions import Assumptions
 from riskengine.tco.headline import horizon_text
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
@@ -83,11 +84,11 @@ def iso(day: dt.date | None, blank: str) -> str:
     return day.isoformat() if day is not None else blank
 
 
-def horizon(row: VendorRow) -> str:
+def horizon(row: VendorRow, assumptions: Assumptions) -> str:
     """``3 years``: the horizon of the row's TCO, in the TCO's own words ("" when not priced)."""
     if row.horizon_years is None:
         return ""
-    return horizon_text(load_assumptions().wording, row.horizon_years)
+    return horizon_text(assumptions.wording, row.horizon_years)
 
 
 def utc(moment: dt.datetime) -> dt.datetime:
@@ -173,11 +174,13 @@ def _styles(theme: Theme) -> Styles:
 
 
 class Page:
-    """What every page of a portfolio document shares: wording, theme, styles and its running header."""
+    """What every page of a portfolio document shares: the policy's wording and theme, styles and its running
+    header."""
 
-    def __init__(self, heading: str, as_of: dt.datetime) -> None:
-        self.wording: PortfolioWording = load_portfolio_wording()
-        self.theme: Theme = load_wording().theme
+    def __init__(self, heading: str, as_of: dt.datetime, policy: Policy) -> None:
+        self.wording: PortfolioWording = policy.portfolio
+        self.theme: Theme = policy.wording.theme
+        self.assumptions: Assumptions = policy.assumptions
         self.styles = styles(self.theme)
         self.heading = heading
         self.as_of = utc(as_of)

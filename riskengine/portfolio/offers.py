@@ -24,7 +24,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict
 
 from riskengine.assessment import Assessment
-from riskengine.portfolio.wording import load_portfolio_wording
+from riskengine.pipeline import default_policy
+from riskengine.policy import Policy
 from riskengine.report.charts import money
 from riskengine.tco.assumptions import OptionId
 from riskengine.tco.result import Estimate, OfferComparison, OptionHeadline, TcoHeadline, TcoResult
@@ -70,15 +71,16 @@ class OfferTable(_Frozen):
     trials: int
 
 
-def quote_table(assessment: Assessment) -> OfferTable:
-    """The questionnaire's own quote in both adoption styles, from the assessment's TCO headline."""
+def quote_table(assessment: Assessment, policy: Policy | None = None) -> OfferTable:
+    """The questionnaire's own quote in both adoption styles, from the assessment's TCO headline (its row named in
+    ``policy``'s words; default: the shipped policy's)."""
     tco = _priced(assessment)
     headline = tco.headline
     built_to_last = headline.probability_built_to_last_cheaper
     chances = {"built_to_last": built_to_last,
                "good_enough": Estimate(value=round(1.0 - built_to_last.value, 4),
                                        standard_error=built_to_last.standard_error)}
-    title = load_portfolio_wording().offers.quote
+    title = (policy or default_policy()).portfolio.offers.quote
     rows = [_row("", title, option, chances[option.id]) for option in headline.options]
     return _table(assessment, headline, rows, offers=1, too_close=headline.too_close_to_call,
                   recommendation=headline.recommendation, trials=tco.trials)

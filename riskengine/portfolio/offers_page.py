@@ -7,22 +7,22 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
+from riskengine.pipeline import default_policy
+from riskengine.policy import Policy
 from riskengine.portfolio.charts import TotalBar, totals_chart
 from riskengine.portfolio.layout import CONTENT_WIDTH, NAME_LIMIT, Page, hex_colour, markup, render
 from riskengine.portfolio.offers import OfferRow, OfferTable, amount, percent
-from riskengine.portfolio.wording import load_portfolio_wording
 from riskengine.report.text import Text
-from riskengine.tco.assumptions import load_assumptions
 from riskengine.tco.headline import horizon_text
 
 _WIDTHS = (84 * mm, 32 * mm, 34 * mm, 34 * mm, 42 * mm)
 """Offer, style, expected, typical, expected loss a year; how often it is the cheapest takes the rest."""
 
 
-def render_offers(table: OfferTable) -> bytes:
+def render_offers(table: OfferTable, policy: Policy) -> bytes:
     """The page of ``table``, dated by its assessment."""
-    text = load_portfolio_wording().offers
-    page = Page(text.title, table.created)
+    text = policy.portfolio.offers
+    page = Page(text.title, table.created, policy)
     subject = text.subtitle.format(vendor=table.vendor, offers=_offers(page, table),
                                    date=page.wording.date(page.as_of.date()))
     return render(page, lambda: _story(page, table), title=text.title, subject=subject, keywords=[table.vendor])
@@ -38,7 +38,7 @@ def _offers(page: Page, table: OfferTable) -> str:
 def _story(page: Page, table: OfferTable) -> list[Flowable]:
     wording, styles = page.wording, page.styles
     text = wording.offers
-    horizon = horizon_text(load_assumptions().wording, table.horizon_years)
+    horizon = horizon_text(page.assumptions.wording, table.horizon_years)
     bars = [TotalBar(label=_label(page, row), option=row.option, expected=row.expected_total,
                      typical=row.typical_total, value=amount(table.currency, row.expected_total))
             for row in table.rows]
@@ -112,8 +112,8 @@ def _amount(page: Page, table: OfferTable, value: float, *, bold: bool = False) 
     return Text(f"<b>{shown}</b>" if bold else shown, page.styles.cell_number)
 
 
-def offers_pdf(table: OfferTable) -> bytes:
+def offers_pdf(table: OfferTable, policy: Policy | None = None) -> bytes:
     """One page (landscape A4): the recommendation, a bar per offer and style of its expected total with the
-    typical total marked, and the figures as a table. Dated by the assessment, so the same input gives the
-    same bytes."""
-    return render_offers(table)
+    typical total marked, and the figures as a table, worded by ``policy`` (default: the shipped one). Dated by the
+    assessment, so the same input gives the same bytes."""
+    return render_offers(table, policy or default_policy())

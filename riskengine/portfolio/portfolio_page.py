@@ -10,6 +10,7 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from riskengine.policy import Policy
 from riskengine.portfolio.charts import counts_chart
 from riskengine.portfolio.layout import (
     CONTENT_WIDTH,
@@ -24,7 +25,6 @@ from riskengine.portfolio.layout import (
     score,
 )
 from riskengine.portfolio.rows import DECISION_ORDER, OPTION_ORDER, TIER_ORDER, VendorRow
-from riskengine.portfolio.wording import load_portfolio_wording
 from riskengine.report.charts import money
 from riskengine.report.fonts import FONT_BOLD
 from riskengine.report.text import Text
@@ -39,10 +39,10 @@ _WIDTHS = (8 * mm, 58 * mm, 38 * mm, 20 * mm, 36 * mm, 17 * mm, 28 * mm, 28 * mm
 """Rank, vendor, assessment, tier, decision, residual, both TCOs; the reassessment date takes the rest."""
 
 
-def render_portfolio(rows: Sequence[VendorRow], as_of: dt.datetime) -> bytes:
+def render_portfolio(rows: Sequence[VendorRow], as_of: dt.datetime, policy: Policy) -> bytes:
     """The portfolio page of ``rows`` (already in the portfolio's order), dated ``as_of``."""
-    text = load_portfolio_wording().portfolio
-    page = Page(text.title, as_of)
+    text = policy.portfolio.portfolio
+    page = Page(text.title, as_of, policy)
     return render(page, lambda: _story(page, rows), title=text.title,
                   subject=text.subtitle.format(count=len(rows), date=page.wording.date(page.as_of.date())),
                   keywords=[row.name for row in rows])
@@ -102,8 +102,8 @@ def _vendors_table(page: Page, rows: Sequence[VendorRow]) -> Table:
     wording, styles = page.wording, page.styles
     text = wording.portfolio
     currencies = ", ".join(sorted({row.currency for row in rows if row.currency}))
-    horizons = ", ".join(dict.fromkeys(horizon(row) for row in sorted(rows, key=lambda row: row.horizon_years or 0)
-                                       if row.horizon_years))
+    by_horizon = sorted(rows, key=lambda row: row.horizon_years or 0)
+    horizons = ", ".join(dict.fromkeys(horizon(row, page.assumptions) for row in by_horizon if row.horizon_years))
     header: list[str | Flowable] = [
         text.rank, text.vendor, wording.workbook.assessment_id, text.tier, text.decision,
         page.cell(text.residual, styles.cell_head_number),

@@ -23,6 +23,8 @@ from urllib.parse import quote
 from riskengine.assessment import Assessment
 from riskengine.cells import CELL_LIMIT, ILLEGAL_CHARACTERS, needs_guard, put_text
 from riskengine.cells import FORMULA_TRIGGERS as FORMULA_TRIGGERS  # re-exported: the set inert_text guards against
+from riskengine.pipeline import default_policy
+from riskengine.policy import Policy
 from riskengine.portfolio.rows import (
     OPTION_ORDER,
     VendorRow,
@@ -30,7 +32,8 @@ from riskengine.portfolio.rows import (
     category_columns,
     vendor_rows,
 )
-from riskengine.portfolio.wording import PortfolioWording, load_portfolio_wording
+from riskengine.portfolio.wording import PortfolioWording
+from riskengine.report.wording import Theme
 from riskengine.tco.assumptions import OptionId
 
 QUOTE = "'"
@@ -63,7 +66,8 @@ def inert_text(value: str) -> str:
 # --- the workbook ------------------------------------------------------------------------------------------
 
 
-def summary_workbook(assessments: Sequence[Assessment | VendorRow], *, reports: Mapping[str, str]) -> bytes:
+def summary_workbook(assessments: Sequence[Assessment | VendorRow], *, reports: Mapping[str, str],
+                     policy: Policy | None = None) -> bytes:
     """The portfolio summary workbook (xlsx bytes): one row per vendor, highest tier and residual first.
 
     Each vendor is given as its assessment or as its row (``vendor_row``), as a batch's workers send it.
@@ -74,19 +78,20 @@ def summary_workbook(assessments: Sequence[Assessment | VendorRow], *, reports: 
     """
     from openpyxl import Workbook
 
-    wording = load_portfolio_wording()
+    policy = policy or default_policy()
+    wording = policy.portfolio
     rows = vendor_rows(assessments)
     moment = as_of(rows) or ZIP_EPOCH
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = wording.workbook.sheet
     columns = _columns(wording, rows)
-    _write_header(sheet, columns)
+    _write_header(sheet, columns, policy.wording.theme)
     for index, row in enumerate(rows, start=2):
         for number, column in enumerate(columns, start=1):
             _write_cell(sheet.cell(row=index, column=number), column, row, reports)
     _layout(sheet, columns, rows, reports)
-    _conditional_formats(sheet, columns, len(rows), wording)
+    _conditional_formats(sheet, columns, len(rows), wording, policy.wording.theme)
     naive = moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     properties = workbook.properties
     properties.creator = "riskengine"
@@ -174,12 +179,9 @@ def _write_text(cell: Any, value: str) -> None:
         cell.quotePrefix = True
 
 
-def _write_header(sheet: Any, columns: Sequence[_Column]) -> None:
+def _write_header(sheet: Any, columns: Sequence[_Column], theme: Theme) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from riskengine.report.wording import load_wording
-
-    theme = load_wording().theme
     fill = PatternFill("solid", fgColor=_argb(theme.header_fill))
     font = Font(bold=True, color=_argb(theme.header_text))
     for number, column in enumerate(columns, start=1):
@@ -244,7 +246,8 @@ def _shown(column: _Column, row: VendorRow, reports: Mapping[str, str]) -> str:
     return str(value)
 
 
-def _conditional_formats(sheet: Any, columns: Sequence[_Column], count: int, wording: PortfolioWording) -> None:
+def _conditional_formats(sheet: Any, columns: Sequence[_Column], count: int, wording: PortfolioWording,
+                         report_theme: Theme) -> None:
     """Tier and decision colours, a data bar on the residual, and reassessment dates passed or due soon."""
     if not count:
         return
@@ -252,9 +255,7 @@ def _conditional_formats(sheet: Any, columns: Sequence[_Column], count: int, wor
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from riskengine.report.wording import load_wording
-
-    theme, report_theme = wording.theme, load_wording().theme
+    theme = wording.theme
     letters = {column.key: get_column_letter(number) for number, column in enumerate(columns, start=1)}
 
     def span(key: str) -> str:
@@ -320,10 +321,11 @@ def _fixed_zip(data: bytes, moment: dt.datetime) -> bytes:
 # --- the portfolio page ------------------------------------------------------------------------------------
 
 
-def portfolio_pdf(assessments: Sequence[Assessment | VendorRow]) -> bytes:
+def portfolio_pdf(assessments: Sequence[Assessment | VendorRow], policy: Policy | None = None) -> bytes:
     """The portfolio page (landscape A4, more pages for many vendors, the table's header repeated): counts by
-    tier and decision, then every vendor in the workbook's order. Dated by the latest assessment."""
+    tier and decision, then every vendor in the workbook's order, worded by ``policy`` (default: the shipped one).
+    Dated by the latest assessment."""
     from riskengine.portfolio.portfolio_page import render_portfolio
 
     rows = vendor_rows(assessments)
-    return render_portfolio(rows, as_of(rows) or ZIP_EPOCH)
+    return render_portfolio(rows, as_of(rows) or ZIP_EPOCH, policy or default_policy())
