@@ -23,9 +23,11 @@ class _Frozen(BaseModel):
 
 
 class InputFile(_Frozen):
-    role: Literal["questionnaire", "inventory", "profile", "org_profile", "bank"]
+    role: Literal["questionnaire", "inventory", "profile", "org_profile", "bank", "policy"]
     name: str
+    """The file's name; for the policy, ``shipped`` or the files the organisation overrode."""
     sha256: str
+    """The file's sha256; for the policy, ``Policy.digest`` (over every part it was judged and worded by)."""
 
 
 class Versions(_Frozen):

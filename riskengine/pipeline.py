@@ -138,6 +138,7 @@ def assess(
     files = {item.part: item for item in policy.files}
     inputs += [InputFile(role=part, name=Path(files[part].path).name, sha256=files[part].sha256)
                for part in ("profile", "bank")]
+    inputs.append(InputFile(role="policy", name=policy.name, sha256=policy.digest))
     return Assessment(
         assessment_id=_assessment_id(inputs, now, evidence.run_hash if evidence else ""),
         created=now,

@@ -117,6 +117,14 @@ class Policy(BaseModel):
     def overridden(self) -> tuple[PolicyFile, ...]:
         return tuple(item for item in self.files if item.origin == "override")
 
+    @property
+    def name(self) -> str:
+        """``shipped``, or ``shipped, overridden: scoring/default.yaml, templates/report.yaml``: what it was loaded
+        from, as the assessment's inputs list it."""
+        if not self.overridden:
+            return "shipped"
+        return "shipped, overridden: " + ", ".join(PARTS[item.part].relative for item in self.overridden)
+
 
 def read_policy(folder: Path | None = None, *, facts: Mapping[str, str], profile: Path | None = None,
                 bank: Path | None = None) -> Policy:

@@ -219,7 +219,7 @@ def _shared_input_hashes(settings: BatchSettings) -> list[tuple[str, str]]:
     hashes = [(role, file_sha256(path)) for role, path in (("inventory", settings.inventory),
                                                        ("org_profile", settings.org_profile)) if path is not None]
     files = {item.part: item.sha256 for item in settings.policy.files}
-    return hashes + [(part, files[part]) for part in ("profile", "bank")]
+    return hashes + [(part, files[part]) for part in ("profile", "bank")] + [("policy", settings.policy.digest)]
 
 
 def _write_portfolio(outcomes: Sequence[VendorOutcome], outdir: Path,

@@ -28,7 +28,7 @@ SignoffRole = Literal["it", "marketing", "compliance"]
 """The roles that sign the report, in the order of their blocks (their names come from ``owners``)."""
 Direction = Literal["inbound", "outbound", "bidirectional"]
 WhatIfRoute = Literal["vendor", "with_our_side"]
-Role = Literal["questionnaire", "inventory", "profile", "org_profile", "bank"]
+Role = Literal["questionnaire", "inventory", "profile", "org_profile", "bank", "policy"]
 Border = Literal["solid", "dashed", "double", "dotted"]
 LineStyle = Literal["solid", "dashed"]
 HexColour = str
