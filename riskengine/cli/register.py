@@ -190,7 +190,7 @@ def verify(report: Path, db_path: Path | None) -> None:
     Exit 0 when it is and the register's hash chain holds; 4 when it is not (a changed byte, or never recorded),
     or when the register itself was altered (then the file's record cannot be trusted).
     """
-    from riskengine.register.integrity import verify_report
+    from riskengine.register.verification import verify_report
 
     with _register(db_path) as register:
         verification = verify_report(register, report)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # what the lazy exports below give, for type checkers and rea
     from riskengine.register.approvals import ROLES, SignOff, approval_status
     from riskengine.register.diff import AssessmentDiff, diff_assessments
     from riskengine.register.errors import CorruptRecordError, DatabaseError, RegisterError
-    from riskengine.register.integrity import ChainProblem, ChainReport, Verification, verify_report
+    from riskengine.register.integrity import ChainProblem, ChainReport
     from riskengine.register.store import (
         AssessmentRow,
         Entry,
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # what the lazy exports below give, for type checkers and rea
         run_key,
         vendor_key,
     )
+    from riskengine.register.verification import Verification, verify_report
 
 
 _EXPORTS = {
@@ -54,8 +55,8 @@ _EXPORTS = {
     "CorruptRecordError": "riskengine.register.errors",
     "ChainReport": "riskengine.register.integrity",
     "ChainProblem": "riskengine.register.integrity",
-    "Verification": "riskengine.register.integrity",
-    "verify_report": "riskengine.register.integrity",
+    "Verification": "riskengine.register.verification",
+    "verify_report": "riskengine.register.verification",
 }
 __all__ = [
     "ROLES",

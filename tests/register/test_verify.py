@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from riskengine.digest import file_sha256
-from riskengine.register.integrity import verify_report
 from riskengine.register.store import Register
+from riskengine.register.verification import verify_report
 from tests.conftest import SAMPLES, run_cli
 from tests.register.conftest import cli, copy_database, tamper
 
