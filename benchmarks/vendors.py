@@ -170,16 +170,22 @@ def vendor(number: int, base_answers: dict[str, Any]) -> tuple[dict[str, Any], d
     return answers, {"INT-01": _integrations(generator, facts), "DAT-10": subprocessors}
 
 
-def write_vendor(number: int, folder: Path) -> Path:
-    """Write vendor ``number``'s questionnaire into ``folder`` with the project's writer; its path."""
+def vendor_questionnaire(number: int) -> tuple[dict[str, Any], dict[str, str], dict[str, list[dict[str, str]]]]:
+    """Vendor ``number``'s answers, comments and tables, made from sample ``number`` modulo 3."""
     import yaml
-
-    from riskengine.questionnaire.bank import load_bank
-    from riskengine.questionnaire.template import write_template
 
     base = BASES[number % len(BASES)]
     content: dict[str, Any] = yaml.safe_load((SAMPLES / "answers" / f"{base}.yaml").read_text(encoding="utf-8"))
     answers, tables = vendor(number, content["answers"])
+    return answers, content.get("comments", {}), tables
+
+
+def write_vendor(number: int, folder: Path) -> Path:
+    """Write vendor ``number``'s questionnaire into ``folder`` with the project's writer; its path."""
+    from riskengine.questionnaire.bank import load_bank
+    from riskengine.questionnaire.template import write_template
+
+    answers, comments, tables = vendor_questionnaire(number)
     path = folder / f"vendor-{number:04d}.xlsx"
-    write_template(load_bank(), path, answers=answers, comments=content.get("comments", {}), tables=tables)
+    write_template(load_bank(), path, answers=answers, comments=comments, tables=tables)
     return path
