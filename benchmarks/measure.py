@@ -1,10 +1,12 @@
 """What every benchmark shares: cold passes, CPU time beside wall time, an anchor, one table of figures.
 
 - **Cold.** Before every timed pass, every cache of riskengine's loaded modules is emptied: the functools caches
-  (``cache_clear()``, which ``functools.cache`` and ``lru_cache`` provide) and the module-level ``_CACHE`` dicts
-  (the importers' mappings). A pass therefore pays what a new process pays, imports apart: nothing it times is
-  served from a cache an earlier pass filled. ``cache_hits()`` counts the hits of the functools caches, so a
-  benchmark can show that a pass reused only what it loaded itself.
+  (``cache_clear()``, which ``functools.cache`` and ``lru_cache`` provide), the module-level ``_CACHE`` dicts
+  (the importers' mappings) and the report's layout memos (``report.text.PARSED`` and ``BROKEN``, each with
+  ``clear()``). A pass therefore pays what a new process pays, imports apart: nothing it times is
+  served from a cache an earlier pass filled. What an object works out for itself (``cached_property``) is
+  cold when the benchmark builds the object inside the pass; the enrichment's parser processes are kept
+  (``enrichment.py`` says why).
 - **CPU beside wall.** In-process work is timed with ``time.process_time``; a child process with the resource
   usage ``os.wait4`` returns for it, which includes the child's own children (a batch's workers).
 - **An anchor.** A fixed workload independent of riskengine, of the kind the benchmark does, timed in the same
@@ -62,15 +64,17 @@ def clear_caches() -> int:
     caches = riskengine_caches()
     for cached in caches:
         cached.cache_clear()
-    dicts = [module._CACHE for module in _riskengine_modules() if isinstance(getattr(module, "_CACHE", None), dict)]
-    for table in dicts:
+    tables = [module._CACHE for module in _riskengine_modules() if isinstance(getattr(module, "_CACHE", None), dict)]
+    tables += _memos()
+    for table in tables:
         table.clear()
-    return len(caches) + len(dicts)
+    return len(caches) + len(tables)
 
 
-def cache_hits() -> int:
-    """Hits so far of every functools cache of riskengine's loaded modules."""
-    return sum(cached.cache_info().hits for cached in riskengine_caches())
+def _memos() -> list[Any]:
+    """The bounded memos (``riskengine.report.text.Memo``) held by loaded riskengine modules."""
+    return [value for module in _riskengine_modules() for value in vars(module).values()
+            if type(value).__name__ == "Memo" and callable(getattr(value, "clear", None))]
 
 
 @dataclass(frozen=True)
