@@ -1,17 +1,28 @@
 """Scale benchmark for the systems graph: a generated inventory of 10,000 systems and 50,000 integrations.
 
 Prints the load time (YAML read, checks, graph build), the vendor-analysis time and the peak memory, each
-beside its target. Run alone (``python benchmarks/inventory_scale.py``) or through ``make bench``.
+beside its target, with CPU time and a pure-Python anchor beside the times. Run alone
+(``python benchmarks/inventory_scale.py``) or through ``make bench``.
+
+This process writes the inventory; a child process (``tests/childrun.py``) loads it once (a new process: cold)
+and analyses a vendor against it in five cold passes (``measure.py``), and measures its own peak memory: the
+figure is what loading and analysing take, not what writing the file took here (until #19 the peak was this
+whole process's, generation included).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measure import Figure, Timing, measure, python_anchor, report
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SYSTEMS = 10_000
 INTEGRATIONS = 50_000
@@ -51,50 +62,60 @@ def generate(path: Path, systems: int = SYSTEMS, integrations: int = INTEGRATION
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def main() -> int:
+def measure_in_child(path: Path) -> None:
+    """In the child: load ``path`` (timed once), analyse a vendor against it (cold passes); print the timings."""
     from riskengine.inventory.analysis import Connection, analyse, load_effort_model
     from riskengine.inventory.graph import SystemGraph
     from riskengine.inventory.loader import load_inventory
+
+    started = time.perf_counter()
+    python_anchor()
+    anchor = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    graph = SystemGraph(load_inventory(path))
+    load = Timing.once(time.perf_counter() - started, time.process_time() - cpu, anchor)
+    systems = graph.systems
+    connections = [
+        Connection(system_id=system_id, system_name=systems[system_id].name, direction=direction,
+                   data_classes=("personal", "behavioural"), method="api", frequency="hourly",
+                   criticality=systems[system_id].criticality,
+                   customer_facing=systems[system_id].customer_facing, place=f"Integrations!B{row}")
+        for row, (system_id, direction) in enumerate(
+            [("s0", "inbound"), ("s17", "bidirectional"), ("s4242", "outbound"), ("s9000", "outbound"),
+             ("s123", "inbound"), ("s7777", "bidirectional")], start=7)
+    ]
+    analysis, (findings, _) = measure(lambda: analyse(graph, connections, "email-marketing", load_effort_model()),
+                                      python_anchor, 5)
+    print(json.dumps({"load": [load.wall, load.cpu, load.anchor],
+                      "analysis": [analysis.wall, analysis.cpu, analysis.anchor],
+                      "reached": len(findings.dependents)}))
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    from tests.childrun import run_python
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "inventory.yaml"
         generate(path)
         size = path.stat().st_size
-        effort = load_effort_model()
-        started = time.perf_counter()
-        inventory = load_inventory(path)
-        graph = SystemGraph(inventory)
-        load_seconds = time.perf_counter() - started
-        systems = graph.systems
-        connections = [
-            Connection(system_id=system_id, system_name=systems[system_id].name, direction=direction,
-                       data_classes=("personal", "behavioural"), method="api", frequency="hourly",
-                       criticality=systems[system_id].criticality,
-                       customer_facing=systems[system_id].customer_facing, place=f"Integrations!B{row}")
-            for row, (system_id, direction) in enumerate(
-                [("s0", "inbound"), ("s17", "bidirectional"), ("s4242", "outbound"), ("s9000", "outbound"),
-                 ("s123", "inbound"), ("s7777", "bidirectional")], start=7)
-        ]
-        timings = []
-        for _ in range(5):
-            started = time.perf_counter()
-            findings, _ = analyse(graph, connections, "email-marketing", effort)
-            timings.append(time.perf_counter() - started)
-        analysis_seconds = sorted(timings)[len(timings) // 2]
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows = [
-        (f"inventory load {SYSTEMS:,} systems / {INTEGRATIONS:,} integrations ({size / 1e6:.1f} MB YAML)",
-         load_seconds, 3.0, "s"),
-        (f"vendor analysis (median of 5; reaches {len(findings.dependents):,} systems)", analysis_seconds, 0.3, "s"),
-        ("peak memory of the whole run", peak_mb, 500.0, "MB"),
-    ]
-    failed = False
-    for name, value, target, unit in rows:
-        ok = value <= target
-        failed |= not ok
-        print(f"{name:<78} {value:>8.3f}{unit:<2} target {target:g}{unit}  {'ok' if ok else 'MISSED'}")
-    return 1 if failed else 0
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        child = run_python([__file__, "--measure", str(path)], cwd=ROOT, env=env, timeout=600)
+    if child.returncode != 0:
+        print(f"inventory_scale: the measuring child exited {child.returncode}: {child.stderr.strip()[-600:]}")
+        return 1
+    measured = json.loads(child.stdout.strip().splitlines()[-1])
+    load, analysis = (Timing.once(*measured[key]) for key in ("load", "analysis"))
+    return report([
+        Figure.timed(f"inventory load {SYSTEMS:,} systems / {INTEGRATIONS:,} integrations ({size / 1e6:.1f} MB YAML)",
+                     load, 3.0),
+        Figure.timed(f"vendor analysis (median of 5; reaches {measured['reached']:,} systems)", analysis, 0.3),
+        Figure("peak memory of loading and analysis, measured in the child", child.peak_bytes / 2**20, "MiB", 500.0),
+    ])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:2] == ["--measure"]:
+        measure_in_child(Path(sys.argv[2]))
+    else:
+        sys.exit(main())

@@ -2,18 +2,24 @@
 
 1. 100,000 trials x 5 years, both options, with everything the report reads off them (headline, percentiles,
    bands, loss exceedance curves, the most-likely line, the sensitivity ranking by re-simulation), for the GlowUp
-   sample (eight connections, customer-facing systems: every scenario runs): under 0.25 s. Measured cold: each
-   pass builds new inputs and new streams, and nothing is cached between passes.
+   sample (eight connections, customer-facing systems: every scenario runs): under 0.25 s. Each pass builds the
+   TCO inputs from the read questionnaire and runs the simulation with new streams.
 2. ``assess`` of each of the three samples (inventory, org profile, no network) with the adaptive trial count:
-   under 2 s each.
+   under 2 s each. Each pass reads the files, loads the policy data and scores and prices from scratch.
 3. A FAIR-style model, loss event frequency PERT(0.1, 0.5, 2) a year x loss magnitude PERT(10,000, 50,000,
-   500,000), 100,000 trials, in our engine (named streams, inverse-transform PERT) and in pyfair (FairModel
-   with "Loss Event Frequency" and "Loss Magnitude"): ours at least 2x faster. pyfair is installed by
-   ``make bench`` (the ``bench`` extra); without it that line says skipped and why.
+   500,000), 100,000 trials, the same numbers of draws on both sides, each pass from scratch:
+   - riskengine: two named streams (seeded through SHA-256 of the name), 100,000 uniform numbers each, two PERT
+     quantile tables of 4,097 points worked out, the values by inverse transform, their product and its mean;
+   - pyfair: a new ``FairModel`` with "Loss Event Frequency" and "Loss Magnitude", ``calculate_all`` (100,000
+     beta-PERT draws for each, their product as Risk, all kept in a pandas frame) and the mean of Risk.
+   Target: pyfair's wall time at least twice ours. pyfair is installed by ``make bench`` (the ``bench`` extra);
+   without it that figure is reported as not measured, and why.
 
-Each figure is the median of PASSES passes, wall and CPU time, beside an anchor: a fixed numpy workload of the
-kind the Monte Carlo does (uniform numbers, table look-ups, a sort), timed in the same passes, so that a slow
-spell of this shared machine shows as a slow anchor, not as a slow engine.
+Every pass is cold (``measure.py``): each riskengine cache is emptied before it, so no figure times a result
+served from a cache an earlier pass filled (issue #19: the first figure once timed PERT tables an ``lru_cache``
+served after a warm-up, 0.07 ms cached against 63 ms built). Each figure is the median of
+PASSES passes, wall and CPU time, beside an anchor: a fixed numpy workload of the kind the Monte Carlo does
+(uniform numbers, table look-ups, a sort), timed in the same passes.
 """
 
 from __future__ import annotations
@@ -26,12 +32,11 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", 
     os.environ.setdefault(_variable, "1")
 
 import datetime as dt  # noqa: E402
-import statistics  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
+
+from measure import Figure, measure, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -57,30 +62,6 @@ def _anchor() -> None:
         uniform = generator.random(100_000)
         index = (uniform * 4096).astype(np.intp)
         np.sort(table.take(index) + uniform * table.take(index))
-
-
-def timed(work: Callable[[], Any], passes: int = PASSES) -> tuple[float, float, float, Any]:
-    """Median wall and CPU seconds of ``work`` and of the anchor over the same passes, and the last result."""
-    result = work()  # imports and the operating system's file cache; nothing of riskengine's is kept
-    walls, cpus, anchors = [], [], []
-    for _ in range(passes):
-        started = time.perf_counter()
-        _anchor()
-        anchors.append(time.perf_counter() - started)
-        started, cpu = time.perf_counter(), time.process_time()
-        result = work()
-        walls.append(time.perf_counter() - started)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus), statistics.median(anchors), result
-
-
-def line(name: str, wall: float, cpu: float | None, anchor: float | None, target: float | None,
-         ok: bool | None) -> None:
-    verdict = "" if ok is None else "ok" if ok else "MISSED"
-    figures = f"{wall:>7.3f}s wall" + (f" {cpu:.3f}s CPU" if cpu is not None else "")
-    aim = f"target {target:.2f}s" if target is not None else ""
-    tail = f"  (anchor {anchor:.3f}s, ratio {wall / anchor:.1f})" if anchor else ""
-    print(f"{name:<78} {figures:<26} {aim:<14} {verdict}{tail}")
 
 
 def glowup_parts() -> tuple[Any, Any, Any, Any]:
@@ -123,7 +104,6 @@ def main() -> int:
     from riskengine.tco.inputs import tco_inputs
     from riskengine.tco.simulation import total_cost_of_ownership
 
-    failed = False
     submission, assessment, organisation, bank = glowup_parts()
     assumptions = load_assumptions()
 
@@ -131,40 +111,35 @@ def main() -> int:
         inputs = tco_inputs(submission, bank, assessment.risk, organisation, assumptions, assessment.graph)
         return total_cost_of_ownership(inputs, assumptions, trials=TRIALS)
 
-    wall, cpu, anchor, result = timed(price)
-    ok = wall < TCO_TARGET
-    failed |= not ok
-    line(f"tco: {TRIALS:,} trials x {result.horizon_years} years, both options, tornado "
-         f"{result.tornado.trials:,} x {len(result.tornado.rows)} inputs (GlowUp)", wall, cpu, anchor, TCO_TARGET, ok)
-
+    timing, result = measure(price, _anchor, PASSES)
+    figures = [Figure.timed(f"tco {TRIALS:,} trials x {result.horizon_years} y, both options, tornado "
+                            f"{result.tornado.trials:,} x {len(result.tornado.rows)} (GlowUp)", timing, TCO_TARGET)]
     for name in NAMES:
-        wall, cpu, anchor, done = timed(lambda name=name: assess(  # type: ignore[misc]
+        timing, done = measure(lambda name=name: assess(  # type: ignore[misc]
             SAMPLES / f"{name}.xlsx", now=NOW, inventory=SAMPLES / "inventory.yaml",
-            org_profile=SAMPLES / "org-profile.yaml"), passes=max(3, PASSES // 2))
-        ok = wall < ASSESS_TARGET
-        failed |= not ok
-        line(f"assess {name} (adaptive: {done.tco.trials:,} trials, {done.tco.precision.stopped})", wall, cpu,
-             anchor, ASSESS_TARGET, ok)
+            org_profile=SAMPLES / "org-profile.yaml"), _anchor, max(3, PASSES // 2))
+        figures.append(Figure.timed(f"assess {name} ({done.tco.trials:,} trials, {done.tco.precision.stopped})",
+                                    timing, ASSESS_TARGET))
 
-    ours, our_cpu, anchor, our_mean = timed(ours_fair)
-    line(f"fair-style freq x magnitude, {TRIALS:,} trials: riskengine (mean {our_mean:,.0f})", ours, our_cpu,
-         anchor, None, None)
+    ours, our_mean = measure(ours_fair, _anchor, PASSES)
+    notes = [f"fair-style, {TRIALS:,} trials: riskengine {ours.wall * 1000:.1f} ms wall, {ours.cpu * 1000:.1f} ms "
+             f"CPU (mean loss {our_mean:,.0f})"]
     try:
         import pyfair  # noqa: F401
-    except Exception as exc:  # any failure to import is reported, not raised: the line is skipped
-        print(f"{'fair-style freq x magnitude: pyfair':<78} skipped")
-        print(f"  pyfair cannot be imported on Python {sys.version.split()[0]}: {type(exc).__name__}: {exc} "
-              "(install it with: pip install '.[bench]')")
-        return 1 if failed else 0
-    theirs, their_cpu, anchor, their_mean = timed(pyfair_fair)
-    line(f"fair-style freq x magnitude, {TRIALS:,} trials: pyfair (mean {their_mean:,.0f})", theirs, their_cpu,
-         anchor, None, None)
-    ratio = theirs / ours
-    ok = ratio >= RATIO_TARGET
-    failed |= not ok
-    print(f"{'fair-style speed-up: pyfair time / riskengine time':<78} {ratio:.1f}x (target {RATIO_TARGET:.1f}x)  "
-          f"{'ok' if ok else 'MISSED'}")
-    return 1 if failed else 0
+    except Exception as exc:  # any failure to import is reported, not raised: the comparison is not measured
+        notes.append(f"fair-style speed-up against pyfair: not measured; pyfair cannot be imported on Python "
+                     f"{sys.version.split()[0]}: {type(exc).__name__}: {exc} (install it with: pip install "
+                     "'.[bench]')")
+    else:
+        theirs, their_mean = measure(pyfair_fair, _anchor, PASSES)
+        notes.append(f"fair-style, {TRIALS:,} trials: pyfair {theirs.wall * 1000:.1f} ms wall, "
+                     f"{theirs.cpu * 1000:.1f} ms CPU (mean loss {their_mean:,.0f})")
+        figures.append(Figure("fair-style speed-up: pyfair wall / riskengine wall", theirs.wall / ours.wall, "x",
+                              RATIO_TARGET, higher_is_better=True, wall=ours.wall, cpu=ours.cpu,
+                              anchor=ours.anchor))
+    code = report(figures)
+    print("\n".join(notes))
+    return code
 
 
 if __name__ == "__main__":
