@@ -134,10 +134,11 @@ STAGES = (
 def profile(folder: Path, workdir: Path) -> None:
     from riskengine.batch.worker import BatchSettings, Job, assess_one, start, stop
     from riskengine.enrich.settings import NetworkSettings
+    from riskengine.pipeline import load_policy
 
     settings = BatchSettings(outdir=workdir, store_path=workdir / "profile.db", now=NOW,
                              network=NetworkSettings(offline=True), inventory=SAMPLES / "inventory.yaml",
-                             org_profile=SAMPLES / "org-profile.yaml")
+                             org_profile=SAMPLES / "org-profile.yaml", policy=load_policy())
     jobs = [Job(path, workdir / f"{path.stem}.pdf", workdir / f"{path.stem}.json")
             for path in sorted(folder.glob("*.xlsx"))[:PROFILED * 2 + 1]]
     start(settings)

@@ -39,12 +39,6 @@ SILENT_DEADLINE = 1.0
 def main() -> int:
     import trustme
 
-    # yaml-rs 0.1.6 crashes the process (SIGSEGV) when its module is first imported in a thread that then ends
-    # and YAML is parsed again in another thread; riskengine imports it where it first parses, which here is
-    # a check's thread (load_web_scoring). Cold passes parse again in new threads, so import it here, in the
-    # main thread, as the command line does when it loads the bank before enriching.
-    import yaml_rs  # noqa: F401
-
     from riskengine.enrich.gather import gather_evidence
     from riskengine.enrich.settings import NetworkSettings
     from tests.enrich.dns_server import DnsServer

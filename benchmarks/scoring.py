@@ -37,13 +37,15 @@ def _anchor() -> None:
 
 def main() -> int:
     from riskengine.facts import Fact, FactSet
+    from riskengine.pipeline import fact_catalogue
     from riskengine.questionnaire.bank import load_bank
     from riskengine.questionnaire.reader import read_submission
     from riskengine.questionnaire.submission import answer_facts
     from riskengine.score.engine import assessment_date_fact, derive_facts, score
     from riskengine.score.profile import load_profile
 
-    bank, profile = load_bank(), load_profile()
+    bank, catalogue = load_bank(), fact_catalogue()
+    profile = load_profile(bank=bank, facts=catalogue)
     today = dt.date(2026, 11, 24)
     bases = [answer_facts(read_submission(ROOT / "samples" / f"{name}.xlsx", bank, today=today))
              for name in ("northwind-mail", "pixelpath-analytics", "glowup-loyalty")]
@@ -59,7 +61,7 @@ def main() -> int:
         fact_sets.append(derive_facts(FactSet().with_facts(*facts, assessment_date_fact(today)), profile))
 
     def score_all() -> dict[str, int]:
-        scoring_profile = load_profile()
+        scoring_profile = load_profile(bank=bank, facts=catalogue)
         decisions: dict[str, int] = {}
         for facts in fact_sets:
             result, _ = score(facts, scoring_profile, today=today)

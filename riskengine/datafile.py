@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+import yaml_rs  # imported with the module, in the importing thread: see parse_yaml
 from pydantic import BaseModel, ValidationError
 
 from riskengine.errors import ConfigurationError, InputError, Problem
@@ -107,9 +108,11 @@ class YamlSyntaxError(Exception):
 
 def parse_yaml(text: str, name: str, limits: YamlLimits = DATA_FILE_LIMITS) -> Any:
     """Parse one YAML 1.2 document fast (yaml-rs, in Rust, duplicate keys refused) once ``check_yaml`` has
-    held it to ``limits``; raise ``YamlSyntaxError`` with ``file:line`` on bad syntax or a breached limit."""
-    import yaml_rs
+    held it to ``limits``; raise ``YamlSyntaxError`` with ``file:line`` on bad syntax or a breached limit.
 
+    yaml-rs is imported at the top of this module, never here: first imported in a thread that then ends, it
+    crashed the process (a segmentation fault) at a later parse in another thread, and the first parse of a run
+    may well be in one (an enrichment check, a web request)."""
     check_yaml(text, name, limits)
     # Our scan already bounds what aliases expand to; yaml-rs's own replay limits are set no lower, so a
     # document we accept is never refused by a different count.

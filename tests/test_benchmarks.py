@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.inventory.analysis import load_effort_model
+from riskengine.inventory.effort import load_effort_model
 from riskengine.questionnaire.bank import load_bank
 from riskengine.questionnaire.reader import read_submission
 

@@ -249,3 +249,21 @@ def test_a_backstage_catalog_file_is_held_to_the_same_limits(bomb: str, tmp_path
     result, seconds = run_capped("inventory", "check", "--format", "backstage", str(path))
     shifted = re.sub(r":(\d+):", lambda match: f":{int(match.group(1)) + 3}:", place, count=1)
     assert_refused(result, seconds, path, shifted, tmp_path)
+
+
+def test_yaml_is_parsed_safely_from_threads_that_end() -> None:
+    """yaml-rs first imported in a thread that then ended crashed the process at a later parse in another thread
+    (a segmentation fault, every time in 300 threads); riskengine imports it with the module, so it never is."""
+    import textwrap
+
+    script = textwrap.dedent("""
+        import threading
+        from riskengine.datafile import parse_yaml
+        for _ in range(300):
+            thread = threading.Thread(target=parse_yaml, args=("a: 1\\nb: [1, 2]\\n", "x.yaml"))
+            thread.start()
+            thread.join()
+        print("parsed")
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert (result.returncode, result.stdout.strip()) == (0, "parsed"), result.stderr[-500:]
