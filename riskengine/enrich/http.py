@@ -334,6 +334,8 @@ def _shut(sock: socket.socket) -> None:
 
 
 class _WatchedHTTPConnection(HTTPConnection):
+    """A connection whose socket the deadline's watchdog can shut."""
+
     def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._watchdog = watchdog
@@ -344,15 +346,8 @@ class _WatchedHTTPConnection(HTTPConnection):
         return sock
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def __init__(self, *args: Any, watchdog: _Watchdog, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._watchdog = watchdog
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        self._watchdog.watch(sock)
-        return sock
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The same over TLS (urllib3's HTTPSConnection is an HTTPConnection: its TLS set-up runs in ``connect``)."""
 
     def connect(self) -> None:
         super().connect()

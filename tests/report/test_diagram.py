@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 
 import pytest
 import reportlab.rl_config
@@ -12,11 +11,9 @@ from hypothesis import strategies as st
 from reportlab.graphics.shapes import Drawing, Group, Rect, Shape, String
 
 from riskengine.inventory.analysis import (
-    Centrality,
     Connection,
     Dependent,
     Direction,
-    EffortRange,
     GraphFindings,
 )
 from riskengine.inventory.graph import VENDOR
@@ -29,6 +26,7 @@ from riskengine.report.diagram.layout import (
     neighbourhood_layout,
 )
 from riskengine.report.wording import load_wording
+from tests.report.graphs import graph_findings
 
 WIDTH = 493.0
 TOOL = "Acme Journeys Enterprise"
@@ -57,18 +55,6 @@ def _dependent(system_id: str, name: str, path: tuple[str, ...], criticality: st
                      depth=len(path) - 1, path=path)
 
 
-def _graph(connections: Sequence[Connection], dependents: Sequence[Dependent] = (),
-           duplicates: tuple[str, ...] = ()) -> GraphFindings:
-    return GraphFindings(
-        inventory="inventory.yaml", organisation="Acme Retail", systems_in_inventory=40,
-        integrations_in_inventory=60, capability="email-marketing", connections=tuple(connections), data_in=(),
-        data_through=(), dependents=tuple(dependents), blast_score=1.0, critical_dependents=(),
-        customer_facing_dependents=(), cut_vertex=False, separated_groups=(), new_department_links=(),
-        centrality=Centrality(degree=len(connections), degree_percentile=50.0, betweenness=None,
-                              betweenness_rank=None, method="degree only"),
-        duplicates=duplicates, shadow_it=(), effort=(), effort_total=EffortRange(low=0, likely=0, high=0))
-
-
 def _sample() -> GraphFindings:
     """Six neighbours in all three directions, four systems two steps out, one further."""
     connections = [
@@ -89,7 +75,7 @@ def _sample() -> GraphFindings:
         _dependent("chat", "ChatGPT Plus (personal accounts)", (VENDOR, "crm", "chat"), "low"),
         _dependent("sms", "LINK Mobility", (VENDOR, "crm", "mail", "sms")),
     ]
-    return _graph(connections, dependents, duplicates=("Mailchimp",))
+    return graph_findings(connections, dependents, duplicates=("Mailchimp",))
 
 
 def _shapes(node: Shape) -> list[tuple[object, ...]]:
@@ -191,7 +177,7 @@ def test_second_ring_is_capped_and_the_rest_counted() -> None:
     dependents = [_dependent("hub", "Integration hub", (VENDOR, "hub"))]
     dependents += [_dependent(f"leaf-{number:02d}", f"Leaf system {number:02d}", (VENDOR, "hub", f"leaf-{number:02d}"),
                               "critical" if number % 5 == 0 else "low") for number in range(1, 31)]
-    layout = _layout(_graph(connections, dependents))
+    layout = _layout(graph_findings(connections, dependents))
     second = [node for node in layout.nodes if node.ring == 2]
     assert 1 <= len(second) <= SECOND_RING_LIMIT
     # the critical ones come first
@@ -201,7 +187,7 @@ def test_second_ring_is_capped_and_the_rest_counted() -> None:
 
 
 def test_without_connections_only_the_tool_and_a_note() -> None:
-    drawing = _drawing(_graph([]))
+    drawing = _drawing(graph_findings([]))
     groups = _node_groups(drawing)
     assert len(groups) == 1
     assert TOOL in " ".join(_texts(groups[0]))
@@ -211,7 +197,7 @@ def test_without_connections_only_the_tool_and_a_note() -> None:
 
 def test_long_names_are_cut_to_fit_their_boxes() -> None:
     name = "Enterprise Resource Planning Platform for Finance, Supply Chain and Manufacturing Operations"
-    drawing = _drawing(_graph([_connection("erp", name, "outbound")]))
+    drawing = _drawing(graph_findings([_connection("erp", name, "outbound")]))
     group = _group_of(drawing, "Enterprise Resource")
     lines = _texts(group)
     assert len(lines) == 2 and lines[-1].endswith("…")
@@ -249,7 +235,7 @@ def test_any_neighbourhood_of_3_to_12_stays_clear_and_inside(
     dependents = [_dependent(f"d{index:02d}", f"Downstream system {index:02d}",
                              (VENDOR, parents[index % len(parents)], f"d{index:02d}")) for index in range(second)
                   if parents]
-    graph = _graph(connections, dependents)
+    graph = graph_findings(connections, dependents)
     layout = _layout(graph)
     assert [node.ring for node in layout.nodes].count(1) == len(connections)
     _check_clear(layout)
@@ -272,7 +258,7 @@ def test_labels_of_the_sample_touch_no_box_and_no_other_label() -> None:
 def test_names_from_the_analysis_label_systems_whose_rows_carry_only_ids() -> None:
     connections = [_connection("crm", "", "outbound"), _connection("okta", "", "inbound")]
     dependents = [_dependent("crm", "", (VENDOR, "crm")), _dependent("erp", "", (VENDOR, "crm", "erp"), "critical")]
-    graph = _graph(connections, dependents).model_copy(update={"names": {
+    graph = graph_findings(connections, dependents).model_copy(update={"names": {
         "crm": "Salesforce Sales Cloud", "okta": "Okta Workforce Identity", "erp": "SAP S/4HANA"}})
     layout = _layout(graph)
     assert {node.system_id: node.name for node in layout.nodes} == {

@@ -11,11 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskengine.inventory.analysis import (
-    Centrality,
     Connection,
     Dependent,
     Direction,
-    EffortRange,
     GraphFindings,
 )
 from riskengine.inventory.graph import VENDOR
@@ -29,6 +27,7 @@ from riskengine.report.diagram.layout import (
     neighbourhood_layout,
 )
 from riskengine.report.wording import load_wording
+from tests.report.graphs import graph_findings
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH = 493.0
@@ -53,17 +52,10 @@ def _connection(system_id: str, direction: Direction, classes: tuple[str, ...] =
 
 def _graph(connections: list[Connection], downstream: dict[str, list[str]]) -> GraphFindings:
     """``downstream`` maps a connected system to the systems it passes the data on to."""
-    dependents = [Dependent(system_id=child, name=f"Downstream {child}", criticality="high",
-                            customer_facing=index % 2 == 0, depth=2, path=(VENDOR, parent, child))
-                  for parent, children in sorted(downstream.items()) for index, child in enumerate(children)]
-    return GraphFindings(
-        inventory="inventory.yaml", organisation="Acme Retail", systems_in_inventory=40,
-        integrations_in_inventory=60, capability="email-marketing", connections=tuple(connections), data_in=(),
-        data_through=(), dependents=tuple(dependents), blast_score=1.0, critical_dependents=(),
-        customer_facing_dependents=(), cut_vertex=False, separated_groups=(), new_department_links=(),
-        centrality=Centrality(degree=len(connections), degree_percentile=50.0, betweenness=None,
-                              betweenness_rank=None, method="degree only"),
-        duplicates=(), shadow_it=(), effort=(), effort_total=EffortRange(low=0, likely=0, high=0))
+    return graph_findings(connections, [
+        Dependent(system_id=child, name=f"Downstream {child}", criticality="high", customer_facing=index % 2 == 0,
+                  depth=2, path=(VENDOR, parent, child))
+        for parent, children in sorted(downstream.items()) for index, child in enumerate(children)])
 
 
 def _sample() -> GraphFindings:
