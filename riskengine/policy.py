@@ -90,6 +90,12 @@ class PolicyFile(BaseModel):
     origin: Origin
     sha256: str
 
+    @property
+    def shown(self) -> str:
+        """Its place without the machine's folders: ``scoring/default.yaml`` in a policy folder, else its name."""
+        relative = PARTS[self.part].relative
+        return relative if self.path.replace("\\", "/").endswith(relative) else Path(self.path).name
+
 
 class Policy(BaseModel):
     """Everything that decides or words an assessment, validated and frozen (see the module's text)."""
@@ -123,7 +129,7 @@ class Policy(BaseModel):
         from, as the assessment's inputs list it."""
         if not self.overridden:
             return "shipped"
-        return "shipped, overridden: " + ", ".join(PARTS[item.part].relative for item in self.overridden)
+        return "shipped, overridden: " + ", ".join(item.shown for item in self.overridden)
 
 
 def read_policy(folder: Path | None = None, *, facts: Mapping[str, str], profile: Path | None = None,

@@ -43,6 +43,9 @@ def test_a_file_in_the_folder_replaces_its_namesake_and_changes_the_digest(tmp_p
     assert policy.profile.title == "Fernhill's own profile"
     assert [(item.part, item.origin) for item in policy.overridden] == [("profile", "override")]
     assert policy.overridden[0].label == "scoring profile"
+    assert policy.name == "shipped, overridden: scoring/default.yaml"
+    both = load_policy(profile=folder / "scoring" / "default.yaml", bank=data_path("questionnaires", "martech-v1.yaml"))
+    assert both.name == "shipped, overridden: questionnaires/martech-v1.yaml, scoring/default.yaml"
     assert policy.digest != default_policy().digest
     assert policy.wording == default_policy().wording  # what the folder does not hold stays shipped
 
