@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -43,6 +44,24 @@ from riskengine.report.wording import Glossary, ReportWording, SectionId
 from riskengine.score.profile import Severity
 from riskengine.score.result import Finding
 from riskengine.tco.result import TcoResult
+
+
+class _RowSplittingTable(Table):  # type: ignore[misc]
+    """A table whose tall rows continue on the next page without failing.
+
+    reportlab (5.1) decides where a row's cell must split after measuring its paragraphs at the column width
+    less the cell's side padding, then asks the paragraph to split at the whole column width. At that wider
+    width a paragraph can need a line less and fit whole, so it returns one part instead of two and reportlab
+    fails with ``IndexError`` (a paragraph that does split is broken into lines too wide for its cell).
+    Handing reportlab the width inside the padding, with a cell style whose side padding is zero, makes the
+    measure and the split agree; nothing else in the cell depends on its side padding.
+    """
+
+    def _splitCell(self, value: Any, style: Any, oldHeight: float, newHeight: float, width: float) -> Any:
+        inside = style.copy()
+        inside.leftPadding = inside.rightPadding = 0
+        return super()._splitCell(value, inside, oldHeight, newHeight,
+                                  width - style.leftPadding - style.rightPadding)
 
 
 @dataclass(frozen=True)
@@ -128,8 +147,9 @@ class ReportContext:
                 *[list(row) for row in rows]]
         # Tried first, in-row splitting needs at least IN_ROW_SPLIT_MIN points on this page; short rows
         # still move whole (reportlab falls back to splitting between rows).
-        table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT",
-                      splitByRow=0 if split_in_row else 1, splitInRow=IN_ROW_SPLIT_MIN if split_in_row else 0)
+        table = _RowSplittingTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT",
+                                   splitByRow=0 if split_in_row else 1,
+                                   splitInRow=IN_ROW_SPLIT_MIN if split_in_row else 0)
         palette = self.palette
         table.setStyle(themed_table_style(palette.label_fill if light else palette.header_fill,
                                           [colors.white] if light else [colors.white, palette.stripe], palette.rule))
