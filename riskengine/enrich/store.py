@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
@@ -38,16 +37,6 @@ SCHEMA_VERSION = MIGRATIONS[-1].version
 
 class StoreError(DatabaseError):
     """The evidence store cannot be opened, is not one of ours, or lacks what a replay asks for."""
-
-
-def default_store_path() -> Path:
-    """``RISKENGINE_DB`` if set, else ``riskengine.db`` in the user's data folder (platformdirs)."""
-    configured = os.environ.get("RISKENGINE_DB")
-    if configured:
-        return Path(configured)
-    from platformdirs import user_data_path
-
-    return user_data_path("riskengine", appauthor=False) / "riskengine.db"
 
 
 class EvidenceStore:
