@@ -197,15 +197,26 @@ class _DeferredCanvas(Canvas):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self._number_page = number_page
         self._held: list[dict[str, Any]] = []
+        self._bookmarks: list[str] = []
+
+    def bookmarkPage(self, key: str, **position: Any) -> None:
+        """Held with its page: a bookmark names the page the document is on when the page is really written, and
+        until ``save`` every held page would be page 1 (every bookmark of the outline pointed there)."""
+        if position:
+            raise TypeError("a held bookmark marks its whole page; positions are not kept")
+        self._bookmarks.append(key)
 
     def showPage(self) -> None:
         self._held.append(dict(self.__dict__))
         self._startPage()
+        self._bookmarks = []
 
     def save(self) -> None:
         total = len(self._held)
         for page, state in enumerate(self._held, start=1):
             self.__dict__.update(state)
+            for key in self._bookmarks:
+                super().bookmarkPage(key)
             self._number_page(self, page, total)
             super().showPage()
         super().save()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import get_args
+from typing import Any, get_args
 
+import pypdf
+import pytest
 import yaml
 
 from riskengine.pipeline import default_policy
@@ -73,3 +75,33 @@ def test_outline_keys_advance_per_report_and_start_again_for_the_next() -> None:
     keys = [first.heading("One", style, level=1).outline_key, first.heading("Two", style, level=1).outline_key,
             first.heading("Unlisted", style).outline_key, second.heading("One", style, level=1).outline_key]
     assert keys == ["section-1", "section-2", "", "section-1"]
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[str, int]]:
+    """(title, page number from 1) of every bookmark, in outline order."""
+    entries: list[tuple[str, int]] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                entries.append((item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline)
+    return entries
+
+
+@pytest.mark.parametrize("audience", ["full", "it", "marketing", "compliance"])
+def test_every_bookmark_opens_the_page_its_heading_is_on(audience: str) -> None:
+    """The pages are held back until the document ends ("Page n of N"); a bookmark must still name the page its
+    heading was drawn on, not the first page (where every bookmark pointed before)."""
+    reader = _reader(render_pdf(make_assessment(), audience=audience))
+    outline = _outline(reader)
+    assert len(outline) > 5
+    pages = [page.extract_text() for page in reader.pages]
+    assert outline[0][1] == 1  # the cover
+    for title, page in outline[1:]:
+        assert " ".join(title.split()[:3]) in " ".join(pages[page - 1].split()), (title, page)
+    assert [page for _, page in outline] == sorted(page for _, page in outline)
+    assert len({page for _, page in outline}) > 3
