@@ -131,9 +131,8 @@ class _Pages:
         identifier = assessment.assessment_id
         id_width = pdfmetrics.stringWidth(clean(identifier, NAME_LIMIT), FONT, 8)
         vendor = assessment.vendor
-        name = " · ".join(part for part in (vendor.legal_name, vendor.product) if part)
         room = CONTENT_WIDTH - min(id_width, CONTENT_WIDTH / 2) - 12
-        return fit(identifier, FONT, 8, CONTENT_WIDTH / 2), fit(name, FONT_BOLD, 8, room)
+        return fit(identifier, FONT, 8, CONTENT_WIDTH / 2), _head_name(vendor.legal_name, vendor.product, room)
 
     @cached_property
     def _footer_text(self) -> str:
@@ -153,6 +152,25 @@ class _Pages:
         canvas.setFillColor(self.palette.muted)
         canvas.drawString(MARGIN_X, bottom, self._footer_text)
         canvas.restoreState()
+
+
+def _head_name(legal_name: str, product: str, room: float) -> str:
+    """The vendor and its product as the running head names them within ``room`` points: whole, else the product
+    cut after its last whole word that fits, else the vendor alone; a word is cut only when the vendor's own name
+    does not fit ("GlowUp Technologies Pte. Ltd. · GlowUp Rewards…", never "… + GlowU…")."""
+    def width(text: str) -> float:
+        return float(pdfmetrics.stringWidth(clean(text, NAME_LIMIT), FONT_BOLD, 8))
+
+    parts = [part for part in (legal_name, product) if part]
+    name = " · ".join(parts)
+    if width(name) <= room or len(parts) < 2:
+        return fit(name, FONT_BOLD, 8, room)
+    words = product.split()
+    for count in range(len(words) - 1, 0, -1):
+        shortened = f"{legal_name} · {' '.join(words[:count]).rstrip(',;:-·(')}…"
+        if width(shortened) <= room:
+            return shortened
+    return fit(legal_name, FONT_BOLD, 8, room)
 
 
 class _Document(BaseDocTemplate):  # type: ignore[misc]

@@ -105,3 +105,17 @@ def test_every_bookmark_opens_the_page_its_heading_is_on(audience: str) -> None:
         assert " ".join(title.split()[:3]) in " ".join(pages[page - 1].split()), (title, page)
     assert [page for _, page in outline] == sorted(page for _, page in outline)
     assert len({page for _, page in outline}) > 3
+
+
+def test_the_running_head_shortens_the_product_at_a_word_and_keeps_the_vendor_whole() -> None:
+    from riskengine.report.document import _head_name
+    from riskengine.report.fonts import register_fonts
+
+    register_fonts()
+    vendor, product = "GlowUp Technologies Pte. Ltd.", "GlowUp Rewards Platform (Scale tier) + GlowUp Insights"
+    assert _head_name(vendor, product, 1000) == f"{vendor} · {product}"
+    shortened = _head_name(vendor, product, 300)
+    assert shortened.startswith(f"{vendor} · GlowUp Rewards") and shortened.endswith("…")
+    assert shortened.removesuffix("…").split()[-1] in product.split()  # cut between words, never inside one
+    assert _head_name(vendor, product, 150) == vendor
+    assert _head_name(vendor, "", 1000) == vendor
