@@ -291,7 +291,7 @@ class ConditionsWording(Sentences):
         "fix_these": frozenset({"goal", "count"}),
         "fix_this_one": frozenset({"goal"}),
         "nothing_to_fix": frozenset({"goal"}),
-        "more_actions": frozenset({"count"}),
+        "more_actions": frozenset({"count", "rules"}),
         "outcome": frozenset({"residual", "tier", "decision"}),
         "unreachable": frozenset({"goal"}),
         "unreachable_outcome": frozenset({"count", "residual", "tier", "decision"}),

@@ -22,7 +22,7 @@ from riskengine.report.text import Text
 from riskengine.score.result import ConditionGroup, WhatIf
 
 WHAT_IF_ACTIONS = 12
-"""Fixes listed per what-if; the rest are counted ("… and 39 more (see the JSON)")."""
+"""Fixes listed per what-if; the rest are counted and named by their rules, whose fixes the section lists above."""
 
 
 def build(ctx: ReportContext) -> list[Flowable]:
@@ -170,7 +170,8 @@ def _what_if(ctx: ReportContext, scenario: WhatIf) -> Flowable:
             parts.append(Text(content, styles.numbered, bulletText=f"{number}."))
         hidden = count - WHAT_IF_ACTIONS
         if hidden > 0:
-            parts.append(ctx.paragraph(text.more_actions.format(count=hidden), styles.numbered_more))
+            rules = ", ".join(scenario.rule_ids[WHAT_IF_ACTIONS:count])
+            parts.append(ctx.paragraph(text.more_actions.format(count=hidden, rules=rules), styles.numbered_more))
         parts.append(Spacer(1, 1.5 * mm))
         parts.append(ctx.paragraph(text.outcome.format(**outcome)))
     block = Table([[parts]], colWidths=[CONTENT_WIDTH], hAlign="LEFT")
