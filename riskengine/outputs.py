@@ -1,31 +1,48 @@
-"""An assessment's files: the PDF report and the JSON result rendered, written whole, and recorded in the register.
+"""An assessment's files: the PDF report and the JSON result rendered, written whole, and recorded in the register;
+and a recorded assessment rendered again, for any audience, with its sign-offs.
 
-Above both the report and the register, so that ``riskengine.pipeline`` (the stages) imports neither.
+Every report goes through ``render_report``: ``assess``, ``batch`` and ``render`` draw the same PDF from the same
+assessment, its sign-off page filled from whatever the register holds of it. Above both the report and the
+register, so that ``riskengine.pipeline`` (the stages) imports neither.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from riskengine.assessment import Assessment, assessment_json
 from riskengine.atomic import write_bytes_atomically
+from riskengine.digest import file_sha256
 from riskengine.enrich.store import EvidenceStore
 from riskengine.errors import NotRecordedError
 from riskengine.pipeline import Audience
 from riskengine.policy import Policy
-from riskengine.register.errors import DatabaseError
+from riskengine.register.approvals import SignOff
+from riskengine.register.errors import DatabaseError, RegisterError
 from riskengine.register.store import Output, Register, run_key, run_settings
 
 
-def render(assessment: Assessment, *, audience: Audience = "full",
-           policy: Policy | None = None) -> tuple[bytes, bytes]:
-    """The report's PDF bytes, worded by ``policy`` (default: the shipped one), and the JSON result's bytes (the
-    JSON is always whole)."""
+def render(assessment: Assessment, *, audience: Audience = "full", policy: Policy | None = None,
+           signoffs: Sequence[SignOff] = ()) -> tuple[bytes, bytes]:
+    """The report's PDF bytes, worded by ``policy`` (default: the shipped one) with ``signoffs`` on its sign-off
+    page, and the JSON result's bytes (the JSON is always whole)."""
     from riskengine.report.document import render_pdf  # reportlab: only when a report is rendered
 
-    return render_pdf(assessment, audience=audience, policy=policy), assessment_json(assessment)
+    return render_pdf(assessment, audience=audience, policy=policy, signoffs=signoffs), assessment_json(assessment)
+
+
+def render_report(assessment: Assessment, register: Register, *, audience: Audience = "full",
+                  policy: Policy | None = None) -> bytes:
+    """The PDF report of ``assessment`` for ``audience``, its sign-off page filled from ``register``'s sign-offs
+    of it (none for an assessment not recorded yet): what ``assess``, ``batch`` and ``render`` write."""
+    from riskengine.report.document import render_pdf
+
+    return render_pdf(assessment, audience=audience, policy=policy,
+                      signoffs=register.signoffs(assessment.assessment_id))
 
 
 def write_outputs(assessment: Assessment, *, pdf: Path | None, json_path: Path | None,
@@ -46,9 +63,10 @@ def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, regi
     outputs' sha256 in one transaction, so a register row always means both files were fully in place.
     ``now`` is when it is recorded (the command's clock, not the assessment's). Returns the two outputs. A
     database that cannot be written after the files are is a ``NotRecordedError`` (exit 2), never SQLite's own
-    exception.
+    exception. An assessment recorded before (the same inputs and clock) gets its sign-offs on the report.
     """
-    pdf_bytes, json_bytes = render(assessment, audience=audience, policy=policy)
+    pdf_bytes = render_report(assessment, register, audience=audience, policy=policy)
+    json_bytes = assessment_json(assessment)
     write_bytes_atomically(pdf, pdf_bytes)
     write_bytes_atomically(json_path, json_bytes)
     outputs = (Output.of("pdf", pdf, pdf_bytes, audience), Output.of("json", json_path, json_bytes, audience))
@@ -65,3 +83,73 @@ def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, regi
             f"{register.path}: {exc}. The register does not know these files (verify will not find them): assess "
             "again once the register can be written") from exc
     return outputs
+
+
+def recorded_assessment(register: Register, assessment_id: str) -> Assessment:
+    """The assessment ``register`` recorded as ``assessment_id``, from its stored result, once the chain vouches
+    for its records: a register changed outside riskengine is never rendered from.
+
+    ``RegisterError`` for an unknown id or altered records; ``CorruptRecordError`` for a result that cannot be read.
+    """
+    assessment = register.load(assessment_id)
+    chain = register.check_records([assessment_id])
+    if not chain.intact:
+        raise RegisterError(f"the register {register.path} was altered: {chain.problem}; its record of "
+                            f"{assessment_id} cannot be trusted (run 'riskengine register check')")
+    return assessment
+
+
+def result_assessment(register: Register, result: Path) -> Assessment:
+    """The recorded assessment whose JSON result is the file ``result``: found by the file's sha256 among the
+    register's recorded JSON outputs, and loaded from the register, never from the file.
+
+    ``RegisterError`` when the register does not know the file (it was changed after it was written, or comes
+    from another register) or knows it as a PDF report, not a JSON result.
+    """
+    sha256 = file_sha256(result)
+    output = register.output(sha256)
+    if output is None:
+        raise RegisterError(f"{result} is not a JSON result the register {register.path} recorded (sha256 "
+                            f"{sha256[:16]}…): it was changed after it was written, or comes from another "
+                            "register; render from the assessment id or from the file as riskengine wrote it")
+    if output.kind != "json":
+        raise RegisterError(f"{result} is the recorded {output.kind.upper()} of {output.assessment_id}, not its JSON "
+                            f"result: render {output.assessment_id} (its id) instead")
+    return recorded_assessment(register, output.assessment_id)
+
+
+class PolicyDifference(NamedTuple):
+    """The digests of two policies: the one an assessment was judged by and the one rendering it now."""
+
+    judged: str
+    rendering: str
+
+
+def policy_difference(assessment: Assessment, policy: Policy) -> PolicyDifference | None:
+    """The two digests when ``policy`` is not the policy ``assessment`` was judged by (its wording, glossary and
+    scorecard may then differ from those of the first report; its figures are the assessment's), else None."""
+    judged = next((item.sha256 for item in assessment.inputs if item.role == "policy"), None)
+    if judged is None or judged == policy.digest:
+        return None
+    return PolicyDifference(judged=judged, rendering=policy.digest)
+
+
+def write_rendering(assessment: Assessment, *, pdf: Path, register: Register, now: dt.datetime,
+                    audience: Audience = "full", policy: Policy | None = None) -> Output:
+    """Render the recorded ``assessment``'s report for ``audience`` (with its sign-offs), write it whole, and
+    record it as one more output of the same assessment, so ``verify`` knows it and ``approve`` can bind to it.
+
+    ``now`` is when it is recorded. ``RegisterError`` when the register does not hold the assessment (nothing is
+    written then); ``NotRecordedError`` (exit 2) when the file is written but the register cannot record it.
+    """
+    register.assessment(assessment.assessment_id)
+    data = render_report(assessment, register, audience=audience, policy=policy)
+    write_bytes_atomically(pdf, data)
+    output = Output.of("pdf", pdf, data, audience)
+    try:
+        register.record_output(assessment.assessment_id, output, now=now)
+    except (sqlite3.Error, DatabaseError) as exc:
+        raise NotRecordedError(
+            f"wrote {pdf}, but could not record it in the register {register.path}: {exc}. The register does not "
+            "know this file (verify will not find it): render again once the register can be written") from exc
+    return output

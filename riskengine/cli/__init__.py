@@ -5,7 +5,7 @@ One module per group of commands, each importing only click at the top (the libr
 runs), so that ``riskengine --help`` and the register's quick commands start fast:
 
     questionnaire   template, validate, import
-    assess          assess, tco, explain
+    assess          assess, render, tco, explain
     enrich          enrich
     inventory       inventory check
     many            batch, compare
@@ -60,6 +60,8 @@ _COMMANDS = {
                                                                  "Excel workbook or Backstage catalog)."),
     "register": _Entry("riskengine.cli.register", "register_group", "Check that the register proves its own history "
                                                                     "(its hash chain).", cut=False),
+    "render": _Entry("riskengine.cli.assess", "render_command", "Render a recorded assessment's report for any "
+                                                                "audience, with its sign-offs, from the register."),
     "tco": _Entry("riskengine.cli.assess", "tco_command", "Price a vendor's offers, each in both adoption styles, and "
                                                           "say which costs least."),
     "template": _Entry("riskengine.cli.questionnaire", "template", "Write the blank questionnaire (OUT.xlsx) a vendor "
@@ -138,6 +140,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     riskengine batch inbox/ --inventory samples/inventory.yaml -o out/
     riskengine history "Northwind Mail"      assessments over time; --diff for changes
     riskengine approve RA-... --role compliance --by "Dana Ruiz" --decision approve
+    riskengine render RA-... --audience marketing -o marketing.pdf   any reader's report, signed so far
     riskengine verify out/report.pdf         is this the report that was recorded?
     riskengine register check                has the register been altered behind our back?
     riskengine due --within 30               vendors to reassess soon

@@ -1,5 +1,5 @@
-"""One vendor: ``assess`` (the report and the JSON, recorded in the register), ``tco`` (its offers priced),
-``explain`` (the trail behind a score)."""
+"""One vendor: ``assess`` (the report and the JSON, recorded in the register), ``render`` (a recorded assessment's
+report for any audience), ``tco`` (its offers priced), ``explain`` (the trail behind a score)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, usage
 from riskengine.cli.options import (
+    AUDIENCES,
     EXISTING,
     OUTPUT,
     TIERS,
@@ -18,6 +19,7 @@ from riskengine.cli.options import (
     PolicyOptions,
     audience_option,
     database,
+    db_option,
     force_option,
     format_options,
     inventory_option,
@@ -115,6 +117,59 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
         sys.exit(EXIT_GATE)
     if risk.decision == "more_information_needed":
         sys.exit(EXIT_MORE_INFORMATION)
+
+
+@click.command("render")
+@click.argument("source", metavar="ID|RESULT.json")
+@policy_options
+@db_option
+@click.option("-o", "--output", type=OUTPUT, required=True, help="The PDF report to write.")
+@click.option("--audience", type=click.Choice(AUDIENCES), default="full", show_default=True,
+              help="Sections and voice of the PDF.")
+@force_option
+def render_command(source: str, policy: PolicyOptions, db_path: Path | None, output: Path, audience: Audience,
+                   force: bool) -> None:
+    """Render a recorded assessment's report for any audience, with its sign-offs, from the register.
+
+    \b
+    riskengine render RA-20261124-068B467BA9 --audience marketing -o marketing.pdf
+    riskengine render nov.json --audience it -o it.pdf
+
+    SOURCE is an assessment id, or a JSON result assess wrote: the register must have recorded that very file
+    (a changed or foreign file is refused, exit 2), and the report is drawn from the register's record, never
+    from the file. Every audience is a report of the same assessment: the register records each PDF with its
+    audience, so verify knows it and approve --report can sign it. The sign-off page shows each role that has
+    signed (name, decision, date, note and the report it signed) and the approval's status.
+
+    The report is worded by the policy the options load (default: the shipped one); when that is not the
+    policy the assessment was judged by, a warning names both digests. The PDF's path is checked as assess
+    checks it: never an input or the register database, and an existing file is replaced only when riskengine
+    wrote it (unless --force).
+    """
+    from riskengine.clock import run_clock
+    from riskengine.outputs import policy_difference, recorded_assessment, result_assessment, write_rendering
+    from riskengine.register.store import Register
+    from riskengine.runfiles import RunFiles, check_run_files
+
+    result = Path(source)
+    from_file = result.exists() or result.suffix.lower() == ".json"
+    if not from_file and not source.startswith("RA-"):
+        usage(f"{source}: neither a JSON result that exists nor an assessment id (RA-YYYYMMDD-...)")
+    store = database(db_path)
+    check_run_files(RunFiles.of(inputs=[("JSON result", result if from_file else None), *policy.inputs()],
+                                outputs=[("PDF report", output, "pdf")], database=store, force=force))
+    now = run_clock()  # a bad SOURCE_DATE_EPOCH is refused before the register is opened
+    rendering = policy.load()
+    with Register(store) as register:
+        assessment = result_assessment(register, result) if from_file else recorded_assessment(register, source)
+        difference = policy_difference(assessment, rendering)
+        if difference is not None:
+            click.echo(f"warning: {assessment.assessment_id} was judged by policy {difference.judged[:12]}; its "
+                       f"report is worded by policy {difference.rendering[:12]} (its figures are unchanged)",
+                       err=True)
+        written = write_rendering(assessment, pdf=output, register=register, now=now, audience=audience,
+                                  policy=rendering)
+    click.echo(f"wrote {output}: the report of {assessment.assessment_id} for {audience} (sha256 {written.sha256})")
 
 
 @click.command("tco")

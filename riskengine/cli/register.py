@@ -177,7 +177,7 @@ def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDec
         signoffs = register.signoffs(assessment_id)
     status = approval_status(signoffs)
     click.echo(f"{assessment_id}: {signoff.role} {PAST[signoff.decision]} by {signoff.signed_by} on "
-               f"{signoff.signed_at[:10]} (report sha256 {signoff.report_sha256})")
+               f"{signoff.signed_at[:10]} (the PDF for {signoff.report_audience}, sha256 {signoff.report_sha256})")
     click.echo(f"status: {describe_status(signoffs)}{' (final)' if status != 'pending' else ''}")
 
 
@@ -187,8 +187,9 @@ def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDec
 def verify(report: Path, db_path: Path | None) -> None:
     """Say whether REPORT (a PDF or JSON riskengine wrote) is one the register knows, unchanged, and its sign-offs.
 
-    Exit 0 when it is and the register's hash chain holds; 4 when it is not (a changed byte, or never recorded),
-    or when the register itself was altered (then the file's record cannot be trusted).
+    A PDF is named with its audience (full, it, marketing, compliance): every report assess or render wrote of
+    an assessment is recorded. Exit 0 when it is and the register's hash chain holds; 4 when it is not (a changed
+    byte, or never recorded), or when the register itself was altered (then the file's record cannot be trusted).
     """
     from riskengine.register.verification import verify_report
 
@@ -203,12 +204,12 @@ def verify(report: Path, db_path: Path | None) -> None:
         if not verification.chain.intact:
             click.echo(f"  {verification.chain_status}", err=True)
         sys.exit(EXIT_UNVERIFIED)
+    what = _recorded_as(output.kind, output.audience, output.assessment_id)
     if verification.outcome == "verified":
-        click.echo(f"{report}: verified: the {output.kind.upper()} of {output.assessment_id}, unchanged")
+        click.echo(f"{report}: verified: {what}, unchanged")
     else:
         click.echo(f"{report}: NOT VERIFIED: {verification.chain_status}", err=True)
-        click.echo(f"{report}: the register records it as the {output.kind.upper()} of {output.assessment_id}, "
-                   "but cannot be trusted")
+        click.echo(f"{report}: the register records it as {what}, but cannot be trusted")
     if row is not None:
         click.echo(f"  vendor     {row.vendor_name}{f' ({row.domain})' if row.domain else ''}")
         click.echo(f"  result     {row.decision.replace('_', ' ')}, tier {row.tier}, residual {row.residual:.1f}/100")
@@ -216,7 +217,7 @@ def verify(report: Path, db_path: Path | None) -> None:
     click.echo(f"  sha256     {sha256}")
     for signoff in verification.signoffs:
         bound = "this report" if verification.signed_this_file(signoff) else \
-            f"report sha256 {signoff.report_sha256[:16]}…"
+            f"the PDF for {signoff.report_audience}, sha256 {signoff.report_sha256[:16]}…"
         note = f": {signoff.note}" if signoff.note else ""
         click.echo(f"  sign-off   {signoff.role:<10} {signoff.decision:<7} {signoff.signed_by}, "
                    f"{signoff.signed_at[:10]} ({bound}){note}")
@@ -224,6 +225,11 @@ def verify(report: Path, db_path: Path | None) -> None:
     click.echo(f"  register   {verification.chain.status}")
     if verification.outcome != "verified":
         sys.exit(EXIT_UNVERIFIED)
+
+
+def _recorded_as(kind: str, audience: str, assessment_id: str) -> str:
+    """``the PDF (audience marketing) of RA-...``; a JSON result is whole whatever the audience of its run."""
+    return f"the PDF (audience {audience}) of {assessment_id}" if kind == "pdf" else f"the JSON of {assessment_id}"
 
 
 @click.command()

@@ -37,6 +37,9 @@ class SignOff:
     note: str
     signed_at: str
     """ISO time of the sign-off (the command's clock)."""
+    report_audience: str = ""
+    """The audience of the report signed (``full``, ``it``, ``marketing``, ``compliance``): not a column of the
+    sign-off but of the report's recorded output, filled when the register reads the sign-off."""
 
 
 def approval_status(signoffs: Sequence[SignOff]) -> ApprovalStatus:

@@ -134,13 +134,16 @@ _VENDOR_COLUMNS = ("vendor_key, name, product, domain, latest_assessment, latest
                    "reassess_by, assessments")
 _OUTPUT_COLUMNS = "sha256, assessment_id, kind, audience, path, size, recorded_at"
 _SIGNOFF_COLUMNS = "assessment_id, report_sha256, role, signed_by, decision, note, signed_at"
+_SIGNED_COLUMNS = ("signoffs.assessment_id, report_sha256, role, signed_by, decision, note, signed_at, "
+                   "COALESCE(outputs.audience, '')")
+"""A sign-off as read: its columns and the audience of the report it names (kept by ``outputs``)."""
 
 # What each column of a row must hold, in the order of the columns above: t text, n number, i integer,
 # d a day (YYYY-MM-DD) or empty, r a council role, v approve or reject. Checked on every read (microseconds).
 _ASSESSMENT_KINDS = "tttttttttnnndiittt"
 _VENDOR_KINDS = "ttttttttndi"
 _OUTPUT_KINDS = "tttttit"
-_SIGNOFF_KINDS = "ttrtvtt"
+_SIGNOFF_KINDS = "ttrtvttt"
 
 
 def vendor_key(domain: str, legal_name: str) -> str:
@@ -239,13 +242,32 @@ class Register:
             chain.append_mapping("results", result)
             self._update_vendor(db, entry)
         for output in outputs:
-            recorded = _stored({"sha256": output.sha256, "assessment_id": entry.assessment_id, "kind": output.kind,
-                                "audience": output.audience, "path": output.path, "size": int(output.size),
-                                "recorded_at": recorded_at})
-            if db.execute(f"INSERT OR IGNORE INTO outputs ({_OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          tuple(recorded.values())).rowcount == 1:
-                chain.append_mapping("outputs", recorded)
+            self._insert_output(db, chain, entry.assessment_id, output, recorded_at)
         return int(new)
+
+    @staticmethod
+    def _insert_output(db: sqlite3.Connection, chain: ChainWriter, assessment_id: str, output: Output,
+                       recorded_at: str) -> bool:
+        """Add ``output`` to the outputs of ``assessment_id`` and to the chain, unless its sha256 is known."""
+        recorded = _stored({"sha256": output.sha256, "assessment_id": assessment_id, "kind": output.kind,
+                            "audience": output.audience, "path": output.path, "size": int(output.size),
+                            "recorded_at": recorded_at})
+        if db.execute(f"INSERT OR IGNORE INTO outputs ({_OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      tuple(recorded.values())).rowcount != 1:
+            return False
+        chain.append_mapping("outputs", recorded)
+        return True
+
+    def record_output(self, assessment_id: str, output: Output, *, now: dt.datetime) -> bool:
+        """Record one more file written for the recorded assessment ``assessment_id`` (a report rendered again,
+        for another audience or with its sign-offs), chained like every output.
+
+        Returns whether it was new: a file with the same sha256 is recorded once. ``RegisterError`` when the
+        register does not hold the assessment.
+        """
+        with transaction(self._db) as db:
+            self.assessment(assessment_id)
+            return self._insert_output(db, ChainWriter(db), assessment_id, output, _iso(now))
 
     @staticmethod
     def _update_vendor(db: sqlite3.Connection, entry: Entry) -> None:
@@ -388,8 +410,8 @@ class Register:
         for start in range(0, len(assessment_ids), 500):
             chunk = list(assessment_ids[start:start + 500])
             rows = self._db.execute(
-                f"SELECT {_SIGNOFF_COLUMNS} FROM signoffs WHERE assessment_id IN ({','.join('?' * len(chunk))}) "
-                "ORDER BY id", chunk)
+                f"SELECT {_SIGNED_COLUMNS} FROM signoffs LEFT JOIN outputs ON outputs.sha256 = report_sha256 "
+                f"WHERE signoffs.assessment_id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk)
             for row in rows:
                 found.setdefault(row[0], []).append(_signoff_row(row))
         return found
@@ -423,7 +445,9 @@ class Register:
             if refusal is not None:
                 _fail(f"{assessment_id}: {refusal}")
             signoff = SignOff(assessment_id=assessment_id, report_sha256=report_sha256, role=role,
-                              signed_by=signed_by, decision=decision, note=note.strip(), signed_at=_iso(now))
+                              signed_by=signed_by, decision=decision, note=note.strip(), signed_at=_iso(now),
+                              report_audience=next(output.audience for output in reports
+                                                   if output.sha256 == report_sha256))
             db.execute(f"INSERT INTO signoffs ({_SIGNOFF_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        (signoff.assessment_id, signoff.report_sha256, signoff.role, signoff.signed_by,
                         signoff.decision, signoff.note, signoff.signed_at))
@@ -562,7 +586,7 @@ def _output_row(row: Sequence[Any]) -> RecordedOutput:
 
 def _signoff_row(row: Sequence[Any]) -> SignOff:
     if tuple(map(type, row)) != _SIGNOFF_TYPES or row[2] not in ROLES or row[4] not in _DECISIONS:
-        _checked(row, _SIGNOFF_COLUMNS, _SIGNOFF_KINDS, "signoffs", row[0])
+        _checked(row, f"{_SIGNOFF_COLUMNS}, report_audience", _SIGNOFF_KINDS, "signoffs", row[0])
     return SignOff(*row)
 
 

@@ -20,6 +20,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableS
 from riskengine.assessment import Assessment
 from riskengine.facts import FactValue, Provenance
 from riskengine.policy import Policy
+from riskengine.register.approvals import SignOff
 from riskengine.report.charts import ChartTheme
 from riskengine.report.charts import money as whole_units
 from riskengine.report.fonts import FONT, FONT_BOLD
@@ -78,6 +79,8 @@ class ReportContext:
     """The sections of this audience's report, in order (a section may say less when another follows)."""
     palette: Palette
     styles: Styles
+    signoffs: tuple[SignOff, ...] = ()
+    """The sign-offs the register held of the assessment when the report was rendered, in the order given."""
     _outline_keys: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False, compare=False)
 
     @classmethod

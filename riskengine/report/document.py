@@ -8,9 +8,10 @@ paragraphs' parse and line breaking are remembered across reports (``report.text
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property, partial
 from typing import Any
 
@@ -23,6 +24,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplat
 from riskengine.assessment import Assessment
 from riskengine.pipeline import default_policy
 from riskengine.policy import Policy
+from riskengine.register.approvals import SignOff
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT, FONT_BOLD, draw_string, register_fonts
 from riskengine.report.kit import (
@@ -41,14 +43,18 @@ from riskengine.report.kit import (
 from riskengine.report.sections import SECTIONS
 
 
-def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy | None = None) -> bytes:
+def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy | None = None,
+               signoffs: Sequence[SignOff] = ()) -> bytes:
     """The report of ``assessment`` for ``audience`` (full, it, marketing, compliance) as PDF bytes.
 
-    ``policy`` words it: its report wording, glossary and joint scorecard (default: the shipped policy). The same
-    assessment always gives the same bytes: the PDF's dates come from ``assessment.created``.
+    ``policy`` words it: its report wording, glossary and joint scorecard (default: the shipped policy).
+    ``signoffs``, the register's sign-offs of the assessment, fill the sign-off page: each role that signed is
+    shown with what it signed, the others keep a block to fill in by hand. The same assessment with the same
+    sign-offs always gives the same bytes: the PDF's dates come from ``assessment.created``.
     Raises ``UsageError`` for an unknown audience.
     """
-    context = ReportContext.create(assessment, policy or default_policy(), audience)
+    context = dataclasses.replace(ReportContext.create(assessment, policy or default_policy(), audience),
+                                  signoffs=tuple(signoffs))
     register_fonts()
     buffer = io.BytesIO()
     pages = _Pages(context)

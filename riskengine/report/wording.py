@@ -754,11 +754,16 @@ class CoverageWording(Sentences):
 
 
 class SignoffWording(Sentences):
-    """The Sign-off section: one block per role with blank lines and tick boxes to fill in by hand."""
+    """The Sign-off section: one block per role with blank lines and tick boxes to fill in by hand, or, for a
+    role that has signed in the register when the report is rendered, what it signed."""
 
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "intro": frozenset({"assessment_id", "date"}),
         "block_title": frozenset({"role"}),
+        "signed_title": frozenset({"role"}),
+        "status_approved": frozenset({"role", "date"}),
+        "status_rejected": frozenset({"role", "date"}),
+        "status_pending": frozenset({"signed", "waiting"}),
     }
     intro: str
     """One sentence: which assessment is approved, and that the approval covers this exact report."""
@@ -774,6 +779,23 @@ class SignoffWording(Sentences):
     signature: str
     pending: str
     """In place of the blocks while the decision waits for missing answers: there is nothing to approve."""
+    signed_title: str
+    """Above the block of a role that signed in the register."""
+    approved: str
+    rejected: str
+    """A signed block's decision."""
+    note: str
+    no_note: str
+    """A signed block's note, when the sign-off gave none."""
+    report: str
+    """Beside the label of the audience of the report the role signed."""
+    sha256: str
+    """Beside that report's sha256, in full."""
+    status_approved: str
+    status_rejected: str
+    status_pending: str
+    """The approval's status in the register, one sentence under the intro once any role has signed: final by
+    ``{role}`` on ``{date}``, or pending with the roles that ``{signed}`` and those still ``{waiting}``."""
 
 
 class GlossaryWording(Sentences):

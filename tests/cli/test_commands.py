@@ -39,8 +39,8 @@ COMMANDS = _paths(main)
 
 def test_every_command_is_listed() -> None:
     assert {" ".join(path) for path in COMMANDS} == {
-        "", "template", "validate", "import", "enrich", "explain", "inventory", "inventory check", "assess", "tco",
-        "batch", "compare", "history", "approve", "verify", "due", "register", "register check"}
+        "", "template", "validate", "import", "enrich", "explain", "inventory", "inventory check", "assess", "render",
+        "tco", "batch", "compare", "history", "approve", "verify", "due", "register", "register check"}
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
@@ -76,6 +76,7 @@ def _clocked(tmp_path: Path) -> dict[str, list[str]]:
         "batch": ["batch", str(SAMPLES), "--offline", "--workers", "1", "-o", str(tmp_path / "out"), *database],
         "compare": ["compare", NORTHWIND, PIXELPATH, "--offline", "-o", str(tmp_path / "c.pdf"), *database],
         "enrich": ["enrich", "northwindmail.example", "--offline", *database],
+        "render": ["render", "RA-20261124-0000000000", "-o", str(tmp_path / "r.pdf"), *database],
         "approve": ["approve", "RA-20261124-0000000000", "--role", "it", "--by", "Sam Lee", "--decision", "approve",
                     *database],
         "due": ["due", *database],

@@ -70,7 +70,7 @@ def test_approval_is_final_only_when_compliance_approves(case: tuple[Path, Path,
 
     it = _approve(db, assessment_id, "it")
     assert it.returncode == 0, it.stderr
-    assert f"it approved by It Lead on 2026-11-24 (report sha256 {sha256})" in it.stdout
+    assert f"it approved by It Lead on 2026-11-24 (the PDF for full, sha256 {sha256})" in it.stdout
     assert "status: pending (signed: it; waiting for compliance)" in it.stdout
     marketing = _approve(db, assessment_id, "marketing", "approve", "--note", "budget agreed")
     assert "status: pending (signed: it, marketing; waiting for compliance)" in marketing.stdout

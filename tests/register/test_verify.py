@@ -26,7 +26,7 @@ def assessed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]
 
 def test_an_unchanged_report_and_result_are_verified(assessed: tuple[Path, Path, str]) -> None:
     db, report, assessment_id = assessed
-    for path, kind in ((report, "PDF"), (report.with_suffix(".json"), "JSON")):
+    for path, kind in ((report, "PDF (audience full)"), (report.with_suffix(".json"), "JSON")):
         result = cli(db, "verify", str(path))
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[0] == f"{path}: verified: the {kind} of {assessment_id}, unchanged"
@@ -154,4 +154,4 @@ def test_a_signoff_is_bound_to_this_file_or_to_another_report(assessed: tuple[Pa
     assert on_pdf.signed_this_file(signoff)
     assert on_json.signoffs == (signoff,) and not on_json.signed_this_file(signoff)
     shown = cli(copy, "verify", str(report.with_suffix(".json")))
-    assert f"({'report sha256 ' + file_sha256(report)[:16]}…)" in shown.stdout
+    assert f"(the PDF for full, sha256 {file_sha256(report)[:16]}…)" in shown.stdout

@@ -1,8 +1,11 @@
-"""Sign-off: a block per role (IT, marketing, compliance) to fill in by hand, or that there is nothing to sign
-while the decision waits for answers."""
+"""Sign-off: a block per role (IT, marketing, compliance). A role that signed in the register before the report
+was rendered shows what it signed (name, decision, date, note, and which report: its audience and sha256), with the
+approval's status in one line; a role that has not keeps a block to fill in by hand. While the decision waits for
+answers, there is nothing to sign."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import get_args
 
@@ -11,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from riskengine.register.approvals import FINAL_ROLE, SignOff, approval_status, missing_roles
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT
 from riskengine.report.kit import ANSWER_LIMIT, CONTENT_WIDTH, NAME_LIMIT, clean, fit
@@ -19,21 +23,87 @@ from riskengine.report.wording import SignoffRole
 SIGNOFF_ROW = 9 * mm
 """Height of a sign-off line to write on by hand; the signature line is taller."""
 SIGNATURE_ROW = 16 * mm
+LABEL_WIDTH = 40 * mm
 _SIGNOFF_ROLES: tuple[SignoffRole, ...] = get_args(SignoffRole)
 
 
 def build(ctx: ReportContext) -> list[Flowable]:
-    """One block per role to fill in by hand: name, decision, date, conditions accepted, signature."""
+    """The intro, the status once any role has signed, then one block per role: filled from the register for a
+    role that signed, to fill in by hand for the others."""
     assessment, text = ctx.assessment, ctx.wording.signoff
     story: list[Flowable] = [ctx.section("signoff"), ctx.paragraph(text.intro.format(
         assessment_id=clean(assessment.assessment_id, NAME_LIMIT),
         date=ctx.wording.date(assessment.created)), limit=ANSWER_LIMIT + NAME_LIMIT)]
-    if assessment.risk.decision == "more_information_needed":
+    signoffs = ctx.signoffs
+    if assessment.risk.decision == "more_information_needed" and not signoffs:
         story.append(ctx.paragraph(text.pending))
         return story
+    if signoffs:
+        story.append(ctx.paragraph(_status(ctx, signoffs), ctx.styles.cell_bold))
+    signed = {signoff.role: signoff for signoff in signoffs}
     for role in _SIGNOFF_ROLES:
-        story.append(KeepTogether([Spacer(1, 5 * mm), _signoff_block(ctx, role)]))
+        block = _signed_block(ctx, signed[role]) if role in signed else _signoff_block(ctx, role)
+        story.append(KeepTogether([Spacer(1, 5 * mm), block]))
     return story
+
+
+def _status(ctx: ReportContext, signoffs: Sequence[SignOff]) -> str:
+    """The approval's status in the register, in one sentence (``riskengine.register.approvals`` decides it)."""
+    text, owners = ctx.wording.signoff, ctx.wording.owners
+    status = approval_status(signoffs)
+    if status == "pending":
+        return text.status_pending.format(signed=", ".join(owners[signoff.role] for signoff in signoffs),
+                                          waiting=", ".join(owners[role] for role in missing_roles(signoffs)))
+    final = next(signoff for signoff in signoffs if signoff.decision == "reject" or (
+        status == "approved" and signoff.role == FINAL_ROLE))
+    sentence = text.status_rejected if status == "rejected" else text.status_approved
+    return sentence.format(role=owners[final.role], date=_day(ctx, final.signed_at))
+
+
+def _day(ctx: ReportContext, moment: str) -> str:
+    """The day of an ISO time in the wording's words (as recorded, if it is not a time)."""
+    try:
+        return ctx.wording.date(dt.date.fromisoformat(moment[:10]))
+    except ValueError:
+        return moment
+
+
+def _signed_block(ctx: ReportContext, signoff: SignOff) -> Table:
+    """What ``signoff`` recorded: who, their decision, when, their note, and the report they signed."""
+    text, styles = ctx.wording.signoff, ctx.styles
+    audience = ctx.wording.audiences.get(signoff.report_audience)
+    rows: list[list[Flowable | str]] = [
+        [ctx.cell(text.signed_title.format(role=ctx.wording.owners[signoff.role]), styles.cell_head), ""],
+        [ctx.cell(text.name, styles.cell_label), ctx.cell(signoff.signed_by, limit=NAME_LIMIT)],
+        [ctx.cell(text.decision, styles.cell_label),
+         ctx.cell(text.approved if signoff.decision == "approve" else text.rejected, styles.cell_bold)],
+        [ctx.cell(text.date, styles.cell_label), ctx.cell(_day(ctx, signoff.signed_at))],
+        [ctx.cell(text.note, styles.cell_label), ctx.cell(signoff.note or text.no_note)],
+        [ctx.cell(text.report, styles.cell_label),
+         ctx.cell(audience.label if audience else signoff.report_audience, limit=NAME_LIMIT)],
+        [ctx.cell(text.sha256, styles.cell_label), ctx.cell(signoff.report_sha256, styles.cell_small)],
+    ]
+    table = Table(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
+    table.setStyle(_block_style(ctx, [("LINEBELOW", (0, 1), (-1, -1), 0.25, ctx.palette.rule),
+                                      ("VALIGN", (0, 1), (-1, -1), "TOP")]))
+    return table
+
+
+def _block_style(ctx: ReportContext, lines: list[tuple[object, ...]]) -> TableStyle:
+    """A block's frame: the role's title on the theme's header fill, labels in a tinted column, then ``lines``."""
+    palette = ctx.palette
+    return TableStyle([
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), palette.header_fill),
+        ("BACKGROUND", (0, 1), (0, -1), palette.label_fill),
+        ("BOX", (0, 0), (-1, -1), 0.5, palette.rule),
+        ("LINEBELOW", (0, 1), (0, -1), 0.25, palette.rule),
+        *lines,
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ])
 
 
 def _signoff_block(ctx: ReportContext, role: SignoffRole) -> Table:
@@ -48,23 +118,11 @@ def _signoff_block(ctx: ReportContext, role: SignoffRole) -> Table:
         [ctx.cell(text.signature, styles.cell_label), ""],
     ]
     heights = [None, *[SIGNOFF_ROW] * 4, SIGNATURE_ROW]
-    table = Table(rows, colWidths=[40 * mm, CONTENT_WIDTH - 40 * mm], rowHeights=heights, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("SPAN", (0, 0), (-1, 0)),
-        ("BACKGROUND", (0, 0), (-1, 0), palette.header_fill),
-        ("BACKGROUND", (0, 1), (0, -1), palette.label_fill),
-        ("BOX", (0, 0), (-1, -1), 0.5, palette.rule),
-        ("LINEBELOW", (0, 1), (0, -1), 0.25, palette.rule),
-        # the lines to write on: darker than the rules, inset from the cell's edges
-        ("LINEBELOW", (1, 1), (1, -1), 0.6, palette.muted),
-        ("VALIGN", (0, 1), (-1, -1), "BOTTOM"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    table = Table(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], rowHeights=heights, hAlign="LEFT")
+    # the lines to write on: darker than the rules, inset from the cell's edges
+    table.setStyle(_block_style(ctx, [("LINEBELOW", (1, 1), (1, -1), 0.6, palette.muted),
+                                      ("VALIGN", (0, 1), (-1, -1), "BOTTOM")]))
     return table
-
 
 
 class _TickBoxes(Flowable):  # type: ignore[misc]
