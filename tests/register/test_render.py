@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import shutil
+import zlib
 from pathlib import Path
 
 import pypdf
@@ -23,7 +24,7 @@ from riskengine.register.errors import RegisterError
 from riskengine.register.store import Output, Register
 from riskengine.register.verification import verify_report
 from tests.conftest import EPOCH, NOW, ROOT, SAMPLES
-from tests.register.conftest import entry, pdf_output
+from tests.register.conftest import entry, pdf_output, tamper
 
 AUDIENCES = ("full", "compliance", "it", "marketing")
 
@@ -116,6 +117,19 @@ def test_a_report_or_an_unknown_id_is_not_a_source(assessed: Assessed, tmp_path:
     neither = run(assessed.db, "render", "northwind", "-o", str(tmp_path / "r.pdf"))
     assert neither.exit_code == 2 and "neither a JSON result that exists nor an assessment id" in neither.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_altered_register_is_never_rendered_from(assessed: Assessed, tmp_path: Path) -> None:
+    """A result changed behind riskengine's back (the triggers dropped) would make a report of figures no one
+    assessed: the chain refuses it before anything is written."""
+    db = _copy(assessed, tmp_path)
+    tamper(db, "UPDATE results SET body = :body", parameters={"body": zlib.compress(
+        assessed.result.read_bytes().replace(b'"tier": "high"', b'"tier": "low"'))})
+    refused = run(db, "render", assessed.assessment_id, "-o", str(tmp_path / "r.pdf"))
+    assert refused.exit_code == 2
+    assert f"error: the register {db} was altered: results {assessed.assessment_id}" in refused.stderr
+    assert f"its record of {assessed.assessment_id} cannot be trusted" in refused.stderr
+    assert not (tmp_path / "r.pdf").exists()
 
 
 def test_the_output_is_checked_as_assess_checks_it(assessed: Assessed, tmp_path: Path) -> None:

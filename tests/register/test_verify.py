@@ -90,7 +90,8 @@ def test_a_genuine_report_in_an_altered_register_is_not_verified(assessed: tuple
     problem = (f"signoffs #2 of {assessment_id}: not in the chain (marketing reject by Mallory): inserted without "
                "riskengine")
     assert result.stderr == f"{report}: NOT VERIFIED: register altered: {problem}\n"
-    assert result.stdout.splitlines()[0] == (f"{report}: the register records it as the PDF of {assessment_id}, "
+    assert result.stdout.splitlines()[0] == (f"{report}: the register records it as the PDF (audience full) of "
+                                             f"{assessment_id}, "
                                              "but cannot be trusted")
     assert "  sign-off   marketing  reject  Mallory" in result.stdout
     assert result.stdout.splitlines()[-1] == f"  register   altered: {problem}"
