@@ -26,6 +26,7 @@ from riskengine.report.diagram.layout import (
     NeighbourhoodLayout,
     neighbourhood_layout,
 )
+from riskengine.report.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from riskengine.report.wording import load_wording
 from tests.report.graphs import graph_findings, label_problems
 
@@ -317,3 +318,17 @@ def test_a_key_on_the_arrow_is_listed_in_full_under_the_diagram() -> None:
 
 def _node(layout: NeighbourhoodLayout, system_id: str) -> DiagramNode:
     return next(node for node in layout.nodes if node.system_id == system_id)
+
+
+def test_a_key_entry_in_another_script_is_set_in_a_font_that_has_it() -> None:
+    register_fonts()
+    theme = DiagramTheme.from_theme(load_wording().theme, font=FONT, font_bold=FONT_BOLD, font_italic=FONT_ITALIC)
+    crowded = _crowded()
+    graph = crowded.model_copy(update={"connections": tuple(
+        connection.model_copy(update={"system_name": f"客户数据平台 {index}"})
+        for index, connection in enumerate(crowded.connections))})
+    drawing = neighbourhood_diagram(graph, TOOL, WIDTH, theme, WORDING)
+    listed = [string for child in drawing.contents[1:] for string in _strings(child)]
+    layout = neighbourhood_layout(graph, TOOL, WIDTH, WORDING, theme.lettering)
+    assert layout.keys
+    assert any(string.text.startswith("客户数据平台") and string.fontName == "DroidSansFallback" for string in listed)

@@ -285,9 +285,10 @@ def _add_keys(drawing: Drawing, rows: Sequence[Sequence[_KeyEntry]], top: float,
     for row in rows:
         for key, lines, x in row:
             _add_key_marker(group, Box(x + key.width / 2, y - KEY_HEIGHT / 2, key.width, KEY_HEIGHT), key.key, theme)
-            for number, line in enumerate(lines):
-                group.add(String(x + key.width + 4, y - KEY_HEIGHT / 2 - _LEGEND_SIZE * 0.36 - number * _KEY_LEADING,
-                                 line, fontName=theme.font, fontSize=_LEGEND_SIZE, fillColor=theme.text))
+            for number, line in enumerate(lines):  # names come from the inventory: any script, fallback fonts
+                for shape in strings(x + key.width + 4, y - KEY_HEIGHT / 2 - _LEGEND_SIZE * 0.36
+                                     - number * _KEY_LEADING, line, theme.font, _LEGEND_SIZE, theme.text):
+                    group.add(shape)
         y -= max(len(lines) for _, lines, _ in row) * _KEY_LEADING + 4
     drawing.add(group)
 
