@@ -374,9 +374,10 @@ class ConditionsWording(Sentences):
 
 
 class DiagramWording(Sentences):
-    """The neighbourhood diagram's tags, legend and notes (riskengine/report/diagram.py)."""
+    """The neighbourhood diagram's tags, legend and notes (riskengine/report/diagram/)."""
 
-    placeholders: ClassVar[dict[str, frozenset[str]]] = {"more": frozenset({"count"})}
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {"more": frozenset({"count"}),
+                                                         "key_entry": frozenset({"system", "data_classes"})}
     critical: str
     high: str
     customer_facing: str
@@ -390,6 +391,7 @@ class DiagramWording(Sentences):
     legend_flow: str
     more: str
     no_connections: str
+    key_entry: str
 
 
 class DependenciesWording(Sentences):

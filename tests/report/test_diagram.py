@@ -20,13 +20,15 @@ from riskengine.inventory.graph import VENDOR
 from riskengine.report.diagram.drawing import DiagramTheme, neighbourhood_diagram
 from riskengine.report.diagram.layout import (
     MAX_HEIGHT,
+    NAME_LINES,
     SECOND_RING_LIMIT,
     DiagramNode,
     NeighbourhoodLayout,
     neighbourhood_layout,
 )
+from riskengine.report.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from riskengine.report.wording import load_wording
-from tests.report.graphs import graph_findings
+from tests.report.graphs import graph_findings, label_problems
 
 WIDTH = 493.0
 TOOL = "Acme Journeys Enterprise"
@@ -200,7 +202,7 @@ def test_long_names_are_cut_to_fit_their_boxes() -> None:
     drawing = _drawing(graph_findings([_connection("erp", name, "outbound")]))
     group = _group_of(drawing, "Enterprise Resource")
     lines = _texts(group)
-    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert len(lines) == NAME_LINES and lines[-1].endswith("…")
     assert drawing.width <= WIDTH
 
 
@@ -239,7 +241,10 @@ def test_any_neighbourhood_of_3_to_12_stays_clear_and_inside(
     layout = _layout(graph)
     assert [node.ring for node in layout.nodes].count(1) == len(connections)
     _check_clear(layout)
-    assert _drawing(graph).height <= MAX_HEIGHT
+    assert label_problems(layout, WIDTH) == []
+    drawing = _drawing(graph)
+    assert _sizes(drawing) and min(_sizes(drawing)) >= 7
+    assert drawing.height <= MAX_HEIGHT + 13 * len(layout.keys)  # a row under the diagram per key at most
 
 
 def test_labels_of_the_sample_touch_no_box_and_no_other_label() -> None:
@@ -266,3 +271,64 @@ def test_names_from_the_analysis_label_systems_whose_rows_carry_only_ids() -> No
     drawing = _drawing(graph)
     drawn = " ".join(text for group in _node_groups(drawing) for text in _texts(group))
     assert "SAP S/4HANA" in drawn and "erp" not in drawn.split()
+
+
+def _strings(node: Shape) -> list[String]:
+    if isinstance(node, Group):
+        return [string for child in node.contents for string in _strings(child)]
+    return [node] if isinstance(node, String) else []
+
+
+def _sizes(drawing: Drawing) -> list[float]:
+    """The type size of every text the drawing sets."""
+    return [string.fontSize for child in drawing.contents for string in _strings(child)]
+
+
+def test_every_text_in_the_diagram_is_at_least_7_points() -> None:
+    for graph in (_sample(), _crowded()):
+        sizes = _sizes(_drawing(graph))
+        assert len(sizes) > 20 and min(sizes) >= 7
+
+
+def _crowded() -> GraphFindings:
+    """Eight systems sending long lists of data classes in from the left: too many to write by the arrows."""
+    classes = ("personal", "behavioural", "payment", "health", "location", "credentials")
+    return graph_findings([_connection(f"in{index}", f"Source system {index}", "inbound", classes[: 2 + index % 5])
+                           for index in range(8)])
+
+
+def test_a_key_on_the_arrow_is_listed_in_full_under_the_diagram() -> None:
+    graph = _crowded()
+    layout = _layout(graph)
+    drawing = _drawing(graph)
+    assert label_problems(layout, WIDTH) == [] and layout.keys
+    scene_texts = [string.text for string in _strings(drawing.contents[0])]
+    listed = [string.text for child in drawing.contents[1:] for string in _strings(child)]
+    names = {node.system_id: node.name for node in layout.nodes}
+    for key in layout.keys:
+        assert key.key in scene_texts  # the number on the arrow
+        entry = f"{names[key.system_id]}: {', '.join(_node(layout, key.system_id).data_classes)}"
+        assert key.key in listed and entry in listed, (entry, listed)
+    written = {label.system_id for label in layout.labels if not label.key}
+    for label in layout.labels:
+        if label.system_id in written:
+            assert all(line in scene_texts for line in label.lines)
+    assert drawing.height > _drawing(graph_findings(graph.connections[:1])).height
+
+
+def _node(layout: NeighbourhoodLayout, system_id: str) -> DiagramNode:
+    return next(node for node in layout.nodes if node.system_id == system_id)
+
+
+def test_a_key_entry_in_another_script_is_set_in_a_font_that_has_it() -> None:
+    register_fonts()
+    theme = DiagramTheme.from_theme(load_wording().theme, font=FONT, font_bold=FONT_BOLD, font_italic=FONT_ITALIC)
+    crowded = _crowded()
+    graph = crowded.model_copy(update={"connections": tuple(
+        connection.model_copy(update={"system_name": f"客户数据平台 {index}"})
+        for index, connection in enumerate(crowded.connections))})
+    drawing = neighbourhood_diagram(graph, TOOL, WIDTH, theme, WORDING)
+    listed = [string for child in drawing.contents[1:] for string in _strings(child)]
+    layout = neighbourhood_layout(graph, TOOL, WIDTH, WORDING, theme.lettering)
+    assert layout.keys
+    assert any(string.text.startswith("客户数据平台") and string.fontName == "DroidSansFallback" for string in listed)

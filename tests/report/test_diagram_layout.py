@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -19,15 +20,18 @@ from riskengine.inventory.analysis import (
 from riskengine.inventory.graph import VENDOR
 from riskengine.report.diagram.geometry import Box
 from riskengine.report.diagram.layout import (
+    NAME_LINES,
+    NAME_SIZE,
     TAG_OVERHANG,
     DiagramNode,
     Lettering,
     NeighbourhoodLayout,
     Route,
+    name_leading,
     neighbourhood_layout,
 )
 from riskengine.report.wording import load_wording
-from tests.report.graphs import graph_findings
+from tests.report.graphs import graph_findings, label_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTH = 493.0
@@ -134,7 +138,7 @@ def test_tags_straddle_the_border_and_say_what_the_wording_says() -> None:
     critical, facing = shop.tags
     assert critical.box.y == shop.box.top and critical.box.right == shop.box.right - 4
     assert facing.box.y == shop.box.bottom and facing.box.left == shop.box.left + 4
-    assert critical.box.width == monospace(WORDING.critical, "bold", 4.6) + 5
+    assert critical.box.width == monospace(WORDING.critical, "regular", 7.0) + 5
     assert [tag.kind for tag in by_id["okta"].tags] == ["high"]
     assert by_id["ads"].tags == ()
 
@@ -147,9 +151,11 @@ def test_labels_carry_each_connections_data_classes_and_names_fit_their_boxes() 
     for system_id, label in labels.items():
         assert " ".join(label.lines).replace(",", "").split() == list(ring[system_id].data_classes)
     for node in layout.nodes:
-        assert 1 <= len(node.lines) <= 2
-        size = 6.8 if node.ring == 1 else 6.0
+        assert 1 <= len(node.lines) <= NAME_LINES
+        size = NAME_SIZE[node.ring - 1]
+        assert size >= 7
         assert all(monospace(line, "regular", size) <= node.width - 8 for line in node.lines), node.lines
+        assert len(node.lines) * name_leading(size) <= node.name_band.height  # clear of the tags
     assert layout.tool_lines == ("Acme Journeys", "Enterprise")
 
 
@@ -190,3 +196,59 @@ def test_a_node_takes_its_tags_room() -> None:
                        height=30.0)
     assert node.box == Box(10.0, 20.0, 78.0, 30.0)
     assert node.room == Box(10.0, 20.0, 78.0, 30.0 + 2 * TAG_OVERHANG)
+
+
+def test_the_samples_labels_are_written_on_their_arrows() -> None:
+    layout = _layout(_sample())
+    assert label_problems(layout, WIDTH) == []
+    assert layout.keys == () and layout.label_overlap == 0
+
+
+def _crowded() -> GraphFindings:
+    """Seven systems sending long lists of data classes in from the left: too many to write by the arrows."""
+    classes = ("personal", "behavioural", "payment", "health", "location", "credentials")
+    return _graph([_connection(f"in{index}", "inbound", classes[: 2 + index % 5]) for index in range(7)], {})
+
+
+def test_labels_that_fit_nowhere_clear_become_numbered_keys_in_reading_order() -> None:
+    layout = _layout(_crowded())
+    assert label_problems(layout, WIDTH) == []
+    keys = layout.keys
+    assert len(keys) >= 2
+    assert all(key.on_edge and key.lines == (", ".join(_node(layout, key.system_id).data_classes),) for key in keys)
+    tops = [round(key.box.top, 1) for key in keys]
+    assert tops == sorted(tops, reverse=True)  # 1 is the highest on the page
+    routes = {route.system_id: route for route in layout.routes}
+    for key in keys:  # on its own arrow
+        route = routes[key.system_id]
+        cross = (key.x - route.x0) * (route.y1 - route.y0) - (key.y - route.y0) * (route.x1 - route.x0)
+        assert abs(cross) / math.dist((route.x0, route.y0), (route.x1, route.y1)) < 1e-6
+
+
+def _node(layout: NeighbourhoodLayout, system_id: str) -> DiagramNode:
+    return next(node for node in layout.nodes if node.system_id == system_id)
+
+
+_CLASSES = st.lists(st.sampled_from(["personal", "behavioural", "payment", "health", "location",
+                                     "children's data", "credentials"]), max_size=5, unique=True)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["inbound", "outbound", "bidirectional"]),
+                          st.sampled_from(["low", "medium", "high", "critical"]), st.booleans(), _CLASSES),
+                min_size=1, max_size=12),
+       st.integers(min_value=0, max_value=14))
+@settings(max_examples=60, deadline=None)
+def test_any_neighbourhoods_labels_are_legible_clear_inside_and_all_there(
+        neighbours: list[tuple[Direction, str, bool, list[str]]], downstream: int) -> None:
+    connections = [_connection(f"n{index:02d}", direction, tuple(classes), criticality, facing)
+                   for index, (direction, criticality, facing, classes) in enumerate(neighbours)]
+    parents = [connection.system_id for connection in connections if connection.direction != "inbound"]
+    children: dict[str, list[str]] = {}
+    for index in range(downstream if parents else 0):
+        children.setdefault(parents[index % len(parents)], []).append(f"d{index:02d}")
+    layout = _layout(_graph(connections, children))
+    assert label_problems(layout, WIDTH) == []
+    for node in layout.nodes:  # names between the tags, in their boxes
+        assert len(node.lines) * name_leading(NAME_SIZE[node.ring - 1]) <= node.name_band.height
+        assert all(node.box.top >= tag.box.y >= node.name_band.top or node.box.bottom <= tag.box.y
+                   <= node.name_band.bottom for tag in node.tags)

@@ -1,5 +1,5 @@
 """The neighbourhood diagram drawn: a laid-out neighbourhood (``layout``) as a reportlab Drawing, with the tags,
-arrows, data labels, the note of what is not shown and a legend underneath."""
+arrows, data labels, the list of numbered keys, the note of what is not shown and a legend underneath."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from reportlab.pdfbase import pdfmetrics
 from riskengine.inventory.analysis import GraphFindings
 from riskengine.report.diagram.geometry import Box
 from riskengine.report.diagram.layout import (
+    KEY_HEIGHT,
     LABEL_LEADING,
-    LABEL_SIZE,
+    LEAST_TEXT_SIZE,
     NAME_SIZE,
     TAG_HEIGHT,
     TAG_TEXT_SIZE,
@@ -26,13 +27,16 @@ from riskengine.report.diagram.layout import (
     NeighbourhoodLayout,
     Route,
     Tag,
+    name_leading,
     neighbourhood_layout,
 )
-from riskengine.report.diagram.lines import fit
+from riskengine.report.diagram.lines import fit, wrap
 from riskengine.report.fonts import string_width, strings
 from riskengine.report.wording import DiagramWording, Theme
 
-_LEGEND_SIZE = 6.5
+_LEGEND_SIZE = LEAST_TEXT_SIZE
+_LEGEND_ROW = 12.0
+_KEY_LEADING = _LEGEND_SIZE + 2.0
 _CRITICAL_BORDER = 2.2
 _HIGH_BORDER = 1.4
 _PLAIN_BORDER = 0.7
@@ -101,11 +105,14 @@ def draw_layout(layout: NeighbourhoodLayout, width: float, theme: DiagramTheme, 
     note = wording.more.format(count=layout.hidden) if layout.hidden else ""
     legend = _legend_items(layout, theme, wording)
     legend_rows = _legend_rows(legend, width, theme)
-    legend_height = len(legend_rows) * 12.0 + 4
-    note_height = 12.0 if note else 0.0
-    height = top - bottom + note_height + legend_height
+    legend_height = len(legend_rows) * _LEGEND_ROW + 4
+    note_height = _LEGEND_ROW if note else 0.0
+    key_rows = _key_rows(layout, width, theme, wording)
+    keys_height = sum(max(len(lines) for _, lines, _ in row) * _KEY_LEADING + 4 for row in key_rows) \
+        + (2 if key_rows else 0)
+    height = top - bottom + keys_height + note_height + legend_height
     drawing = Drawing(width, height)
-    shift_x, shift_y = layout.tool_x, legend_height + note_height - bottom
+    shift_x, shift_y = layout.tool_x, keys_height + legend_height + note_height - bottom
     scene = Group(transform=(1, 0, 0, 1, shift_x, shift_y))
     drawing.add(scene)
     for route in layout.routes:  # arrows first, under the boxes; the outer ring's below the inner ring's
@@ -119,6 +126,7 @@ def draw_layout(layout: NeighbourhoodLayout, width: float, theme: DiagramTheme, 
     scene.add(_tool_group(tool, layout.tool_lines, theme))
     for node in layout.nodes:
         scene.add(_node_group(node, theme))
+    _add_keys(drawing, key_rows, legend_height + note_height + keys_height, theme)
     if note:
         drawing.add(String(0, legend_height + 3, _fit(note, theme.font_italic, _LEGEND_SIZE, width),
                            fontName=theme.font_italic, fontSize=_LEGEND_SIZE, fillColor=theme.muted))
@@ -170,13 +178,24 @@ def _arrow_head(tip_x: float, tip_y: float, ux: float, uy: float, colour: colors
 
 def _add_label(group: Group, label: DataLabel, theme: DiagramTheme) -> None:
     box = label.box
+    if label.key:  # a number on the arrow; the data classes are listed under the diagram
+        _add_key_marker(group, box, label.key, theme)
+        return
     if label.on_edge:  # the label interrupts the arrow
         group.add(Rect(box.left, box.bottom, box.width, box.height, rx=1.5, ry=1.5, fillColor=colors.white,
                        strokeColor=None, strokeWidth=0))
     for number, line in enumerate(label.lines):
-        for shape in strings(box.x, box.top - LABEL_LEADING * (number + 1) + 0.3, line, theme.font, LABEL_SIZE,
+        for shape in strings(box.x, box.top - LABEL_LEADING * (number + 1) + 0.3, line, theme.font, label.size,
                              theme.muted, anchor="middle"):
             group.add(shape)
+
+
+def _add_key_marker(group: Group, box: Box, key: str, theme: DiagramTheme) -> None:
+    """A key's number in a white pill outlined like the arrows: on the arrow and again in the list."""
+    group.add(Rect(box.left, box.bottom, box.width, box.height, rx=box.height / 2, ry=box.height / 2,
+                   fillColor=colors.white, strokeColor=theme.edge, strokeWidth=0.7))
+    group.add(String(box.x, box.y - _LEGEND_SIZE * 0.36, key, fontName=theme.font_bold, fontSize=_LEGEND_SIZE,
+                     fillColor=theme.text, textAnchor="middle"))
 
 
 def _tool_group(tool: Box, lines: Sequence[str], theme: DiagramTheme) -> Group:
@@ -218,8 +237,8 @@ def _node_group(node: DiagramNode, theme: DiagramTheme) -> Group:
                    strokeColor=stroke, strokeWidth=stroke_width,
                    strokeDashArray=list(_DUPLICATE_DASH) if node.duplicate else None))
     size = NAME_SIZE[node.ring - 1]
-    leading = size + 1.4
-    first = box.y + (len(node.lines) - 1) * leading / 2 - size * 0.35
+    leading = name_leading(size)
+    first = node.name_band.y + (len(node.lines) - 1) * leading / 2 - size * 0.35
     for number, line in enumerate(node.lines):
         for shape in strings(box.x, first - number * leading, line, theme.font, size, theme.text,
                              anchor="middle"):
@@ -228,13 +247,52 @@ def _node_group(node: DiagramNode, theme: DiagramTheme) -> Group:
         fill, ink, stroke = _tag_colours(tag, theme)
         group.add(Rect(tag.box.left, tag.box.bottom, tag.box.width, tag.box.height, rx=TAG_HEIGHT / 2,
                        ry=TAG_HEIGHT / 2, fillColor=fill, strokeColor=stroke, strokeWidth=0.6))
-        for shape in strings(tag.box.x, tag.box.y - TAG_TEXT_SIZE * 0.36, tag.text, theme.font_bold, TAG_TEXT_SIZE,
+        for shape in strings(tag.box.x, tag.box.y - TAG_TEXT_SIZE * 0.36, tag.text, theme.font, TAG_TEXT_SIZE,
                              ink, anchor="middle"):
             group.add(shape)
     return group
 
 
-# --- legend ------------------------------------------------------------------------------------------------
+# --- keys and legend ---------------------------------------------------------------------------------------
+
+_KeyEntry = tuple[DataLabel, list[str], float]
+"""A key, its entry's lines (wrapped, never cut: the entry is the only place its data classes are written)
+and where it starts across the row."""
+
+
+def _key_rows(layout: NeighbourhoodLayout, width: float, theme: DiagramTheme,
+              wording: DiagramWording) -> list[list[_KeyEntry]]:
+    """The keys' entries, "system: data classes", flowed left to right into rows no wider than the diagram."""
+    names = {node.system_id: node.name for node in layout.nodes}
+    rows: list[list[_KeyEntry]] = []
+    used = width
+    for key in layout.keys:
+        text = wording.key_entry.format(system=names[key.system_id], data_classes=", ".join(key.lines))
+        lines = wrap(text, theme.font, _LEGEND_SIZE, width - key.width - 4, 1000, string_width)
+        entry = key.width + 4 + max(string_width(line, theme.font, _LEGEND_SIZE) for line in lines) + 14
+        if used + entry - 14 > width:
+            rows.append([])
+            used = 0.0
+        rows[-1].append((key, lines, used))
+        used += entry
+    return rows
+
+
+def _add_keys(drawing: Drawing, rows: Sequence[Sequence[_KeyEntry]], top: float, theme: DiagramTheme) -> None:
+    """The keys' entries under the diagram, each after its number drawn as on the arrow."""
+    group = Group()
+    y = top - 2
+    for row in rows:
+        for key, lines, x in row:
+            _add_key_marker(group, Box(x + key.width / 2, y - KEY_HEIGHT / 2, key.width, KEY_HEIGHT), key.key, theme)
+            for number, line in enumerate(lines):  # names come from the inventory: any script, fallback fonts
+                for shape in strings(x + key.width + 4, y - KEY_HEIGHT / 2 - _LEGEND_SIZE * 0.36
+                                     - number * _KEY_LEADING, line, theme.font, _LEGEND_SIZE, theme.text):
+                    group.add(shape)
+        y -= max(len(lines) for _, lines, _ in row) * _KEY_LEADING + 4
+    drawing.add(group)
+
+
 
 _LegendSymbol = Callable[[Group, float, float, DiagramTheme], None]
 
@@ -298,7 +356,7 @@ def _add_legend(drawing: Drawing, rows: Sequence[Sequence[tuple[_LegendSymbol, s
     group = Group()
     group.add(Line(0, height - 1, drawing.width, height - 1, strokeColor=theme.rule, strokeWidth=0.5))
     for number, row in enumerate(rows):
-        y = height - 9 - number * 12.0
+        y = height - 9 - number * _LEGEND_ROW
         for symbol, text, x in row:
             symbol(group, x, y, theme)
             group.add(String(x + 20, y - 2.2, text, fontName=theme.font, fontSize=_LEGEND_SIZE,

@@ -1,6 +1,10 @@
 """Where everything in the neighbourhood diagram goes: the tool, its direct connections, the systems two steps
 downstream, the tags on their borders, the arrows between them and the data classes written on the arrows.
 
+Every text is set at ``LEAST_TEXT_SIZE`` or larger. A label is placed only where it touches no box, tag or
+other label and stays inside the drawing; one that fits nowhere is never shrunk or dropped: its arrow carries
+a number instead, and the drawing lists the number with the data classes under the diagram.
+
 Pure: findings, wording and a way to measure text in, frozen positions out (``drawing`` turns them into a
 reportlab Drawing). The layout is computed, never searched at random, so the same findings always give the
 same layout: every list is sorted before it is placed, and positions come from plain geometry plus one
@@ -10,7 +14,7 @@ deterministic spreading step (``geometry.spread``).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -37,24 +41,36 @@ LEGEND_ROOM = 52.0
 """Height kept for the note and up to three rows of legend under the diagram."""
 
 # Sizes in points. Boxes of the outer ring are smaller: they matter less than the direct connections.
-DIRECT_SIZE = (78.0, 30.0)
-SECOND_SIZE = (70.0, 22.0)
-NAME_SIZE = (6.8, 6.0)
+DIRECT_SIZE = (80.0, 34.0)
+SECOND_SIZE = (74.0, 28.0)
+LEAST_TEXT_SIZE = 7.0
+"""No text in the diagram is set smaller: below it a printed page is hard to read (issue #20)."""
+NAME_SIZE = (7.5, LEAST_TEXT_SIZE)
 """Type size of a system's name, on the inner and on the outer ring."""
+NAME_LINES = 3
+"""Lines of a system's name at most: the boxes are high enough for three where no tag sits on them."""
 TOOL_WIDTH = 90.0
 TOOL_TEXT_SIZE = 8.0
-TAG_HEIGHT = 7.0
+TAG_TEXT_SIZE = LEAST_TEXT_SIZE
+TAG_HEIGHT = TAG_TEXT_SIZE + 2.6
 TAG_OVERHANG = TAG_HEIGHT / 2
-TAG_TEXT_SIZE = 4.6
-LABEL_SIZE = 5.6
+LABEL_SIZE = LEAST_TEXT_SIZE
 LABEL_LEADING = LABEL_SIZE + 1.2
+KEY_HEIGHT = LABEL_SIZE + 4.0
+"""A numbered key's marker: as high as a label's line, with room round the number."""
+_LABEL_CLEARANCE = 1.5
+"""Least space between a label and a box, a tag or another label."""
+_KEY_CLEARANCE = KEY_HEIGHT / 2 + _LABEL_CLEARANCE
+"""Least space between a label written on its arrow and another arrow: room for that arrow's key, wherever it
+goes."""
+_OTHER_ARROW_CLEARANCE = 12.0
+"""Least space between a label written beside its arrow and another arrow: several times the 2 points it keeps
+from its own, so that it never reads as the other arrow's (and more than ``_KEY_CLEARANCE``)."""
 _GAP = 6.0
 """Least clear space between two boxes (tags included)."""
 _LABEL_WIDTH = 58.0
 _INNER_RX = 140.0
 _INNER_RX_CENTRED = 165.0
-_TOLERATED_OVERLAP = 100.0
-"""Square points of labels touching something that do not yet make a layout worse than another."""
 _INNER_GAP = 48.0
 """Least height between the tool and a box straight above or below it: room for an arrow and its label."""
 _TOWARDS_RIGHT = 0.5
@@ -103,7 +119,7 @@ class DiagramNode:
     width: float = 0.0
     height: float = 0.0
     lines: tuple[str, ...] = ()
-    """The name wrapped into the box (two lines at most), once the node is laid out."""
+    """The name wrapped into the box's ``name_band`` (``NAME_LINES`` at most), once the node is laid out."""
     tags: tuple[Tag, ...] = ()
 
     @property
@@ -115,6 +131,14 @@ class DiagramNode:
     def room(self) -> Box:
         """The space the node takes, its tags included (they straddle the top and bottom borders)."""
         return Box(self.x, self.y, self.width, self.height + 2 * TAG_OVERHANG)
+
+    @property
+    def name_band(self) -> Box:
+        """The part of the box its name may take: inside the border, below a tag on the top border and above
+        one on the bottom border."""
+        top = self.box.top - (TAG_OVERHANG if any(tag.box.y > self.y for tag in self.tags) else 1.0)
+        bottom = self.box.bottom + (TAG_OVERHANG if any(tag.box.y < self.y for tag in self.tags) else 1.0)
+        return Box(self.x, (top + bottom) / 2, self.width - 8, top - bottom)
 
 
 @dataclass(frozen=True)
@@ -134,7 +158,8 @@ class Route:
 
 @dataclass(frozen=True)
 class DataLabel:
-    """The data classes of one direct connection, written on its arrow (``on_edge``) or beside it."""
+    """The data classes of one direct connection, written on its arrow (``on_edge``) or beside it; or, where
+    they fit nowhere clear, a numbered ``key`` on the arrow, with ``lines`` listed under the diagram."""
 
     system_id: str
     lines: tuple[str, ...]
@@ -143,6 +168,8 @@ class DataLabel:
     y: float
     width: float
     height: float
+    key: str = ""
+    size: float = LABEL_SIZE
 
     @property
     def box(self) -> Box:
@@ -165,8 +192,15 @@ class NeighbourhoodLayout:
     routes: tuple[Route, ...] = ()
     """The arrows, in the order of ``nodes``."""
     labels: tuple[DataLabel, ...] = ()
+    """Written labels first, then the numbered keys in the order of their numbers."""
     label_overlap: float = 0.0
-    """Square points the labels still cover of boxes and other labels, plus a penalty per arrow crossed."""
+    """Square points the labels and keys still cover of boxes, tags and one another, plus a penalty per arrow
+    a key crosses: 0 unless the diagram is too crowded for even a key to find a clear place."""
+
+    @property
+    def keys(self) -> tuple[DataLabel, ...]:
+        """The labels shown as a number on the arrow and listed in full under the diagram."""
+        return tuple(label for label in self.labels if label.key)
 
     @property
     def tool(self) -> Box:
@@ -181,8 +215,9 @@ def neighbourhood_layout(graph: GraphFindings, vendor_label: str, width: float, 
     right, both ways at the top and bottom. Systems two steps downstream (the start of the blast radius) sit
     on an outer arc near the neighbour they hang from; as only systems the tool sends data to have any, the
     arc runs round the right, and the tool moves left of the middle to make room for it. A centred layout,
-    and a taller one, are tried as well, and the one whose labels cover least, then the one showing most,
-    wins. Systems that do not fit are counted in ``hidden``: the report's tables list them all.
+    and a taller one, are tried as well; the one whose labels are clear, then the one showing most, then the
+    one with fewest numbered keys, wins. Systems that do not fit are counted in ``hidden``: the report's
+    tables list them all.
     ``wording`` gives the tags' texts.
     """
     measure = lettering.measure
@@ -196,10 +231,10 @@ def neighbourhood_layout(graph: GraphFindings, vendor_label: str, width: float, 
     room = MAX_HEIGHT - LEGEND_ROOM
     # With an outer ring the tool moves left: the outer ring grows from the right-hand side, where the data
     # leaves the tool, and needs a column of its own there. The centred layout (wider inner ring, outer ring
-    # above and below only) is tried too, and a taller one; the one whose labels cover least wins, then the
-    # one showing more, then the first.
+    # above and below only) is tried too, and a taller one; the one whose labels are clear wins, then the one
+    # showing more, then the one with fewest keys, then the first.
     inner_rx = min(_INNER_RX, width / 2 - DIRECT_SIZE[0] / 2 - 1)
-    layouts: list[tuple[tuple[bool, float, int, int], NeighbourhoodLayout]] = []
+    layouts: list[tuple[tuple[bool, float, int, int, int], NeighbourhoodLayout]] = []
     centred_rx = min(_INNER_RX_CENTRED, width / 2 - DIRECT_SIZE[0] / 2 - 1)
     geometries = [(min(width / 2, inner_rx + DIRECT_SIZE[0] / 2 + 2), inner_rx, 1.0)] if candidates else []
     geometries += [(width / 2, centred_rx, 1.0), (width / 2, centred_rx, 1.35)]  # taller: more room for labels
@@ -210,10 +245,13 @@ def neighbourhood_layout(graph: GraphFindings, vendor_label: str, width: float, 
         drawn = {node.system_id for node in nodes}
         hidden = sum(1 for dependent in graph.dependents if dependent.system_id not in drawn)
         boxes = [tool, *(node.room for node in nodes)]
-        fits = max(box.top for box in boxes) - min(box.bottom for box in boxes) <= room
+        top, bottom = max(box.top for box in boxes), min(box.bottom for box in boxes)
+        fits = top - bottom <= room
         routes = _routes(tool, nodes)
-        labels, overlap = _place_labels(tool, nodes, routes, lettering)
-        key = (not fits, overlap if overlap > _TOLERATED_OVERLAP else 0.0, -len(second), order)
+        bounds = Box(width / 2 - tool_x, (top + bottom) / 2, width, top - bottom)
+        labels, overlap = _place_labels(tool, nodes, routes, lettering, bounds)
+        keys = sum(1 for label in labels if label.key)
+        key = (not fits, overlap, -len(second), keys, order)
         layouts.append((key, NeighbourhoodLayout(
             nodes=nodes, tool_x=tool_x, tool_width=tool.width, tool_height=tool.height, tool_lines=tool_lines,
             hidden=hidden, routes=routes, labels=tuple(labels), label_overlap=overlap)))
@@ -222,8 +260,16 @@ def neighbourhood_layout(graph: GraphFindings, vendor_label: str, width: float, 
 
 
 def _name_lines(node: DiagramNode, lettering: Lettering) -> tuple[str, ...]:
+    """The name wrapped into its band: three lines where there is room, fewer where tags take it."""
     size = NAME_SIZE[node.ring - 1]
-    return tuple(wrap(node.name, lettering.font, size, node.width - 8, 2, lettering.measure))
+    band = node.name_band
+    lines = max(1, min(NAME_LINES, int(band.height // name_leading(size))))
+    return tuple(wrap(node.name, lettering.font, size, band.width, lines, lettering.measure))
+
+
+def name_leading(size: float) -> float:
+    """The distance between the lines of a system's name set at ``size``."""
+    return size + 1.4
 
 
 # --- the nodes ---------------------------------------------------------------------------------------------
@@ -277,12 +323,13 @@ def _second_candidates(graph: GraphFindings, direct: Sequence[DiagramNode]) -> l
 
 
 def _tags(node: DiagramNode, wording: DiagramWording, lettering: Lettering) -> tuple[Tag, ...]:
-    """Small pills on the border: criticality at the top right, customer-facing at the bottom left."""
+    """Small pills on the border: criticality at the top right, customer-facing at the bottom left. Their text
+    is regular, not bold: "customer-facing" at the least size must fit on an outer-ring box."""
     box = node.box
     tags = []
 
     def pill(text: str, edge_x: float, y: float, from_right: bool) -> Box:
-        width = lettering.measure(text, lettering.font_bold, TAG_TEXT_SIZE) + 5
+        width = lettering.measure(text, lettering.font, TAG_TEXT_SIZE) + 5
         return Box(edge_x - width / 2 if from_right else edge_x + width / 2, y, width, TAG_HEIGHT)
 
     if node.criticality in ("critical", "high"):
@@ -522,59 +569,116 @@ def _routes(tool: Box, nodes: Sequence[DiagramNode]) -> tuple[Route, ...]:
     return tuple(routes)
 
 
-def _place_labels(tool: Box, nodes: Sequence[DiagramNode], routes: Sequence[Route],
-                  lettering: Lettering) -> tuple[list[DataLabel], float]:
-    """Each direct connection's data classes on its arrow (on one line, or one class per line), moved along
-    it or beside it until clear of boxes, of other arrows and of other labels; and how much they still cover.
+def _place_labels(tool: Box, nodes: Sequence[DiagramNode], routes: Sequence[Route], lettering: Lettering,
+                  bounds: Box) -> tuple[list[DataLabel], float]:
+    """Each direct connection's data classes on its arrow or beside it, clear of boxes, tags, other labels and
+    other arrows, inside ``bounds``; where no place is clear, a numbered key on the arrow instead. Returns the
+    labels and how much the keys still cover (0 unless even a key finds no clear place).
 
-    The shortest arrows are labelled first: they have the fewest places to choose from. Where no place is
-    clear, the one that covers least wins.
+    Written labels come first, the shortest arrows first (they have the fewest places to choose from), and
+    keep a key's room from every other arrow, so that a key on its own arrow can never meet them; a label
+    beside its arrow keeps further still, so that it never reads as another arrow's.
+    Keys are numbered in reading order: top to bottom, then left to right.
     """
     edges = {route.system_id: (route.x0, route.y0, route.x1, route.y1) for route in routes}
-    font, measure = lettering.font, lettering.measure
-    obstacles = [tool, *(node.room for node in nodes)]
-    labels: list[DataLabel] = []
-    total = 0.0
+    obstacles = [tool, *(node.room for node in nodes), *(tag.box for node in nodes for tag in node.tags)]
     labelled = [node for node in nodes if node.ring == 1 and node.data_classes and node.system_id in edges]
     labelled.sort(key=lambda node: (math.dist(edges[node.system_id][:2], edges[node.system_id][2:]), node.system_id))
+    written: list[DataLabel] = []
+    unwritten: list[DiagramNode] = []
     for node in labelled:
-        x0, y0, x1, y1 = edges[node.system_id]
-        length = math.hypot(x1 - x0, y1 - y0) or 1.0
-        ux, uy = (x1 - x0) / length, (y1 - y0) / length
-        others = [edge for key, edge in sorted(edges.items()) if key != node.system_id]
-        layouts = [wrap_list(node.data_classes, font, LABEL_SIZE, _LABEL_WIDTH, measure),
-                   [*(f"{item}," for item in node.data_classes[:-1]), node.data_classes[-1]]]
-        options: list[DataLabel] = []
-        for on_edge in (True, False):
-            for lines in layouts:
-                label_width = max(measure(line, font, LABEL_SIZE) for line in lines) + 3
-                label_height = LABEL_LEADING * len(lines) + 1.5
-                extent = abs(ux) * label_width + abs(uy) * label_height
-                if on_edge and extent > 0.72 * length:  # it would hide the arrow
-                    continue
-                shift = 0.0 if on_edge else abs(uy) * label_width / 2 + abs(ux) * label_height / 2 + 2
-                # halfway first; last, right against the system's box or the tool's, where arrows part
-                ends = ((extent / 2 + 3) / length, 1 - (extent / 2 + 3) / length)
-                for share in (0.5, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2, ends[1], ends[0]):
-                    for side in ((1,) if on_edge else (1, -1)):
-                        options.append(DataLabel(
-                            system_id=node.system_id, lines=tuple(lines), on_edge=on_edge,
-                            x=x0 + (x1 - x0) * share - uy * shift * side,
-                            y=y0 + (y1 - y0) * share + ux * shift * side, width=label_width, height=label_height))
+        others = [edge for system_id, edge in sorted(edges.items()) if system_id != node.system_id]
+        options = _label_options(node, edges[node.system_id], lettering)
+        label = next((option for option in options if _clear_of(
+            option.box, obstacles, written, others, _KEY_CLEARANCE if option.on_edge else _OTHER_ARROW_CLEARANCE,
+            bounds)), None)
+        if label is None:
+            unwritten.append(node)
+        else:
+            written.append(label)
+    keys: list[DataLabel] = []
+    overlap = 0.0
+    digits = len(str(len(unwritten)))
+    for node in unwritten:
+        others = [edge for system_id, edge in sorted(edges.items()) if system_id != node.system_id]
+        places = _key_options(node, edges[node.system_id], lettering, digits)
+        placed = [*written, *keys]
+        # Clear of other arrows if it can be, else only of boxes and labels, else where it covers least.
+        key = next((place for place in places
+                    if _clear_of(place.box, obstacles, placed, others, _LABEL_CLEARANCE, bounds)), None) \
+            or next((place for place in places if _clear_of(place.box, obstacles, placed, [], 0.0, bounds)), None)
+        if key is None:
+            def cost(place: DataLabel, placed: list[DataLabel] = placed,
+                     others: list[tuple[float, float, float, float]] = others) -> float:
+                covered = sum(overlap_area(place.box, other, _LABEL_CLEARANCE)
+                              for other in (*obstacles, *(done.box for done in placed)))
+                return covered + 40 * sum(1 for edge in others if crosses(*edge, place.box, margin=0.5))
 
-        def cost(label: DataLabel, others: list[tuple[float, float, float, float]] = others) -> float:
-            box = label.box
-            covered = sum(overlap_area(box, other, 0.5) for other in (*obstacles, *(done.box for done in labels)))
-            return covered + 40 * sum(1 for edge in others if crosses(*edge, box, margin=0.5))
+            key = min(places, key=cost)
+            overlap += cost(key)
+        keys.append(key)
+    keys.sort(key=lambda marker: (-round(marker.box.top, 1), marker.x, marker.system_id))
+    numbered = [replace(key, key=str(number)) for number, key in enumerate(keys, start=1)]
+    return [*written, *numbered], overlap
 
-        # Options come in order of preference: the first that covers nothing wins, so stop looking there.
-        best, best_cost = options[0], math.inf
-        for option in options:
-            option_cost = cost(option)
-            if option_cost < best_cost:
-                best, best_cost = option, option_cost
-                if option_cost == 0:
-                    break
-        labels.append(best)
-        total += best_cost
-    return labels, total
+
+def _clear_of(box: Box, obstacles: Sequence[Box], labels: Sequence[DataLabel],
+              arrows: Sequence[tuple[float, float, float, float]], arrow_clearance: float, bounds: Box) -> bool:
+    """Whether ``box`` stays inside ``bounds`` and clear of the obstacles, the labels and the arrows."""
+    if box.left < bounds.left or box.right > bounds.right or box.bottom < bounds.bottom or box.top > bounds.top:
+        return False
+    if any(box.overlaps(other, _LABEL_CLEARANCE) for other in obstacles):
+        return False
+    if any(box.overlaps(label.box, _LABEL_CLEARANCE) for label in labels):
+        return False
+    return not any(crosses(*arrow, box, margin=arrow_clearance) for arrow in arrows)
+
+
+_SHARES = (0.5, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2, 0.9, 0.1)
+"""Where along its arrow a label is tried, in order of preference: halfway first."""
+_KEY_SHARES = tuple(sorted((step / 20 for step in range(1, 20)), key=lambda share: (abs(share - 0.5), share)))
+"""A key is small: it is tried at finer steps."""
+
+
+def _label_options(node: DiagramNode, edge: tuple[float, float, float, float],
+                   lettering: Lettering) -> Iterator[DataLabel]:
+    """Places for the data classes on the arrow or beside it, on one line, a few lines or one class a line,
+    in order of preference (made as they are asked for: the first clear one ends the search). A label on the
+    arrow interrupts it, so it must leave most of the arrow showing."""
+    x0, y0, x1, y1 = edge
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    font, measure = lettering.font, lettering.measure
+    classes = node.data_classes
+    layouts = [[", ".join(classes)], wrap_list(classes, font, LABEL_SIZE, _LABEL_WIDTH, measure),
+               [*(f"{item}," for item in classes[:-1]), classes[-1]]]
+    unique = [lines for index, lines in enumerate(layouts) if lines not in layouts[:index]]
+    for on_edge in (True, False):
+        for lines in unique:
+            label_width = max(measure(line, font, LABEL_SIZE) for line in lines) + 3
+            label_height = LABEL_LEADING * len(lines) + 1.5
+            extent = abs(ux) * label_width + abs(uy) * label_height
+            if on_edge and extent > 0.72 * length:  # it would hide the arrow
+                continue
+            shift = 0.0 if on_edge else abs(uy) * label_width / 2 + abs(ux) * label_height / 2 + 2
+            for share in _SHARES:
+                for side in ((1,) if on_edge else (1, -1)):
+                    yield DataLabel(
+                        system_id=node.system_id, lines=tuple(lines), on_edge=on_edge,
+                        x=x0 + (x1 - x0) * share - uy * shift * side, y=y0 + (y1 - y0) * share + ux * shift * side,
+                        width=label_width, height=label_height)
+
+
+def _key_options(node: DiagramNode, edge: tuple[float, float, float, float], lettering: Lettering,
+                 digits: int) -> list[DataLabel]:
+    """Places for a numbered key on the arrow, halfway first; ``lines`` keeps the data classes for the list
+    under the diagram."""
+    x0, y0, x1, y1 = edge
+    width = max(KEY_HEIGHT, lettering.measure("8" * digits, lettering.font_bold, LABEL_SIZE) + 5)
+    length = math.hypot(x1 - x0, y1 - y0) or 1.0
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    extent = (abs(ux) * width + abs(uy) * KEY_HEIGHT) / 2 + 1
+    shares = [share for share in _KEY_SHARES if extent <= share * length <= length - extent] or [0.5]
+    lines = (", ".join(node.data_classes),)
+    return [DataLabel(system_id=node.system_id, lines=lines, on_edge=True, x=x0 + (x1 - x0) * share,
+                      y=y0 + (y1 - y0) * share, width=width, height=KEY_HEIGHT) for share in shares]

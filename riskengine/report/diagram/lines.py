@@ -54,7 +54,8 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int, measur
 
 
 def wrap_list(items: Sequence[str], font: str, size: float, width: float, measure: TextWidth) -> list[str]:
-    """Items joined with commas, broken between items so that each line fits (a long item is cut)."""
+    """Items joined with commas, broken between items so that each line fits; an item wider than ``width``
+    keeps a line of its own, whole (the layout finds it a place, or lists it under the diagram)."""
     lines: list[str] = []
     current = ""
     for item in items:
@@ -64,6 +65,6 @@ def wrap_list(items: Sequence[str], font: str, size: float, width: float, measur
             continue
         if current:
             lines.append(current + ",")
-        current = fit(item, font, size, width, measure)
+        current = item
     lines.append(current)
     return lines
