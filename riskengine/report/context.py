@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,7 +40,7 @@ from riskengine.report.kit import (
 )
 from riskengine.report.scorecard import ScorecardSpec
 from riskengine.report.text import Text
-from riskengine.report.wording import Glossary, ReportWording, SectionId
+from riskengine.report.wording import Form, Glossary, ReportWording, SectionId
 from riskengine.score.profile import Severity
 from riskengine.score.result import Finding
 from riskengine.tco.result import TcoResult
@@ -78,6 +78,8 @@ class ReportContext:
     """The sections of this audience's report, in order (a section may say less when another follows)."""
     palette: Palette
     styles: Styles
+    forms: Mapping[SectionId, Form] = field(default_factory=dict)
+    """The form of each section this audience's report does not show whole (``form``)."""
     _outline_keys: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False, compare=False)
 
     @classmethod
@@ -87,7 +89,7 @@ class ReportContext:
         palette, styles = look(policy.wording)
         return cls(assessment=assessment, wording=policy.wording, glossary=policy.glossary,
                    scorecard=policy.scorecard, audience_label=spec.label, sections=spec.sections, palette=palette,
-                   styles=styles)
+                   styles=styles, forms=spec.forms)
 
     @property
     def muted_hex(self) -> str:
@@ -218,3 +220,7 @@ class ReportContext:
         """``5 years``: the TCO's horizon in the wording's words."""
         text = self.wording.tco
         return text.horizon_one if tco.horizon_years == 1 else text.horizon.format(years=tco.horizon_years)
+
+    def form(self, section: SectionId) -> Form:
+        """How this report shows ``section``: ``whole``, ``compact`` or ``short`` (templates/report.yaml)."""
+        return self.forms.get(section, "whole")
