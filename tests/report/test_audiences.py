@@ -197,11 +197,27 @@ def test_compact_findings_give_one_row_per_finding_with_the_figures_of_the_whole
             assert f" {points} {text.fixers_short[finding.fixable_by]}" in compact
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_the_marketing_conditions_are_whole_when_they_fit(samples: dict[str, Assessment],
+                                                          pdfs: dict[tuple[str, str], _Reader], name: str) -> None:
+    risk = samples[name].risk
+    page = " ".join(_section_pages(pdfs[name, "marketing"], "conditions"))
+    actions = [condition.action for group in risk.conditions for condition in group.conditions]
+    assert actions
+    for action in actions:
+        assert " ".join(action.split()) in page
+    assert "…" not in page.split(load_wording().sections["conditions"], 1)[1]  # (the running head may cut)
+
+
+LONG = "with many more words to read than one line of the page can hold, " * 3
+
+
 def _many_conditions(count_per_owner: dict[str, int]) -> Assessment:
     base = make_assessment()
     severities: tuple[Severity, ...] = ("critical", "high", "medium", "low")
     groups = tuple(ConditionGroup(owner=owner, due="before-go-live", conditions=tuple(
-        Condition(action=f"{owner} action {number:02d} with a few words to read", owner=owner, due="before-go-live",
+        Condition(action=f"{owner} action {number:02d} " + (LONG if number == 0 else "with a few words to read"),
+                  owner=owner, due="before-go-live",
                   effort="low", rule_ids=(f"R-{owner}-{number:02d}",), severity=severities[number % 4])
         for number in range(count)))
         for owner, count in count_per_owner.items())
@@ -229,7 +245,9 @@ def test_the_short_conditions_keep_to_one_page_most_severe_first_and_count_the_r
                 assert all(f"{owner} action {other:02d}" not in page
                            for other in range(count) if other % 4 > number % 4)
     assert hidden > 0
-    assert "R-it-00" not in page  # one line each: no rule ids
+    assert "R-it-00" not in page  # no rule ids
+    assert f"it action 00 {' '.join(LONG.split()[:4])}" in page and LONG not in page  # cut to one line, at a word
+    assert "…" in page
 
 
 def test_an_audience_names_only_the_forms_a_section_has() -> None:

@@ -1,8 +1,8 @@
 """Conditions: what the decision depends on (the knockouts of a rejection, the answers a decision waits for,
 the conditions of approval), the recommendations, and what would change the decision.
 
-The compact form gives one row per condition and recommendation, by owner, the knockouts marked among them; the
-short form fits one page: one line per condition, the most severe first, the rest counted per owner."""
+The compact form gives one row per condition, by owner, the knockouts marked among them; the short form fits one
+page: the conditions whole when they fit, else one line each, the most severe first, the rest counted per owner."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from riskengine.report.fonts import FONT
 from riskengine.report.kit import (
     CONTENT_WIDTH,
     NAME_LIMIT,
+    PAGE_HEIGHT,
     QUESTION_LIMIT,
     SEVERITY_ORDER,
     capitalised,
@@ -44,6 +45,8 @@ WHAT_IF_ACTIONS = 12
 SHORT_ROWS = 32
 """Table rows of the short form (each owner's heading, its conditions, its "… and N more"): one page with the
 introduction, whatever the decision."""
+SHORT_ROW_HEIGHT = 18.5
+"""Points of one row of one line in the short form's tables, with its share of the space between them."""
 
 
 def build(ctx: ReportContext) -> list[Flowable]:
@@ -114,9 +117,13 @@ def _compact(ctx: ReportContext, *, short: bool) -> list[Flowable]:
     if not owners and none:
         story.append(ctx.paragraph(none))
     shown = _short_selection(owners) if short else {owner: len(lines) for owner, lines in owners.items()}
-    for owner, conditions in owners.items():
-        story.append(_owner_table(ctx, owner, conditions, shown[owner], short=short))
-        story.append(Spacer(1, 2.5 * mm))
+    tables = [_owner_table(ctx, owner, conditions, shown[owner], short=short, one_line=False)
+              for owner, conditions in owners.items()]
+    if short and not _fit_whole(tables, owners, shown):
+        tables = [_owner_table(ctx, owner, conditions, shown[owner], short=short, one_line=True)
+                  for owner, conditions in owners.items()]
+    for table in tables:
+        story += [table, Spacer(1, 2.5 * mm)]
     count = sum(len(group.conditions) for group in risk.recommendations)
     if count and (short or "findings" not in ctx.sections):
         story.append(ctx.paragraph(text.short_recommendations.format(count=count), ctx.styles.muted))
@@ -157,13 +164,27 @@ def _short_selection(owners: dict[str, list[Condition]]) -> dict[str, int]:
     return {owner: 0 for owner in owners}
 
 
+def _fit_whole(tables: Sequence[Table], owners: dict[str, list[Condition]], shown: dict[str, int]) -> bool:
+    """Whether the short form can give every condition whole: none is left out, and the tables with whole
+    actions are no taller than ``SHORT_ROWS`` rows of one line. (Otherwise each action is cut to one line.)"""
+    if any(shown[owner] < len(conditions) for owner, conditions in owners.items()):
+        return False
+    height = sum(table.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] + 2.5 * mm for table in tables)
+    return bool(height <= SHORT_ROWS * SHORT_ROW_HEIGHT)
+
+
+_TAG_WIDTH, _DUE_WIDTH, _EFFORT_WIDTH = 21 * mm, 26 * mm, 17 * mm
+"""Columns of the compact and short forms: the tag fits KNOCKOUT, the due point "Within 90 days"."""
+
+
 def _owner_table(ctx: ReportContext, owner: str, conditions: Sequence[Condition], shown: int, *,
-                 short: bool) -> Table:
+                 short: bool, one_line: bool) -> Table:
     """One owner's conditions, a row each: the severity (KNOCKOUT for a knockout's remediation), the action (in
-    the short form on one line, without its rules), the due point and (compact) the effort."""
+    the short form without its rules, and cut to ``one_line`` when they would not fit whole), the due point and
+    (compact) the effort."""
     wording, text, styles = ctx.wording, ctx.wording.conditions, ctx.styles
     label = text.owner_group.format(owner=word(wording.owners, owner), count=len(conditions))
-    due_width, effort_width, tag_width = 26 * mm, 0 if short else 17 * mm, 21 * mm
+    due_width, effort_width, tag_width = _DUE_WIDTH, 0 if short else _EFFORT_WIDTH, _TAG_WIDTH
     action_width = CONTENT_WIDTH - tag_width - due_width - effort_width
     header: list[str | Flowable] = [text.severity, ctx.cell(label, styles.cell_head, limit=NAME_LIMIT), text.due]
     widths = [tag_width, action_width, due_width]
@@ -174,8 +195,9 @@ def _owner_table(ctx: ReportContext, owner: str, conditions: Sequence[Condition]
     for condition in conditions[:shown]:
         tag = (Text(markup(text.knockout_mark), styles.tag) if condition.knockout
                else severity_cell(ctx, condition.severity, light=False))
-        action = (ctx.cell(_one_line(condition.action, action_width - 8, styles.cell.fontSize)) if short else
-                  Text(f"{markup(condition.action)} {ctx.rule_ids(condition.rule_ids)}", styles.cell))
+        action = (ctx.cell(_one_line(condition.action, action_width - 8, styles.cell.fontSize)) if one_line
+                  else ctx.cell(condition.action) if short
+                  else Text(f"{markup(condition.action)} {ctx.rule_ids(condition.rule_ids)}", styles.cell))
         row = [tag, action, ctx.cell(word(wording.dues, condition.due), styles.cell_small, limit=NAME_LIMIT)]
         if not short:
             row.append(ctx.cell(word(wording.efforts, condition.effort), styles.cell_small, limit=NAME_LIMIT))
