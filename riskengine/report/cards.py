@@ -1,18 +1,21 @@
 """What more than one section shows of the risk result, built alike wherever it appears: a finding's card, a
-knockout's reason, where a missing answer belongs, a condition's action and severity, and the conditions
-without the knockouts' own."""
+knockout's reason, where a missing answer belongs, a condition's action and severity, the conditions
+without the knockouts' own, what a finding is to the approval, the main reasons and the reassessment."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from riskengine.report.context import ReportContext
-from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, markup
+from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, capitalised, markup
 from riskengine.report.text import Text
+from riskengine.report.wording import FindingRole
 from riskengine.score.profile import Severity
 from riskengine.score.result import Condition, ConditionGroup, Finding, KnockoutHit, MissingAnswer
 
@@ -42,6 +45,11 @@ def severity_fills(ctx: ReportContext, severities: Sequence[Severity], *, light:
         commands += [("BACKGROUND", (column, row), (column, row), ctx.palette.severities[severity])
                      for row, severity in enumerate(severities, start=first_row)]
     return commands
+
+
+COMPACT_ROWS: tuple[tuple[Any, ...], ...] = (("TOPPADDING", (0, 0), (-1, -1), 2),
+                                             ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5))
+"""Table commands of a compact list (one row per finding or condition): less padding, so more rows to a page."""
 
 
 def action_cell(ctx: ReportContext, condition: Condition) -> Paragraph:
@@ -91,3 +99,65 @@ def finding_card(ctx: ReportContext, finding: Finding, rows: list[list[Flowable]
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]))
     return table
+
+
+def finding_role(ctx: ReportContext, finding: Finding) -> FindingRole:
+    """What ``finding`` is to the approval: the cause of a knockout, a condition, a recommendation, or none."""
+    risk = ctx.assessment.risk
+
+    def rules(groups: Sequence[ConditionGroup]) -> set[str]:
+        return {rule for group in groups for condition in group.conditions for rule in condition.rule_ids}
+
+    if finding.knockout:
+        return "knockout"
+    if finding.rule_id in rules(risk.conditions):
+        return "condition"
+    if finding.rule_id in rules(risk.recommendations):
+        return "recommendation"
+    return "none"
+
+
+def points_lost(finding: Finding) -> str:
+    """The points of control effectiveness a finding costs, as every form of the findings prints them."""
+    return f"{finding.points_lost:.1f}"
+
+
+def reassess_sentence(ctx: ReportContext) -> str:
+    """When to assess the vendor again: the date and the interval the tier sets, or after the missing answers."""
+    risk, wording, summary = ctx.assessment.risk, ctx.wording, ctx.wording.summary
+    tier = wording.tiers[risk.tier]
+    if risk.decision == "more_information_needed":
+        return summary.reassess_pending
+    if risk.reassess_by:
+        return summary.reassess_by.format(date=wording.date(dt.date.fromisoformat(risk.reassess_by)),
+                                          months=risk.reassess_months, tier=tier)
+    return summary.reassess.format(months=risk.reassess_months, tier=tier)
+
+
+MAIN_REASONS = 3
+"""Reasons the cover gives for the decision; the rest are counted."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for the decision: its tag (a severity, KNOCKOUT or NO ANSWER), a title and a sentence."""
+
+    tag: str
+    severity: Severity
+    title: str
+    detail: str
+
+
+def reasons(ctx: ReportContext) -> list[Reason]:
+    """Every reason for the decision, the weightiest first: the knockouts (a rejection), the answers the decision
+    waits for, then the findings most severe first (a gap behind a knockout is its knockout, given once)."""
+    risk, wording = ctx.assessment.risk, ctx.wording
+    found: list[Reason] = [Reason(wording.cover.knockout, "critical", knockout.reason,
+                                  knockout.remediation.action) for knockout in risk.knockouts]
+    if risk.decision == "more_information_needed":
+        found += [Reason(wording.cover.missing, "critical", item.label, capitalised(item.why))
+                  for item in risk.missing]
+    knocked = {knockout.rule_id for knockout in risk.knockouts}
+    found += [Reason(wording.severities[finding.severity].upper(), finding.severity, finding.title, finding.plain)
+              for finding in ctx.sorted_findings() if not (finding.knockout and finding.knockout in knocked)]
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,7 @@ from riskengine.report.kit import (
 )
 from riskengine.report.scorecard import ScorecardSpec
 from riskengine.report.text import Text
-from riskengine.report.wording import Glossary, ReportWording, SectionId
+from riskengine.report.wording import Form, Glossary, ReportWording, SectionId
 from riskengine.score.profile import Severity
 from riskengine.score.result import Finding
 from riskengine.tco.result import TcoResult
@@ -81,6 +81,8 @@ class ReportContext:
     styles: Styles
     signoffs: tuple[SignOff, ...] = ()
     """The sign-offs the register held of the assessment when the report was rendered, in the order given."""
+    forms: Mapping[SectionId, Form] = field(default_factory=dict)
+    """The form of each section this audience's report does not show whole (``form``)."""
     _outline_keys: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False, compare=False)
 
     @classmethod
@@ -90,7 +92,7 @@ class ReportContext:
         palette, styles = look(policy.wording)
         return cls(assessment=assessment, wording=policy.wording, glossary=policy.glossary,
                    scorecard=policy.scorecard, audience_label=spec.label, sections=spec.sections, palette=palette,
-                   styles=styles)
+                   styles=styles, forms=spec.forms)
 
     @property
     def muted_hex(self) -> str:
@@ -221,3 +223,7 @@ class ReportContext:
         """``5 years``: the TCO's horizon in the wording's words."""
         text = self.wording.tco
         return text.horizon_one if tco.horizon_years == 1 else text.horizon.format(years=tco.horizon_years)
+
+    def form(self, section: SectionId) -> Form:
+        """How this report shows ``section``: ``whole``, ``compact`` or ``short`` (templates/report.yaml)."""
+        return self.forms.get(section, "whole")

@@ -23,11 +23,21 @@ from riskengine.score.profile import Decision, Due, Effort, FixableBy, Owner, Se
 from riskengine.tco.assumptions import OptionId
 
 SectionId = Literal["cover", "summary", "scores", "findings", "conditions", "dependencies", "tco", "cost",
-                    "evidence", "scorecard", "glossary", "signoff", "appendix"]
+                    "evidence", "scorecard", "glossary", "inputs", "signoff", "appendix"]
+Form = Literal["whole", "compact", "short"]
+"""How much of a section an audience's report shows: ``whole`` (the default), ``compact`` (one row per item, no
+detail paragraphs) or ``short`` (one line per item on one page, the rest counted)."""
+SECTION_FORMS: dict[SectionId, tuple[Form, ...]] = {
+    "findings": ("whole", "compact"),
+    "conditions": ("whole", "compact", "short"),
+}
+"""The forms each section has besides ``whole``; a section not listed has only its whole form."""
 SignoffRole = Literal["it", "marketing", "compliance"]
 """The roles that sign the report, in the order of their blocks (their names come from ``owners``)."""
 Direction = Literal["inbound", "outbound", "bidirectional"]
 WhatIfRoute = Literal["vendor", "with_our_side"]
+FindingRole = Literal["knockout", "condition", "recommendation", "none"]
+"""What a finding is to the approval: the cause of a knockout, a condition, a recommendation, or none of them."""
 Role = Literal["questionnaire", "inventory", "profile", "org_profile", "bank", "policy"]
 Border = Literal["solid", "dashed", "double", "dotted"]
 LineStyle = Literal["solid", "dashed"]
@@ -74,9 +84,33 @@ def placeholder_problems(name: str, text: str, allowed: frozenset[str]) -> list[
 
 
 class AudienceSpec(_Frozen):
+    """One audience's report: its label and its sections in order, each written as its id (its whole form) or
+    as ``{id: form}`` (``findings: compact``); on load the entries become ``sections`` and ``forms``."""
+
     label: str
     """Shown on the cover and in the footer: "Full report", "Marketing summary"."""
     sections: tuple[SectionId, ...] = Field(min_length=1)
+    forms: dict[SectionId, Form] = Field(default_factory=dict)
+    """The form of each section that is not shown whole."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_forms(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("sections"), list | tuple):
+            return data
+        if "forms" in data:
+            raise ValueError("forms: write a section's form in its sections entry ({findings: compact})")
+        sections: list[Any] = []
+        forms: dict[Any, Any] = {}
+        for index, entry in enumerate(data["sections"]):
+            if isinstance(entry, dict):
+                if len(entry) != 1:
+                    raise ValueError(f"sections[{index}]: one section and its form ({{findings: compact}}), "
+                                     f"got {entry!r}")
+                (entry, form), = entry.items()
+                forms[entry] = form
+            sections.append(entry)
+        return {**data, "sections": sections, "forms": forms}
 
     @model_validator(mode="after")
     def _cover_first(self) -> AudienceSpec:
@@ -84,7 +118,17 @@ class AudienceSpec(_Frozen):
             raise ValueError("sections must start with cover")
         if len(set(self.sections)) != len(self.sections):
             raise ValueError("a section appears twice")
+        problems = [f"sections: {section} has no {form} form (it has: "
+                    f"{', '.join(SECTION_FORMS.get(section, ('whole',)))})"
+                    for section, form in sorted(self.forms.items())
+                    if form not in SECTION_FORMS.get(section, ("whole",))]
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def form(self, section: SectionId) -> Form:
+        """How this audience's report shows ``section``: ``whole`` unless its entry names a form."""
+        return self.forms.get(section, "whole")
 
 
 class DecisionWording(_Frozen):
@@ -110,6 +154,8 @@ class CoverWording(Sentences):
         "out_of_100": frozenset({"score"}),
         "badge_tier": frozenset({"tier"}),
         "badge_tier_pending": frozenset({"tier"}),
+        "reasons_more": frozenset({"count", "section"}),
+        "reasons_more_elsewhere": frozenset({"count"}),
     }
     assessment_id: str
     date: str
@@ -123,7 +169,22 @@ class CoverWording(Sentences):
     badge_tier: str
     badge_tier_pending: str
     """Under the badge while the decision waits for missing answers: the tier is provisional."""
-    inputs: str
+    reassess: str
+    reasons: str
+    """Above the three main reasons: the knockouts, the answers the decision waits for, the worst findings."""
+    knockout: str
+    missing: str
+    """The tags of a knockout and of a missing answer among the reasons (a finding's tag is its severity)."""
+    no_reasons: str
+    reasons_more: str
+    reasons_more_elsewhere: str
+    """The reasons not shown, in a report without the Findings section."""
+
+
+class InputsWording(Sentences):
+    """The Inputs section: every file the assessment read with its SHA-256, and the versions that judged it."""
+
+    intro: str
     role: str
     file: str
     sha256: str
@@ -250,6 +311,8 @@ class FindingsWording(Sentences):
         "causes_knockout": frozenset({"knockout"}),
     }
     intro: str
+    compact_intro: str
+    """Above the compact form: one row per finding, and where each is given in full."""
     none: str
     what_it_means: str
     for_it: str
@@ -267,12 +330,23 @@ class FindingsWording(Sentences):
     """A control gap behind a knockout: its remediation is the knockout's."""
     fixers: dict[FixableBy, str]
     """Who can close a gap, after the condition or recommendation mark."""
+    finding: str
+    approval: str
+    points_short: str
+    fixed_by: str
+    roles: dict[FindingRole, str]
+    """The compact form's word for what a finding is to the approval."""
+    fixers_short: dict[FixableBy, str]
+    """The compact form's word for who can close the gap."""
 
     @model_validator(mode="after")
     def _fixers_complete(self) -> FindingsWording:
         problems = missing_keys("fixers", self.fixers, FixableBy)
-        for key, text in sorted(self.fixers.items()):
-            problems += placeholder_problems(f"fixers.{key}", text, frozenset())
+        problems += missing_keys("fixers_short", self.fixers_short, FixableBy)
+        problems += missing_keys("roles", self.roles, FindingRole)
+        for group in ("fixers", "fixers_short", "roles"):
+            for key, text in sorted(getattr(self, group).items()):
+                problems += placeholder_problems(f"{group}.{key}", text, frozenset())
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -295,6 +369,12 @@ class ConditionsWording(Sentences):
         "outcome": frozenset({"residual", "tier", "decision"}),
         "unreachable": frozenset({"goal"}),
         "unreachable_outcome": frozenset({"count", "residual", "tier", "decision"}),
+        "compact_pending": frozenset({"count", "questions"}),
+        "compact_score": frozenset({"tier"}),
+        "owner_group": frozenset({"owner", "count"}),
+        "short_more": frozenset({"count", "owner"}),
+        "short_recommendations": frozenset({"count"}),
+        "compact_recommendations": frozenset({"count", "section"}),
     }
     knockouts_title: str
     """A rejection: the knockouts, with what must change for the vendor to be reconsidered."""
@@ -359,6 +439,19 @@ class ConditionsWording(Sentences):
     unreachable_outcome: str
     outcomes: dict[Decision, str]
     """The decision as the end of a sentence: "approved with conditions"."""
+    compact_intro: str
+    """The compact and short forms: one line per condition, by owner, most severe first."""
+    compact_reconsidered: str
+    compact_score: str
+    compact_pending: str
+    owner_group: str
+    knockout_mark: str
+    """Beside a knockout's remediation among the conditions: lifting it is what being reconsidered takes."""
+    short_more: str
+    """The short form: the conditions of an owner left out, and where they are."""
+    short_recommendations: str
+    compact_recommendations: str
+    """The compact form counts the recommendations: the compact findings mark them."""
 
     @model_validator(mode="after")
     def _complete(self) -> ConditionsWording:
@@ -473,6 +566,8 @@ class EvidenceWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "intro": frozenset({"domain", "mode", "passed", "failed", "unknown"}),
         "run_hash": frozenset({"hash"}),
+        "collapsed": frozenset({"kind", "count", "reason"}),
+        "collapsed_one": frozenset({"kind", "reason"}),
     }
     none: str
     intro: str
@@ -494,6 +589,10 @@ class EvidenceWording(Sentences):
     contradictions_intro: str
     no_contradictions: str
     nothing_checked: str
+    collapsed_title: str
+    collapsed: str
+    """An offline run: the checks of one kind that were not made, in one line instead of a row each."""
+    collapsed_one: str
 
     @model_validator(mode="after")
     def _complete(self) -> EvidenceWording:
@@ -928,6 +1027,7 @@ class ReportWording(_Frozen):
     cost: CostWording
     tco: TcoWording
     evidence: EvidenceWording
+    inputs: InputsWording
     signoff: SignoffWording
     glossary: GlossaryWording
     appendix: AppendixWording

@@ -26,8 +26,9 @@ from riskengine.inventory.analysis import (
     IntegrationEffort,
 )
 from riskengine.inventory.graph import VENDOR
+from riskengine.pipeline import default_policy
 from riskengine.report import render_pdf
-from riskengine.report.wording import SectionId, load_glossary, load_wording
+from riskengine.report.wording import AudienceSpec, SectionId, load_glossary, load_wording
 from riskengine.resources import data_path
 from riskengine.score.profile import Decision, Due, Owner, Remediation, Severity, Tier
 from riskengine.score.result import (
@@ -287,14 +288,14 @@ def test_sections_appear_in_order_in_text_and_bookmarks(full_pdf: bytes) -> None
     text = _text(full_pdf)
     position = 0
     for section in ("summary", "scores", "findings", "conditions", "dependencies", "tco", "evidence", "scorecard",
-                    "glossary", "signoff", "appendix"):
+                    "glossary", "inputs", "signoff", "appendix"):
         found = text.find(sections[section], position)
         assert found >= 0, f"section title {sections[section]!r} missing after position {position}"
         position = found
     top_level = [title for title in _outline_titles(full_pdf) if title in sections.values()]
     assert top_level == [sections[section] for section in
                          ("cover", "summary", "scores", "findings", "conditions", "dependencies", "tco",
-                          "evidence", "scorecard", "glossary", "signoff", "appendix")]
+                          "evidence", "scorecard", "glossary", "inputs", "signoff", "appendix")]
 
 
 def test_decision_scores_and_date_are_shown(full_pdf: bytes) -> None:
@@ -381,12 +382,13 @@ def test_marketing_audience_leaves_out_technical_sections() -> None:
     assert sections["findings"] in full_lines
 
 
-def test_it_audience_leaves_out_conditions() -> None:
+def test_it_audience_has_conditions_and_signoff_but_no_cost_or_appendix() -> None:
     sections = load_wording().sections
     titles = _outline_titles(render_pdf(make_assessment(), audience="it"))
-    assert sections["findings"] in titles
-    assert sections["evidence"] in titles
-    assert sections["conditions"] not in titles
+    for section in ("findings", "conditions", "dependencies", "evidence", "signoff"):
+        assert sections[section] in titles
+    for section in ("tco", "appendix", "glossary", "inputs"):
+        assert sections[section] not in titles
 
 
 def test_unknown_audience_is_refused() -> None:
@@ -773,10 +775,14 @@ def test_more_information_needed_summary_lists_the_first_answers_with_their_cell
 
 
 def test_a_report_without_conditions_lists_every_missing_answer_in_the_summary() -> None:
-    """The IT report has no Conditions section to point to: its summary lists them all."""
-    text = _summary_text(render_pdf(_waiting(), audience="it"))
+    """An audience without a Conditions section has nowhere to point to: its summary lists them all."""
+    wording = load_wording()
+    brief = AudienceSpec(label="Brief", sections=("cover", "summary", "scores"))
+    policy = default_policy().model_copy(update={"wording": wording.model_copy(
+        update={"audiences": {**wording.audiences, "brief": brief}})})
+    text = _summary_text(render_pdf(_waiting(), audience="brief", policy=policy))
     assert "DAT-07 Data question number 7? Data handled!D11 Left blank" in text
-    assert load_wording().summary.missing_more.format(count=3) not in text
+    assert wording.summary.missing_more.format(count=3) not in text
 
 
 def test_more_information_needed_conditions_list_every_missing_answer_first(waiting_pdf: bytes) -> None:
@@ -1273,8 +1279,9 @@ def test_marketing_gets_one_page_of_cost_in_plain_words(tco_result: TcoResult) -
     assert _flat(headline.recommendation) in cost[0]
     for jargon in ("P10", "P50", "P90", "PERT", "NPV", "present value", "Monte Carlo"):
         assert jargon not in cost[0], jargon
-    for audience in ("full", "it", "compliance"):
+    for audience in ("full", "compliance"):
         assert "tco" in load_wording().audience(audience).sections
+    assert "tco" not in load_wording().audience("it").sections
 
 
 def test_without_a_tco_result_the_section_says_so_in_one_sentence(full_pdf: bytes) -> None:
@@ -1331,10 +1338,10 @@ def test_scorecard_glossary_and_signoff_come_between_evidence_and_appendix(full_
     sections = load_wording().sections
     lines = [line.strip() for line in _text(full_pdf).splitlines()]
     order = [lines.index(sections[section])
-             for section in ("evidence", "scorecard", "glossary", "signoff", "appendix")]
+             for section in ("evidence", "scorecard", "glossary", "inputs", "signoff", "appendix")]
     assert order == sorted(order)
     titles = _outline_titles(full_pdf)
-    assert titles.index(sections["glossary"]) + 1 == titles.index(sections["signoff"])
+    assert titles.index(sections["glossary"]) + 2 == titles.index(sections["signoff"])
 
 
 def test_signoff_names_the_assessment_and_has_a_block_per_role(full_pdf: bytes) -> None:
@@ -1351,7 +1358,7 @@ def test_signoff_names_the_assessment_and_has_a_block_per_role(full_pdf: bytes) 
 
 
 def test_glossary_lists_the_shared_terms_sorted() -> None:
-    data = render_pdf(make_assessment(), audience="marketing")
+    data = render_pdf(make_assessment(), audience="compliance")
     wording = load_wording()
     text = _flat(_text(data))
     glossary = text[text.index(f"{wording.sections['glossary']} {_flat(wording.glossary.intro)}"):]
@@ -1362,13 +1369,14 @@ def test_glossary_lists_the_shared_terms_sorted() -> None:
     assert positions == sorted(positions)
 
 
-def test_audiences_hold_the_glossary_and_the_right_signoff() -> None:
+def test_every_audience_signs_and_the_short_ones_go_without_the_glossary() -> None:
     wording = load_wording()
     for audience in ("full", "compliance", "marketing", "it"):
-        assert "glossary" in wording.audience(audience).sections
-    for audience in ("full", "compliance", "marketing"):
         assert "signoff" in wording.audience(audience).sections
-    assert "signoff" not in wording.audience("it").sections
+    for audience in ("full", "compliance"):
+        assert "glossary" in wording.audience(audience).sections
+    for audience in ("marketing", "it"):
+        assert "glossary" not in wording.audience(audience).sections
 
 
 def test_glossary_out_of_order_or_duplicated_is_refused(tmp_path: Path) -> None:

@@ -28,8 +28,9 @@ def test_every_section_id_has_a_builder_and_every_builder_an_id() -> None:
 
 def test_every_section_the_shipped_wording_names_is_registered() -> None:
     wording = yaml.safe_load(data_path("templates", "report.yaml").read_text(encoding="utf-8"))
-    named = set(wording["sections"]) | {section for audience in wording["audiences"].values()
-                                        for section in audience["sections"]}
+    named = set(wording["sections"]) | {next(iter(entry)) if isinstance(entry, dict) else entry
+                                        for audience in wording["audiences"].values()
+                                        for entry in audience["sections"]}
     assert named == set(SECTIONS)
 
 
@@ -98,7 +99,7 @@ def test_every_bookmark_opens_the_page_its_heading_is_on(audience: str) -> None:
     heading was drawn on, not the first page (where every bookmark pointed before)."""
     reader = _reader(render_pdf(make_assessment(), audience=audience))
     outline = _outline(reader)
-    assert len(outline) > 5
+    assert len(outline) >= 4  # the marketing summary's four pages, one section each
     pages = [page.extract_text() for page in reader.pages]
     assert outline[0][1] == 1  # the cover
     for title, page in outline[1:]:

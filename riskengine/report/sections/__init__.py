@@ -18,6 +18,7 @@ from riskengine.report.sections import (
     evidence,
     findings,
     glossary,
+    inputs,
     scorecard,
     scores,
     signoff,
@@ -40,6 +41,7 @@ SECTIONS: dict[SectionId, SectionBuilder] = {
     "evidence": evidence.build,
     "scorecard": scorecard.build,
     "glossary": glossary.build,
+    "inputs": inputs.build,
     "signoff": signoff.build,
     "appendix": appendix.build,
 }

@@ -1,5 +1,5 @@
-"""The cover: who and what was assessed, when, for whom, the decision in a badge beside the scores, and every
-input's hash and the versions that judged it."""
+"""The cover: who and what was assessed, when, for whom and when to look again, the decision in a badge beside
+the scores, and the three main reasons for it. (Every input's hash is in the Inputs section.)"""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from riskengine.report.cards import MAIN_REASONS, reasons, reassess_sentence
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT, FONT_BOLD
 from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, fit, markup, score
@@ -16,7 +17,8 @@ from riskengine.report.wording import DecisionTheme
 
 
 def build(ctx: ReportContext) -> list[Flowable]:
-    """The cover page: the vendor, the assessment's id and date, the decision and scores, inputs and versions."""
+    """The cover page: the vendor, the assessment's id and date, the reassessment, the decision and scores, and the
+    main reasons."""
     assessment, wording, styles = ctx.assessment, ctx.wording, ctx.styles
     risk, vendor, cover = assessment.risk, assessment.vendor, wording.cover
     title = ctx.heading(wording.title, styles.cover_title, level=0)
@@ -33,6 +35,7 @@ def build(ctx: ReportContext) -> list[Flowable]:
             (cover.requested_by, ctx.cell(assessment.requested_by or wording.blank, limit=NAME_LIMIT)),
             (cover.report, ctx.cell(ctx.audience_label)),
             *_cover_coverage(ctx),
+            (cover.reassess, ctx.cell(reassess_sentence(ctx))),
         ], label_width=42 * mm),
         Spacer(1, 8 * mm),
     ]
@@ -58,31 +61,40 @@ def build(ctx: ReportContext) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
     ]))
-    story += [side_by_side, Spacer(1, 6 * mm)]
-    story.append(ctx.heading(cover.inputs, styles.h2))
-    rows = [[
-        ctx.cell(wording.roles[item.role]),
-        ctx.cell(item.name, limit=NAME_LIMIT),
-        Text(f"{markup(item.sha256[:16], 16)}<br/><font size=\"5.5\" color=\"{ctx.muted_hex}\">"
-             f"{markup(item.sha256, 128)}</font>", styles.cell),
-    ] for item in assessment.inputs]
-    story.append(ctx.table([cover.role, cover.file, cover.sha256], rows,
-                           [34 * mm, CONTENT_WIDTH - 34 * mm - 84 * mm, 84 * mm]))
-    story.append(ctx.heading(cover.versions, styles.h2))
-    versions = assessment.versions
-    grid = Table([
-        [ctx.cell(cover.engine, styles.cell_label), ctx.cell(versions.engine, limit=NAME_LIMIT),
-         ctx.cell(cover.bank, styles.cell_label), ctx.cell(versions.bank, limit=NAME_LIMIT)],
-        [ctx.cell(cover.profile, styles.cell_label), ctx.cell(versions.profile, limit=NAME_LIMIT),
-         ctx.cell(cover.schema_, styles.cell_label), ctx.cell(versions.schema_version)],
-    ], colWidths=[30 * mm, CONTENT_WIDTH / 2 - 30 * mm] * 2, hAlign="LEFT")
-    grid.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (0, -1), ctx.palette.label_fill),
-        ("BACKGROUND", (2, 0), (2, -1), ctx.palette.label_fill),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, ctx.palette.rule),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    story += [side_by_side, Spacer(1, 6 * mm), *_reasons(ctx)]
+    return story
+
+
+def _reasons(ctx: ReportContext) -> list[Flowable]:
+    """The three main reasons for the decision, each tagged (its severity, a knockout, a missing answer) with a
+    sentence; the rest counted, and where they are listed."""
+    cover, styles = ctx.wording.cover, ctx.styles
+    found = reasons(ctx)
+    story: list[Flowable] = [ctx.heading(cover.reasons, styles.h2)]
+    if not found:
+        return [*story, ctx.paragraph(cover.no_reasons)]
+    shown = found[:MAIN_REASONS]
+    rows = [[ctx.cell(reason.tag, styles.tag, limit=NAME_LIMIT),
+             Text(f"<b>{markup(reason.title, NAME_LIMIT)}</b><br/>{markup(reason.detail)}", styles.cell)]
+            for reason in shown]
+    table = Table(rows, colWidths=[24 * mm, CONTENT_WIDTH - 24 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        *[("BACKGROUND", (0, index), (0, index), ctx.palette.severities[reason.severity])
+          for index, reason in enumerate(shown)],
+        ("VALIGN", (0, 0), (0, -1), "MIDDLE"),
+        ("VALIGN", (1, 0), (1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 3, colors.white),
+        ("LINEBELOW", (1, 0), (1, -1), 0.25, ctx.palette.rule),
+        ("LEFTPADDING", (1, 0), (1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]))
-    story.append(grid)
+    story.append(table)
+    hidden = len(found) - len(shown)
+    if hidden > 0:
+        more = (cover.reasons_more.format(count=hidden, section=ctx.wording.sections["findings"])
+                if "findings" in ctx.sections else cover.reasons_more_elsewhere.format(count=hidden))
+        story += [Spacer(1, 2 * mm), ctx.paragraph(more, styles.muted)]
     return story
 
 

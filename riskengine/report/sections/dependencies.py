@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from riskengine.inventory.analysis import Connection, DataPath, Dependent, GraphFindings, IntegrationEffort
 from riskengine.inventory.graph import VENDOR
+from riskengine.report.cards import COMPACT_ROWS
 from riskengine.report.context import ReportContext
 from riskengine.report.diagram.drawing import DiagramTheme, neighbourhood_diagram
 from riskengine.report.fonts import FONT, FONT_BOLD, FONT_ITALIC
@@ -48,6 +49,10 @@ def _graph(ctx: ReportContext, graph: GraphFindings) -> list[Flowable]:
     story += _blast_radius(ctx, graph.dependents, names)
     story += _effort(ctx, graph, names)
     story += ctx.long_table_heading(text.connections)
+    # the graph's sources head the table rather than trail it: a note after a long table can spill alone onto
+    # a page of its own
+    if graph.provenance:
+        story.append(ctx.paragraph(ctx.provenance(graph.provenance), styles.muted))
     if not graph.connections:
         story.append(ctx.paragraph(text.no_connections))
     else:
@@ -56,9 +61,6 @@ def _graph(ctx: ReportContext, graph: GraphFindings) -> list[Flowable]:
              text.criticality, text.place],
             [_connection(ctx, connection, names) for connection in graph.connections],
             [32 * mm, 23 * mm, 27 * mm, 16 * mm, 21 * mm, 20 * mm, CONTENT_WIDTH - 139 * mm]))
-    if graph.provenance:
-        story.append(Spacer(1, 2 * mm))
-        story.append(ctx.paragraph(ctx.provenance(graph.provenance), styles.muted))
     return story
 
 
@@ -153,7 +155,9 @@ def _data_paths(ctx: ReportContext, title: str, empty: str, paths: Sequence[Data
                       else "", styles.cell_label, limit=NAME_LIMIT),
              ctx.cell(_path(ctx, path.path, names))]
             for index, path in enumerate(ordered)]
-    story.append(ctx.table([text.data_class, text.path], rows, [30 * mm, CONTENT_WIDTH - 30 * mm]))
+    table = ctx.table([text.data_class, text.path], rows, [30 * mm, CONTENT_WIDTH - 30 * mm])
+    table.setStyle(TableStyle(COMPACT_ROWS))  # a list of one-line paths: tighter rows, fewer pages
+    story.append(table)
     return story
 
 

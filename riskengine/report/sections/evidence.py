@@ -51,11 +51,16 @@ def build(ctx: ReportContext) -> list[Flowable]:
 
 
 def _evidence_tables(ctx: ReportContext, evidence: EvidenceSet) -> list[Flowable]:
-    """One table per kind of check, rows sorted by check name; the header repeats on every page."""
+    """One table per kind of check, rows sorted by check name; the header repeats on every page. Offline, the
+    checks not made take one line per kind instead of a row each."""
     text = ctx.wording.evidence
     story: list[Flowable] = []
+    collapse = evidence.mode == "offline"
+    if collapse:
+        story += _not_made(ctx, evidence)
     for kind in _KIND_ORDER:
-        items = sorted((item for item in evidence.items if item.kind == kind), key=lambda item: item.check)
+        items = sorted((item for item in evidence.items if item.kind == kind
+                        and not (collapse and item.status == "unknown")), key=lambda item: item.check)
         if not items:
             continue
         story += ctx.long_table_heading(text.kinds[kind])
@@ -64,6 +69,23 @@ def _evidence_tables(ctx: ReportContext, evidence: EvidenceSet) -> list[Flowable
             [_evidence_row(ctx, item) for item in items],
             [38 * mm, 18 * mm, 36 * mm, CONTENT_WIDTH - 124 * mm, 32 * mm]))
     return story
+
+
+def _not_made(ctx: ReportContext, evidence: EvidenceSet) -> list[Flowable]:
+    """One line per kind of the checks an offline run could not make: how many, and why (their reason when they
+    share one, else the run's mode)."""
+    text = ctx.wording.evidence
+    lines: list[Flowable] = []
+    for kind in _KIND_ORDER:
+        unknown = [item for item in evidence.items if item.kind == kind and item.status == "unknown"]
+        if not unknown:
+            continue
+        reasons = {item.reason for item in unknown}
+        reason = reasons.pop() if len(reasons) == 1 else text.modes[evidence.mode]
+        template = text.collapsed_one if len(unknown) == 1 else text.collapsed
+        lines.append(ctx.paragraph(template.format(kind=text.kinds[kind], count=len(unknown), reason=reason),
+                                   ctx.styles.bullet, limit=REASON_LIMIT))
+    return [ctx.heading(text.collapsed_title, ctx.styles.h2), *lines] if lines else []
 
 
 def _evidence_row(ctx: ReportContext, item: Evidence) -> list[Flowable]:

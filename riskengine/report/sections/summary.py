@@ -3,7 +3,6 @@ of both options and when to look again."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from reportlab.lib import colors
@@ -14,6 +13,7 @@ from riskengine.report.cards import (
     action_cell,
     knockout_cell,
     place_cell,
+    reassess_sentence,
     severity_cell,
     severity_fills,
     without_knockouts,
@@ -81,7 +81,7 @@ def build(ctx: ReportContext) -> list[Flowable]:
     story.append(ctx.heading(summary.cost_title, styles.h2))
     story += _summary_cost(ctx)
     story.append(ctx.heading(summary.reassess_title, styles.h2))
-    story.append(ctx.paragraph(_reassess_sentence(ctx)))
+    story.append(ctx.paragraph(reassess_sentence(ctx)))
     return story
 
 
@@ -111,17 +111,6 @@ def _borderline_sentence(ctx: ReportContext, border: Borderline) -> str:
                             threshold=points(border.threshold), tier=tiers[risk.tier], other_tier=other)
     then = summary.borderline_same if border.other_decision == risk.decision else summary.borderline_differs
     return f"{first} {then.format(other_tier=other, decision=wording.decisions[border.other_decision].name)}"
-
-
-def _reassess_sentence(ctx: ReportContext) -> str:
-    risk, wording, summary = ctx.assessment.risk, ctx.wording, ctx.wording.summary
-    tier = wording.tiers[risk.tier]
-    if risk.decision == "more_information_needed":
-        return summary.reassess_pending
-    if risk.reassess_by:
-        return summary.reassess_by.format(date=wording.date(dt.date.fromisoformat(risk.reassess_by)),
-                                          months=risk.reassess_months, tier=tier)
-    return summary.reassess.format(months=risk.reassess_months, tier=tier)
 
 
 def _top_findings(ctx: ReportContext) -> list[Flowable]:
