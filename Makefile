@@ -34,8 +34,9 @@ demo: $(STAMP)
 	done
 	@echo "reports in $(OUT)/"
 
+# One worker per core (pytest-xdist), a test file per worker at a time so module fixtures are built once.
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check riskengine tests benchmarks
