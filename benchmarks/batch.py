@@ -1,8 +1,10 @@
-"""Batch benchmark: 500 questionnaires, offline, 2 workers, PDF + JSON each and the portfolio files.
+"""Batch benchmark: 200 questionnaires, offline, 2 workers, PDF + JSON each and the portfolio files.
 
 1. Throughput of ``riskengine batch`` as a user runs it (a new process, spawn-started workers, the portfolio
-   workbook and page at the end): at least 4 vendors a second. CPU time is the batch's and its workers'
-   (``os.wait4``); the anchor, a fixed pure-Python workload, is timed just before and just after the batch.
+   workbook and page at the end): at least 6 vendors a second on an idle machine, 4 under load (a 1-minute load
+   average of IDLE_LOAD or more before the run, as during a parallel test run). CPU time is the batch's and
+   its workers' (``os.wait4``), printed per vendor beside the rate: the rate alone depends on the moment. The
+   anchor, a fixed pure-Python workload, is timed just before and just after the batch.
 2. Memory of the workers stays flat: the resident set of each worker (read from /proc) early in the batch
    against the end; the end may not exceed the start by more than 20 %.
 3. Where a vendor's time goes inside a worker: cProfile over 12 vendors, after the per-process warm-up,
@@ -13,7 +15,7 @@ regions, sub-processors and free text, as well as their Yes/No answers, so what 
 (the policy data, fonts, the diagram's ellipses) is reused only where real vendors would let it be; until #19
 the 500 differed only in Yes/No answers, and the caches hit far more than on a real portfolio. The workbooks
 are kept in the temporary folder between runs (keyed by the samples, the bank and the generator's code).
-Set BENCH_BATCH_VENDORS for a smaller run while working on it (the target is for 500).
+Set BENCH_BATCH_VENDORS for a smaller run while working on it (the targets are for 200).
 """
 
 from __future__ import annotations
@@ -37,9 +39,12 @@ from vendors import write_vendor
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-VENDORS = int(os.environ.get("BENCH_BATCH_VENDORS", "500"))
+VENDORS = int(os.environ.get("BENCH_BATCH_VENDORS", "200"))
 WORKERS = 2
-RATE_TARGET = 4.0
+RATE_TARGET_IDLE = 6.0
+RATE_TARGET_LOADED = 4.0
+IDLE_LOAD = 1.0
+"""A 1-minute load average below this before the run (one of the two CPUs busy at most) is an idle machine."""
 MEMORY_GROWTH_LIMIT = 1.20
 EPOCH = "1795510800"  # 2026-11-24T09:00Z: the samples' answers are valid on that day
 NOW = dt.datetime.fromtimestamp(int(EPOCH), tz=dt.UTC)
@@ -209,10 +214,17 @@ def main() -> int:
         print(f"worker resident memory: {early // 1024} MiB around 10 % of the batch, {late // 1024} MiB in its "
               "last 10 %")
         print(done.stdout.strip())
+        idle = load_before < IDLE_LOAD
+        print(f"CPU per vendor: {done.cpu / max(pdfs, 1):.3f} s (the batch's and its workers', portfolio included); "
+              f"target {RATE_TARGET_IDLE if idle else RATE_TARGET_LOADED:.0f}/s "
+              f"({'idle' if idle else 'under load'}: load {load_before:.1f} before the run)")
         code = report([
-            Figure(f"batch: vendors per second ({VENDORS} varied vendors, portfolio files included)",
-                   pdfs / done.wall, "/s", RATE_TARGET, higher_is_better=True, wall=done.wall, cpu=done.cpu,
-                   anchor=anchor),
+            Figure(f"batch: vendors per second ({VENDORS} varied vendors, portfolio files included, "
+                   f"{'idle' if idle else 'under load'})",
+                   pdfs / done.wall, "/s", RATE_TARGET_IDLE if idle else RATE_TARGET_LOADED, higher_is_better=True,
+                   wall=done.wall, cpu=done.cpu, anchor=anchor),
+            Figure("batch: CPU seconds per vendor (batch and workers)", done.cpu / max(pdfs, 1), "s CPU",
+                   WORKERS / RATE_TARGET_IDLE, wall=done.wall / max(pdfs, 1), cpu=done.cpu / max(pdfs, 1)),
             Figure("batch: worker resident memory, last 10 % / around 10 %", late / early if early else float("inf"),
                    "x", MEMORY_GROWTH_LIMIT),
         ])

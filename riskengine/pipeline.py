@@ -16,7 +16,8 @@ from typing import Literal
 from riskengine import __version__
 from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, OpenQuestion, Vendor, Versions
 from riskengine.digest import file_sha256
-from riskengine.enrich.gather import EvidenceSet, all_checks, evidence_facts, gather_evidence
+from riskengine.enrich.checks import all_checks
+from riskengine.enrich.gather import EvidenceSet, evidence_facts, gather_evidence
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
 from riskengine.errors import InputError, Problem, UsageError

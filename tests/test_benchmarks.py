@@ -90,3 +90,18 @@ def test_vendor_questionnaires_are_valid(tmp_path: Path) -> None:
         assert submission.value("VEN-03") == answers["VEN-03"]
         assert submission.value("CST-06") == answers["CST-06"]
         assert len(submission.tables["INT-01"]) == len(tables["INT-01"])
+
+
+def test_commands_are_timed_with_their_bytecode_compiled(tmp_path: Path) -> None:
+    env = measure.compiled({"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/bin"}, tmp_path / "bytecode")
+    assert env == {"PATH": "/bin", "PYTHONPYCACHEPREFIX": str(tmp_path / "bytecode")}
+
+
+def test_the_floor_reads_the_workbook_and_writes_one_page(tmp_path: Path) -> None:
+    import floor
+    import pypdf
+
+    floor.main(str(vendors.SAMPLES / "northwind-mail.xlsx"), str(tmp_path / "floor.pdf"))
+    reader = pypdf.PdfReader(tmp_path / "floor.pdf")
+    assert len(reader.pages) == 1
+    assert "rows read" in reader.pages[0].extract_text()

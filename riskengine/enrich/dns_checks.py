@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from riskengine.enrich import dmarc, mail_transport, spf
+from riskengine.enrich.checks import DNS_CHECKS
 from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence
 from riskengine.enrich.guard import AddressGuard, Deadline, DeadlineExceeded
@@ -38,34 +39,7 @@ from riskengine.enrich.resolver import Lookup, NoResolver, Outcome, absolute
 if TYPE_CHECKING:
     from riskengine.enrich.web import PolicyFile
 
-CHECKS: dict[str, str] = {
-    "dns.spf": "exactly one SPF record (a TXT record beginning v=spf1) at the domain (RFC 7208 §4.5)",
-    "dns.spf.result": "the SPF result for mail from a sender the record does not list (RFC 7208 §2.6); passes on "
-                      "fail or softfail",
-    "dns.spf.permerror": "whether SPF evaluation ends in a permanent error (syntax, more than 10 DNS-querying terms, "
-                         "more than 2 void lookups: RFC 7208 §4.6); passes when it does not",
-    "dns.spf_lookups": "DNS-querying terms SPF evaluation needs for an unlisted sender; passes at 10 or fewer "
-                       "(RFC 7208 §4.6.4)",
-    "dns.dmarc.policy": "the DMARC policy every message failing DMARC gets (p, or sp from the organisational domain, "
-                        "one step gentler when pct is under 100: RFC 7489 §6.6.4); passes on quarantine or reject",
-    "dns.dmarc.p": "the p= policy of the DMARC record that applies; passes on quarantine or reject in a valid record",
-    "dns.dmarc.sp": "the DMARC policy for mail from subdomains (sp=, else p=; pct applied); passes on quarantine or "
-                    "reject",
-    "dns.dmarc.pct": "the share of failing mail the DMARC policy applies to (pct=, 0-100, default 100); passes at 100",
-    "dns.dmarc.rua": "aggregate report addresses receivers would send to (RFC 7489 §7.1); passes when there is one",
-    "dns.dmarc.org_fallback": "whether the DMARC record came from the organisational domain (RFC 7489 §6.6.3); "
-                              "informational",
-    "dns.mx": "the domain publishes MX records (it receives mail)",
-    "dns.dnssec": "the zone is signed with DNSSEC (DNSKEY at the domain, or an answer the resolver authenticated)",
-    "dns.caa": "CAA records name the certificate authorities allowed to issue for the domain",
-    "dns.dkim_selectors": "a DKIM key at one of the common selectors (email-sending tools only)",
-    "dns.mta_sts.mode": "the MTA-STS policy's mode (RFC 8461 §5); passes on enforce (email-sending tools only)",
-    "dns.mta_sts.max_age": "seconds senders keep the MTA-STS policy; passes at a week or more (RFC 8461 §3.2; "
-                           "email-sending tools only)",
-    "dns.tlsrpt": "an SMTP TLS reporting record at _smtp._tls.<domain> with its report URIs (RFC 8460 §3; "
-                  "email-sending tools only)",
-}
-"""Check name -> what passing means."""
+CHECKS = DNS_CHECKS
 
 DKIM_SELECTORS = ("default", "selector1", "selector2", "google", "k1", "s1", "mail", "dkim")
 """Selector names common providers use (Microsoft 365: selector1/2, Google: google, Mailchimp: k1, ...).

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import BaseModel, ConfigDict
 
+from riskengine.enrich.checks import all_checks as all_checks
 from riskengine.enrich.evidence import Evidence, Kind, unknown
 from riskengine.enrich.guard import AddressGuard, Deadline
 from riskengine.enrich.kinds import Mode as Mode
@@ -39,17 +40,6 @@ class EvidenceSet(BaseModel):
         ordered = tuple(sorted(items, key=lambda item: item.check))
         material = "\n".join(f"{item.id} {item.raw_sha256} {item.status}" for item in ordered).encode()
         return cls(domain=domain, mode=mode, items=ordered, run_hash=hashlib.sha256(material).hexdigest())
-
-
-def all_checks() -> dict[str, tuple[Kind, str]]:
-    """Every check the enrichment stage can publish: name -> (kind, description)."""
-    from riskengine.enrich import dns_checks, registration, web
-
-    checks: dict[str, tuple[Kind, str]] = {}
-    for kind, module in (("registration", registration), ("dns", dns_checks), ("web", web)):
-        for name, description in module.CHECKS.items():
-            checks[name] = (kind, description)  # type: ignore[assignment]
-    return checks
 
 
 def gather_evidence(domain: str, *, settings: NetworkSettings, now: dt.datetime, store: EvidenceStore | None,

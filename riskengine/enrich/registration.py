@@ -30,6 +30,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
+from riskengine.enrich.checks import REGISTRATION_CHECKS
 from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence, unknown
 from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded, IPAddress
@@ -49,15 +50,7 @@ from riskengine.enrich.worker import ParseFailed, parse_within
 __all__ = ["CHECKS", "MAX_REFERRALS", "RegistrationRecord", "RegistrationUnreadable", "check_registration",
            "parse_rdap", "parse_whois", "rdap_base_for"]
 
-CHECKS: dict[str, str] = {
-    "whois.domain_age_days": "Days since the domain was registered; fails under 365 days.",
-    "whois.expiry_days": "Days until the registration expires; fails under 30 days (or when expired).",
-    "whois.registrar": "The registrar that holds the domain; passes when the registry names one.",
-    "whois.client_hold": "Whether the domain is on clientHold or serverHold (kept out of the DNS); fails when it is.",
-    "whois.transfer_lock": "Whether a transfer lock (clientTransferProhibited) guards against hijack by transfer.",
-    "whois.dnssec": "Whether the registry holds a signed delegation (DNSSEC); passes when signed.",
-    "whois.privacy_redacted": "Whether registrant contact data is redacted; informational, passes either way.",
-}
+CHECKS = REGISTRATION_CHECKS
 
 MIN_AGE_DAYS = 365
 """Our judgement: a vendor domain younger than a year is a common mark of a fly-by-night or look-alike vendor."""

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from riskengine.enrich import headers, security_txt, tls
+from riskengine.enrich.checks import WEB_CHECKS
 from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence
 from riskengine.enrich.guard import AddressGuard, Deadline, DeadlineExceeded
@@ -39,24 +40,7 @@ __all__ = ["CHECKS", "TOOL", "PolicyFile", "WebScoring", "check_web", "fetch_pol
 
 TOOL = "riskengine-https/1"
 
-CHECKS: dict[str, str] = {
-    "web.https": "The site answers over HTTPS with a certificate valid for the domain (bool).",
-    "web.cert_days_left": "Days until the site's certificate expires (int); fails under the minimum in "
-                          "scoring/web-observatory.yaml (14) or when expired.",
-    "web.tls_legacy": "The server accepts TLS 1.0 or 1.1 (bool); passes when it refuses both.",
-    "web.redirects_to_https": "http://DOMAIN/ ends on an HTTPS page (bool).",
-    "web.hsts": "Strict-Transport-Security max-age in seconds, false when absent; passes at six months or more.",
-    "web.csp": "A Content-Security-Policy that restricts scripts, as the Observatory's CSP test passes it, judged "
-               "on the policy browsers enforce (bool).",
-    "web.frame_protection": "Framing limited by X-Frame-Options DENY/SAMEORIGIN or CSP frame-ancestors (bool).",
-    "web.nosniff": "X-Content-Type-Options: nosniff (bool).",
-    "web.referrer_policy": "The Referrer-Policy, false when absent; passes when it keeps URLs private.",
-    "web.cookies_secure": "Every cookie of the home page is Secure with SameSite, session cookies HttpOnly (bool); "
-                          "passes when there are none.",
-    "web.security_txt": "/.well-known/security.txt (RFC 9116) with a Contact and a future Expires (its fields).",
-    "web.privacy_policy": "A privacy policy reachable on the site (its URL, false when none was found).",
-    "web.score": "Web score 0-100 from the MDN HTTP Observatory's modifiers (int); passes at 70.",
-}
+CHECKS = WEB_CHECKS
 
 _PRIVACY_REQUESTS = 3
 """Requests the privacy check may make, counting the home page it shares with the header checks."""

@@ -37,6 +37,8 @@ NAME_LIMIT = 200
 IN_ROW_SPLIT_MIN = 60
 """Points of a tall row that must fit on a page for the row to start there and continue on the next."""
 ELLIPSIS = "…"
+CELL_PADDING = 4
+"""Points between a data table's cell text and its sides."""
 LONG_TABLE_START = 45 * mm
 """Room a long table needs on a page to start there: heading, a sentence and a few rows."""
 
@@ -160,8 +162,8 @@ def themed_table_style(header_fill: colors.Color, stripes: Sequence[colors.Color
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), list(stripes)),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, rule),
         ("VALIGN", (0, 0), (-1, -1), valign),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         *extra,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 from collections import OrderedDict
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from reportlab.lib.styles import ParagraphStyle
@@ -80,15 +81,37 @@ def _parse(markup: str, style: ParagraphStyle) -> _Parsed:
     parsed = PARSED.get(key)
     if parsed is None:
         cleaned = cleanBlockQuotedText(markup)
-        parser = ParaParser()
-        parser.caseSensitive = 1
-        used_style, fragments, bullet = parser.parse(cleaned, style)
-        if fragments is None:
-            raise ValueError(f"paragraph markup error ({parser.errors[0]}) in {cleaned[:30]!r}")
+        if cleaned and "<" not in cleaned and "&" not in cleaned:
+            used_style, fragments, bullet = style, [_plain_fragment(style).clone(text=cleaned)], None
+        else:
+            used_style, fragments, bullet = _parsed_by_reportlab(cleaned, style)
         textTransformFrags(fragments, used_style)
         parsed = (cleaned, used_style, fragments, bullet)
         PARSED.put(key, parsed)
     return parsed
+
+
+def _parsed_by_reportlab(cleaned: str, style: ParagraphStyle) -> tuple[ParagraphStyle, list[Any], Any]:
+    parser = ParaParser()
+    parser.caseSensitive = 1
+    used_style, fragments, bullet = parser.parse(cleaned, style)
+    if fragments is None:
+        raise ValueError(f"paragraph markup error ({parser.errors[0]}) in {cleaned[:30]!r}")
+    return used_style, fragments, bullet
+
+
+@cache
+def _plain_fragment(style: ParagraphStyle) -> Any:
+    """The fragment reportlab's parser makes of text without tags or entities in ``style``, whatever the text.
+
+    Most of a report is such text (every text from the assessment is escaped, and only ``&``, ``<`` and ``>``
+    become entities), and the parser (an HTMLParser) costs more than the rest of a paragraph's layout. Its
+    fragment for a one-letter text, given the text, is the fragment it would make; its lists (links, underlines)
+    are empty and never filled in place.
+    """
+    fragments = _parsed_by_reportlab("x", style)[1]
+    assert len(fragments) == 1 and not fragments[0].link and not fragments[0].us_lines
+    return fragments[0]
 
 
 class Text(Paragraph):  # type: ignore[misc]

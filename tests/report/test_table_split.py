@@ -65,8 +65,11 @@ def _answers(part: Table) -> list[str]:
     return " ".join(_plain(row[1]) for row in part._cellvalues[1:]).split()
 
 
-def _plain(cell: Paragraph | list[Paragraph] | tuple[Paragraph, ...]) -> str:
-    """The text of a cell; the parts of a split paragraph keep their text as words of its lines."""
+def _plain(cell: str | Paragraph | list[Paragraph] | tuple[Paragraph, ...]) -> str:
+    """The text of a cell; the parts of a split paragraph keep their text as words of its lines; a short cell is
+    drawn as a string (``context._as_strings``)."""
+    if isinstance(cell, str):
+        return cell.replace("\n", " ")
     paragraphs = cell if isinstance(cell, list | tuple) else [cell]
     return " ".join(" ".join(word for fragment in paragraph.frags for word in fragment.words)
                     if paragraph.text is None else paragraph.getPlainText() for paragraph in paragraphs)
@@ -81,8 +84,9 @@ def _overflowing(part: Table) -> list[tuple[int, int, float, float]]:
         for column, cell in enumerate(cells):
             style = part._cellStyles[row][column]
             inside = part._colWidths[column] - style.leftPadding - style.rightPadding
-            height = sum(paragraph.wrap(inside, PAGE_HEIGHTS[-1])[1]
-                         for paragraph in (cell if isinstance(cell, list | tuple) else [cell]))
+            height = len(cell.split("\n")) * style.leading if isinstance(cell, str) else \
+                sum(paragraph.wrap(inside, PAGE_HEIGHTS[-1])[1]
+                    for paragraph in (cell if isinstance(cell, list | tuple) else [cell]))
             room = part._rowHeights[row] - style.topPadding
             if height > room + 0.01:
                 found.append((row, column, height, room))
