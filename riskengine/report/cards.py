@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
@@ -161,3 +162,23 @@ def reasons(ctx: ReportContext) -> list[Reason]:
     found += [Reason(wording.severities[finding.severity].upper(), finding.severity, finding.title, finding.plain)
               for finding in ctx.sorted_findings() if not (finding.knockout and finding.knockout in knocked)]
     return found
+
+
+def tagged_list(ctx: ReportContext, items: Sequence[tuple[Flowable, colors.Color, str, str]],
+                tag_width: float) -> Table:
+    """A short list, each item a coloured tag beside its title in bold over a plain sentence (the cover's main
+    reasons, the summary's top findings); ``items`` are (tag, its fill, title, detail)."""
+    rows = [[tag, Text(f"<b>{markup(title, NAME_LIMIT)}</b><br/>{markup(detail)}", ctx.styles.cell)]
+            for tag, _, title, detail in items]
+    table = Table(rows, colWidths=[tag_width, CONTENT_WIDTH - tag_width], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        *[("BACKGROUND", (0, index), (0, index), fill) for index, (_, fill, _, _) in enumerate(items)],
+        ("VALIGN", (0, 0), (0, -1), "MIDDLE"),
+        ("VALIGN", (1, 0), (1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 3, colors.white),
+        ("LINEBELOW", (1, 0), (1, -1), 0.25, ctx.palette.rule),
+        ("LEFTPADDING", (1, 0), (1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]))
+    return table

@@ -8,11 +8,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from riskengine.report.cards import MAIN_REASONS, reasons, reassess_sentence
+from riskengine.report.cards import MAIN_REASONS, reasons, reassess_sentence, tagged_list
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT, FONT_BOLD
-from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, fit, markup, score
-from riskengine.report.text import Text
+from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, fit, score
 from riskengine.report.wording import DecisionTheme
 
 
@@ -74,21 +73,9 @@ def _reasons(ctx: ReportContext) -> list[Flowable]:
     if not found:
         return [*story, ctx.paragraph(cover.no_reasons)]
     shown = found[:MAIN_REASONS]
-    rows = [[ctx.cell(reason.tag, styles.tag, limit=NAME_LIMIT),
-             Text(f"<b>{markup(reason.title, NAME_LIMIT)}</b><br/>{markup(reason.detail)}", styles.cell)]
-            for reason in shown]
-    table = Table(rows, colWidths=[24 * mm, CONTENT_WIDTH - 24 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        *[("BACKGROUND", (0, index), (0, index), ctx.palette.severities[reason.severity])
-          for index, reason in enumerate(shown)],
-        ("VALIGN", (0, 0), (0, -1), "MIDDLE"),
-        ("VALIGN", (1, 0), (1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 3, colors.white),
-        ("LINEBELOW", (1, 0), (1, -1), 0.25, ctx.palette.rule),
-        ("LEFTPADDING", (1, 0), (1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    table = tagged_list(ctx, [(ctx.cell(reason.tag, styles.tag, limit=NAME_LIMIT),
+                               ctx.palette.severities[reason.severity], reason.title, reason.detail)
+                              for reason in shown], 24 * mm)
     story.append(table)
     hidden = len(found) - len(shown)
     if hidden > 0:

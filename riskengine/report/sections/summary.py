@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
@@ -16,6 +15,7 @@ from riskengine.report.cards import (
     reassess_sentence,
     severity_cell,
     severity_fills,
+    tagged_list,
     without_knockouts,
 )
 from riskengine.report.context import ReportContext
@@ -125,21 +125,8 @@ def _top_findings(ctx: ReportContext) -> list[Flowable]:
     top = findings[:3]
     if not top:
         return []
-    rows = [[ctx.tag(finding.severity),
-             Text(f"<b>{markup(finding.title, NAME_LIMIT)}</b><br/>{markup(finding.plain)}", ctx.styles.cell)]
-            for finding in top]
-    table = Table(rows, colWidths=[22 * mm, CONTENT_WIDTH - 22 * mm], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        *[("BACKGROUND", (0, index), (0, index), ctx.palette.severities[finding.severity])
-          for index, finding in enumerate(top)],
-        ("VALIGN", (0, 0), (0, -1), "MIDDLE"),
-        ("VALIGN", (1, 0), (1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 3, colors.white),
-        ("LINEBELOW", (1, 0), (1, -1), 0.25, ctx.palette.rule),
-        ("LEFTPADDING", (1, 0), (1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
+    table = tagged_list(ctx, [(ctx.tag(finding.severity), ctx.palette.severities[finding.severity], finding.title,
+                               finding.plain) for finding in top], 22 * mm)
     return [ctx.heading(title, ctx.styles.h2), table]
 
 
