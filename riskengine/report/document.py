@@ -19,7 +19,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+)
 
 from riskengine.assessment import Assessment
 from riskengine.pipeline import default_policy
@@ -41,6 +50,9 @@ from riskengine.report.kit import (
     timestamp,
 )
 from riskengine.report.sections import SECTIONS
+
+RUN_ON_ROOM = PAGE_HEIGHT / 3
+"""A compact section starts on the page the one before it ends on when this much height is left there."""
 
 
 def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy | None = None,
@@ -75,12 +87,15 @@ def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy
 
 
 def _story(context: ReportContext) -> list[Flowable]:
-    """The sections in the audience's order, each from a new page; the cover alone on the cover template."""
+    """The sections in the audience's order, each from a new page, except that a compact section runs on after
+    the one before it while a third of the page is left; the cover alone on the cover template."""
     story: list[Flowable] = []
     for index, section in enumerate(context.sections):
         if index == 1:
             story.append(NextPageTemplate("body"))
-        if index:
+        if index > 1 and context.form(section) == "compact":
+            story += [CondPageBreak(RUN_ON_ROOM), Spacer(1, 6 * mm)]
+        elif index:
             story.append(PageBreak())
         story += SECTIONS[section](context)
     return story

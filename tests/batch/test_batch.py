@@ -136,6 +136,9 @@ def test_a_killed_batch_resumes_without_duplicates_half_files_or_redone_work(tmp
         deadline = time.monotonic() + 120
         while len(_rows(db)) < 2 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.05)
+        # Frozen where it is (the runner and its workers), so it is still mid-way and holds the folder however long
+        # the second batch takes on a loaded machine; SIGKILL below ends it stopped.
+        os.killpg(process.pid, signal.SIGSTOP)
         second = batch(inbox, outdir, db)  # a second batch into the same folder meanwhile is refused
         assert second.returncode == 2
         assert "another batch is writing to this folder" in second.stderr

@@ -74,13 +74,32 @@ def _outline(reader: pypdf.PdfReader) -> list[tuple[str, int]]:
 
 
 def _section_pages(reader: _Reader, section: str) -> list[str]:
-    """The text of the pages a top-level section spans (extracted only for them)."""
+    """The text of the pages a top-level section spans (extracted only for them), up to the next section's
+    heading: a compact section may start on the page the one before it ends on."""
     titles = set(load_wording().sections.values())
     top = [(title, page) for title, page in _outline(reader) if title in titles]
     index = [title for title, _ in top].index(load_wording().sections[section])  # type: ignore[index]
     start = top[index][1]
-    end = top[index + 1][1] if index + 1 < len(top) else len(reader.pages) + 1
-    return [reader.text(number) for number in range(start, max(end, start + 1))]
+    if index + 1 == len(top):
+        return [reader.text(number) for number in range(start, len(reader.pages) + 1)]
+    following, end = top[index + 1]
+    if not _runs_on(reader, following):
+        return [reader.text(number) for number in range(start, max(end, start + 1))]
+    pages = [reader.text(number) for number in range(start, end + 1)]
+    pages[-1] = pages[-1].rsplit(following, 1)[0]
+    if start == end:  # the two share a page: this section starts after whatever ends there
+        pages[-1] = pages[-1][pages[-1].find(load_wording().sections[section]):]  # type: ignore[index]
+    return pages
+
+
+def _runs_on(reader: _Reader, title: str) -> bool:
+    """Whether the section headed ``title`` may start on the page the one before it ends on: a compact section
+    of the report's audience (named by its label in the PDF's subject)."""
+    wording = load_wording()
+    label = str(reader.metadata.subject).split(",")[0]
+    spec = next(spec for spec in wording.audiences.values() if spec.label == label)
+    section = next(key for key, value in wording.sections.items() if value == title)
+    return spec.forms.get(section) == "compact"  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize("audience", sorted(PAGE_LIMITS))
@@ -271,3 +290,11 @@ def test_every_shipped_audience_starts_with_the_cover_and_signs() -> None:
     assert wording.audience("it").forms == {"findings": "compact", "conditions": "compact"}
     for audience in wording.audiences.values():
         assert audience.sections[0] == "cover" and "signoff" in audience.sections
+
+
+def test_a_compact_section_runs_on_where_the_page_has_room(pdfs: dict[tuple[str, str], _Reader]) -> None:
+    # Northwind's IT report: three findings and one condition share a page instead of taking one each.
+    sections = load_wording().sections
+    pages = dict(_outline(pdfs["northwind-mail", "it"]))
+    assert pages[sections["findings"]] == pages[sections["conditions"]]
+    assert pages[sections["dependencies"]] > pages[sections["conditions"]]  # a whole section starts a page

@@ -231,10 +231,11 @@ def neighbourhood_layout(graph: GraphFindings, vendor_label: str, width: float, 
     room = MAX_HEIGHT - LEGEND_ROOM
     # With an outer ring the tool moves left: the outer ring grows from the right-hand side, where the data
     # leaves the tool, and needs a column of its own there. The centred layout (wider inner ring, outer ring
-    # above and below only) is tried too, and a taller one; the one whose labels are clear wins, then the one
-    # showing more, then the one with fewest keys, then the first.
+    # above and below only) is tried too, and a taller one; the one that fits the height (else the one that
+    # overflows it least) wins, then the one whose labels are clear, the one showing more, the one with fewest
+    # keys, the first.
     inner_rx = min(_INNER_RX, width / 2 - DIRECT_SIZE[0] / 2 - 1)
-    layouts: list[tuple[tuple[bool, float, int, int, int], NeighbourhoodLayout]] = []
+    layouts: list[tuple[tuple[float, float, int, int, int], NeighbourhoodLayout]] = []
     centred_rx = min(_INNER_RX_CENTRED, width / 2 - DIRECT_SIZE[0] / 2 - 1)
     geometries = [(min(width / 2, inner_rx + DIRECT_SIZE[0] / 2 + 2), inner_rx, 1.0)] if candidates else []
     geometries += [(width / 2, centred_rx, 1.0), (width / 2, centred_rx, 1.35)]  # taller: more room for labels
@@ -246,12 +247,11 @@ def neighbourhood_layout(graph: GraphFindings, vendor_label: str, width: float, 
         hidden = sum(1 for dependent in graph.dependents if dependent.system_id not in drawn)
         boxes = [tool, *(node.room for node in nodes)]
         top, bottom = max(box.top for box in boxes), min(box.bottom for box in boxes)
-        fits = top - bottom <= room
         routes = _routes(tool, nodes)
         bounds = Box(width / 2 - tool_x, (top + bottom) / 2, width, top - bottom)
         labels, overlap = _place_labels(tool, nodes, routes, lettering, bounds)
         keys = sum(1 for label in labels if label.key)
-        key = (not fits, overlap, -len(second), keys, order)
+        key = (max(0.0, top - bottom - room), overlap, -len(second), keys, order)
         layouts.append((key, NeighbourhoodLayout(
             nodes=nodes, tool_x=tool_x, tool_width=tool.width, tool_height=tool.height, tool_lines=tool_lines,
             hidden=hidden, routes=routes, labels=tuple(labels), label_overlap=overlap)))
