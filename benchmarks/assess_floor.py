@@ -17,11 +17,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import Figure, compiled, report, run_child
+from measure import SAMPLE_NAMES, Figure, compiled, report, run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-NAMES = ("northwind-mail", "pixelpath-analytics", "glowup-loyalty")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 TARGET = 3.0
 EPOCH = "1795510800"
@@ -34,7 +33,7 @@ def main() -> int:
         env = compiled({**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, work / "bytecode")
         print(f"assess (offline, PDF + JSON, register) against floor.py, new processes, {RUNS} interleaved runs each, "
               f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs:")
-        for name in NAMES:
+        for name in SAMPLE_NAMES:
             questionnaire = SAMPLES / f"{name}.xlsx"
             floor = [sys.executable, str(ROOT / "benchmarks" / "floor.py"), str(questionnaire), str(work / "floor.pdf")]
 

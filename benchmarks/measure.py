@@ -32,6 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+SAMPLE_NAMES = ("northwind-mail", "pixelpath-analytics", "glowup-loyalty")
+"""The three sample vendors (``samples/<name>.xlsx``) the per-sample benchmarks run on."""
+
 Result = TypeVar("Result")
 FIGURES_FILE = "BENCH_FIGURES"
 

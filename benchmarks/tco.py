@@ -36,11 +36,10 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from measure import Figure, measure, report  # noqa: E402
+from measure import SAMPLE_NAMES, Figure, measure, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-NAMES = ("northwind-mail", "pixelpath-analytics", "glowup-loyalty")
 PASSES = int(os.environ.get("BENCH_RUNS", "7"))
 TRIALS = 100_000
 YEARS = 5
@@ -114,7 +113,7 @@ def main() -> int:
     timing, result = measure(price, _anchor, PASSES)
     figures = [Figure.timed(f"tco {TRIALS:,} trials x {result.horizon_years} y, both options, tornado "
                             f"{result.tornado.trials:,} x {len(result.tornado.rows)} (GlowUp)", timing, TCO_TARGET)]
-    for name in NAMES:
+    for name in SAMPLE_NAMES:
         timing, done = measure(lambda name=name: assess(  # type: ignore[misc]
             SAMPLES / f"{name}.xlsx", now=NOW, inventory=SAMPLES / "inventory.yaml",
             org_profile=SAMPLES / "org-profile.yaml"), _anchor, max(3, PASSES // 2))

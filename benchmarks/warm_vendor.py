@@ -35,11 +35,10 @@ from pathlib import Path
 from typing import Any
 
 from batch import EPOCH, STAGES, questionnaires
-from measure import Figure, python_anchor, report
+from measure import SAMPLE_NAMES, Figure, python_anchor, report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-NAMES = ("northwind-mail", "pixelpath-analytics", "glowup-loyalty")
 PASSES = int(os.environ.get("BENCH_RUNS", "7"))
 WARM_UP = 6
 TARGET = 0.25
@@ -113,7 +112,7 @@ def main() -> int:
         load = os.getloadavg()[0]
         per_sample: dict[str, tuple[float, float, float]] = {}
         profiles: dict[str, dict[str, float]] = {}
-        for name in NAMES:
+        for name in SAMPLE_NAMES:
             job = Job(SAMPLES / f"{name}.xlsx", work / f"{name}.pdf", work / f"{name}.json")
             walls, cpus, anchors = [], [], []
             for number in range(PASSES):
@@ -132,9 +131,9 @@ def main() -> int:
     for name, (wall, cpu, anchor) in per_sample.items():
         print(f"  {name:<22} {cpu:.3f} s CPU  {wall:.3f} s wall  (anchor {anchor:.3f} s)")
     print("where it goes (cProfile, one pass per sample; seconds under the profiler):")
-    print("  " + " " * 40 + "".join(f"{name[:14]:>16}" for name in NAMES))
+    print("  " + " " * 40 + "".join(f"{name[:14]:>16}" for name in SAMPLE_NAMES))
     for stage in ["total", *(name for name, _, _ in STAGES)]:
-        print(f"  {stage:<40}" + "".join(f"{profiles[name][stage]:>16.3f}" for name in NAMES))
+        print(f"  {stage:<40}" + "".join(f"{profiles[name][stage]:>16.3f}" for name in SAMPLE_NAMES))
     middle = sorted(per_sample.values(), key=lambda timing: timing[1])[1]
     return report([Figure("warm worker: CPU per vendor (median of the 3 samples)", middle[1], "s CPU", TARGET,
                           wall=middle[0], cpu=middle[1], anchor=middle[2])])
