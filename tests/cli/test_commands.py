@@ -4,6 +4,7 @@ imports, and ``compare``'s network options (the same as ``assess``'s)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -158,3 +159,23 @@ def test_the_quick_register_commands_import_no_pydantic(arguments: list[str], tm
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'openpyxl', 'reportlab', 'numpy'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+_PROCESS_STATE = ("import atexit, gc, os\n"
+                  "atexit.register(lambda: print(gc.isenabled(), os.environ.get('OPENBLAS_NUM_THREADS')))\n"
+                  "import runpy, sys\n"
+                  "sys.argv = ['riskengine', *sys.argv[1:]]\n"
+                  "runpy.run_module('riskengine', run_name='__main__')\n")
+
+
+@pytest.mark.parametrize(("environment", "threads"), [({}, "1"), ({"OPENBLAS_NUM_THREADS": "3"}, "3")],
+                         ids=["default", "the user's"])
+def test_the_program_owns_its_process(environment: dict[str, str], threads: str, tmp_path: Path) -> None:
+    """``python -m riskengine`` (as the console script) ends with the collector still off, so that no pass over
+    the command's objects runs before exit, and numpy's BLAS on one thread unless the environment says more."""
+    shutil.copy(SAMPLES / "northwind-mail.xlsx", tmp_path / "q.xlsx")
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    result = subprocess.run([sys.executable, "-c", _PROCESS_STATE, "validate", str(tmp_path / "q.xlsx")],
+                            capture_output=True, text=True, timeout=60, check=False, env={**env, **environment})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"False {threads}"
