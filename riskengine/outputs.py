@@ -9,7 +9,6 @@ register, so that ``riskengine.pipeline`` (the stages) imports neither.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -62,8 +61,8 @@ def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, regi
     The evidence the assessment used is recorded first (for ``--replay``), then the assessment with its
     outputs' sha256 in one transaction, so a register row always means both files were fully in place.
     ``now`` is when it is recorded (the command's clock, not the assessment's). Returns the two outputs. A
-    database that cannot be written after the files are is a ``NotRecordedError`` (exit 2), never SQLite's own
-    exception. An assessment recorded before (the same inputs and clock) gets its sign-offs on the report.
+    database that cannot be written after the files are is a ``NotRecordedError`` (exit 2), never the database
+    driver's own exception. An assessment recorded before (the same inputs and clock) gets its sign-offs on the report.
     """
     pdf_bytes = render_report(assessment, register, audience=audience, policy=policy)
     json_bytes = assessment_json(assessment)
@@ -77,10 +76,10 @@ def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, regi
             evidence_store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
                                       assessment.evidence.items)
         register.record(assessment, outputs=outputs, run_key=key, result=json_bytes, now=now)
-    except (sqlite3.Error, DatabaseError) as exc:  # the files are whole; only the record is missing: say so
+    except DatabaseError as exc:  # the files are whole; only the record is missing: say so
         raise NotRecordedError(
-            f"wrote {pdf} and {json_path}, but could not record {assessment.assessment_id} in the register "
-            f"{register.path}: {exc}. The register does not know these files (verify will not find them): assess "
+            f"wrote {pdf} and {json_path}, but could not record {assessment.assessment_id} in the register: "
+            f"{exc}. The register does not know these files (verify will not find them): assess "
             "again once the register can be written") from exc
     return outputs
 
@@ -148,8 +147,8 @@ def write_rendering(assessment: Assessment, *, pdf: Path, register: Register, no
     output = Output.of("pdf", pdf, data, audience)
     try:
         register.record_output(assessment.assessment_id, output, now=now)
-    except (sqlite3.Error, DatabaseError) as exc:
+    except DatabaseError as exc:
         raise NotRecordedError(
-            f"wrote {pdf}, but could not record it in the register {register.path}: {exc}. The register does not "
+            f"wrote {pdf}, but could not record it in the register: {exc}. The register does not "
             "know this file (verify will not find it): render again once the register can be written") from exc
     return output

@@ -175,7 +175,7 @@ def _price(submission: Submission, policy: Policy, risk: RiskResult, organisatio
     return total_cost_of_ownership(inputs, policy.assumptions, trials=trials, seed=seed)
 
 
-def evidence_source(store_path: Path, settings: NetworkSettings, now: dt.datetime, *,
+def evidence_source(store_path: Path | str, settings: NetworkSettings, now: dt.datetime, *,
                     replay: str | None = None, policy: Policy | None = None) -> tuple[dt.datetime, EvidenceSource]:
     """The clock and the evidence source of a run: live (store first, then network), offline, or a replay.
 
@@ -200,7 +200,7 @@ def evidence_source(store_path: Path, settings: NetworkSettings, now: dt.datetim
     return now, live
 
 
-def record_evidence(store_path: Path, assessment: Assessment) -> None:
+def record_evidence(store_path: Path | str, assessment: Assessment) -> None:
     """Remember the evidence an assessment used, so ``--replay`` can repeat it exactly."""
     if assessment.evidence is not None:
         with EvidenceStore(store_path) as store:

@@ -10,7 +10,8 @@ live here only:
 - **No output lands on an input**, by the same path, through a symbolic link (``Path.resolve``) or as a hard link
   (the same device and inode): ``assess q.xlsx -o q.xlsx`` would replace the vendor's questionnaire with a PDF.
 - **No output lands on the register database** (the ``--db`` file, ``RISKENGINE_DB`` or the default, with its
-  ``-wal``, ``-shm`` and ``-journal`` companions): it holds every assessment and sign-off.
+  ``-wal``, ``-shm`` and ``-journal`` companions): it holds every assessment and sign-off. A database on a server
+  (``postgresql://...``) has no file here to protect.
 - **No two outputs of one run share a path**: only the last would be left.
 - **An existing file is replaced only when riskengine wrote it**, recognised by its content
   (``written_by_riskengine``), or when the run is forced (``--force``); an empty file holds nothing to lose. A
@@ -88,22 +89,24 @@ class RunFiles:
     inputs: tuple[RunInput, ...] = ()
     outputs: tuple[RunOutput, ...] = ()
     database: Path | None = None
-    """The register and evidence store (SQLite); it need not exist yet."""
+    """The register and evidence store's SQLite file; it need not exist yet (None: a server's database)."""
     force: bool = False
     """Replace an existing file at an output path even when riskengine did not write it (``--force``). Never an
     input, the database, another output, a device, a pipe or a folder."""
 
     @classmethod
     def of(cls, *, inputs: Iterable[tuple[str, Path | None]] = (), folders: Iterable[tuple[str, Path | None]] = (),
-           outputs: Iterable[tuple[str, Path | None, OutputKind]] = (), database: Path | None = None,
+           outputs: Iterable[tuple[str, Path | None, OutputKind]] = (), database: Path | str | None = None,
            force: bool = False) -> RunFiles:
         """The plan of a run from (role, path) pairs, leaving out the options not given (``None``); ``folders``
-        are inputs that may be folders."""
+        are inputs that may be folders; ``database`` where the database is (a path or a URL)."""
+        from riskengine.database import database_file
+
         return cls(
             inputs=(*(RunInput(role, Path(path)) for role, path in inputs if path is not None),
                     *(RunInput(role, Path(path), folder=True) for role, path in folders if path is not None)),
             outputs=tuple(RunOutput(role, Path(path), kind) for role, path, kind in outputs if path is not None),
-            database=database, force=force)
+            database=database_file(database) if database is not None else None, force=force)
 
 
 def check_run_files(files: RunFiles) -> None:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the shipped bank and profile, a fixed clock, and filled questionnaires built in code."""
+"""Shared fixtures: the shipped bank and profile, a fixed clock, filled questionnaires built in code, and databases
+of each backend (``tests.databases``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import yaml
 
 from riskengine.questionnaire.bank import QuestionBank, load_bank
 from riskengine.questionnaire.template import write_template
+from tests.databases import BACKENDS, Databases, PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -27,6 +29,38 @@ EPOCH = str(int(NOW.timestamp()))
 FillFactory = Callable[..., Path]
 STORE = Path(tempfile.gettempdir()) / f"riskengine-tests-{os.getpid()}" / "evidence.db"
 """The evidence store of CLI runs in tests: never the user's own. Tests run offline unless they say so."""
+
+
+@pytest.fixture(scope="session")
+def postgresql_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server on 127.0.0.1 for the session (of each xdist worker), started when a test first needs it."""
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test that asks for a database runs on SQLite and on PostgreSQL."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def databases(backend: str, request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """New databases of the module's backend; those still there are dropped when the module ends."""
+    server = request.getfixturevalue("postgresql_server") if backend == "postgresql" else None
+    made = Databases(backend, tmp_path_factory.mktemp(f"databases-{backend}"), server)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture
+def db(databases: Databases) -> Iterator[Path | str]:
+    """A new database for the test: a SQLite file's path, or a PostgreSQL database's URL."""
+    made = databases.new()
+    yield made
+    databases.drop(made)
 
 
 @pytest.fixture(scope="session")

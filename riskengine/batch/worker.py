@@ -28,7 +28,8 @@ class BatchSettings:
     """What every vendor of a batch shares; sent once to each worker process."""
 
     outdir: Path
-    store_path: Path
+    store_path: Path | str
+    """The riskengine database: a SQLite file, or a database URL (``riskengine.database``)."""
     now: dt.datetime
     """The batch's clock: every assessment of the run is dated by it."""
     network: NetworkSettings

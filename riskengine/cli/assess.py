@@ -56,7 +56,7 @@ if TYPE_CHECKING:
                                       "does not give it or gives a wrong one.")
 def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy: PolicyOptions,
            output: Path | None, json_path: Path | None, audience: Audience,
-           fail_on: str | None, replay: str | None, db_path: Path | None, format_name: str | None,
+           fail_on: str | None, replay: str | None, db_path: Path | str | None, format_name: str | None,
            mapping: Path | None, vendor_name: str | None, vendor_product: str | None, vendor_domain: str | None,
            force: bool, network: NetworkOptions) -> None:
     """Assess a vendor from its filled questionnaire: writes a PDF report and a JSON result.
@@ -127,7 +127,7 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
 @click.option("--audience", type=click.Choice(AUDIENCES), default="full", show_default=True,
               help="Sections and voice of the PDF.")
 @force_option
-def render_command(source: str, policy: PolicyOptions, db_path: Path | None, output: Path, audience: Audience,
+def render_command(source: str, policy: PolicyOptions, db_path: Path | str | None, output: Path, audience: Audience,
                    force: bool) -> None:
     """Render a recorded assessment's report for any audience, with its sign-offs, from the register.
 
@@ -186,8 +186,8 @@ def render_command(source: str, policy: PolicyOptions, db_path: Path | None, out
               help="Also write the figures as JSON: the offers' comparison with --offer, else the TCO result.")
 @force_option
 def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, org_profile: Path | None,
-                policy: PolicyOptions, output: Path | None, json_path: Path | None, force: bool, db_path: Path | None,
-                network: NetworkOptions) -> None:
+                policy: PolicyOptions, output: Path | None, json_path: Path | None, force: bool,
+                db_path: Path | str | None, network: NetworkOptions) -> None:
     """Price a vendor's offers, each in both adoption styles, and say which costs least.
 
     \b

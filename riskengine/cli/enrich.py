@@ -14,7 +14,7 @@ from riskengine.cli.options import NetworkOptions, database, json_flag, network_
 @network_options
 @click.option("--email", is_flag=True, help="Also check DKIM selectors, as for a tool that sends email as us.")
 @json_flag("Print the evidence as JSON.")
-def enrich(domain: str, email: bool, as_json: bool, db_path: Path | None, network: NetworkOptions) -> None:
+def enrich(domain: str, email: bool, as_json: bool, db_path: Path | str | None, network: NetworkOptions) -> None:
     """Show the outside evidence for one DOMAIN: registration, DNS and HTTPS checks."""
     from riskengine.clock import run_clock
     from riskengine.enrich.gather import gather_evidence

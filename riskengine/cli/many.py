@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 @click.option("--redo", is_flag=True, help="Assess every questionnaire again, even those a previous run finished.")
 @force_option
 def batch(directory: Path, inventory: Path | None, org_profile: Path | None, policy: PolicyOptions, workers: int,
-          outdir: Path, audience: Audience, redo: bool, force: bool, db_path: Path | None,
+          outdir: Path, audience: Audience, redo: bool, force: bool, db_path: Path | str | None,
           network: NetworkOptions) -> None:
     """Assess every questionnaire (*.xlsx) in DIRECTORY: a PDF and a JSON each, and the portfolio summary.
 
@@ -116,8 +116,8 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
 @click.option("--json", "json_path", type=OUTPUT, help="Also write the comparison as JSON.")
 @force_option
 def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, org_profile: Path | None,
-                    policy: PolicyOptions, db_path: Path | None, output: Path, json_path: Path | None, force: bool,
-                    network: NetworkOptions) -> None:
+                    policy: PolicyOptions, db_path: Path | str | None, output: Path, json_path: Path | None,
+                    force: bool, network: NetworkOptions) -> None:
     """Compare vendors for the same need: assess each QUESTIONNAIRE and recommend one.
 
     \b

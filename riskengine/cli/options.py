@@ -42,10 +42,23 @@ force_option = click.option(
     "--force", is_flag=True,
     help="Replace an existing file at an output path even if riskengine did not write it. Never an input, the "
          "register database or another output of the run.")
+
+
+class _DatabaseType(click.ParamType):  # type: ignore[type-arg]
+    """``--db``: a SQLite file's path, or a database URL kept as text (a path would fold its ``//``)."""
+
+    name = "PATH|URL"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        from riskengine.database import locate
+
+        return locate(value)
+
+
 db_option = click.option(
-    "--db", "db_path", type=OUTPUT,
-    help="The riskengine database (SQLite: evidence store and register). Default: RISKENGINE_DB, else "
-         "riskengine.db in the user's data folder.")
+    "--db", "db_path", type=_DatabaseType(),
+    help="The riskengine database (evidence store and register): a SQLite file, or a URL (sqlite:///PATH, "
+         "postgresql://USER@HOST:PORT/NAME). Default: RISKENGINE_DB, else riskengine.db in the user's data folder.")
 org_option = click.option("--org", "org_profile", type=EXISTING,
                           help="Organisation profile (currency, rates, horizon).")
 
@@ -203,8 +216,9 @@ def policy_options(command: Command) -> Command:
 bank_option = click.option("--bank", "bank_path", type=EXISTING, help="A question bank other than the shipped one.")
 
 
-def database(db_path: Path | None) -> Path:
-    """The riskengine database: ``--db``, else ``RISKENGINE_DB``, else riskengine.db in the user's data folder."""
+def database(db_path: Path | str | None) -> Path | str:
+    """The riskengine database (a path or a URL): ``--db``, else ``RISKENGINE_DB``, else riskengine.db in the
+    user's data folder."""
     from riskengine.database import default_path
 
     return db_path if db_path is not None else default_path()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 DUE_WITHIN_DAYS = 30
 
 
-def _register(db_path: Path | None) -> Register:
+def _register(db_path: Path | str | None) -> Register:
     from riskengine.register.store import Register
 
     return Register(database(db_path))
@@ -39,7 +39,7 @@ def _register(db_path: Path | None) -> Register:
                    "latest two of VENDOR.")
 @json_flag("Print the listing or the changes as JSON.")
 @db_option
-def history(selection: tuple[str, ...], diff: bool, as_json: bool, db_path: Path | None) -> None:
+def history(selection: tuple[str, ...], diff: bool, as_json: bool, db_path: Path | str | None) -> None:
     """Assessments over time: every vendor (no argument), or one VENDOR's assessments with tier and score.
 
     VENDOR is a domain, a legal name or a product (any case; a part of one if nothing matches exactly), or
@@ -161,7 +161,7 @@ def _minute(iso: str) -> str:
                    "the assessment's latest recorded report.")
 @db_option
 def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDecision, note: str, report: Path | None,
-            db_path: Path | None) -> None:
+            db_path: Path | str | None) -> None:
     """Record a sign-off of ASSESSMENT_ID, bound to the sha256 of the exact report it approves.
 
     A reject by any role is final; an approval is final when compliance approves. Each role signs once.
@@ -184,7 +184,7 @@ def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDec
 @click.command()
 @click.argument("report", type=EXISTING)
 @db_option
-def verify(report: Path, db_path: Path | None) -> None:
+def verify(report: Path, db_path: Path | str | None) -> None:
     """Say whether REPORT (a PDF or JSON riskengine wrote) is one the register knows, unchanged, and its sign-offs.
 
     A PDF is named with its audience (full, it, marketing, compliance): every report assess or render wrote of
@@ -239,7 +239,7 @@ def _recorded_as(kind: str, audience: str, assessment_id: str) -> str:
               help="The day to count from (YYYY-MM-DD). Default: today, or the day SOURCE_DATE_EPOCH fixes.")
 @json_flag("Print the vendors as JSON.")
 @db_option
-def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Path | None) -> None:
+def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Path | str | None) -> None:
     """Vendors whose reassessment date (set by the tier of their latest assessment) has passed or is near."""
     if as_of is not None:
         today = as_of.date()
@@ -281,7 +281,7 @@ def register_group() -> None:
               help="A head printed by an earlier check and kept away from the file: the chain must still hold it "
                    "(else it was rewritten since).")
 @json_flag("Print the report as JSON (the exit code is the same).")
-def check_command(db_path: Path | None, head: str | None, as_json: bool) -> None:
+def check_command(db_path: Path | str | None, head: str | None, as_json: bool) -> None:
     """Verify the register's hash chain: every assessment, result, output and sign-off, in order.
 
     Names the first record changed, deleted, moved or inserted outside riskengine (exit 4), or prints how many

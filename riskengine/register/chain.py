@@ -6,12 +6,12 @@ transaction that inserts it, as record ``seq`` (1, 2, 3, ...) with::
     hash = sha256(previous record's hash + canonical form of the row)      (the first record's "previous" is 64 zeros)
 
 The canonical form is the JSON of ``{"row": {column: value, ...}, "table": name}`` with sorted keys, no
-whitespace, ASCII only, the values as SQLite returns them (text, integer, real as Python writes it: ``40.0``,
-null) and bytes as ``{"hex": "..."}``. So the chain proves what each row held and in which order rows came: a
-row changed, deleted, moved or inserted without riskengine breaks it at the first such row (``riskengine
-register check``, ``riskengine.register.integrity``). A chain record also keeps the CRC-32 of each column's
-JSON value (``fields``, 8 hex digits a column), which only serves to say *which* columns of a changed row
-differ: the proof is ``hash``.
+whitespace, ASCII only, the values as the database returns them (text, integer, real as Python writes it:
+``40.0``, null; SQLite and PostgreSQL give the same) and bytes as ``{"hex": "..."}``. So the chain proves what
+each row held and in which order rows came: a row changed, deleted, moved or inserted without riskengine breaks
+it at the first such row (``riskengine register check``, ``riskengine.register.integrity``). A chain record
+also keeps the CRC-32 of each column's JSON value (``fields``, 8 hex digits a column), which only serves to say
+*which* columns of a changed row differ: the proof is ``hash``.
 
 Appending costs one sha256 and one insert a row. This module imports no pydantic: ``store`` needs it
 on every write, and ``history`` and ``due`` import ``store``.
@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from riskengine.database import Database
 
 GENESIS = "0" * 64
 """What the first chain record's hash follows."""
@@ -44,7 +46,8 @@ class ChainedTable:
     columns: tuple[str, ...]
     """Every column, sorted: the content of the canonical form and the order of ``fields``."""
     order: str
-    """The SQL ordering the rows as they were inserted (rowid; sign-offs by their id)."""
+    """The SQL ordering the rows as they were inserted: ``rowid`` (SQLite's own; on PostgreSQL an identity column
+    of that name), sign-offs by their id."""
     _keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
     _suffix: str = field(init=False, repr=False, compare=False)
 
@@ -56,6 +59,10 @@ class ChainedTable:
 
     def select(self, where: str = "") -> str:
         return f"SELECT {', '.join(self.columns)} FROM {self.name}{where}"
+
+    def by_key(self) -> str:
+        """The row whose key is the parameter ``:key``."""
+        return self.select(f" WHERE {self.key} = :key")
 
     def key_of(self, values: Sequence[Any]) -> str:
         return str(values[self.columns.index(self.key)])
@@ -146,7 +153,7 @@ class ChainWriter:
     append thousands of rows (a bulk import) without reading the chain again.
     """
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: Database) -> None:
         self._db = db
         row = db.execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
         self.seq: int = int(row[0]) if row else 0
@@ -155,7 +162,7 @@ class ChainWriter:
     def append(self, table_name: str, key: str | int) -> None:
         """Append the row of ``table_name`` whose key is ``key``, as the database now holds it."""
         table = CHAINED_TABLES[table_name]
-        values = self._db.execute(table.select(f" WHERE {table.key} = ?"), (key,)).fetchone()
+        values = self._db.execute(table.by_key(), {"key": key}).fetchone()
         if values is None:
             raise LookupError(f"no {table_name} row {key!r} to chain")
         self.append_row(table, values)
@@ -170,12 +177,13 @@ class ChainWriter:
         self.seq += 1
         self.head = link(self.head, _form(table, encoded))
         self._db.execute("INSERT INTO chain (seq, record_table, record_key, assessment_id, fields, hash) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         (self.seq, table.name, table.key_of(values), table.assessment_of(values),
-                          _digests(encoded), self.head))
+                         "VALUES (:seq, :record_table, :record_key, :assessment_id, :fields, :hash)",
+                         {"seq": self.seq, "record_table": table.name, "record_key": table.key_of(values),
+                          "assessment_id": table.assessment_of(values), "fields": _digests(encoded),
+                          "hash": self.head})
 
 
-def chain_existing_rows(db: sqlite3.Connection) -> None:
+def chain_existing_rows(db: Database) -> None:
     """Chain the rows a register made before the chain holds: table by table (assessments, results, outputs,
     sign-offs), each in the order its rows were inserted. Run by the migration that creates the chain."""
     writer = ChainWriter(db)

@@ -15,14 +15,16 @@ holds that hash shows the rewrite.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from riskengine.errors import DatabaseError
 from riskengine.register.chain import CHAINED_TABLES, GENESIS, ChainedTable, canonical, changed_columns, link
+
+if TYPE_CHECKING:
+    from riskengine.database import Database, Rows
 
 ProblemKind = Literal["altered", "deleted", "inserted", "moved", "chain", "listing"]
 
@@ -87,60 +89,54 @@ class ChainReport(_Frozen):
         return f"intact: {self.records} records chained ({counts}), head {self.head}"
 
 
-def check_chain(db: sqlite3.Connection, path: Path, head: str | None = None) -> ChainReport:
+def check_chain(db: Database, head: str | None = None) -> ChainReport:
     """Verify the register's chain and its vendor listing; read-only, in one snapshot, O(rows).
 
     ``head``: a head an earlier check printed, kept away from the file; the chain must still hold it, or it
     was rewritten after that check.
     """
-    db.execute("BEGIN")  # a snapshot: a batch recording meanwhile changes nothing of what is read
-    try:
-        return _Walk(db, str(path), head).run()
-    finally:
-        db.execute("COMMIT")
+    with db.snapshot():  # a batch recording meanwhile changes nothing of what is read
+        return _Walk(db, head).run()
 
 
-def check_records(db: sqlite3.Connection, path: Path, assessment_ids: Sequence[str]) -> ChainReport:
+def check_records(db: Database, assessment_ids: Sequence[str]) -> ChainReport:
     """Verify the chain records of these assessments only (what ``verify`` rests on), in a few indexed reads.
 
     Each record of theirs must hold its row as it was, follow from the record before it, and lead to the one
     after it; every row of theirs must be chained for them, in order. A change elsewhere in the register is
     left to ``check_chain``.
     """
-    db.execute("BEGIN")
-    try:
-        return _Records(db, str(path), tuple(dict.fromkeys(assessment_ids))).run()
-    finally:
-        db.execute("COMMIT")
+    with db.snapshot():
+        return _Records(db, tuple(dict.fromkeys(assessment_ids))).run()
 
 
 class _Walk:
     """One pass over the chain beside a cursor per chained table, both in append order."""
 
-    def __init__(self, db: sqlite3.Connection, path: str, kept_head: str | None = None) -> None:
-        self.db, self.path, self.kept_head = db, path, kept_head
+    def __init__(self, db: Database, kept_head: str | None = None) -> None:
+        self.db, self.kept_head = db, kept_head
         self.tables = dict.fromkeys(CHAINED_TABLES, 0)
         self.records, self.head = 0, GENESIS
-        self._cursors: dict[str, sqlite3.Cursor] = {}
+        self._cursors: dict[str, Rows] = {}
         self._next: dict[str, tuple[Any, ...] | None] = {}
 
     def run(self) -> ChainReport:
         try:
             problem = self._chain() or self._unchained() or self._vendors() or self._kept()
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             problem = ChainProblem(kind="chain", table="chain", key=str(self.records + 1),
                                    detail=f"the register cannot be read as riskengine made it ({exc})")
         finally:
             for cursor in self._cursors.values():
                 cursor.close()
-        return ChainReport(path=self.path, records=self.records, tables=self.tables, head=self.head,
+        return ChainReport(path=self.db.name, records=self.records, tables=self.tables, head=self.head,
                            problem=problem)
 
     def _kept(self) -> ChainProblem | None:
         """The head kept from an earlier check must still be in the chain."""
         if self.kept_head is None or self.kept_head.lower() in (GENESIS, self.head):
             return None
-        held = self.db.execute("SELECT seq FROM chain WHERE hash = ?", (self.kept_head.lower(),)).fetchone()
+        held = self.db.execute("SELECT seq FROM chain WHERE hash = :hash", {"hash": self.kept_head.lower()}).fetchone()
         if held is not None:
             return None
         return ChainProblem(kind="chain", table="chain", key=str(self.records),
@@ -149,14 +145,14 @@ class _Walk:
 
     def _peek(self, table: ChainedTable) -> tuple[Any, ...] | None:
         if table.name not in self._cursors:
-            self._cursors[table.name] = self.db.execute(f"{table.select()} ORDER BY {table.order}")
+            self._cursors[table.name] = self.db.stream(f"{table.select()} ORDER BY {table.order}")
         if table.name not in self._next:
             self._next[table.name] = self._cursors[table.name].fetchone()
         return self._next[table.name]
 
     def _chain(self) -> ChainProblem | None:
-        records = self.db.execute("SELECT seq, record_table, record_key, assessment_id, fields, hash FROM chain "
-                                  "ORDER BY seq")
+        records = self.db.stream("SELECT seq, record_table, record_key, assessment_id, fields, hash FROM chain "
+                                 "ORDER BY seq")
         try:
             for seq, table_name, key, assessment_id, fields, stored in records:
                 expected = self.records + 1
@@ -196,10 +192,9 @@ class _Walk:
     def _misplaced(self, table: ChainedTable, key: str, assessment_id: str, seq: int,
                    here: tuple[Any, ...] | None) -> ChainProblem:
         """The row the chain names next is not the next row of its table: say why."""
-        found = self.db.execute(table.select(f" WHERE {table.key} = ?"), (table.key_parameter(key),)).fetchone()
+        found = self.db.execute(table.by_key(), {"key": table.key_parameter(key)}).fetchone()
         here_key = table.key_of(here) if here is not None else None
-        here_chained = here_key is not None and self.db.execute(
-            "SELECT 1 FROM chain WHERE record_table = ? AND record_key = ?", (table.name, here_key)).fetchone()
+        here_chained = here_key is not None and _is_chained(self.db, table, here_key)
         if here is not None and not here_chained:
             if found is None:
                 return ChainProblem(kind="altered", table=table.name, key=key, assessment_id=assessment_id,
@@ -268,29 +263,29 @@ class _Walk:
 class _Records:
     """The records of a few assessments, each checked against its neighbours in the chain."""
 
-    def __init__(self, db: sqlite3.Connection, path: str, assessment_ids: tuple[str, ...]) -> None:
-        self.db, self.path, self.scope = db, path, assessment_ids
+    def __init__(self, db: Database, assessment_ids: tuple[str, ...]) -> None:
+        self.db, self.scope = db, assessment_ids
         self.tables = dict.fromkeys(CHAINED_TABLES, 0)
         self.records, self.head = 0, GENESIS
 
     def run(self) -> ChainReport:
         try:
             problem = next(filter(None, (self._assessment(assessment_id) for assessment_id in self.scope)), None)
-        except sqlite3.DatabaseError as exc:
+        except DatabaseError as exc:
             problem = ChainProblem(kind="chain", table="chain", key="1",
                                    detail=f"the register cannot be read as riskengine made it ({exc})")
-        return ChainReport(path=self.path, records=self.records, tables=self.tables, head=self.head,
+        return ChainReport(path=self.db.name, records=self.records, tables=self.tables, head=self.head,
                            problem=problem, scope=self.scope)
 
     def _row(self, table: ChainedTable, key: str) -> tuple[Any, tuple[Any, ...]] | None:
         """(the row's place in its table's order, its values), or None when the table has no such row."""
         found = self.db.execute(f"SELECT {table.order}, {', '.join(table.columns)} FROM {table.name} "
-                                f"WHERE {table.key} = ?", (table.key_parameter(key),)).fetchone()
+                                f"WHERE {table.key} = :key", {"key": table.key_parameter(key)}).fetchone()
         return (found[0], tuple(found[1:])) if found is not None else None
 
     def _record(self, seq: int) -> tuple[str, str, str, str, str] | None:
         found = self.db.execute("SELECT record_table, record_key, assessment_id, fields, hash FROM chain "
-                                "WHERE seq = ?", (seq,)).fetchone()
+                                "WHERE seq = :seq", {"seq": seq}).fetchone()
         return tuple(found) if found is not None else None
 
     def _holds(self, seq: int, previous: str, record: tuple[str, str, str, str, str]) -> ChainProblem | None:
@@ -303,11 +298,10 @@ class _Records:
                                        f"(table {table_name!r}, key {key!r})")
         found = self._row(table, key)
         if found is None:
-            for values in self.db.execute(f"{table.select(' WHERE assessment_id = ?')} ORDER BY {table.order}",
-                                          (assessment_id,)).fetchall():
+            for values in self.db.execute(f"{table.select(' WHERE assessment_id = :id')} ORDER BY {table.order}",
+                                          {"id": assessment_id}).fetchall():
                 other = table.key_of(values)
-                if self.db.execute("SELECT 1 FROM chain WHERE record_table = ? AND record_key = ?",
-                                   (table.name, other)).fetchone() is None:
+                if not _is_chained(self.db, table, other):
                     return ChainProblem(kind="altered", table=table.name, key=key, assessment_id=assessment_id,
                                         position=seq, detail=f"changed or replaced: a row of {assessment_id} has "
                                                              f"{table.key} {other}, which the chain does not hold")
@@ -319,7 +313,7 @@ class _Records:
 
     def _assessment(self, assessment_id: str) -> ChainProblem | None:
         records = self.db.execute("SELECT seq, record_table, record_key, assessment_id, fields, hash FROM chain "
-                                  "WHERE assessment_id = ? ORDER BY seq", (assessment_id,)).fetchall()
+                                  "WHERE assessment_id = :id ORDER BY seq", {"id": assessment_id}).fetchall()
         chained: set[tuple[str, str]] = set()
         places: dict[str, Any] = {}
         for seq, table_name, key, _, fields, stored in records:
@@ -352,13 +346,13 @@ class _Records:
             self.records, self.head = self.records + 1, stored
             self.tables[table_name] += 1
         for table in CHAINED_TABLES.values():
-            for values in self.db.execute(f"{table.select(' WHERE assessment_id = ?')} ORDER BY {table.order}",
-                                          (assessment_id,)).fetchall():
+            for values in self.db.execute(f"{table.select(' WHERE assessment_id = :id')} ORDER BY {table.order}",
+                                          {"id": assessment_id}).fetchall():
                 key = table.key_of(values)
                 if (table.name, key) in chained:
                     continue
-                elsewhere = self.db.execute("SELECT seq, assessment_id FROM chain WHERE record_table = ? AND "
-                                            "record_key = ?", (table.name, key)).fetchone()
+                elsewhere = self.db.execute("SELECT seq, assessment_id FROM chain WHERE record_table = :table AND "
+                                            "record_key = :key", {"table": table.name, "key": key}).fetchone()
                 if elsewhere is None:
                     return _Walk._inserted(table, values)
                 return ChainProblem(kind="altered", table=table.name, key=key, assessment_id=assessment_id,
@@ -366,6 +360,11 @@ class _Records:
                                     detail=f"changed since it was recorded: assessment_id (the chain records it "
                                            f"for {elsewhere[1]})")
         return None
+
+
+def _is_chained(db: Database, table: ChainedTable, key: str) -> bool:
+    return db.execute("SELECT 1 FROM chain WHERE record_table = :table AND record_key = :key",
+                      {"table": table.name, "key": key}).fetchone() is not None
 
 
 def _shown(value: object) -> str:

@@ -1,5 +1,6 @@
 """The register: every assessment recorded with its result, input hashes, outputs' sha256 and evidence ids,
-and the sign-offs given on it, in the riskengine database (SQLite, shared with the evidence store).
+and the sign-offs given on it, in the riskengine database (SQLite or PostgreSQL, shared with the evidence store:
+``riskengine.database``).
 
 Rows come back as small frozen dataclasses, not pydantic models, so that ``history`` and ``due`` start and
 answer in well under 0.2 s (importing pydantic alone takes longer). ``load`` gives the full ``Assessment``.
@@ -14,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
+import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
-from riskengine.database import connect, migrate, transaction
+from riskengine.database import Database, connect, migrate
 from riskengine.register.approvals import ROLES, Role, SignOff, SignOffDecision, signoff_refusal
 from riskengine.register.chain import ChainWriter
 from riskengine.register.schema import MIGRATIONS
@@ -137,6 +138,11 @@ _SIGNOFF_COLUMNS = "assessment_id, report_sha256, role, signed_by, decision, not
 _SIGNED_COLUMNS = ("signoffs.assessment_id, report_sha256, role, signed_by, decision, note, signed_at, "
                    "COALESCE(outputs.audience, '')")
 """A sign-off as read: its columns and the audience of the report it names (kept by ``outputs``)."""
+_VENDOR_UPSERT = (f"INSERT INTO vendors ({_VENDOR_COLUMNS}) "
+                  f"VALUES ({', '.join(':' + column for column in _VENDOR_COLUMNS.split(', '))}) "
+                  "ON CONFLICT (vendor_key) DO UPDATE SET "
+                  + ", ".join(f"{column} = excluded.{column}" for column in _VENDOR_COLUMNS.split(", ")[1:]))
+"""A vendor's row, inserted or replaced by its latest assessment."""
 
 # What each column of a row must hold, in the order of the columns above: t text, n number, i integer,
 # d a day (YYYY-MM-DD) or empty, r a council role, v approve or reject. Checked on every read (microseconds).
@@ -177,13 +183,15 @@ def entry_of(assessment: Assessment, *, run_key: str, result: bytes) -> Entry:
 
 
 class Register:
-    """The register in the database at ``path`` (created and migrated on first use); a context manager."""
+    """The register in the database at ``location`` (a SQLite file's path or a database URL: see
+    ``riskengine.database``), created and migrated on first use; a context manager."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._db = connect(self.path)
+    def __init__(self, location: str | os.PathLike[str]) -> None:
+        self._db = connect(location)
+        self.path = self._db.name
+        """Where the register is, as messages name it: the file, or the URL without its password."""
         try:
-            migrate(self._db, self.path, "register", MIGRATIONS)
+            migrate(self._db, "register", MIGRATIONS)
         except BaseException:
             self._db.close()
             raise
@@ -212,16 +220,16 @@ class Register:
         """Record many entries in one transaction (imports, benchmarks); returns how many were new."""
         recorded_at = _iso(now)
         added = 0
-        with transaction(self._db) as db:
+        with self._db.transaction() as db:
             chain = ChainWriter(db)
             for entry, outputs in entries:
                 added += self._insert(db, chain, entry, outputs, recorded_at)
         return added
 
-    def _insert(self, db: sqlite3.Connection, chain: ChainWriter, entry: Entry, outputs: Sequence[Output],
+    def _insert(self, db: Database, chain: ChainWriter, entry: Entry, outputs: Sequence[Output],
                 recorded_at: str) -> int:
-        # The chain hashes the values as a read gives them back, so they go in as SQLite keeps them: scores as
-        # REAL (an integer score would come back as a float), counts as INTEGER, the rest as text.
+        # The chain hashes the values as a read gives them back, so they go in as the database keeps them: scores
+        # as floats (an integer score would come back as a float), counts as integers, the rest as text.
         row = _stored({"assessment_id": entry.assessment_id, "vendor_key": entry.vendor_key,
                        "vendor_name": entry.vendor_name, "product": entry.product, "domain": entry.domain,
                        "created": entry.created, "recorded_at": recorded_at, "tier": entry.tier,
@@ -231,14 +239,13 @@ class Register:
                        "findings": int(entry.findings), "knockouts": int(entry.knockouts),
                        "questionnaire_sha256": entry.questionnaire_sha256, "run_key": entry.run_key,
                        "engine": entry.engine, "inputs": entry.inputs, "evidence_ids": entry.evidence_ids})
-        cursor = db.execute(f"INSERT OR IGNORE INTO assessments ({', '.join(row)}) "
-                            f"VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
-        new = cursor.rowcount == 1
+        new = db.execute(_insert_new("assessments", row), row).rowcount == 1
         if new:
             chain.append_mapping("assessments", row)
             result = {"assessment_id": entry.assessment_id, "encoding": RESULT_ENCODING,
                       "body": zlib.compress(entry.result, 6)}
-            db.execute("INSERT INTO results (assessment_id, encoding, body) VALUES (?, ?, ?)", tuple(result.values()))
+            db.execute("INSERT INTO results (assessment_id, encoding, body) VALUES (:assessment_id, :encoding, :body)",
+                       result)
             chain.append_mapping("results", result)
             self._update_vendor(db, entry)
         for output in outputs:
@@ -246,14 +253,13 @@ class Register:
         return int(new)
 
     @staticmethod
-    def _insert_output(db: sqlite3.Connection, chain: ChainWriter, assessment_id: str, output: Output,
+    def _insert_output(db: Database, chain: ChainWriter, assessment_id: str, output: Output,
                        recorded_at: str) -> bool:
         """Add ``output`` to the outputs of ``assessment_id`` and to the chain, unless its sha256 is known."""
         recorded = _stored({"sha256": output.sha256, "assessment_id": assessment_id, "kind": output.kind,
                             "audience": output.audience, "path": output.path, "size": int(output.size),
                             "recorded_at": recorded_at})
-        if db.execute(f"INSERT OR IGNORE INTO outputs ({_OUTPUT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      tuple(recorded.values())).rowcount != 1:
+        if db.execute(_insert_new("outputs", recorded), recorded).rowcount != 1:
             return False
         chain.append_mapping("outputs", recorded)
         return True
@@ -265,28 +271,31 @@ class Register:
         Returns whether it was new: a file with the same sha256 is recorded once. ``RegisterError`` when the
         register does not hold the assessment.
         """
-        with transaction(self._db) as db:
+        with self._db.transaction() as db:
             self.assessment(assessment_id)
             return self._insert_output(db, ChainWriter(db), assessment_id, output, _iso(now))
 
     @staticmethod
-    def _update_vendor(db: sqlite3.Connection, entry: Entry) -> None:
-        row = db.execute("SELECT latest_created, latest_assessment, assessments FROM vendors WHERE vendor_key = ?",
-                         (entry.vendor_key,)).fetchone()
+    def _update_vendor(db: Database, entry: Entry) -> None:
+        row = db.execute("SELECT latest_created, latest_assessment, assessments FROM vendors WHERE vendor_key = :key",
+                         {"key": entry.vendor_key}).fetchone()
         count = (row[2] if row else 0) + 1
         if row is not None and (row[0], row[1]) > (entry.created, entry.assessment_id):
-            db.execute("UPDATE vendors SET assessments = ? WHERE vendor_key = ?", (count, entry.vendor_key))
+            db.execute("UPDATE vendors SET assessments = :count WHERE vendor_key = :key",
+                       {"count": count, "key": entry.vendor_key})
             return
-        db.execute(f"INSERT OR REPLACE INTO vendors ({_VENDOR_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (entry.vendor_key, entry.vendor_name, entry.product, entry.domain, entry.assessment_id,
-                    entry.created, entry.tier, entry.decision, entry.residual, entry.reassess_by, count))
+        db.execute(_VENDOR_UPSERT, {
+            "vendor_key": entry.vendor_key, "name": entry.vendor_name, "product": entry.product,
+            "domain": entry.domain, "latest_assessment": entry.assessment_id, "latest_created": entry.created,
+            "tier": entry.tier, "decision": entry.decision, "residual": entry.residual,
+            "reassess_by": entry.reassess_by, "assessments": count})
 
     # --- reading --------------------------------------------------------------------------------------------
 
     def assessment(self, assessment_id: str) -> AssessmentRow:
         """The recorded assessment ``assessment_id``; ``RegisterError`` when the register has none."""
-        row = self._db.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE assessment_id = ?",
-                               (assessment_id,)).fetchone()
+        row = self._db.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE assessment_id = :id",
+                               {"id": assessment_id}).fetchone()
         if row is None:
             _fail(f"no assessment {assessment_id} in the register {self.path}")
         return _assessment_row(row)
@@ -297,8 +306,8 @@ class Register:
         ``RegisterError`` when the register has none; ``CorruptRecordError`` when the stored bytes cannot be
         decompressed.
         """
-        row = self._db.execute("SELECT encoding, body FROM results WHERE assessment_id = ?",
-                               (assessment_id,)).fetchone()
+        row = self._db.execute("SELECT encoding, body FROM results WHERE assessment_id = :id",
+                               {"id": assessment_id}).fetchone()
         if row is None:
             _fail(f"no assessment {assessment_id} in the register {self.path}")
         encoding, body = row
@@ -344,59 +353,62 @@ class Register:
         """Vendors whose key, domain or legal name is ``query`` (any case); else whose name or domain holds it."""
         text = " ".join(query.split())
         exact = self._db.execute(
-            f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE vendor_key = ? OR name = ? COLLATE NOCASE "
-            "OR domain = ? COLLATE NOCASE OR product = ? COLLATE NOCASE ORDER BY name COLLATE NOCASE",
-            (vendor_key(text, text), text, text, text)).fetchall()
+            f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE vendor_key = :key OR name = :text COLLATE NOCASE "
+            "OR domain = :text COLLATE NOCASE OR product = :text COLLATE NOCASE ORDER BY name COLLATE NOCASE",
+            {"key": vendor_key(text, text), "text": text}).fetchall()
         if exact:
             return [_vendor_row(row) for row in exact]
+        # lower() on both sides: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's does not.
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self._db.execute(
-            f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE name LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\' "
-            "OR product LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE", (pattern, pattern, pattern))
+            f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE lower(name) LIKE lower(:pattern) ESCAPE '\\' "
+            "OR lower(domain) LIKE lower(:pattern) ESCAPE '\\' OR lower(product) LIKE lower(:pattern) ESCAPE '\\' "
+            "ORDER BY name COLLATE NOCASE", {"pattern": pattern})
         return [_vendor_row(row) for row in rows]
 
     def history(self, vendor: str) -> list[AssessmentRow]:
         """Every assessment of the vendor with key ``vendor``, oldest first."""
-        rows = self._db.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE vendor_key = ? "
-                                "ORDER BY created, assessment_id", (vendor,))
+        rows = self._db.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE vendor_key = :vendor "
+                                "ORDER BY created, assessment_id", {"vendor": vendor})
         return [_assessment_row(row) for row in rows]
 
     def previous(self, assessment_id: str) -> AssessmentRow | None:
         """The assessment of the same vendor just before ``assessment_id``, if any."""
         this = self.assessment(assessment_id)
         row = self._db.execute(
-            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE vendor_key = ? AND (created, assessment_id) < (?, ?) "
-            "ORDER BY created DESC, assessment_id DESC LIMIT 1",
-            (this.vendor_key, this.created, this.assessment_id)).fetchone()
+            f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE vendor_key = :vendor "
+            "AND (created, assessment_id) < (:created, :id) ORDER BY created DESC, assessment_id DESC LIMIT 1",
+            {"vendor": this.vendor_key, "created": this.created, "id": this.assessment_id}).fetchone()
         return _assessment_row(row) if row else None
 
     def due(self, until: dt.date) -> list[VendorRow]:
         """Vendors whose latest assessment is due for reassessment on or before ``until``, soonest first."""
         rows = self._db.execute(
-            f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE reassess_by != '' AND reassess_by <= ? "
-            "ORDER BY reassess_by, name COLLATE NOCASE", (until.isoformat(),))
+            f"SELECT {_VENDOR_COLUMNS} FROM vendors WHERE reassess_by != '' AND reassess_by <= :until "
+            "ORDER BY reassess_by, name COLLATE NOCASE", {"until": until.isoformat()})
         return [_vendor_row(row) for row in rows]
 
     def by_run_key(self, key: str) -> list[AssessmentRow]:
         """Assessments recorded with run key ``key``, newest first (what a batch resumes by)."""
-        rows = self._db.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE run_key = ? "
-                                "ORDER BY created DESC, assessment_id DESC", (key,))
+        rows = self._db.execute(f"SELECT {_ASSESSMENT_COLUMNS} FROM assessments WHERE run_key = :key "
+                                "ORDER BY created DESC, assessment_id DESC", {"key": key})
         return [_assessment_row(row) for row in rows]
 
     def outputs(self, assessment_id: str) -> list[RecordedOutput]:
         """The files recorded for ``assessment_id``, oldest first."""
-        rows = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE assessment_id = ? "
-                                "ORDER BY recorded_at, rowid", (assessment_id,))
+        rows = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE assessment_id = :id "
+                                "ORDER BY recorded_at, rowid", {"id": assessment_id})
         return [_output_row(row) for row in rows]
 
     def output(self, sha256: str) -> RecordedOutput | None:
         """The recorded output with these bytes' sha256, if the register knows it."""
-        row = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE sha256 = ?", (sha256,)).fetchone()
+        row = self._db.execute(f"SELECT {_OUTPUT_COLUMNS} FROM outputs WHERE sha256 = :sha256",
+                               {"sha256": sha256}).fetchone()
         return _output_row(row) if row else None
 
     def known_assessment(self, assessment_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM assessments WHERE assessment_id = ?",
-                                (assessment_id,)).fetchone() is not None
+        return self._db.execute("SELECT 1 FROM assessments WHERE assessment_id = :id",
+                                {"id": assessment_id}).fetchone() is not None
 
     # --- sign-offs ------------------------------------------------------------------------------------------
 
@@ -408,10 +420,11 @@ class Register:
         """Sign-offs of several assessments at once (for listings)."""
         found: dict[str, list[SignOff]] = {}
         for start in range(0, len(assessment_ids), 500):
-            chunk = list(assessment_ids[start:start + 500])
+            chunk = {f"id{number}": assessment_id for number, assessment_id in
+                     enumerate(assessment_ids[start:start + 500])}
             rows = self._db.execute(
                 f"SELECT {_SIGNED_COLUMNS} FROM signoffs LEFT JOIN outputs ON outputs.sha256 = report_sha256 "
-                f"WHERE signoffs.assessment_id IN ({','.join('?' * len(chunk))}) ORDER BY id", chunk)
+                f"WHERE signoffs.assessment_id IN ({', '.join(':' + name for name in chunk)}) ORDER BY id", chunk)
             for row in rows:
                 found.setdefault(row[0], []).append(_signoff_row(row))
         return found
@@ -431,7 +444,7 @@ class Register:
         signed_by = " ".join(signed_by.split())
         if not signed_by:
             _fail("a sign-off needs the name of who signs (--by)")
-        with transaction(self._db) as db:
+        with self._db.transaction() as db:
             self.assessment(assessment_id)
             reports = [output for output in self.outputs(assessment_id) if output.kind == "pdf"]
             if report_sha256 is None:
@@ -448,11 +461,13 @@ class Register:
                               signed_by=signed_by, decision=decision, note=note.strip(), signed_at=_iso(now),
                               report_audience=next(output.audience for output in reports
                                                    if output.sha256 == report_sha256))
-            db.execute(f"INSERT INTO signoffs ({_SIGNOFF_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (signoff.assessment_id, signoff.report_sha256, signoff.role, signoff.signed_by,
-                        signoff.decision, signoff.note, signoff.signed_at))
-            (signoff_id,) = db.execute("SELECT id FROM signoffs WHERE assessment_id = ? AND role = ?",
-                                       (assessment_id, role)).fetchone()
+            db.execute(f"INSERT INTO signoffs ({_SIGNOFF_COLUMNS}) VALUES (:assessment_id, :report_sha256, :role, "
+                       ":signed_by, :decision, :note, :signed_at)",
+                       {"assessment_id": signoff.assessment_id, "report_sha256": signoff.report_sha256,
+                        "role": signoff.role, "signed_by": signoff.signed_by, "decision": signoff.decision,
+                        "note": signoff.note, "signed_at": signoff.signed_at})
+            (signoff_id,) = db.execute("SELECT id FROM signoffs WHERE assessment_id = :id AND role = :role",
+                                       {"id": assessment_id, "role": role}).fetchone()
             ChainWriter(db).append("signoffs", signoff_id)
         return signoff
 
@@ -467,20 +482,26 @@ class Register:
         """
         from riskengine.register.integrity import check_chain
 
-        return check_chain(self._db, self.path, head)
+        return check_chain(self._db, head)
 
     def check_records(self, assessment_ids: Sequence[str]) -> ChainReport:
         """Verify the chain records of these assessments only (their rows, their links to the records around
         them, no row of theirs left out of the chain): what ``verify`` rests on, in a few indexed reads."""
         from riskengine.register.integrity import check_records
 
-        return check_records(self._db, self.path, assessment_ids)
+        return check_records(self._db, assessment_ids)
 
     def chained_output(self, sha256: str) -> str | None:
         """The assessment whose output with this sha256 the chain recorded, even if its row is gone."""
-        row = self._db.execute("SELECT assessment_id FROM chain WHERE record_table = 'outputs' AND record_key = ?",
-                               (sha256,)).fetchone()
+        row = self._db.execute("SELECT assessment_id FROM chain WHERE record_table = 'outputs' AND "
+                               "record_key = :sha256", {"sha256": sha256}).fetchone()
         return str(row[0]) if row else None
+
+
+def _insert_new(table: str, row: Mapping[str, Any]) -> str:
+    """The ``INSERT`` of ``row`` into ``table`` that inserts nothing when its key is there already."""
+    return (f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(':' + column for column in row)}) "
+            "ON CONFLICT DO NOTHING")
 
 
 def _iso(moment: dt.datetime) -> str:
@@ -512,7 +533,8 @@ def _shown(value: object) -> str:
 
 def _stored(row: dict[str, Any]) -> dict[str, Any]:
     """``row``, refused unless its text columns hold text: SQLite would store anything else as it sees fit (a
-    float as ``'40.0'``), and the chain, which hashes what was given, would then call the row changed."""
+    float as ``'40.0'``; PostgreSQL would refuse it), and the chain, which hashes what was given, would then call
+    the row changed."""
     for column, value in row.items():
         if not isinstance(value, str | int | float) or (isinstance(value, int | float) and column not in _NUMBERS):
             raise TypeError(f"{row.get('assessment_id')}: {column} must be text, got {type(value).__name__}")

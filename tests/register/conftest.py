@@ -1,27 +1,20 @@
-"""Register fixtures: a database per test, entries built in code, and the CLI run against that database."""
+"""Register helpers: entries built in code, and the CLI run against a database (each test's ``db``, on SQLite and on
+PostgreSQL, comes from tests/conftest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from riskengine.register.store import Entry, Output
 from tests.conftest import EPOCH, run_cli
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "register.db"
-
-
-def cli(db: Path, *args: str, epoch: str = EPOCH, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def cli(db: Path | str, *args: str, epoch: str = EPOCH, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """The real ``riskengine`` command against the register at ``db``, with a fixed clock."""
     return run_cli(*args, "--db", str(db), cwd=cwd, env={"SOURCE_DATE_EPOCH": epoch})
 
@@ -48,28 +41,3 @@ def pdf_output(assessment_id: str, content: bytes | None = None) -> Output:
     data = content if content is not None else f"%PDF-1.4 report of {assessment_id}".encode()
     return Output(kind="pdf", sha256=hashlib.sha256(data).hexdigest(), path=f"/reports/{assessment_id}.pdf",
                   size=len(data))
-
-
-def tamper(db: Path, *statements: str, parameters: dict[str, Any] | None = None) -> None:
-    """Change the register at ``db`` as someone with write access to the file would: every trigger dropped first
-    (as in a copy made without them), then ``statements`` run in one transaction with ``parameters``."""
-    connection = sqlite3.connect(db, isolation_level=None)
-    try:
-        connection.execute("BEGIN")
-        triggers = connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        for (name,) in triggers:
-            connection.execute(f"DROP TRIGGER {name}")
-        for statement in statements:
-            connection.execute(statement, parameters or {})
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
-
-
-def copy_database(source: Path, target: Path) -> Path:
-    """A copy of the database at ``source`` (its WAL included), to tamper with while others read the original."""
-    with sqlite3.connect(source) as reading, sqlite3.connect(target) as writing:
-        reading.backup(writing)
-    reading.close()
-    writing.close()
-    return target

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 import zlib
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,8 @@ from riskengine.register.chain import CHAINED_TABLES, GENESIS, canonical, field_
 from riskengine.register.errors import RegisterError
 from riskengine.register.store import Output, Register
 from tests.conftest import NOW
-from tests.register.conftest import cli, entry, pdf_output, tamper
+from tests.databases import Raw, rows, tamper
+from tests.register.conftest import cli, entry, pdf_output
 
 A1, A2, B1 = "RA-20261001-00000000A1", "RA-20261124-00000000A2", "RA-20261125-00000000B1"
 RECORDS = 14
@@ -31,7 +31,7 @@ def _json_output(assessment_id: str) -> Output:
 
 
 @pytest.fixture
-def register_db(db: Path) -> Path:
+def register_db(db: Path | str) -> Path | str:
     """Acme assessed twice (the second approved by IT and compliance, final), Beta once: 14 chained records."""
     with Register(db) as register:
         for assessment_id, domain, day in ((A1, "acme.example", 1), (A2, "acme.example", 2),
@@ -45,18 +45,16 @@ def register_db(db: Path) -> Path:
     return db
 
 
-def _chain(db: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT seq, record_table, record_key, assessment_id, hash FROM chain "
-                                  "ORDER BY seq").fetchall()
+def _chain(db: Path | str) -> list[tuple[Any, ...]]:
+    return rows(db, "SELECT seq, record_table, record_key, assessment_id, hash FROM chain ORDER BY seq")
 
 
-def _check(db: Path) -> Any:
+def _check(db: Path | str) -> Any:
     with Register(db) as register:
         return register.check_chain()
 
 
-def test_every_row_is_chained_in_the_order_it_was_written(register_db: Path) -> None:
+def test_every_row_is_chained_in_the_order_it_was_written(register_db: Path | str) -> None:
     chain = _chain(register_db)
     assert [(seq, table, key) for seq, table, key, _, _ in chain[:4]] == [
         (1, "assessments", A1), (2, "results", A1), (3, "outputs", pdf_output(A1).sha256),
@@ -66,14 +64,12 @@ def test_every_row_is_chained_in_the_order_it_was_written(register_db: Path) -> 
     assert len({record[4] for record in chain}) == RECORDS
 
 
-def test_each_record_hashes_the_previous_hash_and_the_canonical_json_of_its_row(register_db: Path) -> None:
-    """The documented form, computed here without riskengine: anyone can re-verify the chain with sqlite3 and json."""
-    connection = sqlite3.connect(register_db)
-    connection.row_factory = sqlite3.Row
-    assessment = dict(connection.execute("SELECT * FROM assessments WHERE assessment_id = ?", (A1,)).fetchone())
-    result = dict(connection.execute("SELECT * FROM results WHERE assessment_id = ?", (A1,)).fetchone())
-    hashes = [row["hash"] for row in connection.execute("SELECT hash FROM chain ORDER BY seq LIMIT 2")]
-    connection.close()
+def test_each_record_hashes_the_previous_hash_and_the_canonical_json_of_its_row(register_db: Path | str) -> None:
+    """The documented form, computed here without riskengine: anyone can re-verify the chain with SQL and json."""
+    with Raw(register_db) as raw:
+        assessment = raw.mapping("SELECT * FROM assessments WHERE assessment_id = :id", {"id": A1})
+        result = raw.mapping("SELECT * FROM results WHERE assessment_id = :id", {"id": A1})
+        hashes = [row[0] for row in raw.execute("SELECT hash FROM chain ORDER BY seq LIMIT 2")]
     result["body"] = {"hex": result["body"].hex()}
 
     def form(table: str, row: dict[str, Any]) -> bytes:
@@ -85,7 +81,7 @@ def test_each_record_hashes_the_previous_hash_and_the_canonical_json_of_its_row(
     assert assessment["residual"] == 40.0 and '"residual":40.0' in form("assessments", assessment).decode()
 
 
-def test_an_intact_register_checks_with_its_count_and_head(register_db: Path) -> None:
+def test_an_intact_register_checks_with_its_count_and_head(register_db: Path | str) -> None:
     report = _check(register_db)
     assert report.intact
     assert (report.records, report.tables) == (RECORDS, {"assessments": 3, "results": 3, "outputs": 6, "signoffs": 2})
@@ -97,11 +93,12 @@ def test_an_intact_register_checks_with_its_count_and_head(register_db: Path) ->
                              f"6 outputs, 2 signoffs), head {report.head}\n")
 
 
-def test_an_empty_register_is_intact(db: Path) -> None:
+def test_an_empty_register_is_intact(db: Path | str) -> None:
     report = _check(db)
     assert (report.intact, report.records, report.head) == (True, 0, GENESIS)
 
 
+ASSESSMENT_COLUMNS = ", ".join(CHAINED_TABLES["assessments"].columns)
 TAMPERING: list[tuple[str, tuple[str, ...], dict[str, Any], str, str]] = [
     ("a sign-off inserted after the final one",
      ("INSERT INTO signoffs (assessment_id, report_sha256, role, signed_by, decision, note, signed_at) "
@@ -120,8 +117,9 @@ TAMPERING: list[tuple[str, tuple[str, ...], dict[str, Any], str, str]] = [
      ("UPDATE assessments SET tier = 'low' WHERE assessment_id = :id",), {"id": A2}, "altered",
      f"assessments {A2}, chain record 5: changed since it was recorded: tier (now 'low')"),
     ("an assessment deleted and inserted again",
-     ("CREATE TEMP TABLE moved AS SELECT * FROM assessments WHERE assessment_id = :id",
-      "DELETE FROM assessments WHERE assessment_id = :id", "INSERT INTO assessments SELECT * FROM moved"),
+     (f"CREATE TEMP TABLE moved AS SELECT {ASSESSMENT_COLUMNS} FROM assessments WHERE assessment_id = :id",
+      "DELETE FROM assessments WHERE assessment_id = :id",
+      f"INSERT INTO assessments ({ASSESSMENT_COLUMNS}) SELECT {ASSESSMENT_COLUMNS} FROM moved"),
      {"id": A1}, "moved",
      f"assessments {A1}, chain record 1: deleted and inserted again: it no longer comes where the chain recorded it"),
     ("an output's sha256 replaced",
@@ -141,7 +139,7 @@ TAMPERING: list[tuple[str, tuple[str, ...], dict[str, Any], str, str]] = [
 @pytest.mark.parametrize(("change", "statements", "parameters", "kind", "message"), TAMPERING,
                          ids=[case[0] for case in TAMPERING])
 def test_a_change_made_around_the_triggers_is_named_by_register_check(
-        register_db: Path, change: str, statements: tuple[str, ...], parameters: dict[str, Any], kind: str,
+        register_db: Path | str, change: str, statements: tuple[str, ...], parameters: dict[str, Any], kind: str,
         message: str) -> None:
     assert _check(register_db).intact
     tamper(register_db, *statements, parameters=parameters)
@@ -160,7 +158,8 @@ def test_a_change_made_around_the_triggers_is_named_by_register_check(
 @pytest.mark.parametrize("change", ["a sign-off inserted after the final one", "a result changed", "an output deleted",
                                     "an assessment's tier changed", "an output's sha256 replaced",
                                     "a chain record deleted with its row"])
-def test_the_records_of_one_assessment_are_checked_without_walking_the_chain(register_db: Path, change: str) -> None:
+def test_the_records_of_one_assessment_are_checked_without_walking_the_chain(register_db: Path | str,
+                                                                             change: str) -> None:
     """What verify uses: the records of one assessment and their links, found by index, on any size of register."""
     _, statements, parameters, _, message = next(case for case in TAMPERING if case[0] == change)
     tamper(register_db, *statements, parameters=parameters)
@@ -176,7 +175,7 @@ def test_the_records_of_one_assessment_are_checked_without_walking_the_chain(reg
     assert scoped.scope == (affected,)
 
 
-def test_checking_the_records_of_an_intact_assessment_counts_them(register_db: Path) -> None:
+def test_checking_the_records_of_an_intact_assessment_counts_them(register_db: Path | str) -> None:
     with Register(register_db) as register:
         report = register.check_records([A2])
     assert (report.intact, report.records, report.tables) == (
@@ -184,7 +183,7 @@ def test_checking_the_records_of_an_intact_assessment_counts_them(register_db: P
     assert report.status == f"intact (6 records of {A2} chained)"
 
 
-def test_the_inserted_signoff_would_have_rejected_an_approved_assessment(register_db: Path) -> None:
+def test_the_inserted_signoff_would_have_rejected_an_approved_assessment(register_db: Path | str) -> None:
     """Why it matters: without the chain, the forged sign-off reads as genuine."""
     tamper(register_db, "INSERT INTO signoffs (assessment_id, report_sha256, role, signed_by, decision, note, "
                         "signed_at) VALUES (:id, :sha256, 'marketing', 'Mallory', 'reject', '', :at)",
@@ -194,7 +193,7 @@ def test_the_inserted_signoff_would_have_rejected_an_approved_assessment(registe
         assert not register.check_chain().intact
 
 
-def test_the_first_problem_in_chain_order_is_the_one_reported(register_db: Path) -> None:
+def test_the_first_problem_in_chain_order_is_the_one_reported(register_db: Path | str) -> None:
     tamper(register_db, "UPDATE assessments SET residual = 1.0 WHERE assessment_id = :late",
            "UPDATE outputs SET path = '/elsewhere.pdf' WHERE sha256 = :early",
            parameters={"late": B1, "early": pdf_output(A1).sha256})
@@ -204,7 +203,7 @@ def test_the_first_problem_in_chain_order_is_the_one_reported(register_db: Path)
         "outputs", 3, "changed since it was recorded: path (now '/elsewhere.pdf')")
 
 
-def test_check_json_reports_the_problem_as_data(register_db: Path) -> None:
+def test_check_json_reports_the_problem_as_data(register_db: Path | str) -> None:
     tamper(register_db, "UPDATE assessments SET decision = 'approve', residual = 5.0 WHERE assessment_id = :id",
            parameters={"id": B1})
     result = cli(register_db, "register", "check", "--json")
@@ -216,17 +215,18 @@ def test_check_json_reports_the_problem_as_data(register_db: Path) -> None:
     assert report["records"] == 8
 
 
-def test_the_triggers_still_refuse_changes_to_results_outputs_and_the_chain(register_db: Path) -> None:
-    with sqlite3.connect(register_db) as connection:
+def test_the_triggers_still_refuse_changes_to_results_outputs_and_the_chain(register_db: Path | str) -> None:
+    with Raw(register_db) as raw:
         for statement, refusal in (("UPDATE results SET encoding = 'x'", "recorded results cannot be changed"),
                                    ("DELETE FROM outputs", "recorded outputs cannot be deleted"),
                                    ("UPDATE chain SET hash = ''", "chain records cannot be changed"),
                                    ("DELETE FROM chain", "chain records cannot be deleted")):
-            with pytest.raises(sqlite3.IntegrityError, match=refusal):
-                connection.execute(statement)
+            with pytest.raises(raw.IntegrityError, match=refusal):
+                raw.execute(statement)
+        assert raw.value("SELECT COUNT(*) FROM chain") == RECORDS
 
 
-def test_a_refused_signoff_appends_nothing_and_a_recorded_one_appends_one(register_db: Path) -> None:
+def test_a_refused_signoff_appends_nothing_and_a_recorded_one_appends_one(register_db: Path | str) -> None:
     with Register(register_db) as register:
         with pytest.raises(RegisterError, match="already approved"):
             register.sign(A2, role="marketing", signed_by="Mo", decision="approve", now=NOW)
@@ -239,22 +239,21 @@ def test_a_refused_signoff_appends_nothing_and_a_recorded_one_appends_one(regist
     assert _chain(register_db)[-1][1:4] == ("outputs", pdf_output(A1, b"%PDF again").sha256, A1)
 
 
-def test_a_rewrite_that_recomputes_the_chain_changes_its_head(register_db: Path) -> None:
+def test_a_rewrite_that_recomputes_the_chain_changes_its_head(register_db: Path | str) -> None:
     """The limit of a chain kept beside the rows: a writer who recomputes every record after a change leaves it
     intact. The head a previous check printed is then no longer the head (nor anywhere in the chain)."""
     head = _check(register_db).head
     tamper(register_db, "UPDATE assessments SET tier = 'low' WHERE assessment_id = :id",
            "UPDATE vendors SET tier = 'low' WHERE latest_assessment = :id", parameters={"id": B1})
-    connection = sqlite3.connect(register_db, isolation_level=None)
-    previous = connection.execute("SELECT hash FROM chain WHERE seq = 8").fetchone()[0]
-    for seq, table_name, key in connection.execute("SELECT seq, record_table, record_key FROM chain WHERE seq > 8 "
-                                                   "ORDER BY seq").fetchall():
-        table = CHAINED_TABLES[table_name]
-        values = connection.execute(table.select(f" WHERE {table.key} = ?"), (table.key_parameter(key),)).fetchone()
-        previous = link(previous, canonical(table, values))
-        connection.execute("UPDATE chain SET hash = ?, fields = ? WHERE seq = ?",
-                           (previous, field_digests(values), seq))
-    connection.close()
+    with Raw(register_db) as raw:
+        previous = raw.value("SELECT hash FROM chain WHERE seq = 8")
+        for seq, table_name, key in raw.execute("SELECT seq, record_table, record_key FROM chain WHERE seq > 8 "
+                                                "ORDER BY seq"):
+            table = CHAINED_TABLES[table_name]
+            (values,) = raw.execute(table.select(f" WHERE {table.key} = :key"), {"key": table.key_parameter(key)})
+            previous = link(previous, canonical(table, values))
+            raw.execute("UPDATE chain SET hash = :hash, fields = :fields WHERE seq = :seq",
+                        {"hash": previous, "fields": field_digests(values), "seq": seq})
 
     report = _check(register_db)
     assert report.intact
@@ -266,7 +265,7 @@ def test_a_rewrite_that_recomputes_the_chain_changes_its_head(register_db: Path)
                                     f"({head}) is no longer in the chain: it was rewritten since")
 
 
-def test_a_head_kept_from_an_earlier_check_is_still_held_as_the_register_grows(register_db: Path) -> None:
+def test_a_head_kept_from_an_earlier_check_is_still_held_as_the_register_grows(register_db: Path | str) -> None:
     head = _check(register_db).head
     with Register(register_db) as register:
         register.sign(B1, role="it", signed_by="Ada", decision="approve", now=NOW)

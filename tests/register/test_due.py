@@ -11,7 +11,7 @@ from tests.conftest import NOW, TODAY
 from tests.register.conftest import cli, entry, epoch_of
 
 
-def _register(db: Path) -> None:
+def _register(db: Path | str) -> None:
     """Four vendors: one overdue, one due in 10 days, one due in 45 days, one reassessed since it was due."""
     day = dt.timedelta(days=1)
     entries = [
@@ -31,7 +31,7 @@ def _register(db: Path) -> None:
         register.record_entries([(item, []) for item in reversed(entries)], now=NOW)
 
 
-def test_due_lists_overdue_and_soon_due_vendors_soonest_first(db: Path) -> None:
+def test_due_lists_overdue_and_soon_due_vendors_soonest_first(db: Path | str) -> None:
     _register(db)
     result = cli(db, "due")
     assert result.returncode == 0, result.stderr
@@ -42,7 +42,7 @@ def test_due_lists_overdue_and_soon_due_vendors_soonest_first(db: Path) -> None:
     assert len(lines) == 4
 
 
-def test_due_honours_within_and_as_of(db: Path) -> None:
+def test_due_honours_within_and_as_of(db: Path | str) -> None:
     _register(db)
     wide = json.loads(cli(db, "due", "--within", "60", "--json").stdout)
     assert [(v["name"], v["days_left"]) for v in wide] == [("Overdue Ltd", -17), ("Soon GmbH", 10), ("Later SA", 45)]
@@ -52,7 +52,7 @@ def test_due_honours_within_and_as_of(db: Path) -> None:
     assert [v["name"] for v in clock] == ["Overdue Ltd", "Soon GmbH"]
 
 
-def test_nothing_due_says_so(db: Path) -> None:
+def test_nothing_due_says_so(db: Path | str) -> None:
     _register(db)
     result = cli(db, "due", "--as-of", "2026-01-01", "--within", "7")
     assert result.returncode == 0

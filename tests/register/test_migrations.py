@@ -1,4 +1,5 @@
-"""The database's versioned migrations: a new file, a file of the first evidence store, a file from the future."""
+"""The database's versioned migrations: a new database, a file of the first evidence store, a database from the
+future; on SQLite and PostgreSQL where both have the case (a SQLite file's layout and journal are its own)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from riskengine.database import LAYOUT, component_versions, connect, migrate, transaction
+from riskengine.database import LAYOUT, component_versions, connect, migrate
 from riskengine.enrich.evidence import make_evidence
 from riskengine.enrich.store import EvidenceStore, StoreError
 from riskengine.register.errors import DatabaseError
@@ -17,7 +18,8 @@ from riskengine.register.schema import MIGRATIONS
 from riskengine.register.schema import SCHEMA_VERSION as REGISTER_VERSION
 from riskengine.register.store import Register
 from tests.conftest import NOW
-from tests.register.conftest import cli, entry, tamper
+from tests.databases import Raw, rows, tamper
+from tests.register.conftest import cli, entry
 
 # The schema exactly as the first evidence store (user_version 1, no register) created it.
 EVIDENCE_ONLY_V1 = """
@@ -35,9 +37,11 @@ EVIDENCE_ONLY_V1 = """
 """
 
 
-def _versions(path: Path) -> tuple[int, dict[str, int]]:
-    with sqlite3.connect(path) as db:
-        return db.execute("PRAGMA user_version").fetchone()[0], component_versions(db)
+def _versions(db: Path | str) -> tuple[int | None, dict[str, int]]:
+    """The SQLite file's layout (None on PostgreSQL, which has none) and its components' versions."""
+    with connect(db) as database:
+        layout = database.execute("PRAGMA user_version").fetchone()[0] if isinstance(db, Path) else None
+        return layout, component_versions(database)
 
 
 def _old_evidence_database(path: Path) -> str:
@@ -55,15 +59,17 @@ def _old_evidence_database(path: Path) -> str:
     return hsts.id
 
 
-def test_a_new_database_gets_both_components_at_their_latest_version(db: Path) -> None:
+def test_a_new_database_gets_both_components_at_their_latest_version(db: Path | str) -> None:
     with Register(db), EvidenceStore(db):
         pass
-    assert _versions(db) == (LAYOUT, {"evidence": 1, "register": REGISTER_VERSION})
-    with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    layout = LAYOUT if isinstance(db, Path) else None
+    assert _versions(db) == (layout, {"evidence": 1, "register": REGISTER_VERSION})
+    journal = rows(db, "PRAGMA journal_mode") if isinstance(db, Path) else [("wal",)]
+    assert journal == [("wal",)]
 
 
-def test_an_evidence_only_v1_database_is_adopted_and_keeps_its_evidence(db: Path) -> None:
+def test_an_evidence_only_v1_database_is_adopted_and_keeps_its_evidence(tmp_path: Path) -> None:
+    db = tmp_path / "register.db"
     evidence_id = _old_evidence_database(db)
     assert _versions(db) == (1, {})
 
@@ -79,7 +85,8 @@ def test_an_evidence_only_v1_database_is_adopted_and_keeps_its_evidence(db: Path
         assert [row.assessment_id for row in register.history("acme.example")] == ["RA-20261124-0000000002"]
 
 
-def test_the_cli_migrates_an_old_database_on_first_use(db: Path) -> None:
+def test_the_cli_migrates_an_old_database_on_first_use(tmp_path: Path) -> None:
+    db = tmp_path / "register.db"
     _old_evidence_database(db)
     result = cli(db, "history")
     assert result.returncode == 0, result.stderr
@@ -87,24 +94,32 @@ def test_the_cli_migrates_an_old_database_on_first_use(db: Path) -> None:
     assert _versions(db)[1]["register"] == REGISTER_VERSION
 
 
-def test_a_component_version_from_a_newer_riskengine_is_refused_and_the_file_left_alone(db: Path) -> None:
+def _contents(db: Path | str) -> object:
+    """All a database holds, to show it was left alone: a SQLite file's bytes, PostgreSQL's tables and versions."""
+    if isinstance(db, Path):
+        return db.read_bytes()
+    return (rows(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"),
+            rows(db, "SELECT * FROM schema_migrations ORDER BY component"))
+
+
+def test_a_component_version_from_a_newer_riskengine_is_refused_and_the_database_left_alone(db: Path | str) -> None:
     with Register(db):
         pass
-    with sqlite3.connect(db) as connection:
-        connection.execute("UPDATE schema_migrations SET version = 99 WHERE component = 'register'")
-    before = db.read_bytes()
+    rows(db, "UPDATE schema_migrations SET version = 99 WHERE component = 'register'")
+    before = _contents(db)
 
     refusal = rf"newer riskengine \(register schema 99, this one knows {REGISTER_VERSION}\)"
     with pytest.raises(DatabaseError, match=refusal):
         Register(db)
-    assert db.read_bytes() == before
+    assert _contents(db) == before
     result = cli(db, "due")
     assert result.returncode == 2
     assert "made by a newer riskengine (register schema 99" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_a_newer_database_layout_is_refused_by_the_register_and_the_evidence_store(db: Path) -> None:
+def test_a_newer_database_layout_is_refused_by_the_register_and_the_evidence_store(tmp_path: Path) -> None:
+    db = tmp_path / "register.db"
     with sqlite3.connect(db) as connection:
         connection.execute("PRAGMA user_version = 7")
     with pytest.raises(DatabaseError, match="database layout 7, this one knows 2"):
@@ -124,14 +139,18 @@ def test_a_file_that_is_not_a_database_is_an_input_error(tmp_path: Path) -> None
     assert "not a usable riskengine database" in result.stderr
 
 
-def test_recorded_assessments_and_signoffs_cannot_be_rewritten(db: Path) -> None:
+def test_recorded_assessments_and_signoffs_cannot_be_rewritten(db: Path | str) -> None:
     with Register(db) as register:
         register.record_entries([(entry("RA-20261124-0000000003", created=NOW), [])], now=NOW)
-    with sqlite3.connect(db) as connection:
-        with pytest.raises(sqlite3.IntegrityError, match="recorded assessments cannot be changed"):
-            connection.execute("UPDATE assessments SET tier = 'low'")
-        with pytest.raises(sqlite3.IntegrityError, match="recorded assessments cannot be deleted"):
-            connection.execute("DELETE FROM assessments")
+    with Raw(db) as raw:
+        with pytest.raises(raw.IntegrityError, match="recorded assessments cannot be changed"):
+            raw.execute("UPDATE assessments SET tier = 'low'")
+        with pytest.raises(raw.IntegrityError, match="recorded assessments cannot be deleted"):
+            raw.execute("DELETE FROM assessments")
+        if raw.backend == "postgresql":  # TRUNCATE skips row triggers: a statement trigger refuses it
+            with pytest.raises(raw.IntegrityError, match="recorded assessments cannot be deleted"):
+                raw.execute("TRUNCATE assessments CASCADE")
+        assert raw.value("SELECT tier FROM assessments") == "medium"
 
 
 # Rows as the register before the chain (register schema 1) wrote them: two assessments of one vendor, their
@@ -159,27 +178,27 @@ PRE_CHAIN_ROWS = (
 )
 
 
-def _register_before_the_chain(path: Path) -> None:
-    connection = connect(path)
-    migrate(connection, path, "register", MIGRATIONS[:1])
-    with transaction(connection):
-        for statement in PRE_CHAIN_ROWS:
-            connection.execute(statement, {"first": zlib.compress(b'{"assessment_id": "RA-20260501-0000000001"}'),
-                                           "second": zlib.compress(b'{"assessment_id": "RA-20261101-0000000002"}')})
-    connection.close()
+def _register_before_the_chain(db: Path | str) -> None:
+    with connect(db) as database:
+        migrate(database, "register", MIGRATIONS[:1])
+        with database.transaction():
+            for statement in PRE_CHAIN_ROWS:
+                database.execute(statement, {
+                    "first": zlib.compress(b'{"assessment_id": "RA-20260501-0000000001"}'),
+                    "second": zlib.compress(b'{"assessment_id": "RA-20261101-0000000002"}')})
 
 
-def test_a_register_made_before_the_chain_gets_its_rows_chained_in_their_order(db: Path) -> None:
+def test_a_register_made_before_the_chain_gets_its_rows_chained_in_their_order(db: Path | str) -> None:
     _register_before_the_chain(db)
-    assert _versions(db) == (LAYOUT, {"register": 1})
+    layout = LAYOUT if isinstance(db, Path) else None
+    assert _versions(db) == (layout, {"register": 1})
 
     with Register(db) as register:
         report = register.check_chain()
-    assert _versions(db) == (LAYOUT, {"register": REGISTER_VERSION})
+    assert _versions(db) == (layout, {"register": REGISTER_VERSION})
     assert report.intact
     assert (report.records, report.tables) == (8, {"assessments": 2, "results": 2, "outputs": 3, "signoffs": 1})
-    with sqlite3.connect(db) as connection:
-        chained = connection.execute("SELECT record_table, record_key FROM chain ORDER BY seq").fetchall()
+    chained = rows(db, "SELECT record_table, record_key FROM chain ORDER BY seq")
     assert chained == [("assessments", "RA-20260501-0000000001"), ("assessments", "RA-20261101-0000000002"),
                        ("results", "RA-20260501-0000000001"), ("results", "RA-20261101-0000000002"),
                        ("outputs", "aa"), ("outputs", "bb"), ("outputs", "cc"), ("signoffs", "1")]
@@ -188,7 +207,7 @@ def test_a_register_made_before_the_chain_gets_its_rows_chained_in_their_order(d
     assert f"{db}: intact: 8 records chained (2 assessments, 2 results, 3 outputs, 1 signoffs)" in result.stdout
 
 
-def test_rows_chained_by_the_migration_are_bound_and_new_rows_follow_them(db: Path) -> None:
+def test_rows_chained_by_the_migration_are_bound_and_new_rows_follow_them(db: Path | str) -> None:
     _register_before_the_chain(db)
     with Register(db) as register:
         register.record_entries([(entry("RA-20261124-0000000003", created=NOW), [])], now=NOW)
