@@ -63,6 +63,21 @@ def db(databases: Databases) -> Iterator[Path | str]:
     databases.drop(made)
 
 
+@pytest.fixture
+def copy_database(databases: Databases, tmp_path: Path) -> Iterator[Callable[[Path | str], Path | str]]:
+    """Copies of a database of the module (no one connected to it), to change while others read the original;
+    dropped when the test ends."""
+    made: list[Path | str] = []
+
+    def copy(db: Path | str) -> Path | str:
+        made.append(databases.copy(db, tmp_path / f"copy{len(made) + 1}"))
+        return made[-1]
+
+    yield copy
+    for db in made:
+        databases.drop(db)
+
+
 @pytest.fixture(scope="session")
 def bank() -> QuestionBank:
     return load_bank()

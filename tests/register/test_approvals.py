@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from riskengine.register.approvals import SignOff, approval_status, missing_roles, signoff_refusal
 from tests.conftest import SAMPLES, run_cli
+from tests.databases import Databases, rows
 from tests.register.conftest import cli
 
 
@@ -41,30 +43,31 @@ def test_nobody_signs_twice_or_after_the_final_word() -> None:
 
 
 @pytest.fixture(scope="module")
-def assessed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The Northwind sample assessed once through the CLI: its folder (report.pdf, report.json, register.db)."""
-    folder = tmp_path_factory.mktemp("assessed")
+def assessed(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> tuple[Path, Path | str, str]:
+    """The Northwind sample assessed once through the CLI: its folder (report.pdf, report.json), its register."""
+    folder, db = tmp_path_factory.mktemp("assessed"), databases.new()
     result = run_cli("assess", str(SAMPLES / "northwind-mail.xlsx"), "--offline", "-o", str(folder / "report.pdf"),
-                     "--db", str(folder / "register.db"))
+                     "--db", str(db))
     assert result.returncode == 0, result.stderr
-    return folder, json.loads((folder / "report.json").read_text())["assessment_id"]
+    return folder, db, json.loads((folder / "report.json").read_text())["assessment_id"]
 
 
 @pytest.fixture
-def case(assessed: tuple[Path, str], tmp_path: Path) -> tuple[Path, Path, str]:
+def case(assessed: tuple[Path, Path | str, str], copy_database: Callable[[Path | str], Path | str],
+         tmp_path: Path) -> tuple[Path | str, Path, str]:
     """A fresh copy of the assessed register (no sign-offs yet): (db, report.pdf, assessment id)."""
-    folder, assessment_id = assessed
-    for name in ("register.db", "report.pdf", "report.json"):
+    folder, db, assessment_id = assessed
+    for name in ("report.pdf", "report.json"):
         shutil.copy(folder / name, tmp_path / name)
-    return tmp_path / "register.db", tmp_path / "report.pdf", assessment_id
+    return copy_database(db), tmp_path / "report.pdf", assessment_id
 
 
-def _approve(db: Path, assessment_id: str, role: str, decision: str = "approve", *extra: str):  # type: ignore[no-untyped-def]
+def _approve(db: Path | str, assessment_id: str, role: str, decision: str = "approve", *extra: str):  # type: ignore[no-untyped-def]
     return cli(db, "approve", assessment_id, "--role", role, "--by", f"{role.title()} Lead", "--decision", decision,
                *extra)
 
 
-def test_approval_is_final_only_when_compliance_approves(case: tuple[Path, Path, str]) -> None:
+def test_approval_is_final_only_when_compliance_approves(case: tuple[Path | str, Path, str]) -> None:
     db, report, assessment_id = case
     sha256 = hashlib.sha256(report.read_bytes()).hexdigest()
 
@@ -90,7 +93,7 @@ def test_approval_is_final_only_when_compliance_approves(case: tuple[Path, Path,
 
 
 @pytest.mark.parametrize("role", ["it", "marketing", "compliance"])
-def test_a_reject_by_any_role_is_final(case: tuple[Path, Path, str], role: str) -> None:
+def test_a_reject_by_any_role_is_final(case: tuple[Path | str, Path, str], role: str) -> None:
     db, _, assessment_id = case
     rejected = _approve(db, assessment_id, role, "reject", "--note", "no DPA")
     assert rejected.returncode == 0, rejected.stderr
@@ -101,7 +104,7 @@ def test_a_reject_by_any_role_is_final(case: tuple[Path, Path, str], role: str) 
     assert f"already rejected: {role} rejected by" in after.stderr
 
 
-def test_each_role_signs_once(case: tuple[Path, Path, str]) -> None:
+def test_each_role_signs_once(case: tuple[Path | str, Path, str]) -> None:
     db, _, assessment_id = case
     assert _approve(db, assessment_id, "marketing").returncode == 0
     again = _approve(db, assessment_id, "marketing", "reject")
@@ -109,7 +112,7 @@ def test_each_role_signs_once(case: tuple[Path, Path, str]) -> None:
     assert "marketing has already signed off (approve by Marketing Lead" in again.stderr
 
 
-def test_a_signoff_names_the_exact_report_and_refuses_a_changed_one(case: tuple[Path, Path, str]) -> None:
+def test_a_signoff_names_the_exact_report_and_refuses_a_changed_one(case: tuple[Path | str, Path, str]) -> None:
     db, report, assessment_id = case
     changed = report.parent / "changed.pdf"
     data = bytearray(report.read_bytes())
@@ -121,17 +124,12 @@ def test_a_signoff_names_the_exact_report_and_refuses_a_changed_one(case: tuple[
     assert f"is not a recorded report of {assessment_id}: it was changed" in refused.stderr
     assert "status" not in refused.stdout
 
-    import sqlite3
-
-    with sqlite3.connect(db) as connection:
-        assert connection.execute("SELECT COUNT(*) FROM signoffs").fetchone()[0] == 0
+    assert rows(db, "SELECT COUNT(*) FROM signoffs") == [(0,)]
     assert _approve(db, assessment_id, "compliance", "approve", "--report", str(report)).returncode == 0
-    with sqlite3.connect(db) as connection:
-        signed = connection.execute("SELECT report_sha256 FROM signoffs").fetchall()
-    assert signed == [(hashlib.sha256(report.read_bytes()).hexdigest(),)]
+    assert rows(db, "SELECT report_sha256 FROM signoffs") == [(hashlib.sha256(report.read_bytes()).hexdigest(),)]
 
 
-def test_approving_an_unknown_assessment_is_an_input_error(case: tuple[Path, Path, str]) -> None:
+def test_approving_an_unknown_assessment_is_an_input_error(case: tuple[Path | str, Path, str]) -> None:
     db, _, _ = case
     result = _approve(db, "RA-20261124-FFFFFFFFFF", "it")
     assert result.returncode == 2

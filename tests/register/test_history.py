@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from riskengine.enrich.store import EvidenceStore
 from riskengine.questionnaire.bank import load_bank
 from riskengine.questionnaire.template import write_template
 from tests.conftest import sample_answers
+from tests.databases import Databases, Raw
 from tests.register.conftest import cli, epoch_of
 
 FIRST_DAY, SECOND_DAY = dt.date(2026, 10, 1), dt.date(2026, 11, 24)
@@ -29,10 +29,10 @@ def _questionnaire(path: Path, **changes: Any) -> Path:
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def history(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> dict[str, Any]:
     """Northwind assessed twice: in October as sent, in November with SEC-03 answered No and an HSTS check on file."""
     folder = tmp_path_factory.mktemp("history")
-    db = folder / "register.db"
+    db = databases.new()
     first = cli(db, "assess", str(_questionnaire(folder / "may.xlsx")), "--offline", "-o", str(folder / "may.pdf"),
                 epoch=epoch_of(FIRST_DAY))
     assert first.returncode == 0, first.stderr
@@ -50,10 +50,10 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_every_assess_is_recorded_with_its_hashes_and_evidence(history: dict[str, Any]) -> None:
     may, nov = history["may"], history["nov"]
-    with sqlite3.connect(history["db"]) as db:
+    with Raw(history["db"]) as db:
         rows = db.execute("SELECT assessment_id, tier, residual, questionnaire_sha256, evidence_ids FROM assessments "
-                          "ORDER BY created").fetchall()
-        outputs = db.execute("SELECT assessment_id, kind FROM outputs ORDER BY assessment_id, kind").fetchall()
+                          "ORDER BY created")
+        outputs = db.execute("SELECT assessment_id, kind FROM outputs ORDER BY assessment_id, kind")
     questionnaire = next(item["sha256"] for item in nov["inputs"] if item["role"] == "questionnaire")
     assert [row[0] for row in rows] == [may["assessment_id"], nov["assessment_id"]]
     assert rows[1][1:4] == (nov["risk"]["tier"], nov["risk"]["residual"], questionnaire)
@@ -148,7 +148,7 @@ def test_the_library_picks_the_pair_to_diff_from_a_selection(history: dict[str, 
     assert printed.stdout == changes.changes.model_dump_json(indent=2) + "\n"
 
 
-def test_a_vendor_with_one_assessment_or_a_name_matching_several_is_refused(db: Path) -> None:
+def test_a_vendor_with_one_assessment_or_a_name_matching_several_is_refused(db: Path | str) -> None:
     from riskengine.register.errors import RegisterError
     from riskengine.register.history import diff_pair, find_vendor
     from riskengine.register.store import Register

@@ -11,6 +11,7 @@ import io
 import json
 import shutil
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdf
@@ -24,28 +25,29 @@ from riskengine.register.errors import RegisterError
 from riskengine.register.store import Output, Register
 from riskengine.register.verification import verify_report
 from tests.conftest import EPOCH, NOW, ROOT, SAMPLES
-from tests.register.conftest import entry, pdf_output, tamper
+from tests.databases import Databases, tamper
+from tests.register.conftest import entry, pdf_output
 
 AUDIENCES = ("full", "compliance", "it", "marketing")
 
 
-def run(db: Path, *args: str, epoch: str = EPOCH) -> Result:
+def run(db: Path | str, *args: str, epoch: str = EPOCH) -> Result:
     """A riskengine command against the register at ``db``, in this process, offline, with a fixed clock."""
     return CliRunner().invoke(main, [*args, "--db", str(db)],
                               env={"SOURCE_DATE_EPOCH": epoch, "RISKENGINE_OFFLINE": "1", "RISKENGINE_DB": ""})
 
 
 class Assessed:
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.db = folder, folder / "register.db"
+    def __init__(self, folder: Path, db: Path | str) -> None:
+        self.folder, self.db = folder, db
         self.result = folder / "assessed.json"
         self.assessment_id = ""
 
 
 @pytest.fixture(scope="module")
-def assessed(tmp_path_factory: pytest.TempPathFactory) -> Assessed:
+def assessed(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Assessed:
     """PixelPath assessed once (full report), then rendered for every audience from its id."""
-    state = Assessed(tmp_path_factory.mktemp("render"))
+    state = Assessed(tmp_path_factory.mktemp("render"), databases.new())
     done = run(state.db, "assess", str(SAMPLES / "pixelpath-analytics.xlsx"), "--offline",
                "-o", str(state.folder / "assessed.pdf"))
     assert done.exit_code == 0, done.output
@@ -58,11 +60,6 @@ def assessed(tmp_path_factory: pytest.TempPathFactory) -> Assessed:
                                           f"{state.assessment_id} for {audience} (sha256 ")
         assert rendered.stderr == ""  # judged and worded by the same (shipped) policy: no warning
     return state
-
-
-def _copy(assessed: Assessed, folder: Path) -> Path:
-    """A copy of the module's register, for a test that records more in it."""
-    return Path(shutil.copy(assessed.db, folder / "register.db"))
 
 
 def test_every_audience_verifies_against_the_same_assessment(assessed: Assessed) -> None:
@@ -119,10 +116,11 @@ def test_a_report_or_an_unknown_id_is_not_a_source(assessed: Assessed, tmp_path:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_altered_register_is_never_rendered_from(assessed: Assessed, tmp_path: Path) -> None:
+def test_an_altered_register_is_never_rendered_from(assessed: Assessed, tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
     """A result changed behind riskengine's back (the triggers dropped) would make a report of figures no one
     assessed: the chain refuses it before anything is written."""
-    db = _copy(assessed, tmp_path)
+    db = copy_database(assessed.db)
     tamper(db, "UPDATE results SET body = :body", parameters={"body": zlib.compress(
         assessed.result.read_bytes().replace(b'"tier": "high"', b'"tier": "low"'))})
     refused = run(db, "render", assessed.assessment_id, "-o", str(tmp_path / "r.pdf"))
@@ -132,8 +130,9 @@ def test_an_altered_register_is_never_rendered_from(assessed: Assessed, tmp_path
     assert not (tmp_path / "r.pdf").exists()
 
 
-def test_the_output_is_checked_as_assess_checks_it(assessed: Assessed, tmp_path: Path) -> None:
-    db = _copy(assessed, tmp_path)
+def test_the_output_is_checked_as_assess_checks_it(assessed: Assessed, tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
+    db = copy_database(assessed.db)
     result = tmp_path / "result.json"
     shutil.copy(assessed.result, result)
     onto_input = run(db, "render", str(result), "-o", str(result))
@@ -147,8 +146,9 @@ def test_the_output_is_checked_as_assess_checks_it(assessed: Assessed, tmp_path:
     assert foreign.read_bytes() == (assessed.folder / "full.pdf").read_bytes()
 
 
-def test_another_policy_words_the_report_with_a_warning(assessed: Assessed, tmp_path: Path) -> None:
-    db = _copy(assessed, tmp_path)
+def test_another_policy_words_the_report_with_a_warning(assessed: Assessed, tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
+    db = copy_database(assessed.db)
     policy = tmp_path / "policy"
     (policy / "templates").mkdir(parents=True)
     wording = (ROOT / "templates" / "report.yaml").read_text()
@@ -172,8 +172,9 @@ def _signoff_page(data: bytes, heading: str) -> str:
 
 
 def test_signoffs_bind_to_any_rendering_and_fill_the_page_rendered_after_them(assessed: Assessed,
-                                                                            tmp_path: Path) -> None:
-    db = _copy(assessed, tmp_path)
+                                                                            tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
+    db = copy_database(assessed.db)
     assessment_id, folder = assessed.assessment_id, assessed.folder
     day = 24 * 3600
     for offset, role, name, report, note in ((0, "marketing", "Mia Marketer", "marketing", "Budget agreed"),
@@ -207,10 +208,11 @@ def test_signoffs_bind_to_any_rendering_and_fill_the_page_rendered_after_them(as
     assert report.tables["outputs"] == 6 and report.tables["signoffs"] == 3
 
 
-def test_assessing_a_signed_assessment_again_shows_its_signoffs(assessed: Assessed, tmp_path: Path) -> None:
+def test_assessing_a_signed_assessment_again_shows_its_signoffs(assessed: Assessed, tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
     """``assess`` renders through the same function: the same assessment, recorded and signed before, gets the
     report ``render`` gives it."""
-    db = _copy(assessed, tmp_path)
+    db = copy_database(assessed.db)
     signed = run(db, "approve", assessed.assessment_id, "--role", "it", "--by", "Ada Admin", "--decision", "reject")
     assert signed.exit_code == 0, signed.output
     rendered = run(db, "render", assessed.assessment_id, "-o", str(tmp_path / "rendered.pdf"))
@@ -225,9 +227,9 @@ def test_assessing_a_signed_assessment_again_shows_its_signoffs(assessed: Assess
         (tmp_path / "again.pdf").read_bytes(), "Sign-off")
 
 
-def test_record_output_chains_a_new_file_once_and_only_for_a_known_assessment(tmp_path: Path) -> None:
+def test_record_output_chains_a_new_file_once_and_only_for_a_known_assessment(db: Path | str) -> None:
     created = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
-    with Register(tmp_path / "register.db") as register:
+    with Register(db) as register:
         register.record_entries([(entry("RA-20261101-0000000001", created=created),
                                   [pdf_output("RA-20261101-0000000001")])], now=created)
         rendering = Output(kind="pdf", sha256="ab" * 32, path="/reports/m.pdf", size=10, audience="marketing")

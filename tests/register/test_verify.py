@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,20 +12,21 @@ from riskengine.digest import file_sha256
 from riskengine.register.store import Register
 from riskengine.register.verification import verify_report
 from tests.conftest import SAMPLES, run_cli
-from tests.register.conftest import cli, copy_database, tamper
+from tests.databases import Databases, tamper
+from tests.register.conftest import cli
 
 
 @pytest.fixture(scope="module")
-def assessed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+def assessed(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> tuple[Path | str, Path, str]:
     folder = tmp_path_factory.mktemp("verify")
-    db = folder / "register.db"
+    db = databases.new()
     result = run_cli("assess", str(SAMPLES / "pixelpath-analytics.xlsx"), "--offline", "-o", str(folder / "r.pdf"),
                      "--db", str(db))
     assert result.returncode == 0, result.stderr
     return db, folder / "r.pdf", json.loads((folder / "r.json").read_text())["assessment_id"]
 
 
-def test_an_unchanged_report_and_result_are_verified(assessed: tuple[Path, Path, str]) -> None:
+def test_an_unchanged_report_and_result_are_verified(assessed: tuple[Path | str, Path, str]) -> None:
     db, report, assessment_id = assessed
     for path, kind in ((report, "PDF (audience full)"), (report.with_suffix(".json"), "JSON")):
         result = cli(db, "verify", str(path))
@@ -35,7 +37,7 @@ def test_an_unchanged_report_and_result_are_verified(assessed: tuple[Path, Path,
 
 
 @pytest.mark.parametrize("where", [0.1, 0.5, 0.999])
-def test_one_changed_byte_is_detected(assessed: tuple[Path, Path, str], tmp_path: Path, where: float) -> None:
+def test_one_changed_byte_is_detected(assessed: tuple[Path | str, Path, str], tmp_path: Path, where: float) -> None:
     db, report, _ = assessed
     data = bytearray(report.read_bytes())
     data[int(len(data) * where)] ^= 0x20
@@ -47,7 +49,7 @@ def test_one_changed_byte_is_detected(assessed: tuple[Path, Path, str], tmp_path
     assert result.stdout == ""
 
 
-def test_a_changed_report_that_still_names_its_assessment_is_called_changed(assessed: tuple[Path, Path, str],
+def test_a_changed_report_that_still_names_its_assessment_is_called_changed(assessed: tuple[Path | str, Path, str],
                                                                              tmp_path: Path) -> None:
     db, report, assessment_id = assessed
     changed = tmp_path / "appended.pdf"
@@ -57,7 +59,7 @@ def test_a_changed_report_that_still_names_its_assessment_is_called_changed(asse
     assert f"it names {assessment_id}, whose recorded reports differ from this file: it was changed" in result.stderr
 
 
-def test_a_file_the_register_never_saw_is_not_verified(assessed: tuple[Path, Path, str], tmp_path: Path) -> None:
+def test_a_file_the_register_never_saw_is_not_verified(assessed: tuple[Path | str, Path, str], tmp_path: Path) -> None:
     db, _, _ = assessed
     stranger = tmp_path / "stranger.pdf"
     stranger.write_bytes(b"%PDF-1.4\n%%EOF\n")
@@ -68,18 +70,19 @@ def test_a_file_the_register_never_saw_is_not_verified(assessed: tuple[Path, Pat
     assert missing.returncode == 2
 
 
-def test_verify_says_the_register_is_intact(assessed: tuple[Path, Path, str]) -> None:
+def test_verify_says_the_register_is_intact(assessed: tuple[Path | str, Path, str]) -> None:
     db, report, assessment_id = assessed
     result = cli(db, "verify", str(report))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == f"  register   intact (4 records of {assessment_id} chained)"
 
 
-def test_a_genuine_report_in_an_altered_register_is_not_verified(assessed: tuple[Path, Path, str],
-                                                                 tmp_path: Path) -> None:
+def test_a_genuine_report_in_an_altered_register_is_not_verified(assessed: tuple[Path | str, Path, str],
+                                                                 tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
     """The file matches its record, but a sign-off was slipped in after the final one: the register cannot vouch."""
     db, report, assessment_id = assessed
-    copy = copy_database(db, tmp_path / "copy.db")
+    copy = copy_database(db)
     approved = cli(copy, "approve", assessment_id, "--role", "compliance", "--by", "Dana Ruiz", "--decision", "approve")
     assert approved.returncode == 0, approved.stderr
     tamper(copy, "INSERT INTO signoffs (assessment_id, report_sha256, role, signed_by, decision, note, signed_at) "
@@ -97,10 +100,11 @@ def test_a_genuine_report_in_an_altered_register_is_not_verified(assessed: tuple
     assert result.stdout.splitlines()[-1] == f"  register   altered: {problem}"
 
 
-def test_a_report_whose_record_was_deleted_is_shown_as_deleted(assessed: tuple[Path, Path, str],
-                                                               tmp_path: Path) -> None:
+def test_a_report_whose_record_was_deleted_is_shown_as_deleted(assessed: tuple[Path | str, Path, str],
+                                                               tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
     db, report, assessment_id = assessed
-    copy = copy_database(db, tmp_path / "copy.db")
+    copy = copy_database(db)
     sha256 = file_sha256(report)
     tamper(copy, "DELETE FROM outputs WHERE sha256 = :sha256", parameters={"sha256": sha256})
 
@@ -111,7 +115,7 @@ def test_a_report_whose_record_was_deleted_is_shown_as_deleted(assessed: tuple[P
             "it, the table no longer does") in result.stderr
 
 
-def test_verify_report_is_the_library_call_behind_the_command(assessed: tuple[Path, Path, str]) -> None:
+def test_verify_report_is_the_library_call_behind_the_command(assessed: tuple[Path | str, Path, str]) -> None:
     db, report, assessment_id = assessed
     with Register(db) as register:
         verification = verify_report(register, report)
@@ -122,13 +126,14 @@ def test_verify_report_is_the_library_call_behind_the_command(assessed: tuple[Pa
     assert (verification.status, verification.status_text, verification.signoffs) == ("pending", "not signed", ())
 
 
-def test_the_outcome_names_each_way_a_file_can_fail(assessed: tuple[Path, Path, str], tmp_path: Path) -> None:
+def test_the_outcome_names_each_way_a_file_can_fail(assessed: tuple[Path | str, Path, str], tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
     """What the command branches on: verified, changed (names a known assessment), unknown, untrusted."""
     db, report, assessment_id = assessed
     changed, stranger = tmp_path / "changed.pdf", tmp_path / "stranger.pdf"
     changed.write_bytes(report.read_bytes() + b"\n% edited\n")
     stranger.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    copy = copy_database(db, tmp_path / "copy.db")
+    copy = copy_database(db)
     tamper(copy, "UPDATE assessments SET tier = 'low'")
     with Register(db) as register:
         outcomes = {name: verify_report(register, path) for name, path in
@@ -141,10 +146,11 @@ def test_the_outcome_names_each_way_a_file_can_fail(assessed: tuple[Path, Path, 
     assert not outcomes["altered"].verified and "assessments" in outcomes["altered"].chain_status
 
 
-def test_a_signoff_is_bound_to_this_file_or_to_another_report(assessed: tuple[Path, Path, str],
-                                                              tmp_path: Path) -> None:
+def test_a_signoff_is_bound_to_this_file_or_to_another_report(assessed: tuple[Path | str, Path, str],
+                                                              tmp_path: Path,
+        copy_database: Callable[[Path | str], Path | str]) -> None:
     db, report, assessment_id = assessed
-    copy = copy_database(db, tmp_path / "copy.db")
+    copy = copy_database(db)
     signed = cli(copy, "approve", assessment_id, "--role", "it", "--by", "Sam Lee", "--decision", "approve",
                  "--report", str(report))
     assert signed.returncode == 0, signed.stderr
