@@ -10,7 +10,12 @@ SAMPLES := $(wildcard samples/*.xlsx)
 # A fixed clock makes the demo's reports reproducible byte for byte: 2026-11-24T09:00:00Z.
 DEMO_EPOCH ?= 1795510800
 
-.PHONY: demo test bench lint samples schema clean
+# The tests start a PostgreSQL server of their own on 127.0.0.1 (tests/databases.py), from the server programs of
+# Debian's postgresql package (or an initdb on the PATH).
+POSTGRES_INSTALL := sudo apt-get install -y postgresql
+POSTGRES_FOUND := $(wildcard /usr/lib/postgresql/*/bin/initdb)$(shell command -v initdb)
+
+.PHONY: demo test bench lint samples schema clean postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +40,21 @@ demo: $(STAMP)
 	@echo "reports in $(OUT)/"
 
 # One worker per core (pytest-xdist), a test file per worker at a time so module fixtures are built once.
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) postgresql
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
+
+# PostgreSQL's server programs for the tests: installed with apt when they are missing and this is root on a
+# system with apt-get; otherwise make stops with the command to run.
+postgresql:
+ifeq ($(POSTGRES_FOUND),)
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing PostgreSQL for the tests: apt-get install -y postgresql"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else \
+		echo "the tests run against a real PostgreSQL server; install its programs with: $(POSTGRES_INSTALL)" >&2; \
+		exit 1; \
+	fi
+endif
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check riskengine tests benchmarks
