@@ -63,9 +63,12 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    """A PostgreSQL cluster of the test session, on 127.0.0.1; ``create`` gives a new database's URL."""
+    """A PostgreSQL cluster of the test session, on 127.0.0.1; ``take`` gives an empty database's URL.
 
-    def __init__(self) -> None:
+    ``durable``: commits wait for the disk, as on a team's server (the benchmarks); the tests' server does not.
+    """
+
+    def __init__(self, *, durable: bool = False) -> None:
         self.programs = server_programs()
         self.folder = Path(tempfile.mkdtemp(prefix="riskengine-postgresql-"))
         self._as_user: list[str] = []
@@ -80,7 +83,9 @@ class PostgresServer:
         self._run("initdb", "-D", str(data), "-U", USER, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
                   "--no-sync")
         settings = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.folder} "
-                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+                    "-c max_connections=200")
+        if not durable:
+            settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(data), "-l", str(self.folder / "server.log"), "-w", "-t", "60", "-o", settings,
                   "start")
 
