@@ -250,3 +250,29 @@ def test_an_evidence_store_that_cannot_be_opened_is_a_store_error(tmp_path: Path
     junk.write_bytes(b"not a database" * 100)
     with pytest.raises(StoreError, match=f"^{re.escape(str(junk))}: not a usable riskengine database"):
         EvidenceStore(junk)
+
+
+def test_the_same_records_hash_the_same_on_both_backends(tmp_path: Path, postgresql_server: PostgresServer) -> None:
+    """The chain's canonical form is the values as either backend gives them back (floats, integers, the
+    compressed result's bytes): the same entries recorded at the same time leave the same head."""
+    from riskengine.register.store import Register
+    from tests.register.conftest import entry, pdf_output
+
+    url = postgresql_server.take()
+    try:
+        heads = []
+        for location in (tmp_path / "register.db", url):
+            with Register(location) as register:
+                for number in range(3):
+                    created = NOW + dt.timedelta(days=number)
+                    assessment_id = f"RA-20261124-000000000{number}"
+                    register.record_entries([(entry(assessment_id, residual=40.0 + number / 3, created=created,
+                                                    reassess_by=created.date()), [pdf_output(assessment_id)])],
+                                            now=created)
+                register.sign("RA-20261124-0000000002", role="it", signed_by="Ada Admin", decision="approve", now=NOW)
+                report = register.check_chain()
+            assert report.intact and report.records == 10
+            heads.append(report.head)
+    finally:
+        postgresql_server.give_back(url)
+    assert heads[0] == heads[1]
