@@ -9,8 +9,8 @@ through. That SQL is written once, in what SQLite and PostgreSQL both speak: nam
 ``INSERT ... ON CONFLICT``, row values. Two transports carry it:
 
 - **a path**: the standard library's ``sqlite3``, as riskengine always did. SQLAlchemy is not imported on this
-  path: importing it costs about 0.2 s of CPU (its whole expression language, asyncio and ssl come with it), three
-  times all of a ``history`` (0.07 s), and ``history`` and ``due`` must answer in well under 0.2 s, start-up
+  path: importing it costs 0.18 s of CPU (its whole expression language, asyncio and ssl come with it), more than
+  twice all of a ``history`` (0.07 s), and ``history`` and ``due`` must answer in well under 0.2 s, start-up
   included (figures in docs/database.md).
 - **a URL**: SQLAlchemy Core: an ``Engine`` (no pool: one connection per ``Database``), ``text()`` statements,
   and for SQLite a ``connect`` event that sets each connection up as the path transport does.
@@ -75,8 +75,8 @@ WRITE_LOCK = 0x7269736B
 the database would have to choose another key."""
 URL_SCHEMES = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg", "postgresql+psycopg": "postgresql+psycopg",
                "postgres": "postgresql+psycopg"}
-"""The URL schemes riskengine runs on, and the SQLAlchemy dialect and driver each opens (psycopg 3 for PostgreSQL,
-whatever SQLAlchemy's default driver is)."""
+"""The URL schemes riskengine runs on, and the SQLAlchemy dialect and driver each opens: psycopg 3 for PostgreSQL
+(SQLAlchemy's default there is psycopg2), pysqlite for SQLite."""
 
 _BEGIN_WRITING = {"sqlite": ("BEGIN IMMEDIATE",),
                   "postgresql": ("BEGIN", f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")}

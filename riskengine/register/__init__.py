@@ -1,10 +1,11 @@
 """The register: assessments over time, their outputs' hashes, sign-offs, and what is due for reassessment.
 
-It lives in the riskengine database (SQLite, the same file as the evidence store: ``RISKENGINE_DB`` or the
-user's data folder). Imported lazily, like ``riskengine`` itself, so the fast commands stay fast::
+It lives in the riskengine database, shared with the evidence store: a SQLite file (``RISKENGINE_DB`` or the
+user's data folder) or a PostgreSQL database named by URL (``riskengine.database``). Imported lazily, like
+``riskengine`` itself, so the fast commands stay fast::
 
     from riskengine.register import Register
-    with Register(path) as register:
+    with Register(path_or_url) as register:
         for vendor in register.due(date(2027, 1, 31)):
             print(vendor.name, vendor.reassess_by)
         print(register.check_chain().summary())   # every row hash-chained: does the register prove its history?
