@@ -321,6 +321,7 @@ def _scan_events(text: str, name: str, limits: YamlLimits) -> None:
     """Walk libyaml's events once, keeping expanded sizes; raise ``YamlSyntaxError`` at the first breach."""
     scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
     starts, ends = (yaml.SequenceStartEvent, yaml.MappingStartEvent), (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    tagged = (scalar, *starts)
     anchors: dict[str, _Anchored] = {}
     open_nodes: list[_Open] = []
     chars = nodes = 0
@@ -334,9 +335,10 @@ def _scan_events(text: str, name: str, limits: YamlLimits) -> None:
         while loader.check_event():
             event = loader.get_event()
             kind = type(event)
-            if kind in (scalar, *starts) and event.tag not in _CORE_TAGS:
-                raise refuse(event, f"the tag {event.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed: riskengine reads plain data (strings, "
-                                    "numbers, booleans, null, lists and mappings), never tagged objects", limit=False)
+            if kind in tagged and event.tag not in _CORE_TAGS:
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                raise refuse(event, f"the tag {tag} is not allowed: riskengine reads plain data (strings, numbers, "
+                                    "booleans, null, lists and mappings), never tagged objects", limit=False)
             if kind is scalar:
                 value: str = event.value
                 if len(value) > limits.max_string_chars:
