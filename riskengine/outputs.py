@@ -75,7 +75,7 @@ def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, regi
     try:
         if evidence_store is not None and assessment.evidence is not None:
             evidence_store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
-                                      assessment.evidence.items)
+                                      assessment.evidence.records)
         register.record(assessment, outputs=outputs, run_key=key, result=json_bytes, now=now)
     except (sqlite3.Error, DatabaseError) as exc:  # the files are whole; only the record is missing: say so
         raise NotRecordedError(

@@ -205,7 +205,7 @@ def record_evidence(store_path: Path, assessment: Assessment) -> None:
     if assessment.evidence is not None:
         with EvidenceStore(store_path) as store:
             store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
-                             assessment.evidence.items)
+                             assessment.evidence.records)
 
 
 def _labels(bank: QuestionBank) -> dict[str, str]:

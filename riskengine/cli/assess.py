@@ -108,6 +108,8 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
     click.echo(f"{assessment.vendor.legal_name or file.name}: {outcome_line(risk)}, {len(assessment.findings)} "
                f"findings, {len(risk.knockouts)} knockouts")
     click.echo(f"wrote {pdf} and {json_out} ({assessment.assessment_id})")
+    if assessment.evidence is not None and (no_network := assessment.evidence.no_network()):
+        click.echo(f"warning: {no_network}", err=True)
     for missing in risk.missing:
         place = f" ({missing.place})" if missing.place else ""
         click.echo(f"  missing {missing.question_id or missing.fact}{place}: {missing.why}; needed by "

@@ -23,6 +23,8 @@ def enrich(domain: str, email: bool, as_json: bool, db_path: Path | None, networ
     now, settings = run_clock(), network.settings()  # both checked before the database is opened
     with EvidenceStore(database(db_path)) as store:
         evidence = gather_evidence(domain, settings=settings, now=now, store=store, sends_email=email)
+    if no_network := evidence.no_network():
+        click.echo(f"warning: {no_network}", err=True)
     if as_json:
         click.echo(evidence.model_dump_json(indent=2))
         return

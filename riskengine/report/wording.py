@@ -566,6 +566,7 @@ class EvidenceWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "intro": frozenset({"domain", "mode", "passed", "failed", "unknown"}),
         "run_hash": frozenset({"hash"}),
+        "network": frozenset({"reason"}),
         "collapsed": frozenset({"kind", "count", "reason"}),
         "collapsed_one": frozenset({"kind", "reason"}),
     }
@@ -573,6 +574,8 @@ class EvidenceWording(Sentences):
     intro: str
     unknown_note: str
     run_hash: str
+    network: str
+    """Whether the network answered before any check was trusted (shown when the run asked it)."""
     modes: dict[Mode, str]
     kinds: dict[Kind, str]
     statuses: dict[Status, str]
@@ -591,7 +594,8 @@ class EvidenceWording(Sentences):
     nothing_checked: str
     collapsed_title: str
     collapsed: str
-    """An offline run: the checks of one kind that were not made, in one line instead of a row each."""
+    """An offline run, or one whose network did not answer: the checks of one kind that were not made, in one line
+    instead of a row each."""
     collapsed_one: str
 
     @model_validator(mode="after")
