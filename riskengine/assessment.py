@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from riskengine.enrich.gather import EvidenceSet
 from riskengine.errors import Problem
+from riskengine.filekind import HEAD_BYTES
 from riskengine.inventory.analysis import GraphFindings
 from riskengine.questionnaire.submission import Coverage
 from riskengine.score.result import Finding, RiskResult
@@ -100,11 +101,31 @@ def load_result(path: Path) -> Assessment:
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise UsageError(f"{path}: {size:,} bytes is not a riskengine JSON result (the limit is {MAX_JSON_BYTES:,})")
+    content = path.read_bytes()
+    _refuse_another_kind(path, content[:HEAD_BYTES])
     try:
-        return Assessment.model_validate_json(path.read_bytes())
+        return Assessment.model_validate_json(content)
     except ValidationError as exc:
         raise UsageError(f"{path}: not a riskengine JSON result ({exc.error_count()} problems, first: "
                          f"{exc.errors()[0]['msg']})") from exc
+
+
+def _refuse_another_kind(path: Path, head: bytes) -> None:
+    """A file of another kind (the PDF report, the questionnaire, an inventory) is named as what it is, with where
+    to look instead: for a PDF, the JSON result written beside it when there is one."""
+    from riskengine.errors import UsageError
+    from riskengine.filekind import PDF, RESULT, identify
+
+    kind = identify(head)
+    if kind is None or kind is RESULT:
+        return
+    advice = kind.advice(path)
+    if kind is PDF:
+        beside = path.with_suffix(".json")
+        advice = (f"the JSON result written with it is {beside}" if beside.is_file() else
+                  "the JSON result is the file assess writes with the report (--json; by default the report's name "
+                  "with .json)")
+    raise UsageError(f"{path}: this is {kind.what}, not a riskengine JSON result; {advice}")
 
 
 def assessment_json(assessment: Assessment) -> bytes:

@@ -4,7 +4,7 @@ others. Every import counts, those inside functions too: a lazy import is still 
 From the bottom up; a module may import its own layer and those below:
 
     kernel   facts, errors, digest, datafile, resources, exports, atomic, cells, clock, database, collector,
-             runfiles
+             runfiles, filekind
     policy   policy, questionnaire.bank, score.profile, report.wording, report.scorecard, tco.assumptions,
              inventory.vocabulary, inventory.effort, enrich.kinds, enrich.web_scoring, portfolio.wording,
              organisation, conditions
@@ -26,7 +26,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "riskengine"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kernel", ("facts", "errors", "digest", "datafile", "resources", "exports", "atomic", "cells", "clock",
-                "database", "collector", "runfiles")),
+                "database", "collector", "runfiles", "filekind")),
     ("policy", ("policy", "questionnaire.bank", "score.profile", "report.wording", "report.scorecard",
                 "tco.assumptions", "inventory.vocabulary", "inventory.effort", "enrich.kinds", "enrich.web_scoring",
                 "portfolio.wording", "organisation", "conditions")),

@@ -275,10 +275,21 @@ def _show_offers(table: OfferTable, assumptions: Assumptions) -> None:
 @click.command("explain")
 @click.argument("result", type=EXISTING)
 @click.option("--rule", "rule_id", metavar="ID", help="Only the trail of this rule (control, knockout, factor).")
-def explain_command(result: Path, rule_id: str | None) -> None:
-    """Print the trail behind a score from a JSON RESULT written by assess."""
+@policy_options
+def explain_command(result: Path, rule_id: str | None, policy: PolicyOptions) -> None:
+    """Print the trail behind a score from a JSON RESULT written by assess.
+
+    \b
+    riskengine explain northwind-mail.json
+    riskengine explain northwind-mail.json --rule IAM-SCIM
+
+    A rule of the scoring profile that did not apply to this assessment says so (exit 0); an id that is no rule
+    of the profile (default: the shipped one, or --profile, --policy) is an error naming the closest ids (exit 2).
+    Given the PDF report instead of RESULT, it names the JSON result written beside it.
+    """
     from riskengine.assessment import load_result
     from riskengine.explain import explain
 
-    for line in explain(load_result(result), rule_id):
+    assessment = load_result(result)
+    for line in explain(assessment, rule_id, profile=policy.load().profile if rule_id is not None else None):
         click.echo(line)
