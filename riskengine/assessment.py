@@ -12,7 +12,9 @@ from riskengine.enrich.gather import EvidenceSet
 from riskengine.errors import Problem
 from riskengine.filekind import HEAD_BYTES
 from riskengine.inventory.analysis import GraphFindings
+from riskengine.organisation import DEFAULT_ORG
 from riskengine.questionnaire.submission import Coverage
+from riskengine.report.wording import ReportWording
 from riskengine.score.result import Finding, RiskResult
 from riskengine.tco.result import TcoResult
 
@@ -65,6 +67,27 @@ class OpenQuestion(_Frozen):
     question: str
 
 
+class NotConsidered(_Frozen):
+    """An input the assessment was run without, and what it therefore did not assess."""
+
+    role: Literal["inventory", "org_profile"]
+    effect: str
+    """What was not assessed, as the policy words it (``templates/report.yaml``, ``not_considered``)."""
+
+
+def not_considered(wording: ReportWording, *, inventory: bool, org_profile: bool) -> tuple[NotConsidered, ...]:
+    """What a run without an inventory or an organisation profile (``inventory``, ``org_profile``: whether each was
+    given) leaves out: the same sentences on the command line, in the report and in the JSON."""
+    text = wording.not_considered
+    missing: list[NotConsidered] = []
+    if not inventory:
+        missing.append(NotConsidered(role="inventory", effect=text.inventory))
+    if not org_profile:
+        missing.append(NotConsidered(role="org_profile", effect=text.org_profile.format(
+            currency=DEFAULT_ORG.currency, years=DEFAULT_ORG.horizon_years)))
+    return tuple(missing)
+
+
 class Assessment(_Frozen):
     """One assessment of one vendor; ``model_dump_json()`` of this is the JSON result."""
 
@@ -87,6 +110,8 @@ class Assessment(_Frozen):
     """How a questionnaire in a foreign format (CAIQ, HECVAT, VSAQ, a one-off) covered our bank; None for ours."""
     not_covered: tuple[OpenQuestion, ...] = ()
     """Our questions that foreign questionnaire does not answer, in bank order, with their text."""
+    not_considered: tuple[NotConsidered, ...] = ()
+    """The inputs the run was without (no inventory, no organisation profile) and what each leaves out."""
 
 
 def load_result(path: Path) -> Assessment:

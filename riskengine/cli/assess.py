@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, usage
+from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, usage, warn
 from riskengine.cli.options import (
     AUDIENCES,
     EXISTING,
@@ -108,6 +108,8 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
     click.echo(f"{assessment.vendor.legal_name or file.name}: {outcome_line(risk)}, {len(assessment.findings)} "
                f"findings, {len(risk.knockouts)} knockouts")
     click.echo(f"wrote {pdf} and {json_out} ({assessment.assessment_id})")
+    for item in assessment.not_considered:
+        warn(item.effect)
     for missing in risk.missing:
         place = f" ({missing.place})" if missing.place else ""
         click.echo(f"  missing {missing.question_id or missing.fact}{place}: {missing.why}; needed by "
@@ -226,6 +228,8 @@ def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, or
     now, source = evidence_source(store, network.settings(), run_clock(), policy=judged_by)
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile, policy=judged_by,
                                 evidence_source=source)
+    for item in assessment.not_considered:
+        warn(item.effect)
     if assessment.tco is None:
         usage(f"{file}: the assessment priced no TCO")
     if offers is not None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.errors import EXIT_INPUT
+from riskengine.cli.errors import EXIT_INPUT, warn
 from riskengine.cli.options import (
     EACH_TOOL,
     EXISTING,
@@ -28,6 +28,7 @@ from riskengine.cli.options import (
 
 if TYPE_CHECKING:
     from riskengine.pipeline import Audience
+    from riskengine.report.wording import ReportWording
 
 
 @click.command()
@@ -74,6 +75,7 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
     settings = BatchSettings(outdir=outdir, store_path=database(db_path), now=run_clock(),
                              network=network.settings(), inventory=inventory, org_profile=org_profile,
                              policy=policy.load(), audience=audience)
+    _warn_not_considered(settings.policy.wording, inventory, org_profile)
     console = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("eta"), TimeRemainingColumn(), console=console, disable=not console.is_terminal)
@@ -151,6 +153,7 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
         outputs=[("comparison PDF", output, "pdf"), ("comparison JSON", json_path, "json")],
         database=store, force=force))
     judged_by = policy.load()
+    _warn_not_considered(judged_by.wording, inventory, org_profile)
     now, source = evidence_source(store, network.settings(), run_clock(), policy=judged_by)
     assessments = assess_candidates(questionnaires, now=now, inventory=inventory, org_profile=org_profile,
                                     policy=judged_by, evidence_source=source)
@@ -165,3 +168,11 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
                    f"residual {row.residual:.1f}")
     click.echo(comparison.recommendation)
     click.echo(f"wrote {output}" + (f" and {json_path}" if json_path is not None else ""))
+
+
+def _warn_not_considered(wording: ReportWording, inventory: Path | None, org_profile: Path | None) -> None:
+    """Before the first vendor: what every assessment of the run will leave out (each JSON records it too)."""
+    from riskengine.assessment import not_considered
+
+    for item in not_considered(wording, inventory=inventory is not None, org_profile=org_profile is not None):
+        warn(item.effect)
