@@ -95,7 +95,8 @@ def _check_rule_id(assessment: Assessment, profile: ScoringProfile, rule_id: str
     message = f"--rule {rule_id}: no rule has this id in scoring profile {judged}"
     if risk.profile != judged:
         message += f" (the assessment was judged by {risk.profile}: give its profile with --profile or --policy)"
-    message += f"; closest: {', '.join(closest)}" if closest else "; `riskengine explain RESULT` lists the rules that moved the score"
+    message += (f"; closest: {', '.join(closest)}" if closest else
+                "; `riskengine explain RESULT` lists the rules that moved the score")
     raise UsageError(message)
 
 

@@ -35,7 +35,8 @@ PDF = FileKind("pdf", "a PDF (a report?)", "`riskengine verify {path}` says whet
                                             "knows")
 WORKBOOK = FileKind("workbook", "an Excel workbook (a questionnaire?)",
                     "`riskengine assess {path}` assesses it and writes the JSON result")
-RESULT = FileKind("result", "a riskengine JSON result (what assess writes)", "did you mean `riskengine explain {path}`?")
+RESULT = FileKind("result", "a riskengine JSON result (what assess writes)",
+                  "did you mean `riskengine explain {path}`?")
 _INVENTORY_USE = "did you mean `riskengine inventory check {path}`, or --inventory {path}?"
 INVENTORY = FileKind("inventory", "a YAML inventory", _INVENTORY_USE)
 BACKSTAGE = FileKind("backstage", "a Backstage catalog (an inventory)", _INVENTORY_USE)

@@ -8,7 +8,7 @@ From the bottom up; a module may import its own layer and those below:
     policy   policy, questionnaire.bank, score.profile, report.wording, report.scorecard, tco.assumptions,
              inventory.vocabulary, inventory.effort, enrich.kinds, enrich.web_scoring, portfolio.wording,
              organisation, conditions
-    read     questionnaire, importers, inventory, enrich
+    read     questionnaire, importers, inventory, enrich, settings
     judge    score, tco
     stages   assessment, pipeline, validation, schema, explain
     output   report, register, outputs
@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("policy", ("policy", "questionnaire.bank", "score.profile", "report.wording", "report.scorecard",
                 "tco.assumptions", "inventory.vocabulary", "inventory.effort", "enrich.kinds", "enrich.web_scoring",
                 "portfolio.wording", "organisation", "conditions")),
-    ("read", ("questionnaire", "importers", "inventory", "enrich")),
+    ("read", ("questionnaire", "importers", "inventory", "enrich", "settings")),
     ("judge", ("score", "tco")),
     ("stages", ("assessment", "pipeline", "validation", "schema", "explain")),
     ("output", ("report", "register", "outputs")),

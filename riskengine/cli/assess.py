@@ -11,13 +11,13 @@ import click
 
 from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, usage, warn
 from riskengine.cli.options import (
-    AUDIENCES,
     EXISTING,
     OUTPUT,
     TIERS,
     NetworkOptions,
     PolicyOptions,
     audience_option,
+    configured,
     database,
     db_option,
     force_option,
@@ -28,6 +28,7 @@ from riskengine.cli.options import (
     policy_options,
 )
 from riskengine.cli.text import cut
+from riskengine.settings.keys import AUDIENCES
 
 if TYPE_CHECKING:
     from riskengine.pipeline import Audience
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
+@configured
 @click.argument("file", type=EXISTING)
 @inventory_option()
 @org_option
@@ -122,12 +124,13 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
 
 
 @click.command("render")
+@configured
 @click.argument("source", metavar="ID|RESULT.json")
 @policy_options
 @db_option
 @click.option("-o", "--output", type=OUTPUT, required=True, help="The PDF report to write.")
-@click.option("--audience", type=click.Choice(AUDIENCES), default="full", show_default=True,
-              help="Sections and voice of the PDF.")
+@click.option("--audience", type=click.Choice(AUDIENCES),
+              help="Sections and voice of the PDF. Default: audience in riskengine.toml, else full.")
 @force_option
 def render_command(source: str, policy: PolicyOptions, db_path: Path | None, output: Path, audience: Audience,
                    force: bool) -> None:
@@ -175,6 +178,7 @@ def render_command(source: str, policy: PolicyOptions, db_path: Path | None, out
 
 
 @click.command("tco")
+@configured
 @click.argument("file", type=EXISTING)
 @click.option("--offer", "offers_path", type=EXISTING, metavar="OFFERS.yaml",
               help="Offers to price beside the questionnaire's (other plans, other vendors; docs/tco.md, "
@@ -277,6 +281,7 @@ def _show_offers(table: OfferTable, assumptions: Assumptions) -> None:
 
 
 @click.command("explain")
+@configured
 @click.argument("result", type=EXISTING)
 @click.option("--rule", "rule_id", metavar="ID", help="Only the trail of this rule (control, knockout, factor).")
 @policy_options

@@ -18,6 +18,7 @@ from riskengine.cli.options import (
     NetworkOptions,
     PolicyOptions,
     audience_option,
+    configured,
     database,
     force_option,
     inventory_option,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
+@configured
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @inventory_option(help=EACH_TOOL)
 @org_option
@@ -109,6 +111,7 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
 
 
 @click.command("compare", short_help="Compare vendors for the same need and recommend one.")
+@configured
 @click.argument("questionnaires", nargs=-1, type=EXISTING)
 @inventory_option(help=EACH_TOOL)
 @org_option
