@@ -203,7 +203,9 @@ def effective_settings(command_line: Mapping[str, object] | None = None, *, conf
     settings: list[Setting] = []
     for key in KEYS:
         if key.name in given:
-            settings.append(Setting(key, given[key.name], Source("command line", key.option)))
+            value = given[key.name]
+            option = key.off if value is False and key.off else key.option
+            settings.append(Setting(key, value, Source("command line", option)))
         elif key.name in from_environment:
             settings.append(Setting(key, from_environment[key.name], Source("environment", key.environment)))
         elif key.name in from_file:
@@ -242,8 +244,12 @@ def _absolute(path: Path, cwd: Path) -> Path:
 
 
 def _read_file(path: Path) -> dict[str, tuple[object, int | None]]:
-    """The settings ``path`` holds: name -> (value, line); paths made absolute against the file's folder."""
+    """The settings ``path`` holds: name -> (value, line); paths made absolute against the file's folder. The null
+    device (``--config /dev/null``) holds none: how to run without the file a search would find."""
     from riskengine.runfiles import require_regular_file
+
+    if path == Path(os.devnull):
+        return {}
     from riskengine.settings.schema import read_settings
 
     require_regular_file(path)

@@ -22,6 +22,8 @@ class Key(NamedTuple):
     kind: Kind
     help: str
     default: object = None
+    off: str = ""
+    """A flag's option that turns it off (``--online``)."""
 
     @property
     def option(self) -> str:
@@ -42,7 +44,7 @@ KEYS: tuple[Key, ...] = (
     Key("bank", "file", "question bank (over the policy folder's)"),
     Key("db", "database", "the riskengine database: register and evidence store (SQLite)"),
     Key("audience", "audience", "sections and voice of the PDF reports: full, it, marketing or compliance", "full"),
-    Key("network.offline", "flag", "never connect: use only evidence already in the store", False),
+    Key("network.offline", "flag", "never connect: use only evidence already in the store", False, "--online"),
     Key("network.allow-network", "list", "non-public networks (CIDR) that may be reached anyway", ()),
     Key("network.resolve", "list", "HOST:ADDR: use ADDR for HOST instead of DNS", ()),
     Key("network.whois-server", "text", "send WHOIS queries to this HOST:PORT"),
