@@ -280,3 +280,30 @@ def test_the_demo_keeps_to_its_own_register_and_never_touches_home(tmp_path: Pat
     assert names == ["GlowUp Technologies Pte. Ltd.", "Northwind Mailworks B.V.", "PixelPath Labs, Inc."]
     for name in ("northwind-mail", "pixelpath-analytics", "glowup-loyalty"):
         assert json.loads((out / f"{name}.json").read_text())["not_considered"] == [], "the samples' settings apply"
+
+
+def test_the_worked_example_of_the_docs_is_its_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/configuration.md: its riskengine.toml, and what config and assess print with it, line for line (the
+    example's folder is /tmp/acme; here it is a temporary one)."""
+    import re
+
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    toml = re.search(r"```toml\n(.*?)```", doc, re.DOTALL)
+    session = re.search(r"```sh\n\$ cd /tmp/acme/vendors/2026-q4\n(.*?)```", doc, re.DOTALL)
+    assert toml is not None and session is not None
+    (tmp_path / "riskengine.toml").write_text(toml.group(1), encoding="utf-8")
+    shutil.copy(SAMPLES / "inventory.yaml", tmp_path / "inventory.yaml")
+    shutil.copy(SAMPLES / "org-profile.yaml", tmp_path / "org-profile.yaml")
+    work = tmp_path / "vendors" / "2026-q4"
+    work.mkdir(parents=True)
+    shutil.copy(NORTHWIND, work / "northwind-mail.xlsx")
+    monkeypatch.chdir(work)
+    shown = session.group(1).replace("/tmp/acme", str(tmp_path))
+    for command, expected in re.findall(r"^\$ riskengine (.*?)\n(.*?)(?=^\$ |\Z)", shown, re.DOTALL | re.MULTILINE):
+        result = _run(*command.split())
+        assert result.exit_code == 0, result.output
+        assert _words(result.output) == _words(expected), command  # the columns' width follows the path's
+
+
+def _words(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines()]
