@@ -198,7 +198,8 @@ _META = "riskengine.settings"
 config_option = click.option(
     "--config", "config_path", type=EXISTING, metavar="PATH",
     help="Settings file (TOML). Default: RISKENGINE_CONFIG, else riskengine.toml in the working folder or its "
-         "parents. Options given here override it; `riskengine config` shows the settings in effect.")
+         "parents; /dev/null for none. Options given here override it; `riskengine config` shows the settings in "
+         "effect.")
 
 
 def configured(command: Command, *, announce: bool = True) -> Command:
