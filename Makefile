@@ -24,15 +24,17 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
+# The samples' settings (inventory, org profile, offline) are samples/riskengine.toml; the demo records in a register
+# of its own in $(OUT), never the user's (tests/cli/test_config.py runs this target with HOME elsewhere).
 demo: $(STAMP)
 	@mkdir -p $(OUT)
 	@for questionnaire in $(SAMPLES); do \
 		name=$$(basename $$questionnaire .xlsx); \
 		SOURCE_DATE_EPOCH=$(DEMO_EPOCH) $(BIN)/riskengine assess $$questionnaire \
-			--inventory samples/inventory.yaml --org samples/org-profile.yaml --offline \
+			--config samples/riskengine.toml --offline --db $(OUT)/riskengine.db \
 			-o $(OUT)/$$name.pdf --json $(OUT)/$$name.json || exit $$?; \
 	done
-	@echo "reports in $(OUT)/"
+	@echo "reports in $(OUT)/, recorded in $(OUT)/riskengine.db"
 
 # One worker per core (pytest-xdist), a test file per worker at a time so module fixtures are built once.
 test: $(DEV_STAMP)

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Literal
 
 from riskengine import __version__
-from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, OpenQuestion, Vendor, Versions
+from riskengine.assessment import (
+    AnsweredQuestion,
+    Assessment,
+    InputFile,
+    OpenQuestion,
+    Vendor,
+    Versions,
+    not_considered,
+)
 from riskengine.digest import file_sha256
 from riskengine.enrich.checks import all_checks
 from riskengine.enrich.gather import EvidenceSet, evidence_facts, gather_evidence
@@ -162,6 +170,8 @@ def assess(
         warnings=submission.warnings,
         coverage=submission.coverage,
         not_covered=_open_questions(bank, submission),
+        not_considered=not_considered(policy.wording, inventory=inventory is not None,
+                                      org_profile=org_profile is not None),
     )
 
 

@@ -4,11 +4,11 @@ others. Every import counts, those inside functions too: a lazy import is still 
 From the bottom up; a module may import its own layer and those below:
 
     kernel   facts, errors, digest, datafile, resources, exports, atomic, cells, clock, database, collector,
-             runfiles
+             runfiles, filekind
     policy   policy, questionnaire.bank, score.profile, report.wording, report.scorecard, tco.assumptions,
              inventory.vocabulary, inventory.effort, enrich.kinds, enrich.web_scoring, portfolio.wording,
              organisation, conditions
-    read     questionnaire, importers, inventory, enrich
+    read     questionnaire, importers, inventory, enrich, settings
     judge    score, tco
     stages   assessment, pipeline, validation, schema, explain
     output   report, register, outputs
@@ -26,11 +26,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "riskengine"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kernel", ("facts", "errors", "digest", "datafile", "resources", "exports", "atomic", "cells", "clock",
-                "database", "collector", "runfiles")),
+                "database", "collector", "runfiles", "filekind")),
     ("policy", ("policy", "questionnaire.bank", "score.profile", "report.wording", "report.scorecard",
                 "tco.assumptions", "inventory.vocabulary", "inventory.effort", "enrich.kinds", "enrich.web_scoring",
                 "portfolio.wording", "organisation", "conditions")),
-    ("read", ("questionnaire", "importers", "inventory", "enrich")),
+    ("read", ("questionnaire", "importers", "inventory", "enrich", "settings")),
     ("judge", ("score", "tco")),
     ("stages", ("assessment", "pipeline", "validation", "schema", "explain")),
     ("output", ("report", "register", "outputs")),

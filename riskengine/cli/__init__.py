@@ -10,8 +10,11 @@ runs), so that ``riskengine --help`` and the register's quick commands start fas
     inventory       inventory check
     many            batch, compare
     register        history, approve, verify, due, register check
+    config          config
 
-Shared options (network, inventory, database, ...) are declared once in ``riskengine.cli.options``.
+Shared options (network, inventory, database, ...) are declared once in ``riskengine.cli.options``, with
+``configured``: what the command line leaves out comes from the environment and riskengine.toml
+(``riskengine.settings``).
 """
 
 from __future__ import annotations
@@ -47,6 +50,9 @@ _COMMANDS = {
                                                     "JSON each, and the portfolio summary."),
     "compare": _Entry("riskengine.cli.many", "compare_command", "Compare vendors for the same need and recommend one.",
                       cut=False),
+    "config": _Entry("riskengine.cli.config", "config_command", "Show the settings in effect and where each came "
+                                                                "from: default, file:line, environment or command "
+                                                                "line."),
     "due": _Entry("riskengine.cli.register", "due", "Vendors whose reassessment date (set by the tier of their latest "
                                                     "assessment) has passed or is near."),
     "enrich": _Entry("riskengine.cli.enrich", "enrich", "Show the outside evidence for one DOMAIN: registration, DNS "

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from riskengine.cli.options import NetworkOptions, database, json_flag, network_options
+from riskengine.cli.options import NetworkOptions, configured, database, json_flag, network_options
 
 
 @click.command()
+@configured
 @click.argument("domain")
 @network_options
 @click.option("--email", is_flag=True, help="Also check DKIM selectors, as for a tool that sends email as us.")

@@ -13,6 +13,7 @@ from riskengine.cli.options import (
     OUTPUT,
     PolicyOptions,
     bank_option,
+    configured,
     database,
     force_option,
     format_options,
@@ -22,6 +23,7 @@ from riskengine.cli.options import (
 
 
 @click.command()
+@configured
 @click.argument("out", type=OUTPUT)
 @bank_option
 @force_option
@@ -45,6 +47,7 @@ def template(out: Path, bank_path: Path | None, force: bool) -> None:
 
 
 @click.command()
+@configured
 @click.argument("file", type=EXISTING)
 @inventory_option(help="Check integration rows against this inventory.")
 @policy_options
@@ -77,6 +80,7 @@ def validate(file: Path, inventory: Path | None, policy: PolicyOptions, format_n
 
 
 @click.command("import", short_help="Convert a vendor's own questionnaire into ours, pre-filled.")
+@configured
 @click.argument("file", type=EXISTING)
 @click.option("-o", "--output", required=True, type=OUTPUT,
               help="Where to write our questionnaire, pre-filled (.xlsx). Never the vendor's file.")

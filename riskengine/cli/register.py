@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from riskengine.cli.errors import EXIT_UNVERIFIED, usage
-from riskengine.cli.options import EXISTING, database, db_option, json_flag
+from riskengine.cli.options import EXISTING, configured, database, db_option, json_flag
 from riskengine.cli.text import cut, plural
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def _register(db_path: Path | None) -> Register:
 
 
 @click.command()
+@configured
 @click.argument("selection", nargs=-1, metavar="[VENDOR | ID | ID1 ID2]")
 @click.option("--diff", is_flag=True,
               help="Show what changed: between ID1 and ID2, from the assessment before ID to ID, or between the "
@@ -150,6 +151,7 @@ def _minute(iso: str) -> str:
 
 
 @click.command()
+@configured
 @click.argument("assessment_id")
 @click.option("--role", type=click.Choice(["it", "marketing", "compliance"]), required=True,
               help="The council role signing.")
@@ -182,6 +184,7 @@ def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDec
 
 
 @click.command()
+@configured
 @click.argument("report", type=EXISTING)
 @db_option
 def verify(report: Path, db_path: Path | None) -> None:
@@ -233,6 +236,7 @@ def _recorded_as(kind: str, audience: str, assessment_id: str) -> str:
 
 
 @click.command()
+@configured
 @click.option("--within", "within_days", type=click.IntRange(min=0), default=DUE_WITHIN_DAYS, show_default=True,
               metavar="DAYS", help="Also list vendors due within this many days.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -276,6 +280,7 @@ def register_group() -> None:
 
 
 @register_group.command("check")
+@configured
 @db_option
 @click.option("--head", metavar="HASH",
               help="A head printed by an earlier check and kept away from the file: the chain must still hold it "

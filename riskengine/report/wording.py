@@ -195,6 +195,17 @@ class InputsWording(Sentences):
     schema_: str = Field(alias="schema")
 
 
+class NotConsideredWording(Sentences):
+    """The inputs an assessment was run without, and what each leaves out: a row on the cover, a list in the Inputs
+    section, a warning on the command line and ``not_considered`` in the JSON, each sentence as written."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {"org_profile": frozenset({"currency", "years"})}
+    label: str
+    intro: str
+    inventory: str
+    org_profile: str
+
+
 _BORDERLINE = frozenset({"residual", "distance", "threshold", "tier", "other_tier"})
 
 
@@ -1032,6 +1043,7 @@ class ReportWording(_Frozen):
     tco: TcoWording
     evidence: EvidenceWording
     inputs: InputsWording
+    not_considered: NotConsideredWording
     signoff: SignoffWording
     glossary: GlossaryWording
     appendix: AppendixWording
