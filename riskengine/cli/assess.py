@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, usage
+from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, report_problems, usage
 from riskengine.cli.options import (
     AUDIENCES,
     EXISTING,
@@ -108,6 +108,9 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
     click.echo(f"{assessment.vendor.legal_name or file.name}: {outcome_line(risk)}, {len(assessment.findings)} "
                f"findings, {len(risk.knockouts)} knockouts")
     click.echo(f"wrote {pdf} and {json_out} ({assessment.assessment_id})")
+    if assessment.graph is not None and assessment.graph.match_warnings():
+        # Integrations rows the vendor named its own way, for IT to confirm (riskengine.inventory.matching)
+        report_problems(str(file), assessment.graph.match_warnings())
     for missing in risk.missing:
         place = f" ({missing.place})" if missing.place else ""
         click.echo(f"  missing {missing.question_id or missing.fact}{place}: {missing.why}; needed by "

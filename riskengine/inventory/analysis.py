@@ -83,6 +83,8 @@ class Connection(_Frozen):
     place: str
     written: str = ""
     """The system as the vendor wrote it."""
+    written_place: str = ""
+    """The row's System cell, where ``written`` is."""
     matched_by: Route = "id"
     """How ``written`` was matched (``riskengine.inventory.matching``): ``capability`` asks IT to confirm."""
     matched_capability: str = ""
@@ -146,6 +148,8 @@ class Dependent(_Frozen):
     path: tuple[str, ...]
     """``__vendor__``, then the directly connected system (one the tool sends data to or runs code in), then the
     inventory's flows on from it to this system; the shortest such chain."""
+    adds: float = 0.0
+    """What it adds to the blast score: its criticality (low 1 ... critical 4) divided by ``depth``."""
 
 
 class Centrality(_Frozen):
@@ -239,11 +243,19 @@ def match_warnings(connections: Sequence[Connection], unidentified: Sequence[Uni
     """A warning per Integrations row IT must confirm: each one naming no system for sure, and each matched by
     capability alone, in the order of their places."""
     warnings = [Problem(place=row.place, message=row.message, severity="warning") for row in unidentified]
-    warnings += [Problem(place=connection.place, severity="warning", message=(
+    warnings += [Problem(place=connection.written_place or connection.place, severity="warning", message=(
         f"{connection.written!r} matched {connection.system_name} by capability {connection.matched_capability}, "
         "the only system that has it; IT to confirm")) for connection in connections
         if connection.matched_by == "capability"]
-    return sorted(warnings, key=lambda problem: problem.place)
+    return sorted(warnings, key=lambda problem: _cell_order(problem.place))
+
+
+def _cell_order(place: str) -> tuple[str, int, str]:
+    """``Integrations!B14`` after ``Integrations!B9``: by sheet, then row, then column."""
+    sheet, _, cell = place.rpartition("!")
+    column = cell.rstrip("0123456789")
+    row = cell[len(column):].split(":")[0]
+    return sheet, int(row) if row.isdigit() else 0, column
 
 
 def resolve_connections(submission: Submission, bank: QuestionBank,
@@ -267,7 +279,8 @@ def resolve_connections(submission: Submission, bank: QuestionBank,
             continue
         connections.append(Connection(
             system_id=system.id, system_name=system.name, criticality=system.criticality,
-            customer_facing=system.customer_facing, place=row.place, written=written, matched_by=match.route,
+            customer_facing=system.customer_facing, place=row.place, written=written,
+            written_place=row.places.get("system", row.place), matched_by=match.route,
             matched_capability=match.capability if match.route == "capability" else "", **flow))
     return connections, unidentified
 
@@ -326,7 +339,7 @@ def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
         systems_in_inventory=len(systems), integrations_in_inventory=len(graph.inventory.integrations),
         capability=capability_term or capability, connections=tuple(connections),
         data_in=data_in, data_through=data_through, dependents=dependents,
-        blast_score=round(sum(criticality_weight(systems[d.system_id]) / d.depth for d in dependents), 2),
+        blast_score=round(sum(dependent.adds for dependent in dependents), 2),
         blast_score_max=float(sum(criticality_weight(system) for system in systems.values())),
         critical_dependents=critical, customer_facing_dependents=facing,
         cut_vertex=len(groups) > 1, separated_groups=groups if len(groups) > 1 else (),
@@ -400,7 +413,7 @@ def _dependents(graph: SystemGraph, depending_directly: list[str]) -> tuple[Depe
     dependents = [
         Dependent(system_id=node, name=graph.systems[node].name, criticality=graph.systems[node].criticality,
                   customer_facing=graph.systems[node].customer_facing, depth=depth,
-                  path=reached.path(node, PATH_LIMIT))
+                  path=reached.path(node, PATH_LIMIT), adds=criticality_weight(graph.systems[node]) / depth)
         for node, depth in reached.depth.items()
     ]
     dependents.sort(key=lambda d: (d.depth, -CRITICALITY_RANK[d.criticality], d.system_id))
