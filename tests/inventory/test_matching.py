@@ -408,3 +408,37 @@ spec:
     read = [load_inventory(path, vocabularies=VOCABULARIES).systems[0] for path in (native, excel, catalog)]
     assert [(s.product, s.aliases) for s in read] == [("Salesforce Sales Cloud", ("SFDC", "Salesforce"))] * 3
     assert all(SystemMatcher(Inventory(systems=(s,)), VOCABULARIES).match("sfdc").system_id == "c360" for s in read)
+
+
+# --- the documentation ----------------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "inventory.md"
+
+
+def _matching_section() -> str:
+    text = DOCS.read_text(encoding="utf-8")
+    return text[text.index("## Matching the vendor's Integrations rows"):text.index("## Excel workbook")]
+
+
+def test_the_worked_example_in_the_docs_is_what_riskengine_prints(assessed: Assessment,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    assert assessed.graph is not None
+    printed = [f"  warning {w.place}: {w.message}" for w in assessed.graph.match_warnings()]
+    section = _matching_section()
+    documented = [line for line in section.splitlines() if line.startswith("  warning ")]
+    assert documented == printed
+    for cell, written in zip(range(7, 15), (r["system"] for r in ROWS), strict=True):
+        assert f"| B{cell} | {written} |" in section
+    code = section[section.index("```python") + len("```python"):]
+    namespace: dict[str, Any] = {"Path": Path}
+    monkeypatch.chdir(DOCS.parent.parent)  # the example's paths are the repository's
+    exec(code[:code.index("```")], namespace)
+    assert namespace["matcher"].match("our CRM").system_id == "c360"
+
+
+def test_the_docs_list_every_capability_synonym_and_filler_word() -> None:
+    section = _matching_section()
+    for term, synonyms in VOCABULARIES.capabilities.items():
+        line = next(line for line in section.splitlines() if line.startswith(f"| `{term}` |"))
+        assert all(synonym in line for synonym in synonyms), term
+    assert all(f"`{word}`" in section for word in VOCABULARIES.filler_words)
