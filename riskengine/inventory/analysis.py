@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -103,8 +103,8 @@ class UnidentifiedSystem(_Frozen):
     """The system as the vendor wrote it."""
     place: str
     """The row's System cell."""
-    status: str
-    """``ambiguous`` (several systems fit) or ``unknown`` (none does)."""
+    status: Literal["ambiguous", "unknown"]
+    """Several systems fit, or none does."""
     capability: str = ""
     """The capability the text names, when it names one."""
     candidates: tuple[Candidate, ...] = ()
@@ -274,7 +274,8 @@ def resolve_connections(submission: Submission, bank: QuestionBank,
         system = matcher.systems.get(match.system_id)
         if system is None or match.route is None:
             unidentified.append(UnidentifiedSystem(
-                written=written, place=row.places.get("system", row.place), status=match.status,
+                written=written, place=row.places.get("system", row.place),
+                status="ambiguous" if match.status == "ambiguous" else "unknown",
                 capability=match.capability, candidates=match.candidates, **flow))
             continue
         connections.append(Connection(
