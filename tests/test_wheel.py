@@ -52,7 +52,7 @@ def test_installed_wheel_runs_template_and_assess_outside_the_checkout(wheel: Pa
                  "-o", "report.pdf")
     assert result.returncode == 0, result.stderr
     assert (work / "report.pdf").read_bytes().startswith(b"%PDF")
-    assert json.loads((work / "report.json").read_text())["versions"]["bank"] == "martech-v1@1.1.0"
+    assert json.loads((work / "report.json").read_text())["versions"]["bank"] == "martech-v1@1.2.0"
 
 
 def test_broken_installation_is_an_internal_error_exit_1(wheel: Path, tmp_path: Path) -> None:

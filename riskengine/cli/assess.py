@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, usage, warn
+from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, report_problems, usage, warn
 from riskengine.cli.options import (
     EXISTING,
     OUTPUT,
@@ -114,6 +114,9 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
         warn(no_network)
     for item in assessment.not_considered:
         warn(item.effect)
+    if assessment.graph is not None and assessment.graph.match_warnings():
+        # Integrations rows the vendor named its own way, for IT to confirm (riskengine.inventory.matching)
+        report_problems(str(file), assessment.graph.match_warnings())
     for missing in risk.missing:
         place = f" ({missing.place})" if missing.place else ""
         click.echo(f"  missing {missing.question_id or missing.fact}{place}: {missing.why}; needed by "

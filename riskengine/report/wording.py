@@ -493,6 +493,7 @@ class DiagramWording(Sentences):
     legend_duplicate: str
     legend_customer_facing: str
     legend_flow: str
+    legend_one_off: str
     more: str
     no_connections: str
     key_entry: str
@@ -501,7 +502,15 @@ class DiagramWording(Sentences):
 class DependenciesWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "systems_in_inventory_value": frozenset({"systems", "integrations"}),
-        "blast_radius_value": frozenset({"count", "score"}),
+        "blast_radius_value": frozenset({"count", "score", "top"}),
+        "one_off_connections": frozenset({"count"}),
+        "blast_intro": frozenset({"count", "score"}),
+        "confirm_no_capability": frozenset({"capability"}),
+        "confirm_capability": frozenset({"capability", "system"}),
+        "matched_by_product": frozenset({"written"}),
+        "matched_by_alias": frozenset({"written"}),
+        "matched_by_vendor": frozenset({"written"}),
+        "matched_by_capability": frozenset({"written"}),
         "critical_dependents": frozenset({"systems"}),
         "customer_facing_dependents": frozenset({"systems"}),
         "separated_groups": frozenset({"groups"}),
@@ -550,6 +559,22 @@ class DependenciesWording(Sentences):
     the_tool: str
     blast_title: str
     blast_intro: str
+    adds: str
+    one_off_connections: str
+    confirm_title: str
+    confirm_intro: str
+    written: str
+    found: str
+    candidates: str
+    confirm_ambiguous: str
+    confirm_unknown: str
+    confirm_no_capability: str
+    confirm_capability: str
+    matched_by_product: str
+    matched_by_alias: str
+    matched_by_vendor: str
+    matched_by_capability: str
+    once: str
     distance: str
     customer_facing: str
     more_rows: str
