@@ -731,6 +731,7 @@ class TcoWording(Sentences):
         "tail": frozenset({"option", "p95", "p99", "chance"}),
         "tail_rare": frozenset({"option", "p99", "chance"}),
         "tail_rarer": frozenset({"option", "chance"}),
+        "tail_none": frozenset({"option"}),
         "probability_low_high": frozenset({"low", "high"}),
         "assumption_id": frozenset({"id"}),
     }
@@ -804,6 +805,7 @@ class TcoWording(Sentences):
     tail: str
     tail_rare: str
     tail_rarer: str
+    tail_none: str
     within_appetite: str
     outside_appetite: str
     not_applicable_scenario: str
