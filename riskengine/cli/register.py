@@ -164,7 +164,8 @@ def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDec
             db_path: Path | None) -> None:
     """Record a sign-off of ASSESSMENT_ID, bound to the sha256 of the exact report it approves.
 
-    A reject by any role is final; an approval is final when compliance approves. Each role signs once.
+    A reject by any role is final; an approval is final when IT, marketing and compliance have all approved,
+    in any order. Each role signs once.
     """
     from riskengine.clock import run_clock
     from riskengine.digest import file_sha256
