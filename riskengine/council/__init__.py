@@ -20,25 +20,22 @@ from typing import TYPE_CHECKING
 from riskengine.exports import lazy_exports
 
 if TYPE_CHECKING:
-    from riskengine.council.conditions import (
-        condition_due_date,
-        conditions_due,
-        track_assessments,
-        tracked_conditions,
-    )
-    from riskengine.council.store import AuditEvent, ConditionRecord, Council, CouncilError, Session, User
+    from riskengine.council.conditions import conditions_due, track_assessments
+    from riskengine.council.errors import CouncilError
+    from riskengine.council.rules import condition_due_date, tracked_conditions
+    from riskengine.council.store import AuditEvent, ConditionRecord, Council, Session, User
 
 _EXPORTS = {
     "Council": "riskengine.council.store",
-    "CouncilError": "riskengine.council.store",
+    "CouncilError": "riskengine.council.errors",
     "User": "riskengine.council.store",
     "Session": "riskengine.council.store",
     "AuditEvent": "riskengine.council.store",
     "ConditionRecord": "riskengine.council.store",
     "track_assessments": "riskengine.council.conditions",
     "conditions_due": "riskengine.council.conditions",
-    "tracked_conditions": "riskengine.council.conditions",
-    "condition_due_date": "riskengine.council.conditions",
+    "tracked_conditions": "riskengine.council.rules",
+    "condition_due_date": "riskengine.council.rules",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

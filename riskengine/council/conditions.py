@@ -1,77 +1,23 @@
-"""The conditions of an approval as the council tracks them: taken from the assessment's own conditions
-(``RiskResult.conditions``, the same list as the report's), each with a due date from ``templates/council.yaml``.
+"""The conditions the council tracks, kept in its tables: started for each recorded assessment approved with
+conditions (``riskengine.council.rules`` gives them and their due dates), and listed when due.
 
-A condition is tracked for an assessment whose decision is "approve with conditions". The ids are ``C1``,
-``C2``, ... in the report's order, so the same assessment always gives the same ids.
+Imports no pydantic unless an assessment's conditions are to be tracked: ``riskengine due`` answers at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
-
-from riskengine.council.store import ConditionRecord, Council
-from riskengine.datafile import load_yaml_model
-from riskengine.resources import data_path
-from riskengine.score.profile import Due
+from riskengine.council.store import TRACKED_DECISION, ConditionRecord, Council
 
 if TYPE_CHECKING:
     from riskengine.register.store import Register
-    from riskengine.score.result import RiskResult
-
-TRACKED_DECISION = "approve_with_conditions"
-
-
-class CouncilRules(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    condition_due_days: dict[Due, int]
-    """Days from the assessment's date to the due date of a condition with this due point; ``at-renewal`` is due
-    on the reassessment date when it is not listed."""
-
-
-@cache
-def council_rules() -> CouncilRules:
-    """The shipped ``templates/council.yaml``, validated on load."""
-    return load_yaml_model(data_path("templates", "council.yaml"), CouncilRules)
-
-
-def condition_due_date(created: dt.date, due_point: str, reassess_by: str, rules: CouncilRules | None = None) -> str:
-    """The ISO due date of a condition with ``due_point``, for an assessment made on ``created``."""
-    days = (rules or council_rules()).condition_due_days
-    if due_point in days:
-        return (created + dt.timedelta(days=days[due_point])).isoformat()  # type: ignore[index]
-    return reassess_by or (created + dt.timedelta(days=365)).isoformat()
-
-
-def tracked_conditions(assessment_id: str, created: dt.date, risk: RiskResult, vendor_key: str) -> list[ConditionRecord]:
-    """The open conditions to track for an assessment made on ``created`` with ``risk`` (none unless it is
-    approved with conditions), in the report's order."""
-    if risk.decision != TRACKED_DECISION:
-        return []
-    records: list[ConditionRecord] = []
-    for group in risk.conditions:
-        for condition in group.conditions:
-            records.append(ConditionRecord(
-                assessment_id=assessment_id, condition_id=f"C{len(records) + 1}", vendor_key=vendor_key,
-                action=condition.action, owner=condition.owner, due_point=condition.due, severity=condition.severity,
-                state="open", due_date=condition_due_date(created, condition.due, risk.reassess_by),
-                evidence_file="", evidence_name="", evidence_sha256="", evidence_link="", note="", changed_by="",
-                changed_at=""))
-    return records
-
 
 def track_assessments(council: Council, register: Register, assessment_ids: list[str]) -> None:
     """Start tracking the conditions of these recorded assessments, those approved with conditions and not
     tracked yet: read from their recorded results (only the risk result is validated, not the whole
     assessment: a listing may need dozens)."""
-    import json
-
-    from riskengine.score.result import RiskResult
-
     tracked = set(council.conditions(assessment_ids))
     records: list[ConditionRecord] = []
     for assessment_id in assessment_ids:
@@ -80,8 +26,17 @@ def track_assessments(council: Council, register: Register, assessment_ids: list
         row = register.assessment(assessment_id)
         if row.decision != TRACKED_DECISION:
             continue
-        result = json.loads(register.result(assessment_id))
-        risk = RiskResult.model_validate(result["risk"])
+        import json
+
+        from riskengine.council.rules import tracked_conditions  # pydantic: only when there is one to track
+        from riskengine.score.result import RiskResult
+
+        try:
+            risk = RiskResult.model_validate(json.loads(register.result(assessment_id))["risk"])
+        except (ValueError, KeyError, TypeError):
+            # No conditions can be read from a result that is not an assessment's: nothing is tracked for it
+            # (``register check`` and every page that loads the assessment report the damaged record).
+            continue
         records += tracked_conditions(assessment_id, dt.date.fromisoformat(row.created[:10]), risk, row.vendor_key)
     council.track(records)
 

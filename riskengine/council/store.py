@@ -18,15 +18,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NoReturn
 
 from riskengine.database import connect, migrate, transaction
 from riskengine.council.schema import MIGRATIONS
-from riskengine.errors import RiskEngineError
 
 CouncilRole = Literal["it", "marketing", "compliance", "admin"]
 COUNCIL_ROLES: tuple[CouncilRole, ...] = ("it", "marketing", "compliance", "admin")
 ConditionState = Literal["open", "done", "waived"]
+TRACKED_DECISION = "approve_with_conditions"
+"""Conditions are tracked for this decision only: the others have none to meet (or no approval yet)."""
 
 SESSION_SECONDS = 8 * 3600
 """A working day: a session unused for longer must sign in again."""
@@ -35,10 +36,6 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 """At most ``LOGIN_FAILURES_ALLOWED`` failed sign-ins per name and per address in this window (OWASP's
 authentication cheat sheet: throttle by account and by source, so guessing one password for many accounts is
 as slow as many passwords for one)."""
-
-
-class CouncilError(RiskEngineError):
-    """A council request that cannot be met: an unknown user, a name taken, a condition that is not open."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,14 +132,14 @@ class Council:
                  now: dt.datetime) -> User:
         """A new user ``name`` (a sign-in name: no spaces) with ``role``; ``CouncilError`` when it is taken."""
         if role not in COUNCIL_ROLES:
-            raise CouncilError(f"unknown role {role!r}: expected one of {', '.join(COUNCIL_ROLES)}")
+            _refuse(f"unknown role {role!r}: expected one of {', '.join(COUNCIL_ROLES)}")
         if not name or any(character.isspace() for character in name) or len(name) > 64:
-            raise CouncilError(f"{name!r}: a user name is 1 to 64 characters without spaces")
+            _refuse(f"{name!r}: a user name is 1 to 64 characters without spaces")
         user = User(user_id=uuid.uuid4().hex, name=name, display_name=" ".join(display_name.split()) or name,
                     role=role, active=True)
         with transaction(self._db) as db:
             if self._user_row(db, name) is not None:
-                raise CouncilError(f"a user named {name!r} exists already")
+                _refuse(f"a user named {name!r} exists already")
             db.execute("INSERT INTO council_users (user_id, name, display_name, role, password_hash, created_at, "
                        "active) VALUES (:user_id, :name, :display_name, :role, :password_hash, :created_at, 1)",
                        {"user_id": user.user_id, "name": name, "display_name": user.display_name, "role": role,
@@ -152,7 +149,7 @@ class Council:
     def set_password(self, name: str, password_hash: str) -> None:
         with transaction(self._db) as db:
             if self._user_row(db, name) is None:
-                raise CouncilError(f"no user named {name!r}")
+                _refuse(f"no user named {name!r}")
             db.execute("UPDATE council_users SET password_hash = :hash WHERE name = :name",
                        {"hash": password_hash, "name": name})
             db.execute("DELETE FROM council_sessions WHERE user_id = (SELECT user_id FROM council_users "
@@ -306,6 +303,12 @@ def _insert_condition(db: sqlite3.Connection, record: ConditionRecord) -> None:
     values = {name: getattr(record, name) for name in _CONDITION_COLUMNS.split(", ")}
     db.execute(f"INSERT INTO council_conditions ({_CONDITION_COLUMNS}) VALUES "
                f"({', '.join(':' + name for name in values)})", values)
+
+
+def _refuse(message: str) -> NoReturn:
+    from riskengine.council.errors import CouncilError  # brings pydantic (riskengine.errors): only on an error
+
+    raise CouncilError(message)
 
 
 def _iso(moment: dt.datetime) -> str:
