@@ -50,7 +50,7 @@ def create_app(settings: WebSettings) -> SecurityHeaders:
     app.include_router(pages.router)
     app.include_router(api.router)
     _error_pages(app, templates)
-    return SecurityHeaders(app, limit=settings.upload_limit + 1_000_000)
+    return SecurityHeaders(app, limit=settings.upload_limit + 1_000_000, upload_limit=settings.upload_limit)
 
 
 def _version() -> str:

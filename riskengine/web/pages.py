@@ -80,7 +80,7 @@ async def login(request: Request) -> Response:
         if wait > 0:
             page.council.audit(actor=name, role="", action="sign-in refused", detail="too many failed attempts",
                                remote=remote(request))
-            return _login_page(page, f"Too many failed sign-ins. Try again in {max(1, wait // 60)} minutes.", 429,
+            return _login_page(page, f"Too many failed sign-ins. Try again in {(wait + 59) // 60} minutes.", 429,
                                name)
         matched = await run_in_threadpool(password_matches, page.council.password_hash(name), password)
         user = page.council.user(name) if matched else None
@@ -181,7 +181,8 @@ async def new_assessment(request: Request) -> Response:
         settings = page.settings
         inventory = _choice(settings.inventories, str(form.get("inventory", "")), "inventory")
         organisation = _choice(settings.organisations, str(form.get("org", "")), "organisation profile")
-        stored = store_upload(data, upload.filename, settings.uploads, QUESTIONNAIRE_KINDS, "questionnaire")
+        stored = store_upload(data, upload.filename, settings.uploads, QUESTIONNAIRE_KINDS, "questionnaire",
+                              settings.upload_limit)
         try:
             assessment_id = await run_in_threadpool(_assess, page.settings, page.policy, stored.path, inventory,
                                                     organisation)
@@ -189,7 +190,9 @@ async def new_assessment(request: Request) -> Response:
             stored.remove()
             page.audit("upload refused", detail=f"{stored.original_name} (sha256 {stored.sha256}): "
                                                 f"{len(exc.errors)} problems")
-            return _new_page(page, {"problems": exc.errors, "warnings": exc.warnings,
+            named = [_as_uploaded(problem, stored.path, stored.original_name) for problem in exc.problems]
+            return _new_page(page, {"problems": [p for p in named if p.severity == "error"],
+                                    "warnings": [p for p in named if p.severity == "warning"],
                                     "upload_name": stored.original_name}, 422)
         except BaseException:
             stored.remove()
@@ -199,6 +202,13 @@ async def new_assessment(request: Request) -> Response:
         if page.is_htmx:
             response.headers["HX-Redirect"] = f"/assessments/{assessment_id}"
         return response
+
+
+def _as_uploaded(problem: Any, stored: Path, name: str) -> Any:
+    """A problem as the person who uploaded the file knows it: the file by the name they gave it, not the random
+    name it was kept under (which says nothing to them, and is the server's business)."""
+    return problem.model_copy(update={"place": problem.place.replace(str(stored), name),
+                                      "message": problem.message.replace(str(stored), name)})
 
 
 def _choice(choices: tuple[Any, ...], chosen: str, what: str) -> Path | None:
@@ -461,7 +471,7 @@ async def close_condition(request: Request, assessment_id: str, condition_id: st
                 raise Refused(400, "add a note saying what the evidence shows")
             if isinstance(upload, UploadFile) and upload.filename:
                 stored = store_upload(await upload.read(), upload.filename, page.settings.uploads / "evidence",
-                                      EVIDENCE_KINDS, "evidence file")
+                                      EVIDENCE_KINDS, "evidence file", page.settings.upload_limit)
                 changes.update(evidence_file=stored.path.name, evidence_name=stored.original_name,
                                evidence_sha256=stored.sha256)
             elif not link:

@@ -136,13 +136,14 @@ def new_login_token() -> str:
 class SecurityHeaders:
     """Pure ASGI middleware: the security headers on every response, and the request size limit.
 
-    A body larger than ``limit`` is refused with 413 before it is read whole: by its Content-Length at once, or
+    A body larger than ``limit`` (the largest upload, ``upload_limit``, and room for the form around it) is refused with 413 before it is read whole: by its Content-Length at once, or
     as soon as the bytes received pass the limit.
     """
 
-    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+    def __init__(self, app: ASGIApp, *, limit: int, upload_limit: int) -> None:
         self.app = app
         self.limit = limit
+        self.upload_limit = upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -151,7 +152,7 @@ class SecurityHeaders:
         tls = scope.get("scheme") == "https"
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await _too_large(scope, send, self.limit)
+            await _too_large(scope, send, self.upload_limit)
             return
         received = 0
 
@@ -182,7 +183,7 @@ class SecurityHeaders:
         try:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
-            await _too_large(scope, send, self.limit)
+            await _too_large(scope, send, self.upload_limit)
 
 
 class BodyTooLarge(Exception):

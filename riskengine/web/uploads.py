@@ -60,8 +60,13 @@ def sniff(head: bytes) -> Kind | None:
     return None
 
 
-def store_upload(data: bytes, original_name: str, folder: Path, allowed: tuple[Kind, ...], what: str) -> StoredUpload:
-    """Keep ``data`` under a random name in ``folder``; ``Refused`` (415) when its content is not an allowed kind."""
+def store_upload(data: bytes, original_name: str, folder: Path, allowed: tuple[Kind, ...], what: str,
+                 limit: int) -> StoredUpload:
+    """Keep ``data`` under a random name in ``folder``; ``Refused`` when it is larger than ``limit`` bytes (413) or
+    its content is not an allowed kind (415)."""
+    if len(data) > limit:
+        raise Refused(413, f"the {what} is larger than {limit // 1_000_000} MB, the largest file riskengine reads. "
+                           "Nothing was recorded.")
     kind = sniff(data[:4096])
     if not data:
         raise Refused(415, f"the {what} is empty. Nothing was recorded.")
