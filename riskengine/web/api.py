@@ -98,9 +98,12 @@ class Due(BaseModel):
     conditions: list[ConditionItem]
 
 
-def _page(request: Request) -> Page:
+def _page(request: Request, response: Response) -> Page:
+    """The request's stores and viewer; a session opened for it (trusted header) sets its cookie on ``response``."""
     state = request.app.state
-    return Page(request, state.settings, state.templates, state.policy)
+    page = Page(request, state.settings, state.templates, state.policy)
+    page.finish(response)
+    return page
 
 
 def _condition(record: object) -> ConditionItem:
@@ -108,18 +111,18 @@ def _condition(record: object) -> ConditionItem:
 
 
 @router.get("/me", response_model=Me)
-def me(request: Request) -> Me:
+def me(request: Request, response: Response) -> Me:
     """Who is signed in, and in which role."""
-    with _page(request) as page:
+    with _page(request, response) as page:
         user = page.me.user
         return Me(name=user.name, display_name=user.display_name, role=user.role)
 
 
 @router.get("/vendors", response_model=VendorPage)
-def vendors(request: Request, q: str = "", tier: str = "", decision: str = "", signoff: str = "",
+def vendors(request: Request, response: Response, q: str = "", tier: str = "", decision: str = "", signoff: str = "",
             sort: str = "name", order: str = Query("asc", pattern="^(asc|desc)$"), page: int = 1) -> VendorPage:
     """The portfolio: every vendor's latest assessment, filtered, sorted and paged as on the Portfolio page."""
-    with _page(request) as current:
+    with _page(request, response) as current:
         listing = portfolio_page(current.register, current.council, PortfolioQuery(
             search=q, tier=tier, decision=decision, signoff=signoff, sort=sort, descending=order == "desc",
             page=page), current.today())
@@ -135,22 +138,22 @@ def vendors(request: Request, q: str = "", tier: str = "", decision: str = "", s
 @router.get("/assessments/{assessment_id}", responses={200: {"description": "The assessment's JSON result, "
                                                                              "as recorded (docs/assessment.schema.json)",
                                                              "content": {"application/json": {}}}})
-def assessment(request: Request, assessment_id: str) -> Response:
+def assessment(request: Request, response: Response, assessment_id: str) -> Response:
     """The recorded JSON result of the assessment, byte for byte as ``assess`` wrote it."""
-    with _page(request) as page:
+    with _page(request, response) as page:
         if not page.register.known_assessment(assessment_id):
             from riskengine.web.security import Refused
 
             raise Refused(404, f"there is no assessment {assessment_id} in the register")
-        return Response(page.register.result(assessment_id), media_type="application/json")
+        return page.finish(Response(page.register.result(assessment_id), media_type="application/json"))
 
 
 @router.get("/assessments/{assessment_id}/signoffs", response_model=SignOffs)
-def signoffs(request: Request, assessment_id: str) -> SignOffs:
+def signoffs(request: Request, response: Response, assessment_id: str) -> SignOffs:
     """The sign-offs so far and the approval's status."""
     from riskengine.register.approvals import approval_status
 
-    with _page(request) as page:
+    with _page(request, response) as page:
         page.register.assessment(assessment_id)
         given = page.register.signoffs(assessment_id)
         return SignOffs(assessment_id=assessment_id, status=approval_status(given) if given else "not signed",
@@ -158,22 +161,22 @@ def signoffs(request: Request, assessment_id: str) -> SignOffs:
 
 
 @router.get("/assessments/{assessment_id}/conditions", response_model=list[ConditionItem])
-def conditions(request: Request, assessment_id: str) -> list[ConditionItem]:
+def conditions(request: Request, response: Response, assessment_id: str) -> list[ConditionItem]:
     """The tracked conditions of an assessment approved with conditions (none for other decisions)."""
     from riskengine.council.conditions import track_assessments
 
-    with _page(request) as page:
+    with _page(request, response) as page:
         page.register.assessment(assessment_id)
         track_assessments(page.council, page.register, [assessment_id])
         return [_condition(record) for record in page.council.conditions([assessment_id]).get(assessment_id, [])]
 
 
 @router.get("/due", response_model=Due)
-def due(request: Request, within: int = Query(30, ge=0, le=3650)) -> Due:
+def due(request: Request, response: Response, within: int = Query(30, ge=0, le=3650)) -> Due:
     """Vendors due for reassessment and open conditions due within ``within`` days (the past ones overdue)."""
     from riskengine.council.conditions import conditions_due
 
-    with _page(request) as page:
+    with _page(request, response) as page:
         today = page.today()
         until = today + dt.timedelta(days=within)
         return Due(today=today.isoformat(), until=until.isoformat(), vendors=[DueVendor(

@@ -243,3 +243,23 @@ def test_user_add_refuses_a_short_password_and_a_taken_name(server: Server) -> N
     short = add("eve", "short")
     assert short.returncode == 2 and "error: a password needs at least 12 characters, got 5" in short.stderr
     assert "Traceback" not in taken.stderr + short.stderr
+
+
+def test_behind_a_proxy_the_trusted_header_names_the_user_and_the_map_their_role(tmp_path: Path) -> None:
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("users:\n  dana.ruiz: compliance\n  ada.admin: it\n", encoding="utf-8")
+    process, server = start_server(tmp_path, "--trust-header", "X-Remote-User", "--role-map", str(roles),
+                                   users=False)
+    try:
+        with httpx.Client(base_url=server.url, headers={"Origin": server.url}) as client:
+            assert client.get("/", follow_redirects=False).status_code == 303  # no header: not signed in
+            me = client.get("/api/me", headers={"X-Remote-User": "dana.ruiz"})
+            assert me.json() == {"name": "dana.ruiz", "display_name": "dana.ruiz", "role": "compliance"}
+            assert "riskengine_session=" in me.headers["set-cookie"]  # a session, for the forms' CSRF token
+            stranger = client.get("/", headers={"X-Remote-User": "mallory"})
+            assert stranger.status_code == 403
+            assert "Mallory has no role in riskengine&#39;s role mapping" in stranger.text
+            switched = client.get("/api/me", headers={"X-Remote-User": "ada.admin"})
+            assert switched.json()["role"] == "it"  # the proxy's user, whatever session the cookie names
+    finally:
+        stop_server(process)
