@@ -63,8 +63,8 @@ _COMMANDS = {
                                                                     "(its hash chain).", cut=False),
     "render": _Entry("riskengine.cli.assess", "render_command", "Render a recorded assessment's report for any "
                                                                 "audience, with its sign-offs, from the register."),
-    "serve": _Entry("riskengine.cli.web", "serve", "Serve the web app: portfolio, assessments, sign-off and conditions, "
-                                                   "for IT, marketing and compliance."),
+    "serve": _Entry("riskengine.cli.web", "serve", "Serve the web app: portfolio, assessments, sign-off and "
+                                                   "conditions, for IT, marketing and compliance."),
     "tco": _Entry("riskengine.cli.assess", "tco_command", "Price a vendor's offers, each in both adoption styles, and "
                                                           "say which costs least."),
     "template": _Entry("riskengine.cli.questionnaire", "template", "Write the blank questionnaire (OUT.xlsx) a vendor "

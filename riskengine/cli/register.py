@@ -275,8 +275,9 @@ def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Pat
         click.echo(f"as of {today}: {plural(len(vendors), 'vendor')} due by {until} ({overdue} overdue)")
         click.echo(f"  {'reassess by':<11}  {'':<16}  {'vendor':<34} {'tier':<8} {'last assessed':<13}  assessment")
         for vendor in vendors:
-            click.echo(f"  {vendor.reassess_by:<11}  {_when(vendor.reassess_by, today):<16}  {cut(vendor.name, 34):<34} "
-                       f"{vendor.tier:<8} {vendor.latest_created[:10]:<13}  {vendor.latest_assessment}")
+            click.echo(f"  {vendor.reassess_by:<11}  {_when(vendor.reassess_by, today):<16}  "
+                       f"{cut(vendor.name, 34):<34} {vendor.tier:<8} {vendor.latest_created[:10]:<13}  "
+                       f"{vendor.latest_assessment}")
     if conditions:
         overdue = sum(1 for condition in conditions if condition.due_date < today.isoformat())
         click.echo(f"{plural(len(conditions), 'open condition')} due by {until} ({overdue} overdue)")

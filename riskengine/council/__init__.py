@@ -38,4 +38,5 @@ _EXPORTS = {
     "condition_due_date": "riskengine.council.rules",
 }
 __getattr__ = lazy_exports(__name__, _EXPORTS)
-__all__ = sorted(_EXPORTS)
+__all__ = ["AuditEvent", "ConditionRecord", "Council", "CouncilError", "Session", "User", "condition_due_date",
+           "conditions_due", "track_assessments", "tracked_conditions"]

@@ -3,13 +3,18 @@ second recommended option: 64 MiB, 3 passes), which it raises as the advice chan
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from riskengine.errors import UsageError
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 12
 """NIST SP 800-63B allows 8; a council account signs approvals, so we ask for more."""
 
 
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> PasswordHasher:
     try:
         from argon2 import PasswordHasher
     except ImportError:
@@ -41,7 +46,7 @@ class _Dummy:
 
     value: str = ""
 
-    def get(self, hasher) -> str:  # type: ignore[no-untyped-def]
+    def get(self, hasher: PasswordHasher) -> str:
         if not self.value:
             self.value = str(hasher.hash("not a password of anyone"))
         return self.value

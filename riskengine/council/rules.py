@@ -40,11 +40,12 @@ def condition_due_date(created: dt.date, due_point: str, reassess_by: str, rules
     """The ISO due date of a condition with ``due_point``, for an assessment made on ``created``."""
     days = (rules or council_rules()).condition_due_days
     if due_point in days:
-        return (created + dt.timedelta(days=days[due_point])).isoformat()  # type: ignore[index]
+        return (created + dt.timedelta(days=days[due_point])).isoformat()
     return reassess_by or (created + dt.timedelta(days=365)).isoformat()
 
 
-def tracked_conditions(assessment_id: str, created: dt.date, risk: RiskResult, vendor_key: str) -> list[ConditionRecord]:
+def tracked_conditions(assessment_id: str, created: dt.date, risk: RiskResult,
+                       vendor_key: str) -> list[ConditionRecord]:
     """The open conditions to track for an assessment made on ``created`` with ``risk`` (none unless it is
     approved with conditions), in the report's order."""
     if risk.decision != TRACKED_DECISION:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NoReturn
 
-from riskengine.database import connect, migrate, transaction
 from riskengine.council.schema import MIGRATIONS
+from riskengine.database import connect, migrate, transaction
 
 CouncilRole = Literal["it", "marketing", "compliance", "admin"]
 COUNCIL_ROLES: tuple[CouncilRole, ...] = ("it", "marketing", "compliance", "admin")
@@ -92,8 +92,8 @@ class ConditionRecord:
 
 
 _USER_COLUMNS = "user_id, name, display_name, role, active"
-_CONDITION_COLUMNS = ("assessment_id, condition_id, vendor_key, action, owner, due_point, severity, state, due_date, evidence_file, evidence_name, evidence_sha256, "
-                      "evidence_link, note, changed_by, changed_at")
+_CONDITION_COLUMNS = ("assessment_id, condition_id, vendor_key, action, owner, due_point, severity, state, due_date, "
+                      "evidence_file, evidence_name, evidence_sha256, evidence_link, note, changed_by, changed_at")
 
 
 def _user(row: Sequence[object]) -> User:

@@ -135,9 +135,11 @@ def vendors(request: Request, response: Response, q: str = "", tier: str = "", d
             open_conditions=len(row.open_conditions), overdue_conditions=len(row.overdue)) for row in listing.rows])
 
 
-@router.get("/assessments/{assessment_id}", responses={200: {"description": "The assessment's JSON result, "
-                                                                             "as recorded (docs/assessment.schema.json)",
-                                                             "content": {"application/json": {}}}})
+_RESULT = {200: {"description": "The assessment's JSON result, as recorded (docs/assessment.schema.json)",
+                 "content": {"application/json": {}}}}
+
+
+@router.get("/assessments/{assessment_id}", responses=_RESULT)  # type: ignore[arg-type]
 def assessment(request: Request, response: Response, assessment_id: str) -> Response:
     """The recorded JSON result of the assessment, byte for byte as ``assess`` wrote it."""
     with _page(request, response) as page:

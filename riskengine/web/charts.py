@@ -36,7 +36,7 @@ def figure_svg(assessment: Assessment, policy: Policy, figure: str) -> bytes:
     drawing = builder(assessment, policy) if builder is not None else None
     if drawing is None:
         raise Refused(404, f"this assessment has no {figure} figure")
-    text = renderSVG.drawToString(drawing)
+    text: str = renderSVG.drawToString(drawing)
     # An image loads no font of its own: the report's font by the name systems know it, then any sans-serif.
     for name, family in (("DejaVuSans-Bold", "font-weight: bold; font-family"), ("DejaVuSans-Oblique",
                                                                                "font-style: italic; font-family"),

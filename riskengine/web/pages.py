@@ -402,7 +402,7 @@ def _signing_role(page: Page) -> Role:
     role = page.me.role
     if role not in ROLES:
         raise Refused(403, f"only IT, marketing and compliance sign off; you are signed in as {role}")
-    return role  # type: ignore[return-value]
+    return role
 
 
 @router.post("/assessments/{assessment_id}/sign", response_class=HTMLResponse)

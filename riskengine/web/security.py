@@ -136,8 +136,9 @@ def new_login_token() -> str:
 class SecurityHeaders:
     """Pure ASGI middleware: the security headers on every response, and the request size limit.
 
-    A body larger than ``limit`` (the largest upload, ``upload_limit``, and room for the form around it) is refused with 413 before it is read whole: by its Content-Length at once, or
-    as soon as the bytes received pass the limit.
+    A body larger than ``limit`` (the largest upload, ``upload_limit``, and room for the form around it) is
+    refused with 413 before it is read whole: by its Content-Length at once, or as soon as the bytes received pass
+    the limit.
     """
 
     def __init__(self, app: ASGIApp, *, limit: int, upload_limit: int) -> None:
