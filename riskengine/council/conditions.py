@@ -16,13 +16,17 @@ if TYPE_CHECKING:
 
 def track_assessments(council: Council, register: Register, assessment_ids: list[str]) -> None:
     """Start tracking the conditions of these recorded assessments, those approved with conditions and not
-    tracked yet: read from their recorded results (only the risk result is validated, not the whole
-    assessment: a listing may need dozens)."""
+    tracked yet."""
     tracked = set(council.conditions(assessment_ids))
+    council.track(recorded_conditions(register, [item for item in assessment_ids if item not in tracked]))
+
+
+def recorded_conditions(register: Register, assessment_ids: list[str]) -> list[ConditionRecord]:
+    """The conditions to track of these recorded assessments (those approved with conditions), all open, read
+    from their recorded results; only the risk result is validated, not the whole assessment (a listing may need
+    dozens). Nothing is written."""
     records: list[ConditionRecord] = []
     for assessment_id in assessment_ids:
-        if assessment_id in tracked:
-            continue
         row = register.assessment(assessment_id)
         if row.decision != TRACKED_DECISION:
             continue
@@ -38,7 +42,7 @@ def track_assessments(council: Council, register: Register, assessment_ids: list
             # (``register check`` and every page that loads the assessment report the damaged record).
             continue
         records += tracked_conditions(assessment_id, dt.date.fromisoformat(row.created[:10]), risk, row.vendor_key)
-    council.track(records)
+    return records
 
 
 def conditions_due(register: Register, council: Council, until: dt.date) -> list[ConditionRecord]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from riskengine.council.conditions import track_assessments
-from riskengine.council.store import ConditionRecord, Council
+from riskengine.council.conditions import recorded_conditions
+from riskengine.council.store import TRACKED_DECISION, ConditionRecord, Council
 from riskengine.register.approvals import ROLES, SignOff, approval_status
 from riskengine.register.store import Register, VendorRow
 
@@ -91,12 +93,80 @@ def _key(query: PortfolioQuery):  # type: ignore[no-untyped-def]
     return lambda row: (row.name.casefold(), row.vendor_key)
 
 
+class _Vendors:
+    """``Register.vendors()`` kept between requests while the database file is unchanged.
+
+    Reading and checking 10,000 vendor rows is most of a portfolio page's time; the list changes only when an
+    assessment is recorded. A SQLite database in WAL mode changes its files at every commit (the write-ahead
+    log grows, a checkpoint rewrites the database), so their sizes and times are the key: any commit, ours or
+    another process's (a CLI batch), makes the next page read the register again. A commit that changed nothing
+    of the vendors (a sign-in, an audit event) costs one read. Without a file to look at (another database)
+    nothing is kept.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._rows: list[VendorRow] = []
+        self._lock = threading.Lock()
+
+    def of(self, register: Register) -> list[VendorRow]:
+        key = _file_key(register.path)
+        with self._lock:
+            if key is not None and key == self._key:
+                return self._rows
+        rows = register.vendors()
+        with self._lock:
+            self._key, self._rows = key, rows
+        return rows
+
+
+def _file_key(path: Path) -> tuple[object, ...] | None:
+    """The database file's size and time, and its write-ahead log's while it holds anything (the last connection
+    to close checkpoints the log into the file and removes it, which changes the file only if the log held
+    changes)."""
+    try:
+        main = path.stat()
+    except OSError:
+        return None
+    try:
+        wal = Path(f"{path}-wal").stat()
+        log: tuple[object, ...] = (wal.st_mtime_ns, wal.st_size, wal.st_ino) if wal.st_size else ()
+    except OSError:
+        log = ()
+    return (str(path), main.st_mtime_ns, main.st_size, *log)
+
+
+VENDORS = _Vendors()
+_PROPOSED: dict[tuple[str, str], list[ConditionRecord]] = {}
+"""The open conditions of assessments whose conditions are not tracked yet, as their results give them (an
+assessment never changes, so they are read once per process; at most ``_PROPOSED_LIMIT`` kept)."""
+_PROPOSED_LIMIT = 20_000
+
+
+def _conditions(register: Register, council: Council, vendors: list[VendorRow]) -> dict[str, list[ConditionRecord]]:
+    """The conditions of these vendors' latest assessments: as tracked, else as their results give them (a page
+    view writes nothing: tracking starts with an assessment's own page, an action on a condition, or ``due``)."""
+    ids = [vendor.latest_assessment for vendor in vendors]
+    found = council.conditions(ids)
+    for vendor in vendors:
+        assessment_id = vendor.latest_assessment
+        if assessment_id in found or vendor.decision != TRACKED_DECISION:
+            continue
+        key = (str(register.path), assessment_id)
+        if key not in _PROPOSED:
+            if len(_PROPOSED) >= _PROPOSED_LIMIT:
+                _PROPOSED.clear()
+            _PROPOSED[key] = recorded_conditions(register, [assessment_id])
+        found[assessment_id] = _PROPOSED[key]
+    return found
+
+
 def portfolio_page(register: Register, council: Council, query: PortfolioQuery, today: dt.date,
                    page_size: int = PAGE_SIZE) -> PortfolioPage:
     """One page of the portfolio: the vendors matching ``query``, in its order, with their sign-offs and
     conditions (the conditions of the page's vendors are tracked from here on, if they were not)."""
     query = query.normalised()
-    vendors = register.vendors()
+    vendors = VENDORS.of(register)
     needle = query.search.casefold()
     chosen = [vendor for vendor in vendors
               if (not query.tier or vendor.tier == query.tier)
@@ -112,8 +182,7 @@ def portfolio_page(register: Register, council: Council, query: PortfolioQuery, 
     shown = chosen[(number - 1) * page_size:number * page_size]
     ids = [vendor.latest_assessment for vendor in shown]
     signoffs = register.signoffs_of(ids)
-    track_assessments(council, register, ids)
-    conditions = council.conditions(ids)
+    conditions = _conditions(register, council, shown)
     rows = [PortfolioRow(vendor=vendor, signoffs={s.role: s for s in signoffs.get(vendor.latest_assessment, [])},
                          status=_status(signoffs.get(vendor.latest_assessment, [])),
                          conditions=conditions.get(vendor.latest_assessment, []), today=today) for vendor in shown]
