@@ -61,9 +61,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(folder: Path, *extra: str, users: bool = True) -> tuple[subprocess.Popen[bytes], Server]:
+def start_server(folder: Path, *extra: str, users: bool = True,
+                 epoch: str = EPOCH) -> tuple[subprocess.Popen[bytes], Server]:
     db = folder / "riskengine.db"
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1",
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "RISKENGINE_OFFLINE": "1",
                    "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     if users:
         for name, (role, display) in USERS.items():

@@ -263,3 +263,35 @@ def test_behind_a_proxy_the_trusted_header_names_the_user_and_the_map_their_role
             assert switched.json()["role"] == "it"  # the proxy's user, whatever session the cookie names
     finally:
         stop_server(process)
+
+
+def test_overdue_conditions_are_flagged_on_the_portfolio_and_in_due(server: Server, assessed: str,
+                                                                   tmp_path: Path) -> None:
+    """Northwind's IT condition (before go-live: due 30 days after 24 November 2026) seen on 10 January 2027."""
+    import datetime as dt
+    import subprocess
+    import sys
+
+    from tests.register.conftest import epoch_of
+
+    with sqlite3.connect(server.db) as source, sqlite3.connect(tmp_path / "riskengine.db") as copy:
+        source.backup(copy)
+    later = epoch_of(dt.date(2027, 1, 10))
+    process, moved = start_server(tmp_path, users=False, epoch=later)
+    try:
+        with moved.client("dana") as client:
+            row = re.sub(r"\s+", " ", client.get("/", params={"q": "northwind"}).text)
+            assert re.search(r'<tr class="overdue">.*Northwind Mailworks B\.V\..*<span class="flag">1 overdue</span>',
+                             row)
+            due = client.get("/api/due", params={"within": "0"}).json()
+            assert [(c["assessment_id"], c["condition_id"], c["due_date"], c["owner"]) for c in due["conditions"]] == [
+                (assessed, "C1", "2026-12-24", "it")]
+    finally:
+        stop_server(process)
+    result = subprocess.run([sys.executable, "-m", "riskengine", "due", "--as-of", "2027-01-10", "--within", "0",
+                             "--db", str(moved.db)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-2] == "1 open condition due by 2027-01-10 (1 overdue)"
+    assert lines[-1].split()[:6] == ["2026-12-24", "overdue", "17", "days", "Northwind", "Mailworks"]
+    assert lines[-1].endswith(f"it         {assessed} C1: IT architecture reviews and approves the integration with t…")
