@@ -184,8 +184,12 @@ async def new_assessment(request: Request) -> Response:
         stored = store_upload(data, upload.filename, settings.uploads, QUESTIONNAIRE_KINDS, "questionnaire",
                               settings.upload_limit)
         try:
+            identity = {role: " ".join(str(form.get(field, "")).split())[:200] for role, field in (
+                ("vendor.legal_name", "vendor_name"), ("vendor.product", "vendor_product"),
+                ("vendor.domain", "vendor_domain"))}
             assessment_id = await run_in_threadpool(_assess, page.settings, page.policy, stored.path, inventory,
-                                                    organisation)
+                                                    organisation, {role: value for role, value in identity.items()
+                                                                   if value} or None)
         except InputError as exc:
             stored.remove()
             page.audit("upload refused", detail=f"{stored.original_name} (sha256 {stored.sha256}): "
@@ -221,7 +225,7 @@ def _choice(choices: tuple[Any, ...], chosen: str, what: str) -> Path | None:
 
 
 def _assess(settings: WebSettings, policy: Policy, questionnaire: Path, inventory: Path | None,
-            organisation: Path | None) -> str:
+            organisation: Path | None, identity: dict[str, str] | None) -> str:
     """Assess the stored questionnaire as ``riskengine assess`` does, and record it with its report and result
     (in a worker thread: its own connections)."""
     from riskengine.clock import run_clock
@@ -232,7 +236,7 @@ def _assess(settings: WebSettings, policy: Policy, questionnaire: Path, inventor
 
     now, source = evidence_source(settings.database, settings.network, run_clock(), policy=policy)
     assessment = assess(questionnaire, now=now, inventory=inventory, org_profile=organisation, policy=policy,
-                        evidence_source=source)
+                        evidence_source=source, identity=identity)
     reports = settings.reports
     reports.mkdir(parents=True, exist_ok=True, mode=0o700)
     with Register(settings.database) as register, EvidenceStore(settings.database) as evidence:

@@ -295,3 +295,26 @@ def test_overdue_conditions_are_flagged_on_the_portfolio_and_in_due(server: Serv
     assert lines[-2] == "1 open condition due by 2027-01-10 (1 overdue)"
     assert lines[-1].split()[:6] == ["2026-12-24", "overdue", "17", "days", "Northwind", "Mailworks"]
     assert lines[-1].endswith(f"it         {assessed} C1: IT architecture reviews and approves the integration with t…")
+
+
+def test_a_foreign_questionnaire_is_assessed_with_the_identity_given_beside_it(server: Server,
+                                                                             tmp_path: Path) -> None:
+    """A CAIQ names no vendor: the form's fields give it, as assess's --vendor-name and --vendor-domain do."""
+    from tests.importers.builders import caiq_workbook
+    from tests.importers.test_caiq import ROWS
+
+    path = caiq_workbook(tmp_path / "caiq answers.xlsx", ROWS)
+    with server.client("mia") as client:
+        response = client.post("/assessments/new", data={
+            "csrf_token": csrf_of(client), "inventory": "", "org": "", "vendor_name": "Caiq Example GmbH",
+            "vendor_product": "Example CDP", "vendor_domain": "caiq.example"},
+            files={"questionnaire": (path.name, path.read_bytes())})
+        assert response.status_code == 303, response.text
+        assessment_id = response.headers["location"].rsplit("/", 1)[-1]
+        page = client.get(response.headers["location"])
+        assert "<h1>Caiq Example GmbH</h1>" in page.text
+    with Register(server.db) as register:
+        recorded = register.load(assessment_id)
+    assert (recorded.vendor.legal_name, recorded.vendor.domain) == ("Caiq Example GmbH", "caiq.example")
+    assert recorded.coverage is not None and recorded.coverage.format == "caiq"
+    assert recorded.graph is None  # no inventory picked
