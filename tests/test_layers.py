@@ -11,9 +11,9 @@ From the bottom up; a module may import its own layer and those below:
     read     questionnaire, importers, inventory, enrich, settings
     judge    score, tco
     stages   assessment, pipeline, validation, schema, explain
-    output   report, register, outputs
+    output   report, register, outputs, council
     many     batch, portfolio
-    shells   cli, __main__, the package's lazy exports
+    shells   cli, web, __main__, the package's lazy exports
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("read", ("questionnaire", "importers", "inventory", "enrich", "settings")),
     ("judge", ("score", "tco")),
     ("stages", ("assessment", "pipeline", "validation", "schema", "explain")),
-    ("output", ("report", "register", "outputs")),
+    ("output", ("report", "register", "outputs", "council")),
     ("many", ("batch", "portfolio")),
-    ("shells", ("cli", "__main__", "__init__")),
+    ("shells", ("cli", "web", "__main__", "__init__")),
 )
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
 }

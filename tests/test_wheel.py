@@ -26,7 +26,12 @@ def test_wheel_ships_bank_profile_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("riskengine/_data/questionnaires/martech-v1.yaml", "riskengine/_data/scoring/default.yaml",
                     "riskengine/_data/templates/report.yaml", "riskengine/_data/questionnaires/link-shorteners.yaml",
-                    "riskengine/_data/questionnaires/mappings/caiq-v3.yaml"):
+                    "riskengine/_data/questionnaires/mappings/caiq-v3.yaml",
+                    "riskengine/_data/templates/council.yaml", "riskengine/_data/templates/fonts/DejaVuSans.ttf",
+                    # the web app's pages and every asset they load, with htmx's licence
+                    "riskengine/web/templates/base.html", "riskengine/web/templates/assessment_tab.html",
+                    "riskengine/web/static/htmx.min.js", "riskengine/web/static/htmx-LICENSE.txt",
+                    "riskengine/web/static/app.css"):
         assert shipped in names
 
 

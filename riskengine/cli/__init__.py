@@ -69,10 +69,14 @@ _COMMANDS = {
                                                                     "(its hash chain).", cut=False),
     "render": _Entry("riskengine.cli.assess", "render_command", "Render a recorded assessment's report for any "
                                                                 "audience, with its sign-offs, from the register."),
+    "serve": _Entry("riskengine.cli.web", "serve", "Serve the web app: portfolio, assessments, sign-off and "
+                                                   "conditions, for IT, marketing and compliance."),
     "tco": _Entry("riskengine.cli.assess", "tco_command", "Price a vendor's offers, each in both adoption styles, and "
                                                           "say which costs least."),
     "template": _Entry("riskengine.cli.questionnaire", "template", "Write the blank questionnaire (OUT.xlsx) a vendor "
                                                                    "fills in."),
+    "user": _Entry("riskengine.cli.web", "user_group", "Manage the web app's accounts: add a user with a role.",
+                   cut=False),
     "validate": _Entry("riskengine.cli.questionnaire", "validate",
                        "Check a filled questionnaire and list every problem with its cell (exit 2 if any is an "
                        "error)."),
