@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.options import EXISTING, database, network_options
+from riskengine.cli.options import EXISTING, configured, database, db_option, network_options
 
 if TYPE_CHECKING:
     from riskengine.cli.options import NetworkOptions
@@ -32,6 +32,7 @@ def _web_extra() -> None:
 
 
 @click.command()
+@configured
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on. Keep 127.0.0.1 behind a reverse proxy (TLS, single sign-on).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
@@ -89,12 +90,12 @@ def user_group() -> None:
 
 
 @user_group.command("add")
+@configured
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user signs for.")
 @click.option("--display-name", default="", help="The full name shown on sign-offs. Default: NAME.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The riskengine database. Default: RISKENGINE_DB, else riskengine.db in the user's data folder.")
+@db_option
 def user_add(name: str, role: str, display_name: str, password_stdin: bool, db_path: Path | None) -> None:
     """Add a user NAME with a role; asks for the password (at least 12 characters).
 
