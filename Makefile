@@ -15,36 +15,47 @@ DEMO_EPOCH ?= 1795510800
 POSTGRES_INSTALL := sudo apt-get install -y postgresql
 POSTGRES_FOUND := $(wildcard /usr/lib/postgresql/*/bin/initdb)$(shell command -v initdb)
 
-.PHONY: demo test bench lint samples schema clean postgresql
+.PHONY: demo test bench lint samples schema clean chromium postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[web]'
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
+# The samples' settings (inventory, org profile, offline) are samples/riskengine.toml; the demo records in a register
+# of its own in $(OUT), never the user's (tests/cli/test_config.py runs this target with HOME elsewhere).
 demo: $(STAMP)
 	@mkdir -p $(OUT)
 	@for questionnaire in $(SAMPLES); do \
 		name=$$(basename $$questionnaire .xlsx); \
 		SOURCE_DATE_EPOCH=$(DEMO_EPOCH) $(BIN)/riskengine assess $$questionnaire \
-			--inventory samples/inventory.yaml --org samples/org-profile.yaml --offline \
+			--config samples/riskengine.toml --offline --db $(OUT)/riskengine.db \
 			-o $(OUT)/$$name.pdf --json $(OUT)/$$name.json || exit $$?; \
 	done
-	@echo "reports in $(OUT)/"
+	@echo "reports in $(OUT)/, recorded in $(OUT)/riskengine.db"
 
 # One worker per core (pytest-xdist), a test file per worker at a time so module fixtures are built once.
-test: $(DEV_STAMP) postgresql
+test: $(DEV_STAMP) chromium postgresql
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
-# PostgreSQL's server programs for the tests: installed with apt when they are missing and this is root on a
-# system with apt-get; otherwise make stops with the command to run.
+# The tests need two system packages; each is installed with apt when it is missing, else make says how.
+#
+# Debian's chromium, which the browser tests drive (Playwright's own browser download is never used).
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && (apt-get update -qq && apt-get install -y -qq chromium) ; } \
+		|| { echo "the browser tests need Debian's chromium: run  apt-get install -y chromium  (as root)"; exit 1; }
+	@test -x $(CHROMIUM) || { echo "the browser tests need Debian's chromium: run  apt-get install -y chromium  (as root)"; exit 1; }
+
+# PostgreSQL's server programs (the register's tests run on both backends): installed when this is root on a system
+# with apt-get.
 postgresql:
 ifeq ($(POSTGRES_FOUND),)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -1,8 +1,10 @@
-"""The riskengine database: the evidence store and the register, in one SQLite file or one PostgreSQL database.
+"""The riskengine database: the evidence store, the register and the council, in one SQLite file or one PostgreSQL
+database.
 
-Where it is (``--db``, ``RISKENGINE_DB``): a path names a SQLite file (by default ``riskengine.db`` in the user's
-data folder); a URL names a database: ``sqlite:///path/to/file.db``, or ``postgresql://user@host:port/name`` for a
-team's shared register (the ``postgres`` extra installs its driver, psycopg 3).
+Where it is (``--db``, ``RISKENGINE_DB``, ``db`` in riskengine.toml: ``riskengine.settings``): a path names a SQLite
+file (by default ``riskengine.db`` in the user's data folder); a URL names a database: ``sqlite:///path/to/file.db``,
+or ``postgresql://user@host:port/name`` for a team's shared register (the ``postgres`` extra installs its driver,
+psycopg 3).
 
 ``connect`` opens it as a ``Database``, the one interface the register and the evidence store run their SQL
 through. That SQL is written once, in what SQLite and PostgreSQL both speak: named parameters (``:name``),
@@ -15,8 +17,8 @@ through. That SQL is written once, in what SQLite and PostgreSQL both speak: nam
 - **a URL**: SQLAlchemy Core: an ``Engine`` (no pool: one connection per ``Database``), ``text()`` statements,
   and for SQLite a ``connect`` event that sets each connection up as the path transport does.
 
-Each part of riskengine that keeps tables is a *component* (``evidence``, ``register``) with its own numbered
-migrations, and ``schema_migrations(component, version, applied_at)`` says how far each has come. On SQLite,
+Each part of riskengine that keeps tables is a *component* (``evidence``, ``register``, ``council``) with its own
+numbered migrations, and ``schema_migrations(component, version, applied_at)`` says how far each has come. On SQLite,
 ``PRAGMA user_version`` names the layout of the file itself: 0 a new file, 1 the first evidence store (whose
 schema version *was* user_version: its tables are adopted as ``evidence`` version 1), 2 components versioned in
 ``schema_migrations``; a PostgreSQL database has only ``schema_migrations``. A database from a newer riskengine
@@ -371,11 +373,9 @@ def connect(location: str | os.PathLike[str]) -> Database:
     return _SqliteFile(where) if isinstance(where, Path) else _Engine(where)
 
 
-def default_path() -> Location:
-    """``RISKENGINE_DB`` if set (a path or a URL), else ``riskengine.db`` in the user's data folder (platformdirs)."""
-    configured = os.environ.get("RISKENGINE_DB")
-    if configured:
-        return locate(configured)
+def default_path() -> Path:
+    """``riskengine.db`` in the user's data folder (platformdirs): where the database is when no setting names one
+    (``--db``, ``RISKENGINE_DB``, ``db`` in riskengine.toml: ``riskengine.settings``)."""
     from platformdirs import user_data_path
 
     return user_data_path("riskengine", appauthor=False) / "riskengine.db"

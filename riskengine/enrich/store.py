@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable
 
 from riskengine.database import Migration, connect, migrate
+from riskengine.enrich.checks import NETWORK_CHECK
 from riskengine.enrich.evidence import Evidence
 from riskengine.errors import DatabaseError
 
@@ -74,17 +75,18 @@ class EvidenceStore:
                            "ON CONFLICT DO NOTHING", rows)
 
     def fresh(self, domain: str, now: dt.datetime) -> dict[str, Evidence]:
-        """The newest still-fresh, known evidence per check for ``domain``."""
+        """The newest still-fresh, known evidence per check for ``domain`` (a network state is never reused)."""
         rows = self._db.execute(
             "SELECT checkname, record FROM evidence WHERE domain = :domain AND status != 'unknown' "
-            "AND expires_at > :now ORDER BY fetched_at", {"domain": domain, "now": now.isoformat()}).fetchall()
+            "AND checkname != :network AND expires_at > :now ORDER BY fetched_at",
+            {"domain": domain, "network": NETWORK_CHECK, "now": now.isoformat()}).fetchall()
         return {check: Evidence.model_validate_json(record) for check, record in rows}
 
     def latest(self, domain: str) -> dict[str, Evidence]:
         """The newest known evidence per check whatever its age (offline mode)."""
         rows = self._db.execute(
             "SELECT checkname, record FROM evidence WHERE domain = :domain AND status != 'unknown' "
-            "ORDER BY fetched_at", {"domain": domain}).fetchall()
+            "AND checkname != :network ORDER BY fetched_at", {"domain": domain, "network": NETWORK_CHECK}).fetchall()
         return {check: Evidence.model_validate_json(record) for check, record in rows}
 
     def record_run(self, assessment_id: str, domain: str, created: dt.datetime, items: Iterable[Evidence]) -> None:

@@ -190,6 +190,8 @@ class Register:
         self._db = connect(location)
         self.path = self._db.name
         """Where the register is, as messages name it: the file, or the URL without its password."""
+        self.file = self._db.file
+        """The SQLite file, None for a server's database."""
         try:
             migrate(self._db, "register", MIGRATIONS)
         except BaseException:
@@ -343,6 +345,12 @@ class Register:
         if assessment.assessment_id != assessment_id:
             _corrupt(assessment_id, f"its stored result is the assessment {assessment.assessment_id}")
         return assessment
+
+    def head(self) -> tuple[int, str]:
+        """The last record of the hash chain, (seq, hash), or (0, "") for an empty register: it changes with every
+        assessment, output and sign-off recorded."""
+        row = self._db.execute("SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else (0, "")
 
     def vendors(self) -> list[VendorRow]:
         """Every vendor with its latest assessment, by name."""

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from riskengine.cli import main
-from riskengine.cli.options import NetworkOptions
+from riskengine.settings import effective_settings
 from tests.conftest import EPOCH, SAMPLES, run_cli
 
 INVENTORY, ORG = str(SAMPLES / "inventory.yaml"), str(SAMPLES / "org-profile.yaml")
@@ -41,7 +41,8 @@ COMMANDS = _paths(main)
 def test_every_command_is_listed() -> None:
     assert {" ".join(path) for path in COMMANDS} == {
         "", "template", "validate", "import", "enrich", "explain", "inventory", "inventory check", "assess", "render",
-        "tco", "batch", "compare", "history", "approve", "verify", "due", "register", "register check"}
+        "tco", "batch", "compare", "history", "approve", "verify", "due", "register", "register check", "config",
+        "serve", "user", "user add"}
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
@@ -102,9 +103,11 @@ def test_the_cli_starts_without_importing_the_library() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_network_options_become_the_settings() -> None:
-    settings = NetworkOptions(offline=True, allow_networks=("127.0.0.0/8",), resolve=("Vendor.example:127.0.0.1",),
-                              whois_server="127.0.0.1:4343", dns_server="[::1]:5353", deadline=2.5).settings()
+def test_network_options_become_the_settings(tmp_path: Path) -> None:
+    given = {"network.offline": True, "network.allow-network": ("127.0.0.0/8",),
+             "network.resolve": ("Vendor.example:127.0.0.1",), "network.whois-server": "127.0.0.1:4343",
+             "network.dns-server": "[::1]:5353", "network.deadline": 2.5}
+    settings = effective_settings(given, environ={}, cwd=tmp_path).network()
     assert settings.offline and [str(network) for network in settings.allow_networks] == ["127.0.0.0/8"]
     assert settings.resolve == {"vendor.example": "127.0.0.1"}
     assert (settings.whois_server, settings.dns_server, settings.deadline) == (("127.0.0.1", 4343), ("::1", 5353), 2.5)
