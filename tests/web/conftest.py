@@ -28,7 +28,7 @@ USERS = {"ada": ("it", "Ada Admin"), "mia": ("marketing", "Mia Marketer"), "dana
 @dataclass(frozen=True)
 class Server:
     url: str
-    db: Path
+    db: Path | str
     data: Path
     log: Path
 
@@ -61,9 +61,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(folder: Path, *extra: str, users: bool = True,
-                 epoch: str = EPOCH) -> tuple[subprocess.Popen[bytes], Server]:
-    db = folder / "riskengine.db"
+def start_server(folder: Path, *extra: str, users: bool = True, epoch: str = EPOCH,
+                 db: Path | str | None = None) -> tuple[subprocess.Popen[bytes], Server]:
+    """``riskengine serve`` on ``db`` (default: riskengine.db in ``folder``; a URL for PostgreSQL), its uploads and
+    reports in ``folder``/web."""
+    db = folder / "riskengine.db" if db is None else db
     environment = {**os.environ, "SOURCE_DATE_EPOCH": epoch, "RISKENGINE_OFFLINE": "1",
                    "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     if users:
@@ -76,7 +78,8 @@ def start_server(folder: Path, *extra: str, users: bool = True,
     log = folder / "serve.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "riskengine", "serve", "--port", str(port), "--db", str(db), "--offline",
-         "--inventory", str(SAMPLES / "inventory.yaml"), "--org", str(SAMPLES / "org-profile.yaml"), *extra],
+         "--data", str(folder / "web"), "--inventory", str(SAMPLES / "inventory.yaml"),
+         "--org", str(SAMPLES / "org-profile.yaml"), *extra],
         env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
