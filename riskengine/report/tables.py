@@ -20,10 +20,9 @@ from typing import Any, NamedTuple
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, Table
-from reportlab.rl_config import paraFontSizeHeightOffset
+from reportlab.platypus import Table
 
-from riskengine.report.text import Text
+from riskengine.report.text import Line, Run, Text, draw_lines, plain_lines
 
 _UNBOUNDED = 1e9
 """A height no cell reaches: a cell is measured for its lines, not for a page."""
@@ -59,7 +58,7 @@ class ReportTable(Table):  # type: ignore[misc]
     splits into too); a tall row split across pages keeps its words inside its cells."""
 
     _strings_made = False
-    _text_lines: list[_Line] | None = None
+    _text_lines: list[Line] | None = None
 
     # --- layout ---
 
@@ -120,8 +119,12 @@ class ReportTable(Table):  # type: ignore[misc]
         super()._drawLines()
 
     def _draw_text(self) -> None:
+        """The queued lines, in a graphics state of their own: a cell drawn next (a flowable that draws with the
+        fill colour it finds) sees the colour reportlab's drawing left."""
         if self._text_lines:
-            _draw_lines(self.canv, self._text_lines)
+            self.canv.saveState()
+            draw_lines(self.canv, self._text_lines)
+            self.canv.restoreState()
             self._text_lines.clear()
 
 
@@ -199,25 +202,14 @@ def _plain_lines(cell: Cell, text: str, face: _Face, width: float) -> list[str] 
 
 # --- plain lines drawn together ---
 
-class _Line(NamedTuple):
-    """One line of a cell's text, where its baseline starts on the page, in its font, size and colour."""
-
-    x: float
-    y: float
-    text: str
-    font: str
-    size: float
-    colour: Any
-
-
 _STRING_ANCHOR = {"LEFT": 0, "RIGHT": 1, "CENTER": 0.5, "CENTRE": 0.5}
 """How much of a string's width lies left of the point reportlab anchors it at, by the cell's alignment."""
 
 
-def _string_cell(lines: list[_Line], value: str, style: Any, position: tuple[float, float],
+def _string_cell(lines: list[Line], value: str, style: Any, position: tuple[float, float],
                  size: tuple[float, float]) -> bool:
-    """Queue a string cell's lines where reportlab's ``_drawCell`` draws them; False for one it must draw itself
-    (decimal alignment, a direction or shaping)."""
+    """Queue a string cell's lines where reportlab's ``_drawCell`` draws them, in the cell style's font and colour;
+    False for one it must draw itself (decimal alignment, a direction or shaping)."""
     if style.direction or style.shaping or style.alignment not in _STRING_ANCHOR:
         return False
     left, bottom = position
@@ -242,23 +234,20 @@ def _string_cell(lines: list[_Line], value: str, style: Any, position: tuple[flo
     for text in texts:
         if text:
             start = x if anchor == 0 else x - stringWidth(text, font, font_size) * anchor
-            lines.append(_Line(start, y, text, font, font_size, style.color))
+            lines.append(Line(start, y, (Run(text, font, font_size, style.color),)))
         y -= leading
     return True
 
 
-_PARAGRAPH_SHARE = {TA_LEFT: 0, TA_RIGHT: 1, TA_CENTER: 0.5}
-"""The share of a line's spare room left of it, by the paragraph's alignment."""
-
-
-def _paragraph_cell(lines: list[_Line], table: Table, paragraph: Text, style: Any, position: tuple[float, float],
+def _paragraph_cell(lines: list[Line], table: Table, paragraph: Text, style: Any, position: tuple[float, float],
                     size: tuple[float, float]) -> bool:
     """Queue the lines of a cell holding one plain paragraph where reportlab would draw them; False otherwise."""
-    if not _plain(paragraph):
-        return False
     left, bottom = position
     width, height = size
     paragraph_width, paragraph_height = table._listCellGeom((paragraph,), width, style, aH=height)
+    own = plain_lines(paragraph)
+    if own is None:
+        return False
     if style.valign == "TOP":
         top = bottom + height - style.topPadding
     elif style.valign == "BOTTOM":
@@ -273,49 +262,6 @@ def _paragraph_cell(lines: list[_Line], table: Table, paragraph: Text, style: An
         x = left + (width + style.leftPadding - style.rightPadding - paragraph_width) / 2.0
     else:
         return False
-    broken = paragraph.blPara
-    # Paragraph.drawPara: the first baseline one font size (or the ascent) below the paragraph's top, each line
-    # one leading lower, shifted right by all (right aligned) or half (centred) of the room the line leaves.
-    y = top - (broken.fontSize if paraFontSizeHeightOffset else getattr(broken, "ascent", broken.fontSize))
-    share = _PARAGRAPH_SHARE[paragraph.style.alignment]
-    leading, font, font_size, colour = paragraph.style.leading, broken.fontName, broken.fontSize, broken.textColor
-    for extra_space, words in broken.lines:
-        text = " ".join(words)
-        if text:
-            lines.append(_Line(x + share * extra_space if share else x, y, text, font, font_size, colour))
-        y -= leading
+    y = top - paragraph_height  # where reportlab draws the paragraph from
+    lines += [Line(x + line.x, y + line.y, line.runs) for line in own if line.runs]
     return True
-
-
-def _plain(paragraph: Paragraph) -> bool:
-    """Whether reportlab draws ``paragraph`` as lines of one font and colour, each at its place and no more: one
-    fragment, aligned left, right or centred, no indent, bullet, background, border, link or underline, no line
-    with narrowed spaces, its leading the style's."""
-    style, broken = paragraph.style, getattr(paragraph, "blPara", None)
-    if broken is None or broken.kind != 0 or style.alignment not in _PARAGRAPH_SHARE:
-        return False
-    if (style.leftIndent or style.rightIndent or style.firstLineIndent or style.backColor or style.borderWidth
-            or style.wordWrap or paragraph.bulletText or getattr(paragraph, "autoLeading", None)
-            or getattr(style, "autoLeading", None) or getattr(broken, "us_lines", None)
-            or getattr(broken, "link", None) or hasattr(paragraph, "_offsets")):
-        return False
-    return all(extra_space > _SQUEEZED for extra_space, _ in broken.lines)
-
-
-def _draw_lines(canvas: Any, lines: list[_Line]) -> None:
-    """Every queued line in one text object, changing font and colour only where they change."""
-    canvas.saveState()
-    text = canvas.beginText()
-    font: tuple[str, float] | None = None
-    colour: Any = None
-    for line in lines:
-        if font != (line.font, line.size):
-            font = (line.font, line.size)
-            text.setFont(line.font, line.size)
-        if line.colour is not colour:
-            colour = line.colour
-            text.setFillColor(colour)
-        text.setTextOrigin(line.x, line.y)
-        text.textOut(line.text)
-    canvas.drawText(text)
-    canvas.restoreState()

@@ -80,6 +80,17 @@ def joined(pieces: list[Piece]) -> list[Piece]:
     return result
 
 
+def differences(ours: list[Piece], theirs: list[Piece]) -> list[str]:
+    """How two pages' pieces differ: the text in another order, or a piece elsewhere (more than 0.01 point) or in
+    another font, size or colour; empty when they draw the same. Pieces along a baseline are joined first
+    (reportlab draws a paragraph with entities in several pieces, a string in one)."""
+    ours, theirs = joined(ours), joined(theirs)
+    if [piece.text for piece in ours] != [piece.text for piece in theirs]:
+        return [f"text: {[piece.text for piece in ours]} != {[piece.text for piece in theirs]}"]
+    return [f"{piece} != {expected}" for piece, expected in zip(ours, theirs, strict=True)
+            if piece[3:6] != expected[3:6] or abs(piece.x - expected.x) > 0.01 or abs(piece.y - expected.y) > 0.01]
+
+
 def _page(page: Any, reader: pypdf.PdfReader) -> list[Piece]:
     fonts = page["/Resources"].get("/Font", {})
     decoders = {name: _decoder(font.get_object()) for name, font in fonts.items()}
