@@ -161,22 +161,22 @@ def string_width(text: str, font: str, size: float) -> float:
 Anchor = Literal["start", "middle", "end"]
 
 
-def _placed(x: float, text: str, font: str, size: float, anchor: Anchor) -> list[tuple[float, str, str]]:
+def placed(x: float, text: str, font: str, size: float, anchor: Anchor = "start") -> list[tuple[float, str, str]]:
     """Where each font run of one line starts: (x, font, piece), the line anchored at ``x``."""
     text = visual_order(text)
     width = string_width(text, font, size)
     start = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
-    placed = []
+    pieces = []
     for name, piece in runs(text, font):
-        placed.append((start, name, piece))
+        pieces.append((start, name, piece))
         start += string_width(piece, name, size)
-    return placed
+    return pieces
 
 
 def draw_string(canvas: Any, x: float, y: float, text: str, font: str, size: float, *,
                 anchor: Anchor = "start") -> None:
     """Draw one line on a reportlab canvas, each run in a font that has it."""
-    for start, name, piece in _placed(x, text, font, size, anchor):
+    for start, name, piece in placed(x, text, font, size, anchor):
         canvas.setFont(name, size)
         canvas.drawString(start, y, piece)
 
@@ -187,7 +187,7 @@ def strings(x: float, y: float, text: str, font: str, size: float, colour: objec
     from reportlab.graphics.shapes import String
 
     return [String(start, y, piece, fontName=name, fontSize=size, fillColor=colour)
-            for start, name, piece in _placed(x, text, font, size, anchor)]
+            for start, name, piece in placed(x, text, font, size, anchor)]
 
 
 def paragraph_markup(text: str) -> str:
