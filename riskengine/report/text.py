@@ -25,6 +25,7 @@ from collections import OrderedDict
 from functools import cache
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.styles import ParagraphStyle
@@ -256,30 +257,44 @@ def draw_lines(canvas: Any, lines: list[Line]) -> None:
     """``lines`` in one text object, the font and colour set only where they change.
 
     A TrueType font's text is set as its documentation says (``ttfonts``: each chunk of ``splitString`` in its
-    subset's font); any other font through the text object's own ``textOut``.
+    subset's font); any other font and colour through the text object's own methods. The operators that switch
+    to a font's subset, or to an RGB colour, are written once a call: a table switches between a few of them,
+    often.
     """
     text = canvas.beginText()
     code, document = text._code, canvas._doc  # the text object's operators: ours go between its own
     face: tuple[str, float] | None = None
     colour: Any = None
     font: Any = None
-    subset, size = -1, ""
+    subset = -1
+    switches: dict[tuple[str, float, int], str] = {}
+    colours: dict[int, str] = {}
     for line in lines:
         text.setTextOrigin(line.x, line.y)
         for run in line.runs:
             if (run.font, run.size) != face:
                 face = (run.font, run.size)
                 text.setFont(run.font, run.size)
-                font, subset, size = getFont(run.font), -1, fp_str(run.size)
+                font, subset = getFont(run.font), -1
             if run.colour is not colour:
                 colour = run.colour
-                text.setFillColor(colour)
+                if type(colour) is Color:
+                    operator = colours.get(id(colour))
+                    if operator is None:
+                        operator = colours[id(colour)] = f"{fp_str(colour.red, colour.green, colour.blue)} rg"
+                    code.append(operator)
+                else:
+                    text.setFillColor(colour)
             if not font._dynamicFont:
                 text.textOut(run.text)
                 continue
             for part, chunk in font.splitString(run.text, document):
                 if part != subset:
                     subset = part
-                    code.append(f"{font.getSubsetInternalName(part, document)} {size} Tf")
+                    switch = switches.get((run.font, run.size, part))
+                    if switch is None:
+                        switch = switches[run.font, run.size, part] = (
+                            f"{font.getSubsetInternalName(part, document)} {fp_str(run.size)} Tf")
+                    code.append(switch)
                 code.append(f"({escapePDF(chunk)}) Tj")
     canvas.drawText(text)
