@@ -125,7 +125,7 @@ def font_for(character: str, font: str) -> str:
 
 def runs(text: str, font: str) -> Iterator[tuple[str, str]]:
     """``text`` cut into (font, piece) runs, each piece set in a font that has all its characters."""
-    if not text or max(text) < "\u0250":  # Latin, the common case: one run, no lookups
+    if text.isascii() or max(text) < "\u0250":  # Latin, the common case: one run, no lookups
         if text:
             yield font, text
         return
@@ -197,7 +197,7 @@ def paragraph_markup(text: str) -> str:
     """
     from xml.sax.saxutils import escape
 
-    if max(text, default="") < "\u0250":  # Latin, the common case: no fallback font, no reordering
+    if text.isascii() or max(text) < "\u0250":  # Latin, the common case: no fallback font, no reordering
         return escape(text).replace("\n", "<br/>")
     pieces = [escape(piece) if name == FONT else f'<font name="{name}">{escape(piece)}</font>'
               for name, piece in runs(visual_order(text), FONT)]

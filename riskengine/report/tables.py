@@ -40,8 +40,8 @@ class Cell(Text):
 
 def literal(text: str) -> str | None:
     """``text`` when a Paragraph of it draws exactly it (``Cell.literal``), else None."""
-    if (text and text.isprintable() and max(text) < "\u0250" and "  " not in text and text[0] != " "
-            and text[-1] != " "):
+    if (text and text.isprintable() and (text.isascii() or max(text) < "\u0250") and "  " not in text
+            and text[0] != " " and text[-1] != " "):
         return text
     return None
 
