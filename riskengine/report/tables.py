@@ -245,9 +245,6 @@ def _paragraph_cell(lines: list[Line], table: Table, paragraph: Text, style: Any
     left, bottom = position
     width, height = size
     paragraph_width, paragraph_height = table._listCellGeom((paragraph,), width, style, aH=height)
-    own = plain_lines(paragraph)
-    if own is None:
-        return False
     if style.valign == "TOP":
         top = bottom + height - style.topPadding
     elif style.valign == "BOTTOM":
@@ -262,6 +259,8 @@ def _paragraph_cell(lines: list[Line], table: Table, paragraph: Text, style: Any
         x = left + (width + style.leftPadding - style.rightPadding - paragraph_width) / 2.0
     else:
         return False
-    y = top - paragraph_height  # where reportlab draws the paragraph from
-    lines += [Line(x + line.x, y + line.y, line.runs) for line in own if line.runs]
+    own = plain_lines(paragraph, x, top - paragraph_height)  # reportlab draws the paragraph from there
+    if own is None:
+        return False
+    lines += own
     return True

@@ -177,10 +177,21 @@ class Text(Paragraph):  # type: ignore[misc]
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         if self._key is not None:
             self.wrap(available_width, available_height)
-            self.blPara = copy.deepcopy(self.blPara)  # reportlab edits the lines it splits: not the memo's
+            self.blPara = _own_lines(self.blPara)
         parts: list[Flowable] = super().split(available_width, available_height)
         self._wrapped = None  # splitting may drop the lines; the next wrap must break them again
         return parts
+
+
+def _own_lines(broken: Any) -> Any:
+    """``broken`` (reportlab's ``blPara``) with lines of its own to split: reportlab appends a space to the text of
+    the last fragment of each line of several fragments it splits (``_split_blParaHard``), and leaves the lines of
+    one fragment (tuples of strings) as they are. A copy of each fragment, not of what it refers to (its style,
+    font and colour), is enough: the fragment's text is replaced, never changed in place."""
+    own = copy.copy(broken)
+    if broken.kind == 1:
+        own.lines = [line.clone(words=[copy.copy(word) for word in line.words]) for line in broken.lines]
+    return own
 
 
 # --- plain lines ---
@@ -208,11 +219,11 @@ _SQUEEZED = -1e-8
 """A line with less room than this is set with narrowed spaces (reportlab's threshold)."""
 
 
-def plain_lines(paragraph: Paragraph) -> list[Line] | None:
-    """The lines a wrapped ``paragraph`` draws, from its bottom left corner, as reportlab's ``drawPara`` places
-    them; None for a paragraph that is not plain (an indent, bullet, background, border, automatic leading,
-    right-to-left or justified text, a line with narrowed spaces; a run that rises, links, is underlined or struck,
-    has a background, or is an image).
+def plain_lines(paragraph: Paragraph, x: float = 0.0, y: float = 0.0) -> list[Line] | None:
+    """The lines a wrapped ``paragraph`` drawn from (``x``, ``y``) (its bottom left corner) draws, where
+    reportlab's ``drawPara`` places them; None for a paragraph that is not plain (an indent, bullet, background,
+    border, automatic leading, right-to-left or justified text, a line with narrowed spaces; a run that rises, links,
+    is underlined or struck, has a background, or is an image).
 
     The first baseline is one font size (of the first line, or its ascent) below the paragraph's top, each line one
     leading lower, shifted right by all (right aligned) or half (centred) of the room the line leaves.
@@ -227,7 +238,7 @@ def plain_lines(paragraph: Paragraph) -> list[Line] | None:
         return []
     share, leading = _SHARE[style.alignment], style.leading
     first = broken if broken.kind == 0 else broken.lines[0]
-    y = paragraph.height - (first.fontSize if paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize))
+    y += paragraph.height - (first.fontSize if paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize))
     lines = []
     if broken.kind == 0:
         if getattr(broken, "us_lines", None) or getattr(broken, "link", None):
@@ -235,8 +246,8 @@ def plain_lines(paragraph: Paragraph) -> list[Line] | None:
         for extra_space, words in broken.lines:
             if extra_space < _SQUEEZED:
                 return None
-            lines.append(Line(share * extra_space, y, (Run(" ".join(words), broken.fontName, broken.fontSize,
-                                                           broken.textColor),)))
+            lines.append(Line(x + share * extra_space, y, (Run(" ".join(words), broken.fontName, broken.fontSize,
+                                                               broken.textColor),)))
             y -= leading
         return lines
     for line in broken.lines:
@@ -248,7 +259,7 @@ def plain_lines(paragraph: Paragraph) -> list[Line] | None:
                     or getattr(fragment, "backColor", None)):
                 return None
             runs.append(Run(fragment.text, fragment.fontName, fragment.fontSize, fragment.textColor))
-        lines.append(Line(share * line.extraSpace, y, tuple(runs)))
+        lines.append(Line(x + share * line.extraSpace, y, tuple(runs)))
         y -= leading
     return lines
 
