@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Table
 
 from riskengine.report.text import Line, Run, Text, draw_lines, plain_lines
@@ -138,6 +138,8 @@ class _Face(NamedTuple):
     leading: float
     colour: Any
     align: str
+    width: Any
+    """The width of a text in the face: the font's own ``stringWidth``."""
 
 
 _ALIGN = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
@@ -150,7 +152,8 @@ def _face(style: ParagraphStyle) -> _Face | None:
     if (style.alignment not in _ALIGN or style.leftIndent or style.rightIndent or style.firstLineIndent
             or style.backColor or style.borderWidth or style.textTransform):
         return None
-    return _Face(style.fontName, style.fontSize, style.leading, style.textColor, _ALIGN[style.alignment])
+    return _Face(style.fontName, style.fontSize, style.leading, style.textColor, _ALIGN[style.alignment],
+                 getFont(style.fontName).stringWidth)
 
 
 def _as_strings(table: ReportTable) -> None:
@@ -174,7 +177,7 @@ def _as_strings(table: ReportTable) -> None:
             if lines is not None:
                 values[column] = _Lines("\n".join(lines))
                 values[column].paragraph = value
-                style.fontname, style.fontsize, style.leading, style.color, style.alignment = face
+                style.fontname, style.fontsize, style.leading, style.color, style.alignment = face[:5]
 
 
 def _spanned(table: Table) -> set[tuple[int, int]]:
@@ -191,7 +194,7 @@ def _spanned(table: Table) -> set[tuple[int, int]]:
 def _plain_lines(cell: Cell, text: str, face: _Face, width: float) -> list[str] | None:
     """The lines ``cell`` (of ``text``, in ``face``) breaks into at ``width``, when each is drawn as it is (None
     otherwise). Text that fits is one line, as the paragraph would break it, without asking the paragraph."""
-    if stringWidth(text, face.font, face.size) <= width:
+    if face.width(text, face.size) <= width:
         return [text]
     cell.wrap(width, _UNBOUNDED)
     broken = cell.blPara

@@ -280,8 +280,10 @@ def draw_lines(canvas: Any, lines: list[Line]) -> None:
     subset = -1
     switches: dict[tuple[str, float, int], str] = {}
     colours: dict[int, str] = {}
+    if not canvas.bottomup:  # reportlab's own placing, for a canvas drawn from the top
+        raise ValueError("plain lines are placed on a canvas drawn from the bottom up")
     for line in lines:
-        text.setTextOrigin(line.x, line.y)
+        code.append(f"1 0 0 1 {fp_str(line.x, line.y)} Tm")  # what the text object's setTextOrigin writes
         for run in line.runs:
             if (run.font, run.size) != face:
                 face = (run.font, run.size)
