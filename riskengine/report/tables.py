@@ -6,10 +6,10 @@ graphics state with a text object of its own. A ``ReportTable`` does two things,
 
 - A cell made by ``ReportContext.cell`` whose text a Paragraph would draw as plain lines (``Cell.literal``) becomes
   those lines as a string, in its paragraph's face (``_as_strings``): reportlab measures a string with one call.
-- The lines of the plain cells (strings, and paragraphs of one font and colour: ``_plain``) are drawn together, in
-  one text object for the cells before any other (the content stays in reading order, for copying and text
-  extraction), each where reportlab would have drawn it; any other cell is drawn by reportlab, and the table's rules
-  after its text, as reportlab orders them.
+- The lines of the plain cells (strings, and paragraphs whose lines are runs of text: ``text.plain_lines``) are
+  drawn together, in one text object for the cells before any other (the content stays in reading order, for
+  copying and text extraction), each where reportlab would have drawn it; any other cell is drawn by reportlab, and
+  the table's rules after its text, as reportlab orders them.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class ReportTable(Table):  # type: ignore[misc]
     # --- drawing ---
 
     def draw(self) -> None:
-        self._text_lines = []
+        self._text_lines = [] if self.canv.bottomup else None
         try:
             super().draw()
         finally:

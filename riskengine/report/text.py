@@ -168,7 +168,7 @@ class Text(Paragraph):  # type: ignore[misc]
         return lines
 
     def draw(self) -> None:
-        lines = plain_lines(self)
+        lines = plain_lines(self) if self.canv.bottomup else None
         if lines is None:
             super().draw()
         else:
@@ -280,8 +280,8 @@ def draw_lines(canvas: Any, lines: list[Line]) -> None:
     subset = -1
     switches: dict[tuple[str, float, int], str] = {}
     colours: dict[int, str] = {}
-    if not canvas.bottomup:  # reportlab's own placing, for a canvas drawn from the top
-        raise ValueError("plain lines are placed on a canvas drawn from the bottom up")
+    if not canvas.bottomup:  # the lines are placed from the bottom of the page up, as platypus draws
+        raise ValueError("plain lines are drawn on a canvas whose origin is at the bottom of the page")
     for line in lines:
         code.append(f"1 0 0 1 {fp_str(line.x, line.y)} Tm")  # what the text object's setTextOrigin writes
         for run in line.runs:
