@@ -17,26 +17,36 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[web]'
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
+# The samples' settings (inventory, org profile, offline) are samples/riskengine.toml; the demo records in a register
+# of its own in $(OUT), never the user's (tests/cli/test_config.py runs this target with HOME elsewhere).
 demo: $(STAMP)
 	@mkdir -p $(OUT)
 	@for questionnaire in $(SAMPLES); do \
 		name=$$(basename $$questionnaire .xlsx); \
 		SOURCE_DATE_EPOCH=$(DEMO_EPOCH) $(BIN)/riskengine assess $$questionnaire \
-			--inventory samples/inventory.yaml --org samples/org-profile.yaml --offline \
+			--config samples/riskengine.toml --offline --db $(OUT)/riskengine.db \
 			-o $(OUT)/$$name.pdf --json $(OUT)/$$name.json || exit $$?; \
 	done
-	@echo "reports in $(OUT)/"
+	@echo "reports in $(OUT)/, recorded in $(OUT)/riskengine.db"
 
 # One worker per core (pytest-xdist), a test file per worker at a time so module fixtures are built once.
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) chromium
 	$(BIN)/python -m pytest -q -n auto --dist loadfile
+
+# The browser tests drive Debian's chromium (Playwright's own browser download is never used).
+CHROMIUM := /usr/bin/chromium
+.PHONY: chromium
+chromium:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && (apt-get update -qq && apt-get install -y -qq chromium) ; } \
+		|| { echo "the browser tests need Debian's chromium: run  apt-get install -y chromium  (as root)"; exit 1; }
+	@test -x $(CHROMIUM) || { echo "the browser tests need Debian's chromium: run  apt-get install -y chromium  (as root)"; exit 1; }
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check riskengine tests benchmarks

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # what the lazy exports below give, for type checkers and rea
     from riskengine.questionnaire.template import write_template
     from riskengine.runfiles import RunFiles, check_run_files
     from riskengine.score.result import Finding, RiskResult
+    from riskengine.settings import EffectiveSettings, effective_settings
     from riskengine.validation import validate
 
 
@@ -63,10 +64,13 @@ _EXPORTS = {
     "Problem": "riskengine.errors",
     "RunFiles": "riskengine.runfiles",
     "check_run_files": "riskengine.runfiles",
+    "effective_settings": "riskengine.settings",
+    "EffectiveSettings": "riskengine.settings",
 }
 __all__ = [
     "Assessment",
     "ConfigurationError",
+    "EffectiveSettings",
     "Finding",
     "InputError",
     "NotRecordedError",
@@ -82,6 +86,7 @@ __all__ = [
     "UsageError",
     "assess",
     "check_run_files",
+    "effective_settings",
     "load_bank",
     "load_policy",
     "render",

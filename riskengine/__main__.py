@@ -1,3 +1,3 @@
-from riskengine.cli import main
+from riskengine.cli import run
 
-main(prog_name="riskengine")
+run()

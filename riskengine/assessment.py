@@ -10,8 +10,11 @@ from pydantic import BaseModel, ConfigDict
 
 from riskengine.enrich.gather import EvidenceSet
 from riskengine.errors import Problem
+from riskengine.filekind import HEAD_BYTES
 from riskengine.inventory.analysis import GraphFindings
+from riskengine.organisation import DEFAULT_ORG
 from riskengine.questionnaire.submission import Coverage
+from riskengine.report.wording import ReportWording
 from riskengine.score.result import Finding, RiskResult
 from riskengine.tco.result import TcoResult
 
@@ -64,6 +67,27 @@ class OpenQuestion(_Frozen):
     question: str
 
 
+class NotConsidered(_Frozen):
+    """An input the assessment was run without, and what it therefore did not assess."""
+
+    role: Literal["inventory", "org_profile"]
+    effect: str
+    """What was not assessed, as the policy words it (``templates/report.yaml``, ``not_considered``)."""
+
+
+def not_considered(wording: ReportWording, *, inventory: bool, org_profile: bool) -> tuple[NotConsidered, ...]:
+    """What a run without an inventory or an organisation profile (``inventory``, ``org_profile``: whether each was
+    given) leaves out: the same sentences on the command line, in the report and in the JSON."""
+    text = wording.not_considered
+    missing: list[NotConsidered] = []
+    if not inventory:
+        missing.append(NotConsidered(role="inventory", effect=text.inventory))
+    if not org_profile:
+        missing.append(NotConsidered(role="org_profile", effect=text.org_profile.format(
+            currency=DEFAULT_ORG.currency, years=DEFAULT_ORG.horizon_years)))
+    return tuple(missing)
+
+
 class Assessment(_Frozen):
     """One assessment of one vendor; ``model_dump_json()`` of this is the JSON result."""
 
@@ -86,6 +110,8 @@ class Assessment(_Frozen):
     """How a questionnaire in a foreign format (CAIQ, HECVAT, VSAQ, a one-off) covered our bank; None for ours."""
     not_covered: tuple[OpenQuestion, ...] = ()
     """Our questions that foreign questionnaire does not answer, in bank order, with their text."""
+    not_considered: tuple[NotConsidered, ...] = ()
+    """The inputs the run was without (no inventory, no organisation profile) and what each leaves out."""
 
 
 def load_result(path: Path) -> Assessment:
@@ -100,11 +126,31 @@ def load_result(path: Path) -> Assessment:
     size = path.stat().st_size
     if size > MAX_JSON_BYTES:
         raise UsageError(f"{path}: {size:,} bytes is not a riskengine JSON result (the limit is {MAX_JSON_BYTES:,})")
+    content = path.read_bytes()
+    _refuse_another_kind(path, content[:HEAD_BYTES])
     try:
-        return Assessment.model_validate_json(path.read_bytes())
+        return Assessment.model_validate_json(content)
     except ValidationError as exc:
         raise UsageError(f"{path}: not a riskengine JSON result ({exc.error_count()} problems, first: "
                          f"{exc.errors()[0]['msg']})") from exc
+
+
+def _refuse_another_kind(path: Path, head: bytes) -> None:
+    """A file of another kind (the PDF report, the questionnaire, an inventory) is named as what it is, with where
+    to look instead: for a PDF, the JSON result written beside it when there is one."""
+    from riskengine.errors import UsageError
+    from riskengine.filekind import PDF, RESULT, identify
+
+    kind = identify(head)
+    if kind is None or kind is RESULT:
+        return
+    advice = kind.advice(path)
+    if kind is PDF:
+        beside = path.with_suffix(".json")
+        advice = (f"the JSON result written with it is {beside}" if beside.is_file() else
+                  "the JSON result is the file assess writes with the report (--json; by default the report's name "
+                  "with .json)")
+    raise UsageError(f"{path}: this is {kind.what}, not a riskengine JSON result; {advice}")
 
 
 def assessment_json(assessment: Assessment) -> bytes:

@@ -4,9 +4,10 @@ Building an inventory of 10,000 systems and 50,000 integrations makes millions o
 garbage; the collector, triggered by the allocations, walked them again and again (1.5 s of a 3 s load), and
 the walks of the vendor analysis set off full passes over the whole inventory (0.2 s).
 
-The collector's state is process-wide: only the processes riskengine owns change it (the CLI around each
-command, a batch worker between vendors), never a library function, whose caller may have threads or
-collector settings of its own. A caller that owns its process may do the same around a large load::
+The collector's state is process-wide: only the processes riskengine owns change it (the ``riskengine``
+program, which keeps it off until it exits, the CLI around each command, a batch worker between vendors), never a
+library function, whose caller may have threads or collector settings of its own. A caller that owns its
+process may do the same around a large load::
 
     with collector_paused():
         graph = SystemGraph(load_inventory(path))   # 10,000 systems: about half the time of a load with it running

@@ -17,7 +17,6 @@ This module imports no pydantic: ``history`` and ``due`` must answer in well und
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -49,10 +48,8 @@ class Migration:
 
 
 def default_path() -> Path:
-    """``RISKENGINE_DB`` if set, else ``riskengine.db`` in the user's data folder (platformdirs)."""
-    configured = os.environ.get("RISKENGINE_DB")
-    if configured:
-        return Path(configured)
+    """``riskengine.db`` in the user's data folder (platformdirs): where the database is when no setting names one
+    (``--db``, ``RISKENGINE_DB``, ``db`` in riskengine.toml: ``riskengine.settings``)."""
     from platformdirs import user_data_path
 
     return user_data_path("riskengine", appauthor=False) / "riskengine.db"

@@ -1,5 +1,16 @@
 """Read a YAML file into a pydantic model, reporting every problem as ``file:line``.
 
+One loader for every YAML file riskengine reads (profiles, organisation profiles, mappings, banks, templates,
+offers, inventories, Backstage catalogs): values are built by yaml-rs alone, as YAML 1.2's core schema reads
+them (YAML 1.2.2 §10.3.2): ``true``/``True``/``TRUE`` and the ``false`` forms are booleans, and ``yes``, ``no``,
+``on``, ``off``, ``y``, ``n`` (any case; YAML 1.1's booleans) are strings, so ``country: NO`` is Norway;
+integers are ``[-+]?[0-9]+`` in base 10 whatever their leading zeros (``010`` is 10; YAML 1.1 read 8), ``0o17``
+octal and ``0x1F`` hexadecimal; ``null``, ``~`` and nothing are null; a date is the string it is written as
+(no timestamp type: a model's date field reads the ISO text). Beyond the core schema yaml-rs also reads
+``0b101`` and digit groups ``1_000`` as integers. Tags other than the core schema's own (``!!str``, ``!!int``,
+...) are refused: data files hold data, never objects. PyYAML's libyaml (C) only scans the text, for the limits
+below and the line numbers of problems; it never builds a value.
+
 Files are hostile until read. Before yaml-rs builds a single Python object, a document is held to
 ``YamlLimits``: how many nodes, how deep, how long one string and one integer may be, and how large the
 whole document may become once its aliases are expanded (an alias counts as the size of what it names, so
@@ -114,12 +125,18 @@ def parse_yaml(text: str, name: str, limits: YamlLimits = DATA_FILE_LIMITS) -> A
     crashed the process (a segmentation fault) at a later parse in another thread, and the first parse of a run
     may well be in one (an enrichment check, a web request)."""
     check_yaml(text, name, limits)
+    return _values(text, name, limits)
+
+
+def _values(text: str, name: str, limits: YamlLimits) -> Any:
+    """The values of a stream ``check_yaml`` accepted, as yaml-rs builds them (YAML 1.2 core schema, dates left
+    as text): one document's value, or the list of several documents' values."""
     # Our scan already bounds what aliases expand to; yaml-rs's own replay limits are set no lower, so a
     # document we accept is never refused by a different count.
     alias_limits = yaml_rs.AliasLimits(max_total_replayed_events=2 * limits.max_nodes + 8,
                                        max_replay_stack_depth=limits.max_depth)
     try:
-        return yaml_rs.loads(text, alias_limits=alias_limits)
+        return yaml_rs.loads(text, parse_datetime=False, alias_limits=alias_limits)
     except yaml_rs.YAMLDecodeError as exc:
         message = str(exc)
         line = re.search(r"line (\d+)", message)
@@ -152,20 +169,29 @@ class YamlPlaces:
 
 def parse_yaml_documents(text: str, name: str,
                          limits: YamlLimits = DATA_FILE_LIMITS) -> list[tuple[Any, yaml.Node]]:
-    """Parse every document of a multi-document YAML stream (``---`` separated), with their node trees.
+    """Parse every document of a multi-document YAML stream (``---`` separated): each one's value, built as
+    ``parse_yaml`` builds it, with its node tree (for the line of any key; the tree's scalars are the text).
 
-    Raises ``YamlSyntaxError`` when the stream breaks ``limits`` and ``yaml.YAMLError`` on bad syntax.
+    Raises ``YamlSyntaxError`` when the stream breaks ``limits`` or yaml-rs refuses it, and ``yaml.YAMLError``
+    on syntax libyaml refuses.
     """
     check_yaml(text, name, limits)
     loader = _LOADER(text)
-    documents: list[tuple[Any, yaml.Node]] = []
+    nodes: list[yaml.Node] = []
     try:
         while loader.check_node():
-            node = loader.get_node()
-            documents.append((loader.construct_document(node), node))
+            nodes.append(loader.get_node())
     finally:
         loader.dispose()
-    return documents
+    values = _values(text, name, limits)
+    if len(nodes) == 1:
+        values = [values]  # yaml-rs gives one document's value as it is, several as a list of them
+    elif not nodes:
+        values = []
+    if not isinstance(values, list) or len(values) != len(nodes):
+        raise YamlSyntaxError(Problem(place=name, message=f"not valid YAML: {len(nodes)} documents, which yaml-rs "
+                                                          "reads otherwise"))
+    return list(zip(values, nodes, strict=True))
 
 
 # --------------------------------------------------------------------------------------------- limits
@@ -184,6 +210,9 @@ blank, a block indicator, a line break, an opening bracket, another flow indicat
 _INTEGER = re.compile(r"[-+]?(?:0[xXoObB])?[0-9a-fA-F_]+")
 """A plain scalar yaml-rs may read as an integer (YAML 1.2 core: decimal, 0x, 0o; yaml-rs also 0b and _)."""
 _INTEGER_TAGS = frozenset({"tag:yaml.org,2002:int", "!!int"})
+_CORE_TAGS = frozenset({None, "!", *(f"tag:yaml.org,2002:{name}" for name in
+                                     ("str", "int", "float", "bool", "null", "seq", "map"))})
+"""The tags YAML 1.2's core schema knows (and the non-specific ``!``, which keeps a scalar a string)."""
 _BEYOND = "not valid YAML within riskengine's limits: "
 
 
@@ -210,7 +239,7 @@ def _vouched_by_text(text: str, name: str, limits: YamlLimits) -> bool:
     starts with ``q`` blanks or indicators nests less than 2q + 2 block levels. Flow nesting is at most the
     number of opening brackets. Integers are runs of digits.
     """
-    if _may_hold_alias(text):
+    if _may_hold_alias(text) or _may_hold_tag(text):
         return False
     classes = text.encode("utf-8", "surrogatepass").translate(_CLASSES)
     if b"0" * (limits.max_integer_digits + 1) in classes:
@@ -239,6 +268,11 @@ def _may_hold_alias(text: str) -> bool:
             return True
         position = text.find("*", position + 1)
     return False
+
+
+def _may_hold_tag(text: str) -> bool:
+    """Whether ``!`` may start a node's tag (follows a blank, a line break, ``[ { ,``, a BOM or the start)."""
+    return re.search(r"(?:^|[\s\[{,\ufeff])!", text) is not None
 
 
 def _few_events(text: str, name: str, limit: int) -> bool:
@@ -287,6 +321,7 @@ def _scan_events(text: str, name: str, limits: YamlLimits) -> None:
     """Walk libyaml's events once, keeping expanded sizes; raise ``YamlSyntaxError`` at the first breach."""
     scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
     starts, ends = (yaml.SequenceStartEvent, yaml.MappingStartEvent), (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    tagged = (scalar, *starts)
     anchors: dict[str, _Anchored] = {}
     open_nodes: list[_Open] = []
     chars = nodes = 0
@@ -300,6 +335,10 @@ def _scan_events(text: str, name: str, limits: YamlLimits) -> None:
         while loader.check_event():
             event = loader.get_event()
             kind = type(event)
+            if kind in tagged and event.tag not in _CORE_TAGS:
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                raise refuse(event, f"the tag {tag} is not allowed: riskengine reads plain data (strings, numbers, "
+                                    "booleans, null, lists and mappings), never tagged objects", limit=False)
             if kind is scalar:
                 value: str = event.value
                 if len(value) > limits.max_string_chars:

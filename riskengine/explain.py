@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+
 from riskengine.assessment import Assessment
+from riskengine.errors import UsageError
+from riskengine.score.profile import ScoringProfile
 from riskengine.score.result import RiskResult
 
 
@@ -24,13 +28,17 @@ def outcome_line(risk: RiskResult) -> str:
     return line
 
 
-def explain(assessment: Assessment, rule_id: str | None = None) -> list[str]:
+def explain(assessment: Assessment, rule_id: str | None = None, *, profile: ScoringProfile | None = None) -> list[str]:
     """Lines explaining the decision, the arithmetic, and each rule that moved the score.
 
-    With ``rule_id`` only that rule's trail (a control, a knockout or an inherent-risk factor).
+    With ``rule_id`` only that rule's trail (a control, a knockout or an inherent-risk factor); a rule of
+    ``profile`` (or of the assessment) that did not apply says so. A ``rule_id`` that is neither is a
+    ``UsageError`` naming the closest ids, so that a typo is not mistaken for a rule that did not apply.
     """
     risk = assessment.risk
     if rule_id is not None:
+        if profile is not None:
+            _check_rule_id(assessment, profile, rule_id)
         return _rule(assessment, rule_id)
     lines = [
         f"{assessment.vendor.legal_name or assessment.vendor.domain} ({assessment.assessment_id}, "
@@ -73,6 +81,23 @@ def explain(assessment: Assessment, rule_id: str | None = None) -> list[str]:
                          f"{scenario.decision.replace('_', ' ')}, tier {scenario.tier}, residual {scenario.residual:g}:"
                          f" {', '.join(scenario.rule_ids) or '-'}" + (f" ({scenario.note})" if scenario.note else ""))
     return lines
+
+
+def _check_rule_id(assessment: Assessment, profile: ScoringProfile, rule_id: str) -> None:
+    risk = assessment.risk
+    known = set(profile.rule_ids) | {finding.rule_id for finding in assessment.findings}
+    known |= {rule.rule_id for category in risk.categories for rule in category.rules}
+    known |= {knockout.rule_id for knockout in risk.knockouts} | {factor.rule_id for factor in risk.inherent_factors}
+    if rule_id in known:
+        return
+    closest = difflib.get_close_matches(rule_id.upper(), sorted(known), n=3, cutoff=0.6)
+    judged = f"{profile.id}@{profile.version}"
+    message = f"--rule {rule_id}: no rule has this id in scoring profile {judged}"
+    if risk.profile != judged:
+        message += f" (the assessment was judged by {risk.profile}: give its profile with --profile or --policy)"
+    message += (f"; closest: {', '.join(closest)}" if closest else
+                "; `riskengine explain RESULT` lists the rules that moved the score")
+    raise UsageError(message)
 
 
 def _rule(assessment: Assessment, rule_id: str) -> list[str]:

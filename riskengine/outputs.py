@@ -75,7 +75,7 @@ def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, regi
     try:
         if evidence_store is not None and assessment.evidence is not None:
             evidence_store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
-                                      assessment.evidence.items)
+                                      assessment.evidence.records)
         register.record(assessment, outputs=outputs, run_key=key, result=json_bytes, now=now)
     except (sqlite3.Error, DatabaseError) as exc:  # the files are whole; only the record is missing: say so
         raise NotRecordedError(
@@ -144,6 +144,23 @@ def write_rendering(assessment: Assessment, *, pdf: Path, register: Register, no
     """
     register.assessment(assessment.assessment_id)
     data = render_report(assessment, register, audience=audience, policy=policy)
+    return _record_rendering(assessment, pdf, data, register=register, now=now, audience=audience)
+
+
+def keep_rendering(assessment: Assessment, *, folder: Path, register: Register, now: dt.datetime,
+                   audience: Audience = "full", policy: Policy | None = None) -> Output:
+    """As ``write_rendering``, the file named by its sha256 in ``folder`` (``<sha256>.pdf``): each rendering is
+    kept apart, so the exact report a sign-off names can always be fetched again (the web app's renderings)."""
+    import hashlib
+
+    register.assessment(assessment.assessment_id)
+    data = render_report(assessment, register, audience=audience, policy=policy)
+    pdf = folder / f"{hashlib.sha256(data).hexdigest()}.pdf"
+    return _record_rendering(assessment, pdf, data, register=register, now=now, audience=audience)
+
+
+def _record_rendering(assessment: Assessment, pdf: Path, data: bytes, *, register: Register, now: dt.datetime,
+                      audience: Audience) -> Output:
     write_bytes_atomically(pdf, data)
     output = Output.of("pdf", pdf, data, audience)
     try:

@@ -14,18 +14,28 @@ from pathlib import Path
 from typing import Literal
 
 from riskengine import __version__
-from riskengine.assessment import AnsweredQuestion, Assessment, InputFile, OpenQuestion, Vendor, Versions
+from riskengine.assessment import (
+    AnsweredQuestion,
+    Assessment,
+    InputFile,
+    OpenQuestion,
+    Vendor,
+    Versions,
+    not_considered,
+)
 from riskengine.digest import file_sha256
 from riskengine.enrich.checks import all_checks
 from riskengine.enrich.gather import EvidenceSet, evidence_facts, gather_evidence
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.enrich.store import EvidenceStore
-from riskengine.errors import InputError, Problem, UsageError
+from riskengine.errors import Problem, UsageError
 from riskengine.facts import Fact, FactSet, Provenance
 from riskengine.importers.reading import read_questionnaire
 from riskengine.inventory.analysis import GRAPH_FACTS, GraphFindings, analyse, resolve_connections
 from riskengine.inventory.graph import SystemGraph
-from riskengine.inventory.loader import SystemIndex, load_inventory
+from riskengine.inventory.loader import load_inventory
+from riskengine.inventory.matching import SystemMatcher
+from riskengine.inventory.vocabulary import ONE_OFF_FREQUENCY
 from riskengine.organisation import DEFAULT_ORG, OrgProfile, load_org_profile
 from riskengine.policy import Policy, read_policy
 from riskengine.questionnaire.bank import QuestionBank
@@ -114,16 +124,16 @@ def assess(
     graph: GraphFindings | None = None
     if inventory is not None:
         systems = load_inventory(inventory, vocabularies=policy.vocabularies)
-        connections, problems = resolve_connections(submission, bank, SystemIndex(systems))
-        if problems:
-            raise InputError(str(questionnaire), problems)
+        # a row naming no system for sure is a warning and a finding for IT, not a stop (inventory.matching)
+        connections, unidentified = resolve_connections(submission, bank, SystemMatcher(systems, policy.vocabularies))
         graph, graph_facts = analyse(SystemGraph(systems), connections,
                                      _role_text(bank, submission, "vendor.capability"), policy.effort,
-                                     policy.vocabularies)
+                                     policy.vocabularies, unidentified)
         facts = facts.with_facts(*graph_facts)
     else:
-        facts = facts.with_facts(Fact(name="graph.connected", value=len(submission.tables.get(
-            _role_id(bank, "integrations"), ()))))
+        facts = facts.with_facts(Fact(name="graph.connected", value=sum(
+            1 for row in submission.tables.get(_role_id(bank, "integrations"), ())
+            if row.values.get("frequency") != ONE_OFF_FREQUENCY)))
     facts = derive_facts(facts, profile)
     evidence: EvidenceSet | None = None
     domain = _role_text(bank, submission, "vendor.domain")
@@ -159,9 +169,11 @@ def assess(
         graph=graph,
         evidence=evidence,
         answers=_answered(bank, submission),
-        warnings=submission.warnings,
+        warnings=(*submission.warnings, *(graph.match_warnings() if graph is not None else ())),
         coverage=submission.coverage,
         not_covered=_open_questions(bank, submission),
+        not_considered=not_considered(policy.wording, inventory=inventory is not None,
+                                      org_profile=org_profile is not None),
     )
 
 
@@ -205,7 +217,7 @@ def record_evidence(store_path: Path, assessment: Assessment) -> None:
     if assessment.evidence is not None:
         with EvidenceStore(store_path) as store:
             store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
-                             assessment.evidence.items)
+                             assessment.evidence.records)
 
 
 def _labels(bank: QuestionBank) -> dict[str, str]:

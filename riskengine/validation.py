@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from riskengine.errors import InputError
 from riskengine.importers.reading import read_questionnaire
 from riskengine.questionnaire.bank import load_bank
 from riskengine.questionnaire.submission import Submission
@@ -36,13 +35,13 @@ def validate(questionnaire: Path, *, now: dt.datetime, inventory: Path | None = 
     bank = policy.bank if policy is not None else load_bank()
     submission = read_questionnaire(questionnaire, bank, today=now.date(), format=format, mapping=mapping)
     if inventory is not None:
-        from riskengine.inventory.analysis import resolve_connections
-        from riskengine.inventory.loader import SystemIndex, load_inventory
+        from riskengine.inventory.analysis import match_warnings, resolve_connections
+        from riskengine.inventory.loader import load_inventory
+        from riskengine.inventory.matching import SystemMatcher
         from riskengine.inventory.vocabulary import load_vocabularies
 
         vocabularies = policy.vocabularies if policy is not None else load_vocabularies()
-        systems = SystemIndex(load_inventory(inventory, vocabularies=vocabularies))
-        _, problems = resolve_connections(submission, bank, systems)
-        if problems:
-            raise InputError(str(questionnaire), problems)
+        matcher = SystemMatcher(load_inventory(inventory, vocabularies=vocabularies), vocabularies)
+        submission = submission.model_copy(update={
+            "warnings": (*submission.warnings, *match_warnings(*resolve_connections(submission, bank, matcher)))})
     return submission

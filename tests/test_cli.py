@@ -86,18 +86,27 @@ def test_fail_on_gate_exits_3_and_still_writes_the_report(tmp_path: Path) -> Non
     assert passing.returncode == 0
 
 
-def test_unknown_integration_system_lists_closest_matches(filled: FillFactory, tmp_path: Path) -> None:
+def test_unknown_integration_system_is_a_warning_with_candidates_not_a_stop(filled: FillFactory,
+                                                                          tmp_path: Path) -> None:
+    """A misspelt system is listed for IT with the closest names; the report is written (exit 0), and the row is
+    in the JSON's graph.unidentified and warnings, and a condition for IT."""
     from tests.conftest import sample_answers
 
     tables = sample_answers()["tables"]
     rows = [dict(row) for row in tables["INT-01"]]
     rows[0]["system"] = "Salesforce Sales Clowd"
     path = filled(tables={**tables, "INT-01": rows})
-    result = assess(tmp_path, "bad", questionnaire=path)
-    assert result.returncode == 2
-    assert "unknown system 'Salesforce Sales Clowd' (not in the inventory); closest: Salesforce Sales Cloud" \
-        in result.stderr
-    assert not (tmp_path / "bad.pdf").exists()
+    result = assess(tmp_path, "misspelt", questionnaire=path)
+    assert result.returncode == 0, result.stderr
+    expected = ("Integrations!B7: integration with an unidentified system: 'Salesforce Sales Clowd' is not in the "
+                "inventory; candidates: Salesforce Sales Cloud (spelling 'Salesforce Sales Cloud'); IT to confirm")
+    assert f"  warning {expected}" in result.stderr
+    written = json.loads((tmp_path / "misspelt.json").read_text())
+    assert [row["written"] for row in written["graph"]["unidentified"]] == ["Salesforce Sales Clowd"]
+    assert f"{expected}" in [f"{w['place']}: {w['message']}" for w in written["warnings"]]
+    finding = next(f for f in written["findings"] if f["rule_id"] == "REQ-IDENTIFIED-SYSTEMS")
+    assert finding["remediation"]["owner"] == "it"
+    assert written["risk"]["decision"] == "approve_with_conditions"
 
 
 def test_usage_error_exits_2_without_traceback(tmp_path: Path) -> None:

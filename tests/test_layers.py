@@ -4,16 +4,16 @@ others. Every import counts, those inside functions too: a lazy import is still 
 From the bottom up; a module may import its own layer and those below:
 
     kernel   facts, errors, digest, datafile, resources, exports, atomic, cells, clock, database, collector,
-             runfiles
+             runfiles, filekind
     policy   policy, questionnaire.bank, score.profile, report.wording, report.scorecard, tco.assumptions,
              inventory.vocabulary, inventory.effort, enrich.kinds, enrich.web_scoring, portfolio.wording,
              organisation, conditions
-    read     questionnaire, importers, inventory, enrich
+    read     questionnaire, importers, inventory, enrich, settings
     judge    score, tco
     stages   assessment, pipeline, validation, schema, explain
-    output   report, register, outputs
+    output   report, register, outputs, council
     many     batch, portfolio
-    shells   cli, __main__, the package's lazy exports
+    shells   cli, web, __main__, the package's lazy exports
 """
 
 from __future__ import annotations
@@ -26,16 +26,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "riskengine"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kernel", ("facts", "errors", "digest", "datafile", "resources", "exports", "atomic", "cells", "clock",
-                "database", "collector", "runfiles")),
+                "database", "collector", "runfiles", "filekind")),
     ("policy", ("policy", "questionnaire.bank", "score.profile", "report.wording", "report.scorecard",
                 "tco.assumptions", "inventory.vocabulary", "inventory.effort", "enrich.kinds", "enrich.web_scoring",
                 "portfolio.wording", "organisation", "conditions")),
-    ("read", ("questionnaire", "importers", "inventory", "enrich")),
+    ("read", ("questionnaire", "importers", "inventory", "enrich", "settings")),
     ("judge", ("score", "tco")),
     ("stages", ("assessment", "pipeline", "validation", "schema", "explain")),
-    ("output", ("report", "register", "outputs")),
+    ("output", ("report", "register", "outputs", "council")),
     ("many", ("batch", "portfolio")),
-    ("shells", ("cli", "__main__", "__init__")),
+    ("shells", ("cli", "web", "__main__", "__init__")),
 )
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
 }

@@ -26,7 +26,12 @@ def test_wheel_ships_bank_profile_and_templates(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in ("riskengine/_data/questionnaires/martech-v1.yaml", "riskengine/_data/scoring/default.yaml",
                     "riskengine/_data/templates/report.yaml", "riskengine/_data/questionnaires/link-shorteners.yaml",
-                    "riskengine/_data/questionnaires/mappings/caiq-v3.yaml"):
+                    "riskengine/_data/questionnaires/mappings/caiq-v3.yaml",
+                    "riskengine/_data/templates/council.yaml", "riskengine/_data/templates/fonts/DejaVuSans.ttf",
+                    # the web app's pages and every asset they load, with htmx's licence
+                    "riskengine/web/templates/base.html", "riskengine/web/templates/assessment_tab.html",
+                    "riskengine/web/static/htmx.min.js", "riskengine/web/static/htmx-LICENSE.txt",
+                    "riskengine/web/static/app.css"):
         assert shipped in names
 
 
@@ -52,7 +57,7 @@ def test_installed_wheel_runs_template_and_assess_outside_the_checkout(wheel: Pa
                  "-o", "report.pdf")
     assert result.returncode == 0, result.stderr
     assert (work / "report.pdf").read_bytes().startswith(b"%PDF")
-    assert json.loads((work / "report.json").read_text())["versions"]["bank"] == "martech-v1@1.1.0"
+    assert json.loads((work / "report.json").read_text())["versions"]["bank"] == "martech-v1@1.2.0"
 
 
 def test_broken_installation_is_an_internal_error_exit_1(wheel: Path, tmp_path: Path) -> None:

@@ -10,12 +10,16 @@ runs), so that ``riskengine --help`` and the register's quick commands start fas
     inventory       inventory check
     many            batch, compare
     register        history, approve, verify, due, register check
+    config          config
 
-Shared options (network, inventory, database, ...) are declared once in ``riskengine.cli.options``.
+Shared options (network, inventory, database, ...) are declared once in ``riskengine.cli.options``, with
+``configured``: what the command line leaves out comes from the environment and riskengine.toml
+(``riskengine.settings``).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any, NamedTuple
@@ -24,7 +28,7 @@ import click
 
 from riskengine.cli.errors import EXIT_OK, handle
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 
 class _Entry(NamedTuple):
@@ -46,6 +50,9 @@ _COMMANDS = {
                                                     "JSON each, and the portfolio summary."),
     "compare": _Entry("riskengine.cli.many", "compare_command", "Compare vendors for the same need and recommend one.",
                       cut=False),
+    "config": _Entry("riskengine.cli.config", "config_command", "Show the settings in effect and where each came "
+                                                                "from: default, file:line, environment or command "
+                                                                "line."),
     "due": _Entry("riskengine.cli.register", "due", "Vendors whose reassessment date (set by the tier of their latest "
                                                     "assessment) has passed or is near."),
     "enrich": _Entry("riskengine.cli.enrich", "enrich", "Show the outside evidence for one DOMAIN: registration, DNS "
@@ -62,10 +69,14 @@ _COMMANDS = {
                                                                     "(its hash chain).", cut=False),
     "render": _Entry("riskengine.cli.assess", "render_command", "Render a recorded assessment's report for any "
                                                                 "audience, with its sign-offs, from the register."),
+    "serve": _Entry("riskengine.cli.web", "serve", "Serve the web app: portfolio, assessments, sign-off and "
+                                                   "conditions, for IT, marketing and compliance."),
     "tco": _Entry("riskengine.cli.assess", "tco_command", "Price a vendor's offers, each in both adoption styles, and "
                                                           "say which costs least."),
     "template": _Entry("riskengine.cli.questionnaire", "template", "Write the blank questionnaire (OUT.xlsx) a vendor "
                                                                    "fills in."),
+    "user": _Entry("riskengine.cli.web", "user_group", "Manage the web app's accounts: add a user with a role.",
+                   cut=False),
     "validate": _Entry("riskengine.cli.questionnaire", "validate",
                        "Check a filled questionnaire and list every problem with its cell (exit 2 if any is an "
                        "error)."),
@@ -147,3 +158,21 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+
+
+def run() -> None:
+    """The ``riskengine`` program (the console script and ``python -m riskengine``): a process that ends with its
+    command.
+
+    Owning its process, it sets two process-wide things that a library call must leave to its caller
+    (``riskengine.collector`` says why):
+
+    - numpy's BLAS runs on one thread, unless the environment says otherwise. Nothing riskengine does multiplies
+      matrices (the TCO draws and sums arrays); OpenBLAS's idle threads cost about 0.1 s of CPU a run.
+    - The cyclic garbage collector stays off. A command runs with it paused anyway (``_Group.invoke``); resumed at
+      the end, its first pass walked every object the command had made (0.1 s after a report) just before the
+      process exits. A command that serves for long turns it on for itself.
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    gc.disable()
+    main(prog_name="riskengine")

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, usage
+from riskengine.cli.errors import EXIT_GATE, EXIT_MORE_INFORMATION, report_problems, usage, warn
 from riskengine.cli.options import (
-    AUDIENCES,
     EXISTING,
     OUTPUT,
     TIERS,
     NetworkOptions,
     PolicyOptions,
     audience_option,
+    configured,
     database,
     db_option,
     force_option,
@@ -28,6 +28,7 @@ from riskengine.cli.options import (
     policy_options,
 )
 from riskengine.cli.text import cut
+from riskengine.settings.keys import AUDIENCES
 
 if TYPE_CHECKING:
     from riskengine.pipeline import Audience
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 
 @click.command()
+@configured
 @click.argument("file", type=EXISTING)
 @inventory_option()
 @org_option
@@ -108,6 +110,13 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
     click.echo(f"{assessment.vendor.legal_name or file.name}: {outcome_line(risk)}, {len(assessment.findings)} "
                f"findings, {len(risk.knockouts)} knockouts")
     click.echo(f"wrote {pdf} and {json_out} ({assessment.assessment_id})")
+    if assessment.evidence is not None and (no_network := assessment.evidence.no_network()):
+        warn(no_network)
+    for item in assessment.not_considered:
+        warn(item.effect)
+    if assessment.graph is not None and assessment.graph.match_warnings():
+        # Integrations rows the vendor named its own way, for IT to confirm (riskengine.inventory.matching)
+        report_problems(str(file), assessment.graph.match_warnings())
     for missing in risk.missing:
         place = f" ({missing.place})" if missing.place else ""
         click.echo(f"  missing {missing.question_id or missing.fact}{place}: {missing.why}; needed by "
@@ -120,12 +129,13 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
 
 
 @click.command("render")
+@configured
 @click.argument("source", metavar="ID|RESULT.json")
 @policy_options
 @db_option
 @click.option("-o", "--output", type=OUTPUT, required=True, help="The PDF report to write.")
-@click.option("--audience", type=click.Choice(AUDIENCES), default="full", show_default=True,
-              help="Sections and voice of the PDF.")
+@click.option("--audience", type=click.Choice(AUDIENCES),
+              help="Sections and voice of the PDF. Default: audience in riskengine.toml, else full.")
 @force_option
 def render_command(source: str, policy: PolicyOptions, db_path: Path | None, output: Path, audience: Audience,
                    force: bool) -> None:
@@ -173,6 +183,7 @@ def render_command(source: str, policy: PolicyOptions, db_path: Path | None, out
 
 
 @click.command("tco")
+@configured
 @click.argument("file", type=EXISTING)
 @click.option("--offer", "offers_path", type=EXISTING, metavar="OFFERS.yaml",
               help="Offers to price beside the questionnaire's (other plans, other vendors; docs/tco.md, "
@@ -226,6 +237,8 @@ def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, or
     now, source = evidence_source(store, network.settings(), run_clock(), policy=judged_by)
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile, policy=judged_by,
                                 evidence_source=source)
+    for item in assessment.not_considered:
+        warn(item.effect)
     if assessment.tco is None:
         usage(f"{file}: the assessment priced no TCO")
     if offers is not None:
@@ -273,12 +286,24 @@ def _show_offers(table: OfferTable, assumptions: Assumptions) -> None:
 
 
 @click.command("explain")
+@configured
 @click.argument("result", type=EXISTING)
 @click.option("--rule", "rule_id", metavar="ID", help="Only the trail of this rule (control, knockout, factor).")
-def explain_command(result: Path, rule_id: str | None) -> None:
-    """Print the trail behind a score from a JSON RESULT written by assess."""
+@policy_options
+def explain_command(result: Path, rule_id: str | None, policy: PolicyOptions) -> None:
+    """Print the trail behind a score from a JSON RESULT written by assess.
+
+    \b
+    riskengine explain northwind-mail.json
+    riskengine explain northwind-mail.json --rule IAM-SCIM
+
+    A rule of the scoring profile that did not apply to this assessment says so (exit 0); an id that is no rule
+    of the profile (default: the shipped one, or --profile, --policy) is an error naming the closest ids (exit 2).
+    Given the PDF report instead of RESULT, it names the JSON result written beside it.
+    """
     from riskengine.assessment import load_result
     from riskengine.explain import explain
 
-    for line in explain(load_result(result), rule_id):
+    assessment = load_result(result)
+    for line in explain(assessment, rule_id, profile=policy.load().profile if rule_id is not None else None):
         click.echo(line)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from riskengine.cli.options import NetworkOptions, database, json_flag, network_options
+from riskengine.cli.options import NetworkOptions, configured, database, json_flag, network_options
 
 
 @click.command()
+@configured
 @click.argument("domain")
 @network_options
 @click.option("--email", is_flag=True, help="Also check DKIM selectors, as for a tool that sends email as us.")
@@ -23,6 +24,8 @@ def enrich(domain: str, email: bool, as_json: bool, db_path: Path | None, networ
     now, settings = run_clock(), network.settings()  # both checked before the database is opened
     with EvidenceStore(database(db_path)) as store:
         evidence = gather_evidence(domain, settings=settings, now=now, store=store, sends_email=email)
+    if no_network := evidence.no_network():
+        click.echo(f"warning: {no_network}", err=True)
     if as_json:
         click.echo(evidence.model_dump_json(indent=2))
         return

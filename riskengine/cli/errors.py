@@ -36,6 +36,11 @@ def fail(code: int, message: str) -> NoReturn:
     sys.exit(code)
 
 
+def warn(message: str) -> None:
+    """Print ``warning: message`` on stderr: the command goes on."""
+    click.echo(f"warning: {message}", err=True)
+
+
 def usage(message: str) -> NoReturn:
     """Refuse a call whose arguments cannot work together (exit 2, as every ``UsageError``)."""
     from riskengine.errors import UsageError

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from riskengine.cli.options import configured
+
 
 @click.group()
 def inventory() -> None:
@@ -13,6 +15,7 @@ def inventory() -> None:
 
 
 @inventory.command("check")
+@configured
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "inventory_format", type=click.Choice(["yaml", "xlsx", "backstage"]),
               help="Force the format instead of detecting it from the content.")

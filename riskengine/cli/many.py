@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.errors import EXIT_INPUT
+from riskengine.cli.errors import EXIT_INPUT, warn
 from riskengine.cli.options import (
     EACH_TOOL,
     EXISTING,
@@ -18,6 +18,7 @@ from riskengine.cli.options import (
     NetworkOptions,
     PolicyOptions,
     audience_option,
+    configured,
     database,
     force_option,
     inventory_option,
@@ -28,9 +29,11 @@ from riskengine.cli.options import (
 
 if TYPE_CHECKING:
     from riskengine.pipeline import Audience
+    from riskengine.report.wording import ReportWording
 
 
 @click.command()
+@configured
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @inventory_option(help=EACH_TOOL)
 @org_option
@@ -74,6 +77,7 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
     settings = BatchSettings(outdir=outdir, store_path=database(db_path), now=run_clock(),
                              network=network.settings(), inventory=inventory, org_profile=org_profile,
                              policy=policy.load(), audience=audience)
+    _warn_not_considered(settings.policy.wording, inventory, org_profile)
     console = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("eta"), TimeRemainingColumn(), console=console, disable=not console.is_terminal)
@@ -107,6 +111,7 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
 
 
 @click.command("compare", short_help="Compare vendors for the same need and recommend one.")
+@configured
 @click.argument("questionnaires", nargs=-1, type=EXISTING)
 @inventory_option(help=EACH_TOOL)
 @org_option
@@ -151,6 +156,7 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
         outputs=[("comparison PDF", output, "pdf"), ("comparison JSON", json_path, "json")],
         database=store, force=force))
     judged_by = policy.load()
+    _warn_not_considered(judged_by.wording, inventory, org_profile)
     now, source = evidence_source(store, network.settings(), run_clock(), policy=judged_by)
     assessments = assess_candidates(questionnaires, now=now, inventory=inventory, org_profile=org_profile,
                                     policy=judged_by, evidence_source=source)
@@ -165,3 +171,11 @@ def compare_command(questionnaires: tuple[Path, ...], inventory: Path | None, or
                    f"residual {row.residual:.1f}")
     click.echo(comparison.recommendation)
     click.echo(f"wrote {output}" + (f" and {json_path}" if json_path is not None else ""))
+
+
+def _warn_not_considered(wording: ReportWording, inventory: Path | None, org_profile: Path | None) -> None:
+    """Before the first vendor: what every assessment of the run will leave out (each JSON records it too)."""
+    from riskengine.assessment import not_considered
+
+    for item in not_considered(wording, inventory=inventory is not None, org_profile=org_profile is not None):
+        warn(item.effect)

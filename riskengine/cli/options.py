@@ -1,4 +1,8 @@
-"""The options several commands share, declared once, and what they turn into (``NetworkOptions.settings``).
+"""The options several commands share, declared once, and the settings they override (``configured``).
+
+Every option that is also a setting (``--inventory``, ``--org``, ``--db``, ``--offline``, ...: ``riskengine.settings``)
+defaults to "not given" here; ``configured`` fills what the command line leaves out from the environment,
+riskengine.toml and the defaults, so a command body sees the settings in effect.
 
 Building the CLI imports only click: what an option needs (pydantic, the evidence store, platformdirs) is imported
 when a command runs.
@@ -13,9 +17,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
+from riskengine.settings.keys import AUDIENCES
+
 if TYPE_CHECKING:
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.policy import Policy
+    from riskengine.settings import EffectiveSettings
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -24,7 +31,6 @@ EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
 """A file riskengine writes."""
 TIERS = ("low", "medium", "high", "critical")
-AUDIENCES = ("full", "it", "marketing", "compliance")
 FORMATS = ("riskengine", "caiq", "hecvat3", "hecvat4", "vsaq", "mapped")
 """The questionnaire formats ``riskengine.importers`` reads (named here so building the CLI imports nothing)."""
 
@@ -44,14 +50,16 @@ force_option = click.option(
          "register database or another output of the run.")
 db_option = click.option(
     "--db", "db_path", type=OUTPUT,
-    help="The riskengine database (SQLite: evidence store and register). Default: RISKENGINE_DB, else "
-         "riskengine.db in the user's data folder.")
+    help="The riskengine database (SQLite: evidence store and register). Default: db in riskengine.toml, "
+         "RISKENGINE_DB, else riskengine.db in the user's data folder.")
 org_option = click.option("--org", "org_profile", type=EXISTING,
-                          help="Organisation profile (currency, rates, horizon).")
+                          help="Organisation profile (currency, rates, horizon, approved regions). Without one, "
+                               "defaults are used and the report says so.")
 
 
 def inventory_option(help: str = "Inventory of existing systems (YAML, Excel or a Backstage catalog) to place the "
-                                 "tool in.") -> Callable[[Command], Command]:
+                                 "tool in. Without one, integrations, duplicates and blast radius are not assessed "
+                                 "and the report says so.") -> Callable[[Command], Command]:
     """``--inventory``: a file or a folder (a Backstage catalog)."""
     return click.option("--inventory", type=click.Path(exists=True, path_type=Path), help=help)
 
@@ -61,8 +69,9 @@ EACH_TOOL = "Inventory of existing systems (YAML, Excel or a Backstage catalog) 
 
 def audience_option(of: str) -> Callable[[Command], Command]:
     """``--audience``: the sections and voice of ``of`` (``the PDF``, ``each PDF``)."""
-    return click.option("--audience", type=click.Choice(AUDIENCES), default="full", show_default=True,
-                        help=f"Sections and voice of {of}; the JSON is always whole.")
+    return click.option("--audience", type=click.Choice(AUDIENCES),
+                        help=f"Sections and voice of {of}; the JSON is always whole. Default: audience in "
+                             "riskengine.toml, else full.")
 
 
 def json_flag(help: str) -> Callable[[Command], Command]:
@@ -82,41 +91,16 @@ format_options = _stack(
 
 
 class NetworkOptions(NamedTuple):
-    """The options that steer outgoing connections, as given; ``settings()`` checks and builds them. (A named tuple,
-    not a dataclass: building the CLI must not import ``dataclasses``, a tenth of its start.)"""
+    """The network settings in effect (command line over environment over riskengine.toml); ``settings()`` checks
+    and builds them. (A named tuple, not a dataclass: building the CLI must not import ``dataclasses``, a tenth of
+    its start.)"""
 
-    offline: bool = False
-    allow_networks: tuple[str, ...] = ()
-    resolve: tuple[str, ...] = ()
-    whois_server: str | None = None
-    dns_server: str | None = None
-    rdap_server: str | None = None
-    ca_bundle: Path | None = None
-    deadline: float = 30.0
+    effective: EffectiveSettings
 
     def settings(self) -> NetworkSettings:
-        """The ``NetworkSettings`` these options ask for; a malformed value is a ``UsageError`` naming it, and a CA
+        """The ``NetworkSettings`` in effect; a malformed value is a ``UsageError`` naming where it was set, and a CA
         bundle that is not a regular file is refused (``riskengine.runfiles``)."""
-        from riskengine.enrich.settings import NetworkSettings, parse_host_port
-        from riskengine.errors import UsageError
-        from riskengine.runfiles import RunFiles, check_run_files
-
-        check_run_files(RunFiles.of(inputs=[("CA bundle", self.ca_bundle)]))
-        try:
-            overrides = {}
-            for item in self.resolve:
-                host, _, address = item.partition(":")
-                if not host or not address:
-                    raise ValueError(f"--resolve expects HOST:ADDR, got {item!r}")
-                overrides[host.lower()] = address
-            return NetworkSettings(
-                offline=self.offline, allow_networks=self.allow_networks, resolve=overrides,
-                whois_server=parse_host_port(self.whois_server, 43) if self.whois_server else None,
-                dns_server=parse_host_port(self.dns_server, 53) if self.dns_server else None,
-                rdap_base=self.rdap_server, ca_bundle=str(self.ca_bundle) if self.ca_bundle else None,
-                deadline=self.deadline)
-        except ValueError as exc:
-            raise UsageError(str(exc).splitlines()[0]) from exc
+        return self.effective.network()
 
 
 _NETWORK_NAMES = ("offline", "allow_networks", "resolve", "whois_server", "dns_server", "rdap_server", "ca_bundle",
@@ -124,18 +108,12 @@ _NETWORK_NAMES = ("offline", "allow_networks", "resolve", "whois_server", "dns_s
 
 
 def network_options(command: Command) -> Command:
-    """``--offline``, ``--db`` and the options that steer outgoing connections; the command receives them as one
-    ``network: NetworkOptions`` argument (and ``db_path``)."""
-
-    @functools.wraps(command)
-    def with_network(*args: Any, **kwargs: Any) -> Any:
-        network = NetworkOptions(**{name: kwargs.pop(name) for name in _NETWORK_NAMES})
-        return command(*args, network=network, **kwargs)
-
+    """``--offline``/``--online``, ``--db`` and the options that steer outgoing connections; with ``configured``,
+    the command receives them as one ``network: NetworkOptions`` argument (and ``db_path``)."""
     return _stack(
-        click.option("--offline", is_flag=True, envvar="RISKENGINE_OFFLINE",
-                     help="Never connect: use only evidence already in the store (missing evidence is 'unknown'). "
-                          "Also set by RISKENGINE_OFFLINE=1."),
+        click.option("--offline/--online", "offline", default=None,
+                     help="Never connect: use only evidence already in the store (missing evidence is 'unknown'); "
+                          "--online overrides offline = true in riskengine.toml or RISKENGINE_OFFLINE=1."),
         db_option,
         click.option("--allow-network", "allow_networks", multiple=True, metavar="CIDR",
                      help="Allow connections to this non-public network (tests, air-gapped mirrors); repeatable."),
@@ -145,9 +123,9 @@ def network_options(command: Command) -> Command:
         click.option("--dns-server", metavar="HOST:PORT", help="Ask this DNS server instead of the system's."),
         click.option("--rdap-server", metavar="URL", help="Use this RDAP base URL instead of the registry's."),
         click.option("--ca-bundle", type=EXISTING, help="Trust these CA certificates for HTTPS checks."),
-        click.option("--deadline", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-                     help="Seconds for all outside checks of one vendor."),
-    )(with_network)  # type: ignore[return-value]
+        click.option("--deadline", type=click.FloatRange(min=0.1),
+                     help="Seconds for all outside checks of one vendor. Default: 30."),
+    )(command)
 
 
 class PolicyOptions(NamedTuple):
@@ -204,7 +182,64 @@ bank_option = click.option("--bank", "bank_path", type=EXISTING, help="A questio
 
 
 def database(db_path: Path | None) -> Path:
-    """The riskengine database: ``--db``, else ``RISKENGINE_DB``, else riskengine.db in the user's data folder."""
-    from riskengine.database import default_path
+    """The riskengine database: ``db_path`` (``--db``), else the settings' (``RISKENGINE_DB``, ``db`` in
+    riskengine.toml, else riskengine.db in the user's data folder)."""
+    return db_path if db_path is not None else settings_in_effect().db
 
-    return db_path if db_path is not None else default_path()
+
+SETTINGS = {"inventory": "inventory", "org": "org_profile", "policy": "policy_folder", "profile": "profile_path",
+            "bank": "bank_path", "db": "db_path", "audience": "audience", "network.offline": "offline",
+            "network.allow-network": "allow_networks", "network.resolve": "resolve",
+            "network.whois-server": "whois_server", "network.dns-server": "dns_server",
+            "network.rdap-server": "rdap_server", "network.ca-bundle": "ca_bundle", "network.deadline": "deadline"}
+"""Each setting (``riskengine.settings.KEYS``) and the parameter of its option in the commands."""
+_META = "riskengine.settings"
+
+config_option = click.option(
+    "--config", "config_path", type=EXISTING, metavar="PATH",
+    help="Settings file (TOML). Default: RISKENGINE_CONFIG, else riskengine.toml in the working folder or its "
+         "parents; /dev/null for none. Options given here override it; `riskengine config` shows the settings in "
+         "effect.")
+
+
+def configured(command: Command, *, announce: bool = True) -> Command:
+    """``--config``, and the settings in effect for every option that is a setting: the command receives each
+    option's value from the command line, else the environment, else riskengine.toml, else the default (and the
+    network options as one ``network: NetworkOptions``). Put it right under ``@click.command``.
+
+    When riskengine.toml sets something the command uses, one line on stderr says what and from which file (unless
+    not ``announce``): a result never changes because of a file nobody mentioned."""
+
+    @functools.wraps(command)
+    def with_settings(*args: Any, **kwargs: Any) -> Any:
+        from riskengine.settings import effective_settings
+
+        config = kwargs.pop("config_path")
+        given = {name: kwargs[parameter] for name, parameter in SETTINGS.items() if parameter in kwargs}
+        effective = effective_settings(given, config=config)
+        click.get_current_context().meta[_META] = effective
+        used = [name for name, parameter in SETTINGS.items() if parameter in kwargs]
+        for name in used:
+            kwargs[SETTINGS[name]] = effective.value(name)
+        from_file = [name for name in used if effective.setting(name).source.kind == "file"]
+        if from_file and announce:
+            click.echo(f"settings from {effective.file}: {', '.join(from_file)}", err=True)
+        if "offline" in kwargs:
+            for parameter in _NETWORK_NAMES:
+                kwargs.pop(parameter)
+            kwargs["network"] = NetworkOptions(effective)
+        return command(*args, **kwargs)
+
+    return config_option(with_settings)  # type: ignore[return-value]
+
+
+def settings_in_effect() -> EffectiveSettings:
+    """The settings of the running command (``configured``); for a command without them, those of the working
+    folder and the environment."""
+    context = click.get_current_context(silent=True)
+    effective: EffectiveSettings | None = context.meta.get(_META) if context is not None else None
+    if effective is None:
+        from riskengine.settings import effective_settings
+
+        effective = effective_settings()
+    return effective

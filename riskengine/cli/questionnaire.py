@@ -13,6 +13,7 @@ from riskengine.cli.options import (
     OUTPUT,
     PolicyOptions,
     bank_option,
+    configured,
     database,
     force_option,
     format_options,
@@ -22,11 +23,20 @@ from riskengine.cli.options import (
 
 
 @click.command()
+@configured
 @click.argument("out", type=OUTPUT)
 @bank_option
+@click.option("--with-systems", "inventory", metavar="INVENTORY", type=click.Path(exists=True, path_type=Path),
+              help="Add the sheet \"Our systems\": the name and capabilities of each sanctioned system in INVENTORY "
+                   "(YAML, Excel or a Backstage catalog), offered in a dropdown in the Integrations rows. It shares "
+                   "those with the vendor and nothing else: no criticality, data, owners, vendors or integrations. "
+                   "Default: not included.")
 @force_option
-def template(out: Path, bank_path: Path | None, force: bool) -> None:
+def template(out: Path, bank_path: Path | None, inventory: Path | None, force: bool) -> None:
     """Write the blank questionnaire (OUT.xlsx) a vendor fills in.
+
+    With --with-systems, the vendor can pick our systems by the names we use; without it, it names them as it
+    knows them (product, what they do) and assess matches them by meaning.
 
     An existing OUT.xlsx is replaced only when it is a questionnaire riskengine wrote and no one has saved since
     (a vendor's filled-in copy is not), unless --force.
@@ -36,15 +46,26 @@ def template(out: Path, bank_path: Path | None, force: bool) -> None:
     from riskengine.questionnaire.template import write_template
     from riskengine.runfiles import RunFiles, check_run_files
 
-    check_run_files(RunFiles.of(inputs=[("question bank", bank_path)],
+    check_run_files(RunFiles.of(inputs=[("question bank", bank_path)], folders=[("inventory", inventory)],
                                 outputs=[("questionnaire", out, "workbook")], database=database(None), force=force))
     bank = load_bank(bank_path)
-    write_template(bank, out, now=run_clock())
+    catalogue = None
+    if inventory is not None:
+        from riskengine.inventory.catalogue import system_catalogue
+        from riskengine.inventory.loader import load_inventory
+        from riskengine.inventory.vocabulary import load_vocabularies
+
+        catalogue = system_catalogue(load_inventory(inventory, vocabularies=load_vocabularies()))
+    write_template(bank, out, now=run_clock(), catalogue=catalogue)
     click.echo(f"wrote {out}: {len(bank.sections)} sections, {len(bank.questions())} questions ({bank.id} "
                f"{bank.version})")
+    if catalogue is not None:
+        click.echo(f"  sheet \"Our systems\" lists {len(catalogue.systems)} systems of {inventory}: name and "
+                   "capabilities only")
 
 
 @click.command()
+@configured
 @click.argument("file", type=EXISTING)
 @inventory_option(help="Check integration rows against this inventory.")
 @policy_options
@@ -77,6 +98,7 @@ def validate(file: Path, inventory: Path | None, policy: PolicyOptions, format_n
 
 
 @click.command("import", short_help="Convert a vendor's own questionnaire into ours, pre-filled.")
+@configured
 @click.argument("file", type=EXISTING)
 @click.option("-o", "--output", required=True, type=OUTPUT,
               help="Where to write our questionnaire, pre-filled (.xlsx). Never the vendor's file.")

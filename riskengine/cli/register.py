@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from riskengine.cli.errors import EXIT_UNVERIFIED, usage
-from riskengine.cli.options import EXISTING, database, db_option, json_flag
+from riskengine.cli.options import EXISTING, configured, database, db_option, json_flag
 from riskengine.cli.text import cut, plural
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def _register(db_path: Path | None) -> Register:
 
 
 @click.command()
+@configured
 @click.argument("selection", nargs=-1, metavar="[VENDOR | ID | ID1 ID2]")
 @click.option("--diff", is_flag=True,
               help="Show what changed: between ID1 and ID2, from the assessment before ID to ID, or between the "
@@ -150,6 +151,7 @@ def _minute(iso: str) -> str:
 
 
 @click.command()
+@configured
 @click.argument("assessment_id")
 @click.option("--role", type=click.Choice(["it", "marketing", "compliance"]), required=True,
               help="The council role signing.")
@@ -164,7 +166,8 @@ def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDec
             db_path: Path | None) -> None:
     """Record a sign-off of ASSESSMENT_ID, bound to the sha256 of the exact report it approves.
 
-    A reject by any role is final; an approval is final when compliance approves. Each role signs once.
+    A reject by any role is final; an approval is final when IT, marketing and compliance have all approved,
+    in any order. Each role signs once.
     """
     from riskengine.clock import run_clock
     from riskengine.digest import file_sha256
@@ -182,6 +185,7 @@ def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDec
 
 
 @click.command()
+@configured
 @click.argument("report", type=EXISTING)
 @db_option
 def verify(report: Path, db_path: Path | None) -> None:
@@ -233,6 +237,7 @@ def _recorded_as(kind: str, audience: str, assessment_id: str) -> str:
 
 
 @click.command()
+@configured
 @click.option("--within", "within_days", type=click.IntRange(min=0), default=DUE_WITHIN_DAYS, show_default=True,
               metavar="DAYS", help="Also list vendors due within this many days.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -240,7 +245,14 @@ def _recorded_as(kind: str, audience: str, assessment_id: str) -> str:
 @json_flag("Print the vendors as JSON.")
 @db_option
 def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Path | None) -> None:
-    """Vendors whose reassessment date (set by the tier of their latest assessment) has passed or is near."""
+    """Vendors whose reassessment date (set by the tier of their latest assessment) has passed or is near.
+
+    Then the open conditions of approvals (tracked by the web app, riskengine serve) due by the same day, the
+    overdue ones flagged. The JSON lists the vendors; the web app's /api/due gives both.
+    """
+    from riskengine.council.conditions import conditions_due
+    from riskengine.council.store import Council
+
     if as_of is not None:
         today = as_of.date()
     else:  # riskengine.clock brings pydantic (its errors): only when the day is not given
@@ -248,8 +260,11 @@ def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Pat
 
         today = run_clock().date()
     until = today + dt.timedelta(days=within_days)
-    with _register(db_path) as register:
+    store = database(db_path)
+    with _register(db_path) as register, Council(store) as council:
         vendors = register.due(until)
+        conditions = [] if as_json else conditions_due(register, council, until)
+        names = {vendor.latest_assessment: vendor.name for vendor in register.vendors()} if conditions else {}
     if as_json:
         import dataclasses
         import json
@@ -259,15 +274,27 @@ def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Pat
         return
     if not vendors:
         click.echo(f"as of {today}: no vendor is due for reassessment within {within_days} days")
-        return
-    overdue = sum(1 for vendor in vendors if vendor.reassess_by < today.isoformat())
-    click.echo(f"as of {today}: {plural(len(vendors), 'vendor')} due by {until} ({overdue} overdue)")
-    click.echo(f"  {'reassess by':<11}  {'':<16}  {'vendor':<34} {'tier':<8} {'last assessed':<13}  assessment")
-    for vendor in vendors:
-        days = (dt.date.fromisoformat(vendor.reassess_by) - today).days
-        when = f"overdue {-days} days" if days < 0 else "due today" if days == 0 else f"in {days} days"
-        click.echo(f"  {vendor.reassess_by:<11}  {when:<16}  {cut(vendor.name, 34):<34} {vendor.tier:<8} "
-                   f"{vendor.latest_created[:10]:<13}  {vendor.latest_assessment}")
+    else:
+        overdue = sum(1 for vendor in vendors if vendor.reassess_by < today.isoformat())
+        click.echo(f"as of {today}: {plural(len(vendors), 'vendor')} due by {until} ({overdue} overdue)")
+        click.echo(f"  {'reassess by':<11}  {'':<16}  {'vendor':<34} {'tier':<8} {'last assessed':<13}  assessment")
+        for vendor in vendors:
+            click.echo(f"  {vendor.reassess_by:<11}  {_when(vendor.reassess_by, today):<16}  "
+                       f"{cut(vendor.name, 34):<34} {vendor.tier:<8} {vendor.latest_created[:10]:<13}  "
+                       f"{vendor.latest_assessment}")
+    if conditions:
+        overdue = sum(1 for condition in conditions if condition.due_date < today.isoformat())
+        click.echo(f"{plural(len(conditions), 'open condition')} due by {until} ({overdue} overdue)")
+        for condition in conditions:
+            click.echo(f"  {condition.due_date:<11}  {_when(condition.due_date, today):<16}  "
+                       f"{cut(names.get(condition.assessment_id, condition.assessment_id), 34):<34} "
+                       f"{condition.owner:<10} {condition.assessment_id} {condition.condition_id}: "
+                       f"{cut(condition.action, 60)}")
+
+
+def _when(day: str, today: dt.date) -> str:
+    days = (dt.date.fromisoformat(day) - today).days
+    return f"overdue {-days} days" if days < 0 else "due today" if days == 0 else f"in {days} days"
 
 
 @click.group("register", short_help="Check that the register proves its own history (its hash chain).")
@@ -276,6 +303,7 @@ def register_group() -> None:
 
 
 @register_group.command("check")
+@configured
 @db_option
 @click.option("--head", metavar="HASH",
               help="A head printed by an earlier check and kept away from the file: the chain must still hold it "

@@ -69,6 +69,10 @@ WEB_CHECKS: dict[str, str] = {
 }
 """Check name -> what passing means: ``web.check_web``."""
 
+NETWORK_CHECK = "network.resolver"
+"""The record of whether the network answered before any check was trusted (``riskengine.enrich.network``): kept
+on the evidence set and recorded with the run, never a fact, never reused from the store."""
+
 GROUPS: dict[Kind, dict[str, str]] = {"registration": REGISTRATION_CHECKS, "dns": DNS_CHECKS, "web": WEB_CHECKS}
 
 

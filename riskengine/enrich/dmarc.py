@@ -22,21 +22,18 @@ Reading a record (§6.3, §6.4):
 
 Why our own reader (DESIGN habit 14): checkdmarc, the well-kept checker, resolves through its own resolver
 on port 53 (no port, no address guard, no deadline of ours), and the grammar is small. The Public Suffix List
-comes from ``publicsuffixlist``, whose bundled snapshot is read from the package and never fetched.
+comes from ``publicsuffixlist`` through ``riskengine.enrich.domain``: its bundled snapshot, never fetched.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from riskengine.enrich.domain import organisational_domain
 from riskengine.enrich.resolver import Outcome, absolute
-
-if TYPE_CHECKING:
-    from publicsuffixlist import PublicSuffixList
 
 __all__ = ["MAX_EXTERNAL_CHECKS", "Discovery", "Policy", "Record", "discover", "organisational_domain",
            "parse_record"]
@@ -228,23 +225,6 @@ def _check_reporting_tags(values: dict[str, str], problems: list[str]) -> None:
 
 
 # --------------------------------------------------------------------------------------------- discovery
-
-
-@functools.cache
-def _suffix_list() -> PublicSuffixList:
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()  # the snapshot bundled with the package: no network
-
-
-def organisational_domain(name: str) -> str:
-    """The registrable domain of ``name`` by the Public Suffix List (RFC 7489 §3.2): ``mail.vendor.co.uk`` ->
-    ``vendor.co.uk``. A name the list knows no suffix of is its own organisational domain."""
-    name = name.rstrip(".").lower()
-    if name.count(".") <= 1:
-        return name  # two labels: nothing above it can be registrable (or the list says so anyway)
-    registrable = _suffix_list().privatesuffix(name)
-    return str(registrable) if registrable else name
 
 
 def discover(domain: str, ask: Ask) -> Discovery:

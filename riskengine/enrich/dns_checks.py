@@ -34,6 +34,7 @@ from riskengine.enrich.checks import DNS_CHECKS
 from riskengine.enrich.domain import DomainError, normalise_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence
 from riskengine.enrich.guard import AddressGuard, Deadline, DeadlineExceeded
+from riskengine.enrich.network import own_domain_doubt
 from riskengine.enrich.resolver import Lookup, NoResolver, Outcome, absolute
 
 if TYPE_CHECKING:
@@ -61,11 +62,13 @@ _ENFORCING = ("quarantine", "reject")
 
 
 def check_dns(domain: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime, *,
-              sends_email: bool) -> list[Evidence]:
+              sends_email: bool, own_domain: bool = False) -> list[Evidence]:
     """One Evidence per name in ``CHECKS``, in that order; never raises for a DNS problem.
 
     ``now`` stamps every record. Every query's lifetime is the smaller of the read timeout and what is
-    left of ``deadline``, so the whole call ends within the deadline (plus one resolver poll).
+    left of ``deadline``, so the whole call ends within the deadline (plus one resolver poll). ``own_domain``:
+    ``domain`` is the vendor's own, which must exist, so an NXDOMAIN for it is cross-checked and leaves every
+    check unknown (``network.own_domain_doubt``) instead of failing SPF, DMARC and MX.
     """
     import dns.version
 
@@ -83,6 +86,14 @@ def check_dns(domain: str, guard: AddressGuard, deadline: Deadline, now: dt.date
     except NoResolver as exc:
         return _all_unknown(name, str(exc), now, tool, sends_email)
     report = _Report(lookup, guard, deadline, now, tool)
+    doubt = own_domain_doubt(lookup, name) if own_domain else None
+    if doubt is not None:
+        reason, outcomes = doubt
+        for check in CHECKS:
+            sending_only = check in _SENDING_ONLY and not sends_email
+            report.add(check, "unknown", "not an email-sending tool" if sending_only else reason, None,
+                       [] if sending_only else outcomes, query=_query_of(check, name) if sending_only else None)
+        return [report.evidence[check] for check in CHECKS]
     report.spf_checks(name)
     report.dmarc_checks(name)
     report.mx(name)

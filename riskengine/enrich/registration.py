@@ -25,13 +25,13 @@ import json
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
 from riskengine.enrich.checks import REGISTRATION_CHECKS
-from riskengine.enrich.domain import DomainError, normalise_domain
+from riskengine.enrich.domain import DomainError, NotRegistrable, normalise_domain, registered_domain
 from riskengine.enrich.evidence import Evidence, Status, make_evidence, unknown
 from riskengine.enrich.guard import AddressGuard, AddressRefused, Deadline, DeadlineExceeded, IPAddress
 from riskengine.enrich.http import REDIRECTS, Response, fetch
@@ -130,6 +130,8 @@ class _Unavailable(Exception):
 def check_registration(domain: str, guard: AddressGuard, deadline: Deadline, now: dt.datetime) -> list[Evidence]:
     """One Evidence per name in ``CHECKS``, from RDAP or else WHOIS; never raises for network or parse problems.
 
+    The registry is asked about the registered domain (``registered_domain``: ``app.vendor.com`` ->
+    ``vendor.com``); a name under a private-section suffix (``vendor.github.io``) asks no registry.
     ``now`` is the assessment's clock (ages and days to expiry count from it, and it stamps the evidence);
     ``deadline`` bounds all the time spent, referrals included. What cannot be known becomes "unknown" with
     the reason (refused address, timeout, rate limiting, no data), never "fail".
@@ -141,15 +143,22 @@ def check_registration(domain: str, guard: AddressGuard, deadline: Deadline, now
         return _all_unknown(f"no lookup: {exc}", f"registration of {domain!r}", now)
     if guard.settings.offline:
         return _all_unknown("offline: no registry was asked", f"registration of {name}", now)
+    try:
+        registered = registered_domain(name)
+    except NotRegistrable as exc:
+        return _all_unknown(f"no registry was asked: {exc}", f"registration of {name}", now)
     failures: list[str] = []
     for observe in (_observe_rdap, _observe_whois):
         try:
-            observation = observe(name, guard, deadline, now)
+            observation = observe(registered, guard, deadline, now)
         except _Unavailable as exc:
             failures.append(str(exc))
             continue
+        if registered != name:
+            observation = replace(observation, notes=(f"{registered} is the registered domain of {name}",
+                                                      *observation.notes))
         return _evidence(observation, now)
-    return _all_unknown("; ".join(failures), f"registration of {name} (RDAP, then WHOIS)", now)
+    return _all_unknown("; ".join(failures), f"registration of {registered} (RDAP, then WHOIS)", now)
 
 
 def _evidence(observation: _Observation, now: dt.datetime) -> list[Evidence]:

@@ -120,10 +120,11 @@ class Lookup:
         resolver.use_edns(0, 0, 1232)
         return cls(resolver, deadline, settings.read_timeout, server)
 
-    def ask(self, name: str, record_type: str) -> Outcome:
-        """The answer for ``name`` (absolute, ending in a dot) and ``record_type``, asked at most once."""
+    def ask(self, name: str, record_type: str, *, again: bool = False) -> Outcome:
+        """The answer for ``name`` (absolute, ending in a dot) and ``record_type``, asked at most once unless
+        ``again`` (a second answer, which then replaces the first)."""
         key = (name.lower(), record_type)
-        if key not in self._memo:
+        if again or key not in self._memo:
             self._memo[key] = self._query(name, record_type)
         return self._memo[key]
 

@@ -24,6 +24,9 @@ class NetworkSettings(BaseModel):
     """Use this RDAP base URL instead of the IANA bootstrap registry's (tests, mirrors)."""
     dns_server: tuple[str, int] | None = None
     """Ask this DNS server instead of the system resolver."""
+    probe_names: tuple[str, ...] | None = None
+    """Names whose A records show that the network answers, asked before any check (None: the shipped
+    ``scoring/network-probe.yaml``); an air-gapped resolver that knows only internal names needs its own."""
     https_port: int = Field(default=443, ge=1, le=65535)
     http_port: int = Field(default=80, ge=1, le=65535)
     """The ports web checks use; only tests change them (a real deployment stays on 443 and 80)."""

@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from riskengine.database import Migration, connect, migrate, transaction
+from riskengine.enrich.checks import NETWORK_CHECK
 from riskengine.enrich.evidence import Evidence
 from riskengine.errors import DatabaseError
 
@@ -68,17 +69,17 @@ class EvidenceStore:
             db.executemany("INSERT OR IGNORE INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def fresh(self, domain: str, now: dt.datetime) -> dict[str, Evidence]:
-        """The newest still-fresh, known evidence per check for ``domain``."""
+        """The newest still-fresh, known evidence per check for ``domain`` (a network state is never reused)."""
         rows = self._db.execute(
-            "SELECT checkname, record FROM evidence WHERE domain = ? AND status != 'unknown' AND expires_at > ? "
-            "ORDER BY fetched_at", (domain, now.isoformat())).fetchall()
+            "SELECT checkname, record FROM evidence WHERE domain = ? AND status != 'unknown' AND checkname != ? "
+            "AND expires_at > ? ORDER BY fetched_at", (domain, NETWORK_CHECK, now.isoformat())).fetchall()
         return {check: Evidence.model_validate_json(record) for check, record in rows}
 
     def latest(self, domain: str) -> dict[str, Evidence]:
         """The newest known evidence per check whatever its age (offline mode)."""
         rows = self._db.execute(
-            "SELECT checkname, record FROM evidence WHERE domain = ? AND status != 'unknown' ORDER BY fetched_at",
-            (domain,)).fetchall()
+            "SELECT checkname, record FROM evidence WHERE domain = ? AND status != 'unknown' AND checkname != ? "
+            "ORDER BY fetched_at", (domain, NETWORK_CHECK)).fetchall()
         return {check: Evidence.model_validate_json(record) for check, record in rows}
 
     def record_run(self, assessment_id: str, domain: str, created: dt.datetime, items: Iterable[Evidence]) -> None:

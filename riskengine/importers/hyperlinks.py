@@ -21,7 +21,6 @@ from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
 
 from defusedxml.ElementTree import fromstring
-from defusedxml.sax import parse
 from openpyxl.utils.cell import range_boundaries
 
 from riskengine.errors import UnreadableFileError
@@ -81,6 +80,8 @@ def _links(archive: zipfile.ZipFile, part: str, targets: dict[str, str],
            source: str) -> dict[tuple[int, int], str]:
     if not targets:
         return {}  # every web or mail link has its target among the relationships: no need to read the cells
+    from defusedxml.sax import parse  # here: its reader imports urllib.request, http and ssl, which few sheets need
+
     collector = _HyperlinkCollector(targets, source)
     with archive.open(part) as stream:
         # SAX, streamed: a sheet's part runs to megabytes of cells before its hyperlinks, and no tree is built.

@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from riskengine.errors import InputError, Problem
+from riskengine.errors import InputError, Problem, UnreadableFileError
+from riskengine.filekind import identify_file
 from riskengine.importers.foreign import ForeignQuestionnaire
 from riskengine.importers.mapping import Mapping, default_mapping, fits, load_mapping
 from riskengine.importers.recognition import recognise
@@ -210,6 +211,9 @@ def _vsaq_data(path: Path) -> object:
 
     data = read_json_file(path)
     if vsaq_kind(data) is None:
+        kind = identify_file(path)
+        if kind is not None:
+            raise UnreadableFileError(str(path), f"this is {kind.what}, not a questionnaire; {kind.advice(path)}")
         raise InputError(str(path), [Problem(place=str(path), message=(
             "a JSON file, but not a VSAQ questionnaire: expected a definition {\"questionnaire\": [...]} or answers "
             "{\"questionnaire\": \"definition.json\", \"answers\": {...}}"))])

@@ -10,12 +10,21 @@ follows code as well as data: a system the tool sends data to depends on it, and
 tool's code (a tag on the website, an SDK in the app; ``code_in_host_methods`` in
 ``questionnaires/vocabularies.yaml``), whichever way the data flows, because if that code breaks or is
 compromised, the host breaks with it.
+
+A one-off connection (frequency ``once``: a migration) moves data, so it counts in the data measures and is costed,
+but nothing depends on it afterwards: it is left out of the blast radius, the structural measures (single point of
+failure, new department links, centrality) and ``graph.connected``.
+
+An Integrations row that names no system for sure (``riskengine.inventory.matching``) is not an error: it is kept as
+an ``UnidentifiedSystem`` with its candidates, costed, counted in ``graph.unidentified``, and listed for IT to
+confirm.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,22 +32,23 @@ from riskengine.errors import Problem
 from riskengine.facts import Fact, FactValue, Provenance
 from riskengine.inventory.effort import Direction, EffortModel
 from riskengine.inventory.graph import VENDOR, SystemGraph, breadth_first, criticality_weight
-from riskengine.inventory.loader import SystemIndex
+from riskengine.inventory.matching import Candidate, Route, SystemMatcher
 from riskengine.inventory.model import CRITICALITY_RANK
-from riskengine.inventory.vocabulary import Vocabularies
+from riskengine.inventory.vocabulary import ONE_OFF_FREQUENCY, Vocabularies
 from riskengine.questionnaire.bank import QuestionBank
-from riskengine.questionnaire.submission import Submission
+from riskengine.questionnaire.submission import Submission, TableRow
 
 BETWEENNESS_LIMIT = 2_000
 MAX_PATHS_PER_CLASS = 12
 PATH_LIMIT = 12
 """Systems kept in a dependent's path (its ends, with ``…`` between): the result stays linear in the inventory."""
 GRAPH_FACTS: dict[str, str] = {
-    "graph.connected": "number of existing systems the tool connects to directly",
+    "graph.connected": "number of existing systems the tool connects to directly (one-off transfers aside)",
     "graph.reach.total": "existing systems that depend on the tool, its data or its code (its blast radius)",
     "graph.reach.critical": "dependent systems with criticality high or critical",
     "graph.customer_facing": "a customer-facing system (the website, the shop) depends on the tool",
-    "graph.blast_score": "sum of criticality (1-4) divided by distance over dependent systems",
+    "graph.blast_score": "sum of criticality (1-4) divided by distance over dependent systems: 0 when none depends "
+                         "on the tool, at most the sum of criticality of every system in the inventory",
     "graph.duplicates": "sanctioned systems that already provide the tool's capability",
     "graph.shadow_it": "unsanctioned systems in the same capability space",
     "graph.data_in": "data classes that reach the tool",
@@ -47,6 +57,8 @@ GRAPH_FACTS: dict[str, str] = {
     "graph.new_department_links": "department pairs the tool would link for the first time",
     "graph.degree_percentile": "share of existing systems with fewer connections than the tool",
     "graph.integration_hours": "likely hours to build the tool's new integrations",
+    "graph.unidentified": "Integrations rows naming a system the inventory does not identify for sure (ambiguous or "
+                          "unknown), for IT to confirm",
 }
 """The facts ``analyse`` publishes, for the scoring profile's rules (``graph.connected`` is published without an
 inventory too: the number of integrations listed)."""
@@ -69,6 +81,52 @@ class Connection(_Frozen):
     criticality: str
     customer_facing: bool
     place: str
+    written: str = ""
+    """The system as the vendor wrote it."""
+    written_place: str = ""
+    """The row's System cell, where ``written`` is."""
+    matched_by: Route = "id"
+    """How ``written`` was matched (``riskengine.inventory.matching``): ``capability`` asks IT to confirm."""
+    matched_capability: str = ""
+    """The capability ``written`` names, when it was matched by it."""
+
+    @property
+    def lasting(self) -> bool:
+        """False for a one-off transfer (frequency ``once``): nothing depends on it once it is done."""
+        return self.frequency != ONE_OFF_FREQUENCY
+
+
+class UnidentifiedSystem(_Frozen):
+    """An Integrations row naming a system the inventory does not identify for sure: IT confirms which it is."""
+
+    written: str
+    """The system as the vendor wrote it."""
+    place: str
+    """The row's System cell."""
+    status: Literal["ambiguous", "unknown"]
+    """Several systems fit, or none does."""
+    capability: str = ""
+    """The capability the text names, when it names one."""
+    candidates: tuple[Candidate, ...] = ()
+    """Systems it may mean, by capability first, then by spelling."""
+    direction: Direction
+    data_classes: tuple[str, ...]
+    method: str
+    frequency: str
+
+    @property
+    def message(self) -> str:
+        """One line for a person: what was written, why it is not identified, what it may be."""
+        what = f"{self.written!r}" if self.written.strip() else "a blank system"
+        if self.status == "ambiguous":
+            why = "could be several of our systems"
+        elif self.capability:
+            why = f"names the capability {self.capability}, which no system in the inventory has"
+        else:
+            why = "is not in the inventory"
+        may = "; candidates: " + ", ".join(f"{c.name} ({c.reason})" for c in self.candidates) \
+            if self.candidates else ""
+        return f"integration with an unidentified system: {what} {why}{may}; IT to confirm"
 
 
 class DataPath(_Frozen):
@@ -90,6 +148,8 @@ class Dependent(_Frozen):
     path: tuple[str, ...]
     """``__vendor__``, then the directly connected system (one the tool sends data to or runs code in), then the
     inventory's flows on from it to this system; the shortest such chain."""
+    adds: float = 0.0
+    """What it adds to the blast score: its criticality (low 1 ... critical 4) divided by ``depth``."""
 
 
 class Centrality(_Frozen):
@@ -111,11 +171,19 @@ class EffortRange(_Frozen):
 
 class IntegrationEffort(_Frozen):
     system_id: str
+    """Empty for a row whose system is not identified (``written`` says what the vendor wrote)."""
     method: str
     direction: Direction
     data_classes: tuple[str, ...]
     hours: EffortRange
     basis: str
+    written: str = ""
+    """The system as the vendor wrote it, for a row not identified."""
+
+    @property
+    def system(self) -> str:
+        """The system id, or what the vendor wrote when it is not identified."""
+        return self.system_id or self.written
 
 
 class GraphFindings(_Frozen):
@@ -135,7 +203,11 @@ class GraphFindings(_Frozen):
     """Blast radius: systems that would depend on the tool (receive its data, run its code, or depend on a system
     that does), nearest first."""
     blast_score: float
-    """Sum over dependents of criticality (low 1 ... critical 4) divided by distance."""
+    """Sum over dependents of criticality (low 1 ... critical 4) divided by distance: 0 when nothing depends on the
+    tool, at most ``blast_score_max``."""
+    blast_score_max: float = 0.0
+    """The blast score if every system of the inventory depended on the tool directly: the sum of their
+    criticality, the top of the scale ``blast_score`` is read on."""
     critical_dependents: tuple[str, ...]
     customer_facing_dependents: tuple[str, ...]
     cut_vertex: bool
@@ -154,64 +226,112 @@ class GraphFindings(_Frozen):
     names: dict[str, str] = {}
     """The name of every system id that appears above (paths, groups, dependents), for display."""
     provenance: tuple[Provenance, ...] = ()
+    unidentified: tuple[UnidentifiedSystem, ...] = ()
+    """Integrations rows naming no system for sure: not in any measure above but the effort; IT confirms them."""
+
+    @property
+    def to_confirm(self) -> tuple[Connection, ...]:
+        """Connections matched by capability alone ("our CRM"): matched, and listed for IT to confirm."""
+        return tuple(connection for connection in self.connections if connection.matched_by == "capability")
+
+    def match_warnings(self) -> list[Problem]:
+        """A warning per row IT must confirm (``match_warnings``)."""
+        return match_warnings(self.connections, self.unidentified)
+
+
+def match_warnings(connections: Sequence[Connection], unidentified: Sequence[UnidentifiedSystem]) -> list[Problem]:
+    """A warning per Integrations row IT must confirm: each one naming no system for sure, and each matched by
+    capability alone, in the order of their places."""
+    warnings = [Problem(place=row.place, message=row.message, severity="warning") for row in unidentified]
+    warnings += [Problem(place=connection.written_place or connection.place, severity="warning", message=(
+        f"{connection.written!r} matched {connection.system_name} by capability {connection.matched_capability}, "
+        "the only system that has it; IT to confirm")) for connection in connections
+        if connection.matched_by == "capability"]
+    return sorted(warnings, key=lambda problem: _cell_order(problem.place))
+
+
+def _cell_order(place: str) -> tuple[str, int, str]:
+    """``Integrations!B14`` after ``Integrations!B9``: by sheet, then row, then column."""
+    sheet, _, cell = place.rpartition("!")
+    column = cell.rstrip("0123456789")
+    row = cell[len(column):].split(":")[0]
+    return sheet, int(row) if row.isdigit() else 0, column
 
 
 def resolve_connections(submission: Submission, bank: QuestionBank,
-                        graph_index: SystemIndex) -> tuple[list[Connection], list[Problem]]:
-    """Match each Integrations row to an existing system; an unknown system is a problem naming the closest."""
+                        matcher: SystemMatcher) -> tuple[list[Connection], list[UnidentifiedSystem]]:
+    """Match each Integrations row to an existing system (``riskengine.inventory.matching``); a row that names
+    none for sure is returned apart, with its candidates, for IT to confirm."""
     question = bank.by_role("integrations")
     if question is None:
         return [], []
     connections: list[Connection] = []
-    problems: list[Problem] = []
+    unidentified: list[UnidentifiedSystem] = []
     for row in submission.tables.get(question.id, ()):
-        name = str(row.values.get("system") or "")
-        system = graph_index.find(name)
-        if system is None:
-            close = graph_index.closest(name)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            problems.append(Problem(place=row.places["system"], question_id=question.id,
-                                    message=f"unknown system {name!r} (not in the inventory){hint}"))
+        written = str(row.values.get("system") or "")
+        match = matcher.match(written)
+        flow = _flow(row)
+        system = matcher.systems.get(match.system_id)
+        if system is None or match.route is None:
+            unidentified.append(UnidentifiedSystem(
+                written=written, place=row.places.get("system", row.place),
+                status="ambiguous" if match.status == "ambiguous" else "unknown",
+                capability=match.capability, candidates=match.candidates, **flow))
             continue
-        raw_classes = row.values.get("data_classes") or ()
-        classes = tuple(c for c in (raw_classes if isinstance(raw_classes, tuple) else (str(raw_classes),))
-                        if c != "none")
-        direction = str(row.values["direction"])
         connections.append(Connection(
-            system_id=system.id, system_name=system.name,
-            direction="inbound" if direction == "inbound" else "outbound" if direction == "outbound"
-            else "bidirectional",
-            data_classes=classes, method=str(row.values["method"]), frequency=str(row.values["frequency"]),
-            criticality=system.criticality, customer_facing=system.customer_facing, place=row.place))
-    return connections, problems
+            system_id=system.id, system_name=system.name, criticality=system.criticality,
+            customer_facing=system.customer_facing, place=row.place, written=written,
+            written_place=row.places.get("system", row.place), matched_by=match.route,
+            matched_capability=match.capability if match.route == "capability" else "", **flow))
+    return connections, unidentified
+
+
+def _flow(row: TableRow) -> dict[str, Any]:
+    """What a row says about the flow itself: direction, data classes, method, frequency."""
+    raw_classes = row.values.get("data_classes") or ()
+    classes = tuple(c for c in (raw_classes if isinstance(raw_classes, tuple) else (str(raw_classes),))
+                    if c != "none")
+    direction = str(row.values["direction"])
+    return {"direction": direction if direction in ("inbound", "outbound") else "bidirectional",
+            "data_classes": classes, "method": str(row.values["method"]),
+            "frequency": str(row.values["frequency"])}
 
 
 def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
-            effort_model: EffortModel, vocabularies: Vocabularies) -> tuple[GraphFindings, list[Fact]]:
+            effort_model: EffortModel, vocabularies: Vocabularies,
+            unidentified: Sequence[UnidentifiedSystem] = ()) -> tuple[GraphFindings, list[Fact]]:
     """Measure the proposed tool in ``graph``; return the findings and the ``graph.*`` facts.
+
+    One-off ``connections`` (a migration) count in the data measures and the effort, not in what depends on the
+    tool; ``unidentified`` rows (``resolve_connections``) count in the effort and in ``graph.unidentified`` only.
 
     The walks make many short-lived paths and sets; those alive at one of the collector's passes are promoted
     and soon set off a full pass over the whole inventory (0.2 s at 10,000 systems): a process of riskengine's
     own (the CLI, a batch worker) pauses the collector around it (``riskengine.collector``)."""
     systems = graph.systems
+    lasting = [connection for connection in connections if connection.lasting]
     into_vendor = _classes_by_system(c for c in connections if c.direction in ("inbound", "bidirectional"))
     from_vendor = _classes_by_system(c for c in connections if c.direction in ("outbound", "bidirectional"))
     data_in = _data_in(graph, into_vendor)
     data_through = _data_through(graph, from_vendor)
-    dependents = _dependents(graph, _depending_directly(connections, frozenset(vocabularies.code_in_host_methods)))
-    neighbours = sorted(into_vendor.keys() | from_vendor.keys())
+    dependents = _dependents(graph, _depending_directly(lasting, frozenset(vocabularies.code_in_host_methods)))
+    neighbours = sorted({connection.system_id for connection in lasting})
     groups = _separated_groups(graph, neighbours)
     capability_term = vocabularies.capability.resolve(capability) if capability else None
     same_space = [s for s in graph.inventory.systems if capability_term and capability_term in s.capabilities]
     duplicates = tuple(sorted(s.name for s in same_space if s.sanctioned))
     shadow_it = tuple(sorted(s.name for s in same_space if not s.sanctioned))
-    effort = tuple(_effort(c, effort_model, systems[c.system_id].criticality) for c in connections)
+    effort = (*(_effort(c, effort_model, systems[c.system_id].criticality) for c in connections),
+              *(_effort(row, effort_model, None) for row in unidentified))
     total = EffortRange(low=round(sum(e.hours.low for e in effort), 1),
                         likely=round(sum(e.hours.likely for e in effort), 1),
                         high=round(sum(e.hours.high for e in effort), 1))
+    one_off = len(connections) - len(lasting)
+    aside = "".join(part for part in (f", {one_off} of them one-off" if one_off else "",
+                                      f", {len(unidentified)} naming no system for sure" if unidentified else ""))
     computation = Provenance(kind="graph", ref=f"graph:{Path(graph.inventory.source).name or 'inventory'}",
-                             detail=f"{len(connections)} proposed integrations over {len(systems)} systems, "
-                                    f"{len(graph.inventory.integrations)} integrations")
+                             detail=f"{len(connections) + len(unidentified)} proposed integrations{aside} over "
+                                    f"{len(systems)} systems, {len(graph.inventory.integrations)} integrations")
     rows = tuple(Provenance(kind="cell", ref=c.place) for c in connections)
     critical = tuple(d.system_id for d in dependents if CRITICALITY_RANK[d.criticality] >= CRITICALITY_RANK["high"])
     facing = tuple(d.system_id for d in dependents if d.customer_facing)
@@ -220,22 +340,25 @@ def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
         systems_in_inventory=len(systems), integrations_in_inventory=len(graph.inventory.integrations),
         capability=capability_term or capability, connections=tuple(connections),
         data_in=data_in, data_through=data_through, dependents=dependents,
-        blast_score=round(sum(criticality_weight(systems[d.system_id]) / d.depth for d in dependents), 2),
+        blast_score=round(sum(dependent.adds for dependent in dependents), 2),
+        blast_score_max=float(sum(criticality_weight(system) for system in systems.values())),
         critical_dependents=critical, customer_facing_dependents=facing,
         cut_vertex=len(groups) > 1, separated_groups=groups if len(groups) > 1 else (),
         new_department_links=_new_department_links(graph, neighbours),
-        centrality=_centrality(graph, connections), duplicates=duplicates, shadow_it=shadow_it,
+        centrality=_centrality(graph, lasting), duplicates=duplicates, shadow_it=shadow_it,
         effort=effort, effort_total=total, provenance=(computation, *rows),
-        names=_names(graph, data_in, data_through, dependents, groups, connections))
+        names=_names(graph, data_in, data_through, dependents, groups, connections, unidentified),
+        unidentified=tuple(unidentified))
     return findings, _facts(findings, (computation, *rows), computation)
 
 
 def _names(graph: SystemGraph, data_in: tuple[DataPath, ...], data_through: tuple[DataPath, ...],
            dependents: tuple[Dependent, ...], groups: tuple[tuple[str, ...], ...],
-           connections: list[Connection]) -> dict[str, str]:
+           connections: list[Connection], unidentified: Sequence[UnidentifiedSystem]) -> dict[str, str]:
     ids = {node for path in (*data_in, *data_through) for node in path.path}
     ids |= {d.system_id for d in dependents} | {node for group in groups for node in group}
     ids |= {c.system_id for c in connections}
+    ids |= {candidate.system_id for row in unidentified for candidate in row.candidates}
     return {node: graph.systems[node].name for node in sorted(ids) if node in graph.systems}
 
 
@@ -291,7 +414,7 @@ def _dependents(graph: SystemGraph, depending_directly: list[str]) -> tuple[Depe
     dependents = [
         Dependent(system_id=node, name=graph.systems[node].name, criticality=graph.systems[node].criticality,
                   customer_facing=graph.systems[node].customer_facing, depth=depth,
-                  path=reached.path(node, PATH_LIMIT))
+                  path=reached.path(node, PATH_LIMIT), adds=criticality_weight(graph.systems[node]) / depth)
         for node, depth in reached.depth.items()
     ]
     dependents.sort(key=lambda d: (d.depth, -CRITICALITY_RANK[d.criticality], d.system_id))
@@ -352,18 +475,23 @@ def _centrality(graph: SystemGraph, connections: list[Connection]) -> Centrality
                       betweenness_rank=rank, method="exact (Brandes) on the undirected graph with the tool added")
 
 
-def _effort(connection: Connection, model: EffortModel, criticality: str) -> IntegrationEffort:
-    base = model.methods[connection.method]  # type: ignore[index]
-    factor = model.direction_factor[connection.direction]
-    extra = sum(model.data_class_extra.get(c, 0.0) for c in connection.data_classes)
-    if CRITICALITY_RANK[criticality] >= CRITICALITY_RANK["high"]:
+def _effort(flow: Connection | UnidentifiedSystem, model: EffortModel, criticality: str | None) -> IntegrationEffort:
+    """The hours to build one connection; ``criticality`` is None for a system not identified (no extra for a
+    critical system is added: IT confirms the system, and the hours with it)."""
+    base = model.methods[flow.method]  # type: ignore[index]
+    factor = model.direction_factor[flow.direction]
+    extra = sum(model.data_class_extra.get(c, 0.0) for c in flow.data_classes)
+    critical = criticality is not None and CRITICALITY_RANK[criticality] >= CRITICALITY_RANK["high"]
+    if critical:
         extra += model.critical_system_extra
     multiplier = factor * (1 + extra)
-    basis = (f"{connection.method} {base.low:g}/{base.likely:g}/{base.high:g} h x {factor:g} ({connection.direction})"
-             f" x {1 + extra:.2f} (data classes{', critical system' if criticality in ('high', 'critical') else ''})")
+    because = ", critical system" if critical else ", system not identified" if criticality is None else ""
+    basis = (f"{flow.method} {base.low:g}/{base.likely:g}/{base.high:g} h x {factor:g} ({flow.direction})"
+             f" x {1 + extra:.2f} (data classes{because})")
+    identified = isinstance(flow, Connection)
     return IntegrationEffort(
-        system_id=connection.system_id, method=connection.method, direction=connection.direction,
-        data_classes=connection.data_classes,
+        system_id=flow.system_id if isinstance(flow, Connection) else "", written="" if identified else flow.written,
+        method=flow.method, direction=flow.direction, data_classes=flow.data_classes,
         hours=EffortRange(low=round(base.low * multiplier, 1), likely=round(base.likely * multiplier, 1),
                           high=round(base.high * multiplier, 1)), basis=basis)
 
@@ -375,8 +503,12 @@ def _facts(findings: GraphFindings, sources: tuple[Provenance, ...], computation
 
     data_in = tuple(sorted({p.data_class for p in findings.data_in}))
     through = tuple(sorted({p.data_class for p in findings.data_through}))
+    unidentified = Fact(name="graph.unidentified", value=len(findings.unidentified), sources=(
+        computation.model_copy(update={"detail": "Integrations rows naming no system of the inventory for sure"}),
+        *(Provenance(kind="cell", ref=row.place, detail=row.status) for row in findings.unidentified)))
     return [
-        fact("graph.connected", len({c.system_id for c in findings.connections}), "existing systems connected"),
+        fact("graph.connected", len({c.system_id for c in findings.connections if c.lasting}),
+             "existing systems connected (one-off transfers aside)"),
         fact("graph.reach.total", len(findings.dependents),
              "systems that depend on the tool (its data or code), directly or through others"),
         fact("graph.reach.critical", len(findings.critical_dependents),
@@ -394,4 +526,5 @@ def _facts(findings: GraphFindings, sources: tuple[Provenance, ...], computation
         fact("graph.degree_percentile", findings.centrality.degree_percentile,
              "share of systems with fewer connections"),
         fact("graph.integration_hours", findings.effort_total.likely, "likely hours to build the new integrations"),
+        unidentified,
     ]

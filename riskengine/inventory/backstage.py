@@ -33,10 +33,11 @@ _SYSTEM_KINDS = frozenset({"component", "resource"})
 _IGNORED_KINDS = frozenset({"system", "domain", "group", "user", "template"})
 _KNOWN_KINDS = _SYSTEM_KINDS | _IGNORED_KINDS | {"api", "location"}
 _SYSTEM_ANNOTATIONS = ("department", "criticality", "capabilities", "data-classes", "customer-facing", "sanctioned",
-                       "hosting", "region", "vendor")
+                       "hosting", "region", "vendor", "product", "aliases")
 _API_ANNOTATIONS = ("method", "data-classes", "frequency")
 _PLAIN_ANNOTATIONS = {"data-classes": "data_classes", "customer-facing": "customer_facing",
-                      "sanctioned": "sanctioned", "hosting": "hosting", "region": "region", "vendor": "vendor"}
+                      "sanctioned": "sanctioned", "hosting": "hosting", "region": "region", "vendor": "vendor",
+                      "product": "product", "aliases": "aliases"}
 _GLOB = frozenset("*?[")
 _ORGANISATION = ("organization", "organisation")
 """The ``spec.type`` of the Group that names the company (Backstage's own spelling first)."""

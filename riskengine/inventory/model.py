@@ -35,6 +35,12 @@ class System(_Frozen):
     """Where it runs: ``saas``, ``self-hosted``, ``cloud``; free text."""
     region: str = ""
     vendor: str = ""
+    product: str = ""
+    """The vendor's product name, when people or vendors call the system by it (``Salesforce Sales Cloud`` for a
+    system named ``CRM``)."""
+    aliases: tuple[str, ...] = ()
+    """Other names the system goes by (``SFDC``, the old name before a migration). A questionnaire may name the
+    system by its id, name, product or any alias (``riskengine.inventory.matching``)."""
 
 
 class Integration(_Frozen):

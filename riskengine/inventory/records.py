@@ -20,6 +20,8 @@ from riskengine.inventory.vocabulary import Vocabularies, Vocabulary
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0", ""}
 _LIST_FIELDS = ("capabilities", "data_classes")
+_TEXT_LIST_FIELDS = ("aliases",)
+"""Lists of free text (comma-separated in one cell or annotation, or a YAML list)."""
 _BOOL_FIELDS = ("customer_facing", "sanctioned")
 
 
@@ -109,6 +111,9 @@ def _system(record: Record, lookups: dict[str, Vocabulary], problems: list[Probl
         fields["id"] = str(fields["id"]).strip()
     fields.setdefault("name", fields.get("id", ""))
     ok = _normalise(fields, record, lookups, problems)
+    for name in _TEXT_LIST_FIELDS:
+        if name in fields:
+            fields[name] = tuple(dict.fromkeys(_as_list(fields[name])))
     for name in _BOOL_FIELDS:
         if name in fields and not isinstance(fields[name], bool):
             text = str(fields[name] if fields[name] is not None else "").strip().casefold()

@@ -8,3 +8,6 @@ COMMENT_COLUMN = 6
 TABLE_FIRST_COLUMN = 2
 """Table questions put their columns from B onwards, under the row that holds the question id."""
 META_SHEET = "_riskengine"
+CATALOGUE_SHEET = "Our systems"
+"""The optional sheet listing the systems a vendor may connect to (``template --with-systems``); the reader skips
+it."""

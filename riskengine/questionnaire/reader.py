@@ -17,7 +17,13 @@ from openpyxl.utils import get_column_letter
 
 from riskengine.errors import InputError, Problem
 from riskengine.questionnaire.bank import QUESTION_ID, AnswerSpec, Question, QuestionBank
-from riskengine.questionnaire.layout import ANSWER_COLUMN, COMMENT_COLUMN, META_SHEET, TABLE_FIRST_COLUMN
+from riskengine.questionnaire.layout import (
+    ANSWER_COLUMN,
+    CATALOGUE_SHEET,
+    COMMENT_COLUMN,
+    META_SHEET,
+    TABLE_FIRST_COLUMN,
+)
 from riskengine.questionnaire.not_applicable import screen_not_applicable
 from riskengine.questionnaire.submission import Answer, AnswerValue, Submission, TableRow
 from riskengine.questionnaire.workbook import open_workbook, quiet_openpyxl
@@ -57,7 +63,11 @@ def read_submission(path: Path, bank: QuestionBank, *, today: dt.date, require_a
     try:
         width = max(COMMENT_COLUMN, TABLE_FIRST_COLUMN + max(
             (len(question.columns) for _, question in bank.questions()), default=0))
-        sheets = {sheet.title.strip().lower(): _load_sheet(sheet, width) for sheet in workbook.worksheets}
+        # the list of our systems (template --with-systems) holds no answers, and a system named like a question id
+        # ("ERP-01") must not be taken for one
+        skipped = {CATALOGUE_SHEET.lower()} - {section.sheet.strip().lower() for section in bank.sections}
+        sheets = {title: _load_sheet(sheet, width) for sheet in workbook.worksheets
+                  if (title := sheet.title.strip().lower()) not in skipped}
     finally:
         workbook.close()
     return _Reading(bank, sheets, str(path), today, require_answers).run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -14,9 +14,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from riskengine.cells import put_value
+from riskengine.errors import UsageError
 from riskengine.questionnaire.bank import AnswerSpec, Question, QuestionBank, Section
 from riskengine.questionnaire.layout import (
     ANSWER_COLUMN,
+    CATALOGUE_SHEET,
     COLUMN_TITLES,
     COMMENT_COLUMN,
     FIRST_QUESTION_ROW,
@@ -24,6 +26,9 @@ from riskengine.questionnaire.layout import (
     META_SHEET,
     TABLE_FIRST_COLUMN,
 )
+
+if TYPE_CHECKING:
+    from riskengine.inventory.catalogue import SystemCatalogue
 
 _TITLE = Font(name="Calibri", size=16, bold=True, color="1F3A5F")
 _HEADER = Font(name="Calibri", size=11, bold=True, color="FFFFFF")
@@ -37,6 +42,13 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _UNLOCKED = Protection(locked=False)
 _LISTS_SHEET = "Lists"
 _WIDTHS = {"A": 10, "B": 52, "C": 46, "D": 30, "E": 26, "F": 30}
+_CATALOGUE_FIRST_ROW = 5
+SYSTEM_COLUMN = "system"
+"""The column of the Integrations table (the question with role ``integrations``) that names one of our systems:
+with a catalogue, its cells offer the catalogue's names in a dropdown."""
+CATALOGUE_SHARES = ("The sheet \"Our systems\" lists the name and capabilities of each system of ours (sanctioned ones "
+                    "only) that your tool may connect to; nothing else about them is shared.")
+"""What the catalogue shares, as the Instructions sheet says it (and ``riskengine template --help``)."""
 
 
 def write_template(
@@ -47,6 +59,7 @@ def write_template(
     tables: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     comments: Mapping[str, str] | None = None,
     now: dt.datetime | None = None,
+    catalogue: SystemCatalogue | None = None,
 ) -> None:
     """Write the questionnaire workbook for ``bank`` to ``path``.
 
@@ -55,8 +68,13 @@ def write_template(
     how the samples and the tests make filled questionnaires. ``now`` fixes the document's timestamps so the same
     bank gives the same workbook. Text is written as text, never as a formula (``riskengine.cells``): an answer
     ``=1+1`` reads back as ``=1+1``.
+
+    ``catalogue`` (``riskengine.inventory.catalogue.system_catalogue``) adds the sheet "Our systems", after the
+    Integrations sheet: each system's name and capabilities, and a dropdown of the names in the Integrations
+    table's System column (a name not on the list is still accepted, after a warning).
     """
-    workbook = build_workbook(bank, answers=answers or {}, tables=tables or {}, comments=comments or {}, now=now)
+    workbook = build_workbook(bank, answers=answers or {}, tables=tables or {}, comments=comments or {}, now=now,
+                              catalogue=catalogue)
     from riskengine.atomic import atomic_write
 
     with atomic_write(path) as handle:
@@ -70,6 +88,7 @@ def build_workbook(
     tables: Mapping[str, Sequence[Mapping[str, Any]]],
     comments: Mapping[str, str] | None = None,
     now: dt.datetime | None = None,
+    catalogue: SystemCatalogue | None = None,
 ) -> Workbook:
     unknown = sorted((set(answers) | set(tables) | set(comments or {})) - {q.id for _, q in bank.questions()})
     if unknown:
@@ -77,12 +96,20 @@ def build_workbook(
     workbook = Workbook()
     instructions = workbook.active
     assert instructions is not None
-    _write_instructions(instructions, bank)
+    _write_instructions(instructions, bank, catalogue is not None)
     lists = workbook.create_sheet(_LISTS_SHEET)
     list_ranges = _write_lists(lists, bank)
+    integrations = bank.by_role("integrations")
+    if catalogue is not None and integrations is None:
+        raise UsageError(f"question bank {bank.id} has no Integrations table (role integrations) to name our "
+                         "systems in; write the questionnaire without its list of our systems")
     for section in bank.sections:
         sheet = workbook.create_sheet(section.sheet)
-        _write_section(sheet, section, bank, list_ranges, answers, tables, comments or {})
+        with_systems = catalogue is not None and integrations in section.questions
+        names = _catalogue_range(catalogue) if catalogue is not None and with_systems else None
+        _write_section(sheet, section, bank, list_ranges, answers, tables, comments or {}, names)
+        if catalogue is not None and with_systems:
+            _write_catalogue(workbook.create_sheet(CATALOGUE_SHEET), catalogue)
     meta = workbook.create_sheet(META_SHEET)
     for row, (key, value) in enumerate((("bank", bank.id), ("version", bank.version)), start=1):
         _put(meta, row, 1, key)
@@ -99,12 +126,12 @@ def build_workbook(
     return workbook
 
 
-def _write_instructions(sheet: Worksheet, bank: QuestionBank) -> None:
+def _write_instructions(sheet: Worksheet, bank: QuestionBank, with_systems: bool) -> None:
     sheet.title = "Instructions"
     _put(sheet, 1, 1, bank.title).font = _TITLE
     _put(sheet, 2, 1, f"Questionnaire {bank.id}, version {bank.version}").font = Font(italic=True, color="555555")
     row = 4
-    for paragraph in bank.instructions:
+    for paragraph in (*bank.instructions, *((CATALOGUE_SHARES,) if with_systems else ())):
         cell = _put(sheet, row, 1, paragraph)
         cell.alignment = _WRAP
         sheet.row_dimensions[row].height = 15 * max(1, len(paragraph) // 62 + 1)
@@ -146,7 +173,10 @@ def _write_section(
     answers: Mapping[str, Any],
     tables: Mapping[str, Sequence[Mapping[str, Any]]],
     comments: Mapping[str, str],
+    system_names: str | None,
 ) -> None:
+    """One section's sheet; ``system_names`` (a range of the catalogue sheet) offers our systems in the
+    Integrations table's System column."""
     vocabularies = dict(bank.vocabularies)
     validations: dict[str, DataValidation] = {}
     _put(sheet, 1, 1, section.title).font = _TITLE
@@ -165,8 +195,9 @@ def _write_section(
         if question.is_table:
             sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=6)
             sheet.row_dimensions[row].height = 15 * max(2, len(question.help) // 120 + 1)
+            names = system_names if question.role == "integrations" else None
             row = _write_table(sheet, row + 1, question.columns, vocabularies, list_ranges, validations,
-                               tables.get(question.id, ()), question.rows)
+                               tables.get(question.id, ()), question.rows, names)
             continue
         answer = _put(sheet, row, ANSWER_COLUMN, answers.get(question.id))
         answer.alignment, answer.fill, answer.border, answer.protection = _WRAP, _ANSWER_FILL, _BOX, _UNLOCKED
@@ -212,8 +243,10 @@ def _write_table(
     validations: dict[str, DataValidation],
     prefill: Sequence[Mapping[str, Any]],
     blank_rows: int,
+    system_names: str | None = None,
 ) -> int:
-    """Write a table question's header and its rows; return the first row after it."""
+    """Write a table question's header and its rows; return the first row after it. With ``system_names``, the
+    System column's cells offer those names (the catalogue's) instead of checking the text's length."""
     for offset, column in enumerate(columns):
         cell = _put(sheet, header_row, TABLE_FIRST_COLUMN + offset, getattr(column, "title", ""))
         cell.font, cell.fill, cell.border = Font(bold=True), _TABLE_HEADER_FILL, _BOX
@@ -226,7 +259,10 @@ def _write_table(
             column_id = getattr(column, "id", "")
             cell = _put(sheet, row, TABLE_FIRST_COLUMN + offset, values.get(column_id))
             cell.fill, cell.border, cell.protection, cell.alignment = _ANSWER_FILL, _BOX, _UNLOCKED, _WRAP
-            _validate(sheet, cell.coordinate, column, vocabularies, list_ranges, validations)
+            if system_names is not None and column_id == SYSTEM_COLUMN:
+                _our_systems(sheet, cell.coordinate, system_names, validations)
+            else:
+                _validate(sheet, cell.coordinate, column, vocabularies, list_ranges, validations)
     return header_row + total + 2
 
 
@@ -280,6 +316,52 @@ def _validation_for(
                                                errorTitle="Too long", error=f"At most {limit} characters.",
                                                **common)
     return "", None
+
+
+def _catalogue_range(catalogue: SystemCatalogue) -> str:
+    """The names column of the catalogue sheet, as a dropdown's source."""
+    last = _CATALOGUE_FIRST_ROW + max(len(catalogue.systems), 1) - 1
+    return f"{quote_sheetname(CATALOGUE_SHEET)}!$A${_CATALOGUE_FIRST_ROW}:$A${last}"
+
+
+def _our_systems(sheet: Worksheet, coordinate: str, names: str, validations: dict[str, DataValidation]) -> None:
+    """A dropdown of our systems' names that still lets the vendor keep another text ("our CRM") after a warning:
+    a system we did not list, or one it names by what it does, is matched by meaning when it is assessed."""
+    key = f"systems:{names}"
+    if key not in validations:
+        validations[key] = DataValidation(
+            type="list", formula1=names, allow_blank=True, showErrorMessage=True, showInputMessage=False,
+            errorStyle="warning", errorTitle="Not on our list",
+            error=f"This is not a name on the sheet \"{CATALOGUE_SHEET}\". Keep it only for a system we did not "
+                  "list, and say what it does (\"our CRM\").")
+        sheet.add_data_validation(validations[key])
+    validations[key].add(coordinate)
+
+
+def _write_catalogue(sheet: Worksheet, catalogue: SystemCatalogue) -> None:
+    """The systems a vendor may connect to: a title, what is shared, then one row per system."""
+    who = catalogue.organisation.strip() or "We"
+    _put(sheet, 1, 1, CATALOGUE_SHEET).font = _TITLE
+    intro = _put(sheet, 2, 1, f"{who} share{'s' if who != 'We' else ''} the name and capabilities of each "
+                              "system your tool may connect to, so that you can name them on the Integrations "
+                              "sheet (the System column offers them in a list). Nothing else about them is shared: "
+                              "not how critical they are, what data they hold, who runs them or how they connect.")
+    intro.alignment = _WRAP
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=2)
+    sheet.row_dimensions[2].height = 48
+    for column, title in enumerate(("System", "What it does (capabilities)"), start=1):
+        cell = _put(sheet, _CATALOGUE_FIRST_ROW - 1, column, title)
+        cell.font, cell.fill, cell.border = _HEADER, _HEADER_FILL, _BOX
+    for row, system in enumerate(catalogue.systems, start=_CATALOGUE_FIRST_ROW):
+        for column, value in enumerate((system.name, ", ".join(system.capabilities)), start=1):
+            cell = _put(sheet, row, column, value)
+            cell.alignment, cell.border = _WRAP, _BOX
+    sheet.column_dimensions["A"].width = 40
+    sheet.column_dimensions["B"].width = 60
+    sheet.freeze_panes = sheet.cell(row=_CATALOGUE_FIRST_ROW, column=1)
+    sheet.protection.sheet = True
+    _print_setup(sheet, landscape=False)
+    sheet.print_title_rows = f"{_CATALOGUE_FIRST_ROW - 1}:{_CATALOGUE_FIRST_ROW - 1}"
 
 
 def _print_setup(sheet: Worksheet, *, landscape: bool) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from riskengine.errors import UnreadableFileError
+from riskengine.filekind import identify_file
 
 MAX_FILE_BYTES = 25_000_000
 MAX_ENTRY_BYTES = 40_000_000
@@ -75,7 +76,7 @@ def check_workbook_file(path: Path) -> None:
     if head.startswith(_OLE2_MAGIC):
         raise refuse(_ole2_reason(path))
     if not head.startswith(b"PK\x03\x04"):
-        raise refuse(_not_a_zip_reason(head))
+        raise refuse(_not_a_zip_reason(path, head))
     try:
         with zipfile.ZipFile(path) as archive:
             _check_archive(archive, refuse)
@@ -229,7 +230,10 @@ def _ole2_reason(path: Path) -> str:
     return f"this is an old Excel 97-2003 workbook (.xls) or another OLE document; {_SAVE_AS}"
 
 
-def _not_a_zip_reason(head: bytes) -> str:
+def _not_a_zip_reason(path: Path, head: bytes) -> str:
+    kind = identify_file(path)
+    if kind is not None:
+        return f"this is {kind.what}, not an Excel workbook; {kind.advice(path)}"
     sample = head[:2048]
     try:
         text = sample.decode("utf-8")

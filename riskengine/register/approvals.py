@@ -1,10 +1,9 @@
 """Who may sign an assessment off, and when its approval is final: the governance council's rules as code.
 
-IT and marketing each give their view (approve or reject); compliance has the last word. So:
+IT, marketing and compliance each sign (approve or reject), in any order. So:
 
-- a **reject** by any role is final at once: the assessment is rejected;
-- an **approve** by compliance makes the approval final (IT's and marketing's approvals are recorded beside
-  it, and listed as missing when absent);
+- a **reject** by any role is final at once: the assessment is rejected (compliance's final word is its veto);
+- the approval is final when all three roles have approved;
 - until then the assessment is pending;
 - each role signs once, and nothing is signed after the outcome is final: a new assessment is the way to
   reconsider.
@@ -22,8 +21,6 @@ Role = Literal["it", "marketing", "compliance"]
 SignOffDecision = Literal["approve", "reject"]
 ApprovalStatus = Literal["pending", "approved", "rejected"]
 ROLES: tuple[Role, ...] = ("it", "marketing", "compliance")
-FINAL_ROLE: Role = "compliance"
-"""The role whose approval makes an assessment approved."""
 PAST: dict[SignOffDecision, str] = {"approve": "approved", "reject": "rejected"}
 
 
@@ -43,12 +40,20 @@ class SignOff:
 
 
 def approval_status(signoffs: Sequence[SignOff]) -> ApprovalStatus:
-    """``rejected`` if any role rejected, ``approved`` once compliance approved, else ``pending``."""
+    """``rejected`` if any role rejected, ``approved`` once every role approved, else ``pending``."""
     if any(signoff.decision == "reject" for signoff in signoffs):
         return "rejected"
-    if any(signoff.role == FINAL_ROLE and signoff.decision == "approve" for signoff in signoffs):
+    if {signoff.role for signoff in signoffs if signoff.decision == "approve"} >= set(ROLES):
         return "approved"
     return "pending"
+
+
+def final_signoff(signoffs: Sequence[SignOff]) -> SignOff | None:
+    """The sign-off that made the outcome final (the reject, or the last of the three approvals), if it is."""
+    status = approval_status(signoffs)
+    if status == "rejected":
+        return next(signoff for signoff in signoffs if signoff.decision == "reject")
+    return signoffs[-1] if status == "approved" else None
 
 
 def missing_roles(signoffs: Sequence[SignOff]) -> tuple[Role, ...]:
@@ -60,9 +65,8 @@ def missing_roles(signoffs: Sequence[SignOff]) -> tuple[Role, ...]:
 def signoff_refusal(signoffs: Sequence[SignOff], role: Role) -> str | None:
     """Why ``role`` may not sign now (the outcome is final, or it has signed already), or None if it may."""
     status = approval_status(signoffs)
-    if status != "pending":
-        final = next(s for s in signoffs if s.decision == "reject") if status == "rejected" else \
-            next(s for s in signoffs if s.role == FINAL_ROLE)
+    final = final_signoff(signoffs)
+    if final is not None:
         return (f"already {status}: {final.role} {PAST[final.decision]} by {final.signed_by} on "
                 f"{final.signed_at[:10]}; a sign-off after the final one is not possible "
                 "(assess the vendor again to reconsider)")
@@ -84,4 +88,4 @@ def describe_status(signoffs: Sequence[SignOff]) -> str:
     if not signoffs:
         return "not signed"
     signed = ", ".join(s.role for s in signoffs)
-    return f"pending (signed: {signed}; waiting for {FINAL_ROLE})"
+    return f"pending (signed: {signed}; waiting for {', '.join(missing_roles(signoffs))})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
@@ -269,6 +270,13 @@ def cumulative_cost_chart(tco: TcoResult, width: float, theme: ChartTheme, wordi
                    wording.breakeven.format(year=tco.breakeven_year), theme)
     _cost_legend(drawing, tco.options, left, right, height - 12, theme, wording)
     return drawing
+
+
+def _curve(points: list[float], **style: Any) -> Group:
+    """A line through ``points`` (flat x, y pairs); nothing for fewer than two points. An option none of whose
+    simulated losses is positive has no point on a loss exceedance curve (a vendor that holds no personal data and
+    answers nothing that raises a loss scenario): its curve is not drawn, and the text beside the chart says why."""
+    return Group(PolyLine(points, **style)) if len(points) >= 4 else Group()
 
 
 def _median_line(option: OptionResult, x_of: Scale, y_of: Scale, theme: ChartTheme) -> Group:
@@ -541,11 +549,11 @@ def loss_exceedance_chart(tco: TcoResult, width: float, theme: ChartTheme, wordi
         drawn = curve.annual if annual else curve.horizon
         points = [value for amount, chance in zip(curve.amounts, drawn, strict=True) if amount > 0
                   for value in (x_of(amount), y_of(chance))]
-        drawing.add(PolyLine(points, strokeColor=theme.lines[option.id], strokeWidth=1.6,
-                             strokeDashArray=None if option.id == "built_to_last" else [4, 2]))
+        drawing.add(_curve(points, strokeColor=theme.lines[option.id], strokeWidth=1.6,
+                           strokeDashArray=None if option.id == "built_to_last" else [4, 2]))
     if appetite is not None:
         points = [value for point in appetite.points for value in (x_of(point.loss), y_of(point.probability))]
-        drawing.add(PolyLine(points, strokeColor=theme.text, strokeWidth=0.9, strokeDashArray=[1.5, 2]))
+        drawing.add(_curve(points, strokeColor=theme.text, strokeWidth=0.9, strokeDashArray=[1.5, 2]))
         for point in appetite.points:
             drawing.add(Circle(x_of(point.loss), y_of(point.probability), 2.2, fillColor=theme.text,
                                strokeColor=None))

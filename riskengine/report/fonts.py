@@ -13,6 +13,7 @@ right-to-left paragraph that wraps over several lines keeps its lines in reading
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -190,15 +191,18 @@ def strings(x: float, y: float, text: str, font: str, size: float, colour: objec
             for start, name, piece in placed(x, text, font, size, anchor)]
 
 
+def _escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities (xml.sax.saxutils.escape, whose module imports urllib, http and ssl)."""
+    return html.escape(text, quote=False)
+
+
 def paragraph_markup(text: str) -> str:
     """Paragraph markup that shows ``text`` literally, each run in a font that has it, right to left reordered.
 
     ``<b>`` stays ``<b>`` and newlines become breaks; ``text`` should already be cleaned of control characters.
     """
-    from xml.sax.saxutils import escape
-
     if text.isascii() or max(text) < "\u0250":  # Latin, the common case: no fallback font, no reordering
-        return escape(text).replace("\n", "<br/>")
-    pieces = [escape(piece) if name == FONT else f'<font name="{name}">{escape(piece)}</font>'
+        return _escape(text).replace("\n", "<br/>")
+    pieces = [_escape(piece) if name == FONT else f'<font name="{name}">{_escape(piece)}</font>'
               for name, piece in runs(visual_order(text), FONT)]
     return "".join(pieces).replace("\n", "<br/>")

@@ -195,6 +195,17 @@ class InputsWording(Sentences):
     schema_: str = Field(alias="schema")
 
 
+class NotConsideredWording(Sentences):
+    """The inputs an assessment was run without, and what each leaves out: a row on the cover, a list in the Inputs
+    section, a warning on the command line and ``not_considered`` in the JSON, each sentence as written."""
+
+    placeholders: ClassVar[dict[str, frozenset[str]]] = {"org_profile": frozenset({"currency", "years"})}
+    label: str
+    intro: str
+    inventory: str
+    org_profile: str
+
+
 _BORDERLINE = frozenset({"residual", "distance", "threshold", "tier", "other_tier"})
 
 
@@ -482,6 +493,7 @@ class DiagramWording(Sentences):
     legend_duplicate: str
     legend_customer_facing: str
     legend_flow: str
+    legend_one_off: str
     more: str
     no_connections: str
     key_entry: str
@@ -490,7 +502,15 @@ class DiagramWording(Sentences):
 class DependenciesWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "systems_in_inventory_value": frozenset({"systems", "integrations"}),
-        "blast_radius_value": frozenset({"count", "score"}),
+        "blast_radius_value": frozenset({"count", "score", "top"}),
+        "one_off_connections": frozenset({"count"}),
+        "blast_intro": frozenset({"count", "score"}),
+        "confirm_no_capability": frozenset({"capability"}),
+        "confirm_capability": frozenset({"capability", "system"}),
+        "matched_by_product": frozenset({"written"}),
+        "matched_by_alias": frozenset({"written"}),
+        "matched_by_vendor": frozenset({"written"}),
+        "matched_by_capability": frozenset({"written"}),
         "critical_dependents": frozenset({"systems"}),
         "customer_facing_dependents": frozenset({"systems"}),
         "separated_groups": frozenset({"groups"}),
@@ -539,6 +559,22 @@ class DependenciesWording(Sentences):
     the_tool: str
     blast_title: str
     blast_intro: str
+    adds: str
+    one_off_connections: str
+    confirm_title: str
+    confirm_intro: str
+    written: str
+    found: str
+    candidates: str
+    confirm_ambiguous: str
+    confirm_unknown: str
+    confirm_no_capability: str
+    confirm_capability: str
+    matched_by_product: str
+    matched_by_alias: str
+    matched_by_vendor: str
+    matched_by_capability: str
+    once: str
     distance: str
     customer_facing: str
     more_rows: str
@@ -566,6 +602,7 @@ class EvidenceWording(Sentences):
     placeholders: ClassVar[dict[str, frozenset[str]]] = {
         "intro": frozenset({"domain", "mode", "passed", "failed", "unknown"}),
         "run_hash": frozenset({"hash"}),
+        "network": frozenset({"reason"}),
         "collapsed": frozenset({"kind", "count", "reason"}),
         "collapsed_one": frozenset({"kind", "reason"}),
     }
@@ -573,6 +610,8 @@ class EvidenceWording(Sentences):
     intro: str
     unknown_note: str
     run_hash: str
+    network: str
+    """Whether the network answered before any check was trusted (shown when the run asked it)."""
     modes: dict[Mode, str]
     kinds: dict[Kind, str]
     statuses: dict[Status, str]
@@ -591,7 +630,8 @@ class EvidenceWording(Sentences):
     nothing_checked: str
     collapsed_title: str
     collapsed: str
-    """An offline run: the checks of one kind that were not made, in one line instead of a row each."""
+    """An offline run, or one whose network did not answer: the checks of one kind that were not made, in one line
+    instead of a row each."""
     collapsed_one: str
 
     @model_validator(mode="after")
@@ -691,6 +731,7 @@ class TcoWording(Sentences):
         "tail": frozenset({"option", "p95", "p99", "chance"}),
         "tail_rare": frozenset({"option", "p99", "chance"}),
         "tail_rarer": frozenset({"option", "chance"}),
+        "tail_none": frozenset({"option"}),
         "probability_low_high": frozenset({"low", "high"}),
         "assumption_id": frozenset({"id"}),
     }
@@ -764,6 +805,7 @@ class TcoWording(Sentences):
     tail: str
     tail_rare: str
     tail_rarer: str
+    tail_none: str
     within_appetite: str
     outside_appetite: str
     not_applicable_scenario: str
@@ -1028,6 +1070,7 @@ class ReportWording(_Frozen):
     tco: TcoWording
     evidence: EvidenceWording
     inputs: InputsWording
+    not_considered: NotConsideredWording
     signoff: SignoffWording
     glossary: GlossaryWording
     appendix: AppendixWording

@@ -269,9 +269,7 @@ class ScoringProfile(_Frozen):
     def _consistent(self, info: ValidationInfo) -> ScoringProfile:
         categories = {category.id for category in self.categories}
         problems: list[str] = []
-        ids = [control.id for control in self.controls] + [k.id for k in self.knockouts]
-        ids += [factor.id for factor in self.inherent.factors] + [r.id for r in self.requirements]
-        ids += [rule.id for rule in self.insufficient_evidence]
+        ids = self.rule_ids
         for duplicate in sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1}):
             problems.append(f"rule id {duplicate} appears twice")
         controls = {control.id: control for control in self.controls}
@@ -308,6 +306,14 @@ class ScoringProfile(_Frozen):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @property
+    def rule_ids(self) -> list[str]:
+        """Every rule's id, in the profile's order: controls, knockouts, inherent-risk factors, requirements and
+        insufficient-evidence rules."""
+        ids = [control.id for control in self.controls] + [k.id for k in self.knockouts]
+        ids += [factor.id for factor in self.inherent.factors] + [r.id for r in self.requirements]
+        return ids + [rule.id for rule in self.insufficient_evidence]
 
     @cached_property
     def scales(self) -> ProfileScales:

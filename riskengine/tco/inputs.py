@@ -392,7 +392,7 @@ def _integrations(submission: Submission, bank: QuestionBank, graph: GraphFindin
                   assumptions: Assumptions) -> tuple[IntegrationHours, ...]:
     """The new connections, in the order of their identity (not of the rows: reordering rows changes nothing)."""
     if graph is not None:
-        connections = [IntegrationHours(system=effort.system_id, low=effort.hours.low, likely=effort.hours.likely,
+        connections = [IntegrationHours(system=effort.system, low=effort.hours.low, likely=effort.hours.likely,
                                         high=effort.hours.high, basis=effort.basis) for effort in graph.effort]
     else:
         question = bank.by_role("integrations")

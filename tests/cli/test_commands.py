@@ -4,6 +4,7 @@ imports, and ``compare``'s network options (the same as ``assess``'s)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from riskengine.cli import main
-from riskengine.cli.options import NetworkOptions
+from riskengine.settings import effective_settings
 from tests.conftest import EPOCH, SAMPLES, run_cli
 
 INVENTORY, ORG = str(SAMPLES / "inventory.yaml"), str(SAMPLES / "org-profile.yaml")
@@ -40,7 +41,8 @@ COMMANDS = _paths(main)
 def test_every_command_is_listed() -> None:
     assert {" ".join(path) for path in COMMANDS} == {
         "", "template", "validate", "import", "enrich", "explain", "inventory", "inventory check", "assess", "render",
-        "tco", "batch", "compare", "history", "approve", "verify", "due", "register", "register check"}
+        "tco", "batch", "compare", "history", "approve", "verify", "due", "register", "register check", "config",
+        "serve", "user", "user add"}
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
@@ -101,9 +103,11 @@ def test_the_cli_starts_without_importing_the_library() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_network_options_become_the_settings() -> None:
-    settings = NetworkOptions(offline=True, allow_networks=("127.0.0.0/8",), resolve=("Vendor.example:127.0.0.1",),
-                              whois_server="127.0.0.1:4343", dns_server="[::1]:5353", deadline=2.5).settings()
+def test_network_options_become_the_settings(tmp_path: Path) -> None:
+    given = {"network.offline": True, "network.allow-network": ("127.0.0.0/8",),
+             "network.resolve": ("Vendor.example:127.0.0.1",), "network.whois-server": "127.0.0.1:4343",
+             "network.dns-server": "[::1]:5353", "network.deadline": 2.5}
+    settings = effective_settings(given, environ={}, cwd=tmp_path).network()
     assert settings.offline and [str(network) for network in settings.allow_networks] == ["127.0.0.0/8"]
     assert settings.resolve == {"vendor.example": "127.0.0.1"}
     assert (settings.whois_server, settings.dns_server, settings.deadline) == (("127.0.0.1", 4343), ("::1", 5353), 2.5)
@@ -158,3 +162,23 @@ def test_the_quick_register_commands_import_no_pydantic(arguments: list[str], tm
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'openpyxl', 'reportlab', 'numpy'}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+_PROCESS_STATE = ("import atexit, gc, os\n"
+                  "atexit.register(lambda: print(gc.isenabled(), os.environ.get('OPENBLAS_NUM_THREADS')))\n"
+                  "import runpy, sys\n"
+                  "sys.argv = ['riskengine', *sys.argv[1:]]\n"
+                  "runpy.run_module('riskengine', run_name='__main__')\n")
+
+
+@pytest.mark.parametrize(("environment", "threads"), [({}, "1"), ({"OPENBLAS_NUM_THREADS": "3"}, "3")],
+                         ids=["default", "the user's"])
+def test_the_program_owns_its_process(environment: dict[str, str], threads: str, tmp_path: Path) -> None:
+    """``python -m riskengine`` (as the console script) ends with the collector still off, so that no pass over
+    the command's objects runs before exit, and numpy's BLAS on one thread unless the environment says more."""
+    shutil.copy(SAMPLES / "northwind-mail.xlsx", tmp_path / "q.xlsx")
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    result = subprocess.run([sys.executable, "-c", _PROCESS_STATE, "validate", str(tmp_path / "q.xlsx")],
+                            capture_output=True, text=True, timeout=60, check=False, env={**env, **environment})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == f"False {threads}"

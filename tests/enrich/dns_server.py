@@ -5,6 +5,10 @@ TXT data not already quoted is quoted (and split into 255-byte strings) for conv
 a CNAME is followed within the zone. Names that exist with other types get NODATA, others NXDOMAIN, both
 with an SOA in the authority section so resolvers see a negative-caching TTL.
 
+Like any resolver with a way out to the internet, it also answers the well-known names riskengine asks before
+trusting any lookup (``scoring/network-probe.yaml``); ``internet=False`` stands in for a resolver with no way
+out, which answers NXDOMAIN for those too.
+
 ``servfail`` names ``(name, type)`` questions answered SERVFAIL while the rest is answered normally (one
 broken delegation). ``mode`` stands in for a broken server: ``silent`` never answers, ``servfail`` and
 ``refused`` answer with that rcode, ``garbage`` sends bytes that are no DNS message, ``truncate`` answers
@@ -29,6 +33,8 @@ import dns.rdataclass
 import dns.rdatatype
 import dns.rrset
 
+from riskengine.enrich.network import probe_names
+
 Mode = Literal["normal", "silent", "servfail", "refused", "garbage", "truncate", "truncate-garbage"]
 Zone = Mapping[tuple[str, str], Sequence[str]]
 
@@ -40,8 +46,11 @@ class DnsServer:
     """Serve ``zone`` on 127.0.0.1 until ``close()``; ``queries`` logs ``(name, type, transport)``."""
 
     def __init__(self, zone: Zone, *, mode: Mode = "normal", ttls: Mapping[tuple[str, str], int] | None = None,
-                 authenticated: bool = False, servfail: Iterable[tuple[str, str]] = ()) -> None:
+                 authenticated: bool = False, servfail: Iterable[tuple[str, str]] = (), internet: bool = True) -> None:
         self.zone = {(name.lower(), record_type.upper()): list(data) for (name, record_type), data in zone.items()}
+        if internet:  # the names riskengine asks to see that the network answers, as any working resolver knows them
+            for number, name in enumerate(probe_names(), start=1):
+                self.zone.setdefault((f"{name}.", "A"), [f"192.0.2.{number}"])
         self.servfail = {(name.lower(), record_type.upper()) for name, record_type in servfail}
         self.ttls = {(name.lower(), record_type.upper()): ttl for (name, record_type), ttl in (ttls or {}).items()}
         self.mode: Mode = mode

@@ -97,23 +97,3 @@ def test_a_subdomain_asks_its_own_name_then_the_organisational_domain(server: Dn
     dmarc_questions = [name for name, record_type, _ in server.asked()[before:] if name.startswith("_dmarc.")]
     # co.uk is a public suffix: the organisational domain is dmarc-psl.co.uk, not co.uk
     assert dmarc_questions == ["_dmarc.mail.dmarc-psl.co.uk.", "_dmarc.dmarc-psl.co.uk."]
-
-
-def test_the_public_suffix_list_is_read_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """publicsuffixlist reads the snapshot bundled in the package: no connection is even tried."""
-    import socket
-
-    from riskengine.enrich import dmarc
-
-    def no_network(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the Public Suffix List tried the network")
-
-    monkeypatch.setattr(socket, "getaddrinfo", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    dmarc._suffix_list.cache_clear()
-    try:
-        assert dmarc.organisational_domain("mail.vendor.co.uk") == "vendor.co.uk"
-        assert dmarc.organisational_domain("a.b.vendor.com") == "vendor.com"
-        assert dmarc.organisational_domain("vendor.github.io") == "vendor.github.io"  # a private-section suffix
-    finally:
-        dmarc._suffix_list.cache_clear()

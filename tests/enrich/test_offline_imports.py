@@ -3,12 +3,18 @@ neither requests, urllib3, dnspython nor cryptography (issue #20: they were impo
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+from tests.conftest import EPOCH, SAMPLES
 
 NETWORK = ("requests", "urllib3", "dns", "cryptography", "certifi", "charset_normalizer")
-"""Third-party network libraries. The standard library's ``ssl`` is not listed: ``xml.sax.saxutils`` imports
-``urllib.request`` and with it ``ssl``, for openpyxl and reportlab as for any script reading a workbook."""
+"""Third-party network libraries."""
+STANDARD_NETWORK = ("ssl", "http.client", "urllib.request")
+"""The standard library's: ``xml.sax.saxutils`` (and SAX's expat reader) import them, so riskengine escapes markup
+with ``html.escape`` and reads a sheet's hyperlinks with SAX only when it has some."""
 CHECK_MODULES = ("riskengine.enrich.http", "riskengine.enrich.tls", "riskengine.enrich.registration",
                  "riskengine.enrich.dns_checks", "riskengine.enrich.web", "riskengine.enrich.resolver",
                  "riskengine.enrich.worker")
@@ -32,6 +38,24 @@ def test_an_offline_assessment_imports_no_network_library() -> None:
     result = subprocess.run([sys.executable, "-c", _OFFLINE_RUN], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+_PROGRAM = ("import atexit, runpy, sys\n"
+            f"atexit.register(lambda: print(sorted(set(sys.modules) & set({STANDARD_NETWORK!r}))))\n"
+            "sys.argv = ['riskengine', *sys.argv[1:]]\n"
+            "runpy.run_module('riskengine', run_name='__main__')\n")
+
+
+def test_an_offline_assess_command_imports_no_network_module(tmp_path: Path) -> None:
+    """The whole command, as a user runs it on a sample (typed addresses, no hyperlinks), report included."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PROGRAM, "assess", str(SAMPLES / "pixelpath-analytics.xlsx"), "--inventory",
+         str(SAMPLES / "inventory.yaml"), "--org", str(SAMPLES / "org-profile.yaml"), "--offline", "--db",
+         str(tmp_path / "register.db"), "-o", str(tmp_path / "report.pdf")],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "report.pdf").stat().st_size > 0
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_the_check_names_are_those_each_group_publishes() -> None:

@@ -477,3 +477,54 @@ def test_every_check_is_described() -> None:
     assert set(CHECKS) == {"whois.domain_age_days", "whois.expiry_days", "whois.registrar", "whois.client_hold",
                            "whois.transfer_lock", "whois.dnssec", "whois.privacy_redacted"}
     assert all(description.endswith(".") for description in CHECKS.values())
+
+
+# ------------------------------------------------------------------------------------------ registered domains
+
+
+def test_rdap_is_asked_about_the_registered_domain_of_a_host(rdap: RdapServer, whois: WhoisServer) -> None:
+    items = run("app.NorthwindMail.com", settings_for(whois, rdap))
+
+    assert rdap.requests == [("/domain/northwindmail.com", f"127.0.0.1:{rdap.port}")]
+    assert facts(items)["domain_age_days"] == ("pass", days_since(2018, 11, 20, 16, 45, 31))
+    assert items["whois.domain_age_days"].reason == ("registered on 2018-11-20, 2925 days ago "
+                                                     "(northwindmail.com is the registered domain of "
+                                                     "app.northwindmail.com)")
+
+
+def test_whois_is_asked_about_the_registered_domain_under_a_two_label_suffix(whois: WhoisServer) -> None:
+    whois.replies["northwindmail.co.uk"] = fixture("nominet.txt").encode()
+    with RdapServer() as rdap:  # knows no domain: WHOIS answers
+        items = run("shop.eu.northwindmail.co.uk", settings_for(whois, rdap))
+
+    assert [path for path, _ in rdap.requests] == ["/domain/northwindmail.co.uk"]
+    assert whois.queries == ["northwindmail.co.uk"]
+    assert facts(items)["domain_age_days"] == ("pass", days_since(2015, 2, 3))
+    assert items["whois.registrar"].query.startswith("WHOIS northwindmail.co.uk via ")
+    assert "northwindmail.co.uk is the registered domain of shop.eu.northwindmail.co.uk" in \
+        items["whois.registrar"].reason
+
+
+@pytest.mark.parametrize("domain, platform, held", [
+    ("northwind.github.io", "github.io", "github.io"),
+    ("eu.northwind.github.io", "github.io", "github.io"),
+    ("northwind.s3.amazonaws.com", "s3.amazonaws.com", "amazonaws.com"),
+])
+def test_a_name_under_a_private_suffix_asks_no_registry(rdap: RdapServer, whois: WhoisServer, domain: str,
+                                                        platform: str, held: str) -> None:
+    """The registry holds only the platform's domain: its age would be read as the vendor's, so nothing is asked."""
+    items = run(domain, settings_for(whois, rdap))
+
+    assert rdap.requests == [] and whois.queries == []
+    assert {item.status for item in items.values()} == {"unknown"}
+    assert items["whois.domain_age_days"].reason == (
+        f"no registry was asked: {domain} sits under {platform}, a suffix its operator hands out (Public Suffix "
+        f"List, private section): the registry holds {held}, the operator's domain, not the vendor's")
+
+
+def test_a_public_suffix_itself_asks_no_registry(rdap: RdapServer, whois: WhoisServer) -> None:
+    items = run("co.uk", settings_for(whois, rdap))
+
+    assert rdap.requests == [] and whois.queries == []
+    assert items["whois.registrar"].reason == ("no registry was asked: co.uk is a public suffix (Public Suffix "
+                                               "List): no one registers it")

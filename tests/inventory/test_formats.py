@@ -379,7 +379,7 @@ metadata:
         f"{path}:6: unknown annotation 'riskengine.io/critcality' on Component crm; expected one of "
         "riskengine.io/department, riskengine.io/criticality, riskengine.io/capabilities, riskengine.io/data-classes, "
         "riskengine.io/customer-facing, riskengine.io/sanctioned, riskengine.io/hosting, riskengine.io/region, "
-        "riskengine.io/vendor",
+        "riskengine.io/vendor, riskengine.io/product, riskengine.io/aliases",
         f"{path}:10: consumesApis: unknown API 'api:contcts'; closest: contacts",
     ]
 

@@ -1,4 +1,4 @@
-"""Sign-offs: by role, final when compliance approves or anyone rejects, bound to the sha256 of the report."""
+"""Sign-offs: by role, final when all three roles approve or anyone rejects, bound to the sha256 of the report."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def _signoff(role: str, decision: str = "approve") -> SignOff:
     ([("it", "approve")], "pending"),
     ([("it", "approve"), ("marketing", "approve")], "pending"),
     ([("it", "approve"), ("marketing", "approve"), ("compliance", "approve")], "approved"),
-    ([("compliance", "approve")], "approved"),
+    ([("compliance", "approve")], "pending"),
+    ([("compliance", "approve"), ("marketing", "approve"), ("it", "approve")], "approved"),
     ([("marketing", "reject")], "rejected"),
     ([("it", "approve"), ("compliance", "reject")], "rejected"),
 ])
@@ -35,7 +36,9 @@ def test_the_status_follows_the_council_rules(signed: list[tuple[str, str]], sta
 def test_nobody_signs_twice_or_after_the_final_word() -> None:
     assert signoff_refusal([_signoff("it")], "marketing") is None
     assert "it has already signed off" in (signoff_refusal([_signoff("it")], "it") or "")
-    assert "already approved" in (signoff_refusal([_signoff("compliance")], "it") or "")
+    assert signoff_refusal([_signoff("compliance")], "it") is None
+    everyone = [_signoff("compliance"), _signoff("it"), _signoff("marketing")]
+    assert "already approved: marketing approved" in (signoff_refusal(everyone, "it") or "")
     assert "already rejected" in (signoff_refusal([_signoff("it", "reject")], "compliance") or "")
     assert missing_roles([_signoff("marketing")]) == ("it", "compliance")
 
@@ -64,20 +67,20 @@ def _approve(db: Path, assessment_id: str, role: str, decision: str = "approve",
                *extra)
 
 
-def test_approval_is_final_only_when_compliance_approves(case: tuple[Path, Path, str]) -> None:
+def test_approval_is_final_only_when_all_three_approve(case: tuple[Path, Path, str]) -> None:
     db, report, assessment_id = case
     sha256 = hashlib.sha256(report.read_bytes()).hexdigest()
 
     it = _approve(db, assessment_id, "it")
     assert it.returncode == 0, it.stderr
     assert f"it approved by It Lead on 2026-11-24 (the PDF for full, sha256 {sha256})" in it.stdout
-    assert "status: pending (signed: it; waiting for compliance)" in it.stdout
-    marketing = _approve(db, assessment_id, "marketing", "approve", "--note", "budget agreed")
-    assert "status: pending (signed: it, marketing; waiting for compliance)" in marketing.stdout
-
+    assert "status: pending (signed: it; waiting for marketing, compliance)" in it.stdout
     compliance = _approve(db, assessment_id, "compliance", "approve", "--report", str(report))
     assert compliance.returncode == 0, compliance.stderr
-    assert "status: approved (final)" in compliance.stdout
+    assert "status: pending (signed: it, compliance; waiting for marketing)" in compliance.stdout
+
+    marketing = _approve(db, assessment_id, "marketing", "approve", "--note", "budget agreed")
+    assert "status: approved (final)" in marketing.stdout
 
     verified = cli(db, "verify", str(report))
     assert verified.returncode == 0, verified.stderr
@@ -86,7 +89,7 @@ def test_approval_is_final_only_when_compliance_approves(case: tuple[Path, Path,
 
     late = _approve(db, assessment_id, "it", "reject")
     assert late.returncode == 2
-    assert "already approved: compliance approved by Compliance Lead" in late.stderr
+    assert "already approved: marketing approved by Marketing Lead" in late.stderr
 
 
 @pytest.mark.parametrize("role", ["it", "marketing", "compliance"])

@@ -32,7 +32,8 @@ def _json_output(assessment_id: str) -> Output:
 
 @pytest.fixture
 def register_db(db: Path) -> Path:
-    """Acme assessed twice (the second approved by IT and compliance, final), Beta once: 14 chained records."""
+    """Acme assessed twice (the second approved by IT and compliance, waiting for marketing), Beta once: 14 chained
+    records."""
     with Register(db) as register:
         for assessment_id, domain, day in ((A1, "acme.example", 1), (A2, "acme.example", 2),
                                            (B1, "beta.example", 3)):
@@ -228,8 +229,8 @@ def test_the_triggers_still_refuse_changes_to_results_outputs_and_the_chain(regi
 
 def test_a_refused_signoff_appends_nothing_and_a_recorded_one_appends_one(register_db: Path) -> None:
     with Register(register_db) as register:
-        with pytest.raises(RegisterError, match="already approved"):
-            register.sign(A2, role="marketing", signed_by="Mo", decision="approve", now=NOW)
+        with pytest.raises(RegisterError, match="it has already signed off"):
+            register.sign(A2, role="it", signed_by="Mo", decision="reject", now=NOW)
         assert len(_chain(register_db)) == RECORDS
         register.sign(B1, role="it", signed_by="Ada", decision="approve", now=NOW)
         register.record_entries([(entry(A1, created=NOW), [pdf_output(A1), pdf_output(A1, b"%PDF again")])], now=NOW)

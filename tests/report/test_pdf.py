@@ -121,6 +121,9 @@ def make_graph(connections: tuple[Connection, ...], *, dependents: tuple[Depende
             Dependent(system_id="ads", name="Google Ads", criticality="low", customer_facing=False, depth=3,
                       path=(VENDOR, "web", "shop", "ads")),
         )
+        # each one's share of the blast score, as the analysis gives it: criticality (1-4) over distance
+        weight = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+        dependents = tuple(d.model_copy(update={"adds": weight[d.criticality] / d.depth}) for d in dependents)
     hours = {"crm": (24.0, 48.0, 108.0), "web": (4.0, 8.0, 20.0), "dwh": (12.0, 30.0, 72.0),
              "sso": (16.0, 32.0, 72.5)}
     effort = tuple(_effort(connection, *hours.get(connection.system_id, (8.0, 16.0, 40.0)))
@@ -132,7 +135,7 @@ def make_graph(connections: tuple[Connection, ...], *, dependents: tuple[Depende
                  DataPath(data_class="personal", path=("hris", "crm", VENDOR))),
         data_through=(DataPath(data_class="behavioural", path=(VENDOR, "web")),
                       DataPath(data_class="personal", path=(VENDOR, "dwh", "erp"))),
-        dependents=dependents, blast_score=13.75,
+        dependents=dependents, blast_score=round(sum(d.adds for d in dependents), 2), blast_score_max=110.0,
         critical_dependents=tuple(d.system_id for d in dependents if d.criticality in ("critical", "high")),
         customer_facing_dependents=tuple(d.system_id for d in dependents if d.customer_facing),
         cut_vertex=True, separated_groups=(("crm", "sso"), ("dwh", "web")),
@@ -887,13 +890,14 @@ def _dependencies_text(data: bytes) -> str:
 def test_dependencies_show_blast_radius_and_its_key_figures(full_pdf: bytes) -> None:
     text = _dependencies_text(full_pdf)
     wording = load_wording().dependencies
-    assert _flat(wording.blast_radius_value.format(count=7, score="13.75")) in text
+    assert _flat(wording.blast_radius_value.format(count=7, score="14.83", top="110")) in text
+    assert _flat(wording.blast_intro.format(count=7, score="14.83")) in text
     critical = "Salesforce CRM, Data warehouse, Company website, SAP S/4HANA, Web shop"
     assert wording.critical_dependents.format(systems=critical) in text
     assert wording.customer_facing_dependents.format(systems="Company website, Web shop") in text
-    # the blast-radius table: system, criticality, customer-facing, distance, path with names and the tool
-    assert "SAP S/4HANA critical No 2 Acme Journeys Enterprise → Data warehouse → SAP S/4HANA" in text
-    assert "Google Ads low No 3 Acme Journeys Enterprise → Company website → Web shop → Google Ads" in text
+    # the blast-radius table: system, criticality, customer-facing, distance, share of the score, path
+    assert "SAP S/4HANA critical No 2 2 Acme Journeys Enterprise → Data warehouse → SAP S/4HANA" in text
+    assert "Google Ads low No 3 0.33 Acme Journeys Enterprise → Company website → Web shop → Google Ads" in text
 
 
 def test_dependencies_show_integration_effort_with_a_total(full_pdf: bytes) -> None:

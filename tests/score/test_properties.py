@@ -51,7 +51,7 @@ EVIDENCE: dict[str, list[FactValue]] = {
     "dns.spf.result": ["fail", "softfail", "neutral", "pass", "none", "permerror"],
     "dns.mta_sts.mode": ["enforce", "testing", "none", False], "dns.tlsrpt": [("mailto:tls@vendor.test",), False],
     "graph.reach.critical": [0, 1, 4], "graph.duplicates": [(), ("Mailchimp",)], "graph.cut_vertex": [True, False],
-    "graph.customer_facing": [True, False],
+    "graph.customer_facing": [True, False], "graph.unidentified": [0, 2],
 }
 
 

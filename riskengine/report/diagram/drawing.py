@@ -41,6 +41,7 @@ _CRITICAL_BORDER = 2.2
 _HIGH_BORDER = 1.4
 _PLAIN_BORDER = 0.7
 _DUPLICATE_DASH = (3.0, 2.0)
+_ONE_OFF_DASH = (2.5, 2.0)
 _ARROW_LENGTH = 4.6
 _ARROW_HALF_WIDTH = 2.4
 
@@ -162,7 +163,8 @@ def _add_route(group: Group, route: Route, colour: colors.Color, width: float) -
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
     line_start = (x0 + ux * _ARROW_LENGTH * 0.8, y0 + uy * _ARROW_LENGTH * 0.8) if start else (x0, y0)
     line_end = (x1 - ux * _ARROW_LENGTH * 0.8, y1 - uy * _ARROW_LENGTH * 0.8) if end else (x1, y1)
-    group.add(Line(*line_start, *line_end, strokeColor=colour, strokeWidth=width))
+    group.add(Line(*line_start, *line_end, strokeColor=colour, strokeWidth=width,
+                   strokeDashArray=list(_ONE_OFF_DASH) if route.one_off else None))
     if end:
         group.add(_arrow_head(x1, y1, ux, uy, colour))
     if start:
@@ -313,6 +315,11 @@ def _legend_items(layout: NeighbourhoodLayout, theme: DiagramTheme,
         group.add(Line(x, y + 0.5, x + 16 - _ARROW_LENGTH * 0.8, y + 0.5, strokeColor=theme.edge, strokeWidth=0.9))
         group.add(_arrow_head(x + 16, y + 0.5, 1.0, 0.0, theme.edge))
 
+    def one_off(group: Group, x: float, y: float, theme: DiagramTheme) -> None:
+        group.add(Line(x, y + 0.5, x + 16 - _ARROW_LENGTH * 0.8, y + 0.5, strokeColor=theme.edge, strokeWidth=0.9,
+                       strokeDashArray=list(_ONE_OFF_DASH)))
+        group.add(_arrow_head(x + 16, y + 0.5, 1.0, 0.0, theme.edge))
+
     def pill(group: Group, x: float, y: float, theme: DiagramTheme) -> None:
         group.add(Rect(x + 1, y - 2.5, 14, 6, rx=3, ry=3, fillColor=colors.white, strokeColor=theme.accent,
                        strokeWidth=0.6))
@@ -324,6 +331,8 @@ def _legend_items(layout: NeighbourhoodLayout, theme: DiagramTheme,
     if any(node.ring == 2 for node in nodes):
         items.append((box(theme.second_fill, theme.rule, _PLAIN_BORDER), wording.legend_second))
     items.append((flow, wording.legend_flow))
+    if any(node.one_off for node in nodes):
+        items.append((one_off, wording.legend_one_off))
     if any(node.criticality == "critical" for node in nodes):
         items.append((box(colors.white, theme.critical, _CRITICAL_BORDER), wording.legend_critical))
     if any(node.criticality == "high" for node in nodes):

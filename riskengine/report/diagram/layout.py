@@ -114,6 +114,8 @@ class DiagramNode:
     duplicate: bool
     data_classes: tuple[str, ...]
     parent: str = ""
+    one_off: bool = False
+    """Every connection to it is a one-off transfer (a migration): its arrow is dashed, nothing depends on it."""
     x: float = 0.0
     y: float = 0.0
     width: float = 0.0
@@ -154,6 +156,8 @@ class Route:
     y1: float
     head_at_start: bool
     head_at_end: bool
+    one_off: bool = False
+    """A one-off transfer: drawn dashed."""
 
 
 @dataclass(frozen=True)
@@ -297,7 +301,7 @@ def _direct_nodes(graph: GraphFindings) -> list[DiagramNode]:
             criticality=max((c.criticality for c in connections), key=lambda value: CRITICALITY_RANK.get(value, 0)),
             customer_facing=any(c.customer_facing for c in connections), duplicate=name in duplicates,
             data_classes=tuple(sorted({plain(data_class) for c in connections for data_class in c.data_classes})),
-            width=width, height=height))
+            one_off=not any(c.lasting for c in connections), width=width, height=height))
     nodes.sort(key=lambda node: (_DIRECTION_ORDER.get(node.direction, 3), node.name.casefold(), node.system_id))
     return nodes
 
@@ -562,7 +566,8 @@ def _routes(tool: Box, nodes: Sequence[DiagramNode]) -> tuple[Route, ...]:
         parent = by_id.get(node.parent)
         if node.ring == 1:
             routes.append(Route(node.system_id, 1, *tool.border_point(node.x, node.y), *end(node, tool.x, tool.y),
-                                head_at_start=node.direction != "outbound", head_at_end=node.direction != "inbound"))
+                                head_at_start=node.direction != "outbound", head_at_end=node.direction != "inbound",
+                                one_off=node.one_off))
         elif parent is not None:
             routes.append(Route(node.system_id, node.ring, *end(parent, node.x, node.y),
                                 *end(node, parent.x, parent.y), head_at_start=False, head_at_end=True))

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from riskengine.report.cards import MAIN_REASONS, reasons, reassess_sentence, tagged_list
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT, FONT_BOLD
-from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, fit, score
+from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, capitalised, fit, score
 from riskengine.report.wording import DecisionTheme
 
 
@@ -34,6 +34,7 @@ def build(ctx: ReportContext) -> list[Flowable]:
             (cover.requested_by, ctx.cell(assessment.requested_by or wording.blank, limit=NAME_LIMIT)),
             (cover.report, ctx.cell(ctx.audience_label)),
             *_cover_coverage(ctx),
+            *_cover_not_considered(ctx),
             (cover.reassess, ctx.cell(reassess_sentence(ctx))),
         ], label_width=42 * mm),
         Spacer(1, 8 * mm),
@@ -90,6 +91,15 @@ def _cover_coverage(ctx: ReportContext) -> list[tuple[str, Flowable]]:
         return []
     text = ctx.wording.coverage
     return [(text.cover_label, ctx.cell(text.cover.format(**ctx.coverage_figures())))]
+
+
+def _cover_not_considered(ctx: ReportContext) -> list[tuple[str, Flowable]]:
+    """The inputs the run was without (no inventory, no organisation profile) and what that leaves out: on the
+    cover, so that no reader takes a result judged on less for a whole one."""
+    missing = ctx.assessment.not_considered
+    if not missing:
+        return []
+    return [(ctx.wording.not_considered.label, ctx.cell("\n".join(capitalised(item.effect) for item in missing)))]
 
 
 class _Badge(Flowable):  # type: ignore[misc]

@@ -1,5 +1,5 @@
-"""Dependencies, for the IT architect: the neighbourhood diagram, the graph's measures, the data paths, the
-blast radius, the integration effort and every connection."""
+"""Dependencies, for the IT architect: the neighbourhood diagram, the graph's measures, the Integrations rows IT must
+confirm, the data paths, the blast radius, the integration effort and every connection."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from riskengine.inventory.analysis import Connection, DataPath, Dependent, GraphFindings, IntegrationEffort
+from riskengine.inventory.analysis import (
+    Connection,
+    DataPath,
+    Dependent,
+    GraphFindings,
+    IntegrationEffort,
+    UnidentifiedSystem,
+)
 from riskengine.inventory.graph import VENDOR
 from riskengine.report.cards import COMPACT_ROWS
 from riskengine.report.context import ReportContext
@@ -44,9 +51,10 @@ def _graph(ctx: ReportContext, graph: GraphFindings) -> list[Flowable]:
         _diagram(ctx, graph, names[VENDOR]),
     ])]
     story += [ctx.heading(text.overview, styles.h2), _graph_overview(ctx, graph, names)]
+    story += _to_confirm(ctx, graph)
     story += _data_paths(ctx, text.data_in_title, text.data_in_none, graph.data_in, names)
     story += _data_paths(ctx, text.data_through_title, text.data_through_none, graph.data_through, names)
-    story += _blast_radius(ctx, graph.dependents, names)
+    story += _blast_radius(ctx, graph, names)
     story += _effort(ctx, graph, names)
     story += ctx.long_table_heading(text.connections)
     # the graph's sources head the table rather than trail it: a note after a long table can spill alone onto
@@ -101,7 +109,8 @@ def _graph_overview(ctx: ReportContext, graph: GraphFindings, names: dict[str, s
 
     if graph.dependents:
         blast = lines(
-            text.blast_radius_value.format(count=len(graph.dependents), score=f"{graph.blast_score:g}"),
+            text.blast_radius_value.format(count=len(graph.dependents), score=f"{graph.blast_score:g}",
+                                           top=f"{graph.blast_score_max:g}"),
             text.critical_dependents.format(systems=listed(graph.critical_dependents)),
             text.customer_facing_dependents.format(systems=listed(graph.customer_facing_dependents)))
     else:
@@ -129,7 +138,7 @@ def _graph_overview(ctx: ReportContext, graph: GraphFindings, names: dict[str, s
         (text.systems_in_inventory, ctx.cell(text.systems_in_inventory_value.format(
             systems=graph.systems_in_inventory, integrations=graph.integrations_in_inventory))),
         (text.capability, ctx.cell(graph.capability or wording.blank, limit=NAME_LIMIT)),
-        (text.connections_count, ctx.cell(str(len(graph.connections)))),
+        (text.connections_count, ctx.cell(_connection_count(ctx, graph))),
         (text.blast_radius, Text(blast, ctx.styles.cell)),
         (text.structural_risk, Text(lines(*structure), ctx.styles.cell)),
         (text.centrality, Text(lines(*measures) + method, ctx.styles.cell)),
@@ -174,25 +183,65 @@ def _criticality(ctx: ReportContext, criticality: str) -> Paragraph:
     return Text(content, ctx.styles.cell)
 
 
-def _blast_radius(ctx: ReportContext, dependents: Sequence[Dependent], names: dict[str, str]) -> list[Flowable]:
+def _connection_count(ctx: ReportContext, graph: GraphFindings) -> str:
+    """How many connections, and how many of them are one-off transfers (nothing depends on those)."""
+    one_off = sum(1 for connection in graph.connections if not connection.lasting)
+    count = str(len(graph.connections))
+    text = ctx.wording.dependencies
+    return f"{count}; {text.one_off_connections.format(count=one_off)}" if one_off else count
+
+
+def _to_confirm(ctx: ReportContext, graph: GraphFindings) -> list[Flowable]:
+    """The rows IT must confirm: those naming no system for sure, with their candidates, and those matched by
+    capability alone; nothing when every row names a system by what we call it."""
+    matched = graph.to_confirm
+    if not graph.unidentified and not matched:
+        return []
+    text, small = ctx.wording.dependencies, ctx.styles.cell_small
+    story = ctx.long_table_heading(text.confirm_title)
+    story.append(ctx.paragraph(text.confirm_intro))
+
+    def found(row: UnidentifiedSystem) -> str:
+        if row.status == "ambiguous":
+            return text.confirm_ambiguous
+        return text.confirm_no_capability.format(capability=row.capability) if row.capability \
+            else text.confirm_unknown
+
+    rows = [[ctx.cell(row.written or ctx.wording.blank, limit=NAME_LIMIT), ctx.cell(found(row), small),
+             ctx.cell("; ".join(f"{c.name} ({c.reason})" for c in row.candidates) or ctx.wording.none, small),
+             ctx.cell(row.place, small, limit=NAME_LIMIT)] for row in graph.unidentified]
+    rows += [[ctx.cell(connection.written, limit=NAME_LIMIT),
+              ctx.cell(text.confirm_capability.format(capability=connection.matched_capability,
+                                                      system=connection.system_name), small),
+              ctx.cell(connection.system_name, small, limit=NAME_LIMIT),
+              ctx.cell(connection.written_place or connection.place, small, limit=NAME_LIMIT)]
+             for connection in matched]
+    story.append(ctx.table([text.written, text.found, text.candidates, text.place], rows,
+                           [34 * mm, 46 * mm, CONTENT_WIDTH - 112 * mm, 32 * mm]))
+    return story
+
+
+def _blast_radius(ctx: ReportContext, graph: GraphFindings, names: dict[str, str]) -> list[Flowable]:
     wording, text, styles = ctx.wording, ctx.wording.dependencies, ctx.styles
+    dependents: Sequence[Dependent] = graph.dependents
     story = ctx.long_table_heading(text.blast_title)
     if not dependents:
         story.append(ctx.paragraph(text.blast_radius_none))
         return story
-    story.append(ctx.paragraph(text.blast_intro))
+    story.append(ctx.paragraph(text.blast_intro.format(count=len(dependents), score=f"{graph.blast_score:g}")))
     rows: list[list[Flowable]] = [[
         ctx.cell(names.get(dependent.system_id) or dependent.name or dependent.system_id, limit=NAME_LIMIT),
         _criticality(ctx, dependent.criticality),
         ctx.cell(wording.answer_yes if dependent.customer_facing else wording.answer_no),
         ctx.cell(str(dependent.depth)),
+        ctx.cell(f"{dependent.adds:.2f}".rstrip("0").rstrip(".")),
         ctx.cell(_path(ctx, dependent.path, names), styles.cell_small),
     ] for dependent in dependents[:BLAST_RADIUS_ROWS]]
     hidden = len(dependents) - BLAST_RADIUS_ROWS
     if hidden > 0:
-        rows.append([ctx.cell(text.more_rows.format(count=hidden), styles.muted), *[Spacer(0, 0)] * 4])
-    table = ctx.table([text.system, text.criticality, text.customer_facing, text.distance, text.path], rows,
-                      [37 * mm, 19 * mm, 30 * mm, 17 * mm, CONTENT_WIDTH - 103 * mm])
+        rows.append([ctx.cell(text.more_rows.format(count=hidden), styles.muted), *[Spacer(0, 0)] * 5])
+    table = ctx.table([text.system, text.criticality, text.customer_facing, text.distance, text.adds, text.path],
+                      rows, [37 * mm, 19 * mm, 30 * mm, 17 * mm, 13 * mm, CONTENT_WIDTH - 116 * mm])
     if hidden > 0:
         table.setStyle(TableStyle([("SPAN", (0, -1), (-1, -1))]))
     story.append(table)
@@ -210,7 +259,7 @@ def _effort(ctx: ReportContext, graph: GraphFindings, names: dict[str, str]) -> 
 
     def row(effort: IntegrationEffort) -> list[Flowable]:
         return [
-            ctx.cell(names.get(effort.system_id, effort.system_id), limit=NAME_LIMIT),
+            ctx.cell(names.get(effort.system_id) or effort.system, limit=NAME_LIMIT),
             ctx.cell(effort.method, small, limit=NAME_LIMIT),
             ctx.cell(wording.directions[effort.direction], small),
             ctx.cell(", ".join(effort.data_classes) or wording.none, small),
@@ -235,14 +284,21 @@ def _effort(ctx: ReportContext, graph: GraphFindings, names: dict[str, str]) -> 
 
 
 def _connection(ctx: ReportContext, connection: Connection, names: dict[str, str]) -> list[Flowable]:
-    small = ctx.styles.cell_small
+    small, text = ctx.styles.cell_small, ctx.wording.dependencies
+    name = names.get(connection.system_id) or connection.system_name or connection.system_id
+    how = {"product": text.matched_by_product, "alias": text.matched_by_alias, "vendor": text.matched_by_vendor,
+           "capability": text.matched_by_capability}.get(connection.matched_by)
+    system: Flowable = ctx.cell(name, limit=NAME_LIMIT)
+    if how is not None:  # named otherwise than by our id or name: say how, so IT can check the match
+        note = how.format(written=clean(connection.written, NAME_LIMIT))
+        system = Text(f"{markup(name, NAME_LIMIT)}<br/><font size=\"7\" color=\"{ctx.muted_hex}\">"
+                      f"{markup(note)}</font>", ctx.styles.cell)
     return [
-        ctx.cell(names.get(connection.system_id) or connection.system_name or connection.system_id,
-                 limit=NAME_LIMIT),
+        system,
         ctx.cell(ctx.wording.directions[connection.direction], small),
         ctx.cell(", ".join(connection.data_classes) or ctx.wording.none, small),
         ctx.cell(connection.method, small, limit=NAME_LIMIT),
-        ctx.cell(connection.frequency, small, limit=NAME_LIMIT),
+        ctx.cell(connection.frequency if connection.lasting else text.once, small, limit=NAME_LIMIT),
         ctx.cell(connection.criticality, small, limit=NAME_LIMIT),
         ctx.cell(connection.place, small, limit=NAME_LIMIT),
     ]

@@ -45,17 +45,20 @@ def build(ctx: ReportContext) -> list[Flowable]:
         story.append(ctx.paragraph(text.unknown_note, styles.muted))
     story.append(Text(f"<font size=\"6.5\">{markup(text.run_hash.format(hash=evidence.run_hash))}</font>",
                       styles.muted))
+    if evidence.network is not None:
+        story.append(ctx.paragraph(text.network.format(reason=evidence.network.reason), styles.muted,
+                                   limit=REASON_LIMIT))
     story += _evidence_tables(ctx, evidence)
     story += _contradictions(ctx, known=counts["pass"] + counts["fail"] > 0)
     return story
 
 
 def _evidence_tables(ctx: ReportContext, evidence: EvidenceSet) -> list[Flowable]:
-    """One table per kind of check, rows sorted by check name; the header repeats on every page. Offline, the
-    checks not made take one line per kind instead of a row each."""
+    """One table per kind of check, rows sorted by check name; the header repeats on every page. Offline, or when
+    the network did not answer, the checks not made take one line per kind instead of a row each."""
     text = ctx.wording.evidence
     story: list[Flowable] = []
-    collapse = evidence.mode == "offline"
+    collapse = evidence.mode == "offline" or (evidence.network is not None and evidence.network.status != "pass")
     if collapse:
         story += _not_made(ctx, evidence)
     for kind in _KIND_ORDER:
@@ -72,8 +75,8 @@ def _evidence_tables(ctx: ReportContext, evidence: EvidenceSet) -> list[Flowable
 
 
 def _not_made(ctx: ReportContext, evidence: EvidenceSet) -> list[Flowable]:
-    """One line per kind of the checks an offline run could not make: how many, and why (their reason when they
-    share one, else the run's mode)."""
+    """One line per kind of the checks an offline run (or one without network) could not make: how many, and why
+    (their reason when they share one, else the run's mode)."""
     text = ctx.wording.evidence
     lines: list[Flowable] = []
     for kind in _KIND_ORDER:

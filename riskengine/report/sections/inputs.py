@@ -7,7 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, TableStyle
 
 from riskengine.report.context import ReportContext
-from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, markup
+from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, capitalised, markup
 from riskengine.report.tables import ReportTable
 from riskengine.report.text import Text
 
@@ -37,6 +37,17 @@ def build(ctx: ReportContext) -> list[Flowable]:
         ctx.section("inputs"),
         ctx.paragraph(text.intro),
         ctx.table([text.role, text.file, text.sha256], rows, [34 * mm, CONTENT_WIDTH - 34 * mm - 98 * mm, 98 * mm]),
+        *_not_considered(ctx),
         ctx.heading(text.versions, styles.h2),
         grid,
     ]
+
+
+def _not_considered(ctx: ReportContext) -> list[Flowable]:
+    """The inputs the run was without, each with what it leaves out."""
+    missing = ctx.assessment.not_considered
+    if not missing:
+        return []
+    text = ctx.wording.not_considered
+    return [ctx.heading(text.label, ctx.styles.h2), ctx.paragraph(text.intro),
+            *(Text(markup(capitalised(item.effect)), ctx.styles.bullet, bulletText="•") for item in missing)]

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from riskengine.register.approvals import FINAL_ROLE, SignOff, approval_status, missing_roles
+from riskengine.register.approvals import SignOff, approval_status, final_signoff, missing_roles
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT
 from riskengine.report.kit import ANSWER_LIMIT, CONTENT_WIDTH, NAME_LIMIT, clean, fit
@@ -55,8 +55,8 @@ def _status(ctx: ReportContext, signoffs: Sequence[SignOff]) -> str:
     if status == "pending":
         return text.status_pending.format(signed=", ".join(owners[signoff.role] for signoff in signoffs),
                                           waiting=", ".join(owners[role] for role in missing_roles(signoffs)))
-    final = next(signoff for signoff in signoffs if signoff.decision == "reject" or (
-        status == "approved" and signoff.role == FINAL_ROLE))
+    final = final_signoff(signoffs)
+    assert final is not None  # the status is final
     sentence = text.status_rejected if status == "rejected" else text.status_approved
     return sentence.format(role=owners[final.role], date=_day(ctx, final.signed_at))
 

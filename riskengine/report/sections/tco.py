@@ -290,7 +290,8 @@ def _losses(ctx: ReportContext, tco: TcoResult) -> list[Flowable]:
             continue
         appetite = "" if curve.within_appetite is None else " (" + (
             text.within_appetite if curve.within_appetite else text.outside_appetite) + ")"
-        tail = text.tail if curve.p95 > 0 else text.tail_rare if curve.p99 > 0 else text.tail_rarer
+        tail = (text.tail if curve.p95 > 0 else text.tail_rare if curve.p99 > 0
+                else text.tail_rarer if curve.chance_of_loss > 0 else text.tail_none)
         tails.append(ctx.paragraph(tail.format(
             option=option.title, p95=ctx.money(curve.p95), p99=ctx.money(curve.p99),
             chance=percent(curve.chance_of_loss, 0)) + appetite, styles.body))

@@ -1,0 +1,42 @@
+"""The marketing technology council: its people and roles, their sessions, the audit log of what each did, and
+the lifecycle of the conditions an approval carries (open, done with evidence, waived).
+
+It keeps its tables in the riskengine database as the ``council`` component (its own numbered migrations,
+``riskengine.council.schema``), beside the register, whose assessments and sign-offs it only reads through
+``Register``'s public methods. The web app (``riskengine serve``) and the CLI (``riskengine user add``,
+``riskengine due``) are its callers::
+
+    from riskengine.council import Council
+    with Council(path) as council:
+        council.add_user("dana", role="compliance", password="...", now=now)
+        for condition in council.overdue(today):
+            print(condition.assessment_id, condition.action, condition.due_date)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from riskengine.exports import lazy_exports
+
+if TYPE_CHECKING:
+    from riskengine.council.conditions import conditions_due, track_assessments
+    from riskengine.council.errors import CouncilError
+    from riskengine.council.rules import condition_due_date, tracked_conditions
+    from riskengine.council.store import AuditEvent, ConditionRecord, Council, Session, User
+
+_EXPORTS = {
+    "Council": "riskengine.council.store",
+    "CouncilError": "riskengine.council.errors",
+    "User": "riskengine.council.store",
+    "Session": "riskengine.council.store",
+    "AuditEvent": "riskengine.council.store",
+    "ConditionRecord": "riskengine.council.store",
+    "track_assessments": "riskengine.council.conditions",
+    "conditions_due": "riskengine.council.conditions",
+    "tracked_conditions": "riskengine.council.rules",
+    "condition_due_date": "riskengine.council.rules",
+}
+__getattr__ = lazy_exports(__name__, _EXPORTS)
+__all__ = ["AuditEvent", "ConditionRecord", "Council", "CouncilError", "Session", "User", "condition_due_date",
+           "conditions_due", "track_assessments", "tracked_conditions"]

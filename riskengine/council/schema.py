@@ -1,0 +1,67 @@
+"""The council's tables, as numbered migrations of the ``council`` component (see ``riskengine.database``).
+
+Portable DDL only (TEXT, INTEGER and BIGINT columns, keys made in Python, no AUTOINCREMENT, no triggers), so the
+same statements run on SQLite and on PostgreSQL. The audit log is append-only by construction: ``Council`` has
+no method that changes or deletes an event, and each event carries its place in the log (``seq``), so a gap
+shows a deletion.
+"""
+
+from __future__ import annotations
+
+from riskengine.database import Migration
+
+MIGRATIONS = (
+    Migration(1, "council users, sessions, login attempts, audit log, condition states", (
+        """CREATE TABLE council_users (
+            user_id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('it', 'marketing', 'compliance', 'admin')),
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            active INTEGER NOT NULL)""",
+        """CREATE TABLE council_sessions (
+            token_sha256 TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES council_users (user_id),
+            csrf_token TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            remote TEXT NOT NULL)""",
+        "CREATE INDEX council_sessions_user ON council_sessions (user_id)",
+        """CREATE TABLE council_login_failures (
+            failure_id TEXT PRIMARY KEY,
+            subject TEXT NOT NULL,
+            at BIGINT NOT NULL)""",
+        "CREATE INDEX council_login_failures_subject ON council_login_failures (subject, at)",
+        """CREATE TABLE council_audit (
+            seq BIGINT PRIMARY KEY,
+            event_id TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            role TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            remote TEXT NOT NULL)""",
+        "CREATE INDEX council_audit_target ON council_audit (target, seq)",
+        """CREATE TABLE council_conditions (
+            assessment_id TEXT NOT NULL,
+            condition_id TEXT NOT NULL,
+            vendor_key TEXT NOT NULL,
+            action TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            due_point TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('open', 'done', 'waived')),
+            due_date TEXT NOT NULL,
+            evidence_file TEXT NOT NULL,
+            evidence_name TEXT NOT NULL,
+            evidence_sha256 TEXT NOT NULL,
+            evidence_link TEXT NOT NULL,
+            note TEXT NOT NULL,
+            changed_by TEXT NOT NULL,
+            changed_at TEXT NOT NULL,
+            PRIMARY KEY (assessment_id, condition_id))""",
+        "CREATE INDEX council_conditions_due ON council_conditions (state, due_date)",
+    )),
+)

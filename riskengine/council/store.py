@@ -1,0 +1,317 @@
+"""The council's records in the riskengine database: users and their roles, sign-in sessions, failed sign-ins
+(for the rate limit), the append-only audit log, and the state of each condition of an approval.
+
+Every statement uses named parameters and portable SQL (no ``INSERT OR ...``, no ``RETURNING``), and every key
+is made here in Python, so that the same code runs on the register's SQLite file and on PostgreSQL. Passwords
+are kept as argon2 hashes (``riskengine.council.passwords``); a session's token is kept as its sha256, so a copy
+of the database opens no session.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import sqlite3
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, NoReturn
+
+from riskengine.council.schema import MIGRATIONS
+from riskengine.database import connect, migrate, transaction
+
+CouncilRole = Literal["it", "marketing", "compliance", "admin"]
+COUNCIL_ROLES: tuple[CouncilRole, ...] = ("it", "marketing", "compliance", "admin")
+ConditionState = Literal["open", "done", "waived"]
+TRACKED_DECISION = "approve_with_conditions"
+"""Conditions are tracked for this decision only: the others have none to meet (or no approval yet)."""
+
+SESSION_SECONDS = 8 * 3600
+"""A working day: a session unused for longer must sign in again."""
+LOGIN_FAILURES_ALLOWED = 5
+LOGIN_WINDOW_SECONDS = 15 * 60
+"""At most ``LOGIN_FAILURES_ALLOWED`` failed sign-ins per name and per address in this window (OWASP's
+authentication cheat sheet: throttle by account and by source, so guessing one password for many accounts is
+as slow as many passwords for one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    user_id: str
+    name: str
+    display_name: str
+    role: CouncilRole
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    user: User
+    csrf_token: str
+    expires_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    seq: int
+    at: str
+    actor: str
+    role: str
+    action: str
+    target: str
+    detail: str
+    remote: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionRecord:
+    """One condition of an approval as the council tracks it: what is to be done, by whom and when (from the
+    assessment, ``riskengine.council.conditions``), its state, and the evidence or the reason it was closed."""
+
+    assessment_id: str
+    condition_id: str
+    vendor_key: str
+    action: str
+    owner: str
+    due_point: str
+    severity: str
+    state: ConditionState
+    due_date: str
+    evidence_file: str
+    """The stored file's random name in the upload folder (empty without a file)."""
+    evidence_name: str
+    """The file's name as uploaded (shown, never used as a path)."""
+    evidence_sha256: str
+    evidence_link: str
+    note: str
+    changed_by: str
+    changed_at: str
+
+
+_USER_COLUMNS = "user_id, name, display_name, role, active"
+_CONDITION_COLUMNS = ("assessment_id, condition_id, vendor_key, action, owner, due_point, severity, state, due_date, "
+                      "evidence_file, evidence_name, evidence_sha256, evidence_link, note, changed_by, changed_at")
+
+
+def _user(row: Sequence[object]) -> User:
+    user_id, name, display_name, role, active = row
+    return User(str(user_id), str(name), str(display_name), role, bool(active))  # type: ignore[arg-type]
+
+
+def token_sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Council:
+    """The council's records in the database at ``path`` (created and migrated on first use); a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db = connect(self.path)
+        try:
+            migrate(self._db, self.path, "council", MIGRATIONS)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Council:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --- users ----------------------------------------------------------------------------------------------
+
+    def add_user(self, name: str, *, role: CouncilRole, password_hash: str, display_name: str = "",
+                 now: dt.datetime) -> User:
+        """A new user ``name`` (a sign-in name: no spaces) with ``role``; ``CouncilError`` when it is taken."""
+        if role not in COUNCIL_ROLES:
+            _refuse(f"unknown role {role!r}: expected one of {', '.join(COUNCIL_ROLES)}")
+        if not name or any(character.isspace() for character in name) or len(name) > 64:
+            _refuse(f"{name!r}: a user name is 1 to 64 characters without spaces")
+        user = User(user_id=uuid.uuid4().hex, name=name, display_name=" ".join(display_name.split()) or name,
+                    role=role, active=True)
+        with transaction(self._db) as db:
+            if self._user_row(db, name) is not None:
+                _refuse(f"a user named {name!r} exists already")
+            db.execute("INSERT INTO council_users (user_id, name, display_name, role, password_hash, created_at, "
+                       "active) VALUES (:user_id, :name, :display_name, :role, :password_hash, :created_at, 1)",
+                       {"user_id": user.user_id, "name": name, "display_name": user.display_name, "role": role,
+                        "password_hash": password_hash, "created_at": _iso(now)})
+        return user
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        with transaction(self._db) as db:
+            if self._user_row(db, name) is None:
+                _refuse(f"no user named {name!r}")
+            db.execute("UPDATE council_users SET password_hash = :hash WHERE name = :name",
+                       {"hash": password_hash, "name": name})
+            db.execute("DELETE FROM council_sessions WHERE user_id = (SELECT user_id FROM council_users "
+                       "WHERE name = :name)", {"name": name})
+
+    def user(self, name: str) -> User | None:
+        row = self._user_row(self._db, name)
+        return _user(row) if row else None
+
+    def users(self) -> list[User]:
+        return [_user(row) for row in self._db.execute(f"SELECT {_USER_COLUMNS} FROM council_users ORDER BY name")]
+
+    def password_hash(self, name: str) -> str | None:
+        row = self._db.execute("SELECT password_hash FROM council_users WHERE name = :name AND active = 1",
+                               {"name": name}).fetchone()
+        return str(row[0]) if row else None
+
+    @staticmethod
+    def _user_row(db: sqlite3.Connection, name: str) -> tuple[object, ...] | None:
+        row = db.execute(f"SELECT {_USER_COLUMNS} FROM council_users WHERE name = :name", {"name": name}).fetchone()
+        return tuple(row) if row else None
+
+    # --- sessions -------------------------------------------------------------------------------------------
+
+    def open_session(self, user: User, *, remote: str) -> tuple[str, Session]:
+        """A new session for ``user``: the token for its cookie (kept only as its sha256) and the session."""
+        token, now = secrets.token_urlsafe(32), int(time.time())
+        session = Session(user=user, csrf_token=secrets.token_urlsafe(32), expires_at=now + SESSION_SECONDS)
+        with transaction(self._db) as db:
+            db.execute("DELETE FROM council_sessions WHERE expires_at < :now", {"now": now})
+            db.execute("INSERT INTO council_sessions (token_sha256, user_id, csrf_token, created_at, expires_at, "
+                       "remote) VALUES (:token, :user_id, :csrf, :created, :expires, :remote)",
+                       {"token": token_sha256(token), "user_id": user.user_id, "csrf": session.csrf_token,
+                        "created": now, "expires": session.expires_at, "remote": remote})
+        return token, session
+
+    def session(self, token: str) -> Session | None:
+        """The live session of this cookie token, or None (unknown, expired, or its user made inactive)."""
+        row = self._db.execute(
+            f"SELECT {', '.join('u.' + c for c in _USER_COLUMNS.split(', '))}, s.csrf_token, s.expires_at "
+            "FROM council_sessions s JOIN council_users u ON u.user_id = s.user_id "
+            "WHERE s.token_sha256 = :token AND s.expires_at >= :now AND u.active = 1",
+            {"token": token_sha256(token), "now": int(time.time())}).fetchone()
+        if row is None:
+            return None
+        return Session(user=_user(row[:5]), csrf_token=str(row[5]), expires_at=int(row[6]))
+
+    def close_session(self, token: str) -> None:
+        with transaction(self._db) as db:
+            db.execute("DELETE FROM council_sessions WHERE token_sha256 = :token", {"token": token_sha256(token)})
+
+    # --- sign-in rate limit ---------------------------------------------------------------------------------
+
+    def login_blocked_for(self, subjects: Sequence[str]) -> int:
+        """Seconds until a sign-in for these subjects (``name:dana``, ``addr:10.0.0.1``) may be tried again; 0 when
+        none has reached ``LOGIN_FAILURES_ALLOWED`` failures in the window."""
+        now = int(time.time())
+        wait = 0
+        for subject in subjects:
+            rows = [int(row[0]) for row in self._db.execute(
+                "SELECT at FROM council_login_failures WHERE subject = :subject AND at > :since ORDER BY at",
+                {"subject": subject, "since": now - LOGIN_WINDOW_SECONDS})]
+            if len(rows) >= LOGIN_FAILURES_ALLOWED:
+                wait = max(wait, rows[-LOGIN_FAILURES_ALLOWED] + LOGIN_WINDOW_SECONDS - now)
+        return wait
+
+    def record_login_failure(self, subjects: Sequence[str]) -> None:
+        now = int(time.time())
+        with transaction(self._db) as db:
+            db.execute("DELETE FROM council_login_failures WHERE at < :since", {"since": now - LOGIN_WINDOW_SECONDS})
+            for subject in subjects:
+                db.execute("INSERT INTO council_login_failures (failure_id, subject, at) VALUES (:id, :subject, :at)",
+                           {"id": uuid.uuid4().hex, "subject": subject, "at": now})
+
+    # --- audit log ------------------------------------------------------------------------------------------
+
+    def audit(self, *, actor: str, role: str, action: str, target: str = "", detail: str = "",
+              remote: str = "") -> AuditEvent:
+        """Append one event (who, what, on what, from where; when is now, by the wall clock) to the audit log."""
+        at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        with transaction(self._db) as db:
+            (last,) = db.execute("SELECT COALESCE(MAX(seq), 0) FROM council_audit").fetchone()
+            event = AuditEvent(seq=int(last) + 1, at=at, actor=actor, role=role, action=action, target=target,
+                               detail=detail, remote=remote)
+            db.execute("INSERT INTO council_audit (seq, event_id, at, actor, role, action, target, detail, remote) "
+                       "VALUES (:seq, :event_id, :at, :actor, :role, :action, :target, :detail, :remote)",
+                       {"event_id": uuid.uuid4().hex, "seq": event.seq, "at": at, "actor": actor, "role": role,
+                        "action": action, "target": target, "detail": detail, "remote": remote})
+        return event
+
+    def audit_log(self, *, target: str | None = None, limit: int = 200) -> list[AuditEvent]:
+        """The latest events, newest first (those about ``target`` only, when given)."""
+        where = "WHERE target = :target " if target is not None else ""
+        rows = self._db.execute(f"SELECT seq, at, actor, role, action, target, detail, remote FROM council_audit "
+                                f"{where}ORDER BY seq DESC LIMIT :limit", {"target": target, "limit": limit})
+        return [AuditEvent(int(row[0]), *(str(value) for value in row[1:])) for row in rows]
+
+    # --- conditions -----------------------------------------------------------------------------------------
+
+    def conditions(self, assessment_ids: Sequence[str]) -> dict[str, list[ConditionRecord]]:
+        """The tracked conditions of these assessments, by assessment, in their order (C1, C2, ...)."""
+        found: dict[str, list[ConditionRecord]] = {}
+        for start in range(0, len(assessment_ids), 500):
+            names = {f"a{index}": value for index, value in enumerate(assessment_ids[start:start + 500])}
+            rows = self._db.execute(f"SELECT {_CONDITION_COLUMNS} FROM council_conditions WHERE assessment_id IN "
+                                    f"({', '.join(':' + name for name in names)})", names)
+            for row in rows:
+                record = _condition(row)
+                found.setdefault(record.assessment_id, []).append(record)
+        for records in found.values():
+            records.sort(key=lambda record: int(record.condition_id.removeprefix("C")))
+        return found
+
+    def track(self, records: Sequence[ConditionRecord]) -> None:
+        """Start tracking these conditions (as open), unless some of their assessment's are tracked already."""
+        if not records:
+            return
+        with transaction(self._db) as db:
+            known = {str(row[0]) for row in db.execute(
+                f"SELECT DISTINCT assessment_id FROM council_conditions WHERE assessment_id IN "
+                f"({', '.join(f':a{index}' for index in range(len({r.assessment_id for r in records})))})",
+                {f"a{index}": value for index, value in enumerate(sorted({r.assessment_id for r in records}))})}
+            for record in records:
+                if record.assessment_id not in known:
+                    _insert_condition(db, record)
+
+    def set_condition(self, record: ConditionRecord) -> None:
+        """Record a condition's new state (its row replaced: the audit log keeps every change)."""
+        with transaction(self._db) as db:
+            db.execute("DELETE FROM council_conditions WHERE assessment_id = :assessment_id "
+                       "AND condition_id = :condition_id",
+                       {"assessment_id": record.assessment_id, "condition_id": record.condition_id})
+            _insert_condition(db, record)
+
+    def open_conditions_due(self, until: dt.date) -> list[ConditionRecord]:
+        """Open conditions whose due date is on or before ``until``, soonest first."""
+        rows = self._db.execute(f"SELECT {_CONDITION_COLUMNS} FROM council_conditions WHERE state = 'open' AND "
+                                "due_date <= :until ORDER BY due_date, assessment_id, condition_id",
+                                {"until": until.isoformat()})
+        return [_condition(row) for row in rows]
+
+    def tracked_assessments(self) -> set[str]:
+        return {str(row[0]) for row in self._db.execute("SELECT DISTINCT assessment_id FROM council_conditions")}
+
+
+def _condition(row: Sequence[object]) -> ConditionRecord:
+    return ConditionRecord(*(str(value) for value in row))  # type: ignore[arg-type]
+
+
+def _insert_condition(db: sqlite3.Connection, record: ConditionRecord) -> None:
+    values = {name: getattr(record, name) for name in _CONDITION_COLUMNS.split(", ")}
+    db.execute(f"INSERT INTO council_conditions ({_CONDITION_COLUMNS}) VALUES "
+               f"({', '.join(':' + name for name in values)})", values)
+
+
+def _refuse(message: str) -> NoReturn:
+    from riskengine.council.errors import CouncilError  # brings pydantic (riskengine.errors): only on an error
+
+    raise CouncilError(message)
+
+
+def _iso(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
