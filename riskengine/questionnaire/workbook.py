@@ -4,6 +4,12 @@ The checks run on the raw bytes and the zip directory, so a refusal costs millis
 size and type first, then every entry's declared size (Python's zipfile never inflates an entry past
 its declared size), then every XML part for DOCTYPE and ENTITY declarations (no external entities or
 entity expansion can reach the parser), then each sheet's claimed dimension.
+
+openpyxl's read-only sheet learns its dimension when it is made, with a parser that reads the sheet's XML 16 KB at
+a time: a questionnaire's sheets are smaller than that, so every sheet was parsed whole for its dimension and again
+for its rows, a third of reading a questionnaire, and its elements left for the garbage collector. Our sheets
+(``_reader_class``) feed openpyxl's same parser a few hundred bytes at a time, so it stops at the dimension, which
+Excel and openpyxl write near the top.
 """
 
 from __future__ import annotations
@@ -14,8 +20,9 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from riskengine.errors import UnreadableFileError
 from riskengine.filekind import identify_file
@@ -91,11 +98,11 @@ def open_workbook(path: Path, *, data_only: bool = False, sparse: bool = False) 
     the archive checks and the column limit still apply. The caller must ``close()`` the workbook.
     """
     check_workbook_file(path)
-    import openpyxl
-
     try:
         with quiet_openpyxl():
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+            reader = _reader_class()(path, read_only=True, data_only=data_only, keep_links=False)
+            reader.read()
+            workbook = reader.wb
     except UnreadableFileError:
         raise
     except Exception as exc:  # openpyxl raises many types (KeyError, TypeError, ...) on malformed parts
@@ -109,6 +116,49 @@ def open_workbook(path: Path, *, data_only: bool = False, sparse: bool = False) 
                 str(path), f"sheet {sheet.title!r} claims {rows:,} rows x {columns:,} columns; the limit is "
                            f"{MAX_ROWS:,} rows x {MAX_COLUMNS:,} columns")
     return workbook
+
+
+@cache
+def _reader_class() -> type[Any]:
+    """openpyxl's reader of a workbook (what ``openpyxl.load_workbook`` uses), its read-only sheets sized from the
+    head of their XML."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class Worksheet(ReadOnlyWorksheet):  # type: ignore[misc]
+        def _get_size(self) -> None:
+            with self._get_source() as source:
+                dimensions = WorkSheetParser(_ShortReads(source), []).parse_dimensions()
+            if dimensions is not None:
+                self._min_column, self._min_row, self._max_column, self._max_row = dimensions
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_worksheets(self) -> None:
+            """openpyxl's own, read-only, with ``Worksheet`` for its sheets."""
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                worksheet = Worksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+    return Reader
+
+
+class _ShortReads:
+    """A binary stream that gives at most ``SIZE`` bytes a read, so that a parser asking for more stops early."""
+
+    SIZE = 2048
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(self.SIZE if size < 0 else min(size, self.SIZE))
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from riskengine.report.context import ReportContext
 from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, capitalised, markup
+from riskengine.report.tables import ReportTable
 from riskengine.report.text import Text
 from riskengine.report.wording import FindingRole
 from riskengine.score.profile import Severity
@@ -86,7 +87,7 @@ def finding_title(ctx: ReportContext, finding: Finding) -> Paragraph:
 
 def finding_card(ctx: ReportContext, finding: Finding, rows: list[list[Flowable]]) -> Table:
     """A finding as a card: its severity tag and title on top, one labelled row per detail."""
-    table = Table(rows, colWidths=[30 * mm, CONTENT_WIDTH - 30 * mm], hAlign="LEFT")
+    table = ReportTable(rows, colWidths=[30 * mm, CONTENT_WIDTH - 30 * mm], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (0, 0), ctx.palette.severities[finding.severity]),
         ("BACKGROUND", (1, 0), (1, 0), ctx.palette.label_fill),
@@ -170,7 +171,7 @@ def tagged_list(ctx: ReportContext, items: Sequence[tuple[Flowable, colors.Color
     reasons, the summary's top findings); ``items`` are (tag, its fill, title, detail)."""
     rows = [[tag, Text(f"<b>{markup(title, NAME_LIMIT)}</b><br/>{markup(detail)}", ctx.styles.cell)]
             for tag, _, title, detail in items]
-    table = Table(rows, colWidths=[tag_width, CONTENT_WIDTH - tag_width], hAlign="LEFT")
+    table = ReportTable(rows, colWidths=[tag_width, CONTENT_WIDTH - tag_width], hAlign="LEFT")
     table.setStyle(TableStyle([
         *[("BACKGROUND", (0, index), (0, index), fill) for index, (_, fill, _, _) in enumerate(items)],
         ("VALIGN", (0, 0), (0, -1), "MIDDLE"),

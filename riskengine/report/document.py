@@ -35,7 +35,7 @@ from riskengine.pipeline import default_policy
 from riskengine.policy import Policy
 from riskengine.register.approvals import SignOff
 from riskengine.report.context import ReportContext
-from riskengine.report.fonts import FONT, FONT_BOLD, draw_string, register_fonts
+from riskengine.report.fonts import FONT, FONT_BOLD, placed, register_fonts
 from riskengine.report.kit import (
     CONTENT_WIDTH,
     MARGIN_BOTTOM,
@@ -50,6 +50,7 @@ from riskengine.report.kit import (
     timestamp,
 )
 from riskengine.report.sections import SECTIONS
+from riskengine.report.text import Line, Run, draw_lines
 
 RUN_ON_ROOM = PAGE_HEIGHT / 3
 """A compact section starts on the page the one before it ends on when this much height is left there."""
@@ -123,25 +124,19 @@ class _Pages:
 
     def decorate_body(self, canvas: Any, document: _Document) -> None:
         canvas.saveState()
-        top = PAGE_HEIGHT - 12 * mm
-        identifier, name = self._running_head
-        canvas.setFont(FONT, 8)
-        canvas.setFillColor(self.palette.muted)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, identifier)
-        canvas.setFillColor(self.palette.primary)
-        draw_string(canvas, MARGIN_X, top, name, FONT_BOLD, 8)
         canvas.setStrokeColor(self.palette.rule)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_X, top - 3 * mm, PAGE_WIDTH - MARGIN_X, top - 3 * mm)
+        canvas.line(MARGIN_X, _HEAD - 3 * mm, PAGE_WIDTH - MARGIN_X, _HEAD - 3 * mm)
+        canvas.line(MARGIN_X, _FOOT + 4 * mm, PAGE_WIDTH - MARGIN_X, _FOOT + 4 * mm)
+        draw_lines(canvas, self._body_lines)
         canvas.restoreState()
-        self._footer(canvas)
 
     def number_page(self, canvas: Any, page: int, total: int) -> None:
         """"Page 3 of 41" at the footer's right."""
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(self.palette.muted)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, 11 * mm,
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_X, _FOOT,
                                self.context.wording.page.number.format(page=page, total=total))
         canvas.restoreState()
 
@@ -156,23 +151,40 @@ class _Pages:
         return fit(identifier, FONT, 8, CONTENT_WIDTH / 2), _head_name(vendor.legal_name, vendor.product, room)
 
     @cached_property
-    def _footer_text(self) -> str:
+    def _body_lines(self) -> list[Line]:
+        """A body page's running head (the assessment id at the right, the vendor at the left, each in a font that
+        has its characters) and the footer's engine line, placed once for every page."""
+        identifier, name = self._running_head
+        palette = self.palette
+        right = PAGE_WIDTH - MARGIN_X
+        return [Line(right - pdfmetrics.stringWidth(identifier, FONT, 8), _HEAD,
+                     (Run(identifier, FONT, 8, palette.muted),)),
+                Line(MARGIN_X, _HEAD, tuple(Run(piece, font, 8, palette.primary)
+                                            for _, font, piece in placed(MARGIN_X, name, FONT_BOLD, 8))),
+                self._footer_line]
+
+    @cached_property
+    def _footer_line(self) -> Line:
         context = self.context
         footer = context.wording.page.footer.format(engine=context.assessment.versions.engine,
                                                     audience=context.audience_label)
-        return fit(footer, FONT, 7.5, CONTENT_WIDTH * 0.7)
+        text = fit(footer, FONT, 7.5, CONTENT_WIDTH * 0.7)
+        return Line(MARGIN_X, _FOOT, (Run(text, FONT, 7.5, self.palette.muted),))
 
     def _footer(self, canvas: Any) -> None:
         """The rule and the engine line; the page number is drawn once the total is known (``number_page``)."""
         canvas.saveState()
-        bottom = 11 * mm
         canvas.setStrokeColor(self.palette.rule)
         canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_X, bottom + 4 * mm, PAGE_WIDTH - MARGIN_X, bottom + 4 * mm)
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillColor(self.palette.muted)
-        canvas.drawString(MARGIN_X, bottom, self._footer_text)
+        canvas.line(MARGIN_X, _FOOT + 4 * mm, PAGE_WIDTH - MARGIN_X, _FOOT + 4 * mm)
+        draw_lines(canvas, [self._footer_line])
         canvas.restoreState()
+
+
+_HEAD = PAGE_HEIGHT - 12 * mm
+"""The baseline of a body page's running head."""
+_FOOT = 11 * mm
+"""The baseline of the footer."""
 
 
 def _head_name(legal_name: str, product: str, room: float) -> str:

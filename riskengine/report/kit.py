@@ -57,9 +57,10 @@ _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def clean(text: str, limit: int = ANSWER_LIMIT) -> str:
     """Text safe to measure and draw: no control characters or lone surrogates, at most ``limit`` chars."""
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    text = _CONTROL_CHARACTERS.sub("", text)
+    if not text.isprintable():  # printable text has no control character, tab, line break or lone surrogate
+        text = text.encode("utf-8", "replace").decode("utf-8")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        text = _CONTROL_CHARACTERS.sub("", text)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + ELLIPSIS
     return text

@@ -1,5 +1,5 @@
-"""The paragraphs of the report (and of the portfolio pages), and a memo of their layout shared by every
-document a process renders.
+"""The paragraphs of the report (and of the portfolio pages), a memo of their layout shared by every document a
+process renders, and their plain lines drawn without reportlab's paragraph machinery.
 
 A report holds about 2,600 paragraphs, and most of them (question texts, wording, rule titles, glossary
 entries) recur from one vendor's report to the next. Parsing a paragraph's markup and breaking it into
@@ -10,6 +10,12 @@ about a quarter of a report's rendering and changes no byte of any PDF.
 What is remembered is shared between paragraphs, so it must never be changed in place. reportlab changes
 a paragraph's lines in one place only, when it splits a paragraph across pages (it appends a space to the
 last word of each line); ``Text.split`` therefore splits a private copy.
+
+Most paragraphs are plain: each line is runs of text set one after the other, no indent, bullet, link, underline,
+background or justified spacing. reportlab draws every paragraph through a general machine (a text object that
+tracks underlines, links, rises and backgrounds, line by line); ``plain_lines`` gives the lines a plain paragraph
+draws, and ``draw_lines`` draws them, the same glyphs at the same places: a Text does so itself, and a table draws
+the lines of all its plain cells at once (``tables.ReportTable``).
 """
 
 from __future__ import annotations
@@ -17,12 +23,17 @@ from __future__ import annotations
 import copy
 from collections import OrderedDict
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText, textTransformFrags
 from reportlab.platypus.paraparser import ParaParser
+from reportlab.rl_config import paraFontSizeHeightOffset
 
 Key = TypeVar("Key")
 Value = TypeVar("Value")
@@ -156,10 +167,147 @@ class Text(Paragraph):  # type: ignore[misc]
         self.__dict__.update(counters)
         return lines
 
+    def draw(self) -> None:
+        lines = plain_lines(self) if self.canv.bottomup else None
+        if lines is None:
+            super().draw()
+        else:
+            draw_lines(self.canv, lines)
+
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         if self._key is not None:
             self.wrap(available_width, available_height)
-            self.blPara = copy.deepcopy(self.blPara)  # reportlab edits the lines it splits: not the memo's
+            self.blPara = _own_lines(self.blPara)
         parts: list[Flowable] = super().split(available_width, available_height)
         self._wrapped = None  # splitting may drop the lines; the next wrap must break them again
         return parts
+
+
+def _own_lines(broken: Any) -> Any:
+    """``broken`` (reportlab's ``blPara``) with lines of its own to split: reportlab appends a space to the text of
+    the last fragment of each line of several fragments it splits (``_split_blParaHard``), and leaves the lines of
+    one fragment (tuples of strings) as they are. A copy of each fragment, not of what it refers to (its style,
+    font and colour), is enough: the fragment's text is replaced, never changed in place."""
+    own = copy.copy(broken)
+    if broken.kind == 1:
+        own.lines = [line.clone(words=[copy.copy(word) for word in line.words]) for line in broken.lines]
+    return own
+
+
+# --- plain lines ---
+
+class Run(NamedTuple):
+    """Text set in one font, size and colour."""
+
+    text: str
+    font: str
+    size: float
+    colour: Any
+
+
+class Line(NamedTuple):
+    """Runs set one after the other from where the line's baseline starts."""
+
+    x: float
+    y: float
+    runs: tuple[Run, ...]
+
+
+_SHARE = {TA_LEFT: 0.0, TA_RIGHT: 1.0, TA_CENTER: 0.5}
+"""The share of a line's spare room left of it, by the paragraph's alignment."""
+_SQUEEZED = -1e-8
+"""A line with less room than this is set with narrowed spaces (reportlab's threshold)."""
+
+
+def plain_lines(paragraph: Paragraph, x: float = 0.0, y: float = 0.0) -> list[Line] | None:
+    """The lines a wrapped ``paragraph`` drawn from (``x``, ``y``) (its bottom left corner) draws, where
+    reportlab's ``drawPara`` places them; None for a paragraph that is not plain (an indent, bullet, background,
+    border, automatic leading, right-to-left or justified text, a line with narrowed spaces; a run that rises, links,
+    is underlined or struck, has a background, or is an image).
+
+    The first baseline is one font size (of the first line, or its ascent) below the paragraph's top, each line one
+    leading lower, shifted right by all (right aligned) or half (centred) of the room the line leaves.
+    """
+    style, broken = paragraph.style, getattr(paragraph, "blPara", None)
+    if (broken is None or style.alignment not in _SHARE or style.leftIndent or style.rightIndent
+            or style.firstLineIndent or style.backColor or style.borderWidth or style.wordWrap or style.endDots
+            or paragraph.bulletText or getattr(paragraph, "autoLeading", None) or getattr(style, "autoLeading", None)
+            or hasattr(paragraph, "_offsets")):
+        return None
+    if not broken.lines:
+        return []
+    share, leading = _SHARE[style.alignment], style.leading
+    first = broken if broken.kind == 0 else broken.lines[0]
+    y += paragraph.height - (first.fontSize if paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize))
+    lines = []
+    if broken.kind == 0:
+        if getattr(broken, "us_lines", None) or getattr(broken, "link", None):
+            return None
+        for extra_space, words in broken.lines:
+            if extra_space < _SQUEEZED:
+                return None
+            lines.append(Line(x + share * extra_space, y, (Run(" ".join(words), broken.fontName, broken.fontSize,
+                                                               broken.textColor),)))
+            y -= leading
+        return lines
+    for line in broken.lines:
+        if line.extraSpace < _SQUEEZED:
+            return None
+        runs = []
+        for fragment in line.words:
+            if (hasattr(fragment, "cbDefn") or fragment.rise or fragment.us_lines or fragment.link
+                    or getattr(fragment, "backColor", None)):
+                return None
+            runs.append(Run(fragment.text, fragment.fontName, fragment.fontSize, fragment.textColor))
+        lines.append(Line(x + share * line.extraSpace, y, tuple(runs)))
+        y -= leading
+    return lines
+
+
+def draw_lines(canvas: Any, lines: list[Line]) -> None:
+    """``lines`` in one text object, the font and colour set only where they change.
+
+    A TrueType font's text is set as its documentation says (``ttfonts``: each chunk of ``splitString`` in its
+    subset's font); any other font and colour through the text object's own methods. The operators that switch
+    to a font's subset, or to an RGB colour, are written once a call: a table switches between a few of them,
+    often.
+    """
+    text = canvas.beginText()
+    code, document = text._code, canvas._doc  # the text object's operators: ours go between its own
+    face: tuple[str, float] | None = None
+    colour: Any = None
+    font: Any = None
+    subset = -1
+    switches: dict[tuple[str, float, int], str] = {}
+    colours: dict[int, str] = {}
+    if not canvas.bottomup:  # the lines are placed from the bottom of the page up, as platypus draws
+        raise ValueError("plain lines are drawn on a canvas whose origin is at the bottom of the page")
+    for line in lines:
+        code.append(f"1 0 0 1 {fp_str(line.x, line.y)} Tm")  # what the text object's setTextOrigin writes
+        for run in line.runs:
+            if (run.font, run.size) != face:
+                face = (run.font, run.size)
+                text.setFont(run.font, run.size)
+                font, subset = getFont(run.font), -1
+            if run.colour is not colour:
+                colour = run.colour
+                if type(colour) is Color:
+                    operator = colours.get(id(colour))
+                    if operator is None:
+                        operator = colours[id(colour)] = f"{fp_str(colour.red, colour.green, colour.blue)} rg"
+                    code.append(operator)
+                else:
+                    text.setFillColor(colour)
+            if not font._dynamicFont:
+                text.textOut(run.text)
+                continue
+            for part, chunk in font.splitString(run.text, document):
+                if part != subset:
+                    subset = part
+                    switch = switches.get((run.font, run.size, part))
+                    if switch is None:
+                        switch = switches[run.font, run.size, part] = (
+                            f"{font.getSubsetInternalName(part, document)} {fp_str(run.size)} Tf")
+                    code.append(switch)
+                code.append(f"({escapePDF(chunk)}) Tj")
+    canvas.drawText(text)

@@ -5,9 +5,7 @@ gives the fragments the parser gives."""
 from __future__ import annotations
 
 import io
-from typing import Any
 
-import pypdf
 import pytest
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
@@ -15,9 +13,12 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from riskengine.pipeline import default_policy
 from riskengine.report import text
-from riskengine.report.context import ReportContext, _Lines
+from riskengine.report.context import ReportContext
 from riskengine.report.fonts import register_fonts
 from riskengine.report.kit import themed_table_style
+from riskengine.report.tables import _Lines
+from tests.report.drawn import drawn as drawn_pieces
+from tests.report.drawn import joined
 from tests.report.test_pdf import make_assessment
 
 WIDTHS = (25 * mm, 70 * mm, 22 * mm)
@@ -46,16 +47,8 @@ def _positions(flowable: Flowable) -> list[tuple[str, float, float, str, float]]
     document = BaseDocTemplate(buffer, pagesize=(sum(WIDTHS) + 20, 400), invariant=1)
     document.addPageTemplates(PageTemplate("page", [Frame(10, 10, sum(WIDTHS), 380, 0, 0, 0, 0)]))
     document.build([flowable])
-    found: list[tuple[str, float, float, str, float]] = []
-
-    def visit(piece: str, cm: Any, tm: Any, font: Any, size: float) -> None:
-        if piece.strip():  # the text matrix is within the graphics state's (a paragraph translates it)
-            x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            found.append((piece.strip(), round(x, 2), round(y, 2), font["/BaseFont"].split("+")[-1],
-                          round(size * tm[0] * cm[0], 2)))
-
-    pypdf.PdfReader(io.BytesIO(buffer.getvalue())).pages[0].extract_text(visitor_text=visit)
-    return sorted(found)
+    return sorted((piece.text.strip(), piece.x, piece.y, piece.font, piece.size)
+                  for piece in joined(drawn_pieces(buffer.getvalue())[0]) if piece.text.strip())
 
 
 def _as_paragraphs(ctx: ReportContext) -> Table:
@@ -68,6 +61,7 @@ def _as_paragraphs(ctx: ReportContext) -> Table:
 
 def test_plain_cells_become_strings_and_the_rest_stay_paragraphs(ctx: ReportContext) -> None:
     table = ctx.table(["Id", "Answer", "Points"], _rows(ctx), WIDTHS)
+    table.wrap(sum(WIDTHS), 1000)  # the cells become strings when the table is first measured
     cells = table._cellvalues
     assert [isinstance(cell, _Lines) for cell in cells[0]] == [True, True, True]
     assert cells[1][0] == "SEC-01" and cells[1][2] == "1,250"
@@ -91,6 +85,7 @@ def test_a_table_of_strings_draws_what_its_paragraphs_drew(ctx: ReportContext) -
 def test_a_label_and_its_value_are_strings_in_their_faces(ctx: ReportContext) -> None:
     table = ctx.key_values([("Assessment", ctx.cell("RA-20261124-0A1B2C3D4E")), ("Note", Paragraph("<b>x</b>"))],
                            30 * mm)
+    table.wrap(120 * mm, 1000)
     assert table._cellvalues[0] == ["Assessment", "RA-20261124-0A1B2C3D4E"]
     assert table._cellvalues[1][0] == "Note" and not isinstance(table._cellvalues[1][1], str)
     label = table._cellStyles[0][0]

@@ -6,6 +6,7 @@ import hashlib
 import io
 
 import pytest
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate
@@ -13,8 +14,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate
 from riskengine.pipeline import assess
 from riskengine.report import render_pdf, text
 from riskengine.report.fonts import FONT, register_fonts
-from riskengine.report.text import Memo, Text
+from riskengine.report.text import Memo, Text, plain_lines
 from tests.conftest import NOW, SAMPLES
+from tests.report.drawn import differences, drawn
 
 STYLE = ParagraphStyle("memo-test", fontName=FONT, fontSize=8, leading=10)
 SEVERAL_FRAGMENTS = " ".join(f"<b>word{n}</b> plain{n} <i>slanted{n}</i>" for n in range(40))
@@ -27,9 +29,12 @@ def empty_memo() -> None:
     text.BROKEN.clear()
 
 
-def _pdf(flowables: list[Paragraph]) -> bytes:
+def _pdf(flowables: list[Paragraph], width: float | None = None) -> bytes:
+    """The paragraphs on A4 pages (as wide as the frame, or ``width`` points)."""
     buffer = io.BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, invariant=1).build(flowables)
+    margin = (A4[0] - width) / 2 if width else 72
+    SimpleDocTemplate(buffer, pagesize=A4, invariant=1, leftMargin=margin - 6, rightMargin=margin - 6).build(
+        flowables)
     return buffer.getvalue()
 
 
@@ -48,13 +53,45 @@ def test_memo_forgets_the_least_recently_used_entry_first() -> None:
     assert (memo.hits, memo.misses) == (3, 1)
 
 
-@pytest.mark.parametrize("markup", ["plain text " * 30, SEVERAL_FRAGMENTS, "a &amp; b<br/>second line"])
+@pytest.mark.parametrize("markup", ["plain text " * 30, SEVERAL_FRAGMENTS, "a &amp; b<br/>second line",
+                                    f"<b>{'bold and ' * 20}</b><br/><font size=\"6.5\" color=\"#5F6B7A\">small</font>"])
 def test_a_remembered_paragraph_draws_what_reportlabs_own_draws(markup: str) -> None:
     reference = _pdf([Paragraph(markup, STYLE)])
     first = _pdf([Text(markup, STYLE)])
     again = _pdf([Text(markup, STYLE)])
-    assert first == again == reference
+    assert first == again
+    assert differences(drawn(first)[0], drawn(reference)[0]) == []
     assert text.PARSED.hits == 1 and text.BROKEN.hits >= 1
+
+
+@pytest.mark.parametrize(("markup", "style"), [
+    ("plain text " * 30, STYLE), ("a &amp; b<br/>second line", STYLE), (SEVERAL_FRAGMENTS, STYLE),
+    ("centred and wrapped " * 12, ParagraphStyle("centred", parent=STYLE, alignment=TA_CENTER)),
+    ("right aligned and wrapped " * 12, ParagraphStyle("right", parent=STYLE, alignment=TA_RIGHT)),
+])
+def test_a_plain_paragraph_draws_its_lines_itself_where_reportlab_draws_them(markup: str,
+                                                                              style: ParagraphStyle) -> None:
+    paragraph = Text(markup, style)
+    paragraph.wrap(290, 1000)
+    lines = plain_lines(paragraph)
+    assert lines is not None and len(lines) >= 2
+    ours, reportlabs = _pdf([Text(markup, style)], 290), _pdf([Paragraph(markup, style)], 290)
+    assert ours != reportlabs  # drawn without reportlab's paragraph machinery ...
+    assert differences(drawn(ours)[0], drawn(reportlabs)[0]) == []  # ... the same text at the same places
+
+
+@pytest.mark.parametrize(("markup", "style"), [
+    ("<u>underlined</u> and <a href=\"https://example.com\">linked</a>", STYLE), ("<super>2</super> risen", STYLE),
+    ("justified and wrapped " * 12, ParagraphStyle("justified", parent=STYLE, alignment=TA_JUSTIFY)),
+    ("indented " * 12, ParagraphStyle("indented", parent=STYLE, leftIndent=10)),
+    ("a bullet", ParagraphStyle("bullet", parent=STYLE, bulletFontName=FONT)),
+])
+def test_any_other_paragraph_is_drawn_by_reportlab(markup: str, style: ParagraphStyle) -> None:
+    paragraph = Text(markup, style, bulletText="•" if style.name == "bullet" else None)
+    paragraph.wrap(300, 1000)
+    assert plain_lines(paragraph) is None
+    assert _pdf([Text(markup, style, bulletText=paragraph.bulletText)], 300) == _pdf(
+        [Paragraph(markup, style, bulletText=paragraph.bulletText)], 300)
 
 
 def test_a_different_width_or_style_is_laid_out_anew() -> None:

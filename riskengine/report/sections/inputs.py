@@ -4,10 +4,11 @@ the result can be reproduced and defended."""
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable, TableStyle
 
 from riskengine.report.context import ReportContext
 from riskengine.report.kit import CONTENT_WIDTH, NAME_LIMIT, capitalised, markup
+from riskengine.report.tables import ReportTable
 from riskengine.report.text import Text
 
 
@@ -20,7 +21,7 @@ def build(ctx: ReportContext) -> list[Flowable]:
         Text(f"<font size=\"6.5\">{markup(item.sha256, 128)}</font>", styles.cell),
     ] for item in assessment.inputs]
     versions = assessment.versions
-    grid = Table([
+    grid = ReportTable([
         [ctx.cell(text.engine, styles.cell_label), ctx.cell(versions.engine, limit=NAME_LIMIT),
          ctx.cell(text.bank, styles.cell_label), ctx.cell(versions.bank, limit=NAME_LIMIT)],
         [ctx.cell(text.profile, styles.cell_label), ctx.cell(versions.profile, limit=NAME_LIMIT),

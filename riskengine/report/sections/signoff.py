@@ -18,6 +18,7 @@ from riskengine.register.approvals import SignOff, approval_status, final_signof
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT
 from riskengine.report.kit import ANSWER_LIMIT, CONTENT_WIDTH, NAME_LIMIT, clean, fit
+from riskengine.report.tables import ReportTable
 from riskengine.report.wording import SignoffRole
 
 SIGNOFF_ROW = 9 * mm
@@ -83,7 +84,7 @@ def _signed_block(ctx: ReportContext, signoff: SignOff) -> Table:
          ctx.cell(audience.label if audience else signoff.report_audience, limit=NAME_LIMIT)],
         [ctx.cell(text.sha256, styles.cell_label), ctx.cell(signoff.report_sha256, styles.cell_small)],
     ]
-    table = Table(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
+    table = ReportTable(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
     table.setStyle(_block_style(ctx, [("LINEBELOW", (0, 1), (-1, -1), 0.25, ctx.palette.rule),
                                       ("VALIGN", (0, 1), (-1, -1), "TOP")]))
     return table
@@ -118,7 +119,8 @@ def _signoff_block(ctx: ReportContext, role: SignoffRole) -> Table:
         [ctx.cell(text.signature, styles.cell_label), ""],
     ]
     heights = [None, *[SIGNOFF_ROW] * 4, SIGNATURE_ROW]
-    table = Table(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], rowHeights=heights, hAlign="LEFT")
+    table = ReportTable(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], rowHeights=heights,
+                        hAlign="LEFT")
     # the lines to write on: darker than the rules, inset from the cell's edges
     table.setStyle(_block_style(ctx, [("LINEBELOW", (1, 1), (1, -1), 0.6, palette.muted),
                                       ("VALIGN", (0, 1), (-1, -1), "BOTTOM")]))
