@@ -67,7 +67,7 @@ def _answers(part: Table) -> list[str]:
 
 def _plain(cell: str | Paragraph | list[Paragraph] | tuple[Paragraph, ...]) -> str:
     """The text of a cell; the parts of a split paragraph keep their text as words of its lines; a short cell is
-    drawn as a string (``context._as_strings``)."""
+    drawn as a string (``tables._as_strings``)."""
     if isinstance(cell, str):
         return cell.replace("\n", " ")
     paragraphs = cell if isinstance(cell, list | tuple) else [cell]
