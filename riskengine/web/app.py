@@ -12,6 +12,7 @@ import logging
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -45,6 +46,7 @@ def create_app(settings: WebSettings) -> SecurityHeaders:
     templates.env.globals["role_names"] = {"it": "IT", "marketing": "Marketing", "compliance": "Compliance",
                                            "admin": "Administrator"}
     templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
+    templates.env.globals["query"] = lambda **values: urlencode(values)  # a link's query string, escaped
     app.state.settings, app.state.templates, app.state.policy = settings, templates, policy
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(pages.router)

@@ -26,6 +26,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
+def backend() -> str:
+    """The browser's scenarios run on SQLite; test_http.py runs the same pages on both backends."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install -y chromium"
     SCREENS.mkdir(parents=True, exist_ok=True)
