@@ -108,7 +108,8 @@ def _condition(assessment_id: str, number: int, due: str, state: str = "open") -
 def test_conditions_are_tracked_once_changed_by_replacement_and_listed_when_due(db: Path | str) -> None:
     with Council(db) as council:
         council.track(["RA-1", "RA-2", "RA-3"], [_condition("RA-1", 10, "2026-12-24"),
-                                                 _condition("RA-1", 2, "2026-12-01"), _condition("RA-2", 1, "2027-03-01")])
+                                                 _condition("RA-1", 2, "2026-12-01"),
+                                                 _condition("RA-2", 1, "2027-03-01")])
         # RA-1's conditions are tracked already: nothing added; RA-3 has none, and is never read again.
         council.track(["RA-1"], [_condition("RA-1", 3, "2026-11-30")])
         assert council.untracked(["RA-4", "RA-3", "RA-2", "RA-1", "RA-4"]) == ["RA-4", "RA-4"]
