@@ -155,6 +155,30 @@ class Council:
             db.execute("DELETE FROM council_sessions WHERE user_id = (SELECT user_id FROM council_users "
                        "WHERE name = :name)", {"name": name})
 
+    def update_user(self, name: str, *, role: CouncilRole | None = None, active: bool | None = None) -> User:
+        """Change ``name``'s role or whether it may sign in; either change ends the user's sessions (a session
+        holds the role it was opened with). ``CouncilError`` for an unknown user or role, or when the change would
+        leave no active administrator."""
+        if role is not None and role not in COUNCIL_ROLES:
+            _refuse(f"unknown role {role!r}: expected one of {', '.join(COUNCIL_ROLES)}")
+        with self._db.transaction() as db:
+            row = self._user_row(db, name)
+            if row is None:
+                _refuse(f"no user named {name!r}")
+            before = _user(row)
+            after = User(before.user_id, before.name, before.display_name, role or before.role,
+                         before.active if active is None else active)
+            if before.role == "admin" and before.active and not (after.role == "admin" and after.active):
+                admins = db.execute("SELECT COUNT(*) FROM council_users WHERE role = 'admin' AND active = 1 "
+                                    "AND name != :name", {"name": name}).fetchone()
+                if not admins or int(admins[0]) == 0:
+                    _refuse(f"{name!r} is the last active administrator: add another before changing this one")
+            db.execute("UPDATE council_users SET role = :role, active = :active WHERE name = :name",
+                       {"role": after.role, "active": int(after.active), "name": name})
+            if after != before:
+                db.execute("DELETE FROM council_sessions WHERE user_id = :user_id", {"user_id": before.user_id})
+        return after
+
     def user(self, name: str) -> User | None:
         row = self._user_row(self._db, name)
         return _user(row) if row else None
