@@ -255,7 +255,7 @@ def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Pat
 
     if as_of is not None:
         today = as_of.date()
-    else:  # riskengine.clock brings pydantic (its errors): only when the day is not given
+    else:
         from riskengine.clock import run_clock
 
         today = run_clock().date()
