@@ -3,13 +3,13 @@
 The tool ``V`` joins the undirected graph ``G`` of the inventory with edges to its neighbours ``N``. A shortest path
 between two existing systems ``s`` and ``t`` runs through ``V`` only as ``s … a - V - b … t`` with ``a`` and ``b``
 the members of ``N`` nearest to ``s`` and ``t``, so its length is ``dN(s) + dN(t) + 2`` and the number of such paths
-is ``σN(s) σN(t)``, where ``dN`` and ``σN`` are the distance from ``N`` and the number of shortest paths from ``N``
-(one breadth-first walk from all of ``N`` at once). With the distances ``d(s, t)`` and path counts ``σ(s, t)`` of
-``G`` at hand, the pair's share of paths through ``V`` is 1 when the way through ``V`` is shorter, ``σN(s) σN(t) /
-(σ(s, t) + σN(s) σN(t))`` when it is as short, 0 otherwise: the tool's betweenness is a sum over pairs, without
+is ``pN(s) pN(t)``, where ``dN`` and ``pN`` are the distance from ``N`` and the number of shortest paths from ``N``
+(one breadth-first walk from all of ``N`` at once). With the distances ``d(s, t)`` and path counts ``p(s, t)`` of
+``G`` at hand, the pair's share of paths through ``V`` is 1 when the way through ``V`` is shorter, ``pN(s) pN(t) /
+(p(s, t) + pN(s) pN(t))`` when it is as short, 0 otherwise: the tool's betweenness is a sum over pairs, without
 walking the graph again for each vendor.
 
-The index keeps ``d`` and ``σ`` from a set of source systems: every system while ``n²`` stays within
+The index keeps ``d`` and ``p`` from a set of source systems: every system while ``n * n`` stays within
 ``PAIR_BUDGET`` (exact, 2,000 systems by default), else ``PAIR_BUDGET / n`` sources drawn with a fixed seed. The
 sum over sampled sources, scaled by ``n / k``, estimates the sum over all (Brandes and Pich 2007, "Centrality
 estimation in large networks"); each source's term, divided by ``n - 1``, lies in [0, 1], so by Hoeffding's
@@ -28,6 +28,7 @@ Brandes' algorithm (each source's edges once forwards, once backwards), done in 
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -114,10 +115,7 @@ def build_index(adjacency: Any, sources: int | None = None, seed: int = SEED) ->
 
     systems = adjacency.shape[0]
     count = sources_for(systems) if sources is None else min(sources, systems)
-    if count >= systems:
-        chosen = np.arange(systems, dtype=np.int64)
-    else:
-        chosen = np.sort(np.random.Generator(np.random.PCG64(seed)).choice(systems, size=count, replace=False))
+    chosen = choose_sources(systems, count, seed)
     distance = np.full((len(chosen), systems), UNREACHED, dtype=np.int32)
     paths = np.zeros((len(chosen), systems), dtype=np.float64)
     existing = np.zeros(systems, dtype=np.float64)
@@ -128,6 +126,17 @@ def build_index(adjacency: Any, sources: int | None = None, seed: int = SEED) ->
     if count < systems:
         existing *= systems / count
     return BetweennessIndex(systems=systems, sources=chosen, distance=distance, paths=paths, existing=existing)
+
+
+def choose_sources(systems: int, count: int, seed: int = SEED) -> Any:
+    """The indices of ``count`` source systems of ``systems``, ascending: all of them, or drawn uniformly without
+    replacement with ``seed`` (numpy's PCG64: the same on every platform)."""
+    import numpy as np
+
+    if count >= systems:
+        return np.arange(systems, dtype=np.int64)
+    drawn = np.random.Generator(np.random.PCG64(seed)).choice(systems, size=count, replace=False)
+    return np.sort(drawn).astype(np.int64)
 
 
 def _walk(adjacency: Any, batch: Any, distance: Any, paths: Any) -> Any:
@@ -167,21 +176,23 @@ def _walk(adjacency: Any, batch: Any, distance: Any, paths: Any) -> Any:
     return dependency.sum(axis=0)
 
 
-def nearest(adjacency: Any, neighbours: Any) -> tuple[Any, Any]:
-    """Distance (int64; ``UNREACHED`` where none) and number of shortest paths (float64) from the set
-    ``neighbours`` to every system: one breadth-first walk from all of them at once."""
+def nearest(adjacency: Any, neighbours: Any) -> tuple[Any, Any, Any]:
+    """From the set ``neighbours`` (the tool's) to every system: the distance (int64; ``UNREACHED`` where none),
+    the number of shortest paths (float64), and each system's dependency on the tool's own paths (Brandes: the
+    sum over targets of its share of the shortest paths from the tool to them). One walk from the whole set."""
     import numpy as np
 
     systems = adjacency.shape[0]
     distance = np.full(systems, UNREACHED, dtype=np.int64)
     counts = np.zeros(systems)
+    dependency = np.zeros(systems)
     if not len(neighbours):
-        return distance, counts
+        return distance, counts, dependency
     walked = _bfs_distances(adjacency, neighbours)
     reachable = walked >= 0
     distance[reachable] = walked[reachable]
     counts[neighbours] = 1.0
-    # path counts level by level over the edges that go one step further from the set
+    # the edges that go one step further from the set, grouped by the level they leave
     order = adjacency.tocoo()
     tails, heads = order.row, order.col
     forward = reachable[tails] & reachable[heads] & (distance[heads] == distance[tails] + 1)
@@ -189,10 +200,13 @@ def nearest(adjacency: Any, neighbours: Any) -> tuple[Any, Any]:
     by_level = np.argsort(distance[tails], kind="stable")
     tails, heads = tails[by_level], heads[by_level]
     bounds = np.searchsorted(distance[tails], np.arange(int(distance[reachable].max(initial=0)) + 1), side="left")
-    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
-        if stop > start:
-            np.add.at(counts, heads[start:stop], counts[tails[start:stop]])
-    return distance, counts
+    spans = [(start, stop) for start, stop in itertools.pairwise(bounds) if stop > start]
+    for start, stop in spans:  # path counts, level by level outwards
+        np.add.at(counts, heads[start:stop], counts[tails[start:stop]])
+    for start, stop in reversed(spans):  # dependencies, level by level back
+        inner, outer = tails[start:stop], heads[start:stop]
+        np.add.at(dependency, inner, counts[inner] / counts[outer] * (1.0 + dependency[outer]))
+    return distance, counts, dependency
 
 
 def _bfs_distances(adjacency: Any, neighbours: Any) -> Any:
@@ -217,7 +231,7 @@ def vendor_betweenness(index: BetweennessIndex, adjacency: Any, neighbours: Any)
     systems = index.systems
     if systems < 2 or not len(neighbours):
         return 0.0, 1 + int(np.count_nonzero(index.existing > 0.0))
-    distance, counts = nearest(adjacency, np.unique(neighbours))
+    distance, counts, own_paths = nearest(adjacency, np.unique(neighbours))
     source_distance = distance[index.sources].astype(np.int32)
     source_counts = counts[index.sources]
     targets = np.flatnonzero(distance < UNREACHED)
@@ -241,5 +255,6 @@ def vendor_betweenness(index: BetweennessIndex, adjacency: Any, neighbours: Any)
             through += float(np.sum(via / (pair_paths + via)))
     raw = through * systems / len(index.sources)
     betweenness = raw / (systems * (systems - 1))
-    rank = 1 + int(np.count_nonzero(index.existing > raw * (1 + 1e-9)))
+    # the existing systems as today, plus their share of the paths to and from the tool (both directions)
+    rank = 1 + int(np.count_nonzero(index.existing + 2 * own_paths > raw * (1 + 1e-9)))
     return betweenness, rank
