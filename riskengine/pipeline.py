@@ -33,6 +33,7 @@ from riskengine.facts import Fact, FactSet, Provenance
 from riskengine.importers.reading import read_questionnaire
 from riskengine.inventory.analysis import GRAPH_FACTS, GraphFindings, analyse, resolve_connections
 from riskengine.inventory.graph import SystemGraph
+from riskengine.inventory.index import graph_index
 from riskengine.inventory.loader import load_inventory
 from riskengine.inventory.matching import SystemMatcher
 from riskengine.inventory.vocabulary import ONE_OFF_FREQUENCY
@@ -94,6 +95,7 @@ def assess(
     format: str | None = None,
     mapping: Path | None = None,
     identity: dict[str, str] | None = None,
+    graph_cache: Path | None = None,
 ) -> Assessment:
     """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay).
 
@@ -102,6 +104,8 @@ def assess(
     the questions of ours it does not cover stay unanswered (listed in ``Assessment.coverage``). ``identity``
     gives the vendor's name, product or domain by role (``vendor.legal_name``, ``vendor.product``,
     ``vendor.domain``) where the questionnaire lacks them or has them wrong; a replaced answer is a warning.
+    The inventory's graph index (what the graph says whatever the vendor) is kept in the process and, when
+    ``graph_cache`` names a folder, on disk there (``riskengine.inventory.index``): the next vendor reuses it.
 
     Without an ``evidence_source`` no outside evidence is gathered and the evidence facts stay absent.
     The TCO is always priced (with the default organisation when no ``org_profile`` is given), with
@@ -126,9 +130,10 @@ def assess(
         systems = load_inventory(inventory, vocabularies=policy.vocabularies)
         # a row naming no system for sure is a warning and a finding for IT, not a stop (inventory.matching)
         connections, unidentified = resolve_connections(submission, bank, SystemMatcher(systems, policy.vocabularies))
-        graph, graph_facts = analyse(SystemGraph(systems), connections,
+        system_graph = SystemGraph(systems)
+        graph, graph_facts = analyse(system_graph, connections,
                                      _role_text(bank, submission, "vendor.capability"), policy.effort,
-                                     policy.vocabularies, unidentified)
+                                     policy.vocabularies, unidentified, index=graph_index(system_graph, graph_cache))
         facts = facts.with_facts(*graph_facts)
     else:
         facts = facts.with_facts(Fact(name="graph.connected", value=sum(

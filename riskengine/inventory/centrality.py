@@ -41,9 +41,14 @@ MINIMUM_SOURCES = 100
 SEED = 20_261_203
 """The fixed seed of the draw of sources: the same inventory gives the same sources, hence the same figures."""
 CONFIDENCE = 0.95
-BATCH = 256
-"""Sources walked together: bounds the transient memory of one level's product."""
+WALK_BUDGET = 8_000_000
+"""Sources walked together x links of the graph: bounds the transient memory of one level's product (a level can
+reach every link from every source of the batch: ~200 MB at this budget); a graph with few links per level (a long
+chain, a ring) walks many sources at once, so its many levels are paid once, not once per small batch."""
 UNREACHED = 2**31 - 1
+FEW_LINKS_A_LEVEL = 64
+"""Below this many links a level on average, a vendor's walk goes link by link in Python rather than level by
+level in numpy (whose every call costs a few microseconds however little it does)."""
 ROW_BLOCK = 1_000_000
 """Pairs compared at once in a vendor's pass: bounds its temporaries (~20 MB)."""
 
@@ -119,8 +124,9 @@ def build_index(adjacency: Any, sources: int | None = None, seed: int = SEED) ->
     distance = np.full((len(chosen), systems), UNREACHED, dtype=np.int32)
     paths = np.zeros((len(chosen), systems), dtype=np.float64)
     existing = np.zeros(systems, dtype=np.float64)
-    for start in range(0, len(chosen), BATCH):
-        batch = chosen[start:start + BATCH]
+    batch_size = max(1, WALK_BUDGET // max(1, adjacency.nnz))
+    for start in range(0, len(chosen), batch_size):
+        batch = chosen[start:start + batch_size]
         rows = slice(start, start + len(batch))
         existing += _walk(adjacency, batch, distance[rows], paths[rows])
     if count < systems:
@@ -201,12 +207,27 @@ def nearest(adjacency: Any, neighbours: Any) -> tuple[Any, Any, Any]:
     tails, heads = tails[by_level], heads[by_level]
     bounds = np.searchsorted(distance[tails], np.arange(int(distance[reachable].max(initial=0)) + 1), side="left")
     spans = [(start, stop) for start, stop in itertools.pairwise(bounds) if stop > start]
+    if len(spans) * FEW_LINKS_A_LEVEL > len(tails):  # a long thin graph: one pass over the links beats a level's
+        return distance, *_counted_one_by_one(tails.tolist(), heads.tolist(), counts.tolist(), systems)
     for start, stop in spans:  # path counts, level by level outwards
         np.add.at(counts, heads[start:stop], counts[tails[start:stop]])
     for start, stop in reversed(spans):  # dependencies, level by level back
         inner, outer = tails[start:stop], heads[start:stop]
         np.add.at(dependency, inner, counts[inner] / counts[outer] * (1.0 + dependency[outer]))
     return distance, counts, dependency
+
+
+def _counted_one_by_one(tails: list[int], heads: list[int], counts: list[float], systems: int) -> tuple[Any, Any]:
+    """``nearest``'s path counts and dependencies link by link, the links in the order of their tail's level:
+    a tail's count is complete before its first link out is read, a head's dependency before its links in."""
+    import numpy as np
+
+    dependency = [0.0] * systems
+    for tail, head in zip(tails, heads, strict=True):
+        counts[head] += counts[tail]
+    for tail, head in zip(reversed(tails), reversed(heads), strict=True):
+        dependency[tail] += counts[tail] / counts[head] * (1.0 + dependency[head])
+    return np.array(counts), np.array(dependency)
 
 
 def _bfs_distances(adjacency: Any, neighbours: Any) -> Any:
