@@ -45,10 +45,10 @@ _ARRAYS = ("sources", "distance", "paths", "existing")
 def cache_folder(store: str | os.PathLike[str]) -> Path:
     """Where the graph indexes are kept on disk for the riskengine database ``store``: a folder beside a SQLite
     file (``riskengine.db`` -> ``graph-cache/``), else in the user's cache folder (a server's database)."""
-    from riskengine.database import locate
+    from riskengine.database import database_file, locate
 
-    where = locate(store)
-    if isinstance(where, Path):
+    where = database_file(locate(store))
+    if where is not None:
         return where.parent / CACHE_FOLDER
     from platformdirs import user_cache_path
 
