@@ -416,11 +416,13 @@ def _dependents(graph: SystemGraph, index: GraphIndex, depending_directly: list[
     """The blast radius: from the systems depending directly on the tool, along the inventory's flows (whatever
     a system sends data to depends on it), shortest path first; entries are sorted so rows' order is irrelevant."""
     reached = breadth_first(sorted(depending_directly), index.successors.__getitem__, presorted=True)
+    paths = reached.paths(PATH_LIMIT)
+    systems = graph.systems
     dependents = [
-        Dependent(system_id=node, name=graph.systems[node].name, criticality=graph.systems[node].criticality,
-                  customer_facing=graph.systems[node].customer_facing, depth=depth,
-                  path=reached.path(node, PATH_LIMIT), adds=criticality_weight(graph.systems[node]) / depth)
-        for node, depth in reached.depth.items()
+        Dependent(system_id=node, name=system.name, criticality=system.criticality,
+                  customer_facing=system.customer_facing, depth=depth, path=paths[node],
+                  adds=criticality_weight(system) / depth)
+        for node, depth in reached.depth.items() for system in (systems[node],)
     ]
     dependents.sort(key=lambda d: (d.depth, -CRITICALITY_RANK[d.criticality], d.system_id))
     return tuple(dependents)

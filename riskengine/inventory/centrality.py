@@ -46,6 +46,8 @@ WALK_BUDGET = 8_000_000
 reach every link from every source of the batch: ~200 MB at this budget); a graph with few links per level (a long
 chain, a ring) walks many sources at once, so its many levels are paid once, not once per small batch."""
 UNREACHED = 2**31 - 1
+DEEP_LEVELS = 64
+"""A graph whose first source reaches its farthest system in more levels than this is walked by ``_walk_deep``."""
 FEW_LINKS_A_LEVEL = 64
 """Below this many links a level on average, a vendor's walk goes link by link in Python rather than level by
 level in numpy (whose every call costs a few microseconds however little it does)."""
@@ -125,10 +127,12 @@ def build_index(adjacency: Any, sources: int | None = None, seed: int = SEED) ->
     paths = np.zeros((len(chosen), systems), dtype=np.float64)
     existing = np.zeros(systems, dtype=np.float64)
     batch_size = max(1, WALK_BUDGET // max(1, adjacency.nnz))
+    levels = int(_bfs_distances(adjacency, chosen[:1]).max(initial=0)) if len(chosen) else 0
+    walk = _walk_deep if levels > DEEP_LEVELS else _walk
     for start in range(0, len(chosen), batch_size):
         batch = chosen[start:start + batch_size]
         rows = slice(start, start + len(batch))
-        existing += _walk(adjacency, batch, distance[rows], paths[rows])
+        existing += walk(adjacency, batch, distance[rows], paths[rows])
     if count < systems:
         existing *= systems / count
     return BetweennessIndex(systems=systems, sources=chosen, distance=distance, paths=paths, existing=existing)
@@ -179,6 +183,61 @@ def _walk(adjacency: Any, batch: Any, distance: Any, paths: Any) -> Any:
         rows, columns = pulled.row[earlier], pulled.col[earlier]
         dependency[rows, columns] += paths[rows, columns] * pulled.data[earlier]
     dependency[own, batch] = 0.0  # a source is no intermediate of its own paths
+    return dependency.sum(axis=0)
+
+
+def _walk_deep(adjacency: Any, batch: Any, distance: Any, paths: Any) -> Any:
+    """``_walk`` for a graph of many levels (a long chain, a ring): each level's links are gathered from the CSR
+    arrays with a few numpy calls, where a sparse product costs several times more for the few links a level
+    holds (and several times less for the many links of a shallow graph's level)."""
+    import numpy as np
+
+    size, systems = len(batch), adjacency.shape[0]
+    indptr, indices = adjacency.indptr, adjacency.indices
+    own = np.arange(size)
+    distance[own, batch] = 0
+    paths[own, batch] = 1.0
+    flat_distance, flat_paths = distance.reshape(-1), paths.reshape(-1)  # views: written through
+    keys = own * systems + batch
+    levels = [keys]
+    level = 0
+    while True:  # forwards: each level's links, their new ends summed by system
+        nodes = keys % systems
+        starts, stops = indptr[nodes], indptr[nodes + 1]
+        lengths = stops - starts
+        total = int(lengths.sum())
+        if not total:
+            break
+        offsets = np.repeat(stops - lengths.cumsum(), lengths) + np.arange(total)
+        neighbour = indices[offsets]
+        target = np.repeat(keys - nodes, lengths) + neighbour
+        fresh = flat_distance[target] == UNREACHED
+        target = target[fresh]
+        if not len(target):
+            break
+        weight = np.repeat(flat_paths[keys], lengths)[fresh]
+        unique, inverse = np.unique(target, return_inverse=True)
+        sums = np.bincount(inverse, weights=weight)
+        level += 1
+        flat_distance[unique] = level
+        flat_paths[unique] = sums
+        levels.append(unique)
+        keys = unique
+    dependency = np.zeros(size * systems)
+    for depth in range(len(levels) - 1, 0, -1):  # backwards, as in _walk
+        keys = levels[depth]
+        nodes = keys % systems
+        weights = (1.0 + dependency[keys]) / flat_paths[keys]
+        starts, stops = indptr[nodes], indptr[nodes + 1]
+        lengths = stops - starts
+        total = int(lengths.sum())
+        offsets = np.repeat(stops - lengths.cumsum(), lengths) + np.arange(total)
+        target = np.repeat(keys - nodes, lengths) + indices[offsets]
+        earlier = flat_distance[target] == depth - 1
+        target = target[earlier]
+        np.add.at(dependency, target, flat_paths[target] * np.repeat(weights, lengths)[earlier])
+    dependency = dependency.reshape(size, systems)
+    dependency[own, batch] = 0.0
     return dependency.sum(axis=0)
 
 

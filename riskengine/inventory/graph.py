@@ -117,6 +117,29 @@ class PathTree:
         return (*self._walk(self._ancestor(node, head), head + 1), ELLIPSIS,
                 *self._walk(node, limit - limit // 2 - 1))
 
+    def paths(self, limit: int) -> dict[str, tuple[str, ...]]:
+        """``path(node, limit)`` of every system reached, built level by level from its parent's (each in constant
+        time, where ``path`` walks up the tree for each)."""
+        head_length, tail_length = limit // 2, limit - limit // 2 - 1
+        whole: dict[str, tuple[str, ...]] = {}
+        heads: dict[str, tuple[str, ...]] = {}
+        tails: dict[str, tuple[str, ...]] = {}
+        paths: dict[str, tuple[str, ...]] = {}
+        parent = self.parent
+        for depth, level in enumerate(self.levels, start=1):
+            for node in level:
+                above = parent[node]
+                if depth + 1 <= limit:
+                    path = whole[node] = (*whole[above], node) if above != VENDOR else (VENDOR, node)
+                    heads[node] = path[:head_length]
+                    tails[node] = path[-tail_length:] if tail_length else ()
+                else:
+                    heads[node] = heads[above]
+                    tails[node] = (*tails[above][1:], node) if tail_length else ()
+                    path = (*heads[node], ELLIPSIS, *tails[node])
+                paths[node] = path
+        return paths
+
     def _ancestor(self, node: str, depth: int) -> str:
         if depth not in self.ancestors:  # one pass down the levels, not one walk up per system
             ancestors = self.ancestors.setdefault(depth, {})

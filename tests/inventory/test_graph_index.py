@@ -88,6 +88,8 @@ SHAPES = {
     "star": (_star, ((3, "outbound"), (7, "inbound"), (11, "bidirectional"))),
     "chain": (_chain, ((0, "outbound"), (39, "inbound"))),
     "chain-middle": (_chain, ((12, "bidirectional"), (13, "outbound"))),
+    # 150 levels: the index walks it level by level from the CSR arrays (centrality._walk_deep), not by products
+    "long-chain": (lambda: _chain(150), ((0, "outbound"), (75, "inbound"), (149, "bidirectional"))),
     "dense": (_dense, ((0, "outbound"), (5, "bidirectional"), (9, "inbound"))),
     "disconnected": (_disconnected, ((4, "outbound"), (15, "inbound"), (22, "bidirectional"))),
 }
@@ -145,8 +147,9 @@ def test_the_measures_read_from_the_index_are_those_of_the_graph() -> None:
         if a < b and (a, b) not in linked}
 
 
-def test_every_systems_betweenness_in_the_index_is_networkx_s() -> None:
-    graph = _random(120, 300, seed=3)
+@pytest.mark.parametrize("graph", [_random(120, 300, seed=3), _graph(300, [(i, (i + 1) % 300) for i in range(300)],
+                                                                     "ring")], ids=["random", "deep-ring"])
+def test_every_systems_betweenness_in_the_index_is_networkx_s(graph: SystemGraph) -> None:
     index = compute_index(graph)
     expected = nx.betweenness_centrality(graph.graph.to_undirected(), normalized=False)
     # the index keeps ordered pairs (networkx halves them on an undirected graph)
