@@ -41,9 +41,9 @@ MINIMUM_SOURCES = 100
 SEED = 20_261_203
 """The fixed seed of the draw of sources: the same inventory gives the same sources, hence the same figures."""
 CONFIDENCE = 0.95
-WALK_BUDGET = 8_000_000
+WALK_BUDGET = 2_000_000
 """Sources walked together x links of the graph: bounds the transient memory of one level's product (a level can
-reach every link from every source of the batch: ~200 MB at this budget); a graph with few links per level (a long
+reach every link from every source of the batch: ~50 MB at this budget); a graph with few links per level (a long
 chain, a ring) walks many sources at once, so its many levels are paid once, not once per small batch."""
 UNREACHED = 2**31 - 1
 DEEP_LEVELS = 64
