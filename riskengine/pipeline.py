@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -36,6 +38,7 @@ from riskengine.inventory.graph import SystemGraph
 from riskengine.inventory.index import graph_index
 from riskengine.inventory.loader import load_inventory
 from riskengine.inventory.matching import SystemMatcher
+from riskengine.inventory.model import Inventory
 from riskengine.inventory.vocabulary import ONE_OFF_FREQUENCY
 from riskengine.organisation import DEFAULT_ORG, OrgProfile, load_org_profile
 from riskengine.policy import Policy, read_policy
@@ -127,10 +130,9 @@ def assess(
                                  assessment_date_fact(now.date()))
     graph: GraphFindings | None = None
     if inventory is not None:
-        systems = load_inventory(inventory, vocabularies=policy.vocabularies)
+        systems, system_graph = _inventory_graph(inventory, policy)
         # a row naming no system for sure is a warning and a finding for IT, not a stop (inventory.matching)
         connections, unidentified = resolve_connections(submission, bank, SystemMatcher(systems, policy.vocabularies))
-        system_graph = SystemGraph(systems)
         graph, graph_facts = analyse(system_graph, connections,
                                      _role_text(bank, submission, "vendor.capability"), policy.effort,
                                      policy.vocabularies, unidentified, index=graph_index(system_graph, graph_cache))
@@ -180,6 +182,31 @@ def assess(
         not_considered=not_considered(policy.wording, inventory=inventory is not None,
                                       org_profile=org_profile is not None),
     )
+
+
+_CACHE: OrderedDict[tuple[str, str, str], tuple[Inventory, SystemGraph]] = OrderedDict()
+"""The last inventories read, by file, content and policy (named ``_CACHE``: the benchmarks' cold passes empty it)."""
+_CACHE_SLOTS = 2
+_CACHE_LOCK = threading.Lock()
+
+
+def _inventory_graph(path: Path, policy: Policy) -> tuple[Inventory, SystemGraph]:
+    """The inventory at ``path`` and its graph: read again only when the file's bytes (or the policy, whose
+    vocabularies resolve its terms) changed since this process last read it, so a batch or a web server reads
+    and builds a large inventory once, not once per vendor. A folder (a Backstage catalog) is read every time."""
+    key = (str(path), file_sha256(path), policy.digest) if path.is_file() else None
+    with _CACHE_LOCK:
+        if key is not None and key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    systems = load_inventory(path, vocabularies=policy.vocabularies)
+    graph = SystemGraph(systems)
+    if key is not None and file_sha256(path) == key[1]:  # unchanged while it was read: safe to keep
+        with _CACHE_LOCK:
+            _CACHE[key] = (systems, graph)
+            while len(_CACHE) > _CACHE_SLOTS:
+                _CACHE.popitem(last=False)
+    return systems, graph
 
 
 def _price(submission: Submission, policy: Policy, risk: RiskResult, organisation: OrgProfile,

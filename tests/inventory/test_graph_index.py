@@ -302,3 +302,23 @@ def test_an_assessment_keeps_the_index_on_disk_and_the_next_one_reads_it(tmp_pat
     assert kept.stat().st_mtime_ns == written  # read, not written again
     assert first.model_dump_json() == second.model_dump_json()
     assert first.graph is not None and first.graph.centrality.method.startswith("exact")
+
+
+def test_a_process_reads_an_inventory_file_again_only_when_its_bytes_change(tmp_path: Path) -> None:
+    from riskengine import pipeline
+    from tests.conftest import NOW, SAMPLES
+
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_bytes((SAMPLES / "inventory.yaml").read_bytes())
+    pipeline._CACHE.clear()
+    first = pipeline.assess(SAMPLES / "northwind-mail.xlsx", now=NOW, inventory=inventory)
+    [(_, kept_graph)] = pipeline._CACHE.values()
+    second = pipeline.assess(SAMPLES / "northwind-mail.xlsx", now=NOW, inventory=inventory)
+    [(_, same_graph)] = pipeline._CACHE.values()
+    assert same_graph is kept_graph and first.model_dump_json() == second.model_dump_json()
+    text = inventory.read_text(encoding="utf-8")
+    assert "name: Salesforce Sales Cloud" in text
+    inventory.write_text(text.replace("name: Salesforce Sales Cloud", "name: Salesforce Renamed"), encoding="utf-8")
+    third = pipeline.assess(SAMPLES / "northwind-mail.xlsx", now=NOW, inventory=inventory)
+    assert third.graph is not None and third.graph.names["crm"] == "Salesforce Renamed"
+    assert len(pipeline._CACHE) == 2
