@@ -184,6 +184,8 @@ def read_cached(folder: Path, digest: str, systems: int) -> BetweennessIndex | N
 
     path = cache_file(folder, digest)
     try:
+        if not _stored_as_written(path, systems):
+            return None
         with np.load(path, allow_pickle=False) as stored:
             arrays = {name: stored[name] for name in (*_ARRAYS, "format_version", "digest", "systems")}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
@@ -202,6 +204,18 @@ def read_cached(folder: Path, digest: str, systems: int) -> BetweennessIndex | N
         return None
     return BetweennessIndex(systems=systems, sources=sources, distance=arrays["distance"], paths=arrays["paths"],
                             existing=arrays["existing"])
+
+
+def _stored_as_written(path: Path, systems: int) -> bool:
+    """The archive holds exactly the arrays ``write_cached`` writes, stored uncompressed, no larger than they can
+    be for ``systems``: checked before numpy reads a byte of them (a deflated member could expand without bound)."""
+    names = {f"{name}.npy" for name in (*_ARRAYS, "format_version", "digest", "systems")}
+    largest = sources_for(systems) * systems * 12 + systems * 8 + len(names) * 4096
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    return ({member.filename for member in members} == names and len(members) == len(names)
+            and all(member.compress_type == zipfile.ZIP_STORED for member in members)
+            and sum(member.file_size for member in members) <= largest)
 
 
 def _plausible(arrays: dict[str, Any], systems: int) -> bool:

@@ -253,6 +253,13 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(tmp_path: Path) -> None:
         with path.open("wb") as handle:
             np.savez(handle, **{**dict(stored, distance=written.betweenness.distance), name: value})
         assert compute_index(graph, tmp_path).source == "computed"
+    # the right arrays, deflated: refused before numpy expands them
+    with np.load(path) as stored_well:
+        arrays = dict(stored_well)
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    assert read_cached(tmp_path, graph.digest, 60) is None
+    assert compute_index(graph, tmp_path).source == "computed"
     assert compute_index(graph, tmp_path).source == "disk"
 
 
