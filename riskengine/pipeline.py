@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -33,8 +35,10 @@ from riskengine.facts import Fact, FactSet, Provenance
 from riskengine.importers.reading import read_questionnaire
 from riskengine.inventory.analysis import GRAPH_FACTS, GraphFindings, analyse, resolve_connections
 from riskengine.inventory.graph import SystemGraph
+from riskengine.inventory.index import graph_index
 from riskengine.inventory.loader import load_inventory
 from riskengine.inventory.matching import SystemMatcher
+from riskengine.inventory.model import Inventory
 from riskengine.inventory.vocabulary import ONE_OFF_FREQUENCY
 from riskengine.organisation import DEFAULT_ORG, OrgProfile, load_org_profile
 from riskengine.policy import Policy, read_policy
@@ -94,6 +98,7 @@ def assess(
     format: str | None = None,
     mapping: Path | None = None,
     identity: dict[str, str] | None = None,
+    graph_cache: Path | None = None,
 ) -> Assessment:
     """Assess one vendor from its questionnaire; ``now`` is the assessment's clock (fix it to replay).
 
@@ -102,6 +107,8 @@ def assess(
     the questions of ours it does not cover stay unanswered (listed in ``Assessment.coverage``). ``identity``
     gives the vendor's name, product or domain by role (``vendor.legal_name``, ``vendor.product``,
     ``vendor.domain``) where the questionnaire lacks them or has them wrong; a replaced answer is a warning.
+    The inventory's graph index (what the graph says whatever the vendor) is kept in the process and, when
+    ``graph_cache`` names a folder, on disk there (``riskengine.inventory.index``): the next vendor reuses it.
 
     Without an ``evidence_source`` no outside evidence is gathered and the evidence facts stay absent.
     The TCO is always priced (with the default organisation when no ``org_profile`` is given), with
@@ -123,12 +130,12 @@ def assess(
                                  assessment_date_fact(now.date()))
     graph: GraphFindings | None = None
     if inventory is not None:
-        systems = load_inventory(inventory, vocabularies=policy.vocabularies)
+        systems, system_graph = _inventory_graph(inventory, policy)
         # a row naming no system for sure is a warning and a finding for IT, not a stop (inventory.matching)
         connections, unidentified = resolve_connections(submission, bank, SystemMatcher(systems, policy.vocabularies))
-        graph, graph_facts = analyse(SystemGraph(systems), connections,
+        graph, graph_facts = analyse(system_graph, connections,
                                      _role_text(bank, submission, "vendor.capability"), policy.effort,
-                                     policy.vocabularies, unidentified)
+                                     policy.vocabularies, unidentified, index=graph_index(system_graph, graph_cache))
         facts = facts.with_facts(*graph_facts)
     else:
         facts = facts.with_facts(Fact(name="graph.connected", value=sum(
@@ -175,6 +182,31 @@ def assess(
         not_considered=not_considered(policy.wording, inventory=inventory is not None,
                                       org_profile=org_profile is not None),
     )
+
+
+_CACHE: OrderedDict[tuple[str, str, str], tuple[Inventory, SystemGraph]] = OrderedDict()
+"""The last inventories read, by file, content and policy (named ``_CACHE``: the benchmarks' cold passes empty it)."""
+_CACHE_SLOTS = 2
+_CACHE_LOCK = threading.Lock()
+
+
+def _inventory_graph(path: Path, policy: Policy) -> tuple[Inventory, SystemGraph]:
+    """The inventory at ``path`` and its graph: read again only when the file's bytes (or the policy, whose
+    vocabularies resolve its terms) changed since this process last read it, so a batch or a web server reads
+    and builds a large inventory once, not once per vendor. A folder (a Backstage catalog) is read every time."""
+    key = (str(path), file_sha256(path), policy.digest) if path.is_file() else None
+    with _CACHE_LOCK:
+        if key is not None and key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    systems = load_inventory(path, vocabularies=policy.vocabularies)
+    graph = SystemGraph(systems)
+    if key is not None and file_sha256(path) == key[1]:  # unchanged while it was read: safe to keep
+        with _CACHE_LOCK:
+            _CACHE[key] = (systems, graph)
+            while len(_CACHE) > _CACHE_SLOTS:
+                _CACHE.popitem(last=False)
+    return systems, graph
 
 
 def _price(submission: Submission, policy: Policy, risk: RiskResult, organisation: OrgProfile,

@@ -79,6 +79,7 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
     from riskengine.clock import run_clock
     from riskengine.enrich.store import EvidenceStore
     from riskengine.explain import outcome_line
+    from riskengine.inventory.index import cache_folder
     from riskengine.outputs import write_and_record
     from riskengine.pipeline import assess as run_assessment
     from riskengine.pipeline import evidence_source
@@ -101,7 +102,8 @@ def assess(file: Path, inventory: Path | None, org_profile: Path | None, policy:
                                                 ("vendor.domain", vendor_domain)) if value}
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile,
                                 policy=judged_by, evidence_source=source,
-                                format=format_name, mapping=mapping, identity=identity or None)
+                                format=format_name, mapping=mapping, identity=identity or None,
+                                graph_cache=cache_folder(store))
     with Register(store) as register, contextlib.ExitStack() as stack:
         evidence = stack.enter_context(EvidenceStore(store)) if assessment.evidence is not None else None
         write_and_record(assessment, pdf=pdf, json_path=json_out, register=register, evidence_store=evidence,
@@ -219,6 +221,7 @@ def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, or
     """
     from riskengine.atomic import write_bytes_atomically
     from riskengine.clock import run_clock
+    from riskengine.inventory.index import cache_folder
     from riskengine.pipeline import assess as run_assessment
     from riskengine.pipeline import evidence_source
     from riskengine.portfolio.offers import offers_table, quote_table
@@ -236,7 +239,7 @@ def tco_command(file: Path, offers_path: Path | None, inventory: Path | None, or
     judged_by = policy.load()
     now, source = evidence_source(store, network.settings(), run_clock(), policy=judged_by)
     assessment = run_assessment(file, now=now, inventory=inventory, org_profile=org_profile, policy=judged_by,
-                                evidence_source=source)
+                                evidence_source=source, graph_cache=cache_folder(store))
     for item in assessment.not_considered:
         warn(item.effect)
     if assessment.tco is None:

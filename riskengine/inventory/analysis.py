@@ -1,9 +1,11 @@
 """Place a proposed tool in the systems graph: what data reaches it, what depends on it, what it duplicates.
 
 ``analyse`` is pure: a SystemGraph, the tool's proposed connections and the effort model in, GraphFindings
-and ``graph.*`` facts out. Each measure is exact and walks only from the vendor outwards, except
-betweenness centrality, which is all-pairs and therefore computed only for inventories of up to
-``BETWEENNESS_LIMIT`` systems (above it the report compares degree alone, and says so).
+and ``graph.*`` facts out. What does not depend on the vendor (degrees, connected parts, department links, the
+betweenness index) is read from the inventory's ``GraphIndex`` (``riskengine.inventory.index``: computed once per
+inventory, kept in memory and on disk); the vendor's own measures walk only from it outwards, and its betweenness
+is the effect of adding it and its edges to that index (``riskengine.inventory.centrality``): exact up to 2,000
+systems, estimated from sampled sources with a stated error bound above (the report says which).
 
 Data measures (what reaches the tool, what it passes on) follow the direction of each connection. Dependency
 follows code as well as data: a system the tool sends data to depends on it, and so does a system that runs the
@@ -31,14 +33,14 @@ from pydantic import BaseModel, ConfigDict
 from riskengine.errors import Problem
 from riskengine.facts import Fact, FactValue, Provenance
 from riskengine.inventory.effort import Direction, EffortModel
-from riskengine.inventory.graph import VENDOR, SystemGraph, breadth_first, criticality_weight
+from riskengine.inventory.graph import SystemGraph, breadth_first, criticality_weight
+from riskengine.inventory.index import GraphIndex, graph_index
 from riskengine.inventory.matching import Candidate, Route, SystemMatcher
 from riskengine.inventory.model import CRITICALITY_RANK
 from riskengine.inventory.vocabulary import ONE_OFF_FREQUENCY, Vocabularies
 from riskengine.questionnaire.bank import QuestionBank
 from riskengine.questionnaire.submission import Submission, TableRow
 
-BETWEENNESS_LIMIT = 2_000
 MAX_PATHS_PER_CLASS = 12
 PATH_LIMIT = 12
 """Systems kept in a dependent's path (its ends, with ``…`` between): the result stays linear in the inventory."""
@@ -159,8 +161,9 @@ class Centrality(_Frozen):
     """Share of existing systems (0-100) with fewer connections than the tool would have."""
     betweenness: float | None
     betweenness_rank: int | None
-    """1 = the most central system; None when the inventory is above the exact-computation limit."""
+    """1 = the most central system: the tool's betweenness against the existing systems' without it."""
     method: str
+    """How the betweenness was computed: exact, or approximate with the number of sources and the error bound."""
 
 
 class EffortRange(_Frozen):
@@ -299,24 +302,27 @@ def _flow(row: TableRow) -> dict[str, Any]:
 
 def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
             effort_model: EffortModel, vocabularies: Vocabularies,
-            unidentified: Sequence[UnidentifiedSystem] = ()) -> tuple[GraphFindings, list[Fact]]:
+            unidentified: Sequence[UnidentifiedSystem] = (), *,
+            index: GraphIndex | None = None) -> tuple[GraphFindings, list[Fact]]:
     """Measure the proposed tool in ``graph``; return the findings and the ``graph.*`` facts.
 
     One-off ``connections`` (a migration) count in the data measures and the effort, not in what depends on the
     tool; ``unidentified`` rows (``resolve_connections``) count in the effort and in ``graph.unidentified`` only.
+    ``index`` is the inventory's ``GraphIndex`` (default: ``graph_index(graph)``, this process's copy).
 
     The walks make many short-lived paths and sets; those alive at one of the collector's passes are promoted
     and soon set off a full pass over the whole inventory (0.2 s at 10,000 systems): a process of riskengine's
     own (the CLI, a batch worker) pauses the collector around it (``riskengine.collector``)."""
     systems = graph.systems
+    index = index if index is not None else graph_index(graph)
     lasting = [connection for connection in connections if connection.lasting]
     into_vendor = _classes_by_system(c for c in connections if c.direction in ("inbound", "bidirectional"))
     from_vendor = _classes_by_system(c for c in connections if c.direction in ("outbound", "bidirectional"))
     data_in = _data_in(graph, into_vendor)
     data_through = _data_through(graph, from_vendor)
-    dependents = _dependents(graph, _depending_directly(lasting, frozenset(vocabularies.code_in_host_methods)))
+    dependents = _dependents(graph, index, _depending_directly(lasting, frozenset(vocabularies.code_in_host_methods)))
     neighbours = sorted({connection.system_id for connection in lasting})
-    groups = _separated_groups(graph, neighbours)
+    groups = _separated_groups(index, neighbours)
     capability_term = vocabularies.capability.resolve(capability) if capability else None
     same_space = [s for s in graph.inventory.systems if capability_term and capability_term in s.capabilities]
     duplicates = tuple(sorted(s.name for s in same_space if s.sanctioned))
@@ -341,11 +347,11 @@ def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
         capability=capability_term or capability, connections=tuple(connections),
         data_in=data_in, data_through=data_through, dependents=dependents,
         blast_score=round(sum(dependent.adds for dependent in dependents), 2),
-        blast_score_max=float(sum(criticality_weight(system) for system in systems.values())),
+        blast_score_max=index.blast_score_max,
         critical_dependents=critical, customer_facing_dependents=facing,
         cut_vertex=len(groups) > 1, separated_groups=groups if len(groups) > 1 else (),
-        new_department_links=_new_department_links(graph, neighbours),
-        centrality=_centrality(graph, lasting), duplicates=duplicates, shadow_it=shadow_it,
+        new_department_links=_new_department_links(graph, index, neighbours),
+        centrality=_centrality(index, lasting), duplicates=duplicates, shadow_it=shadow_it,
         effort=effort, effort_total=total, provenance=(computation, *rows),
         names=_names(graph, data_in, data_through, dependents, groups, connections, unidentified),
         unidentified=tuple(unidentified))
@@ -406,73 +412,52 @@ def _depending_directly(connections: list[Connection], code_in_host_methods: fro
                    if c.direction in ("outbound", "bidirectional") or c.method in code_in_host_methods})
 
 
-def _dependents(graph: SystemGraph, depending_directly: list[str]) -> tuple[Dependent, ...]:
+def _dependents(graph: SystemGraph, index: GraphIndex, depending_directly: list[str]) -> tuple[Dependent, ...]:
     """The blast radius: from the systems depending directly on the tool, along the inventory's flows (whatever
     a system sends data to depends on it), shortest path first; entries are sorted so rows' order is irrelevant."""
-    adjacency = graph.graph.succ  # the targets alone: walking ten thousand systems, the edge data is not needed
-    reached = breadth_first(sorted(depending_directly), lambda node: adjacency[node])
+    reached = breadth_first(sorted(depending_directly), index.successors.__getitem__, presorted=True)
+    paths = reached.paths(PATH_LIMIT)
+    systems = graph.systems
     dependents = [
-        Dependent(system_id=node, name=graph.systems[node].name, criticality=graph.systems[node].criticality,
-                  customer_facing=graph.systems[node].customer_facing, depth=depth,
-                  path=reached.path(node, PATH_LIMIT), adds=criticality_weight(graph.systems[node]) / depth)
-        for node, depth in reached.depth.items()
+        Dependent(system_id=node, name=system.name, criticality=system.criticality,
+                  customer_facing=system.customer_facing, depth=depth, path=paths[node],
+                  adds=criticality_weight(system) / depth)
+        for node, depth in reached.depth.items() for system in (systems[node],)
     ]
     dependents.sort(key=lambda d: (d.depth, -CRITICALITY_RANK[d.criticality], d.system_id))
     return tuple(dependents)
 
 
-def _separated_groups(graph: SystemGraph, neighbours: list[str]) -> tuple[tuple[str, ...], ...]:
-    """Group the tool's neighbours by whether they stay connected without it (undirected, early exit)."""
-    remaining = set(neighbours)
-    groups: list[tuple[str, ...]] = []
-    while remaining:
-        start = min(remaining)
-        seen = {start}
-        frontier = [start]
-        found = {start}
-        while frontier and not remaining <= found:
-            node = frontier.pop()
-            for following in graph.neighbours(node):
-                if following not in seen:
-                    seen.add(following)
-                    frontier.append(following)
-                    if following in remaining:
-                        found.add(following)
-        groups.append(tuple(sorted(found & remaining)))
-        remaining -= found
-    return tuple(groups)
+def _separated_groups(index: GraphIndex, neighbours: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Group the tool's neighbours by the connected part of the graph each is in (the parts are the index's):
+    neighbours in different parts stay connected only through the tool. Groups in the order of their first id."""
+    groups: dict[int, list[str]] = {}
+    for neighbour in sorted(neighbours):
+        groups.setdefault(index.component[neighbour], []).append(neighbour)
+    return tuple(sorted(tuple(group) for group in groups.values()))
 
 
-def _new_department_links(graph: SystemGraph, neighbours: list[str]) -> tuple[tuple[str, str], ...]:
+def _new_department_links(graph: SystemGraph, index: GraphIndex,
+                          neighbours: list[str]) -> tuple[tuple[str, str], ...]:
     departments = sorted({graph.systems[n].department for n in neighbours if graph.systems[n].department})
-    if len(departments) < 2:
-        return ()
-    wanted = set(departments)
-    department = {system_id: system.department for system_id, system in graph.systems.items()
-                  if system.department in wanted}
-    linked = {(min(a, b), max(a, b)) for a, b in (
-        (department.get(source), department.get(target)) for source, target in graph.graph.edges)
-        if a is not None and b is not None and a != b}
-    return tuple((a, b) for i, a in enumerate(departments) for b in departments[i + 1:] if (a, b) not in linked)
+    return tuple((a, b) for i, a in enumerate(departments) for b in departments[i + 1:]
+                 if (a, b) not in index.linked_departments)
 
 
-def _centrality(graph: SystemGraph, connections: list[Connection]) -> Centrality:
+def _centrality(index: GraphIndex, connections: list[Connection]) -> Centrality:
+    """Degree against the systems' degrees, and betweenness from the index (``riskengine.inventory.centrality``)."""
+    import numpy as np
+
+    from riskengine.inventory.centrality import vendor_betweenness
+
     degree = len({c.system_id for c in connections})
-    degrees = [len(graph.graph.succ[s]) + len(graph.graph.pred[s]) for s in graph.systems]
-    percentile = 100 * sum(1 for d in degrees if d < degree) / len(degrees) if degrees else 0.0
-    if len(graph.systems) > BETWEENNESS_LIMIT:
-        return Centrality(degree=degree, degree_percentile=round(percentile, 1), betweenness=None,
-                          betweenness_rank=None, method=f"degree only: betweenness is all-pairs and the inventory "
-                                                        f"has more than {BETWEENNESS_LIMIT:,} systems")
-    import networkx as nx
-
-    with_vendor = graph.graph.to_undirected()
-    with_vendor.add_edges_from((VENDOR, c.system_id) for c in connections)
-    scores = nx.betweenness_centrality(with_vendor, normalized=True)
-    own = scores.get(VENDOR, 0.0)
-    rank = 1 + sum(1 for node, score in scores.items() if node != VENDOR and score > own)
-    return Centrality(degree=degree, degree_percentile=round(percentile, 1), betweenness=round(own, 4),
-                      betweenness_rank=rank, method="exact (Brandes) on the undirected graph with the tool added")
+    systems = len(index.degrees)
+    fewer = int(np.searchsorted(index.degrees, degree, side="left"))
+    percentile = 100 * fewer / systems if systems else 0.0
+    neighbours = np.array(sorted({index.position[c.system_id] for c in connections}), dtype=np.int64)
+    betweenness, rank = vendor_betweenness(index.betweenness, index.adjacency, neighbours)
+    return Centrality(degree=degree, degree_percentile=round(percentile, 1), betweenness=round(betweenness, 4),
+                      betweenness_rank=rank, method=index.betweenness.method)
 
 
 def _effort(flow: Connection | UnidentifiedSystem, model: EffortModel, criticality: str | None) -> IntegrationEffort:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from riskengine.inventory.model import CRITICALITY_RANK, Inventory, System
@@ -44,6 +45,11 @@ class SystemGraph:
             (source, target, {"edge": Edge(frozenset(classes), frozenset(methods))})
             for (source, target), (classes, methods) in merged.items())
 
+    @cached_property
+    def digest(self) -> str:
+        """The inventory's content hash (``inventory_digest``), worked out once."""
+        return inventory_digest(self.inventory)
+
     def successors(self, node: str) -> Iterator[tuple[str, Edge]]:
         for target, attributes in self.graph.succ[node].items():
             yield target, attributes["edge"]
@@ -68,6 +74,13 @@ class SystemGraph:
         import networkx as nx
 
         return int(nx.number_weakly_connected_components(self.graph)) if self.systems else 0
+
+
+def inventory_digest(inventory: Inventory) -> str:
+    """The sha256 of the inventory's content: its systems and integrations (not where it was read from)."""
+    import hashlib
+
+    return hashlib.sha256(inventory.__pydantic_serializer__.to_json(inventory, exclude={"source"})).hexdigest()
 
 
 def criticality_weight(system: System) -> int:
@@ -104,6 +117,29 @@ class PathTree:
         return (*self._walk(self._ancestor(node, head), head + 1), ELLIPSIS,
                 *self._walk(node, limit - limit // 2 - 1))
 
+    def paths(self, limit: int) -> dict[str, tuple[str, ...]]:
+        """``path(node, limit)`` of every system reached, built level by level from its parent's (each in constant
+        time, where ``path`` walks up the tree for each)."""
+        head_length, tail_length = limit // 2, limit - limit // 2 - 1
+        whole: dict[str, tuple[str, ...]] = {}
+        heads: dict[str, tuple[str, ...]] = {}
+        tails: dict[str, tuple[str, ...]] = {}
+        paths: dict[str, tuple[str, ...]] = {}
+        parent = self.parent
+        for depth, level in enumerate(self.levels, start=1):
+            for node in level:
+                above = parent[node]
+                if depth + 1 <= limit:
+                    path = whole[node] = (*whole[above], node) if above != VENDOR else (VENDOR, node)
+                    heads[node] = path[:head_length]
+                    tails[node] = path[-tail_length:] if tail_length else ()
+                else:
+                    heads[node] = heads[above]
+                    tails[node] = (*tails[above][1:], node) if tail_length else ()
+                    path = (*heads[node], ELLIPSIS, *tails[node])
+                paths[node] = path
+        return paths
+
     def _ancestor(self, node: str, depth: int) -> str:
         if depth not in self.ancestors:  # one pass down the levels, not one walk up per system
             ancestors = self.ancestors.setdefault(depth, {})
@@ -130,11 +166,12 @@ ELLIPSIS = "…"
 """Stands for the systems left out of a long path (see ``PathTree.path``)."""
 
 
-def breadth_first(start: Iterable[str], step: Any) -> PathTree:
+def breadth_first(start: Iterable[str], step: Any, *, presorted: bool = False) -> PathTree:
     """Shortest paths from the tool through the ``start`` systems, following ``step(node) -> next nodes``.
 
     Starts are taken in the order given, then systems in the order reached, each one's next systems sorted: the
-    path each system gets is the one a breadth-first walk of whole paths would give."""
+    path each system gets is the one a breadth-first walk of whole paths would give. ``presorted``: ``step`` gives
+    them sorted already (``GraphIndex.successors``)."""
     parent: dict[str, str] = {}
     depth: dict[str, int] = {}
     levels: list[list[str]] = [[]]
@@ -146,7 +183,7 @@ def breadth_first(start: Iterable[str], step: Any) -> PathTree:
             queue.append(node)
     while queue:
         node = queue.popleft()
-        for following in sorted(step(node)):
+        for following in step(node) if presorted else sorted(step(node)):
             if following not in depth:
                 parent[following], depth[following] = node, depth[node] + 1
                 if len(levels) < depth[following]:

@@ -233,13 +233,14 @@ def _assess(settings: WebSettings, policy: Policy, questionnaire: Path, inventor
     (in a worker thread: its own connections)."""
     from riskengine.clock import run_clock
     from riskengine.enrich.store import EvidenceStore
+    from riskengine.inventory.index import cache_folder
     from riskengine.outputs import write_and_record
     from riskengine.pipeline import assess, evidence_source
     from riskengine.register.store import Register
 
     now, source = evidence_source(settings.database, settings.network, run_clock(), policy=policy)
     assessment = assess(questionnaire, now=now, inventory=inventory, org_profile=organisation, policy=policy,
-                        evidence_source=source, identity=identity)
+                        evidence_source=source, identity=identity, graph_cache=cache_folder(settings.database))
     reports = settings.reports
     reports.mkdir(parents=True, exist_ok=True, mode=0o700)
     with Register(settings.database) as register, EvidenceStore(settings.database) as evidence:
