@@ -54,6 +54,13 @@ def parse_scheduler(text: str) -> tuple[str, int]:
     return text, 0
 
 
+def check_scheduler(text: str) -> None:
+    """Before anything is read or written: ``UsageError`` for an address that is neither form, ``ClusterError``
+    when Dask is not installed."""
+    parse_scheduler(text)
+    _distributed()
+
+
 def _distributed() -> Any:
     """``dask.distributed``, or ``ClusterError`` naming the extra that installs it."""
     try:

@@ -107,6 +107,10 @@ def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, sch
     within ``connect_timeout`` seconds (default ``cluster.CONNECT_TIMEOUT``), or is lost during the run (what was
     recorded by then stays: run again to resume).
     """
+    if scheduler is not None:
+        from riskengine.batch.cluster import check_scheduler
+
+        check_scheduler(scheduler)
     questionnaires = find_questionnaires(directory)
     outdir = settings.outdir
     jobs = [Job(questionnaire=path, pdf=outdir / f"{path.stem}.pdf", json=outdir / f"{path.stem}.json")

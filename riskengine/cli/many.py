@@ -95,9 +95,9 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
         if click.get_current_context().get_parameter_source("workers") is ParameterSource.COMMANDLINE:
             raise click.UsageError("--workers and --scheduler cannot be used together (local:N starts N Dask "
                                    "workers)")
-        from riskengine.batch.cluster import parse_scheduler
+        from riskengine.batch.cluster import check_scheduler
 
-        parse_scheduler(scheduler)  # a mistyped address stops the command before anything is loaded
+        check_scheduler(scheduler)  # a mistyped address or a missing extra: before anything is loaded
     settings = BatchSettings(outdir=outdir, store_path=database(db_path), now=run_clock(),
                              network=network.settings(), inventory=inventory, org_profile=org_profile,
                              policy=policy.load(), audience=audience,
