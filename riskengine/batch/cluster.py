@@ -34,6 +34,9 @@ CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler to answer before giving up: a scheduler on the network answers in well under
 one; Dask's own default (30 s) is long to wait for a mistyped address."""
 INSTALL = "pip install 'riskengine[dask]'"
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask settings of the workers a ``local:N`` batch starts; docs/dask.md gives the same to ``dask worker``
+(``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``)."""
 _ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-]+):(\d{1,5})$")
 _LOCAL = re.compile(r"^local:(\d{1,3})$")
 
@@ -81,12 +84,17 @@ def cluster_client(scheduler: str, *, timeout: float = CONNECT_TIMEOUT) -> Itera
     distributed = _distributed()
     with contextlib.ExitStack() as stack:
         if address == "local":
+            import dask
+
             # One thread per worker: a vendor is CPU-bound Python, so threads in one process would share its GIL.
-            # No dashboard (no port to take). Dask's log stays quiet: a vendor's problems come back as outcomes,
-            # and a cluster being stopped logs its workers' lost heartbeats as errors, with tracebacks.
-            cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-                silence_logs=logging.CRITICAL))
+            # No dashboard (no port to take), and no statistical profiler: its thread walks the task's stack every
+            # 10 ms, a tenth of a vendor's CPU time (benchmarks/batch.py). Dask's log stays quiet: a vendor's
+            # problems come back as outcomes, and a cluster being stopped logs its workers' lost heartbeats as
+            # errors, with tracebacks.
+            with dask.config.set(WORKER_CONFIG):
+                cluster = stack.enter_context(distributed.LocalCluster(
+                    n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+                    silence_logs=logging.CRITICAL))
             address = cluster.scheduler_address
         try:
             client = distributed.Client(address, timeout=timeout, set_as_default=False)

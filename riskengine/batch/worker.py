@@ -219,8 +219,12 @@ def assess_in_cluster(batch: str, engine: str, settings: BatchSettings, job: Job
 
     The first task of a batch on a thread opens the evidence store and registers the fonts; the rest reuse them.
     ``engine`` is the version of riskengine the batch's process runs: a worker with another one would write
-    reports that the run key does not describe, so it refuses. The worker's garbage collector is left as it is:
-    the process is Dask's, not the batch's.
+    reports that the run key does not describe, so it refuses.
+
+    The process is Dask's, not the batch's: the collector is held off only while the vendor is assessed (as in a
+    pool worker, ``start``: collecting mid-vendor walked its live objects again and again), then the vendor's
+    objects are collected once (the young generations only: what lived before is not walked) and the collector
+    is given back as it was.
     """
     import os
     import socket
@@ -245,7 +249,14 @@ def assess_in_cluster(batch: str, engine: str, settings: BatchSettings, job: Job
         except Exception as exc:
             return _with(_failed(job, exc), worker=os.getpid())
         _threads.worker, _threads.batch = worker, batch
-    return _assess(worker, job)
+    import gc
+
+    from riskengine.collector import collector_paused
+
+    with collector_paused():
+        outcome = _assess(worker, job)
+    gc.collect(1)
+    return outcome
 
 
 def _settle() -> None:
