@@ -34,7 +34,8 @@ CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler to answer before giving up: a scheduler on the network answers in well under
 one; Dask's own default (30 s) is long to wait for a mistyped address."""
 INSTALL = "pip install 'riskengine[dask]'"
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False,
+                 "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 """Dask settings of the workers a ``local:N`` batch starts; docs/dask.md gives the same to ``dask worker``
 (``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False``)."""
 _ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-]+):(\d{1,5})$")
