@@ -9,6 +9,14 @@
    against the end; the end may not exceed the start by more than 20 %.
 3. Where a vendor's time goes inside a worker: cProfile over 12 vendors, after the per-process warm-up,
    summed by stage (printed; no target).
+4. The same batch on a Dask LocalCluster of 2 worker processes (``--scheduler local:2``, cluster start-up
+   included) beside the local pool's run of 1.: at least 80 % of the pool's rate (what the engine costs: a task
+   per vendor through the scheduler, the settings sent once, the one writer). Wall and CPU of each side by side;
+   CPU is the command's and all its children's (the nannies and workers of the cluster). Needs the dask extra.
+5. The batch against a generated inventory of 2,000 systems and 10,000 integrations (``inventory_scale.generate``)
+   on 2 workers: within 20 % of the rate against the sample inventory. BENCH_BATCH_BIG_VENDORS sets how many of
+   the vendors it takes (default: all of them); 0 skips it. Until the inventory's graph work is done once per
+   inventory (#24), a vendor's analysis at 2,000 systems takes tens of seconds: set a few vendors to measure it.
 
 The vendors differ as a real portfolio's do (``vendors.py``): names, domains, costs, integrations, data classes,
 regions, sub-processors and free text, as well as their Yes/No answers, so what a worker keeps between vendors
@@ -34,7 +42,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from measure import Figure, python_anchor, report, run_child
+from inventory_scale import generate as generate_inventory
+from measure import ChildTiming, Figure, python_anchor, report, run_child
 from vendors import write_vendor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +58,12 @@ MEMORY_GROWTH_LIMIT = 1.20
 EPOCH = "1795510800"  # 2026-11-24T09:00Z: the samples' answers are valid on that day
 NOW = dt.datetime.fromtimestamp(int(EPOCH), tz=dt.UTC)
 PROFILED = 6
+DASK_SHARE_TARGET = 0.80
+"""The Dask LocalCluster's rate over the local pool's, on the same vendors and workers."""
+BIG_SYSTEMS, BIG_INTEGRATIONS = 2_000, 10_000
+BIG_SHARE_TARGET = 0.80
+"""The rate against the 2,000-system inventory over the rate against the sample inventory."""
+BIG_VENDORS = int(os.environ.get("BENCH_BATCH_BIG_VENDORS", str(VENDORS)))
 
 
 def questionnaires(count: int) -> Path:
@@ -132,32 +147,45 @@ STAGES = (
     ("render the PDF (reportlab)", "document.py", "render_pdf"),
     ("JSON result", "pipeline.py", "assessment_json"),
     ("write files (atomic)", "atomic.py", "write_bytes_atomically"),
-    ("record evidence and register row", "store.py", "record"),
+    ("record evidence and register row (the one writer)", "outputs.py", "record_written"),
 )
 
 
 def profile(folder: Path, workdir: Path) -> None:
     from riskengine.batch.worker import BatchSettings, Job, assess_one, start, stop
     from riskengine.enrich.settings import NetworkSettings
+    from riskengine.enrich.store import EvidenceStore
+    from riskengine.outputs import record_written
     from riskengine.pipeline import load_policy
+    from riskengine.register.store import Register
 
     settings = BatchSettings(outdir=workdir, store_path=workdir / "profile.db", now=NOW,
                              network=NetworkSettings(offline=True), inventory=SAMPLES / "inventory.yaml",
                              org_profile=SAMPLES / "org-profile.yaml", policy=load_policy())
     jobs = [Job(path, workdir / f"{path.stem}.pdf", workdir / f"{path.stem}.json")
             for path in sorted(folder.glob("*.xlsx"))[:PROFILED * 2 + 1]]
+    # What a worker does, then what the one writer does with it (in the batch, in another process).
+    register, evidence = Register(settings.store_path), EvidenceStore(settings.store_path)
+
+    def one(job: Job) -> None:
+        written = assess_one(job).written
+        if written is not None:
+            record_written(written, register=register, evidence_store=evidence, now=NOW)
+
     start(settings)
-    assess_one(jobs[0])  # the first vendor of a process also pays for lazy imports
+    one(jobs[0])  # the first vendor of a process also pays for lazy imports
     started = time.perf_counter()
     for job in jobs[1:PROFILED + 1]:
-        assess_one(job)
+        one(job)
     wall = (time.perf_counter() - started) / PROFILED
     profiler = cProfile.Profile()
     profiler.enable()
     for job in jobs[PROFILED + 1:]:
-        assess_one(job)
+        one(job)
     profiler.disable()
     stop()
+    register.close()
+    evidence.close()
     stats = pstats.Stats(profiler, stream=io.StringIO())
     entries = stats.stats  # type: ignore[attr-defined]
     total = sum(value[2] for value in entries.values())
@@ -228,7 +256,88 @@ def main() -> int:
             Figure("batch: worker resident memory, last 10 % / around 10 %", late / early if early else float("inf"),
                    "x", MEMORY_GROWTH_LIMIT),
         ])
+        compared = compare_dask(folder, work, env, done, pdfs)
+        against = big_inventory(folder, work, env, pdfs / done.wall)
+        code = code or compared or against
         profile(folder, work)
+    return 1 if code or done.returncode != 0 else 0
+
+
+def _batch_command(folder: Path, outdir: Path, *extra: str, inventory: Path = SAMPLES / "inventory.yaml") -> list[str]:
+    return [sys.executable, "-m", "riskengine", "batch", str(folder), "--inventory", str(inventory), "--org",
+            str(SAMPLES / "org-profile.yaml"), "--offline", "-o", str(outdir), *extra]
+
+
+def _timed(command: list[str], env: dict[str, str]) -> tuple[ChildTiming, float, float]:
+    """The command run to its end, the anchor's mean around it, and the load average before it."""
+    load = os.getloadavg()[0]
+    before = _anchor_seconds()
+    done = run_child(command, env)
+    return done, (before + _anchor_seconds()) / 2, load
+
+
+def compare_dask(folder: Path, work: Path, env: dict[str, str], pool: ChildTiming, pool_pdfs: int) -> int:
+    """The same vendors on a Dask LocalCluster of 2 workers, beside the local pool's run; the exit code."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        print("\nDask vs the local pool: skipped, Dask is not installed (pip install 'riskengine[dask]')")
+        return 1
+    outdir = work / "out-dask"
+    dask_env = {**env, "RISKENGINE_DB": str(work / "register-dask.db")}
+    done, anchor, load = _timed(_batch_command(folder, outdir, "--scheduler", f"local:{WORKERS}"), dask_env)
+    pdfs = sum(1 for _ in outdir.glob("vendor-*.pdf"))
+    if done.returncode != 0:
+        print(f"the Dask batch exited {done.returncode}; its last problems:")
+        print("\n".join(done.stderr.strip().splitlines()[-5:]))
+    pool_rate, dask_rate = pool_pdfs / pool.wall, pdfs / done.wall
+    same = all((outdir / path.name).read_bytes() == path.read_bytes()
+               for path in sorted((work / "out").glob("vendor-*"))[:20])
+    print(f"\n{VENDORS} vendors, {WORKERS} workers (load before the Dask run: {load:.1f}):")
+    print(f"  {'':<26}{'vendors/s':>10}{'wall s':>9}{'CPU s':>9}{'CPU s/vendor':>14}")
+    for name, count, timing in (("local pool (--workers 2)", pool_pdfs, pool),
+                                ("Dask LocalCluster (local:2)", pdfs, done)):
+        print(f"  {name:<26}{count / timing.wall:>10.2f}{timing.wall:>9.1f}{timing.cpu:>9.1f}"
+              f"{timing.cpu / max(count, 1):>14.3f}")
+    print(f"  Dask / pool: {dask_rate / pool_rate:.0%} of the rate, {done.cpu / max(pool.cpu, 1e-9):.2f}x the CPU; "
+          f"first 20 vendors' files {'byte-identical' if same else 'DIFFERENT'} to the pool's")
+    code = report([
+        Figure(f"batch: Dask LocalCluster rate / local pool rate ({VENDORS} vendors, {WORKERS} workers)",
+               dask_rate / pool_rate, "x", DASK_SHARE_TARGET, higher_is_better=True, wall=done.wall, cpu=done.cpu,
+               anchor=anchor),
+    ])
+    return 1 if code or done.returncode != 0 or not same else 0
+
+
+def big_inventory(folder: Path, work: Path, env: dict[str, str], sample_rate: float) -> int:
+    """The first BENCH_BATCH_BIG_VENDORS vendors against a 2,000-system inventory on the local pool; the exit
+    code."""
+    if BIG_VENDORS <= 0:
+        return 0
+    inventory = Path(tempfile.gettempdir()) / f"riskengine-bench-inventory-{BIG_SYSTEMS}.yaml"
+    if not inventory.exists():
+        generate_inventory(inventory, BIG_SYSTEMS, BIG_INTEGRATIONS)
+    subset = work / "big-inbox"
+    subset.mkdir()
+    for path in sorted(folder.glob("*.xlsx"))[:BIG_VENDORS]:
+        os.link(path, subset / path.name)
+    outdir = work / "out-big"
+    big_env = {**env, "RISKENGINE_DB": str(work / "register-big.db")}
+    done, anchor, load = _timed(_batch_command(subset, outdir, "--workers", str(WORKERS), inventory=inventory),
+                                big_env)
+    pdfs = sum(1 for _ in outdir.glob("vendor-*.pdf"))
+    if done.returncode != 0:
+        print(f"the batch against {BIG_SYSTEMS:,} systems exited {done.returncode}; its last problems:")
+        print("\n".join(done.stderr.strip().splitlines()[-5:]))
+    rate = pdfs / done.wall
+    print(f"\n{pdfs} vendors against {BIG_SYSTEMS:,} systems / {BIG_INTEGRATIONS:,} integrations, {WORKERS} "
+          f"workers (load before: {load:.1f}): {rate:.2f} vendors/s, {done.wall:.1f} s wall, {done.cpu:.1f} s CPU "
+          f"({done.cpu / max(pdfs, 1):.2f} s CPU per vendor); against the sample inventory {sample_rate:.2f}/s")
+    code = report([
+        Figure(f"batch: rate against {BIG_SYSTEMS:,} systems / against the sample inventory ({pdfs} vendors)",
+               rate / sample_rate, "x", BIG_SHARE_TARGET, higher_is_better=True, wall=done.wall, cpu=done.cpu,
+               anchor=anchor),
+    ])
     return 1 if code or done.returncode != 0 else 0
 
 

@@ -2,8 +2,8 @@
 
 A batch worker pays its imports, the policy, the fonts and the first vendor once; what it pays for every further
 vendor decides a batch's rate. This times that: for each of the three samples, a worker that has already assessed
-other vendors assesses the sample (read, score, price, render PDF + JSON, write, record), as ``riskengine batch``
-does it (``batch.worker.assess_one``).
+other vendors assesses the sample (read, score, price, render PDF + JSON, write), as ``riskengine batch`` does it
+(``batch.worker.assess_one``), and records it as the batch's one writer does (``outputs.record_written``).
 
 - **Warm, never cached.** The worker is started (``batch.worker.start``) and assesses WARM_UP vendors of the batch
   benchmark's portfolio (``vendors.py``: other names, answers and text than the samples'), so its imports, policy,
@@ -53,17 +53,23 @@ def _cpu() -> float:
 def _in_copy(settings: Any, job: Any, profile: bool) -> dict[str, Any]:
     """Assess ``job`` in a forked copy of this warm worker; its wall and CPU seconds (and stages when profiled)."""
     from riskengine.batch import worker
+    from riskengine.enrich.store import EvidenceStore
+    from riskengine.outputs import record_written
+    from riskengine.register.store import Register
 
     reading, writing = os.pipe()
     pid = os.fork()
     if pid == 0:  # the copy: its own register, then the vendor
         os.close(reading)
+        register, evidence = Register(settings.store_path), EvidenceStore(settings.store_path)
         worker.start(settings, own_process=True)
         profiler = cProfile.Profile() if profile else None
         started, cpu = time.perf_counter(), _cpu()
         if profiler:
             profiler.enable()
         outcome = worker.assess_one(job)
+        if outcome.written is not None:  # what the batch's one writer then does with it
+            record_written(outcome.written, register=register, evidence_store=evidence, now=NOW)
         if profiler:
             profiler.disable()
         result: dict[str, Any] = {"wall": time.perf_counter() - started, "cpu": _cpu() - cpu,
@@ -96,6 +102,7 @@ def main() -> int:
     from riskengine.batch.worker import BatchSettings, Job
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.pipeline import load_policy
+    from riskengine.register.store import Register
 
     portfolio = questionnaires(WARM_UP)
     with tempfile.TemporaryDirectory(prefix="riskengine-bench-vendor-") as scratch:
@@ -103,6 +110,7 @@ def main() -> int:
         settings = BatchSettings(outdir=work, store_path=work / "warm-up.db", now=NOW,
                                  network=NetworkSettings(offline=True), inventory=SAMPLES / "inventory.yaml",
                                  org_profile=SAMPLES / "org-profile.yaml", policy=load_policy())
+        Register(settings.store_path).close()  # the database the worker reads evidence from
         worker.start(settings, own_process=True)
         for path in sorted(portfolio.glob("*.xlsx")):
             outcome = worker.assess_one(Job(path, work / f"{path.stem}.pdf", work / f"{path.stem}.json"))

@@ -16,6 +16,7 @@ from riskengine.exports import lazy_exports
 if TYPE_CHECKING:  # what the lazy exports below give, for type checkers and readers
     from riskengine.assessment import Assessment
     from riskengine.errors import (
+        ClusterError,
         ConfigurationError,
         InputError,
         NotRecordedError,
@@ -61,6 +62,7 @@ _EXPORTS = {
     "OutputError": "riskengine.errors",
     "PathConflictError": "riskengine.errors",
     "NotRecordedError": "riskengine.errors",
+    "ClusterError": "riskengine.errors",
     "Problem": "riskengine.errors",
     "RunFiles": "riskengine.runfiles",
     "check_run_files": "riskengine.runfiles",
@@ -69,6 +71,7 @@ _EXPORTS = {
 }
 __all__ = [
     "Assessment",
+    "ClusterError",
     "ConfigurationError",
     "EffectiveSettings",
     "Finding",

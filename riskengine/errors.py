@@ -79,6 +79,11 @@ class NotRecordedError(OutputError):
     """The outputs were written whole, but recording them in the register failed: the register does not know them."""
 
 
+class ClusterError(RiskEngineError):
+    """A batch cannot run on the Dask cluster it names: Dask is not installed (the ``dask`` extra), the scheduler
+    does not answer, or it was lost during the run (what was recorded by then stays)."""
+
+
 class UsageError(RiskEngineError):
     """The command was called with options that cannot work together."""
 

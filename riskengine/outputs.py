@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from riskengine.assessment import Assessment, assessment_json
 from riskengine.atomic import write_bytes_atomically
 from riskengine.digest import file_sha256
+from riskengine.enrich.evidence import Evidence
 from riskengine.enrich.store import EvidenceStore
 from riskengine.errors import NotRecordedError
 from riskengine.pipeline import Audience
 from riskengine.policy import Policy
 from riskengine.register.approvals import SignOff
 from riskengine.register.errors import DatabaseError, RegisterError
-from riskengine.register.store import Output, Register, run_key, run_settings
+from riskengine.register.store import Entry, Output, Register, entry_of, run_key, run_settings
 
 
 def render(assessment: Assessment, *, audience: Audience = "full", policy: Policy | None = None,
@@ -64,24 +66,72 @@ def write_and_record(assessment: Assessment, *, pdf: Path, json_path: Path, regi
     database that cannot be written after the files are is a ``NotRecordedError`` (exit 2), never the database
     driver's own exception. An assessment recorded before (the same inputs and clock) gets its sign-offs on the report.
     """
-    pdf_bytes = render_report(assessment, register, audience=audience, policy=policy)
+    written = write_files(assessment, pdf=pdf, json_path=json_path,
+                          signoffs=register.signoffs(assessment.assessment_id), audience=audience, offline=offline,
+                          policy=policy)
+    record_written(written, register=register, evidence_store=evidence_store, now=now)
+    return written.outputs
+
+
+@dataclass(frozen=True)
+class Written:
+    """An assessment's two files, written whole, and all the register needs to record them: what ``write_files``
+    returns and ``record_written`` records.
+
+    It holds no ``Assessment`` (the entry carries the JSON result), so a batch worker, on another machine perhaps,
+    sends it to the one process that records (``riskengine.batch``) cheaply.
+    """
+
+    entry: Entry
+    outputs: tuple[Output, Output]
+    """The PDF's, then the JSON's."""
+    evidence_domain: str | None
+    evidence: tuple[Evidence, ...]
+    """The evidence records the assessment used (``evidence_domain`` None: it used none)."""
+    created: dt.datetime
+
+    def at(self, pdf: Path, json_path: Path) -> Written:
+        """The same files as this process names them (the paths are resolved again here)."""
+        first, second = self.outputs
+        return replace(self, outputs=(replace(first, path=str(Path(pdf).resolve())),
+                                      replace(second, path=str(Path(json_path).resolve()))))
+
+
+def write_files(assessment: Assessment, *, pdf: Path, json_path: Path, signoffs: Sequence[SignOff] = (),
+                audience: Audience = "full", offline: bool = False, policy: Policy | None = None) -> Written:
+    """Render the report (with ``signoffs`` on its sign-off page) and the JSON result, write each whole, and return
+    what ``record_written`` needs; nothing is recorded yet. ``offline`` goes into the run key, as for ``batch``."""
+    from riskengine.report.document import render_pdf
+
+    pdf_bytes = render_pdf(assessment, audience=audience, policy=policy, signoffs=signoffs)
     json_bytes = assessment_json(assessment)
     write_bytes_atomically(pdf, pdf_bytes)
     write_bytes_atomically(json_path, json_bytes)
     outputs = (Output.of("pdf", pdf, pdf_bytes, audience), Output.of("json", json_path, json_bytes, audience))
     key = run_key(((item.role, item.sha256) for item in assessment.inputs),
                   run_settings(offline=offline, audience=audience))
+    evidence = assessment.evidence
+    return Written(entry=entry_of(assessment, run_key=key, result=json_bytes), outputs=outputs,
+                   evidence_domain=evidence.domain if evidence is not None else None,
+                   evidence=evidence.records if evidence is not None else (), created=assessment.created)
+
+
+def record_written(written: Written, *, register: Register, evidence_store: EvidenceStore | None,
+                   now: dt.datetime) -> None:
+    """Record files ``write_files`` wrote: the evidence used (for ``--replay``), then the assessment with its outputs'
+    sha256 in one transaction. Recording the same assessment again adds no second row. ``NotRecordedError`` when
+    the database cannot be written (the files are whole; only the record is missing)."""
+    entry = written.entry
+    pdf, json_path = (output.path for output in written.outputs)
     try:
-        if evidence_store is not None and assessment.evidence is not None:
-            evidence_store.record_run(assessment.assessment_id, assessment.evidence.domain, assessment.created,
-                                      assessment.evidence.records)
-        register.record(assessment, outputs=outputs, run_key=key, result=json_bytes, now=now)
+        if evidence_store is not None and written.evidence_domain is not None:
+            evidence_store.record_run(entry.assessment_id, written.evidence_domain, written.created, written.evidence)
+        register.record_entries([(entry, written.outputs)], now=now)
     except DatabaseError as exc:  # the files are whole; only the record is missing: say so
         raise NotRecordedError(
-            f"wrote {pdf} and {json_path}, but could not record {assessment.assessment_id} in the register: "
+            f"wrote {pdf} and {json_path}, but could not record {entry.assessment_id} in the register: "
             f"{exc}. The register does not know these files (verify will not find them): assess "
             "again once the register can be written") from exc
-    return outputs
 
 
 def recorded_assessment(register: Register, assessment_id: str) -> Assessment:

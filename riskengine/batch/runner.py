@@ -1,10 +1,17 @@
-"""Assess every questionnaire in a folder with a pool of processes, resumably, and summarise the portfolio.
+"""Assess every questionnaire in a folder with a pool of processes or a Dask cluster, resumably, and summarise the
+portfolio.
+
+One writer: the workers (this process, a local pool's processes, or a Dask cluster's on any machine) write each
+vendor's PDF and JSON into the output folder and return what the register needs; only this process records, in
+the order the vendors finish. So the register needs no access from the workers, and every guarantee below holds
+however many machines assess.
 
 Resume: a vendor is done when the register holds an assessment with the same *run key* (the sha256 of its
 questionnaire, the shared inputs and the settings, not the clock) and the PDF and JSON in the output folder
-are byte for byte the ones recorded for it. A worker writes both files (each to a temporary name, then
-renamed) before it records the assessment in one transaction, so a batch killed at any point leaves either
-a finished vendor (skipped next time) or one to redo, never a register row without its files. Temporary
+are byte for byte the ones recorded for it. Both files are written whole (each to a temporary name, then
+renamed) before the one writer records the assessment in one transaction, so a batch killed at any point (a
+worker, this process, or both) leaves either a finished vendor (skipped next time) or one to redo, never a
+register row without its files; an assessment recorded twice (a worker's task retried) is one row. Temporary
 files a killed run left behind are removed when the next run starts; one batch at a time may write to an
 output folder (a lock on the folder, which the system drops when a process dies).
 """
@@ -17,14 +24,21 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from riskengine.batch.worker import BatchSettings, Job, VendorOutcome, assess_one, start, stop
 from riskengine.digest import file_sha256
-from riskengine.errors import UsageError
+from riskengine.errors import RiskEngineError, UsageError
 from riskengine.policy import Policy
 from riskengine.runfiles import OutputKind, RunFiles, check_run_files
+
+if TYPE_CHECKING:
+    from riskengine.enrich.store import EvidenceStore
+    from riskengine.outputs import Written
+    from riskengine.register.approvals import SignOff
+    from riskengine.register.store import Register
 
 QUESTIONNAIRE_SUFFIXES = (".xlsx",)
 """What a batch picks up in its folder (Excel lock files ``~$...`` and hidden files are ignored)."""
@@ -63,9 +77,10 @@ def find_questionnaires(directory: Path) -> list[Path]:
     return found
 
 
-def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, redo: bool = False, force: bool = False,
-              on_planned: Callable[[int, int], None] | None = None, on_outcome: Progress | None = None,
-              owns_process: bool = False) -> BatchResult:
+def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, scheduler: str | None = None,
+              redo: bool = False, force: bool = False, on_planned: Callable[[int, int], None] | None = None,
+              on_outcome: Progress | None = None, owns_process: bool = False,
+              connect_timeout: float | None = None) -> BatchResult:
     """Assess every questionnaire in ``directory`` into ``settings.outdir``, then write the portfolio files.
 
     Vendors already done (see the module's note on resume) are skipped unless ``redo``. A bad file becomes a
@@ -83,17 +98,31 @@ def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, red
     With one worker the vendors are assessed in this process, and its garbage collector is left as it is unless
     ``owns_process`` (the CLI's process, which exists for the batch): then it is tuned as in a pool worker
     (``riskengine.batch.worker.start``) and given back as it was.
+
+    ``scheduler`` runs the vendors on a Dask cluster instead of ``workers`` local processes
+    (``riskengine.batch.cluster``): ``tcp://HOST:PORT`` names a running scheduler, ``local:N`` starts a cluster of
+    N worker processes on this machine for the run. Every worker must reach the questionnaires, the inventory,
+    the organisation profile and the output folder at the same paths as this process, and the evidence store at
+    ``settings.evidence_location``. ``ClusterError`` when Dask is not installed, the scheduler does not answer
+    within ``connect_timeout`` seconds (default ``cluster.CONNECT_TIMEOUT``), or is lost during the run (what was
+    recorded by then stays: run again to resume).
     """
+    if scheduler is not None:
+        from riskengine.batch.cluster import check_scheduler
+
+        check_scheduler(scheduler)
     questionnaires = find_questionnaires(directory)
     outdir = settings.outdir
     jobs = [Job(questionnaire=path, pdf=outdir / f"{path.stem}.pdf", json=outdir / f"{path.stem}.json")
             for path in questionnaires]
     check_run_files(_run_files(directory, jobs, settings, force=force))
     _check_shared_inputs(settings)
-    with _exclusive(outdir):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_exclusive(outdir))
         _remove_leftovers(outdir, [name for job in jobs for name in (job.pdf.name, job.json.name)]
                           + [WORKBOOK_NAME, PORTFOLIO_PDF_NAME])
-        done = {} if redo else _finished(jobs, settings)
+        register, evidence = _open_database(settings, stack)
+        done = {} if redo else _finished(jobs, settings, register)
         if on_planned is not None:
             on_planned(len(jobs), len(done))
         outcomes: dict[str, VendorOutcome] = {}
@@ -102,13 +131,62 @@ def run_batch(directory: Path, settings: BatchSettings, *, workers: int = 2, red
             if on_outcome is not None:
                 on_outcome(outcome)
         pending = [job for job in jobs if job.questionnaire.name not in done]
-        for outcome in _assess_all(pending, settings, workers, owns_process):
+        by_name = {job.questionnaire.name: job for job in pending}
+        if scheduler is not None and pending:  # a cluster only when there is work for it
+            from riskengine.batch.cluster import CONNECT_TIMEOUT, assess_on_cluster, cluster_client
+
+            client = stack.enter_context(cluster_client(scheduler, timeout=connect_timeout or CONNECT_TIMEOUT))
+            assessed = assess_on_cluster(client, pending, settings)
+        else:
+            assessed = _assess_all(pending, settings, workers, owns_process)
+        for outcome in assessed:
+            outcome = _record(outcome, by_name[outcome.questionnaire], settings, register, evidence)
             outcomes[outcome.questionnaire] = outcome
             if on_outcome is not None:
                 on_outcome(outcome)
         ordered = tuple(outcomes[job.questionnaire.name] for job in jobs)
         workbook, page = _write_portfolio(ordered, outdir, settings.policy)
     return BatchResult(outcomes=ordered, workbook=workbook, portfolio_pdf=page)
+
+
+def _open_database(settings: BatchSettings, stack: contextlib.ExitStack) -> tuple[Register, EvidenceStore]:
+    """The register and the evidence store, for the one writer (created and migrated before any worker reads)."""
+    from riskengine.enrich.store import EvidenceStore
+    from riskengine.register.store import Register
+
+    register = stack.enter_context(Register(settings.store_path))
+    return register, stack.enter_context(EvidenceStore(settings.store_path))
+
+
+def _record(outcome: VendorOutcome, job: Job, settings: BatchSettings, register: Register,
+            evidence: EvidenceStore) -> VendorOutcome:
+    """The one writer: record what a worker wrote (evidence, then the assessment and its files); the outcome
+    without its ``written``, or failed when it cannot be recorded."""
+    from riskengine.outputs import record_written
+
+    if outcome.written is None:
+        return outcome
+    written = outcome.written.at(job.pdf, job.json)
+    try:
+        signoffs = register.signoffs(written.entry.assessment_id)
+        if signoffs:
+            written = _signed(written, job, settings, signoffs)
+        record_written(written, register=register, evidence_store=evidence, now=settings.now)
+    except RiskEngineError as exc:
+        return replace(outcome, status="failed", written=None, row=None,
+                       problems=(f"{job.questionnaire.name}: {exc}",))
+    return replace(outcome, written=None)
+
+
+def _signed(written: Written, job: Job, settings: BatchSettings, signoffs: Sequence[SignOff]) -> Written:
+    """The report of an assessment the register already holds, signed, drawn again with its sign-offs (as
+    ``assess`` draws it): the worker could not read them."""
+    from riskengine.assessment import Assessment
+    from riskengine.outputs import write_files
+
+    assessment = Assessment.model_validate_json(written.entry.result)
+    return write_files(assessment, pdf=job.pdf, json_path=job.json, signoffs=signoffs,
+                       audience=settings.audience, offline=settings.network.offline, policy=settings.policy)
 
 
 def _run_files(directory: Path, jobs: Sequence[Job], settings: BatchSettings, *, force: bool) -> RunFiles:
@@ -187,30 +265,29 @@ def _check_shared_inputs(settings: BatchSettings) -> None:
         load_inventory(settings.inventory, vocabularies=settings.policy.vocabularies)
 
 
-def _finished(jobs: Sequence[Job], settings: BatchSettings) -> dict[str, VendorOutcome]:
+def _finished(jobs: Sequence[Job], settings: BatchSettings, register: Register) -> dict[str, VendorOutcome]:
     """The jobs a previous run completed: recorded with the same run key, and their files unchanged."""
-    from riskengine.register.store import Register, run_key, run_settings
+    from riskengine.register.store import run_key, run_settings
 
     shared = _shared_input_hashes(settings)
     extra = run_settings(offline=settings.network.offline, audience=settings.audience)
     done: dict[str, VendorOutcome] = {}
-    with Register(settings.store_path) as register:
-        for job in jobs:
-            if not (job.pdf.is_file() and job.json.is_file()):
-                continue
-            key = run_key([("questionnaire", file_sha256(job.questionnaire)), *shared], extra)
-            rows = register.by_run_key(key)
-            if not rows:
-                continue
-            pdf, json = file_sha256(job.pdf), file_sha256(job.json)
-            for row in rows:
-                recorded = {output.sha256 for output in register.outputs(row.assessment_id)}
-                if pdf in recorded and json in recorded:
-                    done[job.questionnaire.name] = VendorOutcome(
-                        questionnaire=job.questionnaire.name, status="skipped", assessment_id=row.assessment_id,
-                        vendor=row.vendor_name, tier=row.tier, decision=row.decision, residual=row.residual,
-                        pdf=job.pdf.name, json=job.json.name)
-                    break
+    for job in jobs:
+        if not (job.pdf.is_file() and job.json.is_file()):
+            continue
+        key = run_key([("questionnaire", file_sha256(job.questionnaire)), *shared], extra)
+        rows = register.by_run_key(key)
+        if not rows:
+            continue
+        pdf, json = file_sha256(job.pdf), file_sha256(job.json)
+        for row in rows:
+            recorded = {output.sha256 for output in register.outputs(row.assessment_id)}
+            if pdf in recorded and json in recorded:
+                done[job.questionnaire.name] = VendorOutcome(
+                    questionnaire=job.questionnaire.name, status="skipped", assessment_id=row.assessment_id,
+                    vendor=row.vendor_name, tier=row.tier, decision=row.decision, residual=row.residual,
+                    pdf=job.pdf.name, json=job.json.name)
+                break
     return done
 
 

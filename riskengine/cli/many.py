@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from riskengine.cli.errors import EXIT_INPUT, warn
 from riskengine.cli.options import (
@@ -40,7 +41,13 @@ if TYPE_CHECKING:
 @policy_options
 @network_options
 @click.option("--workers", type=click.IntRange(min=1), default=lambda: os.cpu_count() or 1,
-              show_default="the number of CPUs", help="Processes assessing at once.")
+              show_default="the number of CPUs", help="Processes assessing at once (on this machine).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT|local:N",
+              help="Assess on a Dask cluster instead: a running scheduler's address, or local:N for N worker "
+                   "processes here. Needs the dask extra (pip install 'riskengine[dask]'); see docs/dask.md.")
+@click.option("--evidence-db", metavar="PATH|URL",
+              help="Where the workers read stored evidence (default: the --db database): a copy of it, or its "
+                   "PostgreSQL URL, at the same path or URL on every worker. Workers never write to it.")
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="Folder for the reports: NAME.pdf and NAME.json per questionnaire, and "
                                       "portfolio.xlsx and portfolio.pdf over all of them.")
@@ -48,8 +55,8 @@ if TYPE_CHECKING:
 @click.option("--redo", is_flag=True, help="Assess every questionnaire again, even those a previous run finished.")
 @force_option
 def batch(directory: Path, inventory: Path | None, org_profile: Path | None, policy: PolicyOptions, workers: int,
-          outdir: Path, audience: Audience, redo: bool, force: bool, db_path: Path | str | None,
-          network: NetworkOptions) -> None:
+          scheduler: str | None, evidence_db: str | None, outdir: Path, audience: Audience, redo: bool, force: bool,
+          db_path: Path | str | None, network: NetworkOptions) -> None:
     """Assess every questionnaire (*.xlsx) in DIRECTORY: a PDF and a JSON each, and the portfolio summary.
 
     Each assessment is recorded in the register. A run that was stopped (even killed) resumes: vendors
@@ -59,6 +66,15 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
     OUTDIR is never DIRECTORY itself; no report lands on an input or the register database, and an existing file
     in a report's place is replaced only when riskengine wrote it (unless --force). All of it is checked before
     the first questionnaire is read.
+
+    \b
+    On a Dask cluster (docs/dask.md):
+    riskengine batch inbox/ --scheduler tcp://scheduler.internal:8786 -o /shared/out
+    riskengine batch inbox/ --scheduler local:4
+
+    The workers write the reports into OUTDIR; only this process records them in the register, so a killed
+    worker or a killed batch resumes as above. Every worker must see DIRECTORY, OUTDIR, the inventory and the
+    organisation profile at the same paths as this process.
     """
     from rich.console import Console
     from rich.progress import (
@@ -73,10 +89,19 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
     from riskengine.batch.runner import run_batch
     from riskengine.batch.worker import BatchSettings, VendorOutcome
     from riskengine.clock import run_clock
+    from riskengine.database import locate
 
+    if scheduler is not None:
+        if click.get_current_context().get_parameter_source("workers") is ParameterSource.COMMANDLINE:
+            raise click.UsageError("--workers and --scheduler cannot be used together (local:N starts N Dask "
+                                   "workers)")
+        from riskengine.batch.cluster import check_scheduler
+
+        check_scheduler(scheduler)  # a mistyped address or a missing extra: before anything is loaded
     settings = BatchSettings(outdir=outdir, store_path=database(db_path), now=run_clock(),
                              network=network.settings(), inventory=inventory, org_profile=org_profile,
-                             policy=policy.load(), audience=audience)
+                             policy=policy.load(), audience=audience,
+                             evidence_db=locate(evidence_db) if evidence_db is not None else None)
     _warn_not_considered(settings.policy.wording, inventory, org_profile)
     console = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -96,8 +121,8 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
     with progress:
         # This process is the CLI's own: with one worker, the batch may tune its garbage collector as a pool
         # worker does (``riskengine.batch.worker``).
-        result = run_batch(directory, settings, workers=workers, redo=redo, force=force, on_planned=planned,
-                           on_outcome=finished, owns_process=True)
+        result = run_batch(directory, settings, workers=workers, scheduler=scheduler, redo=redo, force=force,
+                           on_planned=planned, on_outcome=finished, owns_process=True)
     failed = len(result.failed)
     click.echo(f"{directory}: {len(result.outcomes)} questionnaires: {result.count('assessed')} assessed, "
                f"{result.count('skipped')} already done, {failed} failed")

@@ -66,10 +66,12 @@ class EvidenceSet(BaseModel):
 
 
 def gather_evidence(domain: str, *, settings: NetworkSettings, now: dt.datetime, store: EvidenceStore | None,
-                    sends_email: bool, web_scoring: WebScoring | None = None) -> EvidenceSet:
+                    sends_email: bool, web_scoring: WebScoring | None = None, keep: bool = True) -> EvidenceSet:
     """Evidence for ``domain``: fresh store records reused, the rest fetched (unless offline), all saved.
 
-    ``web_scoring`` judges the website (the policy's; default: the shipped ``scoring/web-observatory.yaml``)."""
+    ``web_scoring`` judges the website (the policy's; default: the shipped ``scoring/web-observatory.yaml``).
+    ``keep=False`` only reads the store: a batch worker leaves saving to the one process that records the
+    assessment (``EvidenceStore.record_run`` saves the evidence it used)."""
     from riskengine.enrich.domain import DomainError, normalise_domain
 
     checks = all_checks()
@@ -87,7 +89,7 @@ def gather_evidence(domain: str, *, settings: NetworkSettings, now: dt.datetime,
     cached = store.fresh(name, now) if store is not None else {}
     wanted = {kind for check, (kind, _) in checks.items() if check not in cached}
     fetched, network = _fetch(name, wanted, settings, now, sends_email, web_scoring) if wanted else ([], None)
-    if store is not None:
+    if store is not None and keep:
         store.save(name, fetched)
     by_check = {item.check: item for item in fetched}
     by_check.update(cached)
