@@ -190,6 +190,16 @@ _CACHE_SLOTS = 2
 _CACHE_LOCK = threading.Lock()
 
 
+def prepare_inventory(path: Path, policy: Policy, graph_cache: Path | None = None) -> None:
+    """Read the inventory at ``path`` and compute its graph index, kept in this process and in ``graph_cache``
+    (when given), so that the assessments that follow, here or in other processes given the same folder, start
+    from them. Raises the inventory's errors (``InputError``) as ``assess`` would."""
+    from riskengine.inventory.index import graph_index
+
+    _, system_graph = _inventory_graph(path, policy)
+    graph_index(system_graph, graph_cache)
+
+
 def _inventory_graph(path: Path, policy: Policy) -> tuple[Inventory, SystemGraph]:
     """The inventory at ``path`` and its graph: read again only when the file's bytes (or the policy, whose
     vocabularies resolve its terms) changed since this process last read it, so a batch or a web server reads

@@ -255,14 +255,15 @@ def _assess_all(jobs: Sequence[Job], settings: BatchSettings, workers: int,
 
 
 def _check_shared_inputs(settings: BatchSettings) -> None:
-    """Load what every vendor shares once, so that its problems stop the batch before it starts."""
-    from riskengine.inventory.loader import load_inventory
+    """Load what every vendor shares once, so that its problems stop the batch before it starts; the inventory's
+    graph index is computed here, once, and kept in ``settings.graph_cache`` for the workers."""
     from riskengine.organisation import load_org_profile
+    from riskengine.pipeline import prepare_inventory
 
     if settings.org_profile is not None:
         load_org_profile(settings.org_profile)
     if settings.inventory is not None:
-        load_inventory(settings.inventory, vocabularies=settings.policy.vocabularies)
+        prepare_inventory(settings.inventory, settings.policy, settings.graph_cache)
 
 
 def _finished(jobs: Sequence[Job], settings: BatchSettings, register: Register) -> dict[str, VendorOutcome]:

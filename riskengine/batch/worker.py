@@ -48,6 +48,10 @@ class BatchSettings:
     """Where the workers read stored evidence (None: ``store_path``): the same database, a copy of it, or its
     PostgreSQL URL, as every worker reaches it. Workers only read it."""
 
+    graph_cache: Path | None = None
+    """The folder of the inventory's graph index (``riskengine.inventory.index``): computed once by the batch's
+    process before any worker starts, read there by each worker (None: each worker computes its own)."""
+
     @property
     def evidence_location(self) -> Path | str:
         return self.evidence_db if self.evidence_db is not None else self.store_path
@@ -104,7 +108,7 @@ class _Worker:
         settings = self.settings
         assessment = assess(job.questionnaire, now=settings.now, inventory=settings.inventory,
                             org_profile=settings.org_profile, policy=settings.policy,
-                            evidence_source=self.evidence_for)
+                            evidence_source=self.evidence_for, graph_cache=settings.graph_cache)
         # No sign-offs on the report: the worker cannot read the register. A vendor assessed again with the same
         # inputs, clock and evidence may have been signed; the one writer then draws its report again.
         written = write_files(assessment, pdf=job.pdf, json_path=job.json, audience=settings.audience,

@@ -90,6 +90,7 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
     from riskengine.batch.worker import BatchSettings, VendorOutcome
     from riskengine.clock import run_clock
     from riskengine.database import locate
+    from riskengine.inventory.index import cache_folder
 
     if scheduler is not None:
         if click.get_current_context().get_parameter_source("workers") is ParameterSource.COMMANDLINE:
@@ -101,7 +102,8 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
     settings = BatchSettings(outdir=outdir, store_path=database(db_path), now=run_clock(),
                              network=network.settings(), inventory=inventory, org_profile=org_profile,
                              policy=policy.load(), audience=audience,
-                             evidence_db=locate(evidence_db) if evidence_db is not None else None)
+                             evidence_db=locate(evidence_db) if evidence_db is not None else None,
+                             graph_cache=cache_folder(database(db_path)))
     _warn_not_considered(settings.policy.wording, inventory, org_profile)
     console = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
