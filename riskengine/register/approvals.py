@@ -58,6 +58,17 @@ class SignOff:
     """Who made it (``signoff_proofs``), None for a name typed on the command line."""
 
 
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """What the sign-off page of a report issued digitally signed says of its signature (``riskengine.signing``):
+    who signs it (the certificate's name and SHA-256 fingerprint) and when."""
+
+    signer: str
+    fingerprint: str
+    signed_at: str
+    """ISO time of the signature (the command's clock)."""
+
+
 def signoff_statement(signoff: SignOff) -> bytes:
     """What a user's key signs for a sign-off: the canonical JSON (sorted keys, no whitespace, ASCII) of the
     assessment, the role, the decision, who, when, the note and the sha256 of the report signed."""

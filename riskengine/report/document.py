@@ -33,7 +33,7 @@ from reportlab.platypus import (
 from riskengine.assessment import Assessment
 from riskengine.pipeline import default_policy
 from riskengine.policy import Policy
-from riskengine.register.approvals import SignOff
+from riskengine.register.approvals import Seal, SignOff
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT, FONT_BOLD, placed, register_fonts
 from riskengine.report.kit import (
@@ -57,17 +57,19 @@ RUN_ON_ROOM = PAGE_HEIGHT / 3
 
 
 def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy | None = None,
-               signoffs: Sequence[SignOff] = ()) -> bytes:
+               signoffs: Sequence[SignOff] = (), seal: Seal | None = None) -> bytes:
     """The report of ``assessment`` for ``audience`` (full, it, marketing, compliance) as PDF bytes.
 
     ``policy`` words it: its report wording, glossary and joint scorecard (default: the shipped policy).
     ``signoffs``, the register's sign-offs of the assessment, fill the sign-off page: each role that signed is
     shown with what it signed, the others keep a block to fill in by hand. The same assessment with the same
     sign-offs always gives the same bytes: the PDF's dates come from ``assessment.created``.
+    ``seal``, for the report ``riskengine.signing`` issues digitally signed, says on the sign-off page who
+    signs it, how each sign-off was made, and the inputs' sha256.
     Raises ``UsageError`` for an unknown audience.
     """
     context = dataclasses.replace(ReportContext.create(assessment, policy or default_policy(), audience),
-                                  signoffs=tuple(signoffs))
+                                  signoffs=tuple(signoffs), seal=seal)
     register_fonts()
     buffer = io.BytesIO()
     pages = _Pages(context)
