@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from riskengine.errors import DatabaseError
-from riskengine.register.chain import CHAINED_TABLES, FIRST_CHAINED, GENESIS, ChainedTable, canonical, changed_columns, link
+from riskengine.register.chain import (
+    CHAINED_TABLES,
+    FIRST_CHAINED,
+    GENESIS,
+    ChainedTable,
+    canonical,
+    changed_columns,
+    link,
+)
 
 if TYPE_CHECKING:
     from riskengine.database import Database, Rows

@@ -639,7 +639,7 @@ def _signoff_row(row: Sequence[Any]) -> SignOff:
         return SignOff(*signed)
     if any(not isinstance(value, str) for value in proven) or proven[0] not in ("account", "key"):
         _corrupt(str(signed[0]), f"the proof of the {signed[2]} sign-off is not one riskengine wrote")
-    return SignOff(*signed, proof=SignOffProof(*proven))
+    return dataclasses.replace(SignOff(*signed), proof=SignOffProof(*proven))
 
 
 def run_settings(*, offline: bool, audience: str) -> dict[str, str]:

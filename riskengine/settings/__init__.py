@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.errors import Problem
 
-__all__ = ["CONFIG_ENVIRONMENT", "CONFIG_NAME", "KEYS", "EffectiveSettings", "Key", "Setting", "SigningSettings", "Source",
+__all__ = ["CONFIG_ENVIRONMENT", "CONFIG_NAME", "KEYS", "EffectiveSettings", "Key", "Setting", "SigningSettings",
+           "Source",
            "effective_settings", "find_settings_file"]
 
 CONFIG_NAME = "riskengine.toml"

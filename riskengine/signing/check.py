@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -81,7 +81,8 @@ class SignatureCheck(_Frozen):
 class RegisterComparison(_Frozen):
     """What a register says of the signed report's assessment, beside the record."""
 
-    register: str
+    location: str
+    """The register compared with: its file, or its URL without the password."""
     known: bool
     """Whether the register holds the assessment at all (a fresh register, or another machine's, does not)."""
     agrees: bool
@@ -108,8 +109,8 @@ def check_signature(path: str, data: bytes, trusted: list[Certificate]) -> Signa
 
     sha256 = hashlib.sha256(data).hexdigest()
 
-    def outcome(kind: SignatureOutcome, message: str, **found: object) -> SignatureCheck:
-        return SignatureCheck(path=path, sha256=sha256, outcome=kind, message=message, **found)  # type: ignore[arg-type]
+    def outcome(kind: SignatureOutcome, message: str, **found: Any) -> SignatureCheck:
+        return SignatureCheck(path=path, sha256=sha256, outcome=kind, message=message, **found)
 
     try:
         reader = _reader(data)
@@ -138,7 +139,7 @@ def check_signature(path: str, data: bytes, trusted: list[Certificate]) -> Signa
     signer_certificate = x509.load_der_x509_certificate(status.signing_cert.dump())
     signer, signer_fingerprint = common_name(signer_certificate), fingerprint(signer_certificate)
     signed_at = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
-    found: dict[str, object] = {"signer": signer, "signer_fingerprint": signer_fingerprint, "signed_at": signed_at}
+    found: dict[str, Any] = {"signer": signer, "signer_fingerprint": signer_fingerprint, "signed_at": signed_at}
     timestamp = status.timestamp_validity
     if timestamp is not None:
         from cryptography import x509 as crypto_x509
@@ -181,13 +182,13 @@ def check_signature(path: str, data: bytes, trusted: list[Certificate]) -> Signa
     return outcome("verified", f"signed by {signer} on {signed_at or 'an unknown date'}", **found)
 
 
-def _reader(data: bytes) -> object:
+def _reader(data: bytes) -> Any:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     return PdfFileReader(io.BytesIO(data), strict=False)
 
 
-def _validate(signature: object, trusted: list[Certificate]) -> object:
+def _validate(signature: Any, trusted: list[Certificate]) -> Any:
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives.serialization import Encoding
     from pyhanko.sign.validation import validate_pdf_signature
@@ -198,12 +199,15 @@ def _validate(signature: object, trusted: list[Certificate]) -> object:
     return validate_pdf_signature(signature, context)
 
 
-def _padding_problem(signature: object) -> str | None:
+def _padding_problem(signature: Any) -> str | None:
     """The signature's placeholder holds the CMS object and then zeros: a byte changed in the zeros leaves the
     signature valid, so it is checked here (it is outside the signed ranges by design)."""
-    contents = bytes(signature.sig_object.get("/Contents", b""))  # type: ignore[attr-defined]
+    from asn1crypto import parser
+
+    contents = bytes(signature.sig_object.get("/Contents", b""))
     try:
-        used = len(signature.signed_data.dump())  # type: ignore[attr-defined]
+        _, _, _, header, body, _ = parser.parse(contents)  # the CMS object's own length, from its DER header
+        used = len(header) + len(body)
     except Exception as exc:
         return f"CHANGED: the signature's bytes were altered and no longer parse ({type(exc).__name__})"
     if len(contents) < used:
@@ -213,10 +217,10 @@ def _padding_problem(signature: object) -> str | None:
     return None
 
 
-def _attached_record(reader: object) -> bytes | None:
+def _attached_record(reader: Any) -> bytes | None:
     """The approval record's bytes attached to the document, if it has one."""
     try:
-        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]  # type: ignore[attr-defined]
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
     except (KeyError, TypeError, AttributeError):
         return None
     for index in range(0, len(names) - 1, 2):
@@ -226,7 +230,7 @@ def _attached_record(reader: object) -> bytes | None:
     return None
 
 
-def _record(reader: object) -> tuple[ApprovalRecord | None, str]:
+def _record(reader: Any) -> tuple[ApprovalRecord | None, str]:
     try:
         data = _attached_record(reader)
     except Exception as exc:
@@ -253,7 +257,7 @@ def _signoff_check(record: ApprovalRecord, item: object) -> SignOffCheck:
                         problem=problem)
 
 
-def _inconsistency(reader: object, record: ApprovalRecord, checks: tuple[SignOffCheck, ...]) -> str | None:
+def _inconsistency(reader: Any, record: ApprovalRecord, checks: tuple[SignOffCheck, ...]) -> str | None:
     """What in the record contradicts itself or the document, or None."""
     status = approval_status([item.as_signoff(record.assessment_id) for item in record.signoffs])
     if status != record.status:
@@ -262,7 +266,7 @@ def _inconsistency(reader: object, record: ApprovalRecord, checks: tuple[SignOff
         if check.problem is not None:
             return f"the {check.role} sign-off by {check.signed_by}: {check.problem}"
     try:
-        subject = str(reader.trailer["/Info"]["/Subject"])  # type: ignore[attr-defined]
+        subject = str(reader.trailer["/Info"]["/Subject"])
     except (KeyError, TypeError, AttributeError):
         subject = ""
     if record.assessment_id not in subject:
@@ -282,7 +286,7 @@ def compare_with_register(check: SignatureCheck, register: Register) -> Register
         raise ValueError("compare only a report whose approval record was read")
     name = str(register.path)
     if not register.known_assessment(record.assessment_id):
-        return RegisterComparison(register=name, known=False, agrees=True)
+        return RegisterComparison(location=name, known=False, agrees=True)
     problems: list[str] = []
     chain = register.check_records([record.assessment_id])
     if not chain.intact:
@@ -319,5 +323,5 @@ def compare_with_register(check: SignatureCheck, register: Register) -> Register
         problems.append(f"the register's JSON result of {record.assessment_id} has sha256 {result}, the signed "
                         f"report {record.result_sha256}")
     output = register.output(check.sha256)
-    return RegisterComparison(register=name, known=True, agrees=not problems, problems=tuple(problems),
+    return RegisterComparison(location=name, known=True, agrees=not problems, problems=tuple(problems),
                               chain=chain.status, recorded_output=output is not None)

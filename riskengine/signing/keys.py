@@ -206,10 +206,12 @@ def load_key(key_path: Path, certificate_path: Path | None, *, passphrase: bytes
     except TypeError as exc:  # encrypted without a passphrase, or a passphrase for an unencrypted key
         raise SigningKeyError(f"{key_path}: {exc}; set {PASSPHRASE_ENVIRONMENT} to its passphrase") from exc
     except ValueError as exc:
-        raise SigningKeyError(f"{key_path}: not a private key riskengine can read, or a wrong passphrase ({exc})") from exc
+        raise SigningKeyError(f"{key_path}: not a private key riskengine can read, or a wrong passphrase "
+                              f"({exc})") from exc
     if certificate is None:
         if certificate_path is None:
-            raise SigningKeyError(f"{key_path}: no certificate named for this key (signing.certificate in riskengine.toml)")
+            raise SigningKeyError(f"{key_path}: no certificate named for this key (signing.certificate in "
+                                  "riskengine.toml)")
         certificate = load_certificate(certificate_path)
         if certificate_path is not None and certificate_path.exists():
             bundle = load_certificates(certificate_path)

@@ -76,7 +76,7 @@ class RecordedSignOff(_Frozen):
 class ApprovalRecord(_Frozen):
     """What a signed report vouches for; its JSON is embedded in the PDF (``RECORD_NAME``)."""
 
-    format: Literal["riskengine-approval/1"] = RECORD_FORMAT
+    format: Literal["riskengine-approval/1"] = "riskengine-approval/1"
     assessment_id: str
     vendor: str
     domain: str

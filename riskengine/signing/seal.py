@@ -55,12 +55,14 @@ def seal_pdf(pdf: bytes, record: ApprovalRecord, key: LoadedKey, *, now: dt.date
                                                                    NoEncryption()))
     chain = [asn1_x509.Certificate.load(extra.public_bytes(Encoding.DER)) for extra in key.chain]
     signer = signers.SimpleSigner(signing_cert=certificate, signing_key=private,
-                                  cert_registry=SimpleCertificateStore.from_certs([certificate, *chain]))
+                                  cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+                                      [certificate, *chain]))
     attached = record.json_bytes()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     identifier = hashlib.sha256(pdf + attached).digest()[:16]
     first = writer.document_id[0]
-    writer._document_id = generic.ArrayObject([generic.ByteStringObject(first),  # noqa: SLF001
+    # pyHanko draws the second half of the identifier at random for an incremental update: set it from the content
+    writer._document_id = generic.ArrayObject([generic.ByteStringObject(first),
                                                generic.ByteStringObject(identifier)])
     moment = now.astimezone(dt.UTC).replace(microsecond=0)
     embed.embed_file(writer, embed.FileSpec(
@@ -78,7 +80,7 @@ def seal_pdf(pdf: bytes, record: ApprovalRecord, key: LoadedKey, *, now: dt.date
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=f"{record.status} by the council: {record.assessment_id}", name=_common_name(key))
-    pdf_signer = _FixedTimeSigner(metadata, signer, moment, timestamper=timestamper,
+    pdf_signer = _signer_at(metadata, signer, moment, timestamper=timestamper,
                                   new_field_spec=fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD))
     try:
         output = pdf_signer.sign_pdf(writer)
@@ -115,7 +117,7 @@ def _causes(exc: BaseException) -> list[BaseException]:
 def _fixed_time_signer() -> Any:
     from pyhanko.sign import signers
 
-    class FixedTimeSigner(signers.PdfSigner):  # type: ignore[misc]
+    class FixedTimeSigner(signers.PdfSigner):
         """pyHanko's PdfSigner at a given signing time (pyHanko takes the system clock otherwise)."""
 
         def __init__(self, metadata: Any, signer: Any, moment: dt.datetime, **options: Any) -> None:
@@ -130,5 +132,6 @@ def _fixed_time_signer() -> Any:
     return FixedTimeSigner
 
 
-def _FixedTimeSigner(metadata: Any, signer: Any, moment: dt.datetime, **options: Any) -> Any:  # noqa: N802
+def _signer_at(metadata: Any, signer: Any, moment: dt.datetime, **options: Any) -> Any:
+    """pyHanko's PdfSigner signing at ``moment``."""
     return _fixed_time_signer()(metadata, signer, moment, **options)

@@ -85,7 +85,8 @@ def test_each_record_hashes_the_previous_hash_and_the_canonical_json_of_its_row(
 def test_an_intact_register_checks_with_its_count_and_head(register_db: Path | str) -> None:
     report = _check(register_db)
     assert report.intact
-    assert (report.records, report.tables) == (RECORDS, {"assessments": 3, "results": 3, "outputs": 6, "signoffs": 2, "signoff_proofs": 0})
+    assert (report.records, report.tables) == (RECORDS, {"assessments": 3, "results": 3, "outputs": 6,
+                                                 "signoffs": 2, "signoff_proofs": 0})
     assert report.head == _chain(register_db)[-1][4]
 
     result = cli(register_db, "register", "check")
@@ -180,7 +181,8 @@ def test_checking_the_records_of_an_intact_assessment_counts_them(register_db: P
     with Register(register_db) as register:
         report = register.check_records([A2])
     assert (report.intact, report.records, report.tables) == (
-        True, 6, {"assessments": 1, "results": 1, "outputs": 2, "signoffs": 2, "signoff_proofs": 0})
+        True, 6, {"assessments": 1, "results": 1, "outputs": 2,
+                                                 "signoffs": 2, "signoff_proofs": 0})
     assert report.status == f"intact (6 records of {A2} chained)"
 
 
