@@ -52,6 +52,8 @@ from riskengine.report.kit import (
 from riskengine.report.sections import SECTIONS
 from riskengine.report.text import Line, Run, draw_lines
 
+SIGNED_KEYWORD = "riskengine-approval"
+"""A keyword of a report rendered to be issued signed: a copy whose signature was cut off still says it had one."""
 RUN_ON_ROOM = PAGE_HEIGHT / 3
 """A compact section starts on the page the one before it ends on when this much height is left there."""
 
@@ -82,7 +84,7 @@ def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy
         subject=clean(f"{context.audience_label}, {assessment.assessment_id}", NAME_LIMIT),
         keywords=[clean(word, NAME_LIMIT) for word in (
             assessment.assessment_id, vendor.legal_name, vendor.domain, assessment.risk.decision,
-            assessment.risk.tier) if word],
+            assessment.risk.tier, SIGNED_KEYWORD if seal is not None else "") if word],
         creator=f"riskengine {assessment.versions.engine}",
     )
     document.build(_story(context), canvasmaker=partial(_DeferredCanvas, number_page=pages.number_page))

@@ -123,10 +123,13 @@ def check_signature(path: str, data: bytes, trusted: list[Certificate]) -> Signa
         if _attached_record(reader) is not None or b"/ByteRange" in data:
             return outcome("not_signed", "NOT SIGNED: the file carries riskengine's approval record but no "
                                          "signature: the signature was removed")
+        if SIGNATURE_FIELD.encode() in data:
+            return outcome("not_signed", "NOT SIGNED: the report was rendered to be issued signed, but carries no "
+                                         "signature: it was cut off (the file is the part before it)")
         return outcome("not_signed", "NOT SIGNED: the file holds no riskengine signature (a report issued signed "
                                      "has one; this may be a copy taken before signing, or its signature was "
                                      "removed)")
-    padding = _padding_problem(signature)
+    padding = _padding_problem(signature, data) or _container_problem(signature, trusted)
     if padding is not None:
         return outcome("changed", padding)
     try:
@@ -157,7 +160,8 @@ def check_signature(path: str, data: bytes, trusted: list[Certificate]) -> Signa
                                   "verifies with the signer's key)", **found)
     coverage = status.coverage.name if status.coverage is not None else "NONE"
     if coverage != "ENTIRE_FILE":
-        signed_end = sum(signature.byte_range[2:]) if len(signature.byte_range) == 4 else 0
+        ranges = [int(value) for value in signature.byte_range]
+        signed_end = ranges[2] + ranges[3] if len(ranges) == 4 else 0
         return outcome("changed", f"CHANGED after signing: {len(data) - signed_end:,} bytes were added after the "
                                   f"signature (an incremental update: the signature covers the first "
                                   f"{signed_end:,} bytes only)", **found)
@@ -170,6 +174,10 @@ def check_signature(path: str, data: bytes, trusted: list[Certificate]) -> Signa
     if inconsistent is not None:
         return outcome("changed", f"CHANGED: {inconsistent}", **found)
     trusted_fingerprints = {fingerprint(certificate) for certificate in trusted}
+    if signer_fingerprint not in trusted_fingerprints and any(
+            _public_key(certificate) == _public_key(signer_certificate) for certificate in trusted):
+        return outcome("changed", "CHANGED after signing: the certificate inside the signature was altered (it holds "
+                                  "the trusted key, but is no longer the trusted certificate)", **found)
     if signer_fingerprint not in trusted_fingerprints and not status.trusted:
         if not trusted:
             return outcome("untrusted", f"UNTRUSTED: intact and signed by {signer} (certificate SHA-256 "
@@ -180,6 +188,12 @@ def check_signature(path: str, data: bytes, trusted: list[Certificate]) -> Signa
         return outcome("untrusted", f"UNTRUSTED: signed with another key: {signer} (certificate SHA-256 "
                                     f"{signer_fingerprint}), not by the certificate trusted: {names}", **found)
     return outcome("verified", f"signed by {signer} on {signed_at or 'an unknown date'}", **found)
+
+
+def _public_key(certificate: Certificate) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return certificate.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
 
 
 def _reader(data: bytes) -> Any:
@@ -199,12 +213,19 @@ def _validate(signature: Any, trusted: list[Certificate]) -> Any:
     return validate_pdf_signature(signature, context)
 
 
-def _padding_problem(signature: Any) -> str | None:
-    """The signature's placeholder holds the CMS object and then zeros: a byte changed in the zeros leaves the
-    signature valid, so it is checked here (it is outside the signed ranges by design)."""
+def _padding_problem(signature: Any, data: bytes) -> str | None:
+    """The signature's placeholder (``<hex>``, the one gap in the signed ranges) holds the CMS object and then
+    zeros. It is outside the signed ranges by design, so it is checked here: exactly the hex of what a reader
+    decodes (a character that is no hex digit would be skipped), and nothing but zeros after the CMS object."""
     from asn1crypto import parser
 
     contents = bytes(signature.sig_object.get("/Contents", b""))
+    ranges = [int(value) for value in signature.byte_range]
+    if len(ranges) != 4:
+        return "CHANGED: the signature's byte range is not one riskengine wrote"
+    gap = data[ranges[0] + ranges[1]:ranges[2]]
+    if gap.lower() != b"<" + contents.hex().encode("ascii") + b">":
+        return "CHANGED after signing: the signature's placeholder or its byte range was altered"
     try:
         _, _, _, header, body, _ = parser.parse(contents)  # the CMS object's own length, from its DER header
         used = len(header) + len(body)
@@ -215,6 +236,55 @@ def _padding_problem(signature: Any) -> str | None:
     if contents[used:].strip(b"\x00"):
         return "CHANGED after signing: a byte of the signature's placeholder (after the signature itself) was altered"
     return None
+
+
+def _container_problem(signature: Any, trusted: list[Certificate]) -> str | None:
+    """The parts of the signature's CMS container the signature itself does not cover, as riskengine writes them:
+    one signer identified by issuer and serial (version 1), the digest algorithm listed once as the signer's, the
+    signer's certificate the one its signed attributes name (ESS signing-certificate-v2), every certificate carried
+    signed by its issuer, and no unsigned attribute but a timestamp token. A byte changed there is otherwise left
+    unseen by the signature's check (RFC 5652 section 5: the certificates and unsigned attributes are outside
+    what is signed)."""
+    from cryptography import x509
+
+    altered = "CHANGED after signing: the signature's container was altered"
+    try:
+        signed_data = signature.signed_data
+        signers = signed_data["signer_infos"]
+        if signed_data["version"].native != "v1" or len(signers) != 1 or signers[0]["version"].native != "v1":
+            return f"{altered} (its version or its signers)"
+        signer_info = signers[0]
+        algorithms = signed_data["digest_algorithms"]
+        if len(algorithms) != 1 or algorithms[0].dump() != signer_info["digest_algorithm"].dump():
+            return f"{altered} (its digest algorithms)"
+        unsigned = signer_info["unsigned_attrs"]
+        if unsigned.native is not None and any(attribute["type"].native != "signature_time_stamp_token"
+                                               for attribute in unsigned):
+            return f"{altered} (an unsigned attribute)"
+        if signed_data["crls"].native is not None:
+            return f"{altered} (revocation lists)"
+        carried = [x509.load_der_x509_certificate(choice.chosen.dump()) for choice in signed_data["certificates"]]
+        essential = [attribute for attribute in signer_info["signed_attrs"]
+                     if attribute["type"].native == "signing_certificate_v2"]
+        named = essential[0]["values"][0]["certs"][0]["cert_hash"].native if essential else None
+        if named is None or signature.signer_cert.sha256 != named:
+            return f"{altered} (the signer's certificate is not the one the signature names)"
+    except Exception as exc:  # asn1crypto's and cryptography's parse errors
+        return f"{altered} and no longer parses ({type(exc).__name__})"
+    issuers = [*carried, *trusted]
+    for certificate in carried:
+        if not any(_issued_by(certificate, issuer) for issuer in issuers):
+            subject = certificate.subject.rfc4514_string()
+            return f"{altered}: a certificate inside it ({subject}) is not signed by its issuer"
+    return None
+
+
+def _issued_by(certificate: Certificate, issuer: Certificate) -> bool:
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except Exception:  # InvalidSignature, ValueError or TypeError: a name or a key type that does not match
+        return False
+    return True
 
 
 def _attached_record(reader: Any) -> bytes | None:
