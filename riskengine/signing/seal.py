@@ -46,7 +46,6 @@ def seal_pdf(pdf: bytes, record: ApprovalRecord, key: LoadedKey, *, now: dt.date
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
     from pyhanko.pdf_utils import embed, generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -58,13 +57,13 @@ def seal_pdf(pdf: bytes, record: ApprovalRecord, key: LoadedKey, *, now: dt.date
                                   cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
                                       [certificate, *chain]))
     attached = record.json_bytes()
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    moment = now.astimezone(dt.UTC).replace(microsecond=0)
+    writer = _writer_at(moment)(io.BytesIO(pdf), strict=False)
     identifier = hashlib.sha256(pdf + attached).digest()[:16]
     first = writer.document_id[0]
     # pyHanko draws the second half of the identifier at random for an incremental update: set it from the content
     writer._document_id = generic.ArrayObject([generic.ByteStringObject(first),
                                                generic.ByteStringObject(identifier)])
-    moment = now.astimezone(dt.UTC).replace(microsecond=0)
     embed.embed_file(writer, embed.FileSpec(
         file_spec_string=RECORD_NAME, file_name=RECORD_NAME,
         embedded_data=embed.EmbeddedFileObject.from_file_data(
@@ -112,6 +111,24 @@ def _causes(exc: BaseException) -> list[BaseException]:
         found.append(current)
         current = current.__cause__ or current.__context__
     return found
+
+
+def _writer_at(moment: dt.datetime) -> Any:
+    """pyHanko's incremental writer, writing ``moment`` as the document's modification date, in its information
+    dictionary and its XMP metadata (pyHanko sets it to "now" before each write)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.metadata.model import DocumentMetadata
+
+    class MetadataAt(DocumentMetadata):
+        def __setattr__(self, name: str, value: object) -> None:
+            super().__setattr__(name, moment if name == "last_modified" else value)
+
+    class WriterAt(IncrementalPdfFileWriter):
+        def __init__(self, *args: Any, **options: Any) -> None:
+            super().__init__(*args, **options)
+            self._meta = MetadataAt()
+
+    return WriterAt
 
 
 def _fixed_time_signer() -> Any:
