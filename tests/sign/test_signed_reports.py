@@ -387,3 +387,107 @@ def test_with_a_fixed_clock_the_signed_report_is_byte_identical(issued: Issued) 
     """The same register state, key and SOURCE_DATE_EPOCH: RSA PKCS#1 v1.5 and a fixed signing time give the
     same bytes (the twin was signed from a copy of the register made before the final sign-off)."""
     assert issued.twin.read_bytes() == issued.data()
+
+
+# --- an RFC 3161 timestamp from a service on 127.0.0.1 ------------------------------------------------------------
+
+class _TimestampService:
+    """An RFC 3161 service on 127.0.0.1: pyHanko's own test TSA (``DummyTimeStamper``) answering over real HTTP,
+    with a certificate made here for time-stamping; ``failing`` makes it answer 500."""
+
+    def __init__(self, folder: Path) -> None:
+        import datetime as dt
+        import http.server
+        import threading
+
+        from asn1crypto import keys as asn1_keys
+        from asn1crypto import tsp
+        from asn1crypto import x509 as asn1_x509
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA on 127.0.0.1")])
+        start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                       .serial_number(7).not_valid_before(start).not_valid_after(start + dt.timedelta(days=3650))
+                       .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+                       .sign(key, hashes.SHA256()))
+        self.certificate = folder / "tsa.crt"
+        self.certificate.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        stamper = DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+            fixed_dt=dt.datetime(2026, 11, 24, 9, 0, 5, tzinfo=dt.UTC))
+        service = self
+        self.failing = False
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                service.requests += 1
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                if service.failing:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                answer = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                self.send_response(200)
+                self.send_header("content-type", "application/timestamp-reply")
+                self.send_header("content-length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsr"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def timestamp_service(tmp_path: Path) -> object:
+    service = _TimestampService(tmp_path)
+    yield service
+    service.close()
+
+
+def test_a_signature_time_stamped_by_a_local_rfc_3161_service_verifies(issued: Issued, tmp_path: Path,
+                                                                       timestamp_service: _TimestampService) -> None:
+    stamped = tmp_path / "stamped.pdf"
+    signed = _cli(issued.folder, "sign", issued.assessment_id, "-o", str(stamped), "--db", "twin.db",
+                  env={"RISKENGINE_SIGNING_TIMESTAMP_URL": timestamp_service.url})
+    assert signed.returncode == 0, signed.stderr
+    assert "signed by Larkspur Outdoor Group and time-stamped" in signed.stdout
+    assert timestamp_service.requests >= 1
+    machine, report = _clean_machine(tmp_path, issued, stamped.read_bytes())
+    shutil.copy(timestamp_service.certificate, machine / "tsa.crt")
+    result = _verify(machine, report, "--cert", "larkspur.crt", "--cert", "tsa.crt")
+    assert result.returncode == 0, result.stderr
+    assert "  timestamp  2026-11-24T09:00:05+00:00 by Test TSA on 127.0.0.1 (trusted)" in result.stdout
+    untrusted_tsa = _verify(machine, report, "--cert", "larkspur.crt")
+    assert untrusted_tsa.returncode == 0, untrusted_tsa.stderr
+    assert ("  timestamp  2026-11-24T09:00:05+00:00 by Test TSA on 127.0.0.1 (not checked against a certificate you "
+            "trust)") in untrusted_tsa.stdout
+
+
+def test_a_failing_timestamp_service_is_a_clear_error_and_nothing_is_written(
+        issued: Issued, tmp_path: Path, timestamp_service: _TimestampService) -> None:
+    timestamp_service.failing = True
+    stamped = tmp_path / "stamped.pdf"
+    signed = _cli(issued.folder, "sign", issued.assessment_id, "-o", str(stamped), "--db", "twin.db",
+                  env={"RISKENGINE_SIGNING_TIMESTAMP_URL": timestamp_service.url})
+    assert signed.returncode == 2
+    assert signed.stderr.startswith(f"error: could not sign the report of {issued.assessment_id}: the timestamp "
+                                    f"service {timestamp_service.url}: "), signed.stderr
+    assert not stamped.exists()
