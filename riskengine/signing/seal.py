@@ -82,7 +82,7 @@ def seal_pdf(pdf: bytes, record: ApprovalRecord, key: LoadedKey, *, now: dt.date
     pdf_signer = _signer_at(metadata, signer, moment, timestamper=timestamper,
                                   new_field_spec=fields.SigFieldSpec(sig_field_name=SIGNATURE_FIELD))
     try:
-        output = pdf_signer.sign_pdf(writer)
+        output = _outside_any_event_loop(pdf_signer.sign_pdf, writer)
     except Exception as exc:  # pyHanko's and the network's errors, as one message naming what failed
         what = f"the timestamp service {timestamping.url}" if timestamping is not None and _is_network(exc) \
             else "pyHanko"
@@ -90,6 +90,21 @@ def seal_pdf(pdf: bytes, record: ApprovalRecord, key: LoadedKey, *, now: dt.date
                            f"{type(exc).__name__}: {exc}") from exc
     signed: bytes = output.getvalue()
     return signed
+
+
+def _outside_any_event_loop(function: Any, *args: Any) -> Any:
+    """``function(*args)``, in a thread of its own when this one runs an event loop (the web app's request
+    handlers): pyHanko's ``sign_pdf`` starts an event loop of its own, which cannot run inside another."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def _common_name(key: LoadedKey) -> str:
