@@ -11,6 +11,8 @@ import click
 from riskengine.cli.options import OUTPUT, configured, database, db_option, settings_in_effect
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from riskengine.register.store import Register
     from riskengine.settings import SigningSettings
     from riskengine.signing.issue import IssuedReport
@@ -86,14 +88,11 @@ def sign_command(assessment_id: str, output: Path | None, force: bool, db_path: 
 
 
 def issue_signed(register: Register, assessment_id: str, *, signing: SigningSettings, pdf: Path,
-                 store: Path | str, now: object, force: bool = False) -> IssuedReport:
+                 store: Path | str, now: dt.datetime, force: bool = False) -> IssuedReport:
     """Check the signed report's path as every output's, then issue it (``riskengine.signing.issue``)."""
-    import datetime as dt
-
     from riskengine.runfiles import RunFiles, check_run_files
     from riskengine.signing.issue import issue_signed_report
 
-    assert isinstance(now, dt.datetime)
     inputs = [("signing key", signing.key), ("signing certificate", signing.certificate)]
     check_run_files(RunFiles.of(inputs=inputs, outputs=[("signed report", pdf, "pdf")], database=store, force=force))
     return issue_signed_report(register, assessment_id, signing=signing, pdf=pdf, now=now)

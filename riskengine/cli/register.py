@@ -279,9 +279,9 @@ def verify(report: Path, certificates: tuple[Path, ...], as_json: bool, db_path:
     the signed report; 6 no signature where one is expected (removed); 7 changed after signing (a byte flipped,
     bytes appended) or damaged; 8 signed with another key, or no certificate to trust.
     """
-    from riskengine.signing.check import looks_signed
+    from riskengine.signing.check import looks_signed, read_report
 
-    data = report.read_bytes()
+    data = read_report(report)  # a regular file of a report's size: never a pipe or a device read forever
     if looks_signed(data) or certificates:
         _verify_signed(report, data, certificates, as_json, db_path)
         return

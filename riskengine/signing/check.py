@@ -33,6 +33,8 @@ from riskengine.signing.record import RECORD_NAME, ApprovalRecord
 from riskengine.signing.seal import SIGNATURE_FIELD
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cryptography.x509 import Certificate
 
     from riskengine.register.store import Register
@@ -92,6 +94,25 @@ class RegisterComparison(_Frozen):
     """The chain check of the assessment's records: ``intact (...)`` or ``altered: ...``."""
     recorded_output: bool = False
     """Whether the register recorded this very signed file."""
+
+
+MAX_REPORT_BYTES = 200_000_000
+"""A report is a few MB (40 pages with charts: 0.2 MB); a file past this is not one, and is not read."""
+
+
+def read_report(path: Path) -> bytes:
+    """The bytes of the report at ``path``: a regular file (a pipe or a device is refused, ``UnreadableFileError``)
+    no larger than ``MAX_REPORT_BYTES`` (``UsageError``)."""
+    from riskengine.runfiles import require_regular_file
+
+    require_regular_file(path)
+    size = path.stat().st_size
+    if size > MAX_REPORT_BYTES:
+        from riskengine.errors import UsageError
+
+        raise UsageError(f"{path}: {size:,} bytes is not a riskengine report (the limit is {MAX_REPORT_BYTES:,})")
+    with path.open("rb") as file:
+        return file.read(MAX_REPORT_BYTES + 1)
 
 
 def looks_signed(data: bytes) -> bool:
