@@ -11,7 +11,7 @@ From the bottom up; a module may import its own layer and those below:
     read     questionnaire, importers, inventory, enrich, settings
     judge    score, tco
     stages   assessment, pipeline, validation, schema, explain
-    output   report, register, outputs, council
+    output   report, register, outputs, council, signing
     many     batch, portfolio
     shells   cli, web, __main__, the package's lazy exports
 """
@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("read", ("questionnaire", "importers", "inventory", "enrich", "settings")),
     ("judge", ("score", "tco")),
     ("stages", ("assessment", "pipeline", "validation", "schema", "explain")),
-    ("output", ("report", "register", "outputs", "council")),
+    ("output", ("report", "register", "outputs", "council", "signing")),
     ("many", ("batch", "portfolio")),
     ("shells", ("cli", "web", "__main__", "__init__")),
 )

@@ -10,6 +10,7 @@ runs), so that ``riskengine --help`` and the register's quick commands start fas
     inventory       inventory check
     many            batch, compare
     register        history, approve, verify, due, register check
+    keys            keys init, sign (signed approvals: riskengine.signing)
     config          config
 
 Shared options (network, inventory, database, ...) are declared once in ``riskengine.cli.options``, with
@@ -65,12 +66,16 @@ _COMMANDS = {
                      "Convert a vendor's own questionnaire into ours, pre-filled.", cut=False),
     "inventory": _Entry("riskengine.cli.inventory", "inventory", "Work with the inventory of existing systems (YAML, "
                                                                  "Excel workbook or Backstage catalog)."),
+    "keys": _Entry("riskengine.cli.keys", "keys_group", "Create the organisation's signing key, or a user's own key "
+                                                        "for signing off.", cut=False),
     "register": _Entry("riskengine.cli.register", "register_group", "Check that the register proves its own history "
                                                                     "(its hash chain).", cut=False),
     "render": _Entry("riskengine.cli.assess", "render_command", "Render a recorded assessment's report for any "
                                                                 "audience, with its sign-offs, from the register."),
     "serve": _Entry("riskengine.cli.web", "serve", "Serve the web app: portfolio, assessments, sign-off and "
                                                    "conditions, for IT, marketing and compliance."),
+    "sign": _Entry("riskengine.cli.keys", "sign_command", "Issue the report of ASSESSMENT_ID, whose decision is final, "
+                                                          "as a PDF signed with the organisation's key."),
     "tco": _Entry("riskengine.cli.assess", "tco_command", "Price a vendor's offers, each in both adoption styles, and "
                                                           "say which costs least."),
     "template": _Entry("riskengine.cli.questionnaire", "template", "Write the blank questionnaire (OUT.xlsx) a vendor "
@@ -80,8 +85,8 @@ _COMMANDS = {
     "validate": _Entry("riskengine.cli.questionnaire", "validate",
                        "Check a filled questionnaire and list every problem with its cell (exit 2 if any is an "
                        "error)."),
-    "verify": _Entry("riskengine.cli.register", "verify", "Say whether REPORT (a PDF or JSON riskengine wrote) is one "
-                                                          "the register knows, unchanged, and its sign-offs."),
+    "verify": _Entry("riskengine.cli.register", "verify", "Say whether REPORT is a report riskengine issued, "
+                                                          "unchanged: by its signature, and by the register."),
 }
 """Every command by name; its module is imported only when the command runs (or shows its own help)."""
 

@@ -11,6 +11,12 @@
        or the register itself was altered (``verify``, ``register check``)
     5  ``assess``: the report is written, and the decision is "more information needed" (the missing answers are
        listed)
+    6  ``verify``: the report carries no signature (never signed, or its signature was removed) where one is
+       expected (a riskengine approval record, or ``--cert`` given)
+    7  ``verify``: the signed report was changed after signing (a byte of its content or of its signature, bytes
+       appended in an incremental update, an approval record that contradicts itself) or is too damaged to read
+    8  ``verify``: the signature holds, but not by a certificate trusted: signed with another key, or no
+       certificate given (``--cert``, ``signing.certificate``)
 
 riskengine.errors is imported only when there is an error to map: it brings pydantic, which the quick commands
 (``history``, ``due``) never need.
@@ -28,6 +34,7 @@ if TYPE_CHECKING:
     from riskengine.errors import Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE, EXIT_UNVERIFIED, EXIT_MORE_INFORMATION = 0, 1, 2, 3, 4, 5
+EXIT_NOT_SIGNED, EXIT_CHANGED, EXIT_UNTRUSTED = 6, 7, 8
 
 
 def fail(code: int, message: str) -> NoReturn:

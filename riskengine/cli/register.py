@@ -14,14 +14,26 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.errors import EXIT_UNVERIFIED, usage
-from riskengine.cli.options import EXISTING, configured, database, db_option, json_flag
+from riskengine.cli.errors import (
+    EXIT_CHANGED,
+    EXIT_INPUT,
+    EXIT_NOT_SIGNED,
+    EXIT_UNTRUSTED,
+    EXIT_UNVERIFIED,
+    fail,
+    usage,
+)
+from riskengine.cli.options import EXISTING, OUTPUT, configured, database, db_option, json_flag, settings_in_effect
 from riskengine.cli.text import cut, plural
 
 if TYPE_CHECKING:
-    from riskengine.register.approvals import Role, SignOffDecision
+    from collections.abc import Callable
+
+    from riskengine.register.approvals import Role, SignOff, SignOffDecision, SignOffProof
     from riskengine.register.history import VendorDiff, VendorHistory
     from riskengine.register.store import Register, VendorRow
+    from riskengine.register.verification import Verification
+    from riskengine.signing.check import RegisterComparison, SignatureCheck
 
 DUE_WITHIN_DAYS = 30
 
@@ -155,50 +167,141 @@ def _minute(iso: str) -> str:
 @click.argument("assessment_id")
 @click.option("--role", type=click.Choice(["it", "marketing", "compliance"]), required=True,
               help="The council role signing.")
-@click.option("--by", "signed_by", required=True, metavar="NAME", help="Who signs (full name).")
+@click.option("--by", "signed_by", metavar="NAME",
+              help="Who signs (full name). With a user key (--key) the key's certificate names who signs, and "
+                   "--by may be left out; without one, the name is typed, not proven (the signed report says so).")
+@click.option("--key", "user_key", type=EXISTING, metavar="USER.key",
+              help="Sign the sign-off with your own key (riskengine keys init --user; its certificate USER.crt "
+                   "beside it): proves who made it. Default: signing.user-key in riskengine.toml.")
 @click.option("--decision", type=click.Choice(["approve", "reject"]), required=True)
 @click.option("--note", default="", help="Why, or on what condition.")
 @click.option("--report", "report", type=EXISTING,
               help="The PDF being approved (its sha256 must be a recorded report of the assessment). Default: "
                    "the assessment's latest recorded report.")
+@click.option("--signed-pdf", "signed_pdf", type=OUTPUT,
+              help="Where to write the signed report when this sign-off makes the decision final. Default: "
+                   "ASSESSMENT_ID-signed.pdf in the working folder.")
 @db_option
-def approve(assessment_id: str, role: Role, signed_by: str, decision: SignOffDecision, note: str, report: Path | None,
-            db_path: Path | str | None) -> None:
+def approve(assessment_id: str, role: Role, signed_by: str | None, user_key: Path | None, decision: SignOffDecision,
+            note: str, report: Path | None, signed_pdf: Path | None, db_path: Path | str | None) -> None:
     """Record a sign-off of ASSESSMENT_ID, bound to the sha256 of the exact report it approves.
 
     A reject by any role is final; an approval is final when IT, marketing and compliance have all approved,
-    in any order. Each role signs once.
+    in any order. Each role signs once. When this sign-off makes the decision final and a signing key is
+    configured ([signing] in riskengine.toml), the report is issued as a PDF signed with the organisation's key
+    (docs/signing.md).
+
+    \b
+    riskengine approve RA-... --role it --key keys/ada.key --decision approve
+    riskengine approve RA-... --role compliance --by "Dana Ruiz" --decision reject --note "no DPA"
     """
     from riskengine.clock import run_clock
     from riskengine.digest import file_sha256
     from riskengine.register.approvals import PAST, approval_status, describe_status
 
     now = run_clock()  # a bad SOURCE_DATE_EPOCH is refused before the register is opened
+    signing = settings_in_effect().signing()
+    user_key = user_key or signing.user_key
+    prove = None
+    if user_key is not None:
+        signed_by, prove = _user_proof(user_key, signed_by)
+    elif not signed_by or not signed_by.strip():
+        usage("approve needs --by NAME, or --key USER.key (riskengine keys init --user NAME) to sign with your key")
+    store = database(db_path)
     with _register(db_path) as register:
-        signoff = register.sign(assessment_id, role=role, signed_by=signed_by, decision=decision, note=note,
-                                now=now, report_sha256=file_sha256(report) if report else None)
+        signoff = register.sign(assessment_id, role=role, signed_by=signed_by or "", decision=decision, note=note,
+                                now=now, report_sha256=file_sha256(report) if report else None, prove=prove)
         signoffs = register.signoffs(assessment_id)
-    status = approval_status(signoffs)
-    click.echo(f"{assessment_id}: {signoff.role} {PAST[signoff.decision]} by {signoff.signed_by} on "
-               f"{signoff.signed_at[:10]} (the PDF for {signoff.report_audience}, sha256 {signoff.report_sha256})")
-    click.echo(f"status: {describe_status(signoffs)}{' (final)' if status != 'pending' else ''}")
+        status = approval_status(signoffs)
+        how = " with the key of certificate SHA-256 " + signoff.proof.subject if signoff.proof else \
+            " (name typed: not proven by a key)"
+        click.echo(f"{assessment_id}: {signoff.role} {PAST[signoff.decision]} by {signoff.signed_by} on "
+                   f"{signoff.signed_at[:10]} (the PDF for {signoff.report_audience}, sha256 {signoff.report_sha256})")
+        click.echo(f"  signed{how}")
+        click.echo(f"status: {describe_status(signoffs)}{' (final)' if status != 'pending' else ''}")
+        if status == "pending":
+            return
+        if signing.key is None:
+            click.echo("no signed report issued: no signing key is configured ([signing] key in riskengine.toml; "
+                       "riskengine keys init, docs/signing.md)", err=True)
+            return
+        from riskengine.cli.keys import issue_signed, show_issued
+        from riskengine.errors import RiskEngineError
+        from riskengine.signing.issue import signed_report_name
+
+        try:
+            issued = issue_signed(register, assessment_id, signing=signing, store=store, now=now,
+                                  pdf=signed_pdf or Path(signed_report_name(assessment_id)))
+        except RiskEngineError as exc:  # the sign-off stands: say how to issue the signed report once fixed
+            fail(EXIT_INPUT, f"the sign-off is recorded, but the signed report was not issued: {exc}\n  issue it "
+                             f"with: riskengine sign {assessment_id}")
+    show_issued(issued)
+
+
+def _user_proof(user_key: Path, signed_by: str | None) -> tuple[str, Callable[[SignOff], SignOffProof]]:
+    """The name a user's key gives and the proof it makes of a sign-off (its signature over the statement)."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from riskengine.register.approvals import SignOffProof, signoff_statement
+    from riskengine.signing.keys import common_name, fingerprint, load_key, sign_statement
+
+    loaded = load_key(user_key, user_key.with_suffix(".crt"))
+    name = common_name(loaded.certificate)
+    if signed_by is not None and " ".join(signed_by.split()) != name:
+        usage(f"--by {signed_by!r} is not who the key {user_key} names ({name!r}): leave --by out with --key")
+    certificate = loaded.certificate.public_bytes(Encoding.PEM).decode("ascii")
+    subject = fingerprint(loaded.certificate)
+
+    def prove(signoff: SignOff) -> SignOffProof:
+        return SignOffProof("key", subject, certificate, sign_statement(loaded, signoff_statement(signoff)))
+
+    return name, prove
 
 
 @click.command()
 @configured
 @click.argument("report", type=EXISTING)
+@click.option("--cert", "certificates", type=EXISTING, multiple=True, metavar="PATH",
+              help="A certificate to trust (PEM or DER; repeatable): the organisation's, or the CA that issued "
+                   "it. Default: signing.certificate in riskengine.toml.")
+@json_flag("Print the answer as JSON (the exit code is the same).")
 @db_option
-def verify(report: Path, db_path: Path | str | None) -> None:
-    """Say whether REPORT (a PDF or JSON riskengine wrote) is one the register knows, unchanged, and its sign-offs.
+def verify(report: Path, certificates: tuple[Path, ...], as_json: bool, db_path: Path | str | None) -> None:
+    """Say whether REPORT is a report riskengine issued, unchanged: by its signature, and by the register.
 
-    A PDF is named with its audience (full, it, marketing, compliance): every report assess or render wrote of
-    an assessment is recorded. Exit 0 when it is and the register's hash chain holds; 4 when it is not (a changed
-    byte, or never recorded), or when the register itself was altered (then the file's record cannot be trusted).
+    A signed report (issued once the decision is final) is checked without the register: the signature over
+    every byte, who signed and when, the sign-offs and the inputs' sha256 it lists; then beside the register,
+    when one is at hand, which must agree. Any other report or JSON result riskengine wrote is looked up in the
+    register (a PDF is named with its audience).
+
+    \b
+    Exit codes: 0 verified; 4 not a report the register knows, or the register was altered or disagrees with
+    the signed report; 6 no signature where one is expected (removed); 7 changed after signing (a byte flipped,
+    bytes appended) or damaged; 8 signed with another key, or no certificate to trust.
     """
+    from riskengine.signing.check import looks_signed, read_report
+
+    data = read_report(report)  # a regular file of a report's size: never a pipe or a device read forever
+    if looks_signed(data) or certificates:
+        _verify_signed(report, data, certificates, as_json, db_path)
+        return
     from riskengine.register.verification import verify_report
 
     with _register(db_path) as register:
         verification = verify_report(register, report)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"path": str(report), "kind": "recorded", "outcome": verification.outcome,
+                               "exit_code": 0 if verification.outcome == "verified" else EXIT_UNVERIFIED,
+                               "verification": json.loads(verification.model_dump_json())}, indent=2))
+        if verification.outcome != "verified":
+            sys.exit(EXIT_UNVERIFIED)
+        return
+    _show_verification(report, verification)
+
+
+def _show_verification(report: Path, verification: Verification) -> None:
     output, row, sha256 = verification.output, verification.assessment, verification.sha256
     if output is None:
         click.echo(f"{report}: NOT VERIFIED: no report with sha256 {sha256} is in the register", err=True)
@@ -229,6 +332,105 @@ def verify(report: Path, db_path: Path | str | None) -> None:
     click.echo(f"  register   {verification.chain.status}")
     if verification.outcome != "verified":
         sys.exit(EXIT_UNVERIFIED)
+
+
+_SIGNATURE_EXIT = {"verified": 0, "not_signed": EXIT_NOT_SIGNED, "changed": EXIT_CHANGED, "untrusted": EXIT_UNTRUSTED}
+
+
+def _verify_signed(report: Path, data: bytes, certificates: tuple[Path, ...], as_json: bool,
+                   db_path: Path | str | None) -> None:
+    """``verify`` of a signed report: the signature alone, then the register beside it when there is one."""
+    from riskengine.signing.check import check_signature, compare_with_register
+    from riskengine.signing.keys import load_certificates
+
+    configured_certificate = settings_in_effect().signing().certificate
+    paths = list(certificates) or ([configured_certificate] if configured_certificate else [])
+    trusted = [certificate for path in paths for certificate in load_certificates(path)]
+    import logging
+
+    for name in ("pyhanko", "pyhanko_certvalidator"):  # pyHanko logs each failed check with a traceback: the
+        logging.getLogger(name).addHandler(logging.NullHandler())  # answer below says what failed, in one line
+        logging.getLogger(name).propagate = False
+    check = check_signature(str(report), data, trusted)
+    comparison = None
+    location = _register_at_hand(db_path)
+    if check.record is not None and location is not None:
+        from riskengine.register.store import Register
+
+        with Register(location) as register:
+            comparison = compare_with_register(check, register)
+    code = _SIGNATURE_EXIT[check.outcome]
+    if code == 0 and comparison is not None and not comparison.agrees:
+        code = EXIT_UNVERIFIED
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"path": str(report), "kind": "signed", "outcome": check.outcome, "exit_code": code,
+                               "signature": json.loads(check.model_dump_json()),
+                               "register": json.loads(comparison.model_dump_json()) if comparison else None},
+                              indent=2))
+        if code:
+            sys.exit(code)
+        return
+    _show_signed(report, check, comparison, location)
+    if code:
+        sys.exit(code)
+
+
+def _register_at_hand(db_path: Path | str | None) -> Path | str | None:
+    """The register to compare with: the one named (``--db``, RISKENGINE_DB, riskengine.toml), or the default
+    one if it exists; None on a machine with none (the signature then stands alone, and none is created)."""
+    location = database(db_path)
+    if settings_in_effect().setting("db").source.kind != "default":
+        return location
+    return location if isinstance(location, str) or Path(location).exists() else None
+
+
+def _show_signed(report: Path, check: SignatureCheck, comparison: RegisterComparison | None,
+                 location: Path | str | None) -> None:
+    if check.outcome == "verified":
+        click.echo(f"{report}: verified: {check.message}")
+    else:
+        click.echo(f"{report}: NOT VERIFIED: {check.message}", err=True)
+    if check.signer is not None:
+        click.echo(f"  signer     {check.signer}, certificate SHA-256 {check.signer_fingerprint}")
+        click.echo(f"  signed at  {check.signed_at or 'not given'}")
+    if check.timestamp is not None:
+        trusted = "trusted" if check.timestamp_trusted else "not checked against a certificate you trust"
+        click.echo(f"  timestamp  {check.timestamp} by {check.timestamp_authority} ({trusted})")
+    record = check.record
+    if record is not None:
+        domain = f" ({record.domain})" if record.domain else ""
+        click.echo(f"  report     {record.assessment_id} of {record.vendor}{domain}, for {record.audience}")
+        click.echo(f"  outcome    {record.status} (final since {_minute(record.final_at)}); decision "
+                   f"{record.decision.replace('_', ' ')}, tier {record.tier}, residual {record.residual:.1f}/100")
+        for signoff in check.signoffs:
+            proof = {"account": f"web app, signed in as {signoff.subject}",
+                     "key": f"own key, certificate {signoff.subject[:16]}…, signature "
+                            f"{'valid' if signoff.proven else 'INVALID'}",
+                     "name": "name typed on the command line: not proven"}[signoff.proof]
+            click.echo(f"  sign-off   {signoff.role:<10} {signoff.decision:<7} {signoff.signed_by}, "
+                       f"{signoff.signed_at[:10]} ({proof})")
+        for item in record.inputs:
+            click.echo(f"  input      {item.role:<13} {cut(item.name, 40):<40} {item.sha256}")
+    click.echo(f"  sha256     {check.sha256}")
+    if record is None:
+        return
+    if comparison is None:
+        click.echo("  register   none here: the signature stands on its own" if location is None else
+                   "  register   not compared (the signed report cannot be trusted)")
+    elif not comparison.known:
+        click.echo(f"  register   {comparison.location} does not hold {record.assessment_id} (a fresh register, or "
+                   "another machine's): the signature stands on its own")
+    elif comparison.agrees:
+        recorded = "this signed file is recorded" if comparison.recorded_output else \
+            "this signed file is not recorded in it (issued from another copy)"
+        click.echo(f"  register   {comparison.location}: agrees; records {comparison.chain}; {recorded}")
+    else:
+        click.echo(f"{report}: NOT VERIFIED: the register {comparison.location} disagrees with the signed report:",
+                   err=True)
+        for problem in comparison.problems:
+            click.echo(f"  register   {problem}", err=True)
 
 
 def _recorded_as(kind: str, audience: str, assessment_id: str) -> str:

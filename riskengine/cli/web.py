@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.options import EXISTING, configured, database, db_option, json_flag, network_options
+from riskengine.cli.options import (
+    EXISTING,
+    configured,
+    database,
+    db_option,
+    json_flag,
+    network_options,
+    settings_in_effect,
+)
 
 if TYPE_CHECKING:
     from riskengine.cli.options import NetworkOptions
@@ -80,7 +88,8 @@ def serve(host: str, port: int, inventories: tuple[Path, ...], organisations: tu
     settings = WebSettings(database=store, data_folder=data_folder or (file or default_path()).parent / "web",
                            network=network.settings(), inventories=choices(inventories),
                            organisations=choices(organisations), trust_header=trust_header,
-                           roles=load_role_mapping(role_map) if role_map else RoleMapping())
+                           roles=load_role_mapping(role_map) if role_map else RoleMapping(),
+                           signing=settings_in_effect().signing())
     app = create_app(settings)
     gc.enable()  # a server runs for long: the collector the CLI keeps paused is needed again
     click.echo(f"riskengine serving {display_name(store)} on http://{host}:{port} (stop with Ctrl-C)", err=True)

@@ -13,6 +13,7 @@ Every sign-off names the sha256 of the exact report it approves.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -22,6 +23,22 @@ SignOffDecision = Literal["approve", "reject"]
 ApprovalStatus = Literal["pending", "approved", "rejected"]
 ROLES: tuple[Role, ...] = ("it", "marketing", "compliance")
 PAST: dict[SignOffDecision, str] = {"approve": "approved", "reject": "rejected"}
+
+
+ProofMethod = Literal["account", "key"]
+
+
+@dataclass(frozen=True, slots=True)
+class SignOffProof:
+    """Who made a sign-off, beyond the name it gives: ``account``, the web app's signed-in account (``subject`` its
+    user name); ``key``, the user's own key (``riskengine keys init --user``): ``certificate`` its X.509 certificate
+    (PEM), ``signature`` its signature (hex) over ``signoff_statement``, ``subject`` the certificate's SHA-256
+    fingerprint. A sign-off with no proof gave a name typed on the command line (``approve --by``)."""
+
+    method: ProofMethod
+    subject: str
+    certificate: str = ""
+    signature: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +54,28 @@ class SignOff:
     report_audience: str = ""
     """The audience of the report signed (``full``, ``it``, ``marketing``, ``compliance``): not a column of the
     sign-off but of the report's recorded output, filled when the register reads the sign-off."""
+    proof: SignOffProof | None = None
+    """Who made it (``signoff_proofs``), None for a name typed on the command line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """What the sign-off page of a report issued digitally signed says of its signature (``riskengine.signing``):
+    who signs it (the certificate's name and SHA-256 fingerprint) and when."""
+
+    signer: str
+    fingerprint: str
+    signed_at: str
+    """ISO time of the signature (the command's clock)."""
+
+
+def signoff_statement(signoff: SignOff) -> bytes:
+    """What a user's key signs for a sign-off: the canonical JSON (sorted keys, no whitespace, ASCII) of the
+    assessment, the role, the decision, who, when, the note and the sha256 of the report signed."""
+    return json.dumps({"assessment_id": signoff.assessment_id, "decision": signoff.decision, "note": signoff.note,
+                       "report_sha256": signoff.report_sha256, "role": signoff.role, "signed_at": signoff.signed_at,
+                       "signed_by": signoff.signed_by}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=True).encode("ascii")
 
 
 def approval_status(signoffs: Sequence[SignOff]) -> ApprovalStatus:

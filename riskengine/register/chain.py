@@ -72,7 +72,7 @@ class ChainedTable:
 
     def key_parameter(self, key: str) -> str | int:
         """``key`` as the key column holds it (sign-off ids are integers)."""
-        return int(key) if self.name == "signoffs" and key.isdigit() else key
+        return int(key) if self.name in ("signoffs", "signoff_proofs") and key.isdigit() else key
 
 
 CHAINED_TABLES: dict[str, ChainedTable] = {table.name: table for table in (
@@ -85,6 +85,8 @@ CHAINED_TABLES: dict[str, ChainedTable] = {table.name: table for table in (
                                        "size"), "rowid"),
     ChainedTable("signoffs", "id", ("assessment_id", "decision", "id", "note", "report_sha256", "role",
                                     "signed_at", "signed_by"), "id"),
+    ChainedTable("signoff_proofs", "signoff_id", ("assessment_id", "certificate", "method", "signature",
+                                                  "signoff_id", "subject"), "signoff_id"),
 )}
 """The chained tables, in the order a migration chains an older register's rows. ``vendors`` is not chained:
 it is derived from ``assessments`` (each vendor's latest), and ``register check`` recomputes it."""
@@ -183,10 +185,14 @@ class ChainWriter:
                           "hash": self.head})
 
 
+FIRST_CHAINED = ("assessments", "results", "outputs", "signoffs")
+"""The tables of version 1, which the migration creating the chain chains (later tables start empty, chained)."""
+
+
 def chain_existing_rows(db: Database) -> None:
     """Chain the rows a register made before the chain holds: table by table (assessments, results, outputs,
     sign-offs), each in the order its rows were inserted. Run by the migration that creates the chain."""
     writer = ChainWriter(db)
-    for table in CHAINED_TABLES.values():
+    for table in (CHAINED_TABLES[name] for name in FIRST_CHAINED):
         for values in db.execute(f"{table.select()} ORDER BY {table.order}"):
             writer.append_row(table, values)

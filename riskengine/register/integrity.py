@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from riskengine.errors import DatabaseError
-from riskengine.register.chain import CHAINED_TABLES, GENESIS, ChainedTable, canonical, changed_columns, link
+from riskengine.register.chain import (
+    CHAINED_TABLES,
+    FIRST_CHAINED,
+    GENESIS,
+    ChainedTable,
+    canonical,
+    changed_columns,
+    link,
+)
 
 if TYPE_CHECKING:
     from riskengine.database import Database, Rows
@@ -85,7 +93,9 @@ class ChainReport(_Frozen):
         """``intact: 12 records chained (...), head 3fa9...`` or ``ALTERED: <the first problem>``."""
         if self.problem is not None:
             return f"ALTERED: {self.problem}"
-        counts = ", ".join(f"{count} {name}" for name, count in self.tables.items())
+        # the tables of version 1 always; a later table (sign-off proofs) once it holds a record
+        counts = ", ".join(f"{count} {name}" for name, count in self.tables.items()
+                           if count or name in FIRST_CHAINED)
         return f"intact: {self.records} records chained ({counts}), head {self.head}"
 
 

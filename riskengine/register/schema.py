@@ -6,7 +6,9 @@ register. The JSON result lives apart (``results``, zlib-compressed) so that lis
 Sign-offs and assessments cannot be changed or deleted: triggers refuse it, as an audit trail must. From
 version 2 results, outputs and the chain are refused changes the same way, and every row of assessments,
 results, outputs and signoffs is hash-chained (``riskengine.register.chain``), so that a change made around
-the triggers (in a copy of the file without them) is still found by ``riskengine register check``.
+the triggers (in a copy of the file without them) is still found by ``riskengine register check``. Version 3
+adds ``signoff_proofs``: who made a sign-off, the web app's account or a user's key and its signature over the
+sign-off (``riskengine.register.approvals.signoff_statement``), chained like the sign-off itself.
 
 PostgreSQL gets the same tables with its own types (DOUBLE PRECISION for REAL, BYTEA for BLOB, BIGINT where
 SQLite's INTEGER is 64-bit), one trigger function for every refusal (raised as an integrity violation, as
@@ -117,6 +119,16 @@ POSTGRESQL_V2 = (
     *_refused("outputs", "recorded outputs"),
     *_refused("chain", "chain records"),
 )
+POSTGRESQL_V3 = (
+    """CREATE TABLE signoff_proofs (
+        signoff_id BIGINT PRIMARY KEY REFERENCES signoffs (id),
+        assessment_id TEXT NOT NULL REFERENCES assessments (assessment_id),
+        method TEXT NOT NULL CHECK (method IN ('account', 'key')),
+        subject TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        signature TEXT NOT NULL)""",
+    *_refused("signoff_proofs", "sign-off proofs"),
+)
 
 MIGRATIONS = (
     Migration(1, "assessments, their results and outputs, vendors, sign-offs", (
@@ -212,6 +224,19 @@ MIGRATIONS = (
         """CREATE TRIGGER chain_is_final_delete BEFORE DELETE ON chain
             BEGIN SELECT RAISE(ABORT, 'chain records cannot be deleted'); END""",
     ), run=chain_existing_rows, postgresql=POSTGRESQL_V2),
+    Migration(3, "who made each sign-off: the web app's account or the user's key, chained", (
+        """CREATE TABLE signoff_proofs (
+            signoff_id INTEGER PRIMARY KEY REFERENCES signoffs (id),
+            assessment_id TEXT NOT NULL REFERENCES assessments (assessment_id),
+            method TEXT NOT NULL CHECK (method IN ('account', 'key')),
+            subject TEXT NOT NULL,
+            certificate TEXT NOT NULL,
+            signature TEXT NOT NULL)""",
+        """CREATE TRIGGER signoff_proofs_are_final_update BEFORE UPDATE ON signoff_proofs
+            BEGIN SELECT RAISE(ABORT, 'sign-off proofs cannot be changed'); END""",
+        """CREATE TRIGGER signoff_proofs_are_final_delete BEFORE DELETE ON signoff_proofs
+            BEGIN SELECT RAISE(ABORT, 'sign-off proofs cannot be deleted'); END""",
+    ), postgresql=POSTGRESQL_V3),
 )
 """The register component's schema; append a Migration to change it, never edit a released one."""
 SCHEMA_VERSION = MIGRATIONS[-1].version

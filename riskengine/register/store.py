@@ -12,6 +12,7 @@ never an internal error later. Every row written is appended to the hash chain i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from riskengine.database import Database, connect, migrate
-from riskengine.register.approvals import ROLES, Role, SignOff, SignOffDecision, signoff_refusal
+from riskengine.register.approvals import ROLES, Role, SignOff, SignOffDecision, SignOffProof, signoff_refusal
 from riskengine.register.chain import ChainWriter
 from riskengine.register.schema import MIGRATIONS
 
@@ -136,8 +137,11 @@ _VENDOR_COLUMNS = ("vendor_key, name, product, domain, latest_assessment, latest
 _OUTPUT_COLUMNS = "sha256, assessment_id, kind, audience, path, size, recorded_at"
 _SIGNOFF_COLUMNS = "assessment_id, report_sha256, role, signed_by, decision, note, signed_at"
 _SIGNED_COLUMNS = ("signoffs.assessment_id, report_sha256, role, signed_by, decision, note, signed_at, "
-                   "COALESCE(outputs.audience, '')")
-"""A sign-off as read: its columns and the audience of the report it names (kept by ``outputs``)."""
+                   "COALESCE(outputs.audience, ''), signoff_proofs.method, signoff_proofs.subject, "
+                   "signoff_proofs.certificate, signoff_proofs.signature")
+"""A sign-off as read: its columns, the audience of the report it names (kept by ``outputs``) and its proof (kept
+by ``signoff_proofs``; nulls for a sign-off with none: a name typed on the command line)."""
+_PROOF_COLUMNS = "signoff_id, assessment_id, method, subject, certificate, signature"
 _VENDOR_UPSERT = (f"INSERT INTO vendors ({_VENDOR_COLUMNS}) "
                   f"VALUES ({', '.join(':' + column for column in _VENDOR_COLUMNS.split(', '))}) "
                   "ON CONFLICT (vendor_key) DO UPDATE SET "
@@ -450,16 +454,20 @@ class Register:
                      enumerate(assessment_ids[start:start + 500])}
             rows = self._db.execute(
                 f"SELECT {_SIGNED_COLUMNS} FROM signoffs LEFT JOIN outputs ON outputs.sha256 = report_sha256 "
+                "LEFT JOIN signoff_proofs ON signoff_proofs.signoff_id = signoffs.id "
                 f"WHERE signoffs.assessment_id IN ({', '.join(':' + name for name in chunk)}) ORDER BY id", chunk)
             for row in rows:
                 found.setdefault(row[0], []).append(_signoff_row(row))
         return found
 
     def sign(self, assessment_id: str, *, role: Role, signed_by: str, decision: SignOffDecision, now: dt.datetime,
-             note: str = "", report_sha256: str | None = None) -> SignOff:
+             note: str = "", report_sha256: str | None = None,
+             prove: Callable[[SignOff], SignOffProof] | None = None) -> SignOff:
         """Record ``role``'s sign-off of ``assessment_id``, bound to the sha256 of one of its PDF reports.
 
-        Without ``report_sha256`` the assessment's latest recorded PDF is the one signed. Raises
+        Without ``report_sha256`` the assessment's latest recorded PDF is the one signed. ``prove``, given the
+        sign-off as it will be recorded, returns who made it (the web app's account, or the user's key and its
+        signature over ``signoff_statement``): recorded and chained with it. Raises
         ``RegisterError`` for an unknown assessment or report, a role that signed already, an outcome that
         is final (see ``riskengine.register.approvals``), or an empty name.
         """
@@ -494,7 +502,16 @@ class Register:
                         "note": signoff.note, "signed_at": signoff.signed_at})
             (signoff_id,) = db.execute("SELECT id FROM signoffs WHERE assessment_id = :id AND role = :role",
                                        {"id": assessment_id, "role": role}).fetchone()
-            ChainWriter(db).append("signoffs", signoff_id)
+            chain = ChainWriter(db)
+            chain.append("signoffs", signoff_id)
+            if prove is not None:
+                proof = prove(signoff)
+                row = {"signoff_id": signoff_id, "assessment_id": assessment_id, "method": proof.method,
+                       "subject": proof.subject, "certificate": proof.certificate, "signature": proof.signature}
+                db.execute(f"INSERT INTO signoff_proofs ({_PROOF_COLUMNS}) VALUES (:signoff_id, :assessment_id, "
+                           ":method, :subject, :certificate, :signature)", row)
+                chain.append_mapping("signoff_proofs", row)
+                signoff = dataclasses.replace(signoff, proof=proof)
         return signoff
 
     # --- integrity ------------------------------------------------------------------------------------------
@@ -633,9 +650,14 @@ def _output_row(row: Sequence[Any]) -> RecordedOutput:
 
 
 def _signoff_row(row: Sequence[Any]) -> SignOff:
-    if tuple(map(type, row)) != _SIGNOFF_TYPES or row[2] not in ROLES or row[4] not in _DECISIONS:
-        _checked(row, f"{_SIGNOFF_COLUMNS}, report_audience", _SIGNOFF_KINDS, "signoffs", row[0])
-    return SignOff(*row)
+    signed, proven = row[:8], row[8:]
+    if tuple(map(type, signed)) != _SIGNOFF_TYPES or signed[2] not in ROLES or signed[4] not in _DECISIONS:
+        _checked(signed, f"{_SIGNOFF_COLUMNS}, report_audience", _SIGNOFF_KINDS, "signoffs", signed[0])
+    if not proven or proven[0] is None:
+        return SignOff(*signed)
+    if any(not isinstance(value, str) for value in proven) or proven[0] not in ("account", "key"):
+        _corrupt(str(signed[0]), f"the proof of the {signed[2]} sign-off is not one riskengine wrote")
+    return dataclasses.replace(SignOff(*signed), proof=SignOffProof(*proven))
 
 
 def run_settings(*, offline: bool, audience: str) -> dict[str, str]:

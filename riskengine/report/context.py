@@ -21,7 +21,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Table, TableS
 from riskengine.assessment import Assessment
 from riskengine.facts import FactValue, Provenance
 from riskengine.policy import Policy
-from riskengine.register.approvals import SignOff
+from riskengine.register.approvals import Seal, SignOff
 from riskengine.report.charts import ChartTheme
 from riskengine.report.charts import money as whole_units
 from riskengine.report.fonts import FONT, FONT_BOLD, paragraph_markup
@@ -67,6 +67,8 @@ class ReportContext:
     styles: Styles
     signoffs: tuple[SignOff, ...] = ()
     """The sign-offs the register held of the assessment when the report was rendered, in the order given."""
+    seal: Seal | None = None
+    """For a report issued digitally signed (``riskengine.signing``): who signs it, said on the sign-off page."""
     forms: Mapping[SectionId, Form] = field(default_factory=dict)
     """The form of each section this audience's report does not show whole (``form``)."""
     _outline_keys: Iterator[int] = field(default_factory=lambda: itertools.count(1), repr=False, compare=False)

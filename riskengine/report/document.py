@@ -33,7 +33,7 @@ from reportlab.platypus import (
 from riskengine.assessment import Assessment
 from riskengine.pipeline import default_policy
 from riskengine.policy import Policy
-from riskengine.register.approvals import SignOff
+from riskengine.register.approvals import Seal, SignOff
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT, FONT_BOLD, placed, register_fonts
 from riskengine.report.kit import (
@@ -52,22 +52,26 @@ from riskengine.report.kit import (
 from riskengine.report.sections import SECTIONS
 from riskengine.report.text import Line, Run, draw_lines
 
+SIGNED_KEYWORD = "riskengine-approval"
+"""A keyword of a report rendered to be issued signed: a copy whose signature was cut off still says it had one."""
 RUN_ON_ROOM = PAGE_HEIGHT / 3
 """A compact section starts on the page the one before it ends on when this much height is left there."""
 
 
 def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy | None = None,
-               signoffs: Sequence[SignOff] = ()) -> bytes:
+               signoffs: Sequence[SignOff] = (), seal: Seal | None = None) -> bytes:
     """The report of ``assessment`` for ``audience`` (full, it, marketing, compliance) as PDF bytes.
 
     ``policy`` words it: its report wording, glossary and joint scorecard (default: the shipped policy).
     ``signoffs``, the register's sign-offs of the assessment, fill the sign-off page: each role that signed is
     shown with what it signed, the others keep a block to fill in by hand. The same assessment with the same
     sign-offs always gives the same bytes: the PDF's dates come from ``assessment.created``.
+    ``seal``, for the report ``riskengine.signing`` issues digitally signed, says on the sign-off page who
+    signs it, how each sign-off was made, and the inputs' sha256.
     Raises ``UsageError`` for an unknown audience.
     """
     context = dataclasses.replace(ReportContext.create(assessment, policy or default_policy(), audience),
-                                  signoffs=tuple(signoffs))
+                                  signoffs=tuple(signoffs), seal=seal)
     register_fonts()
     buffer = io.BytesIO()
     pages = _Pages(context)
@@ -80,7 +84,7 @@ def render_pdf(assessment: Assessment, *, audience: str = "full", policy: Policy
         subject=clean(f"{context.audience_label}, {assessment.assessment_id}", NAME_LIMIT),
         keywords=[clean(word, NAME_LIMIT) for word in (
             assessment.assessment_id, vendor.legal_name, vendor.domain, assessment.risk.decision,
-            assessment.risk.tier) if word],
+            assessment.risk.tier, SIGNED_KEYWORD if seal is not None else "") if word],
         creator=f"riskengine {assessment.versions.engine}",
     )
     document.build(_story(context), canvasmaker=partial(_DeferredCanvas, number_page=pages.number_page))

@@ -907,6 +907,9 @@ class SignoffWording(Sentences):
         "status_approved": frozenset({"role", "date"}),
         "status_rejected": frozenset({"role", "date"}),
         "status_pending": frozenset({"signed", "waiting"}),
+        "sealed": frozenset({"signer", "fingerprint", "date"}),
+        "proof_account": frozenset({"account"}),
+        "proof_key": frozenset({"fingerprint"}),
     }
     intro: str
     """One sentence: which assessment is approved, and that the approval covers this exact report."""
@@ -937,6 +940,19 @@ class SignoffWording(Sentences):
     status_approved: str
     status_rejected: str
     status_pending: str
+    sealed_title: str
+    """Above what the sign-off page of a digitally signed report says of its signature."""
+    sealed: str
+    """Who signs the report, the certificate's fingerprint, when, and how to verify it."""
+    proof: str
+    """A signed block's label for how the sign-off was made."""
+    proof_account: str
+    proof_key: str
+    proof_name: str
+    """A sign-off made in the web app (its account), with the user's key (its fingerprint), or by a name typed on
+    the command line (not proven)."""
+    inputs_title: str
+    """Above the inputs' sha256 on a digitally signed report's sign-off page."""
     """The approval's status in the register, one sentence under the intro once any role has signed: final by
     ``{role}`` on ``{date}``, or pending with the roles that ``{signed}`` and those still ``{waiting}``."""
 

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.errors import Problem
 
-__all__ = ["CONFIG_ENVIRONMENT", "CONFIG_NAME", "KEYS", "EffectiveSettings", "Key", "Setting", "Source",
+__all__ = ["CONFIG_ENVIRONMENT", "CONFIG_NAME", "KEYS", "EffectiveSettings", "Key", "Setting", "SigningSettings",
+           "Source",
            "effective_settings", "find_settings_file"]
 
 CONFIG_NAME = "riskengine.toml"
@@ -43,6 +44,17 @@ CONFIG_ENVIRONMENT = "RISKENGINE_CONFIG"
 MAX_SETTINGS_BYTES = 1_000_000
 """A settings file is a few hundred bytes; a larger one is not read."""
 _BY_NAME = {key.name: key for key in KEYS}
+
+
+class SigningSettings(NamedTuple):
+    """``[signing]``: what signs an approved report, and what a CLI sign-off is signed with (docs/signing.md)."""
+
+    key: Path | None = None
+    """The organisation's private key (PEM, or PKCS#12 holding its certificate); None: reports are not signed."""
+    certificate: Path | None = None
+    timestamp_url: str | None = None
+    user_key: Path | None = None
+    """This user's own key (``keys init --user``), its certificate beside it (``NAME.crt``)."""
 
 
 class Source(NamedTuple):
@@ -116,6 +128,13 @@ class EffectiveSettings(NamedTuple):
     @property
     def audience(self) -> str:
         return str(self.value("audience"))
+
+    def signing(self) -> SigningSettings:
+        """The signing key, certificate, timestamp service and user key in effect (``riskengine.signing``)."""
+        url = self.value("signing.timestamp-url")
+        return SigningSettings(key=self._path("signing.key"), certificate=self._path("signing.certificate"),
+                               timestamp_url=url if isinstance(url, str) and url else None,
+                               user_key=self._path("signing.user-key"))
 
     def network(self) -> NetworkSettings:
         """The ``NetworkSettings`` in effect. A malformed value (``--resolve`` without an address, a WHOIS server

@@ -32,8 +32,10 @@ class Key(NamedTuple):
 
     @property
     def environment(self) -> str:
-        """``RISKENGINE_DEADLINE``: the environment variable of this setting."""
-        return "RISKENGINE_" + self.name.rsplit(".", 1)[-1].replace("-", "_").upper()
+        """``RISKENGINE_DEADLINE``: the environment variable of this setting; the signing table's keep their table's
+        name (``RISKENGINE_SIGNING_KEY``), which a bare ``RISKENGINE_KEY`` would not say."""
+        name = self.name if self.name.startswith("signing.") else self.name.rsplit(".", 1)[-1]
+        return "RISKENGINE_" + name.replace(".", "_").replace("-", "_").upper()
 
 
 KEYS: tuple[Key, ...] = (
@@ -53,6 +55,11 @@ KEYS: tuple[Key, ...] = (
     Key("network.rdap-server", "text", "RDAP base URL instead of the registry's"),
     Key("network.ca-bundle", "file", "CA certificates to trust for the HTTPS checks"),
     Key("network.deadline", "seconds", "seconds for all outside checks of one vendor", 30.0),
+    Key("signing.key", "file", "the organisation's private key that signs approved reports: PEM, or PKCS#12 "
+                               "(.p12/.pfx; passphrase in RISKENGINE_SIGNING_PASSPHRASE)"),
+    Key("signing.certificate", "file", "its certificate (PEM, with the chain after it): what verify trusts"),
+    Key("signing.timestamp-url", "text", "an RFC 3161 timestamp service to time-stamp each signature (http/https)"),
+    Key("signing.user-key", "file", "this user's own key (riskengine keys init --user): approve signs with it"),
 )
 """Every setting, in the order ``riskengine config`` lists them."""
 

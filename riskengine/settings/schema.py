@@ -41,6 +41,17 @@ class NetworkTable(BaseModel):
     deadline: float | None = Field(default=None, ge=0.1)
 
 
+class SigningTable(BaseModel):
+    """``[signing]``: the organisation's key and certificate that sign approved reports (docs/signing.md)."""
+
+    model_config = _MODEL
+
+    key: str | None = None
+    certificate: str | None = None
+    timestamp_url: str | None = None
+    user_key: str | None = None
+
+
 class SettingsFile(BaseModel):
     """riskengine.toml: every key optional; paths relative to the file's folder."""
 
@@ -54,6 +65,7 @@ class SettingsFile(BaseModel):
     db: str | None = None
     audience: Literal["full", "it", "marketing", "compliance"] | None = None
     network: NetworkTable | None = None
+    signing: SigningTable | None = None
 
 
 def read_settings(path: Path) -> dict[str, tuple[object, int | None]]:
@@ -116,7 +128,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, object]:
     return flat
 
 
-_KNOWN = {key.name for key in KEYS} | {"network"}
+_KNOWN = {key.name for key in KEYS} | {"network", "signing"}
 _SYNONYMS = {"timeout": "deadline", "timeouts": "deadline", "register": "db", "database": "db",
              "organisation": "org", "org-profile": "org", "offline-mode": "offline"}
 """Words a reader may reach for that spell differently from the setting: suggested by meaning, not by letters."""

@@ -35,7 +35,7 @@ log = logging.getLogger("riskengine.web")
 def create_app(settings: WebSettings) -> SecurityHeaders:
     """The application for ``settings``, wrapped in the security headers and the request size limit."""
     from riskengine.pipeline import default_policy
-    from riskengine.web import accounts, api, pages
+    from riskengine.web import accounts, api, pages, signed
 
     policy = default_policy()
     app = FastAPI(title="riskengine", version=_version(), docs_url=None, redoc_url=None,
@@ -50,6 +50,7 @@ def create_app(settings: WebSettings) -> SecurityHeaders:
     app.state.settings, app.state.templates, app.state.policy = settings, templates, policy
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(pages.router)
+    app.include_router(signed.router)
     app.include_router(api.router)
     app.include_router(accounts.router)
     _error_pages(app, templates)

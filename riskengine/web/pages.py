@@ -16,7 +16,14 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from riskengine.register.approvals import ROLES, Role, approval_status, missing_roles, signoff_refusal
+from riskengine.register.approvals import (
+    ROLES,
+    Role,
+    SignOffProof,
+    approval_status,
+    missing_roles,
+    signoff_refusal,
+)
 from riskengine.web.context import Page, set_session_cookie
 from riskengine.web.listing import SIGNOFF_FILTERS, SORTS, PortfolioQuery, portfolio_page
 from riskengine.web.security import (
@@ -31,6 +38,7 @@ from riskengine.web.security import (
     remote,
 )
 from riskengine.web.settings import WebSettings
+from riskengine.web.signed import issue_when_final, signed_report_path
 from riskengine.web.uploads import EVIDENCE_KINDS, QUESTIONNAIRE_KINDS, store_upload
 
 _T = TypeVar("_T")
@@ -281,6 +289,7 @@ def assessment_page(request: Request, assessment_id: str) -> Response:
             "today": page.today().isoformat(), "history": history,
             "refusal": signoff_refusal(signoffs, page.me.role) if page.me.role in ROLES else None,
             "findings_by_category": _findings_by_category(assessment),
+            "signed_report": signed_report_path(page, assessment_id).is_file(),
             "may_close": {condition.condition_id: _may_close(page.me.role, condition.owner)
                           for condition in conditions},
         }
@@ -428,11 +437,13 @@ async def sign(request: Request, assessment_id: str) -> Response:
         if decision not in ("approve", "reject"):
             raise Refused(400, "choose approve or reject")
         sha256 = str(form.get("report_sha256", ""))
+        account = SignOffProof("account", page.me.user.name)  # who signed in, beside the name shown
         signoff = page.register.sign(_known(page, assessment_id), role=role, signed_by=page.me.user.display_name,
                                      decision=decision, note=str(form.get("note", ""))[:2000], now=run_clock(),  # type: ignore[arg-type]
-                                     report_sha256=sha256 or None)
+                                     report_sha256=sha256 or None, prove=lambda _: account)
         page.audit("sign-off", target=assessment_id,
                    detail=f"{role} {decision} report sha256 {signoff.report_sha256}")
+        issue_when_final(page, assessment_id)
         return RedirectResponse(f"/assessments/{assessment_id}?tab={AUDIENCE_OF_ROLE[role]}#signoff",
                                 status_code=303)
 

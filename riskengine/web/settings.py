@@ -15,6 +15,7 @@ from riskengine.datafile import load_yaml_model
 
 if TYPE_CHECKING:
     from riskengine.enrich.settings import NetworkSettings
+    from riskengine.settings import SigningSettings
 
 UPLOAD_LIMIT_BYTES = 25_000_000
 """The largest upload: the largest questionnaire workbook the readers open (``questionnaire.workbook``)."""
@@ -65,6 +66,8 @@ class WebSettings:
     trust_header: str | None = None
     roles: RoleMapping = field(default_factory=RoleMapping)
     upload_limit: int = UPLOAD_LIMIT_BYTES
+    signing: SigningSettings | None = None
+    """The organisation's key that signs a report once its decision is final ([signing] in riskengine.toml)."""
 
     @property
     def uploads(self) -> Path:

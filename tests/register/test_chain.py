@@ -85,7 +85,8 @@ def test_each_record_hashes_the_previous_hash_and_the_canonical_json_of_its_row(
 def test_an_intact_register_checks_with_its_count_and_head(register_db: Path | str) -> None:
     report = _check(register_db)
     assert report.intact
-    assert (report.records, report.tables) == (RECORDS, {"assessments": 3, "results": 3, "outputs": 6, "signoffs": 2})
+    assert (report.records, report.tables) == (RECORDS, {"assessments": 3, "results": 3, "outputs": 6,
+                                                 "signoffs": 2, "signoff_proofs": 0})
     assert report.head == _chain(register_db)[-1][4]
 
     result = cli(register_db, "register", "check")
@@ -180,7 +181,8 @@ def test_checking_the_records_of_an_intact_assessment_counts_them(register_db: P
     with Register(register_db) as register:
         report = register.check_records([A2])
     assert (report.intact, report.records, report.tables) == (
-        True, 6, {"assessments": 1, "results": 1, "outputs": 2, "signoffs": 2})
+        True, 6, {"assessments": 1, "results": 1, "outputs": 2,
+                                                 "signoffs": 2, "signoff_proofs": 0})
     assert report.status == f"intact (6 records of {A2} chained)"
 
 
@@ -236,7 +238,7 @@ def test_a_refused_signoff_appends_nothing_and_a_recorded_one_appends_one(regist
         register.record_entries([(entry(A1, created=NOW), [pdf_output(A1), pdf_output(A1, b"%PDF again")])], now=NOW)
         report = register.check_chain()
     assert report.intact
-    assert report.tables == {"assessments": 3, "results": 3, "outputs": 7, "signoffs": 3}
+    assert report.tables == {"assessments": 3, "results": 3, "outputs": 7, "signoffs": 3, "signoff_proofs": 0}
     assert _chain(register_db)[-1][1:4] == ("outputs", pdf_output(A1, b"%PDF again").sha256, A1)
 
 

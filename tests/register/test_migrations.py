@@ -197,7 +197,8 @@ def test_a_register_made_before_the_chain_gets_its_rows_chained_in_their_order(d
         report = register.check_chain()
     assert _versions(db) == (layout, {"register": REGISTER_VERSION})
     assert report.intact
-    assert (report.records, report.tables) == (8, {"assessments": 2, "results": 2, "outputs": 3, "signoffs": 1})
+    assert (report.records, report.tables) == (8, {"assessments": 2, "results": 2, "outputs": 3,
+                                          "signoffs": 1, "signoff_proofs": 0})
     chained = rows(db, "SELECT record_table, record_key FROM chain ORDER BY seq")
     assert chained == [("assessments", "RA-20260501-0000000001"), ("assessments", "RA-20261101-0000000002"),
                        ("results", "RA-20260501-0000000001"), ("results", "RA-20261101-0000000002"),

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from riskengine.register.approvals import SignOff, approval_status, final_signoff, missing_roles
+from riskengine.register.approvals import Seal, SignOff, approval_status, final_signoff, missing_roles
 from riskengine.report.context import ReportContext
 from riskengine.report.fonts import FONT
 from riskengine.report.kit import ANSWER_LIMIT, CONTENT_WIDTH, NAME_LIMIT, clean, fit
@@ -45,7 +45,40 @@ def build(ctx: ReportContext) -> list[Flowable]:
     for role in _SIGNOFF_ROLES:
         block = _signed_block(ctx, signed[role]) if role in signed else _signoff_block(ctx, role)
         story.append(KeepTogether([Spacer(1, 5 * mm), block]))
+    if ctx.seal is not None:
+        story.append(KeepTogether([Spacer(1, 6 * mm), _seal_block(ctx, ctx.seal)]))
     return story
+
+
+def _seal_block(ctx: ReportContext, seal: Seal) -> Table:
+    """The digital signature's block on a report issued signed: who signs it, and the inputs' sha256 it vouches
+    for (the same as the approval record inside the file, which ``riskengine verify`` reads)."""
+    text, styles = ctx.wording.signoff, ctx.styles
+    rows: list[list[Flowable | str]] = [
+        [ctx.cell(text.sealed_title, styles.cell_head), ""],
+        [ctx.cell(text.sealed.format(signer=clean(seal.signer, NAME_LIMIT), fingerprint=seal.fingerprint,
+                                     date=_day(ctx, seal.signed_at)), limit=ANSWER_LIMIT), ""],
+        [ctx.cell(text.inputs_title, styles.cell_bold), ""],
+        *([ctx.cell(f"{item.role}: {item.name}", styles.cell_label, limit=NAME_LIMIT),
+           ctx.cell(item.sha256, styles.cell_small)] for item in sorted(
+               ctx.assessment.inputs, key=lambda item: (item.role, item.name))),
+    ]
+    table = ReportTable(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
+    table.setStyle(_block_style(ctx, [("SPAN", (0, 1), (-1, 1)), ("SPAN", (0, 2), (-1, 2)),
+                                      ("BACKGROUND", (0, 1), (-1, 2), colors.white),
+                                      ("LINEBELOW", (0, 2), (-1, -1), 0.25, ctx.palette.rule),
+                                      ("VALIGN", (0, 1), (-1, -1), "TOP")]))
+    return table
+
+
+def _proof(ctx: ReportContext, signoff: SignOff) -> str:
+    """How the sign-off was made: the web app's account, the user's key, or a name typed (not proven)."""
+    text, proof = ctx.wording.signoff, signoff.proof
+    if proof is None:
+        return text.proof_name
+    if proof.method == "account":
+        return text.proof_account.format(account=clean(proof.subject, NAME_LIMIT))
+    return text.proof_key.format(fingerprint=proof.subject)
 
 
 def _status(ctx: ReportContext, signoffs: Sequence[SignOff]) -> str:
@@ -83,6 +116,8 @@ def _signed_block(ctx: ReportContext, signoff: SignOff) -> Table:
         [ctx.cell(text.report, styles.cell_label),
          ctx.cell(audience.label if audience else signoff.report_audience, limit=NAME_LIMIT)],
         [ctx.cell(text.sha256, styles.cell_label), ctx.cell(signoff.report_sha256, styles.cell_small)],
+        *([[ctx.cell(text.proof, styles.cell_label), ctx.cell(_proof(ctx, signoff), limit=ANSWER_LIMIT)]]
+          if ctx.seal is not None else []),
     ]
     table = ReportTable(rows, colWidths=[LABEL_WIDTH, CONTENT_WIDTH - LABEL_WIDTH], hAlign="LEFT")
     table.setStyle(_block_style(ctx, [("LINEBELOW", (0, 1), (-1, -1), 0.25, ctx.palette.rule),
