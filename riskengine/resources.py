@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
-DATA_FOLDERS = ("questionnaires", "scoring", "templates")
+DATA_FOLDERS = ("questionnaires", "scoring", "templates", "fingerprints")
 
 
 def data_path(folder: str, *parts: str) -> Path:
