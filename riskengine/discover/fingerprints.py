@@ -138,6 +138,8 @@ class Technology(BaseModel):
     source: str
     """The vendor's own setup documentation (ours), or the technology's website (a webappanalyzer entry)."""
     website: str = ""
+    vendor: str = ""
+    """Who sells it, when the name does not say (matched against the inventory's ``vendor`` with the capability)."""
     cats: tuple[int, ...] = ()
     implies: tuple[str, ...] = ()
     patterns: tuple[Pattern, ...] = ()
@@ -152,6 +154,7 @@ class _Entry(BaseModel):
     website: str = ""
     capability: str | None = None
     source: str | None = None
+    vendor: str = ""
     implies: list[str] | str = Field(default_factory=list)
     html: list[str] | str = Field(default_factory=list)
     scriptSrc: list[str] | str = Field(default_factory=list)  # noqa: N815 - webappanalyzer's key
@@ -304,7 +307,7 @@ def load_fingerprints(path: Path, *, vocabularies: Vocabularies | None = None, u
                 problems.append(Problem(place=place, message="defined twice"))
                 continue
             technologies[name] = Technology(name=name, capability=capability, source=entry.source or entry.website,
-                                            website=entry.website, cats=tuple(entry.cats),
+                                            website=entry.website, vendor=entry.vendor, cats=tuple(entry.cats),
                                             implies=tuple(_strings(entry.implies)), patterns=tuple(patterns))
     if problems:
         raise error(str(path), problems)
