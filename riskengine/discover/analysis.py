@@ -338,7 +338,8 @@ def _email(domain: str, dns: dict[str, Evidence], matcher: _Matcher, fingerprint
             matcher.run_set("spf", target, where, evidence)
         includes.append(SpfInclude(domain=target, followed=target in followed))
     discovery = dmarc.discover(domain, ask)
-    return EmailSecurity(domain=domain, spf_record=evaluation.record, spf_result=evaluation.result, spf_reason=evaluation.reason,
+    return EmailSecurity(domain=domain, spf_record=evaluation.record, spf_result=evaluation.result,
+                         spf_reason=evaluation.reason,
                          spf_lookups=evaluation.lookups, spf_limit_exceeded=evaluation.limit_exceeded,
                          includes=tuple(includes), unknown_senders=(), dmarc_policy=discovery.policy(),
                          dmarc_reports_to=discovery.reports_to)
@@ -363,7 +364,8 @@ def _name_includes(email: EmailSecurity, matcher: _Matcher, fingerprints: Finger
 
 
 def _detections(matcher: _Matcher, fingerprints: Fingerprints) -> tuple[tuple[Detection, ...], tuple[Detection, ...]]:
-    reported, hints = [], []
+    reported: list[Detection] = []
+    hints: list[Detection] = []
     for name in sorted(matcher.matches, key=str.casefold):
         found = sorted(matcher.matches[name].values(), key=lambda match: (match.kind, match.key, match.pattern))
         technology = fingerprints.technologies[name]

@@ -215,7 +215,8 @@ def _outcome(item: Evidence) -> Outcome:
 # --- the walk ---------------------------------------------------------------------------------------------------
 
 
-def walk(source: Source, domain: str, *, pages: int, dkim_selectors: Iterable[str], site_domains: Iterable[str]) -> None:
+def walk(source: Source, domain: str, *, pages: int, dkim_selectors: Iterable[str],
+         site_domains: Iterable[str]) -> None:
     """Ask everything a discovery of ``domain`` asks, through ``source`` (which keeps the evidence)."""
     from riskengine.enrich import dmarc, spf
 

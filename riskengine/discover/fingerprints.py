@@ -157,7 +157,7 @@ class _Entry(BaseModel):
     vendor: str = ""
     implies: list[str] | str = Field(default_factory=list)
     html: list[str] | str = Field(default_factory=list)
-    scriptSrc: list[str] | str = Field(default_factory=list)  # noqa: N815 - webappanalyzer's key
+    scriptSrc: list[str] | str = Field(default_factory=list)
     scripts: list[str] | str = Field(default_factory=list)
     url: list[str] | str = Field(default_factory=list)
     headers: dict[str, str] = Field(default_factory=dict)

@@ -95,7 +95,7 @@ def csp_hosts(policy: str) -> list[str]:
     """The host names a Content-Security-Policy allows (``https://*.hotjar.com`` -> ``hotjar.com``)."""
     hosts = []
     for token in policy[:16_384].replace(";", " ").split():
-        if token.startswith("'") or ":" not in token and "." not in token:
+        if token.startswith("'") or (":" not in token and "." not in token):
             continue
         bare = token.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lstrip("*.").lower()
         if "." in bare and all(part for part in bare.split(".")):

@@ -31,8 +31,8 @@ def inventory_patch(discovery: Discovery, inventory: Inventory | None = None) ->
         f"{_comment(discovery.domain)} --replay {discovery.run_id}` shows them again.",
         f"organisation: {json.dumps(inventory.organisation if inventory is not None else '')}",
     ]
-    added = [finding for finding in discovery.findings if finding.status in ("shadow-it", "duplicate", "detected")
-             and not finding.system_id or finding.status == "duplicate"]
+    added = [finding for finding in discovery.findings if (finding.status in ("shadow-it", "duplicate", "detected")
+             and not finding.system_id) or finding.status == "duplicate"]
     if not added:
         lines.append("systems: []")
     else:

@@ -51,20 +51,21 @@ ZONE: dict[tuple[str, str], list[str]] = {
     **{(f"s{number}.{DOMAIN}.", "TXT"): ["v=spf1 ip4:192.0.2.1 ~all"] for number in range(1, 12)},
 }
 
-HOME = f"""<!doctype html><html><head><title>Larkspur</title>
+HOME = """<!doctype html><html><head><title>Larkspur</title>
 <meta name="google-site-verification" content="Zq3v1n2x3c4v5b6n7m8">
 <script async src="https://www.googletagmanager.com/gtm.js?id=GTM-ABC123"></script>
 <script async src="https://www.googletagmanager.com/gtag/js?id=G-XYZ789"></script>
-<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments);}}
+<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}
 gtag('js', new Date()); gtag('config', 'G-XYZ789');</script>
-<script>!function(f,b,e,v,n,t,s){{}}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');
+<script>!function(f,b,e,v,n,t,s){}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');
 fbq('init', '1234567890'); fbq('track', 'PageView');</script>
 </head><body>
 <noscript><img height="1" width="1" src="https://www.facebook.com/tr?id=1234567890&ev=PageView&noscript=1"></noscript>
 <a href="/about">About</a> <a href="/pricing#plans">Pricing</a>
 <a href="https://elsewhere.test/partner">Partner</a> <a href="/brochure.pdf">Brochure</a>
 </body></html>"""
-ABOUT = """<html><head><script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js" data-domain-script="x"></script>
+ABOUT = """<html><head>
+<script src="https://cdn.cookielaw.org/scripttemplates/otSDKStub.js" data-domain-script="x"></script>
 <script src="https://static.hotjar.com/c/hotjar-123456.js?sv=6"></script></head><body>About us</body></html>"""
 PRICING = """<html><head><script>window.intercomSettings = {app_id: "abc123"};</script>
 <script src="https://widget.intercom.io/widget/abc123"></script></head><body>Plans</body></html>"""
