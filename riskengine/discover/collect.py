@@ -93,11 +93,15 @@ class Source:
         self._guard = AddressGuard(self.settings)
         self._deadline = Deadline(self.settings.deadline)
         self._no_network: str | None = None
-        if mode == "online":
-            self._open()
+        self._opened = False
 
     def _open(self) -> None:
+        """Ask whether the network answers, once, before the first question the store cannot answer."""
         from riskengine.enrich.network import network_state
+
+        if self._opened:
+            return
+        self._opened = True
 
         state = network_state(self._guard, self._deadline, self.now)
         self.used[state.check] = state
@@ -128,6 +132,7 @@ class Source:
 
     def _ask_network(self, name: str, record_type: str, check: str) -> Evidence:
         query = f"{name} {record_type}"
+        self._open()
         if self._lookup is None:
             return unknown("dns", check, f"not asked: {self._no_network}", query, self.now, TOOL)
         if self.dns_asked >= self.plan.dns_budget:
@@ -162,6 +167,7 @@ class Source:
     def _fetch(self, url: str, check: str) -> Evidence:
         from riskengine.enrich.http import fetch
 
+        self._open()
         if self._no_network is not None:
             return unknown("web", check, f"not fetched: {self._no_network}", url, self.now, TOOL)
         if self.web_asked >= self.plan.web_budget:
@@ -305,11 +311,12 @@ def collect(domain: str, *, settings: NetworkSettings, now: dt.datetime, store: 
             from riskengine.errors import UsageError
 
             raise UsageError(f"run {replay} discovered {recorded_domain}, not {domain}")
-        source = Source(domain, "replay", created, stored={item.check: item for item in items}, plan=plan)
+        source = Source(domain, "replay", created, settings=settings, stored={item.check: item for item in items},
+                        plan=plan)
         mode, now = "replay", created
     elif settings.offline:
         stored = store.latest(domain) if store is not None else {}
-        source = Source(domain, "offline", now, stored=stored, plan=plan)
+        source = Source(domain, "offline", now, settings=settings, stored=stored, plan=plan)
         mode = "offline"
     else:
         fresh = store.fresh(domain, now) if store is not None else {}
