@@ -34,7 +34,8 @@ def render_text(discovery: Discovery) -> str:
                  f"{email.spf_lookups} lookups{' - over the limit of 10' if email.spf_limit_exceeded else ''}; "
                  f"DMARC {email.dmarc_policy or 'none'}")
     for include in email.includes:
-        named = include.technology or "UNKNOWN SENDER"
+        own = include.domain == discovery.domain or include.domain.endswith("." + discovery.domain)
+        named = include.technology or ("own record" if own else "UNKNOWN SENDER")
         lines.append(f"  include {include.domain:<36} {named}{'' if include.followed else ' (not followed)'}")
     if email.unknown_senders:
         lines.append(f"  flagged: {', '.join(email.unknown_senders)} may send mail as {discovery.domain} and no "
