@@ -213,7 +213,7 @@ def match_html(fingerprints: Fingerprints, url: str, html: str,
     evidence = make_evidence(kind="web", check=f"{WEB_PREFIX}{url}", status="pass", reason="", query=url,
                              fetched_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), tool="benchmark")
     matcher = _Matcher(fingerprints)
-    match_page(matcher, read_page(url, html, list(headers)), evidence)
+    match_page(matcher, read_page(url, html, list(headers), inline_scripts=fingerprints.has("scripts")), evidence)
     return {name: min(STRONG, sum(match.confidence for match in found.values()))
             for name, found in matcher.matches.items()}
 
@@ -259,7 +259,8 @@ def analyse(domain: str, items: Iterable[Evidence], fingerprints: Fingerprints, 
         if not body and not item.value.get("headers"):
             continue
         headers = [(str(pair[0]), str(pair[1])) for pair in item.value.get("headers", [])]
-        page = read_page(str(item.value.get("url", item.query)), body, headers)
+        page = read_page(str(item.value.get("url", item.query)), body, headers,
+                         inline_scripts=fingerprints.has("scripts"))
         match_page(matcher, page, item)
         pages.append(page.url)
     detections, hints = _detections(matcher, fingerprints)

@@ -225,6 +225,10 @@ class Fingerprints:
         found = matcher.Match(text[:INPUT_LIMITS[kind]])
         return [patterns[index] for index in sorted(found or ())]
 
+    def has(self, kind: str) -> bool:
+        """Whether any pattern of ``kind`` is loaded (what a page need not be read for)."""
+        return kind in self._sets or kind in self.keyed
+
     def keyed_patterns(self, kind: str, key: str) -> list[Pattern]:
         return self.keyed.get(kind, {}).get(key.lower(), [])
 

@@ -28,6 +28,7 @@ def _patterns() -> dict[str, Any]:
     options.dot_nl = True
     return {
         "script": re2.compile(r"<script\b([^>]{0,1000})>(.*?)</script\s*>", options),
+        "source": re2.compile(r"""<script\b[^>]{0,1000}?\ssrc\s*=\s*["']?([^"'\s>]{1,1000})""", options),
         "meta": re2.compile(r"<meta\b([^>]{0,1000})>", options),
         "link": re2.compile(r"""<a\b[^>]{0,1000}?\bhref\s*=\s*["']?([^"'\s>]{1,1000})""", options),
         "attribute": re2.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", options),
@@ -58,23 +59,30 @@ def attributes(text: str) -> dict[str, str]:
     return found
 
 
-def read_page(url: str, html: str, headers: list[tuple[str, str]], *, limit: int = 1_000_000) -> Page:
-    """The parts of the page at ``url`` (its first ``limit`` characters of HTML)."""
+def read_page(url: str, html: str, headers: list[tuple[str, str]], *, limit: int = 1_000_000,
+              inline_scripts: bool = True) -> Page:
+    """The parts of the page at ``url`` (its first ``limit`` characters of HTML); the inline scripts only when
+    ``inline_scripts`` (a fingerprint set without ``scripts`` patterns has no use for them).
+
+    The patterns run over the page's UTF-8 bytes: RE2's Python wrapper converts every position of a match on a
+    ``str`` back to characters, which costs more than the match itself on a large page."""
     html = html[:limit]
     page = Page(url=url, html=html, headers=headers)
     patterns = _patterns()
-    for match in patterns["script"].finditer(html):
-        attrs = attributes(match.group(1) or "")
-        source = attrs.get("src", "").strip()
-        if source:
-            if len(page.script_sources) < MAX_ITEMS:
-                page.script_sources.append(_absolute(url, source))
-        elif match.group(2) and match.group(2).strip() and len(page.inline_scripts) < MAX_ITEMS:
-            page.inline_scripts.append(match.group(2))
-        if len(page.script_sources) >= MAX_ITEMS and len(page.inline_scripts) >= MAX_ITEMS:
+    data = html.encode("utf-8", "surrogatepass")
+    for match in patterns["source"].finditer(data):
+        page.script_sources.append(_absolute(url, match.group(1).decode("utf-8", "replace")))
+        if len(page.script_sources) >= MAX_ITEMS:
             break
-    for match in patterns["meta"].finditer(html):
-        attrs = attributes(match.group(1) or "")
+    if inline_scripts:
+        for match in patterns["script"].finditer(data):
+            content = match.group(2)
+            if content and content.strip() and b"src" not in (match.group(1) or b"").lower():
+                page.inline_scripts.append(content.decode("utf-8", "replace"))
+                if len(page.inline_scripts) >= MAX_ITEMS:
+                    break
+    for match in patterns["meta"].finditer(data):
+        attrs = attributes((match.group(1) or b"").decode("utf-8", "replace"))
         name = (attrs.get("name") or attrs.get("property") or attrs.get("http-equiv") or "").lower()
         if name:
             page.meta.append((name, attrs.get("content", "")))
@@ -106,8 +114,8 @@ def csp_hosts(policy: str) -> list[str]:
 def links(html: str, base: str, *, limit: int) -> list[str]:
     """The absolute URLs of the page's ``<a href>`` links, in document order, fragments dropped, at most ``limit``."""
     found: list[str] = []
-    for match in _patterns()["link"].finditer(html):
-        target = _absolute(base, match.group(1).replace("&amp;", "&"))
+    for match in _patterns()["link"].finditer(html.encode("utf-8", "surrogatepass")):
+        target = _absolute(base, match.group(1).decode("utf-8", "replace").replace("&amp;", "&"))
         if target:
             found.append(target)
         if len(found) >= limit:
