@@ -70,7 +70,7 @@ def main() -> int:
     fingerprints = shipped_fingerprints()
     big = page(1_000_000)
     matching, detected = measure(lambda: match_html(fingerprints, f"https://{DOMAIN}/", big), python_anchor, 9)
-    print(f"discover: {found.dns_questions} DNS answers, {len(found.pages)} pages, {len(found.detections)} tools "
+    print(f"discover: {found.dns_questions} DNS questions, {len(found.pages)} pages, {len(found.detections)} tools "
           f"(first run, imports included: {one.first:.3f} s); 1 MB page ({len(big):,} characters): "
           f"{len(detected)} tools among {len(fingerprints.technologies)} fingerprints")
     assert len(found.pages) == PAGES + 1 and len(detected) >= len(TAGS), (found.pages, detected)

@@ -17,7 +17,7 @@ def _cut(text: str, width: int) -> str:
 
 def render_text(discovery: Discovery) -> str:
     lines = [f"{discovery.domain} ({discovery.mode}, run {discovery.run_id}): {len(discovery.findings)} tools, "
-             f"{discovery.dns_questions} DNS answers, {len(discovery.pages)} pages; fingerprints "
+             f"{discovery.dns_questions} DNS questions, {len(discovery.pages)} pages; fingerprints "
              f"{discovery.fingerprints}" + (f"; inventory {discovery.inventory}" if discovery.inventory else "")]
     findings = sorted(discovery.findings, key=lambda finding: (ORDER.index(finding.status),
                                                                finding.technology.casefold()))
