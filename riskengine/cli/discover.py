@@ -81,7 +81,7 @@ def discover(domain: str, org_profile: Path | None, inventory: Path | None, page
     systems = load_inventory(inventory, vocabularies=vocabularies) if inventory is not None else None
     with EvidenceStore(store) as evidence:
         found = run_discovery(name, settings=settings, now=now, store=evidence, pages=pages, fingerprints=fingerprints,
-                              inventory=systems, vocabularies=vocabularies, site_domains=org.domains, replay=replay)
+                              inventory=systems, site_domains=org.domains, replay=replay)
     if output is not None:
         from riskengine.atomic import write_bytes_atomically
 

@@ -47,7 +47,7 @@ def check_domain(domain: str, org_domains: tuple[str, ...], org_source: str) -> 
 
 def discover(domain: str, *, settings: NetworkSettings, now: dt.datetime, store: EvidenceStore | None,
              pages: int = 10, fingerprints: Fingerprints | None = None, inventory: Inventory | None = None,
-             vocabularies: Vocabularies | None = None, site_domains: tuple[str, ...] = (),
+             site_domains: tuple[str, ...] = (),
              replay: str | None = None) -> Discovery:
     """Discover the martech ``domain`` runs (the caller has checked it is the organisation's: ``check_domain``).
 
@@ -61,7 +61,7 @@ def discover(domain: str, *, settings: NetworkSettings, now: dt.datetime, store:
                         dkim_selectors=fingerprints.dkim_selectors(), site_domains=site_domains or (domain,),
                         replay=replay)
     return analyse(domain, collected.items, fingerprints, run_id=replay or collected.run_id, mode=collected.mode,
-                   created=collected.created, inventory=inventory, vocabularies=vocabularies)
+                   created=collected.created, inventory=inventory)
 
 
 def fingerprints_from(path: Path | None, vocabularies: Vocabularies | None = None) -> Fingerprints:

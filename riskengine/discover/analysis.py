@@ -36,7 +36,7 @@ from riskengine.discover.fingerprints import INPUT_LIMITS, STRONG, USE_KINDS, Fi
 from riskengine.discover.page import Page, read_page
 from riskengine.enrich.evidence import Evidence
 from riskengine.inventory.model import Inventory, System
-from riskengine.inventory.vocabulary import Vocabularies, term_key
+from riskengine.inventory.vocabulary import term_key
 
 SNIPPET_CHARS = 200
 Status = Literal["sanctioned", "shadow-it", "duplicate", "stale-trace", "detected"]
@@ -222,10 +222,9 @@ def match_html(fingerprints: Fingerprints, url: str, html: str,
 
 
 def analyse(domain: str, items: Iterable[Evidence], fingerprints: Fingerprints, *, run_id: str, mode: str,
-            created: dt.datetime, inventory: Inventory | None = None, vocabularies: Vocabularies | None = None,
-            pages_read: Iterable[str] = ()) -> Discovery:
+            created: dt.datetime, inventory: Inventory | None = None, pages_read: Iterable[str] = ()) -> Discovery:
     """The findings of one run's records (see the module's docstring)."""
-    from riskengine.enrich import dmarc, spf
+    from riskengine.enrich import spf
 
     records = {item.check: item for item in items}
     matcher = _Matcher(fingerprints)
@@ -265,10 +264,9 @@ def analyse(domain: str, items: Iterable[Evidence], fingerprints: Fingerprints, 
         pages.append(page.url)
     detections, hints = _detections(matcher, fingerprints)
     email = _name_includes(email, matcher, fingerprints)
-    findings = classify(detections, inventory, vocabularies) if inventory is not None else _unreviewed(detections)
+    findings = classify(detections, inventory) if inventory is not None else _unreviewed(detections)
     unknown = tuple(sorted(f"{item.query}: {item.reason}" for item in records.values()
                            if item.status == "unknown" and not item.check.startswith("network.")))
-    del spf, dmarc
     return Discovery(domain=domain, run_id=run_id, mode=mode, created=created,
                      fingerprints=f"{fingerprints.source} ({len(fingerprints.technologies)} technologies)",
                      inventory=inventory.source if inventory is not None else "",
@@ -392,8 +390,7 @@ _VERIFICATION_WORDS = ("verification", "verify", "validate")
 # --- against the inventory ----------------------------------------------------------------------------------------
 
 
-def classify(detections: Iterable[Detection], inventory: Inventory, vocabularies: Vocabularies | None = None
-             ) -> tuple[Finding, ...]:
+def classify(detections: Iterable[Detection], inventory: Inventory) -> tuple[Finding, ...]:
     """Each detection as sanctioned, stale trace, duplicate or shadow IT (see the module's docstring)."""
     findings = []
     for detection in detections:
