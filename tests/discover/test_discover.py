@@ -159,3 +159,15 @@ def test_a_domain_outside_the_organisation_is_refused() -> None:
     assert "competitor.test is not one of the organisation's domains" in refused.value.problems[0].message
     with pytest.raises(InputError):
         check_domain("notlarkspur.test", ("larkspur.test",), "org.yaml")  # a suffix is not a subdomain
+
+
+def test_no_network_makes_everything_unknown_never_absent(ca_pem: Path, tmp_path: Path) -> None:
+    """A resolver with no way out (NXDOMAIN for every name): nothing is concluded from its silence."""
+    from .fixtures import ZONE
+
+    with DnsServer(ZONE, internet=False) as offline_dns, EvidenceStore(tmp_path / "evidence.db") as store:
+        found = run(offline_dns, None, ca_pem, store, pages=0)
+        assert len(offline_dns.queries) <= 3  # the well-known names only
+    assert found.detections == () and found.findings == ()
+    assert found.unknown and all("no network" in item for item in found.unknown)
+    assert found.email.spf_result == "temperror"
