@@ -124,6 +124,8 @@ class Discovery(_Frozen):
     inventory: str = ""
     pages: tuple[str, ...]
     dns_questions: int
+    apex: dict[str, tuple[str, ...]] = {}
+    """The apex's TXT, MX, NS and CAA records as answered (empty when unknown), for the reader to check."""
     findings: tuple[Finding, ...]
     detections: tuple[Detection, ...]
     hints: tuple[Detection, ...]
@@ -270,7 +272,10 @@ def analyse(domain: str, items: Iterable[Evidence], fingerprints: Fingerprints, 
     return Discovery(domain=domain, run_id=run_id, mode=mode, created=created,
                      fingerprints=f"{fingerprints.source} ({len(fingerprints.technologies)} technologies)",
                      inventory=inventory.source if inventory is not None else "",
-                     pages=tuple(pages_read) or tuple(sorted(pages)), dns_questions=len(dns), findings=findings,
+                     pages=tuple(pages_read) or tuple(sorted(pages)), dns_questions=len(dns),
+                     apex={record_type: tuple(_texts(dns.get(f"{apex} TXT")) if record_type == "TXT"
+                                              else _values(dns.get(f"{apex} {record_type}")))
+                           for record_type in ("TXT", "MX", "NS", "CAA")}, findings=findings,
                      detections=detections, hints=hints, email=email, unknown=unknown,
                      warnings=tuple(fingerprints.warnings))
 

@@ -142,7 +142,8 @@ class Source:
         outcome = self._lookup.ask(name, record_type)
         if outcome.failed:
             return unknown("dns", check, outcome.error, query, self.now, TOOL)
-        value = {"state": outcome.state, "records": [record.to_text() for record in outcome.records],
+        # sorted: a resolver may give an RRset's records in any order, and the findings must not depend on it
+        value = {"state": outcome.state, "records": sorted(record.to_text() for record in outcome.records),
                  "cnames": _cnames(outcome.answer_text)}
         return make_evidence(kind="dns", check=check, status="pass", reason=f"{query}: {outcome.state}",
                              query=query, fetched_at=self.now, tool=TOOL, value=value, address=outcome.server,

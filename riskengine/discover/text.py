@@ -29,6 +29,9 @@ def render_text(discovery: Discovery) -> str:
     if discovery.hints:
         lines.append("  not reported (one weak pattern only): "
                      + ", ".join(f"{hint.technology} ({hint.confidence})" for hint in discovery.hints))
+    for record_type in ("MX", "NS", "CAA"):
+        if discovery.apex.get(record_type):
+            lines.append(f"{record_type}: {_cut(', '.join(discovery.apex[record_type]), 140)}")
     email = discovery.email
     lines.append(f"email: SPF {email.spf_result or 'unknown'} ({_cut(email.spf_reason, 100)}); "
                  f"{email.spf_lookups} lookups{' - over the limit of 10' if email.spf_limit_exceeded else ''}; "

@@ -171,3 +171,14 @@ def test_no_network_makes_everything_unknown_never_absent(ca_pem: Path, tmp_path
     assert found.detections == () and found.findings == ()
     assert found.unknown and all("no network" in item for item in found.unknown)
     assert found.email.spf_result == "temperror"
+
+
+def test_the_apex_records_are_shown(dns: DnsServer, ca_pem: Path, tmp_path: Path) -> None:
+    from riskengine.discover.text import render_text
+
+    with EvidenceStore(tmp_path / "evidence.db") as store:
+        found = run(dns, None, ca_pem, store, pages=0)
+    assert found.apex["MX"] == ("1 aspmx.l.google.com.", "5 alt1.aspmx.l.google.com.")
+    assert found.apex["CAA"] == ('0 issue "letsencrypt.org"',)
+    assert "atlassian-domain-verification=4nT8pQ2rS9vX1yZ3" in found.apex["TXT"]
+    assert 'CAA: 0 issue "letsencrypt.org"' in render_text(found).splitlines()
