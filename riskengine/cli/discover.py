@@ -66,8 +66,9 @@ def discover(domain: str, org_profile: Path | None, inventory: Path | None, page
     from riskengine.runfiles import RunFiles, check_run_files
 
     store = database(db_path)
-    check_run_files(RunFiles.of(inputs=[("organisation profile", org_profile), ("fingerprints", fingerprints_path)],
-                                folders=[("inventory", inventory)], outputs=[("inventory patch", output, "patch")],
+    check_run_files(RunFiles.of(inputs=[("organisation profile", org_profile)],
+                                folders=[("inventory", inventory), ("fingerprints", fingerprints_path)],
+                                outputs=[("inventory patch", output, "patch")],
                                 database=store, force=force))
     if org_profile is None:
         raise InputError("--org", [Problem(place="--org", message=(

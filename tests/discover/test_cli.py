@@ -76,3 +76,18 @@ def test_a_run_against_the_fixture_zone(dns: DnsServer, tmp_path: Path) -> None:
         "Atlassian Cloud", "Google Search Console", "Google Workspace", "HubSpot", "Mailchimp", "Unbounce", "Zendesk"}
     replay = run_cli("discover", DOMAIN, *options, "--json", "--replay", found["run_id"], cwd=tmp_path)
     assert json.loads(replay.stdout)["findings"] == found["findings"]
+
+
+def test_a_webappanalyzer_folder_and_an_empty_store(tmp_path: Path) -> None:
+    """--fingerprints takes webappanalyzer's technologies folder; offline with nothing stored, every tool is
+    unknown, none is reported missing."""
+    folder = tmp_path / "technologies"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps({"Foo": {"cats": [10], "website": "https://foo.test",
+                                                       "scriptSrc": "foo\\.test/f\\.js"}}))
+    result = run_cli("discover", DOMAIN, "--org", str(_org(tmp_path)), "--fingerprints", str(folder), "--offline",
+                     "--json", "--db", str(tmp_path / "e.db"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["fingerprints"] == f"{folder} (1 technologies)" and found["findings"] == []
+    assert f"{DOMAIN}. TXT: offline: no stored answer" in found["unknown"]
