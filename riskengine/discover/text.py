@@ -35,7 +35,8 @@ def render_text(discovery: Discovery) -> str:
     email = discovery.email
     lines.append(f"email: SPF {email.spf_result or 'unknown'} ({_cut(email.spf_reason, 100)}); "
                  f"{email.spf_lookups} lookups{' - over the limit of 10' if email.spf_limit_exceeded else ''}; "
-                 f"DMARC {email.dmarc_policy or 'none'}")
+                 f"DMARC {email.dmarc_policy or 'none'}"
+                 + (f", reports to {', '.join(email.dmarc_reports_to)}" if email.dmarc_reports_to else ""))
     for include in email.includes:
         own = include.domain == discovery.domain or include.domain.endswith("." + discovery.domain)
         named = include.technology or ("own record" if own else "UNKNOWN SENDER")
