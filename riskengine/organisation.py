@@ -92,6 +92,18 @@ class OrgProfile(BaseModel):
     risk_appetite: RiskAppetite | None = None
     """The loss the organisation accepts from one tool's risks (optional): the TCO's loss exceedance curve
     is checked against it."""
+    domains: tuple[str, ...] = ()
+    """The organisation's own domains (``larkspur.example``): the only ones ``riskengine discover`` may ask about,
+    with their subdomains; lower-case names without a trailing dot."""
+
+    @field_validator("domains")
+    @classmethod
+    def _domains(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        pattern = re.compile(r"(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))+")
+        wrong = [repr(name) for name in value if not pattern.fullmatch(name)]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: expected lower-case domain names such as example.com")
+        return value
 
     @field_validator("exchange_rates")
     @classmethod

@@ -6,6 +6,10 @@ from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 DATA_FOLDERS = ("questionnaires", "scoring", "templates")
+"""The folders of policy files (what ``--policy DIR`` may override, ``riskengine.policy``)."""
+SHIPPED_FOLDERS = (*DATA_FOLDERS, "fingerprints")
+"""Every shipped data folder: the policy's, and discover's fingerprints (not policy: ``--fingerprints`` replaces
+them)."""
 
 
 def data_path(folder: str, *parts: str) -> Path:
@@ -14,8 +18,8 @@ def data_path(folder: str, *parts: str) -> Path:
     An installed wheel carries the folders under ``riskengine/_data``; an editable install or a checkout
     reads them from the top of the repository, so editing the YAML there takes effect at once.
     """
-    if folder not in DATA_FOLDERS:
-        raise ValueError(f"unknown data folder {folder!r}; expected one of {', '.join(DATA_FOLDERS)}")
+    if folder not in SHIPPED_FOLDERS:
+        raise ValueError(f"unknown data folder {folder!r}; expected one of {', '.join(SHIPPED_FOLDERS)}")
     for root in (_PACKAGE / "_data", _PACKAGE.parent):
         candidate = root / folder
         if candidate.is_dir():

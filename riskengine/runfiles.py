@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     import zipfile
 
-OutputKind = Literal["pdf", "json", "workbook", "folder"]
+OutputKind = Literal["pdf", "json", "workbook", "folder", "patch"]
 """What an output is: a PDF (report, portfolio page, comparison, offers), a JSON result (assessment, comparison,
 offers), an Excel workbook (questionnaire, portfolio summary), or a folder of outputs (a batch's)."""
 
@@ -52,10 +52,13 @@ CREATOR = "riskengine"
 dictionary (``report/document.py``, ``portfolio/layout.py``), ``<dc:creator>riskengine</dc:creator>`` in a workbook's
 core properties (``questionnaire/template.py``, ``portfolio/summary.py``)."""
 
+PATCH_HEADER = b"# Inventory patch written by riskengine discover"
+"""How an inventory patch (``riskengine.discover.patch``) begins."""
 _PDF_CREATOR = re.compile(rb"/Creator\s*\(" + CREATOR.encode() + rb"[ )]")
 _SCAN_BLOCK = 1 << 20
 _OVERLAP = 64
-_KIND_NAMES = {"pdf": "PDF", "json": "JSON result", "workbook": "workbook", "folder": "folder"}
+_KIND_NAMES = {"pdf": "PDF", "json": "JSON result", "workbook": "workbook", "folder": "folder",
+               "patch": "inventory patch"}
 _JSON_KEYS = (frozenset({"assessment_id", "versions", "risk"}), frozenset({"candidates", "recommendation", "rule"}),
               frozenset({"offers", "ranking", "cheapest", "precision"}),
               frozenset({"headline", "precision", "tornado", "assumptions_sha256"}))
@@ -171,6 +174,7 @@ def written_by_riskengine(path: Path, kind: OutputKind) -> bool:
     - ``pdf``: starts with ``%PDF-`` and its information dictionary says ``/Creator (riskengine ...)``;
     - ``json``: an object with the keys of an assessment's result (``assessment_id``, ``versions``, ``risk``)
       or of a comparison (``candidates``, ``recommendation``, ``rule``);
+    - ``patch``: an inventory patch ``riskengine discover`` wrote (its first line says so);
     - ``workbook``: an .xlsx whose core properties name ``riskengine`` as creator and which no one has saved since:
       no other last modifier, and (where the part exists) the application recorded is openpyxl, as riskengine
       writes it. A questionnaire a vendor filled in and saved in Excel or LibreOffice names the vendor's program,
@@ -183,6 +187,9 @@ def written_by_riskengine(path: Path, kind: OutputKind) -> bool:
             return _our_json(path)
         if kind == "workbook":
             return _our_workbook(path)
+        if kind == "patch":
+            with path.open("rb") as handle:
+                return handle.read(len(PATCH_HEADER)) == PATCH_HEADER
     except (OSError, ValueError, RecursionError):
         return False
     return False

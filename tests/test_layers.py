@@ -12,7 +12,7 @@ From the bottom up; a module may import its own layer and those below:
     judge    score, tco
     stages   assessment, pipeline, validation, schema, explain
     output   report, register, outputs, council, signing
-    many     batch, portfolio
+    many     batch, portfolio, discover
     shells   cli, web, __main__, the package's lazy exports
 """
 
@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("judge", ("score", "tco")),
     ("stages", ("assessment", "pipeline", "validation", "schema", "explain")),
     ("output", ("report", "register", "outputs", "council", "signing")),
-    ("many", ("batch", "portfolio")),
+    ("many", ("batch", "portfolio", "discover")),
     ("shells", ("cli", "web", "__main__", "__init__")),
 )
 KNOWN_UPWARD: dict[tuple[str, str], str] = {

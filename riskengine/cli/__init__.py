@@ -7,6 +7,7 @@ runs), so that ``riskengine --help`` and the register's quick commands start fas
     questionnaire   template, validate, import
     assess          assess, render, tco, explain
     enrich          enrich
+    discover        discover
     inventory       inventory check
     many            batch, compare
     register        history, approve, verify, due, register check
@@ -54,6 +55,8 @@ _COMMANDS = {
     "config": _Entry("riskengine.cli.config", "config_command", "Show the settings in effect and where each came "
                                                                 "from: default, file:line, environment or command "
                                                                 "line."),
+    "discover": _Entry("riskengine.cli.discover", "discover", "Discover the martech DOMAIN already runs, from its DNS "
+                                                              "and website, and check it against the inventory."),
     "due": _Entry("riskengine.cli.register", "due", "Vendors whose reassessment date (set by the tier of their latest "
                                                     "assessment) has passed or is near."),
     "enrich": _Entry("riskengine.cli.enrich", "enrich", "Show the outside evidence for one DOMAIN: registration, DNS "
@@ -160,6 +163,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     riskengine verify out/report.pdf         is this the report that was recorded?
     riskengine register check                has the register been altered behind our back?
     riskengine due --within 30               vendors to reassess soon
+    riskengine discover larkspur.example --org org.yaml --inventory samples/inventory.yaml   our own stack
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
