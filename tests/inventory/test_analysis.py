@@ -275,15 +275,17 @@ def _ring(systems: int, memory: int) -> dict[str, object]:
     return result
 
 
-def test_a_ring_of_thirty_thousand_systems_is_analysed_in_linear_memory_and_time() -> None:
-    """Paths are a tree, not tuples: a ring's paths 30,000 long cost one entry per system, not 450 million."""
+def test_a_ring_of_thirty_thousand_systems_is_analysed_in_linear_memory() -> None:
+    """Paths are a tree, not tuples: a ring's paths 30,000 long cost one entry per system, not 450 million (the
+    child runs under a memory cap)."""
     small, large = _ring(3_000, 1 << 30), _ring(30_000, 1 << 30)
     assert large["dependents"] == 30_000 and large["longest"] == 12  # the two ends of each path, '…' between
     depth, path = large["last"]  # type: ignore[misc]
     assert depth == 30_000 and path[:2] == [VENDOR, "s00000"] and path[6] == "…" and path[-1] == "s29999"
     assert large["data_in"] == [["s00000", VENDOR], ["s29999", "s00000", VENDOR]]
     assert large["json"] < 12 * small["json"]  # type: ignore[operator]
-    assert large["seconds"] < 30 and large["seconds"] < 25 * max(small["seconds"], 0.05)  # type: ignore[operator]
+    # Time is bounded by the child's timeout (a hang fails); how it grows is measured by benchmarks/inventory_scale.py,
+    # not asserted here: a ratio of seconds on a shared machine fails with its load, not with the code.
 
 
 def test_an_inventory_past_the_size_limit_says_so(tmp_path: Path) -> None:
