@@ -15,8 +15,8 @@
    CPU is the command's and all its children's (the nannies and workers of the cluster). Needs the dask extra.
 5. The batch against a generated inventory of 2,000 systems and 10,000 integrations (``inventory_scale.generate``)
    on 2 workers: within 20 % of the rate against the sample inventory. BENCH_BATCH_BIG_VENDORS sets how many of
-   the vendors it takes (default: all of them); 0 skips it. Until the inventory's graph work is done once per
-   inventory (#24), a vendor's analysis at 2,000 systems takes tens of seconds: set a few vendors to measure it.
+   the vendors it takes (default: all of them); 0 skips it. The batch's process computes the inventory's graph
+   index once before the workers start (it is in the time), and each worker reads it (#24).
 
 The vendors differ as a real portfolio's do (``vendors.py``): names, domains, costs, integrations, data classes,
 regions, sub-processors and free text, as well as their Yes/No answers, so what a worker keeps between vendors
