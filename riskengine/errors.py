@@ -79,6 +79,11 @@ class NotRecordedError(OutputError):
     """The outputs were written whole, but recording them in the register failed: the register does not know them."""
 
 
+class MailError(RiskEngineError):
+    """A mail could not be sent: the mail server refused the connection, did not answer in time, refused TLS, the
+    credentials or the message. Whatever the mail was for is left as it was (an invitation stays unsent)."""
+
+
 class UsageError(RiskEngineError):
     """The command was called with options that cannot work together."""
 

@@ -11,6 +11,8 @@
        or the register itself was altered (``verify``, ``register check``)
     5  ``assess``: the report is written, and the decision is "more information needed" (the missing answers are
        listed)
+    6  ``invite``, ``remind``: a mail could not be sent (the mail server refused or did not answer); what it was
+       for is left as it was
 
 riskengine.errors is imported only when there is an error to map: it brings pydantic, which the quick commands
 (``history``, ``due``) never need.
@@ -27,7 +29,7 @@ import click
 if TYPE_CHECKING:
     from riskengine.errors import Problem
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE, EXIT_UNVERIFIED, EXIT_MORE_INFORMATION = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE, EXIT_UNVERIFIED, EXIT_MORE_INFORMATION, EXIT_MAIL = 0, 1, 2, 3, 4, 5, 6
 
 
 def fail(code: int, message: str) -> NoReturn:
@@ -50,7 +52,7 @@ def usage(message: str) -> NoReturn:
 
 def handle(exc: Exception, *, debug: bool) -> NoReturn:
     """Exit with the message and code of ``exc``; an unexpected error is exit 1 (re-raised with ``debug``)."""
-    from riskengine.errors import ConfigurationError, InputError, RiskEngineError, UnreadableFileError
+    from riskengine.errors import ConfigurationError, InputError, MailError, RiskEngineError, UnreadableFileError
 
     if isinstance(exc, UnreadableFileError):
         fail(EXIT_INPUT, str(exc))
@@ -62,6 +64,8 @@ def handle(exc: Exception, *, debug: bool) -> NoReturn:
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(EXIT_INPUT)
+    if isinstance(exc, MailError):
+        fail(EXIT_MAIL, str(exc))
     if isinstance(exc, RiskEngineError):
         fail(EXIT_INPUT, str(exc))
     if debug:

@@ -97,9 +97,11 @@ def user_group() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user signs for.")
 @click.option("--display-name", default="", help="The full name shown on sign-offs. Default: NAME.")
+@click.option("--email", default="", help="The user's mail address, for reminders of the conditions their role owns.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
 @db_option
-def user_add(name: str, role: str, display_name: str, password_stdin: bool, db_path: Path | str | None) -> None:
+def user_add(name: str, role: str, display_name: str, email: str, password_stdin: bool,
+             db_path: Path | str | None) -> None:
     """Add a user NAME with a role; asks for the password (at least 12 characters).
 
     \b
@@ -119,7 +121,7 @@ def user_add(name: str, role: str, display_name: str, password_stdin: bool, db_p
     hashed = hash_password(password)
     with Council(database(db_path)) as council:
         user = council.add_user(name, role=role, password_hash=hashed, display_name=display_name,  # type: ignore[arg-type]
-                                now=dt.datetime.now(dt.UTC))
+                                now=dt.datetime.now(dt.UTC), email=email)
         council.audit(actor="(command line)", role="admin", action="user add", target=user.name,
                       detail=f"role {user.role}")
     click.echo(f"added {user.name} ({user.display_name}) with role {user.role}")

@@ -41,6 +41,19 @@ class NetworkTable(BaseModel):
     deadline: float | None = Field(default=None, ge=0.1)
 
 
+class MailTable(BaseModel):
+    """``[mail]``: how invitations and reminders are sent (``riskengine.council.mail``). No password: it is read
+    from the environment (``RISKENGINE_SMTP_PASSWORD``), never from a file."""
+
+    model_config = _MODEL
+
+    smtp: str | None = None
+    sender: str | None = None
+    public_url: str | None = None
+    smtp_ca_bundle: str | None = None
+    smtp_timeout: float | None = Field(default=None, ge=0.1)
+
+
 class SettingsFile(BaseModel):
     """riskengine.toml: every key optional; paths relative to the file's folder."""
 
@@ -54,6 +67,7 @@ class SettingsFile(BaseModel):
     db: str | None = None
     audience: Literal["full", "it", "marketing", "compliance"] | None = None
     network: NetworkTable | None = None
+    mail: MailTable | None = None
 
 
 def read_settings(path: Path) -> dict[str, tuple[object, int | None]]:
@@ -116,9 +130,11 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, object]:
     return flat
 
 
-_KNOWN = {key.name for key in KEYS} | {"network"}
+_KNOWN = {key.name for key in KEYS} | {"network", "mail"}
 _SYNONYMS = {"timeout": "deadline", "timeouts": "deadline", "register": "db", "database": "db",
-             "organisation": "org", "org-profile": "org", "offline-mode": "offline"}
+             "organisation": "org", "org-profile": "org", "offline-mode": "offline", "password": "smtp (the password: "
+             "RISKENGINE_SMTP_PASSWORD in the environment, never the file)", "smtp-password": "smtp (the password: "
+             "RISKENGINE_SMTP_PASSWORD in the environment, never the file)", "from": "sender"}
 """Words a reader may reach for that spell differently from the setting: suggested by meaning, not by letters."""
 
 
