@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.options import EXISTING, configured, database, db_option, network_options
+from riskengine.cli.options import EXISTING, configured, database, db_option, mail_options, network_options
 
 if TYPE_CHECKING:
-    from riskengine.cli.options import NetworkOptions
+    from riskengine.cli.options import MailOptions, NetworkOptions
 
 ROLES = ("it", "marketing", "compliance", "admin")
 
@@ -48,9 +48,10 @@ def _web_extra() -> None:
                    "Needs --role-map; never expose the server directly with it.")
 @click.option("--role-map", type=EXISTING, help="YAML mapping user names to roles, for --trust-header.")
 @network_options
+@mail_options
 def serve(host: str, port: int, inventories: tuple[Path, ...], organisations: tuple[Path, ...],
           data_folder: Path | None, trust_header: str | None, role_map: Path | None, db_path: Path | str | None,
-          network: NetworkOptions) -> None:
+          network: NetworkOptions, mail: MailOptions) -> None:
     """Serve the web app: portfolio, assessments, sign-off and conditions, for IT, marketing and compliance.
 
     \b
@@ -59,7 +60,9 @@ def serve(host: str, port: int, inventories: tuple[Path, ...], organisations: tu
     then open http://127.0.0.1:8000 and sign in
 
     One uvicorn worker serves it, from the same database as the CLI (--db PATH|URL, RISKENGINE_DB). Every asset is
-    served by the app itself: no page loads anything from elsewhere. See docs/web.md.
+    served by the app itself: no page loads anything from elsewhere. With a mail server ([mail] in riskengine.toml,
+    --smtp), IT, compliance and administrators invite vendors from the Vendor requests page (docs/vendors.md).
+    See docs/web.md.
     """
     import gc
 
@@ -76,10 +79,17 @@ def serve(host: str, port: int, inventories: tuple[Path, ...], organisations: tu
         raise UsageError("--trust-header and --role-map go together: the header names the user, the map their role")
     store = database(db_path)
     file = database_file(store)
+    mail_settings = mail.settings() if mail.effective.value("mail.smtp") else None
+    organisation_name = None
+    if organisations:
+        from riskengine.organisation import load_org_profile
+
+        organisation_name = load_org_profile(organisations[0]).organisation
     settings = WebSettings(database=store, data_folder=data_folder or (file or default_path()).parent / "web",
                            network=network.settings(), inventories=choices(inventories),
                            organisations=choices(organisations), trust_header=trust_header,
-                           roles=load_role_mapping(role_map) if role_map else RoleMapping())
+                           roles=load_role_mapping(role_map) if role_map else RoleMapping(), mail=mail_settings,
+                           organisation_name=organisation_name)
     app = create_app(settings)
     gc.enable()  # a server runs for long: the collector the CLI keeps paused is needed again
     click.echo(f"riskengine serving {display_name(store)} on http://{host}:{port} (stop with Ctrl-C)", err=True)

@@ -34,7 +34,7 @@ log = logging.getLogger("riskengine.web")
 def create_app(settings: WebSettings) -> SecurityHeaders:
     """The application for ``settings``, wrapped in the security headers and the request size limit."""
     from riskengine.pipeline import default_policy
-    from riskengine.web import api, pages
+    from riskengine.web import api, pages, vendor, vendor_requests
 
     policy = default_policy()
     app = FastAPI(title="riskengine", version=_version(), docs_url=None, redoc_url=None,
@@ -48,6 +48,8 @@ def create_app(settings: WebSettings) -> SecurityHeaders:
     app.state.settings, app.state.templates, app.state.policy = settings, templates, policy
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(pages.router)
+    app.include_router(vendor_requests.router)
+    app.include_router(vendor.router)
     app.include_router(api.router)
     _error_pages(app, templates)
     return SecurityHeaders(app, limit=settings.upload_limit + 1_000_000, upload_limit=settings.upload_limit)
@@ -70,7 +72,8 @@ def _error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
                 body["reference"] = reference
             return JSONResponse(body, status_code=status)
         return templates.TemplateResponse(request, "error.html", {
-            "status": status, "message": message, "reference": reference, "viewer": None}, status_code=status)
+            "status": status, "message": message, "reference": reference, "viewer": None,
+            "vendor_page": request.url.path.startswith("/vendor/")}, status_code=status)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
