@@ -28,7 +28,9 @@ MAX_FIELD_CHARS = 10_000
 """A form field longer than this is cut: the longest answer the bank allows is 2,000 characters (its reader warns
 past that), and a field should not carry a megabyte into the draft."""
 EXTRA_TABLE_ROWS = 3
-"""Blank rows the form offers under a table's filled ones."""
+"""Blank rows the form offers under a table's filled ones (saving the draft offers more)."""
+MIN_TABLE_ROWS = 8
+"""Rows a table of the form has at least: most vendors list fewer integrations or sub-processors."""
 
 
 def empty_draft() -> dict[str, Any]:
@@ -126,7 +128,13 @@ def dump_draft(draft: Mapping[str, Any]) -> str:
 
 
 def form_rows(bank: QuestionBank, draft: Mapping[str, Any]) -> dict[str, list[dict[str, str]]]:
-    """Each table question's rows for the form: the draft's, then ``EXTRA_TABLE_ROWS`` blank ones."""
+    """Each table question's rows for the form: the draft's, then blank ones (``EXTRA_TABLE_ROWS``, and at least
+    ``MIN_TABLE_ROWS`` rows in all)."""
     tables = dict(draft.get("tables", {}))
-    return {question.id: [*tables.get(question.id, []), *({} for _ in range(EXTRA_TABLE_ROWS))]
-            for _, question in bank.questions() if question.is_table}
+    rows: dict[str, list[dict[str, str]]] = {}
+    for _, question in bank.questions():
+        if question.is_table:
+            filled = list(tables.get(question.id, []))
+            blank = max(EXTRA_TABLE_ROWS, MIN_TABLE_ROWS - len(filled))
+            rows[question.id] = [*filled, *({} for _ in range(blank))]
+    return rows

@@ -84,7 +84,6 @@ class VendorVisit:
             "viewer": None, "vendor_page": True, "visit": self, "request_": self.request, "base": self.base,
             "csrf_field": CSRF_FIELD, "rules": rules, "documents": self.requests.documents(self.request.request_id),
             "organisation": self.settings.organisation_name or rules.organisation, **context}, status_code=status)
-        response.headers["referrer-policy"] = "no-referrer"  # the link's token never leaves in a Referer
         return response
 
 
