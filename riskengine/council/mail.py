@@ -11,6 +11,7 @@ certificate is checked against the system's CAs (or ``smtp-ca-bundle``), with it
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import socket
 import ssl
@@ -37,15 +38,23 @@ class Mail:
     body: str
 
 
+_POLICY = email.policy.default.clone(max_line_length=998)
+"""RFC 5322's limit (998 characters a line): a link stays whole on its line, readable in the raw mail, instead of
+being cut by quoted-printable soft breaks at 78."""
+
+
 def compose(settings: MailSettings, mail: Mail, *, now: dt.datetime) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = settings.sender
     message["To"] = mail.to
     message["Subject"] = " ".join(mail.subject.split())
     message["Date"] = format_datetime(now)
     message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-reply loops
-    message.set_content(mail.body)
+    if mail.body.isascii():
+        message.set_content(mail.body, cte="7bit")
+    else:  # a vendor's name with accents: the library picks quoted-printable or base64
+        message.set_content(mail.body)
     return message
 
 

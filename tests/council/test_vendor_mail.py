@@ -266,3 +266,16 @@ def test_invite_and_remind_on_the_command_line(tmp_path: Path) -> None:
                         refused.stderr), refused.stderr
     missing = run("invite", "Acme", "--email", "it@acme.example")
     assert missing.returncode == 2 and "no mail server is set" in missing.stderr
+
+
+def test_the_demo_catches_the_invitation(tmp_path: Path) -> None:
+    """``make demo-vendor``'s script: a local catcher, the real ``riskengine invite``, the mail printed and kept."""
+    result = subprocess.run([sys.executable, "-m", "tests.demo_vendor", "--db", str(tmp_path / "r.db"), "--mail",
+                             str(tmp_path / "mail")], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert "--- mail 1 to security@northwind.example" in result.stdout
+    assert "The invitation landed (1 mail)" in result.stdout
+    (kept,) = (tmp_path / "mail").glob("*.eml")
+    link = re.search(r"http://127\.0\.0\.1:8000/vendor/VR-[0-9A-F]{12}/[A-Za-z0-9_-]{43}", kept.read_text())
+    assert link and result.stdout.rstrip().splitlines()[-3].strip() == link.group(0), "the link whole on its line"
