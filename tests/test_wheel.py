@@ -28,6 +28,8 @@ def test_wheel_ships_bank_profile_and_templates(wheel: Path) -> None:
                     "riskengine/_data/templates/report.yaml", "riskengine/_data/questionnaires/link-shorteners.yaml",
                     "riskengine/_data/questionnaires/mappings/caiq-v3.yaml",
                     "riskengine/_data/templates/council.yaml", "riskengine/_data/templates/fonts/DejaVuSans.ttf",
+                    "riskengine/_data/templates/vendors.yaml",  # the vendor loop's rules and mails
+                    "riskengine/web/templates/vendor_answer.html", "riskengine/web/templates/requests.html",
                     # the web app's pages and every asset they load, with htmx's licence
                     "riskengine/web/templates/base.html", "riskengine/web/templates/assessment_tab.html",
                     "riskengine/web/static/htmx.min.js", "riskengine/web/static/htmx-LICENSE.txt",

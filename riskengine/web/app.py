@@ -50,6 +50,9 @@ def create_app(settings: WebSettings) -> SecurityHeaders:
     app.include_router(pages.router)
     app.include_router(vendor_requests.router)
     app.include_router(vendor.router)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(item, vendor.TokenRedaction) for item in access.filters):
+        access.addFilter(vendor.TokenRedaction())
     app.include_router(api.router)
     _error_pages(app, templates)
     return SecurityHeaders(app, limit=settings.upload_limit + 1_000_000, upload_limit=settings.upload_limit)

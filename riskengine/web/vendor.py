@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +39,20 @@ router = APIRouter(include_in_schema=False)
 DOCUMENT_KINDS: tuple[Kind, ...] = ("pdf", "png", "jpeg", "text")
 """What an evidence document may be, by content: a report or certificate is a PDF, a scan an image."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+_TOKEN_IN_PATH = re.compile(r"(/vendor/[^/\s]+/)[^/\s?]+")
+
+
+class TokenRedaction(logging.Filter):
+    """Keeps the vendors' tokens out of the server's access log (uvicorn logs every request's path): a log file
+    must never hold a link that works."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_TOKEN_IN_PATH.sub(r"\1***", item) if isinstance(item, str) else item
+                                for item in record.args)
+        return True
 
 
 def _now() -> dt.datetime:
@@ -122,6 +138,7 @@ def vendor_home(http: Request, request_id: str, token: str) -> Response:
 
 def _home(visit: VendorVisit, context: dict[str, Any], status: int = 200) -> Response:
     return visit.render("vendor_home.html", {"problems": [], "warnings": [], "upload_name": "", "message": "",
+                                             "documents_only": _documents_only(visit),
                                              "previous": _previous(visit) is not None,
                                              "limit": visit.settings.upload_limit, **context}, status)
 
@@ -294,7 +311,7 @@ async def vendor_answer(http: Request, request_id: str, token: str) -> Response:
 
 def _submit(visit: VendorVisit, file: str, name: str, sha256: str) -> None:
     submitted = _now().astimezone(dt.UTC).replace(microsecond=0).isoformat()
-    visit.change(detail=f"{name} (sha256 {sha256})", state="submitted", submitted_at=submitted,
+    visit.change(detail=f"{name} (sha256 {sha256})" if sha256 else name, state="submitted", submitted_at=submitted,
                  questionnaire_file=file, questionnaire_name=name, questionnaire_sha256=sha256)
 
 
@@ -305,11 +322,19 @@ async def vendor_submit(http: Request, request_id: str, token: str) -> Response:
         await visit.form()
         visit.may_change()
         request = visit.request
+        if not request.questionnaire_file and _documents_only(visit):
+            _submit(visit, "", "evidence documents", "")
+            return RedirectResponse(visit.base, status_code=303)
         if not request.questionnaire_file:
             raise Refused(409, "there is no checked questionnaire to submit: upload one, or answer online and "
                                "submit there")
         _submit(visit, request.questionnaire_file, request.questionnaire_name, request.questionnaire_sha256)
         return RedirectResponse(visit.base, status_code=303)
+
+
+def _documents_only(visit: VendorVisit) -> bool:
+    """A request for a new evidence document (``riskengine remind``) is met by the document alone."""
+    return visit.request.reason.startswith("evidence") and bool(visit.requests.documents(visit.request.request_id))
 
 
 # --- evidence documents -----------------------------------------------------------------------------------------

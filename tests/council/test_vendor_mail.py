@@ -128,8 +128,9 @@ def test_a_broken_mail_server_is_a_clear_error_and_the_request_stays_unsent(tmp_
             assert found and requests.opened_by(request.request_id, found.group(2), NOW)
 
 
-def test_tokens_expired_revoked_guessed_or_of_another_request_are_refused(tmp_path: Path) -> None:
-    with mail_server() as server, Council(tmp_path / "r.db") as council:
+def test_tokens_expired_revoked_guessed_or_of_another_request_are_refused(db: Path | str) -> None:
+    """On SQLite and PostgreSQL (the council's migration 2 on both)."""
+    with mail_server() as server, Council(db) as council:
         requests = VendorRequests(council)
         for vendor in ("Acme", "Globex"):
             invite(requests, vendor, f"it@{vendor.lower()}.example", mail=settings(server.port), now=NOW, actor="a",

@@ -159,6 +159,9 @@ def test_uploads_are_checked_as_on_the_command_line(loop: tuple[Server, RunningS
     with Council(server.db) as council:
         request = VendorRequests(council).get(request_id)
         assert request is not None and request.questionnaire_file == "" and request.state == "opened"
+    log = server.log.read_text()
+    assert f"/vendor/{request_id}/***/upload HTTP/1.1" in log and path.rsplit("/", 1)[1] not in log, \
+        "the access log never holds a working link"
 
 
 def test_answering_online_saving_a_draft_submitting_and_changes_requested(loop: tuple[Server, RunningServer]) -> None:
@@ -277,3 +280,31 @@ def test_the_vendor_loop_on_postgresql(postgresql_server: PostgresServer, tmp_pa
         request = VendorRequests(council).get(request_id)
         assert request is not None and request.state == "closed" and request.assessment_id.startswith("RA-")
     postgresql_server.give_back(url)
+
+
+def test_a_request_for_a_new_evidence_document_is_met_by_the_document(loop: tuple[Server, RunningServer]) -> None:
+    """What ``riskengine remind`` opens when a SOC 2 report nears its expiry: no questionnaire, just the document."""
+    from riskengine.council.invitations import invite
+    from riskengine.settings.mail import MailSettings
+
+    server, mail = loop
+    with Council(server.db) as council:
+        invite(VendorRequests(council), "Initech", "it@initech.example",
+               mail=MailSettings(host="127.0.0.1", port=mail.port, security="starttls", username="", password="",
+                                 sender="risk@larkspur.example", public_url="http://vendors.example"),
+               now=dt.datetime(2026, 11, 24, 9, tzinfo=dt.UTC), actor="(remind)", role="",
+               reason="evidence soc2 D-0123456789AB", document="SOC 2 report", expires="2026-12-20")
+    path, request_id, _ = vendor_path(mail.catcher.bodies()[-1])
+    assert "The SOC 2 report you gave us for Initech expires on 2026-12-20" in " ".join(
+        mail.catcher.bodies()[-1].split())
+    with vendor_client(server) as vendor:
+        assert "We ask for a new evidence document" in vendor.get(path).text
+        assert vendor.post(f"{path}/submit", data={"csrf_token": vendor_csrf(vendor, path)}).status_code == 409
+        vendor.post(f"{path}/documents", data={"csrf_token": vendor_csrf(vendor, path), "kind": "soc2",
+                                               "expires_on": "2027-12-20"},
+                    files={"document": ("soc2-2027.pdf", b"%PDF-1.7\n%%EOF\n")})
+        assert vendor.post(f"{path}/submit", data={"csrf_token": vendor_csrf(vendor, path)}).status_code == 303
+    with Council(server.db) as council:
+        request = VendorRequests(council).get(request_id)
+        assert request is not None and request.state == "submitted"
+        assert [d.expires_on for d in VendorRequests(council).documents(request_id)] == ["2027-12-20"]
