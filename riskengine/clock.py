@@ -10,8 +10,6 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 
-from riskengine.errors import InputError, Problem
-
 ENVIRONMENT = "SOURCE_DATE_EPOCH"
 
 
@@ -23,6 +21,9 @@ def run_clock(environ: Mapping[str, str] | None = None) -> dt.datetime:
         try:
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         except (ValueError, OverflowError, OSError):
+            # The errors (pydantic models) only when there is one: ``due`` and ``history`` start without pydantic.
+            from riskengine.errors import InputError, Problem
+
             raise InputError(ENVIRONMENT, [Problem(place=ENVIRONMENT, message=(
                 f"must be a whole number of seconds since 1970-01-01 UTC, got {epoch!r}"))]) from None
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)

@@ -81,8 +81,8 @@ _COMMANDS = {
                                                           "say which costs least."),
     "template": _Entry("riskengine.cli.questionnaire", "template", "Write the blank questionnaire (OUT.xlsx) a vendor "
                                                                    "fills in."),
-    "user": _Entry("riskengine.cli.web", "user_group", "Manage the web app's accounts: add a user with a role.",
-                   cut=False),
+    "user": _Entry("riskengine.cli.web", "user_group",
+                   "Manage the web app's accounts: add, list, change a role, deactivate, password.", cut=False),
     "validate": _Entry("riskengine.cli.questionnaire", "validate",
                        "Check a filled questionnaire and list every problem with its cell (exit 2 if any is an "
                        "error)."),

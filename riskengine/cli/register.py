@@ -255,7 +255,7 @@ def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Pat
 
     if as_of is not None:
         today = as_of.date()
-    else:  # riskengine.clock brings pydantic (its errors): only when the day is not given
+    else:
         from riskengine.clock import run_clock
 
         today = run_clock().date()
@@ -264,7 +264,7 @@ def due(within_days: int, as_of: dt.datetime | None, as_json: bool, db_path: Pat
     with _register(db_path) as register, Council(store) as council:
         vendors = register.due(until)
         conditions = [] if as_json else conditions_due(register, council, until)
-        names = {vendor.latest_assessment: vendor.name for vendor in register.vendors()} if conditions else {}
+        names = register.vendor_names([condition.assessment_id for condition in conditions])
     if as_json:
         import dataclasses
         import json

@@ -1,4 +1,5 @@
-"""The web app's commands: ``serve`` (the council's shared place, in a browser) and ``user add`` (its accounts).
+"""The web app's commands: ``serve`` (the council's shared place, in a browser) and ``user`` (its accounts: add,
+list, set a role or switch sign-in off and on, set a password; the web app's Users page does the same).
 
 Both need the ``web`` extra (``pip install 'riskengine[web]'``): FastAPI, uvicorn, Jinja2, python-multipart and
 argon2-cffi, imported when a command runs.
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from riskengine.cli.options import EXISTING, configured, database, db_option, mail_options, network_options
+from riskengine.cli.options import EXISTING, configured, database, db_option, json_flag, mail_options, network_options
 
 if TYPE_CHECKING:
     from riskengine.cli.options import MailOptions, NetworkOptions
@@ -97,7 +98,7 @@ def serve(host: str, port: int, inventories: tuple[Path, ...], organisations: tu
                 proxy_headers=True, forwarded_allow_ips="127.0.0.1")
 
 
-@click.group("user", short_help="Manage the web app's accounts: add a user with a role.")
+@click.group("user", short_help="Manage the web app's accounts: add, list, change a role, deactivate, password.")
 def user_group() -> None:
     """The web app's accounts: each has one role (it, marketing, compliance, admin)."""
 
@@ -124,14 +125,84 @@ def user_add(name: str, role: str, display_name: str, email: str, password_stdin
     from riskengine.council.passwords import hash_password
     from riskengine.council.store import Council
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    hashed = hash_password(password)
+    hashed = hash_password(_password(password_stdin))
     with Council(database(db_path)) as council:
         user = council.add_user(name, role=role, password_hash=hashed, display_name=display_name,  # type: ignore[arg-type]
                                 now=dt.datetime.now(dt.UTC), email=email)
         council.audit(actor="(command line)", role="admin", action="user add", target=user.name,
                       detail=f"role {user.role}")
     click.echo(f"added {user.name} ({user.display_name}) with role {user.role}")
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("password", hide_input=True, confirmation_prompt=True))
+
+
+@user_group.command("list")
+@configured
+@json_flag("Print the users as JSON.")
+@db_option
+def user_list(as_json: bool, db_path: Path | str | None) -> None:
+    """List the accounts: name, full name, role, and whether they may sign in."""
+    _web_extra()
+    from riskengine.council.store import Council
+
+    with Council(database(db_path)) as council:
+        users = council.users()
+    if as_json:
+        import json
+
+        click.echo(json.dumps([{"name": user.name, "display_name": user.display_name, "role": user.role,
+                                "active": user.active} for user in users], indent=2))
+        return
+    for user in users:
+        click.echo(f"{user.name:<24} {user.role:<11} {'active' if user.active else 'deactivated':<11} "
+                   f"{user.display_name}")
+
+
+@user_group.command("set")
+@configured
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), help="The user's new role.")
+@click.option("--active/--deactivated", "active", default=None,
+              help="Let the user sign in again, or stop them (their sessions end; their sign-offs stay).")
+@db_option
+def user_set(name: str, role: str | None, active: bool | None, db_path: Path | str | None) -> None:
+    """Change a user's role, or whether they may sign in; either ends their sessions.
+
+    \b
+    riskengine user set mia --role compliance
+    riskengine user set ada --deactivated
+    """
+    _web_extra()
+    from riskengine.council.store import Council
+
+    if role is None and active is None:
+        from riskengine.errors import UsageError
+
+        raise UsageError("say what to change: --role ROLE, --active or --deactivated")
+    with Council(database(db_path)) as council:
+        user = council.update_user(name, role=role, active=active)  # type: ignore[arg-type]
+        council.audit(actor="(command line)", role="admin", action="user change", target=user.name,
+                      detail=f"role {user.role}, {'active' if user.active else 'deactivated'}")
+    click.echo(f"{user.name}: role {user.role}, {'active' if user.active else 'deactivated'}")
+
+
+@user_group.command("password")
+@configured
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
+@db_option
+def user_password(name: str, password_stdin: bool, db_path: Path | str | None) -> None:
+    """Set a user's password (at least 12 characters); their sessions end."""
+    _web_extra()
+    from riskengine.council.passwords import hash_password
+    from riskengine.council.store import Council
+
+    hashed = hash_password(_password(password_stdin))
+    with Council(database(db_path)) as council:
+        council.set_password(name, hashed)
+        council.audit(actor="(command line)", role="admin", action="user password", target=name)
+    click.echo(f"{name}: password set; their sessions ended")

@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 def track_assessments(council: Council, register: Register, assessment_ids: list[str]) -> None:
     """Start tracking the conditions of these recorded assessments, those approved with conditions and not
     tracked yet."""
-    tracked = set(council.conditions(assessment_ids))
-    council.track(recorded_conditions(register, [item for item in assessment_ids if item not in tracked]))
+    fresh = council.untracked(assessment_ids)
+    council.track(fresh, recorded_conditions(register, fresh))
 
 
 def recorded_conditions(register: Register, assessment_ids: list[str]) -> list[ConditionRecord]:
@@ -48,6 +48,6 @@ def recorded_conditions(register: Register, assessment_ids: list[str]) -> list[C
 def conditions_due(register: Register, council: Council, until: dt.date) -> list[ConditionRecord]:
     """The open conditions of every vendor's latest assessment due on or before ``until``, soonest first (what
     ``riskengine due`` and the web's Due page list; those before today are overdue)."""
-    latest = {vendor.latest_assessment for vendor in register.vendors() if vendor.decision == TRACKED_DECISION}
+    latest = set(register.latest_assessments(TRACKED_DECISION))
     track_assessments(council, register, sorted(latest))
     return [record for record in council.open_conditions_due(until) if record.assessment_id in latest]

@@ -64,7 +64,14 @@ MIGRATIONS = (
             PRIMARY KEY (assessment_id, condition_id))""",
         "CREATE INDEX council_conditions_due ON council_conditions (state, due_date)",
     )),
-    Migration(2, "vendor requests (invitations with their token), their evidence documents, reminders sent", (
+    Migration(2, "council: which assessments' conditions were read, those with none included", (
+        """CREATE TABLE council_tracked (
+            assessment_id TEXT PRIMARY KEY,
+            conditions INTEGER NOT NULL)""",
+        """INSERT INTO council_tracked (assessment_id, conditions)
+            SELECT assessment_id, COUNT(*) FROM council_conditions GROUP BY assessment_id""",
+    )),
+    Migration(3, "vendor requests (invitations with their token), their evidence documents, reminders sent", (
         """CREATE TABLE council_vendor_requests (
             request_id TEXT PRIMARY KEY,
             vendor TEXT NOT NULL,

@@ -161,6 +161,30 @@ class Council:
             db.execute("DELETE FROM council_sessions WHERE user_id = (SELECT user_id FROM council_users "
                        "WHERE name = :name)", {"name": name})
 
+    def update_user(self, name: str, *, role: CouncilRole | None = None, active: bool | None = None) -> User:
+        """Change ``name``'s role or whether it may sign in; either change ends the user's sessions (a session
+        holds the role it was opened with). ``CouncilError`` for an unknown user or role, or when the change would
+        leave no active administrator."""
+        if role is not None and role not in COUNCIL_ROLES:
+            _refuse(f"unknown role {role!r}: expected one of {', '.join(COUNCIL_ROLES)}")
+        with self._db.transaction() as db:
+            row = self._user_row(db, name)
+            if row is None:
+                _refuse(f"no user named {name!r}")
+            before = _user(row)
+            after = User(before.user_id, before.name, before.display_name, role or before.role,
+                         before.active if active is None else active)
+            if before.role == "admin" and before.active and not (after.role == "admin" and after.active):
+                admins = db.execute("SELECT COUNT(*) FROM council_users WHERE role = 'admin' AND active = 1 "
+                                    "AND name != :name", {"name": name}).fetchone()
+                if not admins or int(admins[0]) == 0:
+                    _refuse(f"{name!r} is the last active administrator: add another before changing this one")
+            db.execute("UPDATE council_users SET role = :role, active = :active WHERE name = :name",
+                       {"role": after.role, "active": int(after.active), "name": name})
+            if after != before:
+                db.execute("DELETE FROM council_sessions WHERE user_id = :user_id", {"user_id": before.user_id})
+        return after
+
     def user(self, name: str) -> User | None:
         row = self._user_row(self._db, name)
         return _user(row) if row else None
@@ -275,18 +299,37 @@ class Council:
             records.sort(key=lambda record: int(record.condition_id.removeprefix("C")))
         return found
 
-    def track(self, records: Sequence[ConditionRecord]) -> None:
-        """Start tracking these conditions (as open), unless some of their assessment's are tracked already."""
-        if not records:
+    def track(self, assessment_ids: Sequence[str], records: Sequence[ConditionRecord]) -> None:
+        """Start tracking the conditions (as open) of these assessments, read from their results: ``records`` holds
+        them all (none for an assessment without conditions). An assessment tracked already keeps its own, so two
+        processes tracking the same one at once leave one set."""
+        if not assessment_ids:
             return
         with self._db.transaction() as db:
-            known = {str(row[0]) for row in db.execute(
-                f"SELECT DISTINCT assessment_id FROM council_conditions WHERE assessment_id IN "
-                f"({', '.join(f':a{index}' for index in range(len({r.assessment_id for r in records})))})",
-                {f"a{index}": value for index, value in enumerate(sorted({r.assessment_id for r in records}))})}
+            fresh = set(assessment_ids) - self._tracked(db, assessment_ids)
+            for assessment_id in sorted(fresh):
+                db.execute("INSERT INTO council_tracked (assessment_id, conditions) VALUES (:id, :count)",
+                           {"id": assessment_id,
+                            "count": sum(1 for record in records if record.assessment_id == assessment_id)})
             for record in records:
-                if record.assessment_id not in known:
+                if record.assessment_id in fresh:
                     _insert_condition(db, record)
+
+    def untracked(self, assessment_ids: Sequence[str]) -> list[str]:
+        """Those of these assessments whose conditions were never read, in their order."""
+        tracked = self._tracked(self._db, assessment_ids)
+        return [item for item in assessment_ids if item not in tracked]
+
+    @staticmethod
+    def _tracked(db: Database, assessment_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        unique = sorted(set(assessment_ids))
+        for start in range(0, len(unique), 500):
+            names = {f"a{index}": value for index, value in enumerate(unique[start:start + 500])}
+            found.update(str(row[0]) for row in db.execute(
+                f"SELECT assessment_id FROM council_tracked WHERE assessment_id IN "
+                f"({', '.join(':' + name for name in names)})", names))
+        return found
 
     def set_condition(self, record: ConditionRecord) -> None:
         """Record a condition's new state (its row replaced: the audit log keeps every change)."""
@@ -304,7 +347,8 @@ class Council:
         return [_condition(row) for row in rows]
 
     def tracked_assessments(self) -> set[str]:
-        return {str(row[0]) for row in self._db.execute("SELECT DISTINCT assessment_id FROM council_conditions")}
+        """Every assessment whose conditions were read (those with none included)."""
+        return {str(row[0]) for row in self._db.execute("SELECT assessment_id FROM council_tracked")}
 
 
 def _condition(row: Sequence[object]) -> ConditionRecord:

@@ -357,6 +357,24 @@ class Register:
         rows = self._db.execute(f"SELECT {_VENDOR_COLUMNS} FROM vendors ORDER BY name COLLATE NOCASE, vendor_key")
         return [_vendor_row(row) for row in rows]
 
+    def latest_assessments(self, decision: str) -> list[str]:
+        """The latest assessment of every vendor whose latest decision is ``decision``."""
+        rows = self._db.execute("SELECT latest_assessment FROM vendors WHERE decision = :decision "
+                                "ORDER BY latest_assessment", {"decision": decision})
+        return [str(row[0]) for row in rows]
+
+    def vendor_names(self, assessment_ids: Sequence[str]) -> dict[str, str]:
+        """The vendor's name of each of these assessments (the register's name: its latest assessment's)."""
+        names: dict[str, str] = {}
+        unique = sorted(set(assessment_ids))
+        for start in range(0, len(unique), 500):
+            chunk = {f"a{index}": value for index, value in enumerate(unique[start:start + 500])}
+            names.update((str(row[0]), str(row[1])) for row in self._db.execute(
+                "SELECT assessments.assessment_id, vendors.name FROM assessments JOIN vendors "
+                "ON vendors.vendor_key = assessments.vendor_key WHERE assessments.assessment_id IN "
+                f"({', '.join(':' + name for name in chunk)})", chunk))
+        return names
+
     def find_vendors(self, query: str) -> list[VendorRow]:
         """Vendors whose key, domain or legal name is ``query`` (any case); else whose name or domain holds it."""
         text = " ".join(query.split())

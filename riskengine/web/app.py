@@ -12,6 +12,7 @@ import logging
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -34,7 +35,7 @@ log = logging.getLogger("riskengine.web")
 def create_app(settings: WebSettings) -> SecurityHeaders:
     """The application for ``settings``, wrapped in the security headers and the request size limit."""
     from riskengine.pipeline import default_policy
-    from riskengine.web import api, pages, vendor, vendor_requests
+    from riskengine.web import accounts, api, pages, vendor, vendor_requests
 
     policy = default_policy()
     app = FastAPI(title="riskengine", version=_version(), docs_url=None, redoc_url=None,
@@ -45,6 +46,7 @@ def create_app(settings: WebSettings) -> SecurityHeaders:
     templates.env.globals["role_names"] = {"it": "IT", "marketing": "Marketing", "compliance": "Compliance",
                                            "admin": "Administrator"}
     templates.env.filters["words"] = lambda value: str(value).replace("_", " ")
+    templates.env.globals["query"] = lambda **values: urlencode(values)  # a link's query string, escaped
     app.state.settings, app.state.templates, app.state.policy = settings, templates, policy
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(pages.router)
@@ -54,6 +56,7 @@ def create_app(settings: WebSettings) -> SecurityHeaders:
     if not any(isinstance(item, vendor.TokenRedaction) for item in access.filters):
         access.addFilter(vendor.TokenRedaction())
     app.include_router(api.router)
+    app.include_router(accounts.router)
     _error_pages(app, templates)
     return SecurityHeaders(app, limit=settings.upload_limit + 1_000_000, upload_limit=settings.upload_limit)
 

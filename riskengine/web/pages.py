@@ -4,8 +4,9 @@ compare and the audit log. Each parses the request, calls the library and render
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter
@@ -31,6 +32,8 @@ from riskengine.web.security import (
 )
 from riskengine.web.settings import WebSettings
 from riskengine.web.uploads import EVIDENCE_KINDS, QUESTIONNAIRE_KINDS, store_upload
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from riskengine.policy import Policy
@@ -512,17 +515,35 @@ def due(request: Request) -> Response:
     from riskengine.council.conditions import conditions_due
 
     with _page(request) as page:
-        try:
-            within = max(0, min(3650, int(request.query_params.get("within", "30"))))
-        except ValueError:
-            within = 30
+        within = _number(request.query_params.get("within"), 30, 3650)
         today = page.today()
         until = today + dt.timedelta(days=within)
-        vendors = page.register.due(until)
-        conditions = conditions_due(page.register, page.council, until)
-        names = {vendor.latest_assessment: vendor.name for vendor in page.register.vendors()}
+        vendors = _slice(page.register.due(until), "vendors", request, today, lambda vendor: vendor.reassess_by)
+        conditions = _slice(conditions_due(page.register, page.council, until), "conditions", request, today,
+                            lambda condition: condition.due_date)
+        names = page.register.vendor_names([condition.assessment_id for condition in conditions["rows"]])
         return page.render("due.html", {"within": within, "today": today.isoformat(), "until": until.isoformat(),
                                         "vendors": vendors, "conditions": conditions, "names": names})
+
+
+DUE_PAGE_SIZE = 50
+"""Rows of each list on the Due page (a register of thousands can have thousands due)."""
+
+
+def _number(text: str | None, default: int, most: int) -> int:
+    try:
+        return max(0, min(most, int(text or default)))
+    except ValueError:
+        return default
+
+
+def _slice(rows: list[_T], name: str, request: Request, today: dt.date, day: Callable[[_T], str]) -> dict[str, Any]:
+    """One page (``NAME_page``) of a Due list, with its total, its overdue count and its number of pages."""
+    pages = max(1, -(-len(rows) // DUE_PAGE_SIZE))
+    number = max(1, min(pages, _number(request.query_params.get(f"{name}_page"), 1, pages)))
+    start = (number - 1) * DUE_PAGE_SIZE
+    return {"rows": rows[start:start + DUE_PAGE_SIZE], "total": len(rows), "page": number, "pages": pages,
+            "overdue": sum(1 for row in rows if day(row) < today.isoformat()), "param": f"{name}_page"}
 
 
 @router.get("/compare", response_class=HTMLResponse)

@@ -42,7 +42,7 @@ def test_every_command_is_listed() -> None:
     assert {" ".join(path) for path in COMMANDS} == {
         "", "template", "validate", "import", "enrich", "explain", "inventory", "inventory check", "assess", "render",
         "tco", "batch", "compare", "history", "approve", "verify", "due", "register", "register check", "config",
-        "serve", "user", "user add", "invite", "remind"}
+        "serve", "user", "user add", "user list", "user set", "user password", "invite", "remind"}
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])

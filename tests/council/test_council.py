@@ -107,9 +107,12 @@ def _condition(assessment_id: str, number: int, due: str, state: str = "open") -
 
 def test_conditions_are_tracked_once_changed_by_replacement_and_listed_when_due(db: Path | str) -> None:
     with Council(db) as council:
-        council.track([_condition("RA-1", 10, "2026-12-24"), _condition("RA-1", 2, "2026-12-01"),
-                       _condition("RA-2", 1, "2027-03-01")])
-        council.track([_condition("RA-1", 3, "2026-11-30")])  # RA-1's conditions are tracked already: nothing added
+        council.track(["RA-1", "RA-2", "RA-3"], [_condition("RA-1", 10, "2026-12-24"),
+                                                 _condition("RA-1", 2, "2026-12-01"),
+                                                 _condition("RA-2", 1, "2027-03-01")])
+        # RA-1's conditions are tracked already: nothing added; RA-3 has none, and is never read again.
+        council.track(["RA-1"], [_condition("RA-1", 3, "2026-11-30")])
+        assert council.untracked(["RA-4", "RA-3", "RA-2", "RA-1", "RA-4"]) == ["RA-4", "RA-4"]
         found = council.conditions(["RA-1", "RA-2", "RA-9"])
         assert [c.condition_id for c in found["RA-1"]] == ["C2", "C10"], "in their order, C10 after C2"
         assert [c.condition_id for c in found["RA-2"]] == ["C1"] and "RA-9" not in found
@@ -117,4 +120,32 @@ def test_conditions_are_tracked_once_changed_by_replacement_and_listed_when_due(
         due = council.open_conditions_due(dt.date(2026, 12, 31))
         assert [(c.assessment_id, c.condition_id) for c in due] == [("RA-1", "C10")], "C2 is done, RA-2 not due"
         assert council.conditions(["RA-1"])["RA-1"][0].note == "signed"
+        assert council.tracked_assessments() == {"RA-1", "RA-2", "RA-3"}
+
+
+def test_an_older_council_learns_which_assessments_it_tracks(db: Path | str) -> None:
+    """Migration 2: the assessments whose conditions a version-1 council tracks are known as tracked, with their
+    count, so ``due`` never reads their results again."""
+    from riskengine.council.schema import MIGRATIONS
+    from riskengine.council.store import _insert_condition
+    from riskengine.database import component_version, connect, migrate
+
+    old = connect(db)
+    try:
+        migrate(old, "council", MIGRATIONS[:1])
+        with old.transaction():
+            for record in (_condition("RA-1", 1, "2026-12-01"), _condition("RA-1", 2, "2026-12-02"),
+                           _condition("RA-2", 1, "2027-01-01")):
+                _insert_condition(old, record)
+    finally:
+        old.close()
+    with Council(db) as council:
         assert council.tracked_assessments() == {"RA-1", "RA-2"}
+        assert council.untracked(["RA-1", "RA-3"]) == ["RA-3"]
+    upgraded = connect(db)
+    try:
+        assert component_version(upgraded, "council") == 2
+        counts = dict(upgraded.execute("SELECT assessment_id, conditions FROM council_tracked").fetchall())
+        assert counts == {"RA-1": 2, "RA-2": 1}
+    finally:
+        upgraded.close()

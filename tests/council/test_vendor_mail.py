@@ -129,7 +129,7 @@ def test_a_broken_mail_server_is_a_clear_error_and_the_request_stays_unsent(tmp_
 
 
 def test_tokens_expired_revoked_guessed_or_of_another_request_are_refused(db: Path | str) -> None:
-    """On SQLite and PostgreSQL (the council's migration 2 on both)."""
+    """On SQLite and PostgreSQL (the council's migration 3 on both)."""
     with mail_server() as server, Council(db) as council:
         requests = VendorRequests(council)
         for vendor in ("Acme", "Globex"):

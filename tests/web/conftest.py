@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import EPOCH, ROOT, SAMPLES
+from tests.databases import Databases
 
 PASSWORD = "correct horse battery staple"
 USERS = {"ada": ("it", "Ada Admin"), "mia": ("marketing", "Mia Marketer"), "dana": ("compliance", "Dana Ruiz"),
@@ -106,8 +107,10 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    process, running = start_server(tmp_path_factory.mktemp("web"))
+def server(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Server]:
+    """The module's server, on a register of the module's backend: each module using it runs on SQLite and on
+    PostgreSQL (``tests.databases``), except where the module narrows ``backend``."""
+    process, running = start_server(tmp_path_factory.mktemp("web"), db=databases.new())
     try:
         yield running
     finally:

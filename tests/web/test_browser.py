@@ -26,6 +26,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
+def backend() -> str:
+    """The browser's scenarios run on SQLite; test_http.py runs the same pages on both backends."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert CHROMIUM.exists(), "the browser tests need Debian's chromium: apt-get install -y chromium"
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -274,3 +280,28 @@ def test_a_cross_site_form_and_another_roles_session_are_refused(browser: Browse
     expect(page.locator(".recommendation")).to_have_count(1)
     _shot(page, "compare")
     page.close()
+
+
+def test_an_administrator_adds_a_user_on_the_users_page(browser: Browser, server: Server) -> None:
+    page = _signed_in(browser, server, "root")
+    page.click("nav a:has-text('Users')")
+    expect(page.locator("table.users")).to_contain_text("Dana Ruiz")
+    form = page.locator("form.grid-form")
+    form.locator("input[name=name]").fill("lee")
+    form.locator("input[name=display_name]").fill("Lee Park")
+    form.locator("select[name=role]").select_option("marketing")
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("input[name=password_again]").fill(PASSWORD)
+    form.locator("button:has-text('Add user')").click()
+    expect(page.locator(".notice")).to_have_text("added lee as marketing")
+    expect(page.locator("table.users tr:has-text('Lee Park')")).to_contain_text("Marketing")
+    _shot(page, "users")
+    assert page.errors == []  # type: ignore[attr-defined]
+    page.close()
+    lee = _signed_in(browser, server, "lee")
+    expect(lee.locator(".who .role")).to_have_text("Marketing")
+    expect(lee.locator("nav a:has-text('Users')")).to_have_count(0)
+    lee.click(".who a.user")
+    expect(lee.locator("h1")).to_have_text("Your account")
+    _shot(lee, "account")
+    lee.close()

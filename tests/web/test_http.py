@@ -274,10 +274,8 @@ def test_overdue_conditions_are_flagged_on_the_portfolio_and_in_due(server: Serv
 
     from tests.register.conftest import epoch_of
 
-    with sqlite3.connect(server.db) as source, sqlite3.connect(tmp_path / "riskengine.db") as copy:
-        source.backup(copy)
-    later = epoch_of(dt.date(2027, 1, 10))
-    process, moved = start_server(tmp_path, users=False, epoch=later)
+    later = epoch_of(dt.date(2027, 1, 10))  # a second server on the same register, its clock seven weeks on
+    process, moved = start_server(tmp_path, users=False, epoch=later, db=server.db)
     try:
         with moved.client("dana") as client:
             row = re.sub(r"\s+", " ", client.get("/", params={"q": "northwind"}).text)
