@@ -15,7 +15,7 @@ DEMO_EPOCH ?= 1795510800
 POSTGRES_INSTALL := sudo apt-get install -y postgresql
 POSTGRES_FOUND := $(wildcard /usr/lib/postgresql/*/bin/initdb)$(shell command -v initdb)
 
-.PHONY: demo test bench lint samples schema clean chromium postgresql
+.PHONY: demo demo-vendor test bench lint samples schema clean chromium postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ demo: $(STAMP)
 			-o $(OUT)/$$name.pdf --json $(OUT)/$$name.json || exit $$?; \
 	done
 	@echo "reports in $(OUT)/, recorded in $(OUT)/riskengine.db"
+
+# The vendor loop: a local mail catcher (tests/mail_server.py: aiosmtpd, a dev dependency) on 127.0.0.1 catches the
+# invitation `riskengine invite` sends to a sample vendor; it is printed, kept in $(OUT)/mail/, and its link opens the
+# vendor's page of `riskengine serve --db $(OUT)/riskengine.db` (docs/vendors.md).
+demo-vendor: $(DEV_STAMP)
+	@mkdir -p $(OUT)
+	$(BIN)/python -m tests.demo_vendor --db $(OUT)/riskengine.db --mail $(OUT)/mail
 
 # One worker per core (pytest-xdist), a test file per worker at a time so module fixtures are built once.
 test: $(DEV_STAMP) chromium postgresql

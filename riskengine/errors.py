@@ -84,6 +84,11 @@ class ClusterError(RiskEngineError):
     does not answer, or it was lost during the run (what was recorded by then stays)."""
 
 
+class MailError(RiskEngineError):
+    """A mail could not be sent: the mail server refused the connection, did not answer in time, refused TLS, the
+    credentials or the message. Whatever the mail was for is left as it was (an invitation stays unsent)."""
+
+
 class UsageError(RiskEngineError):
     """The command was called with options that cannot work together."""
 

@@ -30,6 +30,8 @@ def test_wheel_ships_bank_profile_and_templates(wheel: Path) -> None:
                     "riskengine/_data/templates/council.yaml", "riskengine/_data/templates/fonts/DejaVuSans.ttf",
                     "riskengine/_data/fingerprints/martech.json", "riskengine/_data/fingerprints/categories.yaml",
                     "riskengine/_data/fingerprints/discovery.yaml",
+                    "riskengine/_data/templates/vendors.yaml",  # the vendor loop's rules and mails
+                    "riskengine/web/templates/vendor_answer.html", "riskengine/web/templates/requests.html",
                     # the web app's pages and every asset they load, with htmx's licence
                     "riskengine/web/templates/base.html", "riskengine/web/templates/assessment_tab.html",
                     "riskengine/web/static/htmx.min.js", "riskengine/web/static/htmx-LICENSE.txt",

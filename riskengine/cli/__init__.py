@@ -13,6 +13,7 @@ runs), so that ``riskengine --help`` and the register's quick commands start fas
     register        history, approve, verify, due, register check
     keys            keys init, sign (signed approvals: riskengine.signing)
     config          config
+    vendors         invite, remind
 
 Shared options (network, inventory, database, ...) are declared once in ``riskengine.cli.options``, with
 ``configured``: what the command line leaves out comes from the environment and riskengine.toml
@@ -67,12 +68,17 @@ _COMMANDS = {
                                                             "VENDOR's assessments with tier and score."),
     "import": _Entry("riskengine.cli.questionnaire", "import_command",
                      "Convert a vendor's own questionnaire into ours, pre-filled.", cut=False),
+    "invite": _Entry("riskengine.cli.vendors", "invite", "Invite VENDOR to answer our questionnaire: mails a private "
+                                                         "link to its page of the web app."),
     "inventory": _Entry("riskengine.cli.inventory", "inventory", "Work with the inventory of existing systems (YAML, "
                                                                  "Excel workbook or Backstage catalog)."),
     "keys": _Entry("riskengine.cli.keys", "keys_group", "Create the organisation's signing key, or a user's own key "
                                                         "for signing off.", cut=False),
     "register": _Entry("riskengine.cli.register", "register_group", "Check that the register proves its own history "
                                                                     "(its hash chain).", cut=False),
+    "remind": _Entry("riskengine.cli.vendors", "remind", "Mail the reminders due today: vendors late or near their due "
+                                                         "date, owners of conditions due soon, and a request for a "
+                                                         "new evidence document nearing its expiry."),
     "render": _Entry("riskengine.cli.assess", "render_command", "Render a recorded assessment's report for any "
                                                                 "audience, with its sign-offs, from the register."),
     "serve": _Entry("riskengine.cli.web", "serve", "Serve the web app: portfolio, assessments, sign-off and "

@@ -17,6 +17,8 @@
        appended in an incremental update, an approval record that contradicts itself) or is too damaged to read
     8  ``verify``: the signature holds, but not by a certificate trusted: signed with another key, or no
        certificate given (``--cert``, ``signing.certificate``)
+    9  ``invite``, ``remind``: a mail could not be sent (the mail server refused or did not answer); what it was
+       for is left as it was
 
 riskengine.errors is imported only when there is an error to map: it brings pydantic, which the quick commands
 (``history``, ``due``) never need.
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from riskengine.errors import Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_GATE, EXIT_UNVERIFIED, EXIT_MORE_INFORMATION = 0, 1, 2, 3, 4, 5
-EXIT_NOT_SIGNED, EXIT_CHANGED, EXIT_UNTRUSTED = 6, 7, 8
+EXIT_NOT_SIGNED, EXIT_CHANGED, EXIT_UNTRUSTED, EXIT_MAIL = 6, 7, 8, 9
 
 
 def fail(code: int, message: str) -> NoReturn:
@@ -57,7 +59,7 @@ def usage(message: str) -> NoReturn:
 
 def handle(exc: Exception, *, debug: bool) -> NoReturn:
     """Exit with the message and code of ``exc``; an unexpected error is exit 1 (re-raised with ``debug``)."""
-    from riskengine.errors import ConfigurationError, InputError, RiskEngineError, UnreadableFileError
+    from riskengine.errors import ConfigurationError, InputError, MailError, RiskEngineError, UnreadableFileError
 
     if isinstance(exc, UnreadableFileError):
         fail(EXIT_INPUT, str(exc))
@@ -69,6 +71,8 @@ def handle(exc: Exception, *, debug: bool) -> NoReturn:
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)
         sys.exit(EXIT_INPUT)
+    if isinstance(exc, MailError):
+        fail(EXIT_MAIL, str(exc))
     if isinstance(exc, RiskEngineError):
         fail(EXIT_INPUT, str(exc))
     if debug:

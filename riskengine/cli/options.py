@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.policy import Policy
     from riskengine.settings import EffectiveSettings
+    from riskengine.settings.mail import MailSettings
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -142,6 +143,36 @@ def network_options(command: Command) -> Command:
     )(command)
 
 
+class MailOptions(NamedTuple):
+    """The mail settings in effect (command line over environment over riskengine.toml); ``settings()`` checks and
+    builds them."""
+
+    effective: EffectiveSettings
+
+    def settings(self) -> MailSettings:
+        """The ``MailSettings`` in effect; a missing or malformed one is a ``UsageError`` naming where it was set."""
+        return self.effective.mail()
+
+
+_MAIL_NAMES = ("smtp", "sender", "public_url", "smtp_ca_bundle", "smtp_timeout")
+
+
+def mail_options(command: Command) -> Command:
+    """``--smtp``, ``--sender``, ``--public-url``, ``--smtp-ca-bundle`` and ``--smtp-timeout``; with ``configured``,
+    the command receives them as one ``mail: MailOptions`` argument."""
+    return _stack(
+        click.option("--smtp", metavar="URL",
+                     help="The mail server: smtp://[USER@]HOST[:PORT] (STARTTLS) or smtps://[USER@]HOST[:PORT] (TLS). "
+                          "The password comes from RISKENGINE_SMTP_PASSWORD. Default: smtp in [mail] of "
+                          "riskengine.toml, RISKENGINE_SMTP."),
+        click.option("--sender", metavar="ADDRESS", help="The From address of the mails."),
+        click.option("--public-url", metavar="URL", help="The web app's address as vendors reach it, for links."),
+        click.option("--smtp-ca-bundle", type=EXISTING, help="Trust these CA certificates for the mail server."),
+        click.option("--smtp-timeout", type=click.FloatRange(min=0.1),
+                     help="Seconds to wait for the mail server at each step. Default: 30."),
+    )(command)
+
+
 class PolicyOptions(NamedTuple):
     """``--policy``, ``--profile`` and ``--bank`` as given; ``load()`` turns them into the ``Policy``."""
 
@@ -205,7 +236,9 @@ SETTINGS = {"inventory": "inventory", "org": "org_profile", "policy": "policy_fo
             "bank": "bank_path", "db": "db_path", "audience": "audience", "network.offline": "offline",
             "network.allow-network": "allow_networks", "network.resolve": "resolve",
             "network.whois-server": "whois_server", "network.dns-server": "dns_server",
-            "network.rdap-server": "rdap_server", "network.ca-bundle": "ca_bundle", "network.deadline": "deadline"}
+            "network.rdap-server": "rdap_server", "network.ca-bundle": "ca_bundle", "network.deadline": "deadline",
+            "mail.smtp": "smtp", "mail.sender": "sender", "mail.public-url": "public_url",
+            "mail.smtp-ca-bundle": "smtp_ca_bundle", "mail.smtp-timeout": "smtp_timeout"}
 """Each setting (``riskengine.settings.KEYS``) and the parameter of its option in the commands."""
 _META = "riskengine.settings"
 
@@ -242,6 +275,10 @@ def configured(command: Command, *, announce: bool = True) -> Command:
             for parameter in _NETWORK_NAMES:
                 kwargs.pop(parameter)
             kwargs["network"] = NetworkOptions(effective)
+        if "smtp" in kwargs:
+            for parameter in _MAIL_NAMES:
+                kwargs.pop(parameter)
+            kwargs["mail"] = MailOptions(effective)
         return command(*args, **kwargs)
 
     return config_option(with_settings)  # type: ignore[return-value]

@@ -19,12 +19,13 @@ from riskengine.cli.options import (
     database,
     db_option,
     json_flag,
+    mail_options,
     network_options,
     settings_in_effect,
 )
 
 if TYPE_CHECKING:
-    from riskengine.cli.options import NetworkOptions
+    from riskengine.cli.options import MailOptions, NetworkOptions
 
 ROLES = ("it", "marketing", "compliance", "admin")
 
@@ -57,9 +58,10 @@ def _web_extra() -> None:
                    "Needs --role-map; never expose the server directly with it.")
 @click.option("--role-map", type=EXISTING, help="YAML mapping user names to roles, for --trust-header.")
 @network_options
+@mail_options
 def serve(host: str, port: int, inventories: tuple[Path, ...], organisations: tuple[Path, ...],
           data_folder: Path | None, trust_header: str | None, role_map: Path | None, db_path: Path | str | None,
-          network: NetworkOptions) -> None:
+          network: NetworkOptions, mail: MailOptions) -> None:
     """Serve the web app: portfolio, assessments, sign-off and conditions, for IT, marketing and compliance.
 
     \b
@@ -68,7 +70,9 @@ def serve(host: str, port: int, inventories: tuple[Path, ...], organisations: tu
     then open http://127.0.0.1:8000 and sign in
 
     One uvicorn worker serves it, from the same database as the CLI (--db PATH|URL, RISKENGINE_DB). Every asset is
-    served by the app itself: no page loads anything from elsewhere. See docs/web.md.
+    served by the app itself: no page loads anything from elsewhere. With a mail server ([mail] in riskengine.toml,
+    --smtp), IT, compliance and administrators invite vendors from the Vendor requests page (docs/vendors.md).
+    See docs/web.md.
     """
     import gc
 
@@ -85,11 +89,17 @@ def serve(host: str, port: int, inventories: tuple[Path, ...], organisations: tu
         raise UsageError("--trust-header and --role-map go together: the header names the user, the map their role")
     store = database(db_path)
     file = database_file(store)
+    mail_settings = mail.settings() if mail.effective.value("mail.smtp") else None
+    organisation_name = None
+    if organisations:
+        from riskengine.organisation import load_org_profile
+
+        organisation_name = load_org_profile(organisations[0]).organisation
     settings = WebSettings(database=store, data_folder=data_folder or (file or default_path()).parent / "web",
                            network=network.settings(), inventories=choices(inventories),
                            organisations=choices(organisations), trust_header=trust_header,
-                           roles=load_role_mapping(role_map) if role_map else RoleMapping(),
-                           signing=settings_in_effect().signing())
+                           roles=load_role_mapping(role_map) if role_map else RoleMapping(), mail=mail_settings,
+                           organisation_name=organisation_name, signing=settings_in_effect().signing())
     app = create_app(settings)
     gc.enable()  # a server runs for long: the collector the CLI keeps paused is needed again
     click.echo(f"riskengine serving {display_name(store)} on http://{host}:{port} (stop with Ctrl-C)", err=True)
@@ -107,9 +117,11 @@ def user_group() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True, help="What the user signs for.")
 @click.option("--display-name", default="", help="The full name shown on sign-offs. Default: NAME.")
+@click.option("--email", default="", help="The user's mail address, for reminders of the conditions their role owns.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (first line).")
 @db_option
-def user_add(name: str, role: str, display_name: str, password_stdin: bool, db_path: Path | str | None) -> None:
+def user_add(name: str, role: str, display_name: str, email: str, password_stdin: bool,
+             db_path: Path | str | None) -> None:
     """Add a user NAME with a role; asks for the password (at least 12 characters).
 
     \b
@@ -125,7 +137,7 @@ def user_add(name: str, role: str, display_name: str, password_stdin: bool, db_p
     hashed = hash_password(_password(password_stdin))
     with Council(database(db_path)) as council:
         user = council.add_user(name, role=role, password_hash=hashed, display_name=display_name,  # type: ignore[arg-type]
-                                now=dt.datetime.now(dt.UTC))
+                                now=dt.datetime.now(dt.UTC), email=email)
         council.audit(actor="(command line)", role="admin", action="user add", target=user.name,
                       detail=f"role {user.role}")
     click.echo(f"added {user.name} ({user.display_name}) with role {user.role}")

@@ -120,6 +120,11 @@ class Council:
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def database(self) -> Database:
+        """The open database, for the council's other records (``riskengine.council.requests``)."""
+        return self._db
+
     def __enter__(self) -> Council:
         return self
 
@@ -129,7 +134,7 @@ class Council:
     # --- users ----------------------------------------------------------------------------------------------
 
     def add_user(self, name: str, *, role: CouncilRole, password_hash: str, display_name: str = "",
-                 now: dt.datetime) -> User:
+                 now: dt.datetime, email: str = "") -> User:
         """A new user ``name`` (a sign-in name: no spaces) with ``role``; ``CouncilError`` when it is taken."""
         if role not in COUNCIL_ROLES:
             _refuse(f"unknown role {role!r}: expected one of {', '.join(COUNCIL_ROLES)}")
@@ -141,9 +146,10 @@ class Council:
             if self._user_row(db, name) is not None:
                 _refuse(f"a user named {name!r} exists already")
             db.execute("INSERT INTO council_users (user_id, name, display_name, role, password_hash, created_at, "
-                       "active) VALUES (:user_id, :name, :display_name, :role, :password_hash, :created_at, 1)",
+                       "active, email) VALUES (:user_id, :name, :display_name, :role, :password_hash, :created_at, "
+                       "1, :email)",
                        {"user_id": user.user_id, "name": name, "display_name": user.display_name, "role": role,
-                        "password_hash": password_hash, "created_at": _iso(now)})
+                        "password_hash": password_hash, "created_at": _iso(now), "email": email.strip()})
         return user
 
     def set_password(self, name: str, password_hash: str) -> None:
@@ -185,6 +191,12 @@ class Council:
 
     def users(self) -> list[User]:
         return [_user(row) for row in self._db.execute(f"SELECT {_USER_COLUMNS} FROM council_users ORDER BY name")]
+
+    def emails_of_role(self, role: str) -> list[str]:
+        """The mail addresses of the active users with ``role`` who gave one (reminders of their conditions)."""
+        rows = self._db.execute("SELECT email FROM council_users WHERE role = :role AND active = 1 AND email <> '' "
+                                "ORDER BY name", {"role": role})
+        return [str(row[0]) for row in rows]
 
     def password_hash(self, name: str) -> str | None:
         row = self._db.execute("SELECT password_hash FROM council_users WHERE name = :name AND active = 1",

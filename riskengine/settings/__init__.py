@@ -34,6 +34,7 @@ from riskengine.settings.keys import AUDIENCES, KEYS, Key, check_path, is_url
 if TYPE_CHECKING:
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.errors import Problem
+    from riskengine.settings.mail import MailSettings
 
 __all__ = ["CONFIG_ENVIRONMENT", "CONFIG_NAME", "KEYS", "EffectiveSettings", "Key", "Setting", "SigningSettings",
            "Source",
@@ -178,6 +179,19 @@ class EffectiveSettings(NamedTuple):
             whois_server=servers["network.whois-server"], dns_server=servers["network.dns-server"],
             rdap_base=rdap if isinstance(rdap, str) else None, ca_bundle=str(ca_bundle) if ca_bundle else None,
             deadline=float(deadline) if isinstance(deadline, int | float) else 30.0)
+
+    def mail(self, environ: Mapping[str, str] | None = None) -> MailSettings:
+        """The ``MailSettings`` in effect (``riskengine.settings.mail``), the password from
+        ``RISKENGINE_SMTP_PASSWORD``; a missing or malformed setting is a ``UsageError`` naming where it was set."""
+        from riskengine.settings.mail import parse_mail_settings
+
+        names = ("mail.smtp", "mail.sender", "mail.public-url")
+        timeout = self.value("mail.smtp-timeout")
+        return parse_mail_settings(
+            self.value("mail.smtp"), self.value("mail.sender"), self.value("mail.public-url"),
+            ca_bundle=self._path("mail.smtp-ca-bundle"),
+            timeout=float(timeout) if isinstance(timeout, int | float) else 30.0,
+            environ=os.environ if environ is None else environ, where={name: self._where(name) for name in names})
 
     def _where(self, name: str) -> str:
         """Where a setting was set, to lead a message: ``--resolve``, ``RISKENGINE_RESOLVE``, or

@@ -60,6 +60,13 @@ KEYS: tuple[Key, ...] = (
     Key("signing.certificate", "file", "its certificate (PEM, with the chain after it): what verify trusts"),
     Key("signing.timestamp-url", "text", "an RFC 3161 timestamp service to time-stamp each signature (http/https)"),
     Key("signing.user-key", "file", "this user's own key (riskengine keys init --user): approve signs with it"),
+    Key("mail.smtp", "text", "the mail server for invitations and reminders: smtp://[USER@]HOST[:PORT] (STARTTLS) or "
+                             "smtps://[USER@]HOST[:PORT] (TLS); the password in RISKENGINE_SMTP_PASSWORD"),
+    Key("mail.sender", "text", "the From address of invitations and reminders (vendor-risk@example.com)"),
+    Key("mail.public-url", "text", "the web app's address as vendors reach it, for the links in invitations "
+                                   "(https://riskengine.example.com)"),
+    Key("mail.smtp-ca-bundle", "file", "CA certificates to trust for the mail server's TLS"),
+    Key("mail.smtp-timeout", "seconds", "seconds to wait for the mail server at each step", 30.0),
 )
 """Every setting, in the order ``riskengine config`` lists them."""
 

@@ -50,6 +50,17 @@ class SigningTable(BaseModel):
     certificate: str | None = None
     timestamp_url: str | None = None
     user_key: str | None = None
+class MailTable(BaseModel):
+    """``[mail]``: how invitations and reminders are sent (``riskengine.council.mail``). No password: it is read
+    from the environment (``RISKENGINE_SMTP_PASSWORD``), never from a file."""
+
+    model_config = _MODEL
+
+    smtp: str | None = None
+    sender: str | None = None
+    public_url: str | None = None
+    smtp_ca_bundle: str | None = None
+    smtp_timeout: float | None = Field(default=None, ge=0.1)
 
 
 class SettingsFile(BaseModel):
@@ -66,6 +77,7 @@ class SettingsFile(BaseModel):
     audience: Literal["full", "it", "marketing", "compliance"] | None = None
     network: NetworkTable | None = None
     signing: SigningTable | None = None
+    mail: MailTable | None = None
 
 
 def read_settings(path: Path) -> dict[str, tuple[object, int | None]]:
@@ -128,9 +140,11 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, object]:
     return flat
 
 
-_KNOWN = {key.name for key in KEYS} | {"network", "signing"}
+_KNOWN = {key.name for key in KEYS} | {"network", "signing", "mail"}
 _SYNONYMS = {"timeout": "deadline", "timeouts": "deadline", "register": "db", "database": "db",
-             "organisation": "org", "org-profile": "org", "offline-mode": "offline"}
+             "organisation": "org", "org-profile": "org", "offline-mode": "offline", "password": "smtp (the password: "
+             "RISKENGINE_SMTP_PASSWORD in the environment, never the file)", "smtp-password": "smtp (the password: "
+             "RISKENGINE_SMTP_PASSWORD in the environment, never the file)", "from": "sender"}
 """Words a reader may reach for that spell differently from the setting: suggested by meaning, not by letters."""
 
 

@@ -35,7 +35,7 @@ log = logging.getLogger("riskengine.web")
 def create_app(settings: WebSettings) -> SecurityHeaders:
     """The application for ``settings``, wrapped in the security headers and the request size limit."""
     from riskengine.pipeline import default_policy
-    from riskengine.web import accounts, api, pages, signed
+    from riskengine.web import accounts, api, pages, signed, vendor, vendor_requests
 
     policy = default_policy()
     app = FastAPI(title="riskengine", version=_version(), docs_url=None, redoc_url=None,
@@ -51,6 +51,11 @@ def create_app(settings: WebSettings) -> SecurityHeaders:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.include_router(pages.router)
     app.include_router(signed.router)
+    app.include_router(vendor_requests.router)
+    app.include_router(vendor.router)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(item, vendor.TokenRedaction) for item in access.filters):
+        access.addFilter(vendor.TokenRedaction())
     app.include_router(api.router)
     app.include_router(accounts.router)
     _error_pages(app, templates)
@@ -74,7 +79,8 @@ def _error_pages(app: FastAPI, templates: Jinja2Templates) -> None:
                 body["reference"] = reference
             return JSONResponse(body, status_code=status)
         return templates.TemplateResponse(request, "error.html", {
-            "status": status, "message": message, "reference": reference, "viewer": None}, status_code=status)
+            "status": status, "message": message, "reference": reference, "viewer": None,
+            "vendor_page": request.url.path.startswith("/vendor/")}, status_code=status)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:

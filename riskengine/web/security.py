@@ -175,7 +175,9 @@ class SecurityHeaders:
                 kind = dict(message.get("headers", [])).get(b"content-type", b"")
                 policy = SVG_POLICY if kind.startswith(b"image/svg") else CONTENT_SECURITY_POLICY
                 headers.append((b"content-security-policy", policy.encode()))
-                headers += [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+                present = {name.lower() for name, _ in headers}
+                headers += [(name.encode(), value.encode()) for name, value in HEADERS.items()
+                            if name.encode() not in present]  # a page may be stricter (the vendor's: no-referrer)
                 if tls:
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
                 # Server-Timing (W3C): the time the app took to answer, for the browser's tools and the benchmarks.

@@ -16,6 +16,7 @@ from riskengine.datafile import load_yaml_model
 if TYPE_CHECKING:
     from riskengine.enrich.settings import NetworkSettings
     from riskengine.settings import SigningSettings
+    from riskengine.settings.mail import MailSettings
 
 UPLOAD_LIMIT_BYTES = 25_000_000
 """The largest upload: the largest questionnaire workbook the readers open (``questionnaire.workbook``)."""
@@ -68,6 +69,10 @@ class WebSettings:
     upload_limit: int = UPLOAD_LIMIT_BYTES
     signing: SigningSettings | None = None
     """The organisation's key that signs a report once its decision is final ([signing] in riskengine.toml)."""
+    mail: MailSettings | None = None
+    """How invitations are mailed (``[mail]`` in riskengine.toml); None: inviting from the web app is off."""
+    organisation_name: str | None = None
+    """The organisation that signs the mails and the vendor's pages (the first organisation profile's)."""
 
     @property
     def uploads(self) -> Path:

@@ -43,7 +43,7 @@ def test_every_command_is_listed() -> None:
         "", "template", "validate", "import", "enrich", "explain", "inventory", "inventory check", "assess", "render",
         "tco", "batch", "compare", "history", "approve", "verify", "due", "register", "register check", "config",
         "serve", "user", "user add", "user list", "user set", "user password", "keys", "keys init", "sign",
-        "discover"}
+        "discover", "invite", "remind"}
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])

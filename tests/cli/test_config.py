@@ -182,7 +182,7 @@ def test_problems_in_the_file_are_listed_with_their_lines(tmp_path: Path, monkey
             f"error: {toml} is invalid:",
             f"  {toml}:1: inventory: {tmp_path / 'missing.yaml'} does not exist",
             f"  {toml}:2: audiance: unknown setting; did you mean audience? (known here: audience, bank, db, "
-            "inventory, network, org, policy, profile, signing)",
+            "inventory, mail, network, org, policy, profile, signing)",
             f"  {toml}:3: org: input should be a valid string, got 3",
             f"  {toml}:6: network.offline: input should be a valid boolean, got 'yes'",
             f"  {toml}:7: network.timeout: unknown setting; did you mean deadline? (known here: allow-network, "
