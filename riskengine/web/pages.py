@@ -202,13 +202,9 @@ async def new_assessment(request: Request) -> Response:
                                                     organisation, {role: value for role, value in identity.items()
                                                                    if value} or None)
         except InputError as exc:
-            stored.remove()
             page.audit("upload refused", detail=f"{stored.original_name} (sha256 {stored.sha256}): "
                                                 f"{len(exc.errors)} problems")
-            named = [_as_uploaded(problem, stored.path, stored.original_name) for problem in exc.problems]
-            return _new_page(page, {"problems": [p for p in named if p.severity == "error"],
-                                    "warnings": [p for p in named if p.severity == "warning"],
-                                    "upload_name": stored.original_name}, 422)
+            return _new_page(page, stored.refused(exc), 422)
         except BaseException:
             stored.remove()
             raise
@@ -217,13 +213,6 @@ async def new_assessment(request: Request) -> Response:
         if page.is_htmx:
             response.headers["HX-Redirect"] = f"/assessments/{assessment_id}"
         return response
-
-
-def _as_uploaded(problem: Any, stored: Path, name: str) -> Any:
-    """A problem as the person who uploaded the file knows it: the file by the name they gave it, not the random
-    name it was kept under (which says nothing to them, and is the server's business)."""
-    return problem.model_copy(update={"place": problem.place.replace(str(stored), name),
-                                      "message": problem.message.replace(str(stored), name)})
 
 
 def _choice(choices: tuple[Any, ...], chosen: str, what: str) -> Path | None:

@@ -12,9 +12,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from riskengine.web.security import Refused
+
+if TYPE_CHECKING:
+    from riskengine.errors import InputError, Problem
 
 Kind = Literal["xlsx", "json", "pdf", "png", "jpeg", "text"]
 QUESTIONNAIRE_KINDS: tuple[Kind, ...] = ("xlsx", "json")
@@ -35,6 +38,21 @@ class StoredUpload:
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
+
+    def as_uploaded(self, problem: Problem) -> Problem:
+        """A problem as the person who uploaded the file knows it: the file by the name they gave it, not the
+        random name it was kept under (which says nothing to them, and is the server's business)."""
+        return problem.model_copy(update={"place": problem.place.replace(str(self.path), self.original_name),
+                                          "message": problem.message.replace(str(self.path), self.original_name)})
+
+    def refused(self, error: InputError) -> dict[str, Any]:
+        """Remove the file, and give the problems of its refusal for ``problems.html`` (errors and warnings,
+        each with its cell, the file named as uploaded)."""
+        self.remove()
+        named = [self.as_uploaded(problem) for problem in error.problems]
+        return {"problems": [problem for problem in named if problem.severity == "error"],
+                "warnings": [problem for problem in named if problem.severity == "warning"],
+                "upload_name": self.original_name}
 
 
 def sniff(head: bytes) -> Kind | None:

@@ -221,13 +221,9 @@ async def vendor_upload(http: Request, request_id: str, token: str) -> Response:
         try:
             submission = await run_in_threadpool(_validate, stored.path, visit.policy)
         except InputError as exc:
-            stored.remove()
             visit.change(action="vendor upload refused", detail=f"{stored.original_name} (sha256 {stored.sha256}): "
                                                                 f"{len(exc.errors)} problems")
-            named = [_as_uploaded(problem, stored.path, stored.original_name) for problem in exc.problems]
-            return _home(visit, {"problems": [p for p in named if p.severity == "error"],
-                                 "warnings": [p for p in named if p.severity == "warning"],
-                                 "upload_name": stored.original_name}, 422)
+            return _home(visit, stored.refused(exc), 422)
         except BaseException:
             stored.remove()
             raise
@@ -242,19 +238,13 @@ async def vendor_upload(http: Request, request_id: str, token: str) -> Response:
                    if coverage is not None else "")
         return _home(visit, {"message": f"{stored.original_name} is valid: {answered} answers{covered}. Submit it "
                                         "when you are ready.",
-                             "warnings": [_as_uploaded(p, stored.path, stored.original_name)
-                                          for p in submission.warnings]})
+                             "warnings": [stored.as_uploaded(problem) for problem in submission.warnings]})
 
 
 def _validate(path: Path, policy: Policy) -> Any:
     from riskengine.validation import validate
 
     return validate(path, now=_now(), policy=policy)
-
-
-def _as_uploaded(problem: Any, stored: Path, name: str) -> Any:
-    return problem.model_copy(update={"place": problem.place.replace(str(stored), name),
-                                      "message": problem.message.replace(str(stored), name)})
 
 
 # --- answer online ----------------------------------------------------------------------------------------------
