@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 import yaml
 
 from riskengine.questionnaire.bank import QuestionBank, load_bank
@@ -115,3 +116,16 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                    "RISKENGINE_DB": str(STORE), **(env or {})}
     return subprocess.run([sys.executable, "-m", "riskengine", *args], cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    """A certificate authority of the tests' own, for the HTTPS servers they start on 127.0.0.1."""
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def ca_pem(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return path

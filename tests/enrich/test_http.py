@@ -21,18 +21,6 @@ from .https_server import Reply, Site
 TEXT = ("Content-Type", "text/plain; charset=utf-8")
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def ca_pem(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ca") / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return path
-
-
 @pytest.fixture
 def site(ca: trustme.CA) -> Iterator[Site]:
     with Site(ca.issue_cert("vendor.test")) as running:

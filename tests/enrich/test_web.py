@@ -44,18 +44,6 @@ GOOD_SECURITY_TXT = b"Contact: mailto:security@vendor.test\nExpires: 2027-06-01T
 
 
 @pytest.fixture(scope="session")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture(scope="session")
-def ca_pem(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ca") / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return path
-
-
-@pytest.fixture(scope="session")
 def leaf(ca: trustme.CA) -> trustme.LeafCert:
     return ca.issue_cert("vendor.test", "www.vendor.test")
 
