@@ -418,8 +418,11 @@ def _dependents(graph: SystemGraph, index: GraphIndex, depending_directly: list[
     reached = breadth_first(sorted(depending_directly), index.successors.__getitem__, presorted=True)
     paths = reached.paths(PATH_LIMIT)
     systems = graph.systems
+    # Built without validation (``model_construct``): every value comes from a validated system or from this
+    # walk, with its field's type, and a vendor reaching 10,000 systems spent 0.16 s validating them again.
+    construct = Dependent.model_construct
     dependents = [
-        Dependent(system_id=node, name=system.name, criticality=system.criticality,
+        construct(system_id=node, name=system.name, criticality=system.criticality,
                   customer_facing=system.customer_facing, depth=depth, path=paths[node],
                   adds=criticality_weight(system) / depth)
         for node, depth in reached.depth.items() for system in (systems[node],)
