@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from riskengine.council.store import Council
+from riskengine.council.store import Council, _iso
 
 RequestState = Literal["unsent", "sent", "opened", "in_progress", "submitted", "changes_requested", "closed"]
 STATES: tuple[RequestState, ...] = ("unsent", "sent", "opened", "in_progress", "submitted", "changes_requested",
@@ -105,10 +105,6 @@ class TokenRefused(Exception):
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 class VendorRequests:

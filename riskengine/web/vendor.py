@@ -27,6 +27,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from riskengine.clock import run_clock
 from riskengine.web.security import CSRF_FIELD, Refused, check_origin, remote
 from riskengine.web.uploads import QUESTIONNAIRE_KINDS, Kind, store_upload
 
@@ -53,12 +54,6 @@ class TokenRedaction(logging.Filter):
             record.args = tuple(_TOKEN_IN_PATH.sub(r"\1***", item) if isinstance(item, str) else item
                                 for item in record.args)
         return True
-
-
-def _now() -> dt.datetime:
-    from riskengine.clock import run_clock
-
-    return run_clock()
 
 
 class VendorVisit:
@@ -117,7 +112,7 @@ def _visit(http: Request, request_id: str, token: str) -> Iterator[VendorVisit]:
     with Council(http.app.state.settings.database) as council:
         requests = VendorRequests(council)
         try:
-            request = requests.opened_by(request_id, token, _now())
+            request = requests.opened_by(request_id, token, run_clock())
         except TokenRefused as exc:
             council.audit(actor="(vendor link)", role="vendor", action="vendor link refused", target=request_id[:40],
                           detail=exc.reason, remote=remote(http))
@@ -158,7 +153,7 @@ def vendor_template(http: Request, request_id: str, token: str) -> Response:
     from riskengine.council.answers import draft_workbook, empty_draft
 
     with _visit(http, request_id, token) as visit:
-        data = draft_workbook(visit.policy.bank, empty_draft(), now=_now())
+        data = draft_workbook(visit.policy.bank, empty_draft(), now=run_clock())
         return Response(data, media_type=XLSX, headers={
             "content-disposition": 'attachment; filename="questionnaire.xlsx"'})
 
@@ -173,7 +168,7 @@ def vendor_prefilled(http: Request, request_id: str, token: str) -> Response:
         draft = _draft(visit)
         if not any(draft.values()):
             raise Refused(404, "there is nothing to pre-fill yet: download the blank questionnaire")
-        data = draft_workbook(visit.policy.bank, draft, now=_now())
+        data = draft_workbook(visit.policy.bank, draft, now=run_clock())
         return Response(data, media_type=XLSX, headers={
             "content-disposition": 'attachment; filename="questionnaire-prefilled.xlsx"'})
 
@@ -193,7 +188,7 @@ def _draft(visit: VendorVisit) -> dict[str, Any]:
 
     try:
         submission = read_questionnaire(_kept(visit, previous.questionnaire_file), visit.policy.bank,
-                                        today=_now().date(), require_answers=False)
+                                        today=run_clock().date(), require_answers=False)
     except InputError:
         return empty_draft()
     return draft_from_submission(submission)
@@ -244,7 +239,7 @@ async def vendor_upload(http: Request, request_id: str, token: str) -> Response:
 def _validate(path: Path, policy: Policy) -> Any:
     from riskengine.validation import validate
 
-    return validate(path, now=_now(), policy=policy)
+    return validate(path, now=run_clock(), policy=policy)
 
 
 # --- answer online ----------------------------------------------------------------------------------------------
@@ -282,7 +277,7 @@ async def vendor_answer(http: Request, request_id: str, token: str) -> Response:
         state = "in_progress" if visit.request.state in ("sent", "opened") else visit.request.state
         visit.change(action="vendor draft saved", state=state, draft=dump_draft(draft), questionnaire_file="",
                      questionnaire_name="", questionnaire_sha256="")
-        now = _now()
+        now = run_clock()
         submission, problems = await run_in_threadpool(check_draft, bank, draft, now=now,
                                                        folder=visit.settings.uploads / "vendors")
         errors = [problem for problem in problems if problem.severity == "error"]
@@ -300,7 +295,7 @@ async def vendor_answer(http: Request, request_id: str, token: str) -> Response:
 
 
 def _submit(visit: VendorVisit, file: str, name: str, sha256: str) -> None:
-    submitted = _now().astimezone(dt.UTC).replace(microsecond=0).isoformat()
+    submitted = run_clock().astimezone(dt.UTC).replace(microsecond=0).isoformat()
     visit.change(detail=f"{name} (sha256 {sha256})" if sha256 else name, state="submitted", submitted_at=submitted,
                  questionnaire_file=file, questionnaire_name=name, questionnaire_sha256=sha256)
 
@@ -339,7 +334,7 @@ async def vendor_document(http: Request, request_id: str, token: str) -> Respons
         if kind not in rules.documents:
             raise Refused(400, f"choose what the document is: {', '.join(d.title for d in rules.documents.values())}")
         expires = str(form.get("expires_on", "")).strip()
-        today = _now().date()
+        today = run_clock().date()
         if expires:
             try:
                 day = dt.date.fromisoformat(expires)
@@ -358,7 +353,7 @@ async def vendor_document(http: Request, request_id: str, token: str) -> Respons
                               DOCUMENT_KINDS, "document", visit.settings.upload_limit)
         document = visit.requests.add_document(visit.request, kind=kind, file=stored.path.name,
                                                name=stored.original_name, sha256=stored.sha256, expires_on=expires,
-                                               now=_now())
+                                               now=run_clock())
         visit.change(action="vendor document", detail=f"{rules.documents[kind].title}: {stored.original_name} "
                                                       f"(sha256 {stored.sha256}), expires {expires or 'never'} "
                                                       f"[{document.document_id}]")

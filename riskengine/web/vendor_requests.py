@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from riskengine.clock import run_clock
 from riskengine.web.context import Page
 from riskengine.web.security import Refused, remote
 
@@ -35,12 +36,6 @@ def _requests(page: Page) -> Any:
     from riskengine.council.requests import VendorRequests
 
     return VendorRequests(page.council)
-
-
-def _now() -> dt.datetime:
-    from riskengine.clock import run_clock
-
-    return run_clock()
 
 
 @router.get("/requests", response_class=HTMLResponse)
@@ -88,8 +83,8 @@ async def invite_vendor(request: Request) -> Response:
 
             assert mail is not None
             with Council(page.settings.database) as council:
-                return invite(VendorRequests(council), vendor, email, mail=mail, now=_now(), actor=viewer.user.name,
-                              role=viewer.role, due=due, remote=remote(request),
+                return invite(VendorRequests(council), vendor, email, mail=mail, now=run_clock(),
+                              actor=viewer.user.name, role=viewer.role, due=due, remote=remote(request),
                               organisation=page.settings.organisation_name)
 
         try:

@@ -23,7 +23,7 @@ from riskengine.batch.worker import BatchSettings, VendorOutcome
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.errors import ClusterError, UsageError
 from riskengine.pipeline import load_policy
-from tests.batch.test_batch import INVENTORY, ORG, SAMPLE_NAMES, write_questionnaire
+from tests.batch.test_batch import INVENTORY, ORG, SAMPLE_NAMES, _rows, write_questionnaire
 from tests.conftest import EPOCH, ROOT, SAMPLES, run_cli
 
 distributed = pytest.importorskip("distributed")  # the dev extra installs it: `make test` always runs these
@@ -63,14 +63,6 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def _settings(outdir: Path, db: Path, **changes: Any) -> BatchSettings:
     return BatchSettings(outdir=outdir, store_path=db, now=NOW, network=NetworkSettings(offline=True),
                          inventory=Path(INVENTORY), org_profile=Path(ORG), policy=load_policy(), **changes)
-
-
-def _rows(db: Path) -> list[tuple[str, str, str]]:
-    try:
-        with sqlite3.connect(db, timeout=30) as connection:
-            return connection.execute("SELECT assessment_id, run_key, questionnaire_sha256 FROM assessments").fetchall()
-    except sqlite3.OperationalError:  # not created yet
-        return []
 
 
 def _assert_whole(outdir: Path) -> None:

@@ -1,4 +1,4 @@
-"""The vendor loop in a real browser (Debian's chromium driven by Playwright, never ``playwright install``): the
+"""The vendor loop in a real browser (Debian's chromium driven by Playwright, never its own browser download): the
 team invites a vendor, the vendor opens the mailed link, answers online, saves a draft, comes back to it, submits;
 the team asks for changes and the vendor sees the note. Each screen is saved in out/screens/vendor-*.png."""
 
