@@ -51,8 +51,8 @@ DEEP_LEVELS = 64
 FEW_LINKS_A_LEVEL = 64
 """Below this many links a level on average, a vendor's walk goes link by link in Python rather than level by
 level in numpy (whose every call costs a few microseconds however little it does)."""
-ROW_BLOCK = 1_000_000
-"""Pairs compared at once in a vendor's pass: bounds its temporaries (~20 MB)."""
+ROW_BLOCK = 250_000
+"""Pairs compared at once in a vendor's pass: bounds its temporaries (~2 MB)."""
 
 
 def sources_for(systems: int) -> int:
@@ -112,6 +112,19 @@ def undirected_adjacency(systems: int, sources: Any, targets: Any) -> Any:
     matrix = csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(systems, systems))
     matrix.sum_duplicates()
     matrix.data[:] = 1.0
+    return matrix
+
+
+def directed_adjacency(systems: int, sources: Any, targets: Any) -> Any:
+    """The 0/1 matrix (scipy CSR, int8) of the links ``sources[i] -> targets[i]``, each row's columns ascending
+    (the order a walk takes them in)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    matrix = csr_matrix((np.ones(len(sources), dtype=np.int8), (sources, targets)), shape=(systems, systems))
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    matrix.data[:] = 1
     return matrix
 
 
@@ -258,8 +271,8 @@ def nearest(adjacency: Any, neighbours: Any) -> tuple[Any, Any, Any]:
     distance[reachable] = walked[reachable]
     counts[neighbours] = 1.0
     # the edges that go one step further from the set, grouped by the level they leave
-    order = adjacency.tocoo()
-    tails, heads = order.row, order.col
+    tails = np.repeat(np.arange(systems), np.diff(adjacency.indptr))  # the links, row by row
+    heads = adjacency.indices
     forward = reachable[tails] & reachable[heads] & (distance[heads] == distance[tails] + 1)
     tails, heads = tails[forward], heads[forward]
     by_level = np.argsort(distance[tails], kind="stable")
@@ -292,13 +305,14 @@ def _counted_one_by_one(tails: list[int], heads: list[int], counts: list[float],
 def _bfs_distances(adjacency: Any, neighbours: Any) -> Any:
     """Hops from the nearest of ``neighbours`` (int64; -1 where unreachable), by scipy's compiled walk."""
     import numpy as np
-    from scipy.sparse import csr_matrix, hstack, vstack
+    from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import shortest_path
 
-    systems = adjacency.shape[0]
-    link = csr_matrix((np.ones(len(neighbours)), (np.zeros(len(neighbours), dtype=np.int64), neighbours)),
-                      shape=(1, systems + 1))
-    joined = vstack([hstack([adjacency, csr_matrix((systems, 1))]), link], format="csr")  # the virtual source last
+    systems, links = adjacency.shape[0], adjacency.nnz
+    joined = csr_matrix((np.ones(links + len(neighbours)),  # the virtual source last, linked to the neighbours
+                         np.concatenate([adjacency.indices, np.asarray(neighbours, dtype=adjacency.indices.dtype)]),
+                         np.concatenate([adjacency.indptr, [links + len(neighbours)]])),
+                        shape=(systems + 1, systems + 1))
     hops = shortest_path(joined, method="D", unweighted=True, directed=True, indices=systems)[:systems]
     return np.where(np.isinf(hops), -1, hops - 1).astype(np.int64)
 
@@ -312,27 +326,25 @@ def vendor_betweenness(index: BetweennessIndex, adjacency: Any, neighbours: Any)
     if systems < 2 or not len(neighbours):
         return 0.0, 1 + int(np.count_nonzero(index.existing > 0.0))
     distance, counts, own_paths = nearest(adjacency, np.unique(neighbours))
-    source_distance = distance[index.sources].astype(np.int32)
+    reached = distance < UNREACHED
+    # a pair (s, t) runs through the tool when d(s, t) - (dN(t) + 2) is above dN(s), or ties when equal; with
+    # UNREACHED for dN(s) and dN(t) + 2 where the tool does not reach, no such pair passes (int32 does not overflow)
+    source_distance = distance[index.sources].astype(np.int32)[:, None]
+    far_side = np.where(reached, distance + 2, UNREACHED).astype(np.int32)
     source_counts = counts[index.sources]
-    targets = np.flatnonzero(distance < UNREACHED)
-    every = len(targets) == systems  # then the rows of the index are read as they are, without a copy
-    near, near_counts = distance[targets].astype(np.int32), counts[targets]
-    rows = np.flatnonzero(source_distance < UNREACHED)
     through = 0.0
-    block = max(1, ROW_BLOCK // max(1, len(near)))
-    for start in range(0, len(rows), block):  # blocks of sources: bounded temporaries
-        chosen = rows[start:start + block]
-        contiguous = chosen[-1] - chosen[0] == len(chosen) - 1
-        pair_distance = index.distance[chosen[0]:chosen[-1] + 1] if contiguous else index.distance[chosen]
-        if not every:
-            pair_distance = pair_distance[:, targets]
-        length = source_distance[chosen][:, None] + (near + 2)[None, :]
-        through += float(np.count_nonzero(length < pair_distance))
-        tied_rows, tied_columns = np.nonzero(length == pair_distance)
+    block = max(1, ROW_BLOCK // systems)
+    for start in range(0, len(index.sources), block):  # whole rows of the index, read in place, a block at a time
+        gap = index.distance[start:start + block] - far_side
+        mine = source_distance[start:start + block]
+        through += float(np.count_nonzero(gap > mine))
+        # flat positions, then rows and columns: numpy's nonzero of a 2-D array is ten times slower
+        tied_rows, tied_columns = np.divmod(np.flatnonzero(gap == mine), systems)
+        joined = reached[tied_columns]  # not a neighbour of the tool (dN(s) = 0) and a system out of its reach
+        tied_rows, tied_columns = tied_rows[joined] + start, tied_columns[joined]
         if len(tied_rows):
-            via = source_counts[chosen][tied_rows] * near_counts[tied_columns]
-            pair_paths = index.paths[chosen[tied_rows], targets[tied_columns]]
-            through += float(np.sum(via / (pair_paths + via)))
+            via = source_counts[tied_rows] * counts[tied_columns]
+            through += float(np.sum(via / (index.paths[tied_rows, tied_columns] + via)))
     raw = through * systems / len(index.sources)
     betweenness = raw / (systems * (systems - 1))
     # the existing systems as today, plus their share of the paths to and from the tool (both directions)

@@ -7,8 +7,7 @@ part of the graph it reaches); nothing runs all-pairs on the whole inventory.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -93,19 +92,20 @@ class PathTree:
 
     Memory and time are linear in the systems reached, whatever the inventory's shape: a ring of ten thousand
     systems has paths ten thousand long, which as tuples would take a hundred million entries. A path is built
-    only when asked for, and ``rank`` orders the paths of one length as their tuples would sort, without them.
+    only when asked for, and ``order`` sorts systems as their paths' tuples would sort, without them.
     """
 
     parent: dict[str, str]
     """System -> the previous system on its shortest path; ``VENDOR`` for a start."""
     depth: dict[str, int]
     """Hops from the tool: 1 for a start."""
-    rank: dict[str, int]
-    """Position of the system's path among the paths of its length, in the order their tuples sort."""
     levels: tuple[tuple[str, ...], ...]
     """The systems at each distance, 1 first, in the order reached."""
     ancestors: dict[int, dict[str, str]] = field(default_factory=dict)
     """Per depth asked for, each deeper system's ancestor at that depth (filled on demand, once)."""
+    ranks: dict[str, int] = field(default_factory=dict)
+    """Position of each system's path among the paths of its length, in the order their tuples sort (filled
+    on demand, once: ``order``)."""
 
     def path(self, node: str, limit: int | None = None) -> tuple[str, ...]:
         """``VENDOR``, the systems in between, ``node``. Past ``limit`` systems the middle becomes one ``…``: the
@@ -119,25 +119,27 @@ class PathTree:
 
     def paths(self, limit: int) -> dict[str, tuple[str, ...]]:
         """``path(node, limit)`` of every system reached, built level by level from its parent's (each in constant
-        time, where ``path`` walks up the tree for each)."""
+        time, where ``path`` walks up the tree for each). Past ``limit``, a path is its head (its parent's) and its
+        tail (its parent's, moved on by one system)."""
         head_length, tail_length = limit // 2, limit - limit // 2 - 1
-        whole: dict[str, tuple[str, ...]] = {}
         heads: dict[str, tuple[str, ...]] = {}
         tails: dict[str, tuple[str, ...]] = {}
-        paths: dict[str, tuple[str, ...]] = {}
+        paths: dict[str, tuple[str, ...]] = {VENDOR: (VENDOR,)}
         parent = self.parent
         for depth, level in enumerate(self.levels, start=1):
-            for node in level:
+            if depth + 1 <= limit:  # whole paths
+                for node in level:
+                    paths[node] = (*paths[parent[node]], node)
+                continue
+            for node in level:  # the parent's path is whole (it is as long as the limit) or cut already
                 above = parent[node]
-                if depth + 1 <= limit:
-                    path = whole[node] = (*whole[above], node) if above != VENDOR else (VENDOR, node)
-                    heads[node] = path[:head_length]
-                    tails[node] = path[-tail_length:] if tail_length else ()
+                if above in heads:
+                    head, tail = heads[above], (*tails[above][1:], node) if tail_length else ()
                 else:
-                    heads[node] = heads[above]
-                    tails[node] = (*tails[above][1:], node) if tail_length else ()
-                    path = (*heads[node], ELLIPSIS, *tails[node])
-                paths[node] = path
+                    head, tail = paths[above][:head_length], (*paths[above], node)[-tail_length:] if tail_length else ()
+                heads[node], tails[node] = head, tail
+                paths[node] = (*head, ELLIPSIS, *tail)
+        del paths[VENDOR]
         return paths
 
     def _ancestor(self, node: str, depth: int) -> str:
@@ -159,39 +161,44 @@ class PathTree:
 
     def order(self, nodes: Iterable[str]) -> list[str]:
         """``nodes`` shortest path first, then as their paths' tuples sort."""
-        return sorted(nodes, key=lambda node: (self.depth[node], self.rank[node]))
+        rank = self.ranks
+        if not rank:
+            for level in self.levels:  # a path sorts by its parent's path, then by its own last system
+                ordered = sorted(level, key=lambda node: (rank.get(self.parent[node], -1), node))
+                rank.update((node, position) for position, node in enumerate(ordered))
+        return sorted(nodes, key=lambda node: (self.depth[node], rank[node]))
 
 
 ELLIPSIS = "…"
 """Stands for the systems left out of a long path (see ``PathTree.path``)."""
 
 
-def breadth_first(start: Iterable[str], step: Any, *, presorted: bool = False) -> PathTree:
+def breadth_first(start: Iterable[str], step: Any, *, presorted: bool = False,
+                  enough: Callable[[list[str]], bool] | None = None) -> PathTree:
     """Shortest paths from the tool through the ``start`` systems, following ``step(node) -> next nodes``.
 
     Starts are taken in the order given, then systems in the order reached, each one's next systems sorted: the
     path each system gets is the one a breadth-first walk of whole paths would give. ``presorted``: ``step`` gives
-    them sorted already (``GraphIndex.successors``)."""
+    them sorted already (``GraphIndex.successors``). ``enough(level)``, given each level once it is whole, stops
+    the walk there when it returns True (a caller that lists the nearest few systems reads no further)."""
     parent: dict[str, str] = {}
     depth: dict[str, int] = {}
-    levels: list[list[str]] = [[]]
-    queue: deque[str] = deque()
+    level: list[str] = []
     for node in start:
         if node not in depth:
             parent[node], depth[node] = VENDOR, 1
-            levels[0].append(node)
-            queue.append(node)
-    while queue:
-        node = queue.popleft()
-        for following in step(node) if presorted else sorted(step(node)):
-            if following not in depth:
-                parent[following], depth[following] = node, depth[node] + 1
-                if len(levels) < depth[following]:
-                    levels.append([])
-                levels[depth[following] - 1].append(following)
-                queue.append(following)
-    rank: dict[str, int] = {}
-    for level in levels:  # a path sorts by its parent's path, then by its own last system
-        ordered = sorted(level, key=lambda node: (rank.get(parent[node], -1), node))
-        rank.update((node, position) for position, node in enumerate(ordered))
-    return PathTree(parent=parent, depth=depth, rank=rank, levels=tuple(tuple(level) for level in levels))
+            level.append(node)
+    levels: list[list[str]] = []
+    while level and not (enough is not None and enough(level)):
+        levels.append(level)
+        following_level: list[str] = []
+        for node in level:
+            further = depth[node] + 1
+            for following in step(node) if presorted else sorted(step(node)):
+                if following not in depth:
+                    parent[following], depth[following] = node, further
+                    following_level.append(following)
+        level = following_level
+    if level:
+        levels.append(level)
+    return PathTree(parent=parent, depth=depth, levels=tuple(tuple(level) for level in levels))

@@ -3,9 +3,9 @@
 ``GraphIndex`` holds the measures that do not depend on the proposed tool: the betweenness index
 (``riskengine.inventory.centrality``: distances and path counts from the source systems, every system's
 betweenness), the systems' degrees in order, the connected parts of the graph (which of the tool's neighbours only
-it would join), the department pairs already linked, each system's successors in order (the blast radius's walk)
-and the top of the blast score's scale. A vendor's analysis (``riskengine.inventory.analysis``) reads them and
-adds only what its own connections change.
+it would join), the department pairs already linked, the directed graph as arrays (the blast radius's walk, in
+compiled code), each system as a dependent's row shows it and the top of the blast score's scale. A vendor's
+analysis (``riskengine.inventory.analysis``) reads them and adds only what its own connections change.
 
 An index is known by the inventory's content hash (``riskengine.inventory.graph.inventory_digest``: the systems
 and integrations, not the file's name or place) and kept twice:
@@ -23,16 +23,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import threading
 import zipfile
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from riskengine.inventory.centrality import UNREACHED, BetweennessIndex, build_index, choose_sources, sources_for
-from riskengine.inventory.graph import SystemGraph, criticality_weight
+from riskengine.inventory.graph import VENDOR, PathTree, SystemGraph, criticality_weight
 
 FORMAT_VERSION = 1
 """Of the files on disk: raised whenever what they hold, or how it is computed, changes."""
@@ -72,11 +74,48 @@ class GraphIndex:
     """Each system's connected part of the undirected graph."""
     linked_departments: frozenset[tuple[str, str]]
     """Department pairs (alphabetical) with an integration between them today."""
-    successors: dict[str, tuple[str, ...]]
-    """Each system's successors (the systems it sends data to), sorted."""
+    following: Any
+    """The directed graph: each system's row lists the systems it sends data to, ascending (scipy CSR)."""
+    criticality: Any
+    """Each system's criticality rank (low 1 ... critical 4; numpy int64)."""
+    described: tuple[tuple[str, str, str, bool, int], ...]
+    """Each system's id, name, criticality, customer-facing flag and criticality rank: a dependent's row."""
     blast_score_max: float
     source: str = "computed"
     """``computed``, ``memory`` or ``disk``: where this index came from (for tests and benchmarks)."""
+
+    def downstream(self, starts: Iterable[str]) -> tuple[PathTree, Any, Any]:
+        """The shortest paths from the tool through ``starts`` along the data's direction: what
+        ``breadth_first(sorted(starts), successors)`` gives (starts in order, then systems in the order reached,
+        each one's successors ascending), walked by scipy's compiled breadth-first search from a source joined to
+        the starts. Also the systems reached (positions, in the order reached) and their depths (numpy int64)."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import breadth_first_order
+
+        size, following = len(self.ids), self.following
+        first = np.array(sorted({self.position[node] for node in starts}), dtype=following.indices.dtype)
+        if not len(first):
+            return PathTree(parent={}, depth={}, levels=()), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        joined = csr_matrix((np.ones(following.nnz + len(first), dtype=np.int8),
+                             np.concatenate([following.indices, first]),
+                             np.concatenate([following.indptr, [following.nnz + len(first)]])),
+                            shape=(size + 1, size + 1))
+        walked, predecessors = breadth_first_order(joined, size, directed=True, return_predecessors=True)
+        reached = walked[1:].astype(np.int64)
+        parents = predecessors[reached].tolist()
+        hops = [0] * (size + 1)
+        for node, parent in zip(reached.tolist(), parents, strict=True):  # in the order reached: parents first
+            hops[node] = hops[parent] + 1
+        depth = np.array(hops, dtype=np.int64)[reached]
+        names = [*self.ids, VENDOR]
+        nodes = [names[node] for node in reached.tolist()]
+        bounds = np.flatnonzero(np.diff(depth)) + 1
+        levels = tuple(tuple(nodes[start:stop])
+                       for start, stop in itertools.pairwise([0, *bounds.tolist(), len(nodes)]))
+        tree = PathTree(parent=dict(zip(nodes, (names[parent] for parent in parents), strict=True)),
+                        depth=dict(zip(nodes, depth.tolist(), strict=True)), levels=levels)
+        return tree, reached, depth
 
 
 _CACHE: OrderedDict[str, GraphIndex] = OrderedDict()
@@ -118,7 +157,7 @@ def compute_index(graph: SystemGraph, folder: Path | None = None) -> GraphIndex:
     (and written there when a folder is given)."""
     import numpy as np
 
-    from riskengine.inventory.centrality import undirected_adjacency
+    from riskengine.inventory.centrality import directed_adjacency, undirected_adjacency
 
     ids = tuple(sorted(graph.systems))
     position = {system_id: number for number, system_id in enumerate(ids)}
@@ -126,6 +165,7 @@ def compute_index(graph: SystemGraph, folder: Path | None = None) -> GraphIndex:
     tails = np.fromiter((position[source] for source, _ in edges), dtype=np.int64, count=len(edges))
     heads = np.fromiter((position[target] for _, target in edges), dtype=np.int64, count=len(edges))
     adjacency = undirected_adjacency(len(ids), tails, heads)
+    following = directed_adjacency(len(ids), tails, heads)
     digest = graph.digest
     betweenness, source = None, "computed"
     if folder is not None:
@@ -136,6 +176,8 @@ def compute_index(graph: SystemGraph, folder: Path | None = None) -> GraphIndex:
         if folder is not None:
             write_cached(folder, digest, betweenness)
     succ, pred = graph.graph.succ, graph.graph.pred
+    described = tuple((node, system.name, system.criticality, system.customer_facing, criticality_weight(system))
+                      for node in ids for system in (graph.systems[node],))
     degrees = np.sort(np.fromiter((len(succ[node]) + len(pred[node]) for node in ids), dtype=np.int64,
                                   count=len(ids)))
     component: dict[str, int] = {}
@@ -147,7 +189,7 @@ def compute_index(graph: SystemGraph, folder: Path | None = None) -> GraphIndex:
     return GraphIndex(
         digest=digest, ids=ids, position=position, adjacency=adjacency, betweenness=betweenness, degrees=degrees,
         component=component, linked_departments=linked,
-        successors={node: tuple(sorted(succ[node])) for node in ids},
+        following=following, criticality=np.array([row[4] for row in described], dtype=np.int64), described=described,
         blast_score_max=float(sum(criticality_weight(system) for system in graph.systems.values())),
         source=source)
 

@@ -297,3 +297,19 @@ def test_an_inventory_past_the_size_limit_says_so(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         build_inventory("inventory.yaml", records, [], vocabularies=load_vocabularies())
     assert "100,001 systems and 0 integrations; the limits are 100,000 and 1,000,000" in str(caught.value.problems[0])
+
+
+def test_the_blast_radius_rows_built_unchecked_are_the_rows_pydantic_validates(
+        samples: dict[str, Assessment]) -> None:
+    """The dependents are built from validated systems without validating again (``analysis._trusted``): each
+    equals the row pydantic builds from the same values, down to the fields it counts as set and its JSON."""
+    from riskengine.inventory.analysis import Dependent
+
+    dependents = [d for name in samples for d in graph_of(samples[name]).dependents]
+    assert len(dependents) > 10
+    for dependent in dependents:
+        validated = Dependent.model_validate(dependent.model_dump())
+        assert dependent == validated
+        assert dependent.model_fields_set == validated.model_fields_set == set(Dependent.model_fields)
+        assert dependent.model_dump_json() == validated.model_dump_json()
+        assert type(dependent.depth) is int and type(dependent.adds) is float and type(dependent.path) is tuple

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from riskengine.inventory import centrality
-from riskengine.inventory.analysis import Connection, analyse
+from riskengine.inventory.analysis import PATH_LIMIT, Connection, analyse
 from riskengine.inventory.effort import load_effort_model
-from riskengine.inventory.graph import VENDOR, SystemGraph
+from riskengine.inventory.graph import VENDOR, SystemGraph, breadth_first
 from riskengine.inventory.index import (
     FORMAT_VERSION,
     cache_file,
@@ -92,6 +92,9 @@ SHAPES = {
     "long-chain": (lambda: _chain(150), ((0, "outbound"), (75, "inbound"), (149, "bidirectional"))),
     "dense": (_dense, ((0, "outbound"), (5, "bidirectional"), (9, "inbound"))),
     "disconnected": (_disconnected, ((4, "outbound"), (15, "inbound"), (22, "bidirectional"))),
+    # the tool joins the chain alone: the ring and the lone system are out of its reach, and its neighbours are
+    # sources at distance 0 from it (the pairs of a neighbour and a system out of reach are no ties)
+    "disconnected-one-part": (_disconnected, ((4, "outbound"), (9, "bidirectional"))),
 }
 
 
@@ -118,6 +121,26 @@ def test_the_index_gives_the_findings_of_a_fresh_computation_and_networkx_betwee
     findings = results[0][0]
     assert findings.centrality.betweenness == round(_networkx_betweenness(graph, connections), 4)
     assert findings.centrality.method == "exact (Brandes) on the undirected graph with the tool added"
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_the_compiled_downstream_walk_is_the_breadth_first_walk(shape: str) -> None:
+    """``GraphIndex.downstream`` (scipy's walk) gives each system the parent, depth and level of the Python
+    walk the blast radius used to take, from every single system and from the tool's own starts."""
+    build, links = SHAPES[shape]
+    graph = build()
+    index = compute_index(graph)
+    starts = [[node] for node in sorted(graph.systems)]
+    starts.append(sorted({f"s{number:03d}" for number, _ in links}))
+    for start in starts:
+        walked, reached, depth = index.downstream(reversed(start))  # in any order: the starts are sorted
+        expected = breadth_first(start, lambda node: graph.graph.succ[node])
+        assert (walked.parent, walked.depth, walked.levels) == (expected.parent, expected.depth, expected.levels)
+        assert [index.ids[position] for position in reached] == [node for level in expected.levels for node in level]
+        assert depth.tolist() == [expected.depth[index.ids[position]] for position in reached]
+        assert walked.paths(PATH_LIMIT) == expected.paths(PATH_LIMIT)
+    for limit in (4, 5, 7, PATH_LIMIT):  # every path at once, as each one alone (walked up its tree)
+        assert walked.paths(limit) == {node: walked.path(node, limit) for node in walked.depth}
 
 
 def test_the_measures_read_from_the_index_are_those_of_the_graph() -> None:
