@@ -135,8 +135,10 @@ def assess_on_cluster(client: Client, jobs: Sequence[Job], settings: BatchSettin
                 yield VendorOutcome(questionnaire=job.questionnaire.name, status="failed", problems=(
                     f"{job.questionnaire.name}: every Dask worker assessing it stopped unexpectedly ({exc})",))
             except (OSError, TimeoutError, distributed.CancelledError) as exc:
-                raise ClusterError(f"lost the Dask scheduler while assessing {job.questionnaire.name}: {exc}; "
-                                   "what was recorded stays: run the batch again to resume") from exc
+                # Dask's message names the task's key and spans lines; the user needs the scheduler and what next
+                raise ClusterError(f"lost the Dask scheduler {client.scheduler.address} while assessing "
+                                   f"{job.questionnaire.name}; what was recorded stays: run the batch again to "
+                                   "resume") from exc
             finally:
                 future.release()
     finally:

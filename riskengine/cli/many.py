@@ -3,6 +3,7 @@ need, one recommended)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -99,6 +100,12 @@ def batch(directory: Path, inventory: Path | None, org_profile: Path | None, pol
         from riskengine.batch.cluster import check_scheduler
 
         check_scheduler(scheduler)  # a mistyped address or a missing extra: before anything is loaded
+        # Dask's own log says nothing the command does not (a lost scheduler is an error message, a lost worker a
+        # vendor's outcome) and says it with tracebacks, from its threads, until the process ends: its handler
+        # (set up when Dask was imported, on the "distributed" logger, which its children's records reach) is
+        # quietened for this process
+        for handler in logging.getLogger("distributed").handlers:
+            handler.setLevel(logging.CRITICAL)
     settings = BatchSettings(outdir=outdir, store_path=database(db_path), now=run_clock(),
                              network=network.settings(), inventory=inventory, org_profile=org_profile,
                              policy=policy.load(), audience=audience,

@@ -25,6 +25,7 @@ from riskengine.errors import ClusterError, UsageError
 from riskengine.pipeline import load_policy
 from tests.batch.test_batch import INVENTORY, ORG, SAMPLE_NAMES, _rows, write_questionnaire
 from tests.conftest import EPOCH, ROOT, SAMPLES, run_cli
+from tests.databases import Databases, PostgresServer, rows
 
 distributed = pytest.importorskip("distributed")  # the dev extra installs it: `make test` always runs these
 
@@ -145,6 +146,119 @@ def test_a_killed_client_and_a_killed_worker_resume_to_one_row_per_vendor_and_th
         assert data == (pool / name).read_bytes(), f"{name} differs from the local pool's"
         if name.startswith("vendor-"):
             assert hashlib.sha256(data).hexdigest() in recorded, name
+
+
+def _subset(portfolio: dict[str, Path], name: str, count: int) -> Path:
+    """A folder of the portfolio's first ``count`` questionnaires (their pool's files are the bytes to match)."""
+    inbox = portfolio["folder"] / name
+    inbox.mkdir()
+    for path in sorted(portfolio["inbox"].iterdir())[:count]:
+        (inbox / path.name).write_bytes(path.read_bytes())
+    return inbox
+
+
+def _assert_the_pools_bytes(outdir: Path, pool: Path, count: int) -> None:
+    """Each vendor's PDF and JSON in ``outdir`` is byte for byte the local pool's."""
+    names = sorted(path.name for path in outdir.glob("vendor-*"))
+    assert len(names) == 2 * count
+    for name in names:
+        assert (outdir / name).read_bytes() == (pool / name).read_bytes(), f"{name} differs from the local pool's"
+
+
+def test_on_postgresql_a_killed_worker_and_a_rerun_leave_one_row_per_vendor(
+        cluster: tuple[Any, Any], portfolio: dict[str, Path], postgresql_server: PostgresServer) -> None:
+    """The one writer records to a PostgreSQL register, which the workers read as the evidence store at the same
+    URL: a worker SIGKILLed mid-batch, then the command run again, leave one row per vendor."""
+    local, client = cluster
+    count = 12
+    inbox, outdir = _subset(portfolio, "inbox-postgresql", count), portfolio["folder"] / "postgresql"
+    databases = Databases("postgresql", portfolio["folder"], postgresql_server)
+    url = databases.new()
+    try:
+        before = client.run(os.getpid)
+        killed: list[int] = []
+
+        def kill_a_worker(outcome: VendorOutcome) -> None:
+            if outcome.status == "assessed" and not killed:
+                victim = before[sorted(before)[-1]]
+                os.kill(victim, signal.SIGKILL)
+                killed.append(victim)
+
+        result = run_batch(inbox, _settings(outdir, url), scheduler=local.scheduler_address,
+                           on_outcome=kill_a_worker)
+        assert killed, "a worker was killed mid-batch"
+        assert not result.failed, [outcome.problems for outcome in result.failed]
+        assert result.count("assessed") == count
+        again = run_cli("batch", str(inbox), "--inventory", INVENTORY, "--org", ORG, "-o", str(outdir), "--db", url,
+                        "--scheduler", local.scheduler_address, timeout=120)
+        assert again.returncode == 0, again.stderr
+        assert f"0 assessed, {count} already done, 0 failed" in again.stdout
+        recorded = rows(url, "SELECT run_key, questionnaire_sha256 FROM assessments")
+        assert len(recorded) == count
+        assert len({run_key for run_key, _ in recorded}) == len({sha for _, sha in recorded}) == count
+        assert rows(url, "SELECT COUNT(*) FROM evidence_runs") == [(count,)]
+        _assert_whole(outdir)
+        _assert_the_pools_bytes(outdir, portfolio["pool"], count)
+    finally:
+        databases.drop_all()
+
+
+def test_a_lost_scheduler_is_one_error_line_and_a_rerun_on_another_cluster_finishes_the_batch(
+        cluster: tuple[Any, Any], portfolio: dict[str, Path]) -> None:
+    """A cluster started as docs/dask.md says (``dask scheduler``, ``dask worker``); its scheduler SIGKILLed while
+    the command runs. The command stops within seconds with exit 2 and one line (no traceback from Dask's
+    threads), keeps what it recorded, and a run on another cluster assesses only the rest."""
+    import socket
+
+    count = 16
+    inbox, outdir, db = (_subset(portfolio, "inbox-lost", count), portfolio["folder"] / "lost",
+                         portfolio["folder"] / "lost.db")
+    with socket.socket() as placeholder:
+        placeholder.bind(("127.0.0.1", 0))
+        port = placeholder.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": portfolio["folder"]}
+    scheduler = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                  "--port", str(port), "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+    workers = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers", "2",
+                                "--nthreads", "1", "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+    try:
+        with distributed.Client(address, timeout=60, set_as_default=False) as watcher:
+            watcher.wait_for_workers(2, timeout=60)
+        environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1"}
+        command = [sys.executable, "-m", "riskengine", "batch", str(inbox), "--inventory", INVENTORY, "--org", ORG,
+                   "-o", str(outdir), "--db", str(db), "--scheduler", address]
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        try:
+            deadline = time.monotonic() + 120
+            while len(_rows(db)) < 3 and time.monotonic() < deadline and process.poll() is None:
+                time.sleep(0.05)
+            scheduler.kill()
+            lost = time.monotonic()
+            _, stderr = process.communicate(timeout=60)
+        finally:
+            process.kill()
+        assert time.monotonic() - lost < 30, "the command noticed the scheduler was gone"
+    finally:
+        for started in (scheduler, workers):
+            started.kill()
+            started.wait(timeout=30)
+    assert process.returncode == 2, stderr
+    [line] = stderr.splitlines()
+    assert line.startswith(f"error: lost the Dask scheduler {address} while assessing vendor-"), line
+    assert line.endswith("; what was recorded stays: run the batch again to resume"), line
+    first = _rows(db)
+    assert 3 <= len(first) < count, "what was recorded before the scheduler was lost stays"
+
+    local, _ = cluster
+    again = run_cli("batch", str(inbox), "--inventory", INVENTORY, "--org", ORG, "-o", str(outdir), "--db", str(db),
+                    "--scheduler", local.scheduler_address, timeout=180)
+    assert again.returncode == 0, again.stderr
+    assert f"{count - len(first)} assessed, {len(first)} already done, 0 failed" in again.stdout
+    assert len({run_key for _, run_key, _ in _rows(db)}) == len(_rows(db)) == count
+    _assert_whole(outdir)
+    _assert_the_pools_bytes(outdir, portfolio["pool"], count)
 
 
 def test_a_worker_without_the_evidence_store_fails_each_vendor_saying_where(
