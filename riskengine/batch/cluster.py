@@ -136,7 +136,8 @@ def assess_on_cluster(client: Client, jobs: Sequence[Job], settings: BatchSettin
                     f"{job.questionnaire.name}: every Dask worker assessing it stopped unexpectedly ({exc})",))
             except (OSError, TimeoutError, distributed.CancelledError) as exc:
                 # Dask's message names the task's key and spans lines; the user needs the scheduler and what next
-                raise ClusterError(f"lost the Dask scheduler {client.scheduler.address} while assessing "
+                address = f" {client.scheduler.address}" if client.scheduler is not None else ""
+                raise ClusterError(f"lost the Dask scheduler{address} while assessing "
                                    f"{job.questionnaire.name}; what was recorded stays: run the batch again to "
                                    "resume") from exc
             finally:
