@@ -164,7 +164,9 @@ class Centrality(_Frozen):
     """Share of existing systems (0-100) with fewer connections than the tool would have."""
     betweenness: float | None
     betweenness_rank: int | None
-    """1 = the most central system: the tool's betweenness against the existing systems' without it."""
+    """1 = the most central system: the tool's betweenness against the existing systems' as the inventory stands
+    (plus their share of the tool's own paths; what the tool would divert from them is not subtracted:
+    docs/scale.md)."""
     method: str
     """How the betweenness was computed: exact, or approximate with the number of sources and the error bound."""
 
