@@ -301,7 +301,7 @@ def test_an_inventory_past_the_size_limit_says_so(tmp_path: Path) -> None:
 
 def test_the_blast_radius_rows_built_unchecked_are_the_rows_pydantic_validates(
         samples: dict[str, Assessment]) -> None:
-    """The dependents are built from validated systems without validating again (``analysis._trusted``): each
+    """The dependents are built from validated systems without validating again (``analysis._dependents``): each
     equals the row pydantic builds from the same values, down to the fields it counts as set and its JSON."""
     from riskengine.inventory.analysis import Dependent
 
