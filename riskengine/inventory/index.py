@@ -78,6 +78,8 @@ class GraphIndex:
     """The directed graph: each system's row lists the systems it sends data to, ascending (scipy CSR)."""
     criticality: Any
     """Each system's criticality rank (low 1 ... critical 4; numpy int64)."""
+    customer_facing: Any
+    """Whether each system is customer-facing (numpy bool)."""
     described: tuple[tuple[str, str, str, bool, int], ...]
     """Each system's id, name, criticality, customer-facing flag and criticality rank: a dependent's row."""
     blast_score_max: float
@@ -189,7 +191,8 @@ def compute_index(graph: SystemGraph, folder: Path | None = None) -> GraphIndex:
     return GraphIndex(
         digest=digest, ids=ids, position=position, adjacency=adjacency, betweenness=betweenness, degrees=degrees,
         component=component, linked_departments=linked,
-        following=following, criticality=np.array([row[4] for row in described], dtype=np.int64), described=described,
+        following=following, criticality=np.array([row[4] for row in described], dtype=np.int64),
+        customer_facing=np.array([row[3] for row in described], dtype=bool), described=described,
         blast_score_max=float(sum(criticality_weight(system) for system in graph.systems.values())),
         source=source)
 
