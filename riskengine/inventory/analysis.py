@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -323,12 +323,12 @@ def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
     from_vendor = _classes_by_system(c for c in connections if c.direction in ("outbound", "bidirectional"))
     data_in = _data_in(graph, into_vendor)
     data_through = _data_through(graph, from_vendor)
-    dependents, positions = _dependents(index, _depending_directly(lasting,
-                                                                    frozenset(vocabularies.code_in_host_methods)))
+    radius = _dependents(index, _depending_directly(lasting, frozenset(vocabularies.code_in_host_methods)))
+    dependents, positions = radius.dependents, radius.positions
     neighbours = sorted({connection.system_id for connection in lasting})
     groups = _separated_groups(index, neighbours)
     capability_term = vocabularies.capability.resolve(capability) if capability else None
-    same_space = [s for s in graph.inventory.systems if capability_term and capability_term in s.capabilities]
+    same_space = index.by_capability.get(capability_term, ()) if capability_term else ()
     duplicates = tuple(sorted(s.name for s in same_space if s.sanctioned))
     shadow_it = tuple(sorted(s.name for s in same_space if not s.sanctioned))
     effort = (*(_effort(c, effort_model, systems[c.system_id].criticality) for c in connections),
@@ -352,7 +352,7 @@ def analyse(graph: SystemGraph, connections: list[Connection], capability: str,
         systems_in_inventory=len(systems), integrations_in_inventory=len(graph.inventory.integrations),
         capability=capability_term or capability, connections=tuple(connections),
         data_in=data_in, data_through=data_through, dependents=dependents,
-        blast_score=round(sum(dependent.adds for dependent in dependents), 2),
+        blast_score=radius.score,
         blast_score_max=index.blast_score_max,
         critical_dependents=critical, customer_facing_dependents=facing,
         cut_vertex=len(groups) > 1, separated_groups=groups if len(groups) > 1 else (),
@@ -371,10 +371,10 @@ def _names(index: GraphIndex, data_in: tuple[DataPath, ...], data_through: tuple
     ids = {node for path in (*data_in, *data_through) for node in path.path}
     ids |= {node for group in groups for node in group} | {c.system_id for c in connections}
     ids |= {candidate.system_id for row in unidentified for candidate in row.candidates}
-    position, described = index.position, index.described
+    position = index.position
     # by position, which follows the ids' order: integers sort faster than the ids
-    named = set(dependents.tolist()) | {position[node] for node in ids if node in position}
-    return {described[at][0]: described[at][1] for at in sorted(named)}
+    named = sorted(set(dependents.tolist()) | {position[node] for node in ids if node in position})
+    return dict(zip(map(index.ids.__getitem__, named), map(index.names.__getitem__, named), strict=True))
 
 
 def _classes_by_system(connections: Iterable[Connection]) -> dict[str, frozenset[str]]:
@@ -438,10 +438,18 @@ def _depending_directly(connections: list[Connection], code_in_host_methods: fro
                    if c.direction in ("outbound", "bidirectional") or c.method in code_in_host_methods})
 
 
-def _dependents(index: GraphIndex, depending_directly: list[str]) -> tuple[tuple[Dependent, ...], Any]:
+class _BlastRadius(NamedTuple):
+    dependents: tuple[Dependent, ...]
+    positions: Any
+    """The dependents' positions in the index, in their order (numpy)."""
+    score: float
+    """The blast score: the sum of what each dependent adds, in their order, to 2 decimals."""
+
+
+def _dependents(index: GraphIndex, depending_directly: list[str]) -> _BlastRadius:
     """The blast radius: from the systems depending directly on the tool, along the inventory's flows (whatever
     a system sends data to depends on it), shortest path first, then the most critical, then by id: rows' order is
-    irrelevant. Also their positions in the index, in the same order (numpy).
+    irrelevant.
 
     Each row is built as ``Dependent.model_construct`` builds a model from values already of their fields' types
     (here, from validated systems and the walk), without its loop over the fields' aliases and defaults: that
@@ -454,19 +462,20 @@ def _dependents(index: GraphIndex, depending_directly: list[str]) -> tuple[tuple
     paths = tree.paths(PATH_LIMIT)
     # the positions follow the ids' order, so sorting by position sorts by id
     order = np.lexsort((reached, -index.criticality[reached], depth))
-    positions = reached[order]
+    positions, hops = reached[order], depth[order]
+    adds = (index.criticality[positions] / hops).tolist()  # criticality (1-4) / distance, as Python divides
     new, assign, fields = object.__new__, object.__setattr__, set(Dependent.model_fields)
     dependents = []
-    for (node, name, criticality, facing, weight), hops in zip(
-            map(index.described.__getitem__, positions.tolist()), depth[order].tolist(), strict=True):
+    for (node, name, criticality, facing), distance, share in zip(
+            map(index.described.__getitem__, positions.tolist()), hops.tolist(), adds, strict=True):
         row = new(Dependent)
         assign(row, "__dict__", {"system_id": node, "name": name, "criticality": criticality,
-                                 "customer_facing": facing, "depth": hops, "path": paths[node], "adds": weight / hops})
+                                 "customer_facing": facing, "depth": distance, "path": paths[node], "adds": share})
         assign(row, "__pydantic_fields_set__", fields)
         assign(row, "__pydantic_extra__", None)
         assign(row, "__pydantic_private__", None)
         dependents.append(row)
-    return tuple(dependents), positions
+    return _BlastRadius(tuple(dependents), positions, round(sum(adds), 2))
 
 
 def _separated_groups(index: GraphIndex, neighbours: list[str]) -> tuple[tuple[str, ...], ...]:

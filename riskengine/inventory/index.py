@@ -35,6 +35,7 @@ from typing import Any
 
 from riskengine.inventory.centrality import UNREACHED, BetweennessIndex, build_index, choose_sources, sources_for
 from riskengine.inventory.graph import VENDOR, PathTree, SystemGraph, criticality_weight
+from riskengine.inventory.model import CRITICALITY_RANK, System
 
 FORMAT_VERSION = 1
 """Of the files on disk: raised whenever what they hold, or how it is computed, changes."""
@@ -80,8 +81,12 @@ class GraphIndex:
     """Each system's criticality rank (low 1 ... critical 4; numpy int64)."""
     customer_facing: Any
     """Whether each system is customer-facing (numpy bool)."""
-    described: tuple[tuple[str, str, str, bool, int], ...]
-    """Each system's id, name, criticality, customer-facing flag and criticality rank: a dependent's row."""
+    described: tuple[tuple[str, str, str, bool], ...]
+    """Each system's id, name, criticality and customer-facing flag: a dependent's row."""
+    names: tuple[str, ...]
+    """Each system's name."""
+    by_capability: dict[str, tuple[System, ...]]
+    """The systems of each capability, in the inventory's order."""
     blast_score_max: float
     source: str = "computed"
     """``computed``, ``memory`` or ``disk``: where this index came from (for tests and benchmarks)."""
@@ -178,8 +183,13 @@ def compute_index(graph: SystemGraph, folder: Path | None = None) -> GraphIndex:
         if folder is not None:
             write_cached(folder, digest, betweenness)
     succ, pred = graph.graph.succ, graph.graph.pred
-    described = tuple((node, system.name, system.criticality, system.customer_facing, criticality_weight(system))
+    described = tuple((node, system.name, system.criticality, system.customer_facing)
                       for node in ids for system in (graph.systems[node],))
+    capable: dict[str, list[System]] = {}
+    for system in graph.inventory.systems:
+        for capability in dict.fromkeys(system.capabilities):  # each capability once, however often written
+            capable.setdefault(capability, []).append(system)
+    by_capability = {capability: tuple(systems) for capability, systems in capable.items()}
     degrees = np.sort(np.fromiter((len(succ[node]) + len(pred[node]) for node in ids), dtype=np.int64,
                                   count=len(ids)))
     component: dict[str, int] = {}
@@ -191,8 +201,9 @@ def compute_index(graph: SystemGraph, folder: Path | None = None) -> GraphIndex:
     return GraphIndex(
         digest=digest, ids=ids, position=position, adjacency=adjacency, betweenness=betweenness, degrees=degrees,
         component=component, linked_departments=linked,
-        following=following, criticality=np.array([row[4] for row in described], dtype=np.int64),
+        following=following, criticality=np.array([CRITICALITY_RANK[row[2]] for row in described], dtype=np.int64),
         customer_facing=np.array([row[3] for row in described], dtype=bool), described=described,
+        names=tuple(row[1] for row in described), by_capability=by_capability,
         blast_score_max=float(sum(criticality_weight(system) for system in graph.systems.values())),
         source=source)
 
