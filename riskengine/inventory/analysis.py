@@ -70,7 +70,6 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-
 class Connection(_Frozen):
     """One proposed integration between the tool and an existing system (a row of the Integrations table)."""
 

@@ -173,14 +173,15 @@ ELLIPSIS = "…"
 """Stands for the systems left out of a long path (see ``PathTree.path``)."""
 
 
-def breadth_first(start: Iterable[str], step: Any, *, presorted: bool = False,
+def breadth_first(start: Iterable[str], step: Any, *,
                   enough: Callable[[list[str]], bool] | None = None) -> PathTree:
     """Shortest paths from the tool through the ``start`` systems, following ``step(node) -> next nodes``.
 
     Starts are taken in the order given, then systems in the order reached, each one's next systems sorted: the
-    path each system gets is the one a breadth-first walk of whole paths would give. ``presorted``: ``step`` gives
-    them sorted already (``GraphIndex.successors``). ``enough(level)``, given each level once it is whole, stops
-    the walk there when it returns True (a caller that lists the nearest few systems reads no further)."""
+    path each system gets is the one a breadth-first walk of whole paths would give (``GraphIndex.downstream``
+    gives the same along every integration, in compiled code). ``enough(level)``, given each level once it is
+    whole, stops the walk there when it returns True (a caller that lists the nearest few systems reads no
+    further)."""
     parent: dict[str, str] = {}
     depth: dict[str, int] = {}
     level: list[str] = []
@@ -194,7 +195,7 @@ def breadth_first(start: Iterable[str], step: Any, *, presorted: bool = False,
         following_level: list[str] = []
         for node in level:
             further = depth[node] + 1
-            for following in step(node) if presorted else sorted(step(node)):
+            for following in sorted(step(node)):
                 if following not in depth:
                     parent[following], depth[following] = node, further
                     following_level.append(following)
