@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -159,6 +160,66 @@ def run_child(command: Sequence[str], env: Mapping[str, str] | None = None,
         err.seek(0)
         return ChildTiming(process.returncode, out.read().decode(errors="replace"),
                            err.read().decode(errors="replace"), wall, usage.ru_utime + usage.ru_stime)
+
+
+class PeakMemory(threading.Thread):
+    """The largest resident set of a process and of every process under it, read from /proc while they run.
+
+    Each process's ``VmHWM`` (its high-water mark, which starts afresh when a program is executed) is read every
+    ``every`` seconds and the largest kept. ``ru_maxrss`` of ``os.wait4`` would not do: Linux carries into a new
+    program the high-water mark of the process it was forked from, so a child of a large parent reports the
+    parent's size. Use as ``run_child``'s ``on_start``, then ``stop()`` after it returns.
+    """
+
+    def __init__(self, every: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.every, self.pid, self.peak_kib = every, 0, 0
+        self._stopped = threading.Event()
+
+    def __call__(self, pid: int) -> None:
+        self.pid = pid
+        self.start()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self.every):
+            for pid in (self.pid, *descendants(self.pid)):
+                self.peak_kib = max(self.peak_kib, _status_kib(pid, "VmHWM:") or 0)
+
+    def stop(self) -> int:
+        """Stop watching; the peak in KiB."""
+        self._stopped.set()
+        if self.is_alive():
+            self.join()
+        return self.peak_kib
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes under ``pid`` (its children, theirs, ...), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(parent, []).append(int(entry.name))
+    found, waiting = [], [pid]
+    while waiting:
+        children = parents.get(waiting.pop(), [])
+        found += children
+        waiting += children
+    return found
+
+
+def _status_kib(pid: int, field: str) -> int | None:
+    """A ``kB`` field of /proc/PID/status, or None once the process is gone."""
+    try:
+        for text in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if text.startswith(field):
+                return int(text.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def compiled(env: Mapping[str, str], folder: Path) -> dict[str, str]:

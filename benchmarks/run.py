@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 SCRIPTS = ("inventory_scale.py", "enrichment.py", "scoring.py", "tco.py", "importers.py", "register.py",
-           "warm_vendor.py", "assess_floor.py", "batch.py", "web.py", "discover.py")
+           "warm_vendor.py", "assess_floor.py", "batch.py", "growth.py", "web.py", "discover.py")
 
 
 def startup_figures(scratch: Path) -> list[Figure]:

@@ -105,3 +105,21 @@ def test_the_floor_reads_the_workbook_and_writes_one_page(tmp_path: Path) -> Non
     reader = pypdf.PdfReader(tmp_path / "floor.pdf")
     assert len(reader.pages) == 1
     assert "rows read" in reader.pages[0].extract_text()
+
+
+def test_a_childs_peak_memory_is_its_own_largest_resident_set() -> None:
+    """``measure.PeakMemory`` (the growth curves' memory) reads the child's own high-water mark: not the size of
+    the process it was started from, as ``ru_maxrss`` would, and the largest of a process and its children."""
+    peaks = []
+    for code in ("import time; time.sleep(0.3)",
+                 "import time; block = bytearray(80_000_000); block[::4096] = b'x' * 19532; time.sleep(0.3)",
+                 "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+                 "\"import time; block = bytearray(80_000_000); block[::4096] = b'x' * 19532; time.sleep(0.3)\"])"):
+        watcher = measure.PeakMemory()
+        done = measure.run_child([sys.executable, "-c", code], on_start=watcher)
+        assert done.returncode == 0, done.stderr
+        peaks.append(watcher.stop())
+    small, large, grandchild = peaks
+    assert 0 < small < 40_000, "a bare interpreter, not this test's process"
+    assert large >= small + 75_000
+    assert grandchild >= small + 75_000, "a process under the child counts"
