@@ -37,6 +37,23 @@ def batch(inbox: Path, outdir: Path, db: Path, *extra: str, timeout: float = 300
                    "--workers", "2", *extra, timeout=timeout)
 
 
+def start_batch(inbox: Path, outdir: Path, db: Path, *extra: str, **popen: Any) -> subprocess.Popen[str]:
+    """``riskengine batch`` as a user runs it, in a process of its own (offline, the sample inventory), its output
+    read as text."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1"}
+    command = [sys.executable, "-m", "riskengine", "batch", str(inbox), "--inventory", INVENTORY, "--org", ORG,
+               "-o", str(outdir), "--db", str(db), *extra]
+    return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **popen)
+
+
+def wait_for_rows(process: subprocess.Popen[str], db: Path, count: int, timeout: float = 120) -> None:
+    """Until the register ``db`` holds ``count`` assessments, the batch ends, or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while len(_rows(db)) < count and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+
+
 def _rows(db: Path) -> list[tuple[str, str, str]]:
     try:
         with sqlite3.connect(db, timeout=30) as connection:
@@ -127,15 +144,9 @@ def test_a_killed_batch_resumes_without_duplicates_half_files_or_redone_work(tmp
         base = SAMPLE_NAMES[number % 3]
         write_questionnaire(inbox / f"vendor-{number}.xlsx", base,
                             **{"VEN-01": f"Vendor {number} Ltd", "VEN-03": f"vendor{number}.example"})
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1"}
-    command = [sys.executable, "-m", "riskengine", "batch", str(inbox), "--inventory", INVENTORY, "--org", ORG,
-               "-o", str(outdir), "--db", str(db), "--workers", "2"]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)
+    process = start_batch(inbox, outdir, db, "--workers", "2", start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
-        while len(_rows(db)) < 2 and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
+        wait_for_rows(process, db, 2)
         # Frozen where it is (the runner and its workers), so it is still mid-way and holds the folder however long
         # the second batch takes on a loaded machine; SIGKILL below ends it stopped.
         os.killpg(process.pid, signal.SIGSTOP)

@@ -23,7 +23,7 @@ from riskengine.batch.worker import BatchSettings, VendorOutcome
 from riskengine.enrich.settings import NetworkSettings
 from riskengine.errors import ClusterError, UsageError
 from riskengine.pipeline import load_policy
-from tests.batch.test_batch import INVENTORY, ORG, SAMPLE_NAMES, _rows, write_questionnaire
+from tests.batch.test_batch import INVENTORY, ORG, SAMPLE_NAMES, _rows, start_batch, wait_for_rows, write_questionnaire
 from tests.conftest import EPOCH, ROOT, SAMPLES, run_cli
 from tests.databases import Databases, PostgresServer, rows
 
@@ -81,18 +81,13 @@ def test_a_killed_client_and_a_killed_worker_resume_to_one_row_per_vendor_and_th
     inbox, outdir, db = portfolio["inbox"], portfolio["folder"] / "dask", portfolio["folder"] / "dask.db"
 
     # 1. The client, as a user runs it, killed mid-way; the cluster lives on (as a real one on other machines).
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1"}
-    command = [sys.executable, "-m", "riskengine", "batch", str(inbox), "--inventory", INVENTORY, "--org", ORG,
-               "-o", str(outdir), "--db", str(db), "--scheduler", local.scheduler_address]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = start_batch(inbox, outdir, db, "--scheduler", local.scheduler_address)
     try:
-        deadline = time.monotonic() + 120
-        while len(_rows(db)) < 4 and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
+        wait_for_rows(process, db, 4)
     finally:
         process.kill()
         _, stderr = process.communicate()
-    assert process.returncode == -signal.SIGKILL, stderr.decode()
+    assert process.returncode == -signal.SIGKILL, stderr
     first = _rows(db)
     assert 4 <= len(first) < COUNT, "the client was killed mid-way"
     assert len({run_key for _, run_key, _ in first}) == len(first)
@@ -225,15 +220,9 @@ def test_a_lost_scheduler_is_one_error_line_and_a_rerun_on_another_cluster_finis
     try:
         with distributed.Client(address, timeout=60, set_as_default=False) as watcher:
             watcher.wait_for_workers(2, timeout=60)
-        environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "RISKENGINE_OFFLINE": "1"}
-        command = [sys.executable, "-m", "riskengine", "batch", str(inbox), "--inventory", INVENTORY, "--org", ORG,
-                   "-o", str(outdir), "--db", str(db), "--scheduler", address]
-        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   text=True)
+        process = start_batch(inbox, outdir, db, "--scheduler", address)
         try:
-            deadline = time.monotonic() + 120
-            while len(_rows(db)) < 3 and time.monotonic() < deadline and process.poll() is None:
-                time.sleep(0.05)
+            wait_for_rows(process, db, 3)
             scheduler.kill()
             lost = time.monotonic()
             _, stderr = process.communicate(timeout=60)
