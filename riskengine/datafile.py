@@ -83,19 +83,24 @@ def read_yaml(path: Path, *, user_file: bool = False, max_bytes: int = MAX_YAML_
     """The parsed data of a YAML file and its text (for line numbers later); size-capped, UTF-8 only, held
     to ``limits`` before any object is built."""
     error: type[InputError] | type[ConfigurationError] = InputError if user_file else ConfigurationError
+    text = read_text(path, error=error, max_bytes=max_bytes)
+    try:
+        return parse_yaml(text, str(path), limits), text
+    except YamlSyntaxError as exc:
+        raise error(str(path), [exc.problem]) from exc
+
+
+def read_text(path: Path, *, error: type[InputError] | type[ConfigurationError], max_bytes: int) -> str:
+    """The UTF-8 text of a regular file of at most ``max_bytes``; anything else is ``error`` naming the file."""
     name = str(path)
     require_regular_file(path)  # a pipe or a device would keep the read waiting
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise error(name, [Problem(place=name, message=f"file is {size:,} bytes; the limit is {max_bytes:,}")])
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise error(name, [Problem(place=name, message=f"cannot read: {exc}")]) from exc
-    try:
-        return parse_yaml(text, name, limits), text
-    except YamlSyntaxError as exc:
-        raise error(name, [exc.problem]) from exc
 
 
 def validate_data(data: Any, model: type[ModelT], places: YamlPlaces, *, user_file: bool = False,

@@ -337,20 +337,13 @@ def _categories() -> dict[int, str]:
 
 
 def _read_json(file: Path, error: type[InputError] | type[ConfigurationError]) -> Any:
-    from riskengine.runfiles import require_regular_file
+    from riskengine.datafile import read_text
 
-    name = str(file)
-    require_regular_file(file)
+    text = read_text(file, error=error, max_bytes=MAX_FINGERPRINT_BYTES)
     try:
-        size = file.stat().st_size
-        if size > MAX_FINGERPRINT_BYTES:
-            raise error(name, [Problem(place=name, message=f"file is {size:,} bytes; the limit is "
-                                                           f"{MAX_FINGERPRINT_BYTES:,}")])
-        return json.loads(file.read_text(encoding="utf-8"))
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise error(name, [Problem(place=f"{name}:{exc.lineno}", message=f"not valid JSON: {exc.msg}")]) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(name, [Problem(place=name, message=f"cannot read: {exc}")]) from exc
+        raise error(str(file), [Problem(place=f"{file}:{exc.lineno}", message=f"not valid JSON: {exc.msg}")]) from exc
 
 
 def _strings(value: list[str] | str) -> list[str]:
